@@ -1,0 +1,35 @@
+import { defineCheck } from '../src/check.js';
+import { GPU_PRESENT_LABEL, gpuEvidence } from '../src/facts/gpu.js';
+
+export default defineCheck({
+  id: 'GPU102',
+  name: 'gpu-node-unlabeled',
+  category: 'nodes',
+  title: `GPU nodes carry ${GPU_PRESENT_LABEL}=true`,
+  needs: ['Node'],
+  ok: `every node with an NVIDIA GPU is labelled ${GPU_PRESENT_LABEL}=true`,
+  explain: {
+    detects: `A node shows NVIDIA evidence (NFD PCI label, GFD labels, GPU capacity or lspci) but lacks the label ${GPU_PRESENT_LABEL}=true.`,
+    why: 'TensorFusion, the GPU Operator and many charts select GPU nodes on this label; without it their DaemonSets never land on the node and it looks as if it had no GPU.',
+    fix: 'Label the node (or let GPU Feature Discovery do it); on autoscaled clusters put the label into the node group template or userdata so new nodes have it.',
+  },
+  run(facts) {
+    return facts.nodes
+      .filter((node) => node.metadata.labels?.[GPU_PRESENT_LABEL] !== 'true')
+      .map((node) => ({ node, evidence: gpuEvidence(node, facts) }))
+      .filter(({ evidence }) => evidence.length > 0)
+      .map(({ node, evidence }) => ({
+        severity: 'warning' as const,
+        subject: { kind: 'Node', name: node.metadata.name },
+        message: `Node ${node.metadata.name} has an NVIDIA GPU but no ${GPU_PRESENT_LABEL}=true label`,
+        evidence: [
+          ...evidence,
+          `label ${GPU_PRESENT_LABEL}: ${node.metadata.labels?.[GPU_PRESENT_LABEL] ?? 'absent'}`,
+        ],
+        fix: {
+          summary: 'Label the node; for node groups add it to the template so new nodes get it too',
+          commands: [`kubectl label node ${node.metadata.name} ${GPU_PRESENT_LABEL}=true --overwrite`],
+        },
+      }));
+  },
+});

@@ -1,0 +1,12 @@
+// Every check, in catalogue order. A new check is one new file plus one line here.
+import type { Check } from '../src/check.js';
+import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
+import noGpuNodes from './no-gpu-nodes.js';
+import snapshotFileUnreadable from './snapshot-file-unreadable.js';
+
+export const ALL_CHECKS: Check[] = [
+  snapshotFileUnreadable,
+  // nodes
+  noGpuNodes,
+  gpuNodeUnlabeled,
+];

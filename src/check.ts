@@ -1,0 +1,45 @@
+// The check interface: a check is data (id, name, explain text) plus one pure function over Facts.
+import type { Facts } from './facts/facts.js';
+import type { Category, Issue } from './model.js';
+
+export interface Explain {
+  /** What the check detects, in one or two sentences. */
+  detects: string;
+  /** Why it matters: the symptom an operator sees. */
+  why: string;
+  /** How to fix it, in words; the commands come with each finding. */
+  fix: string;
+}
+
+/** A check that cannot judge (its facts are missing) returns this instead of passing silently. */
+export interface Skip {
+  skip: string;
+}
+
+export interface Check {
+  /** Stable code, like istioctl's IST0101: never reused. */
+  id: string;
+  /** Stable kebab-case name from CHECKS.md. */
+  name: string;
+  category: Category;
+  /** One line for `gpuctl checks`. */
+  title: string;
+  /** Kinds the check reads; if one could not be listed the check is skipped with that reason. */
+  needs: string[];
+  /** Shown with ✓ when the check finds nothing. */
+  ok: string;
+  explain: Explain;
+  run(facts: Facts): Issue[] | Skip;
+}
+
+export function defineCheck(check: Check): Check {
+  return check;
+}
+
+export function isSkip(result: Issue[] | Skip): result is Skip {
+  return !Array.isArray(result);
+}
+
+export function docsPath(name: string): string {
+  return `docs/checks/${name}.md`;
+}

@@ -1,0 +1,74 @@
+// Entry point: commander wiring, and the one place where errors become one line and an exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { version } from '../package.json';
+import { GpuctlError } from './errors.js';
+
+const program = new Command('gpuctl')
+  .description('Diagnose and fix the GPU stack on Kubernetes')
+  .version(version, '-v, --version')
+  .option('--debug', 'show stack traces and request logs')
+  .showHelpAfterError('(run gpuctl --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('doctor')
+  .description('check every layer of the GPU stack, live or on a snapshot, and print the fixes')
+  .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
+  .option('--demo', 'analyse the bundled example of a broken GPU cluster')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+  .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
+  .option('--skip <list>', 'skip these checks (names, ids or categories, comma-separated)')
+  .option('--no-ok', 'hide the checks that passed')
+  .action(async (opts) => {
+    const { doctor } = await import('./commands/doctor.js');
+    process.exitCode = await doctor({ ...opts, debug: program.opts().debug });
+  });
+
+program
+  .command('checks')
+  .description('list the checks: id, name, category and what each looks at')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(async (opts) => {
+    const { listChecks } = await import('./commands/checks.js');
+    process.stdout.write(listChecks(opts.output));
+  });
+
+program
+  .command('explain')
+  .description('what a check detects, why it matters, and how to fix it')
+  .argument('<check>', 'check name or id, e.g. validator-failed or GPU502')
+  .action(async (name: string) => {
+    const { explain } = await import('./commands/explain.js');
+    process.stdout.write(explain(name));
+  });
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err, argv.includes('--debug'));
+  }
+}
+
+function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof GpuctlError) {
+    process.stderr.write(`gpuctl: error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+    if (debug && err.stack) process.stderr.write(err.stack + '\n');
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`gpuctl: internal error: ${message.split('\n')[0]}\n`);
+  process.stderr.write(debug && err instanceof Error ? `${err.stack}\n` : '  (run with --debug for the stack trace)\n');
+  return 2;
+}
+
+await main(process.argv);

@@ -1,0 +1,73 @@
+// `gpuctl doctor`: gather facts from a snapshot or a live cluster, run the checks, print, exit 0/1/2.
+import path from 'node:path';
+import { ALL_CHECKS } from '../../checks/index.js';
+import { parseDuration, parsePositiveInt } from '../duration.js';
+import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
+import { UsageError } from '../errors.js';
+import { Facts } from '../facts/facts.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { colourEnabled } from '../report/style.js';
+import { renderText } from '../report/text.js';
+import type { Collection } from '../sources/collection.js';
+import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
+
+export interface DoctorOptions {
+  snapshot?: string;
+  demo?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+  chunkSize: string;
+  output: 'text' | 'json' | 'markdown';
+  checks?: string;
+  skip?: string;
+  ok?: boolean;
+  debug?: boolean;
+}
+
+const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
+
+export async function doctor(opts: DoctorOptions): Promise<number> {
+  const checks = selectChecks(ALL_CHECKS, { only: list(opts.checks), skip: list(opts.skip) });
+  if (opts.snapshot && opts.demo) throw new UsageError('--snapshot and --demo cannot be used together');
+  if (opts.snapshot && (opts.kubeconfig || opts.context)) {
+    throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context');
+  }
+  const collection = await gather(opts);
+  const report = runChecks(checks, new Facts(collection));
+  const out =
+    opts.output === 'json'
+      ? renderJson(report)
+      : opts.output === 'markdown'
+        ? renderMarkdown(report)
+        : renderText(report, { colour: colourEnabled(process.stdout), showOk: opts.ok !== false });
+  process.stdout.write(out);
+  return exitCodeOf(report);
+}
+
+async function gather(opts: DoctorOptions): Promise<Collection> {
+  const { loadSnapshot } = await import('../sources/snapshot.js');
+  if (opts.demo) return loadSnapshot(path.join(packageRoot(), DEMO_SNAPSHOT));
+  if (opts.snapshot) return loadSnapshot(opts.snapshot);
+  const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
+  const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
+  const spinner = opts.output === 'text' && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  spinner?.start('connecting to the cluster');
+  try {
+    const { collectLive } = await import('../sources/live.js');
+    const collection = await collectLive({
+      kubeconfig: opts.kubeconfig,
+      context: opts.context,
+      requestTimeoutMs,
+      chunkSize,
+      debug: opts.debug,
+      onProgress: (text) => spinner && (spinner.text = text),
+    });
+    spinner?.stop();
+    return collection;
+  } catch (err) {
+    spinner?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,59 @@
+// The shapes every layer agrees on: checks produce Findings, reporters print them.
+
+export type Severity = 'error' | 'warning' | 'info' | 'ok';
+
+export const CATEGORIES = [
+  'snapshot',
+  'nodes',
+  'runtime',
+  'driver',
+  'registry',
+  'operator',
+  'injection',
+  'tensor-fusion',
+  'hami-kantaloupe',
+  'bitfusion',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface Subject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface Fix {
+  summary: string;
+  commands: string[];
+}
+
+export interface Finding {
+  id: string;
+  name: string;
+  severity: Severity;
+  category: Category;
+  subject: Subject;
+  message: string;
+  evidence: string[];
+  fix?: Fix;
+  docs: string;
+}
+
+/** What a check returns: the check fills in id, name, category and docs. */
+export interface Issue {
+  severity: Exclude<Severity, 'ok'>;
+  subject: Subject;
+  message: string;
+  evidence?: string[];
+  fix?: Fix;
+  /** Only for checks that emit several catalogue names. */
+  name?: string;
+}
+
+export interface Skipped {
+  id: string;
+  name: string;
+  reason: string;
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, error: 3 };

@@ -1,0 +1,36 @@
+// Colour only on a TTY, NO_COLOR respected (https://no-color.org), FORCE_COLOR honoured.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Severity } from '../model.js';
+
+export function colourEnabled(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return !!stream.isTTY && env.TERM !== 'dumb';
+}
+
+export function makeChalk(colour: boolean): ChalkInstance {
+  return new Chalk({ level: colour ? 1 : 0 });
+}
+
+export const SYMBOL: Record<Severity | 'skipped', string> = {
+  ok: '✓',
+  info: 'i',
+  warning: '‼',
+  error: '✗',
+  skipped: '-',
+};
+
+export function paint(c: ChalkInstance, severity: Severity | 'skipped', text: string): string {
+  switch (severity) {
+    case 'ok':
+      return c.green(text);
+    case 'error':
+      return c.red(text);
+    case 'warning':
+      return c.yellow(text);
+    case 'info':
+      return c.cyan(text);
+    default:
+      return c.dim(text);
+  }
+}

@@ -1,0 +1,73 @@
+// What any source (snapshot directory, live cluster, node probe) hands to the facts layer.
+import type { KubeObject } from '../facts/kube.js';
+
+export interface CommandOutput {
+  stdout: string;
+  exitCode: number;
+  stderr?: string;
+}
+
+/** Facts read on one node: host files, existing directories, probe command outputs. */
+export interface NodeHost {
+  files: Map<string, string>;
+  dirs: Set<string>;
+  commands: Map<string, CommandOutput>;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  cmdline: string[];
+  environ: Record<string, string>;
+}
+
+export interface SnapshotMeta {
+  capturedAt?: string;
+  context?: string;
+  serverVersion?: string;
+  gpuctlVersion?: string;
+  /** kind → why it could not be read when the snapshot was taken. */
+  unavailable?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** A file or response that could not be read or parsed: becomes a finding, never aborts the run. */
+export interface SourceProblem {
+  path: string;
+  message: string;
+}
+
+export interface Collection {
+  /** Where the facts came from, for the report header: "snapshot examples/x" or "context kind-gpu". */
+  origin: string;
+  objects: KubeObject[];
+  /** `ns/pod/container` and `ns/pod/container.previous` → log text (a tail). */
+  logs: Map<string, string>;
+  nodes: Map<string, NodeHost>;
+  /** `ns/pod/container` → process table as exec-check captures it. */
+  processes: Map<string, ProcessInfo[]>;
+  meta: SnapshotMeta;
+  problems: SourceProblem[];
+  /** kind → reason it could not be read (forbidden, timeout…). Checks needing it are skipped. */
+  unavailable: Map<string, string>;
+  /** CRD kinds whose API is not served: absent, which is a fact, not an error. */
+  notInstalled: Set<string>;
+}
+
+export function emptyCollection(origin: string): Collection {
+  return {
+    origin,
+    objects: [],
+    logs: new Map(),
+    nodes: new Map(),
+    processes: new Map(),
+    meta: {},
+    problems: [],
+    unavailable: new Map(),
+    notInstalled: new Set(),
+  };
+}
+
+export function logKey(namespace: string, pod: string, container: string, previous = false): string {
+  return `${namespace}/${pod}/${container}${previous ? '.previous' : ''}`;
+}
