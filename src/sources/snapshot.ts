@@ -39,7 +39,8 @@ async function loadSnapshotArchive(archive: string): Promise<Collection> {
         : dir;
     return await loadSnapshotDir(root, archive);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // tar may still be flushing entries after a failed extract: retry, and never mask the real error.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
   }
 }
 
