@@ -2,7 +2,7 @@ import { defineCheck } from '../src/check.js';
 import type { Drop } from '../src/facts/exec-tree.js';
 import { commandLine } from '../src/facts/exec-tree.js';
 import type { WorkloadInjection } from '../src/facts/workload-injection.js';
-import { workloadInjections } from '../src/facts/workload-injection.js';
+import { subjectOf, whereOf, workloadInjections } from '../src/facts/workload-injection.js';
 import type { Issue } from '../src/model.js';
 
 /** Drops that are not the bash/zsh LD_PRELOAD case, grouped per exec. */
@@ -13,8 +13,8 @@ export function envDroppedByChild(w: WorkloadInjection): Issue[] {
     const vars = drops.map((d) => d.variable);
     return {
       severity: 'error',
-      subject: { kind: 'Pod', name: w.pod, namespace: w.namespace },
-      message: `Container ${w.container}: \`${commandLine(from, 60)}\` started \`${commandLine(to, 60)}\` without ${vars.join(', ')}`,
+      subject: subjectOf(w),
+      message: `${whereOf(w)}: \`${commandLine(from, 60)}\` started \`${commandLine(to, 60)}\` without ${vars.join(', ')}`,
       evidence: [
         `stack: ${w.analysis.stack.name} (${w.stackEvidence})`,
         `had it: pid ${from.pid} ${commandLine(from)}`,
@@ -24,7 +24,9 @@ export function envDroppedByChild(w: WorkloadInjection): Issue[] {
       ],
       fix: {
         summary: `Make the entrypoint pass ${vars.join(', ')} on (no \`env -i\`, \`exec -c\`, env_reset, or a launcher that builds a fresh environment); ${w.analysis.stack.fix}`,
-        commands: [`kubectl exec -n ${w.namespace} ${w.pod} -c ${w.container} -- sh -c 'cat /proc/1/cmdline | tr "\\0" " "; echo'`],
+        commands: w.local
+          ? [`strace -f -e trace=execve -v -s 99999 ${w.pod}`]
+          : [`gpuctl exec-check ${w.pod} -n ${w.namespace} -c ${w.container} --strace`],
       },
     } satisfies Issue;
   });

@@ -1,7 +1,7 @@
 import { defineCheck } from '../src/check.js';
 import { commandLine } from '../src/facts/exec-tree.js';
 import type { WorkloadInjection } from '../src/facts/workload-injection.js';
-import { injectingPods, workloadInjections } from '../src/facts/workload-injection.js';
+import { injectingPods, subjectOf, whereOf, workloadInjections } from '../src/facts/workload-injection.js';
 import type { Issue } from '../src/model.js';
 
 export function injectionEnvMissing(w: WorkloadInjection): Issue[] {
@@ -11,8 +11,8 @@ export function injectionEnvMissing(w: WorkloadInjection): Issue[] {
   return [
     {
       severity: 'error',
-      subject: { kind: 'Pod', name: w.pod, namespace: w.namespace },
-      message: `${analysis.stack.name} runtime was never injected into container ${w.container}: its first process lacks ${analysis.neverInjected
+      subject: subjectOf(w),
+      message: `${analysis.stack.name} runtime was never injected (${whereOf(w).toLowerCase()}): its first process lacks ${analysis.neverInjected
         .map((q) => (q.contains ? `${q.contains} in ${q.variable}` : q.variable))
         .join(', ')}`,
       evidence: [
@@ -22,11 +22,13 @@ export function injectionEnvMissing(w: WorkloadInjection): Issue[] {
       ],
       fix: {
         summary: `The injection did not happen at pod creation: check that the ${analysis.stack.name} webhook mutated this pod, then recreate it`,
-        commands: [
-          `kubectl get pod -n ${w.namespace} ${w.pod} -o jsonpath='{.spec.containers[*].env}'`,
-          'kubectl get mutatingwebhookconfigurations',
-          `kubectl delete pod -n ${w.namespace} ${w.pod}`,
-        ],
+        commands: w.local
+          ? [`env | grep -E '^(${analysis.stack.requirements.map((q) => q.variable).join('|')})='`]
+          : [
+              `kubectl get pod -n ${w.namespace} ${w.pod} -o jsonpath='{.spec.containers[*].env}'`,
+              'kubectl get mutatingwebhookconfigurations',
+              `kubectl delete pod -n ${w.namespace} ${w.pod}`,
+            ],
       },
     },
   ];

@@ -1,7 +1,7 @@
 import { defineCheck } from '../src/check.js';
 import { commandLine } from '../src/facts/exec-tree.js';
 import type { WorkloadInjection } from '../src/facts/workload-injection.js';
-import { workloadInjections } from '../src/facts/workload-injection.js';
+import { subjectOf, whereOf, workloadInjections } from '../src/facts/workload-injection.js';
 import type { Issue } from '../src/model.js';
 
 export function shellDropsPreload(w: WorkloadInjection): Issue[] {
@@ -9,8 +9,8 @@ export function shellDropsPreload(w: WorkloadInjection): Issue[] {
     .filter((d) => d.shell && d.variable === 'LD_PRELOAD')
     .map(({ from, to, shell }) => ({
       severity: 'error',
-      subject: { kind: 'Pod', name: w.pod, namespace: w.namespace },
-      message: `Container ${w.container}: LD_PRELOAD was lost at ${shell} (\`${commandLine(to, 60)}\`)`,
+      subject: subjectOf(w),
+      message: `${whereOf(w)}: LD_PRELOAD was lost at ${shell} (\`${commandLine(to, 60)}\`)`,
       evidence: [
         `stack: ${w.analysis.stack.name} (${w.stackEvidence})`,
         `had it: pid ${from.pid} ${commandLine(from)} LD_PRELOAD=${from.env?.LD_PRELOAD ?? '(unset)'}`,
@@ -18,7 +18,10 @@ export function shellDropsPreload(w: WorkloadInjection): Issue[] {
       ],
       fix: {
         summary: `Start ${shell} through sh so the preload survives, or use sh itself`,
-        commands: [`kubectl exec -it -n ${w.namespace} ${w.pod} -c ${w.container} -- sh -c "${shell} …"`, `# in the image: CMD ["sh", "-c", "${shell} /entrypoint.sh"]`],
+        commands: [
+          ...(w.local ? [] : [`kubectl exec -it -n ${w.namespace} ${w.pod} -c ${w.container} -- sh -c "${shell} …"`]),
+          `# in the image: CMD ["sh", "-c", "${shell} /entrypoint.sh"]`,
+        ],
       },
     }));
 }

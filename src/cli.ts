@@ -30,6 +30,23 @@ program
   });
 
 program
+  .command('exec-check')
+  .description('prove that the injected GPU runtime (TensorFusion, HAMi, Bitfusion) reached the process that uses the GPU')
+  .argument('[pod]', 'the pod to look into')
+  .argument('[command...]', 'with --local: the command to trace (after --)')
+  .option('-n, --namespace <ns>', 'namespace of the pod')
+  .option('-c, --container <name>', 'container (default: the first)')
+  .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .option('--local', 'trace a local command with the host\'s strace: gpuctl exec-check --local -- CMD…')
+  .option('--strace', 'run the container command under strace and follow every execve')
+  .option('--timeout <duration>', 'stop a traced command after this long', '60s')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+  .action(async (pod: string | undefined, command: string[], opts) => {
+    const { execCheck } = await import('./commands/exec-check.js');
+    process.exitCode = await execCheck(pod, command, opts);
+  });
+
+program
   .command('checks')
   .description('list the checks: id, name, category and what each looks at')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))

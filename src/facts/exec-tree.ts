@@ -64,7 +64,7 @@ export function recordsFromProcesses(processes: ProcessInfo[]): ExecRecord[] {
       pid: p.pid,
       parent: pids.has(p.ppid) && p.ppid !== p.pid ? p.ppid : undefined,
       argv: p.cmdline,
-      env: p.environ,
+      ...(p.environUnreadable ? {} : { env: p.environ }),
     }));
 }
 

@@ -12,6 +12,17 @@ export interface WorkloadInjection {
   container: string;
   stackEvidence: string;
   analysis: ExecAnalysis;
+  /** A local trace (exec-check --local): `pod` holds the command line, there is nothing to kubectl. */
+  local?: boolean;
+}
+
+export function subjectOf(w: WorkloadInjection) {
+  return w.local ? { kind: 'Command', name: w.pod } : { kind: 'Pod', name: w.pod, namespace: w.namespace };
+}
+
+/** Where the workload is, for messages: "container main" or "the traced command". */
+export function whereOf(w: WorkloadInjection): string {
+  return w.local ? 'The traced command' : `Container ${w.container}`;
 }
 
 const cache = new WeakMap<Facts, WorkloadInjection[]>();

@@ -19,6 +19,8 @@ export interface ProcessInfo {
   ppid: number;
   cmdline: string[];
   environ: Record<string, string>;
+  /** /proc/PID/environ could not be read (another user's process): environ is empty, not known. */
+  environUnreadable?: boolean;
 }
 
 export interface SnapshotMeta {

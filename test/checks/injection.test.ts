@@ -34,7 +34,7 @@ describe('injection checks on captured process tables', () => {
   it('never injected: pid 1 lacks the TensorFusion paths', () => {
     const facts = withProcesses([{ pid: 1, ppid: 0, cmdline: ['python3', 'serve.py'], environ: { PATH: '/usr/bin' } }]);
     const [issue] = injectionEnvMissing.run(facts) as { message: string; evidence: string[] }[];
-    expect(issue!.message).toBe('TensorFusion runtime was never injected into container main: its first process lacks /tensor-fusion in PATH, /tensor-fusion in LD_LIBRARY_PATH, /tensor-fusion in LD_PRELOAD');
+    expect(issue!.message).toBe('TensorFusion runtime was never injected (container main): its first process lacks /tensor-fusion in PATH, /tensor-fusion in LD_LIBRARY_PATH, /tensor-fusion in LD_PRELOAD');
     expect(issue!.evidence).toContain('LD_PRELOAD=(unset)');
   });
 
