@@ -103,8 +103,9 @@ export function summarize(report: Report) {
   };
 }
 
-export function exitCodeOf(report: Report): number {
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+/** 1 when a finding reaches the --fail-on severity (error by default), else 0. */
+export function exitCodeOf(report: Report, failOn: 'error' | 'warning' = 'error'): number {
+  return report.findings.some((f) => f.severity !== 'ok' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
 function plural(kind: string): string {

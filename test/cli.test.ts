@@ -21,6 +21,14 @@ describe('gpuctl CLI', () => {
       subject: { kind: 'File', name: 'cluster/bad.json' },
     });
   });
+  it('--fail-on warning turns warnings into exit 1; -o junit prints XML', async () => {
+    const base = ['doctor', '--snapshot', 'test/fixtures/minimal'];
+    expect((await gpuctl(base)).exitCode).toBe(0);
+    expect((await gpuctl([...base, '--fail-on', 'warning'])).exitCode).toBe(1);
+    const junit = await gpuctl([...base, '-o', 'junit']);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0"/);
+    expect(junit.stdout).toContain('name="gpu-node-unlabeled (GPU102)"');
+  });
   it('fails with exit 2 on a missing snapshot', async () => {
     const r = await gpuctl(['doctor', '--snapshot', 'does/not/exist']);
     expect(r).toMatchObject({ exitCode: 2, stderr: 'gpuctl: error: snapshot not found: does/not/exist' });
