@@ -1,9 +1,9 @@
 // Entry point: commander wiring, and the one place where errors become one line and an exit code.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 
-const program = new Command('gpuctl')
+const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
   .version(version, '-v, --version')
   .option('--debug', 'show stack traces and request logs')
@@ -63,6 +63,26 @@ program
   .action(async (name: string) => {
     const { explain } = await import('./commands/explain.js');
     process.stdout.write(explain(name));
+  });
+
+program
+  .command('completion')
+  .description('print a shell completion script: source <(gpuctl completion bash)')
+  .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+  .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+    const { completionScript } = await import('./commands/completion.js');
+    process.stdout.write(completionScript(shell));
+  });
+
+// Called by the completion scripts with the words typed so far; prints one candidate a line.
+program
+  .command('__complete', { hidden: true })
+  .argument('[words...]')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (words: string[]) => {
+    const { complete } = await import('./commands/completion.js');
+    process.stdout.write((await complete(program, words)).join('\n') + '\n');
   });
 
 async function main(argv: string[]): Promise<void> {
