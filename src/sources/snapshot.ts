@@ -55,8 +55,13 @@ export async function loadSnapshotDir(root: string, label: string): Promise<Coll
     throw new GpuctlError(`cannot read snapshot ${label}: ${oneLine(err)}`);
   });
   if (!top.some((name) => isLayoutDir(name) || name === 'meta.json')) {
+    // Bundles other tools write, recognised by their layout.
+    const { isMustGather, loadMustGather } = await import('./imports/must-gather.js');
+    if (await isMustGather(root)) return loadMustGather(root, label);
+    const { isClusterInfoDump, loadClusterInfoDump } = await import('./imports/cluster-info-dump.js');
+    if (await isClusterInfoDump(root)) return loadClusterInfoDump(root, label);
     throw new GpuctlError(
-      `snapshot ${label} has none of cluster/, nodes/, logs/, pods/: not a gpuctl snapshot`,
+      `snapshot ${label} has none of cluster/, nodes/, logs/, pods/, and is no GPU Operator must-gather or cluster-info dump`,
       2,
       'write one with `gpuctl collect -o DIR` or see the snapshot format in docs/snapshot.md',
     );
