@@ -1,6 +1,7 @@
 // How the scheduler decides where a pod may go: taints and tolerations, nodeSelector, and what
 // FailedScheduling events say about it. Pure functions over objects.
 import type { Facts } from './facts.js';
+import { podGpuRequest } from './gpu.js';
 import type { Event, Node, Pod, Taint, Toleration } from './kube.js';
 
 /** Only these effects keep a pod off a node; PreferNoSchedule is a preference the scheduler may ignore. */
@@ -52,11 +53,19 @@ export function sameTaint(a: Taint, b: Taint): boolean {
   return a.key === b.key && (a.value ?? '') === (b.value ?? '') && a.effect === b.effect;
 }
 
-/** The narrowest toleration of one taint: Equal on the value when there is one, Exists when there is none. */
-export function tolerationFor(taint: Taint): Toleration {
-  return taint.value
-    ? { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect }
-    : { key: taint.key, operator: 'Exists', effect: taint.effect };
+/** Taint keys whose toleration is conventionally `operator: Exists` (NVIDIA's charts, the homelab seed). */
+const TOLERATE_ANY_VALUE = ['nvidia.com/gpu'];
+
+/**
+ * The toleration to add for one taint: `Exists` for a taint without value and for nvidia.com/gpu (as
+ * NVIDIA's own DaemonSets tolerate it), otherwise `Equal` on the value, so that e.g. `sku=gpu` does not
+ * also tolerate `sku=cpu`.
+ */
+export function tolerationFor(taint: { key: string; value?: string; effect?: string }): Toleration {
+  const effect = taint.effect ? { effect: taint.effect } : {};
+  return taint.value && !TOLERATE_ANY_VALUE.includes(taint.key)
+    ? { key: taint.key, operator: 'Equal', value: taint.value, ...effect }
+    : { key: taint.key, operator: 'Exists', ...effect };
 }
 
 /** A toleration as one line of flow YAML: `{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}`. */
@@ -67,10 +76,14 @@ export function formatToleration(t: Toleration): string {
   return `{${fields.join(', ')}}`;
 }
 
+/** Entries of a nodeSelector that the labels do not satisfy (key absent or another value). */
+export function unmatchedLabels(labels: Record<string, string> | undefined, selector: Record<string, string> | undefined): [string, string][] {
+  return Object.entries(selector ?? {}).filter(([k, v]) => labels?.[k] !== v);
+}
+
 /** The node satisfies the pod's nodeSelector (every key present with the same value). */
 export function matchesNodeSelector(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  return Object.entries(pod.spec?.nodeSelector ?? {}).every(([k, v]) => labels[k] === v);
+  return unmatchedLabels(node.metadata.labels, pod.spec?.nodeSelector).length === 0;
 }
 
 /** Not yet bound to a node: what `kubectl get pods` shows as Pending with no NODE. */
@@ -96,4 +109,26 @@ export function mentionsUntoleratedTaint(message: string | undefined): boolean {
 export function taintsInMessage(message: string | undefined): { key: string; value: string }[] {
   if (!message) return [];
   return [...message.matchAll(/taint \{([^{}:]+):\s?([^{}]*)\}/g)].map((m) => ({ key: m[1]!.trim(), value: m[2]!.trim() }));
+}
+
+/** Pods that ask for nvidia.com/gpu and have no node yet. */
+export function pendingGpuPods(facts: Facts): Pod[] {
+  return facts.pods.filter((p) => isUnscheduled(p) && podGpuRequest(p) > 0);
+}
+
+/**
+ * Pods bound to the node that ask for nvidia.com/gpu and never started: still Pending there, or
+ * rejected at admission (UnexpectedAdmissionError: the kubelet found no device to give them).
+ */
+export function gpuPodsWaitingOn(facts: Facts, nodeName: string): Pod[] {
+  return facts
+    .podsOn(nodeName)
+    .filter(
+      (p) => podGpuRequest(p) > 0 && (p.status?.phase === 'Pending' || p.status?.reason === 'UnexpectedAdmissionError'),
+    );
+}
+
+/** `ns/a, ns/b, ns/c and 4 more`: a few names of a list for one evidence line. */
+export function someNames(refs: string[], shown = 3): string {
+  return refs.slice(0, shown).join(', ') + (refs.length > shown ? ` and ${refs.length - shown} more` : '');
 }

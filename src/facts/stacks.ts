@@ -1,8 +1,10 @@
 // Which GPU stacks a cluster runs, told from its objects alone (names, labels, annotations, CRD
 // objects), each with the lines of evidence that gave it away. Checks of absent stacks stay quiet.
 import type { Facts } from './facts.js';
+import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
 import type { KubeObject, Pod } from './kube.js';
 import { ownerName } from './pods.js';
+import { someNames } from './scheduling.js';
 
 export type StackId = 'gpu-operator' | 'nvidia-device-plugin' | 'hami' | 'tensor-fusion' | 'bitfusion';
 
@@ -183,13 +185,10 @@ const RULES: Record<StackId, Rule[]> = {
 };
 
 const ORDER: StackId[] = ['gpu-operator', 'nvidia-device-plugin', 'hami', 'tensor-fusion', 'bitfusion'];
-const SHOWN = 3;
 
 function evidenceLine(kind: string, matches: KubeObject[], why: string): string {
   const what = matches.length === 1 ? kind : (PLURAL[kind] ?? kind);
-  const names = matches.slice(0, SHOWN).map(ref).join(', ');
-  const more = matches.length > SHOWN ? ` and ${matches.length - SHOWN} more` : '';
-  return `${matches.length > 1 ? `${matches.length} ` : ''}${what} ${names}${more} (${why})`;
+  return `${matches.length > 1 ? `${matches.length} ` : ''}${what} ${someNames(matches.map(ref))} (${why})`;
 }
 
 function detect(facts: Facts, id: StackId, ctx: Context): DetectedStack | undefined {
@@ -239,14 +238,14 @@ export function hasStack(facts: Facts, id: StackId): boolean {
 
 // ---- device plugins: who advertises nvidia.com/gpu on a node -------------------------------------
 
-/** The stack whose NVIDIA device plugin this pod is, or undefined when it is none. */
-export function nvidiaDevicePluginOf(pod: Pod, facts: Facts): StackId | undefined {
-  if (labelOf(pod, 'app.kubernetes.io/component') === HAMI_DEVICE_PLUGIN_COMPONENT) return 'hami';
-  if (/^hami-device-plugin$/.test(workloadName(pod))) return 'hami';
-  if (labelOf(pod, 'app') === GPU_OPERATOR_DEVICE_PLUGIN_APP) return 'gpu-operator';
-  if (!isStandaloneDevicePluginShape(pod)) return undefined;
+/** The stack whose NVIDIA device plugin this pod (or DaemonSet) is, or undefined when it is none. */
+export function nvidiaDevicePluginOf(o: KubeObject, facts: Facts): StackId | undefined {
+  if (labelOf(o, 'app.kubernetes.io/component') === HAMI_DEVICE_PLUGIN_COMPONENT) return 'hami';
+  if (/^hami-device-plugin$/.test(workloadName(o))) return 'hami';
+  if (labelOf(o, 'app') === GPU_OPERATOR_DEVICE_PLUGIN_APP) return 'gpu-operator';
+  if (!isStandaloneDevicePluginShape(o)) return undefined;
   const operatorNamespaces = [...GPU_OPERATOR_NAMESPACES, ...(findStack(facts, 'gpu-operator')?.namespaces ?? [])];
-  return isGpuOperatorObject(pod) || operatorNamespaces.includes(pod.metadata.namespace ?? '') ? 'gpu-operator' : 'nvidia-device-plugin';
+  return isGpuOperatorObject(o) || operatorNamespaces.includes(o.metadata.namespace ?? '') ? 'gpu-operator' : 'nvidia-device-plugin';
 }
 
 /** NVIDIA device plugin pods (GPU Operator's, standalone, HAMi's) bound to a node. */
@@ -267,4 +266,42 @@ export function hamiDevicePluginDaemonSets(facts: Facts): KubeObject[] {
   return facts
     .all('DaemonSet')
     .filter((ds) => labelOf(ds, 'app.kubernetes.io/component') === HAMI_DEVICE_PLUGIN_COMPONENT || /^hami-device-plugin$/.test(ds.metadata.name));
+}
+
+/** The namespace to point commands at for the GPU Operator: where it was found, else its default. */
+export function gpuOperatorNamespace(facts: Facts): string {
+  const found = findStack(facts, 'gpu-operator')?.namespaces ?? [];
+  return found.find((ns) => GPU_OPERATOR_NAMESPACES.includes(ns)) ?? found[0] ?? GPU_OPERATOR_NAMESPACES[0]!;
+}
+
+/**
+ * Why GPU nodes should advertise nvidia.com/gpu here (a device plugin is deployed or enabled, or
+ * pods ask for it), or undefined when nothing in the cluster uses that resource — TensorFusion and
+ * Bitfusion allocate GPUs their own way and need no device plugin.
+ */
+export function nvidiaGpuExpectedBecause(facts: Facts): string | undefined {
+  const daemonSets = facts.all('DaemonSet').filter((ds) => nvidiaDevicePluginOf(ds, facts));
+  if (daemonSets.length > 0) return `device plugin DaemonSet ${someNames(daemonSets.map(ref))} is deployed`;
+  const policies = facts.all('ClusterPolicy').filter((o) => groupOf(o) === 'nvidia.com');
+  const enabling = policies.filter((p) => p.spec?.devicePlugin?.enabled !== false);
+  if (enabling.length > 0) return `ClusterPolicy ${enabling[0]!.metadata.name} enables the device plugin`;
+  for (const id of ['hami', 'nvidia-device-plugin'] as const) {
+    const stack = findStack(facts, id);
+    if (stack) return `${stack.name} is installed (${stack.evidence[0]})`;
+  }
+  const operator = findStack(facts, 'gpu-operator');
+  if (operator && policies.length === 0) return `${operator.name} is installed (${operator.evidence[0]})`;
+  const requesting = facts.pods.filter((p) => podGpuRequest(p) > 0);
+  if (requesting.length > 0) return `${requesting.length} pod(s) request ${GPU_RESOURCE}: ${someNames(requesting.map(ref))}`;
+  return undefined;
+}
+
+/** HAMi's chart default for devicePlugin.nvidiaNodeSelector: the device plugin runs only on nodes labelled gpu=on. */
+export const HAMI_DEFAULT_NODE_SELECTOR: Record<string, string> = { gpu: 'on' };
+
+/** The nodeSelector of HAMi's NVIDIA device plugin: from its DaemonSet when listed, else the chart default. */
+export function hamiNodeSelector(facts: Facts): { selector: Record<string, string>; source: string } {
+  const ds = hamiDevicePluginDaemonSets(facts)[0];
+  if (ds) return { selector: ds.spec?.template?.spec?.nodeSelector ?? {}, source: `DaemonSet ${ref(ds)}` };
+  return { selector: HAMI_DEFAULT_NODE_SELECTOR, source: 'the HAMi chart default devicePlugin.nvidiaNodeSelector' };
 }
