@@ -145,7 +145,7 @@ export default defineCheck({
         });
         continue;
       }
-      evidence.push(`${GPU_RESOURCE} is expected: ${expected}`);
+      evidence.push(`${GPU_RESOURCE} is expected because ${expected}`);
       issues.push({
         severity: 'error',
         subject: { kind: 'Node', name },

@@ -38,7 +38,7 @@ export default defineCheck({
       // Why the label hurts, each reason a line; none of them → it is a deliberate, harmless opt-out.
       const harms: string[] = [];
       if (operator && allocatable === 0 && operands.length === 0 && !podsUnreadable) {
-        harms.push(`${operator.name} is installed (${operator.evidence[0]}) but none of its operand pods runs on this node`);
+        harms.push(`no ${operator.name} operand pod runs on this node`);
       }
       if (allocatable === 0 && pending.length > 0) {
         harms.push(`${pending.length} pod(s) wait for ${GPU_RESOURCE} unscheduled: ${someNames(pending.map(podRef))}`);
@@ -46,7 +46,8 @@ export default defineCheck({
       if (waitingHere.length > 0) {
         harms.push(`${waitingHere.length} pod(s) on this node wait for a GPU: ${someNames(waitingHere.map(podRef))}`);
       }
-      if (!operator) evidence.push('no GPU Operator found: the label has no effect until one is installed');
+      if (operator) evidence.push(`${operator.name} installed: ${operator.evidence[0]}`);
+      else evidence.push('no GPU Operator found: the label has no effect until one is installed');
       if (operands.length > 0) evidence.push(`operand pods still on the node: ${someNames(operands.map(podRef))}`);
       if (podsUnreadable) evidence.push(`pods could not be listed (${podsUnreadable}): judged from the node alone`);
       evidence.push(...harms);

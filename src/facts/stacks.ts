@@ -287,10 +287,10 @@ export function nvidiaGpuExpectedBecause(facts: Facts): string | undefined {
   if (enabling.length > 0) return `ClusterPolicy ${enabling[0]!.metadata.name} enables the device plugin`;
   for (const id of ['hami', 'nvidia-device-plugin'] as const) {
     const stack = findStack(facts, id);
-    if (stack) return `${stack.name} is installed (${stack.evidence[0]})`;
+    if (stack) return `${stack.name} is installed, seen as ${stack.evidence[0]}`;
   }
   const operator = findStack(facts, 'gpu-operator');
-  if (operator && policies.length === 0) return `${operator.name} is installed (${operator.evidence[0]})`;
+  if (operator && policies.length === 0) return `${operator.name} is installed, seen as ${operator.evidence[0]}`;
   const requesting = facts.pods.filter((p) => podGpuRequest(p) > 0);
   if (requesting.length > 0) return `${requesting.length} pod(s) request ${GPU_RESOURCE}: ${someNames(requesting.map(ref))}`;
   return undefined;

@@ -67,7 +67,8 @@ describe('operands-disabled', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ severity: 'warning', subject: { kind: 'Node', name: 'gpu-1' } });
     expect(issues[0]!.evidence).toContain('label nvidia.com/gpu.deploy.operands=false');
-    expect(issues[0]!.evidence!.join('\n')).toContain('none of its operand pods runs on this node');
+    expect(issues[0]!.evidence).toContain('no NVIDIA GPU Operator operand pod runs on this node');
+    expect(issues[0]!.evidence).toContain('NVIDIA GPU Operator installed: Namespace gpu-operator (the GPU Operator namespace)');
     expect(issues[0]!.fix!.commands[0]).toBe('kubectl label node gpu-1 nvidia.com/gpu.deploy.operands-');
     expect(issues[0]!.fix!.commands[1]).toBe('kubectl get pods -n gpu-operator -o wide --field-selector spec.nodeName=gpu-1');
   });
@@ -154,7 +155,7 @@ describe('gpu-not-allocatable', () => {
     const facts = factsOf([...tensorFusion(), withoutGpuResource(gpuNode('gpu-1')), pendingGpuPod('ml', 'native')]);
     const [issue] = issuesOf(gpuNotAllocatable.run(facts));
     expect(issue).toMatchObject({ severity: 'error' });
-    expect(issue!.evidence).toContain('nvidia.com/gpu is expected: 1 pod(s) request nvidia.com/gpu: ml/native');
+    expect(issue!.evidence).toContain('nvidia.com/gpu is expected because 1 pod(s) request nvidia.com/gpu: ml/native');
   });
 
   it('warns with the install command when no stack runs at all', () => {
