@@ -1,21 +1,27 @@
-// Every check, in catalogue order. A new check is one new file plus one line here.
+// Every check. A new check is one new file plus one line here; the list is ordered by id.
 import type { Check } from '../src/check.js';
 import deviceCountAssert from './device-count-assert.js';
 import envDroppedByChild from './env-dropped-by-child.js';
 import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
+import gpuNotAllocatable from './gpu-not-allocatable.js';
+import gpuTaintUntolerated from './gpu-taint-untolerated.js';
+import hamiNodeNotEnabled from './hami-node-not-enabled.js';
 import injectionEnvMissing from './injection-env-missing.js';
 import noGpuNodes from './no-gpu-nodes.js';
+import operandsDisabled from './operands-disabled.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
 
 export const ALL_CHECKS: Check[] = [
-  snapshotFileUnreadable,
-  // nodes
-  noGpuNodes,
-  gpuNodeUnlabeled,
-  // injection
-  injectionEnvMissing,
-  shellDropsPreload,
-  envDroppedByChild,
   deviceCountAssert,
-];
+  envDroppedByChild,
+  gpuNodeUnlabeled,
+  gpuNotAllocatable,
+  gpuTaintUntolerated,
+  hamiNodeNotEnabled,
+  injectionEnvMissing,
+  noGpuNodes,
+  operandsDisabled,
+  shellDropsPreload,
+  snapshotFileUnreadable,
+].sort((a, b) => a.id.localeCompare(b.id));
