@@ -48,6 +48,16 @@ program
   });
 
 program
+  .command('playbook')
+  .description('print the troubleshooting playbooks gpuctl walks, step by step, with the findings of each step')
+  .option('--stack <id>', 'only one playbook: homelab-ladder, gpu-operator, tensor-fusion, kantaloupe, bitfusion')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
+  .action(async (opts) => {
+    const { playbook } = await import('./commands/playbook.js');
+    process.stdout.write(playbook(opts));
+  });
+
+program
   .command('checks')
   .description('list the checks: id, name, category and what each looks at')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))

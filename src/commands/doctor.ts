@@ -8,6 +8,8 @@ import { UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { renderTakenMarkdown, renderTakenText, takenJson } from '../report/playbook.js';
+import { walkPlaybook } from '../playbook/walk.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
@@ -44,15 +46,21 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
 }
 
 function render(report: Report, opts: DoctorOptions): string {
+  const taken = walkPlaybook(report.findings);
   switch (opts.output) {
-    case 'json':
-      return renderJson(report);
+    case 'json': {
+      const { findings, skipped, summary } = JSON.parse(renderJson(report));
+      return JSON.stringify({ findings, skipped, summary, playbook: takenJson(taken) }, null, 2) + '\n';
+    }
     case 'markdown':
-      return renderMarkdown(report);
+      return renderMarkdown(report) + renderTakenMarkdown(taken);
     case 'junit':
       return renderJunit(report, opts.failOn);
-    default:
-      return renderText(report, { colour: colourEnabled(process.stdout), showOk: opts.ok !== false });
+    default: {
+      const colour = colourEnabled(process.stdout);
+      const playbook = renderTakenText(taken, colour);
+      return renderText(report, { colour, showOk: opts.ok !== false }) + (playbook ? `\n${playbook}` : '');
+    }
   }
 }
 
