@@ -279,8 +279,9 @@ export function parseDaemonJsonMirrors(text: string, path: string): { mirrors: s
 export function runtimeOf(node: Node | undefined, host: NodeHost | undefined): RuntimeFlavour {
   const kubelet = node?.status?.nodeInfo?.kubeletVersion ?? '';
   const runtime = node?.status?.nodeInfo?.containerRuntimeVersion ?? '';
-  if (/\+k3s/.test(kubelet) || /-k3s/.test(runtime)) return 'k3s';
+  // RKE2 ships k3s's containerd build (containerd://1.7.11-k3s2), so the kubelet version decides first.
   if (/\+rke2/.test(kubelet)) return 'rke2';
+  if (/\+k3s/.test(kubelet) || /-k3s/.test(runtime)) return 'k3s';
   if (runtime.startsWith('docker://')) return 'docker';
   if (runtime.startsWith('cri-o://')) return 'cri-o';
   if (runtime.startsWith('containerd://')) return 'containerd';

@@ -1,6 +1,7 @@
 // Why an image pull failed, read from the error text kubelet puts into events and container statuses.
 // The table is data: patterns → cause → fix. The first cause whose pattern matches wins, so the order
-// matters (a 429 message mentions "authenticating"; a timeout reaching auth.docker.io mentions "authorize").
+// matters (a 429 message mentions "authenticating", a timeout reaching auth.docker.io "authorize", a platform
+// mismatch ends in "not found").
 import type { Fix } from '../model.js';
 import { DOCKER_HUB, upstreamEndpoint } from './images.js';
 
@@ -131,16 +132,6 @@ export const PULL_CAUSES: PullCause[] = [
     }),
   },
   {
-    id: 'not-found',
-    label: 'the image or tag does not exist',
-    patterns: [/: not found\b/i, /manifest unknown/i, /\bnot found: manifest/i, /code = NotFound/],
-    mirrorHelps: false,
-    fix: (ctx) => ({
-      summary: `Use a tag that exists in ${ctx.registry ?? ''}/${ctx.repository ?? ''}`,
-      commands: [`skopeo list-tags docker://${ctx.registry ?? ''}/${ctx.repository ?? ''}`],
-    }),
-  },
-  {
     id: 'platform',
     label: "the image has no build for the node's platform",
     patterns: [/no matching manifest for/i, /no match for platform in manifest/i],
@@ -148,6 +139,16 @@ export const PULL_CAUSES: PullCause[] = [
     fix: (ctx) => ({
       summary: "Use an image (or tag) built for the node's OS/architecture",
       commands: [`skopeo inspect --raw docker://${ctx.registry ?? ''}/${ctx.repository ?? ''} | jq '.manifests[].platform'`, `kubectl get node ${ctx.node ?? 'NODE'} -o jsonpath='{.status.nodeInfo.architecture}'`],
+    }),
+  },
+  {
+    id: 'not-found',
+    label: 'the image or tag does not exist',
+    patterns: [/: not found\b/i, /manifest unknown/i, /\bnot found: manifest/i, /code = NotFound/],
+    mirrorHelps: false,
+    fix: (ctx) => ({
+      summary: `Use a tag that exists in ${ctx.registry ?? ''}/${ctx.repository ?? ''}`,
+      commands: [`skopeo list-tags docker://${ctx.registry ?? ''}/${ctx.repository ?? ''}`],
     }),
   },
 ];
@@ -174,6 +175,6 @@ export function requestHostOf(text: string | undefined): string | undefined {
   if (!text) return undefined;
   const url = /https?:\/\/([^/\s"'?:]+(?::\d+)?)/i.exec(text);
   if (url) return url[1]!.toLowerCase();
-  const lookup = /lookup ([^\s:]+)(?: on [^:]+)?: /i.exec(text);
+  const lookup = /lookup ([^\s:]+)(?::\d+)?(?: on \S+)?: /i.exec(text);
   return lookup?.[1]?.toLowerCase();
 }
