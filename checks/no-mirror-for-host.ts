@@ -164,6 +164,7 @@ export default defineCheck({
       const host = facts.host(nodeName);
       const runtime = runtimeOf(node, host);
       const upstreamError = group.find((p) => p.requestHost && isUpstreamHost(registry, p.requestHost));
+      const mirrorError = group.find((p) => p.requestHost && !isUpstreamHost(registry, p.requestHost));
       const evidence = pullLines(group);
       const runtimeLine = `node ${nodeName} runtime: ${runtime}${node?.status?.nodeInfo?.containerRuntimeVersion ? ` (${node.status.nodeInfo.containerRuntimeVersion}, Node status)` : ''}`;
       let config: NodeRegistryConfig | undefined;
@@ -177,6 +178,9 @@ export default defineCheck({
           evidence.push(`${mirror.path} has a ${mirror.registry} mirror (${mirror.endpoints.join(', ')}) but ${why}`);
         }
         for (const problem of config.problems) evidence.push(`${problem.path}: ${problem.error}`);
+      } else if (mirrorError && !upstreamError) {
+        // The error names another host: a mirror was tried, so one is configured (it fails: image-pull-failing says why).
+        continue;
       } else if (upstreamError) {
         evidence.push(runtimeLine, `node files not collected; the error came from ${upstreamError.requestHost}, the registry itself, so no mirror was tried first`);
       } else {

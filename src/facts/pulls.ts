@@ -101,9 +101,13 @@ export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[
   return groups;
 }
 
+/** Kubelet's back-off message that carries no error (some kubelet versions append the error after it). */
+const BARE_BACK_OFF = /^Back-off pulling image "[^"]*"$/;
+
 /** The error text to quote: the event's message, else the container status's waiting message. */
 export function pullErrorText(pull: FailingPull): string | undefined {
-  return pull.event?.message ?? pull.statusMessage;
+  if (pull.event?.message) return pull.event.message;
+  return pull.statusMessage && !BARE_BACK_OFF.test(pull.statusMessage) ? pull.statusMessage : undefined;
 }
 
 /** `kubelet on gpu-1, x4, 2024-05-01T10:00:00Z` — where an event came from, for evidence lines. */
