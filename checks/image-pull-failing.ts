@@ -63,7 +63,8 @@ function imageIssue(key: string, pulls: FailingPull[]): Issue {
   const who = pods.length === 1 ? `pod ${podRef(pods[0]!.pod)}` : `${pods.length} pods (${pods.slice(0, 3).map((p) => podRef(p.pod)).join(', ')}${pods.length > 3 ? ', …' : ''})`;
   return {
     severity: 'error',
-    subject: { kind: 'Image', name: key, ...(namespaces.length === 1 ? { namespace } : {}) },
+    // Images are not namespaced: the pods (and their namespaces) are in the message and evidence.
+    subject: { kind: 'Image', name: key },
     message: `Image ${key}${first.registry ? ` from ${first.registry}` : ''} does not pull for ${who}: ${cause.label}`,
     evidence,
     fix,

@@ -5,6 +5,7 @@ import type { Distro, Mirror } from '../src/facts/mirrors.js';
 import {
   containerdRegistrySettings,
   DISTRO_PATHS,
+  distroServices,
   hostDirNames,
   parseHostsToml,
   parseRegistriesYaml,
@@ -17,19 +18,9 @@ import { failingPulls } from '../src/facts/pulls.js';
 import type { NodeHost } from '../src/sources/collection.js';
 import type { Fix, Issue } from '../src/model.js';
 
-const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
-
-/** The systemd unit of the distro on this node: server or agent, both when the Node is unknown. */
-function servicesOf(distro: Distro, node: Node | undefined): string[] {
-  const paths = DISTRO_PATHS[distro];
-  if (!node) return [paths.serverService, paths.agentService];
-  const server = CONTROL_PLANE_LABELS.some((l) => node.metadata.labels?.[l] !== undefined);
-  return [server ? paths.serverService : paths.agentService];
-}
-
 function restartFix(distro: Distro, nodeName: string, node: Node | undefined, why: string, before: string[] = []): Fix {
   const paths = DISTRO_PATHS[distro];
-  const services = servicesOf(distro, node);
+  const services = distroServices(distro, node);
   const restarts =
     services.length === 1
       ? [`sudo systemctl restart ${services[0]}`]

@@ -2,10 +2,11 @@ import { defineCheck } from '../src/check.js';
 import type { ImageReference } from '../src/facts/images.js';
 import { DOCKER_HUB, isInvalid, isUpstreamHost, upstreamEndpoint } from '../src/facts/images.js';
 import type { NodeRegistryConfig, RuntimeFlavour } from '../src/facts/mirrors.js';
-import { CONTAINERD_HOSTS_DIRS, DISTRO_PATHS, DOCKER_DAEMON_JSON, mirrorsFor, registryConfigOf, runtimeOf, WILDCARD } from '../src/facts/mirrors.js';
+import { CONTAINERD_HOSTS_DIRS, DISTRO_PATHS, distroServices, DOCKER_DAEMON_JSON, mirrorsFor, registryConfigOf, runtimeOf, WILDCARD } from '../src/facts/mirrors.js';
 import { podRef } from '../src/facts/pods.js';
 import type { FailingPull } from '../src/facts/pulls.js';
 import { failingPulls, groupBy } from '../src/facts/pulls.js';
+import type { Node } from '../src/facts/kube.js';
 import type { Fix, Issue } from '../src/model.js';
 import type { NodeHost } from '../src/sources/collection.js';
 
@@ -25,6 +26,10 @@ function mirrorVariable(registry: string): string {
     : `MIRROR=https://mirror.example.com   # a mirror (or private registry) that serves ${registry}'s images`;
 }
 
+function restartCommands(services: string[]): string[] {
+  return services.length === 1 ? [`sudo systemctl restart ${services[0]}`] : [`sudo systemctl restart ${services[0]}   # ${services[1]} on agents`];
+}
+
 function hereDoc(target: string, body: string[]): string {
   return [`sudo tee ${target} >/dev/null <<EOF`, ...body, 'EOF'].join('\n');
 }
@@ -34,7 +39,7 @@ function runtimeMirrorCommands(
   runtime: RuntimeFlavour,
   registry: string,
   nodeName: string,
-  node: { host?: NodeHost; config?: NodeRegistryConfig },
+  node: { object?: Node; host?: NodeHost; config?: NodeRegistryConfig },
   mirrorLine = mirrorVariable(registry),
 ): { summary: string; commands: string[] } {
   // Never overwrite a file the node already has: it holds other settings (the nvidia runtime, other mirrors).
@@ -50,7 +55,7 @@ function runtimeMirrorCommands(
         exists
           ? `sudoedit ${paths.registriesYaml}   # under mirrors: add  "${registry}": { endpoint: ["$MIRROR"] }`
           : hereDoc(paths.registriesYaml, ['mirrors:', `  "${registry}":`, '    endpoint:', '      - "$MIRROR"']),
-        `sudo systemctl restart ${paths.serverService}   # ${paths.agentService} on agents`,
+        ...restartCommands(distroServices(runtime, node.object)),
         `sudo ls ${paths.certsDir}   # should now list ${registry}`,
       ],
     };
@@ -114,7 +119,7 @@ function nvcrSyncCommands(refs: ImageReference[]): string[] {
 }
 
 /** The fix for one registry on one node, with the TensorFusion playbook's specific advice first. */
-function fixFor(registry: string, refs: ImageReference[], runtime: RuntimeFlavour, nodeName: string, node: { host?: NodeHost; config?: NodeRegistryConfig }): Fix {
+function fixFor(registry: string, refs: ImageReference[], runtime: RuntimeFlavour, nodeName: string, node: { object?: Node; host?: NodeHost; config?: NodeRegistryConfig }): Fix {
   if (refs.some(isGreptime)) {
     const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node);
     return {
@@ -193,7 +198,7 @@ export default defineCheck({
         subject: { kind: 'Node', name: nodeName },
         message: `Node ${nodeName} has no mirror for ${registry}, and pulls from it fail there (${group[0]!.cause.label})`,
         evidence,
-        fix: fixFor(registry, refs, runtime, nodeName, { ...(host ? { host } : {}), ...(config ? { config } : {}) }),
+        fix: fixFor(registry, refs, runtime, nodeName, { ...(node ? { object: node } : {}), ...(host ? { host } : {}), ...(config ? { config } : {}) }),
       });
     }
     if (issues.length === 0 && unjudged.length > 0) {

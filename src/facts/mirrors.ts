@@ -32,6 +32,16 @@ export const DISTRO_PATHS: Record<Distro, { registriesYaml: string; certsDir: st
   },
 };
 
+const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
+/** The systemd unit of k3s / RKE2 on a node: the server's or the agent's; both when the Node is unknown. */
+export function distroServices(distro: Distro, node: Node | undefined): string[] {
+  const paths = DISTRO_PATHS[distro];
+  if (!node) return [paths.serverService, paths.agentService];
+  const server = CONTROL_PLANE_LABELS.some((l) => node.metadata.labels?.[l] !== undefined);
+  return [server ? paths.serverService : paths.agentService];
+}
+
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const CONTAINERD_HOSTS_DIRS = ['/etc/containerd/certs.d', '/etc/docker/certs.d'];
 export const DOCKER_DAEMON_JSON = '/etc/docker/daemon.json';

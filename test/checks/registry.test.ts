@@ -91,7 +91,7 @@ describe('image-pull-failing', () => {
     const [issue] = issues;
     expect(issue).toMatchObject({
       severity: 'error',
-      subject: { kind: 'Image', name: image, namespace: 'gpu-operator' },
+      subject: { kind: 'Image', name: image },
       message: `Image ${image} from nvcr.io does not pull for 2 pods (gpu-operator/cuda-vectoradd-a, gpu-operator/cuda-vectoradd-b): the node cannot reach the registry`,
     });
     expect(issue!.evidence).toContain(`image "${image}" → registry nvcr.io, repository nvidia/k8s/cuda-sample, tag vectoradd-cuda11.7.1 (pod spec)`);
@@ -256,7 +256,7 @@ describe('no-mirror-for-host', () => {
     expect(issue!.fix!.commands).toEqual([
       'MIRROR=https://docker.m.daocloud.io   # or your own mirror of Docker Hub',
       `sudo tee ${K3S_REG} >/dev/null <<EOF\nmirrors:\n  "docker.io":\n    endpoint:\n      - "$MIRROR"\nEOF`,
-      'sudo systemctl restart k3s   # k3s-agent on agents',
+      'sudo systemctl restart k3s',
       `sudo ls ${K3S_CERTS}   # should now list docker.io`,
     ]);
   });
@@ -318,7 +318,7 @@ describe('no-mirror-for-host', () => {
       `skopeo copy --all --preserve-digests docker://${image} docker://$REGISTRY/nvidia/k8s/cuda-sample:vectoradd-cuda11.7.1`,
       'MIRROR=https://$REGISTRY',
       `sudoedit ${K3S_REG}   # under mirrors: add  "nvcr.io": { endpoint: ["$MIRROR"] }`,
-      'sudo systemctl restart k3s   # k3s-agent on agents',
+      'sudo systemctl restart k3s',
       `sudo ls ${K3S_CERTS}   # should now list nvcr.io`,
     ]);
   });
@@ -331,5 +331,19 @@ describe('no-mirror-for-host', () => {
       'helm upgrade tensor-fusion-sys tensor-fusion --repo https://download.tensor-fusion.ai -n tensor-fusion-sys --reuse-values --set greptime.image.repository=greptime-registry.cn-hangzhou.cr.aliyuncs.com/greptime/greptimedb',
     ]);
     expect(issue!.fix!.summary).toContain('greptime.image.repository');
+  });
+});
+
+describe('no-mirror-for-host restarts the right k3s unit', () => {
+  it('k3s-agent on an agent, both when the Node object is missing', () => {
+    const image = 'nginx:1.25';
+    const p = pullingPod('default', 'web-0', { image, node: 'gpu-2' });
+    const objects = (extra: KubeObject[]) => [...extra, p, ...pullEvents(p, image, PULL_ERRORS.dockerHubTimeout)];
+    const nodes = { nodes: new Map([['gpu-2', host({ [K3S_REG]: 'mirrors:\n  quay.io:\n    endpoint: ["https://quay.mirror.corp"]\n' })]]) };
+    const agent = issuesOf(noMirrorForHost.run(factsOf(objects([k3sNode('gpu-2', false)]), nodes)));
+    expect(agent[0]!.fix!.commands).toContain('sudo systemctl restart k3s-agent');
+    expect(agent[0]!.fix!.commands[1]).toBe(`sudoedit ${K3S_REG}   # under mirrors: add  "docker.io": { endpoint: ["$MIRROR"] }`);
+    const unknown = issuesOf(noMirrorForHost.run(factsOf(objects([]), { nodes: new Map([['gpu-2', host({ [K3S_REG]: '' }, {}, [K3S_CERTS])]]) })));
+    expect(unknown[0]!.fix!.commands).toContain('sudo systemctl restart k3s   # k3s-agent on agents');
   });
 });
