@@ -174,7 +174,7 @@ export default defineCheck({
       const runtimeLine = `node ${nodeName} runtime: ${runtime}${node?.status?.nodeInfo?.containerRuntimeVersion ? ` (${node.status.nodeInfo.containerRuntimeVersion}, Node status)` : ''}`;
       let config: NodeRegistryConfig | undefined;
       // Node files tell which mirrors exist; CRI-O's registries.conf is not read here, so judge it by the error.
-      if (host && host.files.size > 0 && runtime !== 'cri-o') {
+      if (host && (host.files.size > 0 || host.dirs.size > 0) && runtime !== 'cri-o') {
         config = registryConfigOf(host, runtime);
         if (mirrorsFor(config.mirrors, registry).length > 0) continue;
         evidence.push(runtimeLine, ...config.looked.map((l) => `looked in ${l} (node files)`));

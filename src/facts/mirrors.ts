@@ -339,6 +339,11 @@ function hostsTomlsUnder(host: NodeHost, dir: string): HostsTomlSource {
   return { dir, files, uncollected };
 }
 
+/** A host directory listed without its hosts.toml: given the benefit of the doubt, as a mirror. */
+function uncollectedMirror(dir: string, name: string): Mirror {
+  return { registry: registryOfHostDir(name), endpoints: ['(hosts.toml not collected)'], kind: 'hosts.toml', path: `${dir}/${name}/hosts.toml` };
+}
+
 function describeMirrors(mirrors: Mirror[]): string {
   return mirrors.length ? mirrors.map((m) => `${m.registry} → ${m.endpoints.join(', ')}`).join('; ') : 'no mirrors';
 }
@@ -368,13 +373,16 @@ export function registryConfigOf(host: NodeHost, runtime: RuntimeFlavour): NodeR
       config.looked.push(`${paths.registriesYaml}: absent`);
     }
     if (runtime === distro) {
-      const generated = hostsTomlsUnder(host, paths.certsDir);
-      for (const file of generated.files) {
+      // Generated from registries.yaml, or written by hand: k3s leaves directories it did not write alone.
+      const certs = hostsTomlsUnder(host, paths.certsDir);
+      for (const file of certs.files) {
         if (file.error) config.problems.push({ path: file.path, error: file.error });
         const mirror = hostsTomlMirror(file);
         if (mirror) use(mirror, true, '');
       }
-      if (generated.files.length) config.looked.push(`${paths.certsDir}: hosts.toml for ${generated.files.map((f) => f.registry).join(', ')}`);
+      for (const name of certs.uncollected) use(uncollectedMirror(paths.certsDir, name), true, '');
+      const registries = [...certs.files.map((f) => f.registry), ...certs.uncollected.map(registryOfHostDir)];
+      if (registries.length) config.looked.push(`${paths.certsDir}: hosts.toml for ${registries.join(', ')}`);
     }
   }
 
@@ -410,10 +418,7 @@ export function registryConfigOf(host: NodeHost, runtime: RuntimeFlavour): NodeR
         const mirror = hostsTomlMirror(file);
         if (mirror) use(mirror, read, `${dir} is not in containerd's config_path`);
       }
-      // A host directory listed without its hosts.toml: give it the benefit of the doubt.
-      for (const name of source.uncollected) {
-        use({ registry: registryOfHostDir(name), endpoints: ['(hosts.toml not collected)'], kind: 'hosts.toml', path: `${dir}/${name}/hosts.toml` }, read, `${dir} is not in containerd's config_path`);
-      }
+      for (const name of source.uncollected) use(uncollectedMirror(dir, name), read, `${dir} is not in containerd's config_path`);
       if (source.files.length || source.uncollected.length) {
         config.looked.push(`${dir}: hosts.toml for ${[...source.files.map((f) => f.registry), ...source.uncollected.map(registryOfHostDir)].join(', ')}`);
       } else if (read) {

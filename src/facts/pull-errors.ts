@@ -97,7 +97,7 @@ export const PULL_CAUSES: PullCause[] = [
     ],
     mirrorHelps: true,
     fix: (ctx) => ({
-      summary: `Give the node a way to ${ctx.registry ?? 'the registry'}: a registry mirror (see no-mirror-for-host) or an HTTP proxy for the container runtime`,
+      summary: `Give the node a way to reach ${ctx.registry ?? 'the registry'}: a registry mirror (see no-mirror-for-host) or an HTTP proxy for the container runtime`,
       commands: [`curl -sS -o /dev/null -w '%{http_code}\\n' https://${upstreamEndpoint(ctx.registry ?? DOCKER_HUB)}/v2/   # on the node: 401 means reachable`, reproduce(ctx)],
     }),
   },

@@ -183,6 +183,13 @@ describe('mirror-not-loaded', () => {
     expect(issuesOf(mirrorNotLoaded.run(files([])))[0]!.message).toContain('registry.local:5000 mirror');
   });
 
+  it('expects _default for the "*" wildcard mirror', () => {
+    const yaml = 'mirrors:\n  "*":\n    endpoint:\n      - "https://mirror.corp"\n';
+    const files = (dirs: string[]) => factsWith({ 'gpu-1': host({ [K3S_REG]: yaml }, {}, [K3S_CERTS, ...dirs]) });
+    expect(mirrorNotLoaded.run(files([`${K3S_CERTS}/_default`]))).toEqual([]);
+    expect(issuesOf(mirrorNotLoaded.run(files([])))[0]!.evidence![1]).toBe(`${K3S_CERTS}/_default does not exist (dirs.txt)`);
+  });
+
   it('fires when the generated hosts.toml predates an edit of registries.yaml', () => {
     const stale = '[host."https://old-mirror.example.com/v2"]\n  capabilities = ["pull", "resolve"]\n';
     const [issue] = issuesOf(mirrorNotLoaded.run(factsWith({ 'gpu-1': k3sHost({ [`${K3S_CERTS}/docker.io/hosts.toml`]: stale }) })));
@@ -266,6 +273,11 @@ describe('no-mirror-for-host', () => {
     expect(noMirrorForHost.run(withMirror)).toEqual([]);
     const viaMirror = factsWith([k3sNode('gpu-1'), ...failing('gpu-1', hubImage, PULL_ERRORS.mirrorTimeout)]);
     expect(noMirrorForHost.run(viaMirror)).toEqual([]);
+  });
+
+  it('k3s: counts a hand-made host directory under its certs.d', () => {
+    const files = host({}, {}, [K3S_CERTS, `${K3S_CERTS}/docker.io`]);
+    expect(noMirrorForHost.run(factsWith([k3sNode('gpu-1'), ...failing('gpu-1')], { 'gpu-1': files }))).toEqual([]);
   });
 
   it('is quiet for failures a mirror does not fix, and when nothing fails', () => {
