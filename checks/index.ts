@@ -6,8 +6,11 @@ import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
 import gpuNotAllocatable from './gpu-not-allocatable.js';
 import gpuTaintUntolerated from './gpu-taint-untolerated.js';
 import hamiNodeNotEnabled from './hami-node-not-enabled.js';
+import imagePullFailing from './image-pull-failing.js';
 import injectionEnvMissing from './injection-env-missing.js';
+import mirrorNotLoaded from './mirror-not-loaded.js';
 import noGpuNodes from './no-gpu-nodes.js';
+import noMirrorForHost from './no-mirror-for-host.js';
 import operandsDisabled from './operands-disabled.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
@@ -19,8 +22,11 @@ export const ALL_CHECKS: Check[] = [
   gpuNotAllocatable,
   gpuTaintUntolerated,
   hamiNodeNotEnabled,
+  imagePullFailing,
   injectionEnvMissing,
+  mirrorNotLoaded,
   noGpuNodes,
+  noMirrorForHost,
   operandsDisabled,
   shellDropsPreload,
   snapshotFileUnreadable,
