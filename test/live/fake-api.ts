@@ -2,6 +2,7 @@
 // objects and pod logs, records every request, and lets a test take over any path (faults).
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { RESOURCE_TYPES } from '../../src/sources/resources.js';
@@ -30,12 +31,14 @@ export interface FakeApiOptions {
   override?: Override;
   /** Require this bearer token (401 otherwise). */
   token?: string;
+  /** Serve HTTPS with this certificate. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
   const requests: RecordedRequest[] = [];
   const perPath = new Map<string, number>();
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const recorded = { path: url.pathname, query: url.searchParams, headers: req.headers };
     requests.push(recorded);
@@ -46,11 +49,12 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
     serveDefault(recorded, res, options);
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     count: (path) => requests.filter((r) => r.path === path).length,
     close: () =>

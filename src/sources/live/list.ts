@@ -36,7 +36,7 @@ export async function listAll(
   let objects: KubeObject[] = [];
   let continueToken: string | undefined;
   let restarted = false;
-  do {
+  for (;;) {
     let page: ApiResponse<ListPage>;
     try {
       page = await client.getJson<ListPage>(listPath(type, chunkSize, continueToken));
@@ -53,10 +53,10 @@ export async function listAll(
     }
     if (!page.value) return failed(type, page);
     for (const item of page.value.items ?? []) objects.push(slim(item, type));
-    continueToken = page.value.metadata?.continue || undefined;
     onPage?.(objects.length);
-  } while (continueToken);
-  return { objects };
+    continueToken = page.value.metadata?.continue || undefined;
+    if (!continueToken) return { objects };
+  }
 }
 
 function failed(type: ResourceType, page: ApiResponse<unknown>): ListOutcome {
