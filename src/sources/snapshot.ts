@@ -138,7 +138,12 @@ async function readProcesses(root: string, collection: Collection): Promise<void
   const base = path.join(root, 'pods');
   for (const file of await walk(base)) {
     const parts = path.relative(base, file).split(path.sep);
-    if (parts.length !== 4 || parts[3] !== 'processes.json') continue;
+    if (parts.length !== 4) continue;
+    if (parts[3] === 'ld.so.preload') {
+      collection.preloadFiles.set(parts.slice(0, 3).join('/'), await readFile(file, 'utf8'));
+      continue;
+    }
+    if (parts[3] !== 'processes.json') continue;
     const rel = path.relative(root, file);
     try {
       const table = JSON.parse(await readFile(file, 'utf8')) as ProcessInfo[];
