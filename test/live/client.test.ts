@@ -150,3 +150,20 @@ describe('KubeClient', () => {
     });
   });
 });
+
+describe('KubeClient compression', () => {
+  it('asks for gzip and decodes it; a gzip stream cut short is retried', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const full = gzipSync(JSON.stringify({ gitVersion: 'v1.29.0' }));
+    const client = await clientFor((req, res, nth) => {
+      const body = nth === 1 ? full.subarray(0, full.length - 8) : full;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length });
+      res.end(body);
+      return true;
+    });
+    const res = await client.getJson('/version');
+    expect(res).toMatchObject({ status: 200, attempts: 2, value: { gitVersion: 'v1.29.0' } });
+    expect(api!.requests[0]!.headers['accept-encoding']).toBe('gzip');
+    client.close();
+  });
+});
