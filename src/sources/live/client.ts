@@ -57,7 +57,6 @@ interface RawResponse {
 }
 
 export class KubeClient {
-  readonly server: string;
   private readonly url: URL;
   private readonly basePath: string;
   private readonly agent: http.Agent;
@@ -67,7 +66,6 @@ export class KubeClient {
   private readonly maxDelayMs: number;
 
   constructor(private readonly options: ClientOptions) {
-    this.server = options.server;
     this.url = new URL(options.server);
     this.basePath = this.url.pathname.replace(/\/+$/, '');
     this.attempts = options.attempts ?? 4;
@@ -133,7 +131,8 @@ export class KubeClient {
 
   private retryDelay(attempt: number, response?: RawResponse): number {
     const retryAfter = Number(response?.headers['retry-after']);
-    if (response?.status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0) {
+    // 429 from API priority and fairness, and some 503s, say when to come back.
+    if (Number.isFinite(retryAfter) && retryAfter >= 0) {
       return Math.min(retryAfter * 1000, this.maxDelayMs);
     }
     const exponential = this.backoffMs * 2 ** (attempt - 1);
