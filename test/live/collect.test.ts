@@ -61,15 +61,28 @@ describe('collectLive', () => {
     expect(c.logs.get('gpu-operator/nvidia-operator-validator-x7k2p/plugin-validation')).toBe(VALIDATOR_LOG);
     const logRequest = api!.requests.find((r) => r.path.endsWith('/log'))!;
     expect(Object.fromEntries(logRequest.query)).toMatchObject({ container: 'plugin-validation', tailLines: '200' });
-    // The previous log is not there: a problem of the collection, not the end of the run.
+    // The previous log was rotated away (400 from the kubelet): absent, like a file missing from a snapshot.
+    expect(c.logs.has('gpu-operator/nvidia-operator-validator-x7k2p/plugin-validation.previous')).toBe(false);
+    expect(c.problems).toEqual([]);
+    expect(progress).toContain('listing pods (1)…');
+    expect(progress).toContain('fetching 2 container logs…');
+  });
+
+  it('records a log it could not fetch as a problem and goes on', async () => {
+    const c = await collectFrom({
+      objects: OBJECTS,
+      logs: { 'gpu-operator/nvidia-operator-validator-x7k2p/plugin-validation': VALIDATOR_LOG },
+      override: (req, res) =>
+        req.query.get('previous') === 'true' &&
+        (status(res, 403, 'Forbidden', 'pods "nvidia-operator-validator-x7k2p" is forbidden: User "dev" cannot get resource "pods/log"'), true),
+    });
+    expect(c.logs.get('gpu-operator/nvidia-operator-validator-x7k2p/plugin-validation')).toBe(VALIDATOR_LOG);
     expect(c.problems).toEqual([
       {
         path: 'logs/gpu-operator/nvidia-operator-validator-x7k2p/plugin-validation.previous.log',
-        message: 'log not fetched: 400 Bad Request: previous terminated container "plugin-validation" in pod "nvidia-operator-validator-x7k2p" not found',
+        message: 'log not fetched: 403 Forbidden: pods "nvidia-operator-validator-x7k2p" is forbidden: User "dev" cannot get resource "pods/log"',
       },
     ]);
-    expect(progress).toContain('listing pods (1)…');
-    expect(progress).toContain('fetching 2 container logs…');
   });
 
   it('records a forbidden type as unavailable and a missing CRD as not installed', async () => {

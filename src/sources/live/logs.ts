@@ -31,6 +31,9 @@ export async function fetchLogs(client: KubeClient, targets: LogTarget[], collec
             collection.logs.set(key, res.value);
             return;
           }
+          // 400 "previous terminated container … not found" / "is waiting to start", 404 pod gone since
+          // the list: there is no such log, which is no failure (a snapshot would simply lack the file).
+          if (res.status === 400 || res.status === 404) return;
           cause = res.message ? `${res.statusLine}: ${res.message}` : res.statusLine;
         } catch (err) {
           if (!(err instanceof RequestFailure)) throw err;
