@@ -57,7 +57,7 @@ function troubleOf(pod: Pod, mainContainer: string): Trouble | undefined {
   if (pulling) {
     return { severity: 'info', state: `waiting on an image pull (${pulling.state!.waiting!.reason})`, container: pulling.name, previous: false, imagePull: true };
   }
-  if (!pod.spec?.nodeName) {
+  if (!pod.spec?.nodeName && (pod.status?.phase ?? 'Pending') === 'Pending') {
     return { severity: 'warning', state: `not scheduled (${pod.status?.phase ?? 'Pending'})`, container: mainContainer, previous: false };
   }
   const init = firstUnfinishedInit(pod);

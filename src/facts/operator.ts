@@ -124,7 +124,7 @@ export const OPERANDS: OperandSpec[] = [
   },
   {
     component: 'operator',
-    title: 'GPU Operator controller',
+    title: 'controller',
     provider: 'gpu-operator',
     selectors: [{ app: 'gpu-operator' }, { 'app.kubernetes.io/component': 'gpu-operator' }],
     containers: ['gpu-operator'],
