@@ -36,6 +36,7 @@ export default defineCheck({
       const pod = pods[0]!;
       const ns = pod.metadata.namespace ?? 'default';
       const node = pod.spec?.nodeName;
+      const ownerRef = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
       const owner = ownerName(pod);
       const parsed = parseAdmissionMessage(pod.status?.message);
       const finished = node ? gpuHolders(facts, node).filter((h) => h.finished) : [];
@@ -57,7 +58,7 @@ export default defineCheck({
           ? [`kubectl get pods -A -o wide --field-selector spec.nodeName=${node}   # who holds the GPUs`]
           : [];
       const recreate = owner
-        ? [`kubectl delete pod -n ${ns} ${pods.map((p) => p.metadata.name).join(' ')}   # ${owner} creates new ones`]
+        ? [`kubectl delete pod -n ${ns} ${pods.map((p) => p.metadata.name).join(' ')}   # its owner ${ownerRef?.kind ?? ''} ${owner} creates a new one`]
         : [
             `kubectl get pod -n ${ns} ${pod.metadata.name} -o yaml > ${pod.metadata.name}.yaml`,
             `kubectl delete pod -n ${ns} ${pod.metadata.name} && kubectl apply -f ${pod.metadata.name}.yaml   # drop status/uid/nodeName from the file first`,

@@ -2,7 +2,7 @@ import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import { GPU_RESOURCE } from '../src/facts/gpu.js';
 import type { ContainerStatus, Pod } from '../src/facts/kube.js';
-import type { OperandPod, OperandSpec, ValidationStep } from '../src/facts/operator.js';
+import type { FixHint, GpuHolder, OperandPod, OperandSpec, ValidationStep } from '../src/facts/operator.js';
 import {
   describeHolder,
   eventCauses,
@@ -36,6 +36,13 @@ function stepFor(name: string): ValidationStep {
       }),
     }
   );
+}
+
+/** A finished pod holding the node's GPU is the first thing to remove (the seed's cuda-vectoradd). */
+function withFreedGpus(fix: FixHint, finished: GpuHolder[]): FixHint {
+  if (finished.length === 0) return fix;
+  const deletes = finished.map((h) => `kubectl delete pod -n ${h.pod.metadata.namespace} ${h.pod.metadata.name}   # finished, still holds the GPU`);
+  return { summary: `Delete the finished pod that holds the GPU, then run the validation again`, commands: [...deletes, fix.commands[0]!, fix.commands.at(-1)!] };
 }
 
 interface Verdict {
@@ -122,14 +129,15 @@ function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): I
     const sameLayer = other.spec.component === step.component && !other.spec.validator;
     const workload = spec.component === 'operator-validator' && other.spec.step === verdict.step;
     if (sameLayer || workload) {
-      const reason = other.pod.status?.reason ? ` (${other.pod.status.reason})` : '';
-      evidence.push(`${other.spec.title} pod on the same node: ${podRef(other.pod)} ${displayStatus(other.pod)}${reason}`);
+      const status = displayStatus(other.pod);
+      const reason = other.pod.status?.reason && other.pod.status.reason !== status ? ` (${other.pod.status.reason})` : '';
+      evidence.push(`${other.spec.title} pod on the same node: ${podRef(other.pod)} ${status}${reason}`);
     }
   }
+  const finished = step.stage === 'plugin' && node ? gpuHolders(facts, node).filter((h) => h.finished) : [];
   if (step.stage === 'plugin' && node) {
     const allocatable = facts.node(node)?.status?.allocatable?.[GPU_RESOURCE];
     evidence.push(`node ${node} allocatable ${GPU_RESOURCE}: ${allocatable ?? 'none'}`);
-    const finished = gpuHolders(facts, node).filter((h) => h.finished);
     for (const h of finished) evidence.push(`finished pod still holding a GPU: ${describeHolder(h)} (see gpu-held-by-finished-pod)`);
   }
   evidence.push(`related checks: ${step.related.join(', ')}`);
@@ -140,7 +148,7 @@ function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): I
     subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
     message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails, fix ${step.layer}${cause}`,
     evidence,
-    fix: step.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }),
+    fix: withFreedGpus(step.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
   };
 }
 

@@ -339,6 +339,7 @@ describe('validator-failed', () => {
     expect(refused.message).toContain('was refused by the kubelet at admission before plugin-validation: the plugin stage fails');
     expect(refused.evidence).toContain(`pod UnexpectedAdmissionError: ${ADMISSION_MESSAGE}`);
     expect(refused.evidence).toContain('finished pod still holding a GPU: default/cuda-vectoradd (1 GPU, Succeeded, finished) (see gpu-held-by-finished-pod)');
+    expect(refused.fix!.commands[0]).toBe('kubectl delete pod -n default cuda-vectoradd   # finished, still holds the GPU');
     const stuck = byPod['nvidia-operator-validator-rbmwr']!;
     expect(stuck.message).toContain('is stuck in plugin-validation');
     expect(stuck.evidence!.some((e) => e.startsWith('device plugin validator pod on the same node: gpu-operator/nvidia-device-plugin-validator-9sxwv'))).toBe(true);
