@@ -1,12 +1,13 @@
 import { defineCheck } from '../src/check.js';
 import { GPU_RESOURCE, gpuNodes, nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
-import { describeHolder, gpuHolders, insufficientGpu } from '../src/facts/operator.js';
+import { describeHolder, gpuHolders, unscheduledForWantOfGpu } from '../src/facts/operator.js';
 import { podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 
 /** Per-node lines are enough to see the picture on a small cluster; a big one gets the busiest. */
 const NODES_SHOWN = 8;
+const FINISHED_SHOWN = 5;
 
 export default defineCheck({
   id: 'GPU507',
@@ -21,10 +22,7 @@ export default defineCheck({
     fix: 'Free GPUs (delete finished or idle pods that hold them), add GPU nodes or GPUs, or lower the request to what one node can offer. If no node advertises GPUs at all, fix the device plugin first (no-device-plugin, gpu-not-allocatable).',
   },
   run(facts) {
-    const pending = facts.pods
-      .filter((p) => podGpuRequest(p) > 0)
-      .map((pod) => ({ pod, failure: insufficientGpu(pod, facts) }))
-      .filter((x): x is { pod: typeof x.pod; failure: NonNullable<typeof x.failure> } => !!x.failure);
+    const pending = unscheduledForWantOfGpu(facts);
     if (pending.length === 0) return [];
 
     const nodes: Node[] = gpuNodes(facts);
@@ -46,6 +44,11 @@ export default defineCheck({
     if (usage.length > NODES_SHOWN) usageLines.push(`… and ${usage.length - NODES_SHOWN} more GPU nodes`);
     if (usage.length === 0) usageLines.push(`no node shows an NVIDIA GPU (see no-gpu-nodes)`);
     const finished = usage.flatMap((u) => u.holders.filter((h) => h.finished));
+    // the same cleanup serves every Pending pod: a few commands, the rest is gpu-held-by-finished-pod's list
+    const cleanup = finished
+      .slice(0, FINISHED_SHOWN)
+      .map((h) => `kubectl delete pod -n ${h.pod.metadata.namespace} ${h.pod.metadata.name}   # finished, still holds ${h.gpus} GPU`);
+    const describeNodes = usage.slice(0, 3).map((u) => `kubectl describe node ${u.node.metadata.name} | grep -A 12 'Allocated resources'`);
 
     const issues: Issue[] = [];
     for (const { pod, failure } of pending) {
@@ -54,8 +57,8 @@ export default defineCheck({
       // a request no single node can ever satisfy is an error; a full cluster is a warning
       const never = wants > largest;
       const commands = [
-        ...finished.map((h) => `kubectl delete pod -n ${h.pod.metadata.namespace} ${h.pod.metadata.name}   # finished, still holds ${h.gpus} GPU`),
-        ...usage.slice(0, 3).map((u) => `kubectl describe node ${u.node.metadata.name} | grep -A 12 'Allocated resources'`),
+        ...cleanup,
+        ...describeNodes,
         `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{range .spec.containers[*]}{.name}: {.resources.limits}{"\\n"}{end}'   # lower the request to at most ${largest}`,
       ];
       issues.push({
@@ -70,7 +73,7 @@ export default defineCheck({
           `scheduler (${failure.source}): ${failure.message}`,
           ...usageLines,
           ...(largest === 0 ? ['no node advertises allocatable nvidia.com/gpu: see no-device-plugin and gpu-not-allocatable'] : []),
-          ...(finished.length ? [`finished pods still hold GPUs: see gpu-held-by-finished-pod`] : []),
+          ...(finished.length ? [`${finished.length} finished pod(s) still hold GPUs: see gpu-held-by-finished-pod`] : []),
         ],
         fix: {
           summary: largest === 0

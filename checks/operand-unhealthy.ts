@@ -6,6 +6,7 @@ import {
   eventCauses,
   firstUnfinishedInit,
   IMAGE_PULL_REASONS,
+  imagePullPointer,
   logLines,
   operandPods,
   PROVIDER_TITLES,
@@ -99,16 +100,7 @@ function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): I
   const what = `${PROVIDER_TITLES[spec.provider]} ${spec.title} pod ${podRef(pod)}${node ? ` on node ${node}` : ''}`;
   const subject = { kind: 'Pod', name: pod.metadata.name, namespace: ns };
 
-  if (trouble.imagePull) {
-    const status = allStatuses(pod).find((s) => s.name === trouble.container);
-    return {
-      severity: 'info',
-      subject,
-      message: `${what} is ${trouble.state}: image-pull-failing names the registry and the fix`,
-      evidence: [`container ${trouble.container} image ${status?.image ?? '?'}: ${status?.state?.waiting?.message ?? trouble.state}`],
-      fix: { summary: 'See the image-pull-failing finding for this pod', commands: ['gpuctl doctor --checks image-pull-failing'] },
-    };
-  }
+  if (trouble.imagePull) return imagePullPointer(pod, what, allStatuses(pod).find((s) => s.name === trouble.container));
 
   const evidence = [`pod status: ${displayStatus(pod)}, phase ${pod.status?.phase ?? 'Unknown'}, ${restarts(pod)} restarts${node ? `, node ${node}` : ''}`];
   for (const status of allStatuses(pod)) {
@@ -153,12 +145,6 @@ export default defineCheck({
   },
   run(facts) {
     const all = operandPods(facts);
-    const issues: Issue[] = [];
-    for (const entry of all) {
-      if (entry.spec.validator) continue;
-      const issue = issueFor(entry, all, facts);
-      if (issue) issues.push(issue);
-    }
-    return issues;
+    return all.filter((e) => !e.spec.validator).flatMap((e) => issueFor(e, all, facts) ?? []);
   },
 });

@@ -9,6 +9,7 @@ import {
   firstUnfinishedInit,
   gpuHolders,
   IMAGE_PULL_REASONS,
+  imagePullPointer,
   isUnexpectedAdmission,
   logLines,
   operandPods,
@@ -92,15 +93,7 @@ function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): I
   const previous = (verdict.status?.restartCount ?? 0) > 0;
   const where = `${spec.title} pod ${podRef(pod)}${node ? ` on node ${node}` : ''}`;
 
-  if (verdict.severity === 'info') {
-    return {
-      severity: 'info',
-      subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
-      message: `${where} ${verdict.state} ${verdict.step}: image-pull-failing names the registry and the fix`,
-      evidence: [`container ${container}: ${verdict.status?.state?.waiting?.message ?? verdict.status?.state?.waiting?.reason ?? ''}`],
-      fix: { summary: 'See the image-pull-failing finding for this pod', commands: ['gpuctl doctor --checks image-pull-failing'] },
-    };
-  }
+  if (verdict.severity === 'info') return imagePullPointer(pod, `${where} (step ${verdict.step})`, verdict.status);
 
   const evidence = [
     `pod status: ${displayStatus(pod)}, phase ${pod.status?.phase ?? 'Unknown'}${node ? `, node ${node}` : ''}`,
@@ -167,12 +160,6 @@ export default defineCheck({
   },
   run(facts) {
     const all = operandPods(facts);
-    const issues: Issue[] = [];
-    for (const entry of all) {
-      if (!entry.spec.validator) continue;
-      const issue = issueFor(entry, all, facts);
-      if (issue) issues.push(issue);
-    }
-    return issues;
+    return all.filter((e) => e.spec.validator).flatMap((e) => issueFor(e, all, facts) ?? []);
   },
 });

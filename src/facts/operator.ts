@@ -6,6 +6,7 @@ import type { Facts } from './facts.js';
 import { eventTime } from './facts.js';
 import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
 import type { ContainerStatus, Event, KubeObject, Node, Pod } from './kube.js';
+import type { Issue } from '../model.js';
 import { isTerminal, lastLines, podRef } from './pods.js';
 
 export type Provider = 'gpu-operator' | 'nvidia-device-plugin' | 'hami';
@@ -285,30 +286,17 @@ export const OPERANDS: OperandSpec[] = [
     clusterPolicyState: 'state-vfio-manager',
     fix: genericFix('VFIO manager'),
   },
-  {
-    component: 'nfd-master',
-    title: 'Node Feature Discovery master',
-    provider: 'gpu-operator',
-    selectors: [{ 'app.kubernetes.io/name': 'node-feature-discovery', role: 'master' }],
-    containers: ['master', 'nfd-master'],
-    fix: genericFix('NFD master'),
-  },
-  {
-    component: 'nfd-worker',
-    title: 'Node Feature Discovery worker',
-    provider: 'gpu-operator',
-    selectors: [{ 'app.kubernetes.io/name': 'node-feature-discovery', role: 'worker' }],
-    containers: ['worker', 'nfd-worker'],
-    fix: genericFix('NFD worker'),
-  },
-  {
-    component: 'nfd-gc',
-    title: 'Node Feature Discovery garbage collector',
-    provider: 'gpu-operator',
-    selectors: [{ 'app.kubernetes.io/name': 'node-feature-discovery', role: 'gc' }],
-    containers: ['gc', 'nfd-gc'],
-    fix: genericFix('NFD gc'),
-  },
+  // NFD, deployed by the GPU Operator chart (or on its own): one entry per role
+  ...(['master', 'worker', 'gc'] as const).map(
+    (role): OperandSpec => ({
+      component: `nfd-${role}`,
+      title: `Node Feature Discovery ${role}`,
+      provider: 'gpu-operator',
+      selectors: [{ 'app.kubernetes.io/name': 'node-feature-discovery', role }],
+      containers: [role, `nfd-${role}`],
+      fix: genericFix(`NFD ${role}`),
+    }),
+  ),
   // the standalone device plugin: the Helm chart (nvdp) and the static manifest in kube-system
   {
     component: 'device-plugin',
@@ -399,11 +387,19 @@ export interface OperandPod {
   spec: OperandSpec;
 }
 
+// Several checks ask the same questions of a large cluster: answer each once per Facts.
+const operandCache = new WeakMap<Facts, OperandPod[]>();
+const unscheduledGpuCache = new WeakMap<Facts, { pod: Pod; failure: SchedulingFailure }[]>();
+
 export function operandPods(facts: Facts): OperandPod[] {
-  const found: OperandPod[] = [];
-  for (const pod of facts.pods) {
-    const spec = operandOf(pod);
-    if (spec) found.push({ pod, spec });
+  let found = operandCache.get(facts);
+  if (!found) {
+    found = [];
+    for (const pod of facts.pods) {
+      const spec = operandOf(pod);
+      if (spec) found.push({ pod, spec });
+    }
+    operandCache.set(facts, found);
   }
   return found;
 }
@@ -618,22 +614,34 @@ function validatorWaiting(pod: Pod): string | undefined {
  */
 export function podsWaitingForGpu(facts: Facts, nodeName: string): GpuWaiter[] {
   const waiters: GpuWaiter[] = [];
-  const node = facts.node(nodeName);
-  for (const pod of facts.pods) {
-    if (pod.spec?.nodeName === nodeName) {
-      if (isUnexpectedAdmission(pod)) {
-        waiters.push({ pod, why: `${UNEXPECTED_ADMISSION}: ${pod.status?.message ?? ''}`.trim() });
-        continue;
-      }
-      const validator = validatorWaiting(pod);
-      if (validator) waiters.push({ pod, why: validator });
+  for (const pod of facts.podsOn(nodeName)) {
+    if (isUnexpectedAdmission(pod)) {
+      waiters.push({ pod, why: `${UNEXPECTED_ADMISSION}: ${pod.status?.message ?? ''}`.trim() });
       continue;
     }
-    if (pod.spec?.nodeName || podGpuRequest(pod) === 0 || !selectorAdmits(pod, node)) continue;
-    const failure = insufficientGpu(pod, facts);
-    if (failure) waiters.push({ pod, why: `Pending: ${failure.message}` });
+    const validator = validatorWaiting(pod);
+    if (validator) waiters.push({ pod, why: validator });
+  }
+  const node = facts.node(nodeName);
+  for (const { pod, failure } of unscheduledForWantOfGpu(facts)) {
+    if (selectorAdmits(pod, node)) waiters.push({ pod, why: `Pending: ${failure.message}` });
   }
   return waiters;
+}
+
+/** Unscheduled GPU pods the scheduler turned down with "Insufficient nvidia.com/gpu". */
+export function unscheduledForWantOfGpu(facts: Facts): { pod: Pod; failure: SchedulingFailure }[] {
+  let found = unscheduledGpuCache.get(facts);
+  if (!found) {
+    found = [];
+    for (const pod of facts.pods) {
+      if (pod.spec?.nodeName || podGpuRequest(pod) === 0) continue;
+      const failure = insufficientGpu(pod, facts);
+      if (failure) found.push({ pod, failure });
+    }
+    unscheduledGpuCache.set(facts, found);
+  }
+  return found;
 }
 
 // ---- pods that hold GPUs ----
@@ -726,6 +734,18 @@ export function eventCauses(facts: Facts, pod: Pod): string[] {
 
 /** Waiting reasons that mean an image could not be pulled: image-pull-failing reports them. */
 export const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+/** An operator pod stuck on an image pull: mentioned at info, the diagnosis is image-pull-failing's. */
+export function imagePullPointer(pod: Pod, what: string, status: ContainerStatus | undefined): Issue {
+  const waiting = status?.state?.waiting;
+  return {
+    severity: 'info',
+    subject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
+    message: `${what} cannot pull its image (${waiting?.reason ?? 'ImagePullBackOff'}): image-pull-failing names the registry and the fix`,
+    evidence: [`container ${status?.name ?? '?'} image ${status?.image ?? '?'}: ${waiting?.message ?? waiting?.reason ?? ''}`],
+    fix: { summary: 'See the image-pull-failing finding for this pod', commands: ['gpuctl doctor --checks image-pull-failing'] },
+  };
+}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

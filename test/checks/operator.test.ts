@@ -370,6 +370,16 @@ describe('validator-failed', () => {
     expect(issue!.message).toContain('failed at nvidia-fs-validation: the nvidia-fs stage fails');
   });
 
+  it('leaves a validator image pull to image-pull-failing', () => {
+    const validator = operand('nvidia-operator-validator', 'nvidia-operator-validator-rbmwr', 'gpu-1', ['nvidia-operator-validator'], {
+      ready: false,
+      init: [{ name: 'driver-validation', ready: false, restartCount: 0, image: 'nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.3.0', state: { waiting: { reason: 'ErrImagePull', message: 'failed to pull and unpack image "nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.3.0": i/o timeout' } } }],
+    }, VALIDATION);
+    const [issue] = issues(validatorFailed, factsOf([validator]));
+    expect(issue).toMatchObject({ severity: 'info', fix: { commands: ['gpuctl doctor --checks image-pull-failing'] } });
+    expect(issue!.message).toContain('(step driver-validation) cannot pull its image (ErrImagePull)');
+  });
+
   it('is quiet when the validators passed', () => {
     expect(issues(validatorFailed, factsOf([gpuNode('gpu-1'), ...healthyOperands()]))).toEqual([]);
   });
