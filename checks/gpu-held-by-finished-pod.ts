@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
 import { GPU_RESOURCE, nodeAllocatableGpus } from '../src/facts/gpu.js';
-import { describeHolder, gpuHolders, podsWaitingForGpu } from '../src/facts/operator.js';
+import { describeHolder, gpuHolders, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/operator.js';
 import { displayStatus, podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 
@@ -21,8 +21,10 @@ export default defineCheck({
   },
   run(facts) {
     const issues: Issue[] = [];
-    for (const node of facts.nodes) {
-      const name = node.metadata.name;
+    // the nodes come from the pods' spec.nodeName: Node objects are not needed to judge, only to quote
+    const nodeNames = new Set(facts.pods.filter(isFinishedGpuPod).map((p) => p.spec!.nodeName!));
+    for (const name of nodeNames) {
+      const node = facts.node(name);
       const holders = gpuHolders(facts, name);
       const finished = holders.filter((h) => h.finished);
       if (finished.length === 0) continue;
@@ -39,7 +41,7 @@ export default defineCheck({
           message: `Finished pod ${podRef(pod)} (${displayStatus(pod)}) still holds ${holder.gpus} ${GPU_RESOURCE} on node ${name}, where ${waiters.length} pod(s) wait for a GPU`,
           evidence: [
             `pod ${podRef(pod)}: phase ${pod.status?.phase ?? 'Unknown'}, status ${displayStatus(pod)}, requests ${holder.gpus} ${GPU_RESOURCE}, spec.nodeName ${name}`,
-            `node ${name}: allocatable ${GPU_RESOURCE} ${nodeAllocatableGpus(node)}, requested by bound pods ${held}: ${holders.map(describeHolder).join(', ')}`,
+            `node ${name}: allocatable ${GPU_RESOURCE} ${node ? nodeAllocatableGpus(node) : 'unknown (Node not read)'}, requested by bound pods ${held}: ${holders.map(describeHolder).join(', ')}`,
             ...waiters.slice(0, WAITERS_SHOWN).map((w) => `waiting: ${podRef(w.pod)}: ${w.why}`),
             ...(waiters.length > WAITERS_SHOWN ? [`… and ${waiters.length - WAITERS_SHOWN} more waiting`] : []),
           ],

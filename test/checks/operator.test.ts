@@ -423,6 +423,13 @@ describe('gpu-held-by-finished-pod', () => {
     expect(found[0]!.evidence!.some((e) => e.startsWith('waiting: ml/stable-diffusion-0: Pending: 0/3 nodes are available: 1 Insufficient nvidia.com/gpu'))).toBe(true);
   });
 
+  it('judges from pods alone when Node objects were not read', () => {
+    const vectoradd = gpuPod('default', 'cuda-vectoradd', 'gpu-1', 1, succeeded());
+    const refused = gpuPod('ml', 'train', 'gpu-1', 1, refusedAtAdmission());
+    const [issue] = issues(gpuHeldByFinishedPod, factsOf([vectoradd, refused]));
+    expect(issue!.evidence).toContain('node gpu-1: allocatable nvidia.com/gpu unknown (Node not read), requested by bound pods 1: default/cuda-vectoradd (1 GPU, Succeeded, finished)');
+  });
+
   it('is quiet when nobody waits, or when the waiting pod cannot land on that node', () => {
     const vectoradd = gpuPod('default', 'cuda-vectoradd', 'gpu-1', 1, succeeded());
     expect(issues(gpuHeldByFinishedPod, factsOf([gpuNode('gpu-1'), vectoradd]))).toEqual([]);
