@@ -5,9 +5,10 @@
 import type { Facts } from './facts.js';
 import { eventTime } from './facts.js';
 import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
-import type { ContainerStatus, Event, KubeObject, Node, Pod } from './kube.js';
+import type { ContainerStatus, Event, KubeObject, Pod } from './kube.js';
 import type { Issue } from '../model.js';
 import { isTerminal, lastLines, podRef } from './pods.js';
+import { failedSchedulingEvents, isUnscheduled, matchesNodeSelector } from './scheduling.js';
 
 export type Provider = 'gpu-operator' | 'nvidia-device-plugin' | 'hami';
 
@@ -567,24 +568,16 @@ export interface SchedulingFailure {
 
 /** Why the scheduler left a GPU pod Pending with "Insufficient nvidia.com/gpu": its condition, else its latest event. */
 export function insufficientGpu(pod: Pod, facts: Facts): SchedulingFailure | undefined {
-  if (pod.spec?.nodeName || pod.status?.phase !== 'Pending') return undefined;
+  if (!isUnscheduled(pod)) return undefined;
   const condition = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
   if (condition?.message && INSUFFICIENT_GPU.test(condition.message)) {
     return { message: condition.message, source: `PodScheduled condition (${condition.reason ?? 'Unschedulable'})` };
   }
-  const event = [...facts.eventsFor('Pod', pod.metadata.name, pod.metadata.namespace)]
+  const event = failedSchedulingEvents(facts, pod)
     .reverse()
-    .find((ev) => ev.reason === 'FailedScheduling' && INSUFFICIENT_GPU.test(ev.message ?? ''));
+    .find((ev) => INSUFFICIENT_GPU.test(ev.message ?? ''));
   if (event) return { message: event.message!, source: `event FailedScheduling${countSuffix(event)}` };
   return undefined;
-}
-
-/** Can a Pending pod land on this node as far as its nodeSelector says? */
-function selectorAdmits(pod: Pod, node: Node | undefined): boolean {
-  const wanted = pod.spec?.nodeSelector;
-  if (!wanted) return true;
-  const labels = node?.metadata.labels ?? {};
-  return Object.entries(wanted).every(([k, v]) => labels[k] === v);
 }
 
 export interface GpuWaiter {
@@ -624,7 +617,7 @@ export function podsWaitingForGpu(facts: Facts, nodeName: string): GpuWaiter[] {
   }
   const node = facts.node(nodeName);
   for (const { pod, failure } of unscheduledForWantOfGpu(facts)) {
-    if (selectorAdmits(pod, node)) waiters.push({ pod, why: `Pending: ${failure.message}` });
+    if (!node || matchesNodeSelector(pod, node)) waiters.push({ pod, why: `Pending: ${failure.message}` });
   }
   return waiters;
 }
