@@ -221,6 +221,25 @@ const runtime = (name, binary) => `        [plugins."io.containerd.grpc.v1.cri".
 ${runcOptions(binary)}
 `;
 
+/** The placeholder runtime tables `containerd config default` prints (default_runtime, untrusted_workload_runtime). */
+const unsetRuntime = (name) => `      [plugins."io.containerd.grpc.v1.cri".containerd.${name}]
+        base_runtime_spec = ""
+        cni_conf_dir = ""
+        cni_max_conf_num = 0
+        container_annotations = []
+        pod_annotations = []
+        privileged_without_host_devices = false
+        privileged_without_host_devices_all_devices_allowed = false
+        runtime_engine = ""
+        runtime_path = ""
+        runtime_root = ""
+        runtime_type = ""
+        sandbox_mode = ""
+        snapshotter = ""
+
+        [plugins."io.containerd.grpc.v1.cri".containerd.${name}.options]
+`;
+
 /**
  * /etc/containerd/config.toml of containerd 1.7 (config version 2): `containerd config default` with SystemdCgroup = true,
  * and, where given, the runtimes the NVIDIA Container Toolkit adds (`nvidia`, `nvidia-cdi`, `nvidia-legacy`).
@@ -321,43 +340,11 @@ version = 2
       no_pivot = false
       snapshotter = "overlayfs"
 
-      [plugins."io.containerd.grpc.v1.cri".containerd.default_runtime]
-        base_runtime_spec = ""
-        cni_conf_dir = ""
-        cni_max_conf_num = 0
-        container_annotations = []
-        pod_annotations = []
-        privileged_without_host_devices = false
-        privileged_without_host_devices_all_devices_allowed = false
-        runtime_engine = ""
-        runtime_path = ""
-        runtime_root = ""
-        runtime_type = ""
-        sandbox_mode = ""
-        snapshotter = ""
-
-        [plugins."io.containerd.grpc.v1.cri".containerd.default_runtime.options]
-
+${unsetRuntime('default_runtime')}
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes]
 
 ${runtimes.map(([n, b]) => runtime(n, b)).join('\n')}
-      [plugins."io.containerd.grpc.v1.cri".containerd.untrusted_workload_runtime]
-        base_runtime_spec = ""
-        cni_conf_dir = ""
-        cni_max_conf_num = 0
-        container_annotations = []
-        pod_annotations = []
-        privileged_without_host_devices = false
-        privileged_without_host_devices_all_devices_allowed = false
-        runtime_engine = ""
-        runtime_path = ""
-        runtime_root = ""
-        runtime_type = ""
-        sandbox_mode = ""
-        snapshotter = ""
-
-        [plugins."io.containerd.grpc.v1.cri".containerd.untrusted_workload_runtime.options]
-
+${unsetRuntime('untrusted_workload_runtime')}
     [plugins."io.containerd.grpc.v1.cri".image_decryption]
       key_model = "node"
 
