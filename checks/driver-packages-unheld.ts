@@ -1,0 +1,83 @@
+import { defineCheck } from '../src/check.js';
+import type { Issue } from '../src/model.js';
+import { commandMissing, finishNodeCheck, nodeNamesToJudge, type NodeWithoutFacts } from '../src/facts/driver.js';
+import { gpuNodes } from '../src/facts/gpu.js';
+import { isDriverPackage, parseAptHolds, parseDpkgQuery } from '../src/facts/nvidia.js';
+
+const AUTO_UPGRADES = '/etc/apt/apt.conf.d/20auto-upgrades';
+
+/** `APT::Periodic::Unattended-Upgrade "1";` → true, "0" → false, not set → undefined. */
+function unattendedEnabled(text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*APT::Periodic::Unattended-Upgrade\s+"?(\d+)"?\s*;/m.exec(text);
+  return m ? m[1] !== '0' : undefined;
+}
+
+export default defineCheck({
+  id: 'GPU307',
+  name: 'driver-packages-unheld',
+  category: 'driver',
+  title: 'Driver packages are held where unattended-upgrades runs',
+  needs: [],
+  ok: 'no probed node lets unattended-upgrades replace its NVIDIA driver packages',
+  explain: {
+    detects:
+      'A node with NVIDIA driver packages installed (dpkg) that are not on hold (`apt-mark showhold`, dpkg selection "hold") while unattended-upgrades is installed and enabled (/etc/apt/apt.conf.d/20auto-upgrades).',
+    why: 'unattended-upgrades replaces the driver user-space libraries in the background; the kernel module loaded at boot stays old, and every NVML/CUDA call then fails with "Driver/library version mismatch" until the node reboots (the homelab playbook hit exactly this).',
+    fix: 'Hold the driver packages with `apt-mark hold` (and `apt-mark unhold` them for a planned upgrade), or remove unattended-upgrades from GPU nodes.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    const judged: string[] = [];
+    const without: NodeWithoutFacts[] = [];
+    for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
+      const dpkg = facts.hostCommand(name, 'dpkg-nvidia');
+      if (!dpkg) {
+        without.push({ node: name });
+        continue;
+      }
+      // Not a Debian-family host: there is no apt to hold anything with.
+      if (commandMissing(dpkg)) {
+        judged.push(name);
+        continue;
+      }
+      // dpkg-query exits 1 when one pattern matched nothing ("no packages found matching …"): the rest is valid.
+      if (dpkg.exitCode !== 0 && dpkg.exitCode !== 1) {
+        without.push({ node: name, why: `dpkg-query failed (exit ${dpkg.exitCode})` });
+        continue;
+      }
+      judged.push(name);
+      const { packages } = parseDpkgQuery(dpkg.stdout);
+      const unattended = packages.find((p) => p.name === 'unattended-upgrades' && p.installed);
+      const driver = packages.filter((p) => p.installed && isDriverPackage(p.name));
+      if (!unattended || !driver.length) continue;
+      const config = facts.hostFile(name, AUTO_UPGRADES);
+      const enabled = unattendedEnabled(config);
+      if (enabled === false) continue;
+
+      const holdsOut = facts.hostCommand(name, 'apt-holds');
+      const holds = holdsOut && holdsOut.exitCode === 0 ? parseAptHolds(holdsOut.stdout) : new Set<string>();
+      const unheld = driver.filter((p) => !p.held && !holds.has(p.name));
+      if (!unheld.length) continue;
+      const held = driver.filter((p) => p.held || holds.has(p.name));
+      issues.push({
+        severity: 'warning',
+        subject: { kind: 'Node', name },
+        message: `${unheld.length} NVIDIA driver package(s) on node ${name} are not held while unattended-upgrades runs: an upgrade will break the driver until a reboot`,
+        evidence: [
+          `dpkg on ${name}: unattended-upgrades ${unattended.version} installed`,
+          config === undefined
+            ? `${AUTO_UPGRADES}: not collected or absent (could not confirm it is enabled)`
+            : `${AUTO_UPGRADES}: ${config.trim().split('\n').filter((l) => /Unattended-Upgrade/.test(l)).join(' ') || 'no Unattended-Upgrade line'}`,
+          `not held: ${unheld.map((p) => `${p.name} ${p.version}`).slice(0, 12).join(', ')}${unheld.length > 12 ? ` (+${unheld.length - 12})` : ''}`,
+          holdsOut ? `apt-mark showhold: ${held.length ? held.map((p) => p.name).join(', ') : 'no driver package held'}` : 'apt-mark showhold: not collected (hold state read from dpkg)',
+        ],
+        fix: {
+          summary: `Hold the driver packages on ${name} (unhold them for a planned upgrade)`,
+          commands: [`sudo apt-mark hold ${unheld.map((p) => p.name).join(' ')}`, 'apt-mark showhold'],
+        },
+      });
+    }
+    return finishNodeCheck(issues, judged, without);
+  },
+});
