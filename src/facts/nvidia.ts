@@ -124,7 +124,7 @@ export function parseNvidiaSmi(text: string): SmiReport {
   const error = findNvmlError(text);
   if (error) report.error = error;
 
-  const header = /NVIDIA-SMI\s+(\S+)/.exec(text);
+  const header = /NVIDIA-SMI[ \t]+(\d[\d.]*)/.exec(text);
   if (header) report.smiVersion = header[1];
   const driver = /Driver Version:\s*([0-9][0-9.]*)/.exec(text);
   if (driver) report.driverVersion = driver[1];
