@@ -54,7 +54,8 @@ export default defineCheck({
     for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
       const drv = nodeDriver(facts, name);
       if (!drv.driver) {
-        unknown.push(name);
+        // A probed node without a driver version has no driver loaded: driver-not-loaded says so.
+        if (!facts.host(name)) unknown.push(name);
         continue;
       }
       known++;

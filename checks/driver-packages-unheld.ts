@@ -70,7 +70,7 @@ export default defineCheck({
             ? `${AUTO_UPGRADES}: not collected or absent (could not confirm it is enabled)`
             : `${AUTO_UPGRADES}: ${config.trim().split('\n').filter((l) => /Unattended-Upgrade/.test(l)).join(' ') || 'no Unattended-Upgrade line'}`,
           `not held: ${unheld.map((p) => `${p.name} ${p.version}`).slice(0, 12).join(', ')}${unheld.length > 12 ? ` (+${unheld.length - 12})` : ''}`,
-          holdsOut ? `apt-mark showhold: ${held.length ? held.map((p) => p.name).join(', ') : 'no driver package held'}` : 'apt-mark showhold: not collected (hold state read from dpkg)',
+          `held already (apt-mark showhold${holdsOut ? '' : ' not collected'}; dpkg "hold"): ${held.length ? held.map((p) => p.name).join(', ') : 'no driver package'}`,
         ],
         fix: {
           summary: `Hold the driver packages on ${name} (unhold them for a planned upgrade)`,

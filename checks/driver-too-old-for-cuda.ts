@@ -64,7 +64,10 @@ export default defineCheck({
       if (!node) continue;
       const versioned = needs.filter((n): n is CudaNeed & { version: CudaVersion } => !!n.version);
       const failures = needs.filter((n) => n.failure);
-      const required = versioned.map((n) => n.version).sort(compareCuda).at(-1);
+      // The highest version stated; of equal ones the most precise (12.8.0 from a tag over 12.8 from an error).
+      const required = versioned
+        .map((n) => n.version)
+        .reduce<CudaVersion | undefined>((best, v) => (!best || compareCuda(v, best) > 0 || (compareCuda(v, best) === 0 && best.patch === undefined) ? v : best), undefined);
       const drv = nodeDriver(facts, node);
       const ref = podRef(pod);
       const needLines = unique(
