@@ -12,26 +12,15 @@ import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import type { Pod } from '../src/facts/kube.js';
 import { isDriverPackage, findNvmlError, parseDpkgQuery, parseProcDriverVersion, upstreamDriverVersion } from '../src/facts/nvidia.js';
-import { allStatuses, podRef } from '../src/facts/pods.js';
+import { podTexts } from '../src/facts/pod-texts.js';
+import { podRef } from '../src/facts/pods.js';
 
 /** Mismatch lines about one pod: its containers' logs (this run and the previous), statuses and events. */
 function podMismatches(facts: Facts, pod: Pod): string[] {
-  const ns = pod.metadata.namespace ?? 'default';
-  const name = pod.metadata.name;
-  const found: string[] = [];
-  const look = (text: string | undefined, where: string) => {
-    const err = text ? findNvmlError(text) : undefined;
-    if (err?.kind === 'library-mismatch') found.push(`${where}: ${err.line.slice(0, 300)}`);
-  };
-  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
-    look(facts.log(ns, name, c.name), `log of ${ns}/${name} container ${c.name}`);
-    look(facts.log(ns, name, c.name, true), `log of ${ns}/${name} container ${c.name} (previous run)`);
-  }
-  for (const s of allStatuses(pod)) {
-    for (const state of [s.state, s.lastState]) look(state?.waiting?.message ?? state?.terminated?.message, `status of ${ns}/${name} container ${s.name}`);
-  }
-  for (const ev of facts.eventsFor('Pod', name, ns)) look(ev.message, `event ${ev.reason ?? ''} on pod ${ns}/${name}`);
-  return found;
+  return podTexts(facts, pod).flatMap((t) => {
+    const err = findNvmlError(t.text);
+    return err?.kind === 'library-mismatch' ? [`${t.source}: ${err.line.slice(0, 300)}`] : [];
+  });
 }
 
 /** Installed driver packages whose version differs from the loaded kernel module: the mismatch to come. */

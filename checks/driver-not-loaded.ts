@@ -3,14 +3,14 @@ import type { Issue } from '../src/model.js';
 import {
   commandMissing,
   commandText,
-  finishNodeCheck,
-  nodeNamesToJudge,
+  judgeEachNode,
+  notJudged,
   operatorDriverPods,
   PROC_VERSION_PATH,
-  type NodeWithoutFacts,
+  type NotJudged,
 } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
-import { gpuEvidence, gpuNodes } from '../src/facts/gpu.js';
+import { gpuEvidence } from '../src/facts/gpu.js';
 import { findNvmlError, nvidiaGpus, parseDevNvidia, parseLsmod, parseLspci, parseProcDriverVersion } from '../src/facts/nvidia.js';
 
 /** One of the three signs of a loaded driver: true, false, or undefined when it was not collected. */
@@ -64,35 +64,22 @@ export default defineCheck({
     fix: 'Install the driver for the running kernel (or let the GPU Operator driver DaemonSet do it) and load it; check `dmesg` for the reason it did not load: Secure Boot rejecting an unsigned module, a DKMS build missing for the new kernel, nouveau holding the card.',
   },
   run(facts) {
-    const issues: Issue[] = [];
-    const judged: string[] = [];
-    const without: NodeWithoutFacts[] = [];
-    for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
-      if (!facts.host(name)) {
-        without.push({ node: name });
-        continue;
-      }
+    return judgeEachNode(facts, (name): Issue[] | NotJudged => {
+      if (!facts.host(name)) return notJudged();
       const lspci = facts.hostCommand(name, 'lspci');
       const pciGpus = lspci && lspci.exitCode === 0 ? nvidiaGpus(parseLspci(lspci.stdout)) : [];
       const node = facts.node(name);
       const claims = node ? gpuEvidence(node).filter((e) => !e.startsWith('lspci:')) : [];
       // A probed node without any sign of a GPU needs no driver.
-      if (!pciGpus.length && !claims.length) {
-        judged.push(name);
-        continue;
-      }
+      if (!pciGpus.length && !claims.length) return [];
       const mod = moduleSign(facts, name);
       const proc = procSign(facts, name);
       const dev = devSign(facts, name);
       const signs = [mod, proc, dev];
       // /proc/driver/nvidia/version being absent proves nothing unless the probe also read the driver's other signs.
-      if (mod.seen === undefined && dev.seen === undefined) {
-        without.push({ node: name, why: 'neither lsmod nor the /dev listing was collected' });
-        continue;
-      }
-      judged.push(name);
+      if (mod.seen === undefined && dev.seen === undefined) return notJudged('neither lsmod nor the /dev listing was collected');
       const loaded = mod.seen === true || proc.seen === true;
-      if (loaded && dev.seen !== false) continue;
+      if (loaded && dev.seen !== false) return [];
 
       const gpuLines = pciGpus.length ? pciGpus.map((d) => `lspci: ${d.line}`) : claims;
       const smiError = findNvmlError(commandText(facts.hostCommand(name, 'nvidia-smi')));
@@ -102,20 +89,34 @@ export default defineCheck({
         ...(mod.nouveau ? [mod.nouveau] : []),
         ...(smiError ? [`nvidia-smi on ${name}: ${smiError.line}`] : []),
       ];
-      const driverPods = operatorDriverPods(facts, name);
-      if (!loaded) {
-        const seen = signs.filter((s) => s.seen === true).length;
-        issues.push({
+      if (loaded) {
+        return [
+          {
+            severity: 'warning',
+            subject: { kind: 'Node', name },
+            message: `The NVIDIA module is loaded on node ${name} but its device nodes /dev/nvidia* are missing`,
+            evidence,
+            fix: {
+              summary: 'Create the device nodes (nvidia-modprobe does it; running nvidia-smi once as root also does)',
+              commands: ['sudo nvidia-modprobe -u -c=0', 'sudo nvidia-smi', 'ls -l /dev/nvidia*'],
+            },
+          },
+        ];
+      }
+      const stale = dev.seen === true;
+      const driverPod = operatorDriverPods(facts, name)[0];
+      return [
+        {
           severity: 'error',
           subject: { kind: 'Node', name },
-          message: `The NVIDIA driver is not loaded on node ${name}${seen ? ' (only stale device nodes remain)' : ''}`,
+          message: `The NVIDIA driver is not loaded on node ${name}${stale ? ' (only stale device nodes remain)' : ''}`,
           evidence,
-          fix: driverPods.length
+          fix: driverPod
             ? {
-                summary: `The GPU Operator installs the driver here: read why its driver pod ${driverPods[0]!.metadata.name} did not load it`,
+                summary: `The GPU Operator installs the driver here: read why its driver pod ${driverPod.metadata.name} did not load it`,
                 commands: [
-                  `kubectl -n ${driverPods[0]!.metadata.namespace} logs ${driverPods[0]!.metadata.name} --all-containers --tail=100`,
-                  `kubectl -n ${driverPods[0]!.metadata.namespace} describe pod ${driverPods[0]!.metadata.name}`,
+                  `kubectl -n ${driverPod.metadata.namespace} logs ${driverPod.metadata.name} --all-containers --tail=100`,
+                  `kubectl -n ${driverPod.metadata.namespace} describe pod ${driverPod.metadata.name}`,
                 ],
               }
             : {
@@ -128,20 +129,8 @@ export default defineCheck({
                   'sudo modprobe nvidia && nvidia-smi',
                 ],
               },
-        });
-      } else {
-        issues.push({
-          severity: 'warning',
-          subject: { kind: 'Node', name },
-          message: `The NVIDIA module is loaded on node ${name} but its device nodes /dev/nvidia* are missing`,
-          evidence,
-          fix: {
-            summary: 'Create the device nodes (nvidia-modprobe does it; running nvidia-smi once as root also does)',
-            commands: ['sudo nvidia-modprobe -u -c=0', 'sudo nvidia-smi', 'ls -l /dev/nvidia*'],
-          },
-        });
-      }
-    }
-    return finishNodeCheck(issues, judged, without);
+        },
+      ];
+    });
   },
 });

@@ -1,7 +1,6 @@
 import { defineCheck } from '../src/check.js';
-import type { Issue } from '../src/model.js';
-import { commandMissing, finishNodeCheck, nodeNamesToJudge, type NodeWithoutFacts } from '../src/facts/driver.js';
-import { gpuEvidence, gpuNodes } from '../src/facts/gpu.js';
+import { commandMissing, judgeEachNode, notJudged } from '../src/facts/driver.js';
+import { gpuEvidence } from '../src/facts/gpu.js';
 import { NVIDIA_VENDOR_ID, nvidiaGpus, parseLspci } from '../src/facts/nvidia.js';
 
 export default defineCheck({
@@ -18,26 +17,15 @@ export default defineCheck({
     fix: 'Check the hardware: the card seated and powered, PCI passthrough to the VM (cloud instance type, hypervisor config), the Thunderbolt cable of an eGPU. Then confirm with `lspci -nn | grep 10de` on the host.',
   },
   run(facts) {
-    const issues: Issue[] = [];
-    const judged: string[] = [];
-    const without: NodeWithoutFacts[] = [];
-    for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
+    return judgeEachNode(facts, (name) => {
       const lspci = facts.hostCommand(name, 'lspci');
-      if (!lspci) {
-        without.push({ node: name });
-        continue;
-      }
-      if (commandMissing(lspci)) {
-        without.push({ node: name, why: 'lspci is not installed on the host: install pciutils' });
-        continue;
-      }
+      if (!lspci) return notJudged();
+      if (commandMissing(lspci)) return notJudged('lspci is not installed on the host: install pciutils');
       const devices = parseLspci(lspci.stdout);
       if (lspci.exitCode !== 0 || devices.length === 0) {
-        without.push({ node: name, why: `lspci listed no devices (exit ${lspci.exitCode}): the probe could not read the PCI bus` });
-        continue;
+        return notJudged(`lspci listed no devices (exit ${lspci.exitCode}): the probe could not read the PCI bus`);
       }
-      judged.push(name);
-      if (nvidiaGpus(devices).length) continue;
+      if (nvidiaGpus(devices).length) return [];
 
       const node = facts.node(name);
       const claims = node ? gpuEvidence(node).filter((e) => !e.startsWith('lspci:')) : [];
@@ -55,24 +43,23 @@ export default defineCheck({
           'sudo lspci -vvv -d 10de:                      # link state of any NVIDIA function',
         ],
       };
-      issues.push(
+      return [
         claims.length
           ? {
-              severity: 'error',
+              severity: 'error' as const,
               subject: { kind: 'Node', name },
               message: `Node ${name} is labelled or advertised as a GPU node, but lspci shows no NVIDIA GPU on it`,
               evidence,
               fix,
             }
           : {
-              severity: 'info',
+              severity: 'info' as const,
               subject: { kind: 'Node', name },
               message: `Node ${name} was probed and lspci shows no NVIDIA GPU: if it should have one, the card is not on the PCI bus`,
               evidence,
               fix,
             },
-      );
-    }
-    return finishNodeCheck(issues, judged, without);
+      ];
+    });
   },
 });

@@ -1,7 +1,5 @@
 import { defineCheck } from '../src/check.js';
-import type { Issue } from '../src/model.js';
-import { commandMissing, finishNodeCheck, initramfsCommand, nodeNamesToJudge, type NodeWithoutFacts } from '../src/facts/driver.js';
-import { gpuNodes } from '../src/facts/gpu.js';
+import { commandMissing, initramfsCommand, judgeEachNode, notJudged } from '../src/facts/driver.js';
 import { parseLsmod } from '../src/facts/nvidia.js';
 
 /** Files that blacklist nouveau: the one people write by hand and the one NVIDIA's .run installer writes. */
@@ -21,23 +19,13 @@ export default defineCheck({
     fix: 'Blacklist nouveau in /etc/modprobe.d, rebuild the initramfs (update-initramfs -u; dracut --force on RHEL-like systems) and reboot the node.',
   },
   run(facts) {
-    const issues: Issue[] = [];
-    const judged: string[] = [];
-    const without: NodeWithoutFacts[] = [];
-    for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
+    return judgeEachNode(facts, (name) => {
       const lsmod = facts.hostCommand(name, 'lsmod');
-      if (!lsmod) {
-        without.push({ node: name });
-        continue;
-      }
-      if (commandMissing(lsmod) || lsmod.exitCode !== 0) {
-        without.push({ node: name, why: `lsmod failed (exit ${lsmod.exitCode})` });
-        continue;
-      }
-      judged.push(name);
+      if (!lsmod) return notJudged();
+      if (commandMissing(lsmod) || lsmod.exitCode !== 0) return notJudged(`lsmod failed (exit ${lsmod.exitCode})`);
       const modules = parseLsmod(lsmod.stdout);
       const nouveau = modules.get('nouveau');
-      if (!nouveau) continue;
+      if (!nouveau) return [];
 
       const blacklists = BLACKLIST_FILES.map((path) => [path, facts.hostFile(name, path)] as const).filter(([, text]) => text !== undefined);
       const active = blacklists.filter(([, text]) => /^\s*blacklist\s+nouveau\b/m.test(text!));
@@ -49,26 +37,27 @@ export default defineCheck({
         ...(cmdline !== undefined ? [`/proc/cmdline: ${/nouveau/.test(cmdline) ? cmdline.trim() : 'no nouveau option'}`] : []),
       ];
       const node = facts.node(name);
-      issues.push({
-        severity: 'error',
-        subject: { kind: 'Node', name },
-        message: active.length
-          ? `nouveau is loaded on node ${name} although ${active[0]![0]} blacklists it: the initramfs was not rebuilt or the node not rebooted`
-          : `nouveau is loaded on node ${name} and keeps the NVIDIA driver from binding the GPU`,
-        evidence,
-        fix: {
-          summary: `Blacklist nouveau, rebuild the initramfs and reboot ${name} (drain it first)`,
-          commands: [
-            ...(active.length ? [] : [`printf 'blacklist nouveau\\noptions nouveau modeset=0\\n' | sudo tee ${BLACKLIST_PATH}`]),
-            initramfsCommand(node),
-            `kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`,
-            'sudo reboot',
-            'lsmod | grep -E "^(nouveau|nvidia) "     # after the reboot: nvidia, no nouveau',
-            `kubectl uncordon ${name}`,
-          ],
+      return [
+        {
+          severity: 'error',
+          subject: { kind: 'Node', name },
+          message: active.length
+            ? `nouveau is loaded on node ${name} although ${active[0]![0]} blacklists it: the initramfs was not rebuilt or the node not rebooted`
+            : `nouveau is loaded on node ${name} and keeps the NVIDIA driver from binding the GPU`,
+          evidence,
+          fix: {
+            summary: `Blacklist nouveau, rebuild the initramfs and reboot ${name} (drain it first)`,
+            commands: [
+              ...(active.length ? [] : [`printf 'blacklist nouveau\\noptions nouveau modeset=0\\n' | sudo tee ${BLACKLIST_PATH}`]),
+              initramfsCommand(node),
+              `kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`,
+              'sudo reboot',
+              'lsmod | grep -E "^(nouveau|nvidia) "     # after the reboot: nvidia, no nouveau',
+              `kubectl uncordon ${name}`,
+            ],
+          },
         },
-      });
-    }
-    return finishNodeCheck(issues, judged, without);
+      ];
+    });
   },
 });

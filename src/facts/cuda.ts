@@ -5,7 +5,7 @@ import { MINOR_VERSION_COMPATIBILITY, TOOLKIT_DRIVER_TABLE } from '../data/cuda-
 import { compareVersions } from './driver.js';
 import type { Facts } from './facts.js';
 import type { Container, Pod } from './kube.js';
-import { allStatuses } from './pods.js';
+import { podTexts } from './pod-texts.js';
 
 export interface CudaVersion {
   major: number;
@@ -100,8 +100,6 @@ function containersOf(pod: Pod): Container[] {
 /** Every statement of a CUDA need or a CUDA/driver failure about one pod, with its source. */
 export function cudaNeeds(facts: Facts, pod: Pod): CudaNeed[] {
   const needs: CudaNeed[] = [];
-  const ns = pod.metadata.namespace ?? 'default';
-  const name = pod.metadata.name;
   for (const c of containersOf(pod)) {
     const fromImage = c.image ? cudaFromImage(c.image) : undefined;
     if (fromImage) needs.push({ version: fromImage, container: c.name, kind: 'image', source: `image tag ${c.image} (container ${c.name})` });
@@ -115,43 +113,14 @@ export function cudaNeeds(facts: Facts, pod: Pod): CudaNeed[] {
         if (cuda) needs.push({ version: cuda, container: c.name, kind: 'env', source: `env NVIDIA_REQUIRE_CUDA="${env.value.slice(0, 120)}" (container ${c.name})` });
       }
     }
-    for (const previous of [false, true]) {
-      const log = facts.log(ns, name, c.name, previous);
-      if (!log) continue;
-      for (const f of failuresIn(log)) {
-        needs.push({
-          ...(f.version ? { version: f.version } : {}),
-          container: c.name,
-          kind: 'log',
-          source: `log of ${ns}/${name} container ${c.name}${previous ? ' (previous run)' : ''}`,
-          line: f.line,
-          failure: true,
-        });
-      }
-    }
   }
-  for (const status of allStatuses(pod)) {
-    for (const state of [status.state, status.lastState]) {
-      const text = state?.waiting?.message ?? state?.terminated?.message;
-      if (!text) continue;
-      for (const f of failuresIn(text)) {
-        needs.push({
-          ...(f.version ? { version: f.version } : {}),
-          container: status.name,
-          kind: 'status',
-          source: `status of container ${status.name}`,
-          line: f.line,
-          failure: true,
-        });
-      }
-    }
-  }
-  for (const ev of facts.eventsFor('Pod', name, ns)) {
-    for (const f of failuresIn(ev.message ?? '')) {
+  for (const t of podTexts(facts, pod)) {
+    for (const f of failuresIn(t.text)) {
       needs.push({
         ...(f.version ? { version: f.version } : {}),
-        kind: 'event',
-        source: `event ${ev.reason ?? ''} on pod ${ns}/${name}`.replace('  ', ' '),
+        ...(t.container ? { container: t.container } : {}),
+        kind: t.kind,
+        source: t.source,
         line: f.line,
         failure: true,
       });

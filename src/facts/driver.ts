@@ -1,8 +1,10 @@
 // The NVIDIA driver of a node, read from every source there is and told with its source: the
 // node's probe outputs (nvidia-smi, its query CSV, /proc/driver/nvidia/version) or the labels of
 // GPU Feature Discovery. Plus the version arithmetic the driver checks share.
+import type { Issue } from '../model.js';
 import type { CommandOutput } from '../sources/collection.js';
 import type { Facts } from './facts.js';
+import { gpuNodes } from './gpu.js';
 import type { Node } from './kube.js';
 import { parseNvidiaSmi, parseNvidiaSmiQuery, parseProcDriverVersion } from './nvidia.js';
 
@@ -167,6 +169,36 @@ export function finishNodeCheck<T>(issues: T[], judged: string[], without: NodeW
   const missing = without.map((w) => (w.why ? `${w.node} (${w.why})` : w.node)).join(', ');
   const checked = judged.length ? `; checked without findings: ${judged.join(', ')}` : '';
   return { skip: `no node facts for ${missing || 'any node'}: run with --node-probe local|pod or use a snapshot with nodes/NODE/${checked}` };
+}
+
+/** What a node check's judge returns for a node it could not look at. */
+export interface NotJudged {
+  notJudged: true;
+  why?: string;
+}
+
+export function notJudged(why?: string): NotJudged {
+  return why ? { notJudged: true, why } : { notJudged: true };
+}
+
+/**
+ * Runs `judge` over every node a node check should look at (GPU nodes and probed nodes) and
+ * collects its issues; skips as finishNodeCheck does when some node could not be judged.
+ */
+export function judgeEachNode(facts: Facts, judge: (node: string) => Issue[] | NotJudged): Issue[] | { skip: string } {
+  const issues: Issue[] = [];
+  const judged: string[] = [];
+  const without: NodeWithoutFacts[] = [];
+  for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
+    const result = judge(name);
+    if (Array.isArray(result)) {
+      judged.push(name);
+      issues.push(...result);
+    } else {
+      without.push({ node: name, ...(result.why ? { why: result.why } : {}) });
+    }
+  }
+  return finishNodeCheck(issues, judged, without);
 }
 
 /** Pods of the GPU Operator's driver DaemonSet on a node: then the operator, not the host, installs the driver. */

@@ -251,7 +251,7 @@ describe('driver-too-old-for-cuda', () => {
     const [issue] = issues(driverTooOldForCuda.run(facts));
     expect(issue).toMatchObject({ severity: 'error', message: 'Pod ml/train-0 fails: CUDA 12.8.0 is newer than driver 550.144.03 on node gpu-1 supports CUDA 12.4' });
     expect(issue!.evidence).toContain(
-      'status of container main: failed to create containerd task: … stderr: nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.8, please update your driver to a newer version, or use an earlier cuda container: unknown',
+      'status of ml/train-0 container main: failed to create containerd task: … stderr: nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.8, please update your driver to a newer version, or use an earlier cuda container: unknown',
     );
   });
   it('reads the driver from GFD labels and the CUDA version from the pod env', () => {
