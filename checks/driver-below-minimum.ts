@@ -4,32 +4,30 @@ import type { Issue } from '../src/model.js';
 import { compareVersions, driverBranch, NO_NODE_FACTS, nodeDriver, nodeNamesToJudge } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
+import { findStack } from '../src/facts/stacks.js';
 
 /**
- * Which stacks with a stated driver minimum run here, and what shows it. A stopgap: the shared
- * stack detection (src/facts/stacks.ts) is being written separately; replace this with it.
+ * Kantaloupe has no id in the shared stack detection (src/facts/stacks.ts) yet: it is found here by
+ * name (a Namespace, Deployment, DaemonSet or Pod, or an app.kubernetes.io/name|instance label).
  */
-const STACK_SIGNS: Record<string, RegExp> = {
-  hami: /^hami(-|$)|^hami-system$/,
-  kantaloupe: /kantaloupe/i,
-};
+const KANTALOUPE = /kantaloupe/i;
 
+function kantaloupeSign(facts: Facts): string | undefined {
+  const hit = ['Namespace', 'Deployment', 'DaemonSet', 'Pod']
+    .flatMap((kind) => facts.all(kind))
+    .find((o) =>
+      [o.metadata.name, o.metadata.labels?.['app.kubernetes.io/name'], o.metadata.labels?.['app.kubernetes.io/instance']].some((v) => v && KANTALOUPE.test(v)),
+    );
+  return hit ? `${hit.kind} ${hit.metadata.namespace ? `${hit.metadata.namespace}/` : ''}${hit.metadata.name}` : undefined;
+}
+
+/** The stacks with a stated driver minimum that run here, each with what showed it. */
 function detectedStacks(facts: Facts): { stack: StackDriverMinimum; sign: string }[] {
-  const found: { stack: StackDriverMinimum; sign: string }[] = [];
-  for (const stack of STACK_DRIVER_MINIMUMS) {
-    const pattern = STACK_SIGNS[stack.stack];
-    if (!pattern) continue;
-    const hit = ['Namespace', 'Deployment', 'DaemonSet', 'Pod']
-      .flatMap((kind) => facts.all(kind))
-      .find(
-        (o) =>
-          pattern.test(o.metadata.name) ||
-          pattern.test(o.metadata.labels?.['app.kubernetes.io/name'] ?? '') ||
-          pattern.test(o.metadata.labels?.['app.kubernetes.io/instance'] ?? ''),
-      );
-    if (hit) found.push({ stack, sign: `${hit.kind} ${hit.metadata.namespace ? `${hit.metadata.namespace}/` : ''}${hit.metadata.name}` });
-  }
-  return found;
+  const signs: Record<string, string | undefined> = {
+    hami: findStack(facts, 'hami')?.evidence.join('; '),
+    kantaloupe: kantaloupeSign(facts),
+  };
+  return STACK_DRIVER_MINIMUMS.flatMap((stack) => (signs[stack.stack] ? [{ stack, sign: signs[stack.stack]! }] : []));
 }
 
 export default defineCheck({

@@ -2,10 +2,14 @@
 import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
+import type { Report } from '../engine.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { renderTakenMarkdown, renderTakenText, takenJson } from '../report/playbook.js';
+import { walkPlaybook } from '../playbook/walk.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
@@ -19,7 +23,8 @@ export interface DoctorOptions {
   context?: string;
   requestTimeout: string;
   chunkSize: string;
-  output: 'text' | 'json' | 'markdown';
+  output: 'text' | 'json' | 'markdown' | 'junit';
+  failOn: 'error' | 'warning';
   checks?: string;
   skip?: string;
   ok?: boolean;
@@ -36,14 +41,27 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   }
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
-  const out =
-    opts.output === 'json'
-      ? renderJson(report)
-      : opts.output === 'markdown'
-        ? renderMarkdown(report)
-        : renderText(report, { colour: colourEnabled(process.stdout), showOk: opts.ok !== false });
-  process.stdout.write(out);
-  return exitCodeOf(report);
+  process.stdout.write(render(report, opts));
+  return exitCodeOf(report, opts.failOn);
+}
+
+function render(report: Report, opts: DoctorOptions): string {
+  const taken = walkPlaybook(report.findings);
+  switch (opts.output) {
+    case 'json': {
+      const { findings, skipped, summary } = JSON.parse(renderJson(report));
+      return JSON.stringify({ findings, skipped, summary, playbook: takenJson(taken) }, null, 2) + '\n';
+    }
+    case 'markdown':
+      return renderMarkdown(report) + renderTakenMarkdown(taken);
+    case 'junit':
+      return renderJunit(report, opts.failOn);
+    default: {
+      const colour = colourEnabled(process.stdout);
+      const playbook = renderTakenText(taken, colour);
+      return renderText(report, { colour, showOk: opts.ok !== false }) + (playbook ? `\n${playbook}` : '');
+    }
+  }
 }
 
 async function gather(opts: DoctorOptions): Promise<Collection> {
@@ -52,7 +70,7 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
-  const spinner = opts.output === 'text' && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   try {
     const { collectLive } = await import('../sources/live.js');

@@ -4,6 +4,7 @@ import type { ToolkitDriverRow } from '../data/cuda-drivers.js';
 import { MINOR_VERSION_COMPATIBILITY, TOOLKIT_DRIVER_TABLE } from '../data/cuda-drivers.js';
 import { compareVersions } from './driver.js';
 import type { Facts } from './facts.js';
+import { isInvalid, parseImageReference } from './images.js';
 import type { Container, Pod } from './kube.js';
 import { podTexts } from './pod-texts.js';
 
@@ -44,18 +45,17 @@ export interface CudaNeed {
   failure?: boolean;
 }
 
-/** nvidia/cuda and nvcr.io/nvidia/cuda (any registry or mirror in front): the tag starts with the version. */
-const NVIDIA_CUDA_IMAGE = /(?:^|\/)nvidia\/cuda:(\d+\.\d+(?:\.\d+)?)/;
+/** nvidia/cuda on any registry or mirror (docker.io, nvcr.io, a mirror path in front): the tag starts with the version. */
+const NVIDIA_CUDA_REPOSITORY = /(?:^|\/)nvidia\/cuda$/;
 /** Tags that name their CUDA build: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime, nvidia/cuda-dl-base:…-cuda12.8-… */
 const CUDA_TAG_TOKEN = /(?:^|[-_.])cuda[-_]?(\d+\.\d+(?:\.\d+)?)(?=$|[-_])/i;
 
 /** The CUDA version an image reference names, if its tag says one. */
 export function cudaFromImage(image: string): CudaVersion | undefined {
-  const official = NVIDIA_CUDA_IMAGE.exec(image);
-  if (official) return parseCuda(official[1]!);
-  const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : '';
-  if (!tag || tag.includes('/')) return undefined;
-  const token = CUDA_TAG_TOKEN.exec(tag);
+  const ref = parseImageReference(image);
+  if (isInvalid(ref) || !ref.tag) return undefined;
+  if (NVIDIA_CUDA_REPOSITORY.test(ref.repository)) return parseCuda(ref.tag);
+  const token = CUDA_TAG_TOKEN.exec(ref.tag);
   return token ? parseCuda(token[1]!) : undefined;
 }
 

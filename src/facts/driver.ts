@@ -5,8 +5,10 @@ import type { Issue } from '../model.js';
 import type { CommandOutput } from '../sources/collection.js';
 import type { Facts } from './facts.js';
 import { gpuNodes } from './gpu.js';
-import type { Node } from './kube.js';
+import type { Node, Pod } from './kube.js';
 import { parseNvidiaSmi, parseNvidiaSmiQuery, parseProcDriverVersion } from './nvidia.js';
+import { ownerName } from './pods.js';
+import { gpuOperatorPodsOn } from './stacks.js';
 
 /** The reason every node check gives when it cannot look. */
 export const NO_NODE_FACTS = 'no node facts: run with --node-probe local|pod or use a snapshot with nodes/NODE/';
@@ -202,15 +204,10 @@ export function judgeEachNode(facts: Facts, judge: (node: string) => Issue[] | N
 }
 
 /** Pods of the GPU Operator's driver DaemonSet on a node: then the operator, not the host, installs the driver. */
-export function operatorDriverPods(facts: Facts, nodeName: string) {
-  return facts
-    .podsOn(nodeName)
-    .filter(
-      (p) =>
-        p.metadata.labels?.app === 'nvidia-driver-daemonset' ||
-        p.metadata.labels?.['app.kubernetes.io/component'] === 'nvidia-driver' ||
-        /^nvidia-driver-daemonset/.test(p.metadata.name),
-    );
+export function operatorDriverPods(facts: Facts, nodeName: string): Pod[] {
+  return gpuOperatorPodsOn(facts, nodeName).filter(
+    (p) => p.metadata.labels?.app === 'nvidia-driver-daemonset' || /^nvidia-driver-daemonset/.test(ownerName(p) ?? p.metadata.name),
+  );
 }
 
 /** The command that rebuilds the initramfs on the node's distribution (from the node's osImage). */

@@ -30,7 +30,7 @@ export const PROBE_COMMANDS: ProbeCommand[] = [
   },
 ];
 
-/** Host files a probe copies into nodes/NODE/files/ when they exist. */
+/** Host files a probe copies into nodes/NODE/files/ when they exist; `*` matches within one directory. */
 export const PROBE_FILES: string[] = [
   '/proc/driver/nvidia/version',
   '/etc/containerd/config.toml',
@@ -41,9 +41,24 @@ export const PROBE_FILES: string[] = [
   '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl',
   '/var/lib/rancher/rke2/agent/etc/containerd/config.toml',
   '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl',
-  // driver checks
+  '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl',
+  '/var/snap/microk8s/current/args/containerd-template.toml',
+  '/var/snap/microk8s/current/args/containerd.toml',
+  '/etc/containerd/conf.d/*.toml',
+  '/etc/containerd/config.d/*.toml',
+  '/etc/containerd/certs.d/*/hosts.toml',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*/hosts.toml',
   '/etc/apt/apt.conf.d/20auto-upgrades',
   '/etc/modprobe.d/blacklist-nouveau.conf',
+  '/etc/os-release',
+  // driver checks
   '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf',
   '/proc/cmdline',
+];
+
+/** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
+export const PROBE_DIRS: string[] = [
+  '/etc/containerd/certs.d/*',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*',
+  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*',
 ];

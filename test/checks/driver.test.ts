@@ -299,13 +299,17 @@ describe('driver-below-minimum', () => {
     expect(issue).toMatchObject({ severity: 'error', subject: { kind: 'Node', name: 'gpu-1' }, message: "Node gpu-1 runs NVIDIA driver 418.87.01, below HAMi's minimum 440" });
     expect(issue!.evidence).toEqual([
       'driver 418.87.01: GFD label nvidia.com/cuda.driver-version.full=418.87.01 on node gpu-1',
-      'HAMi detected: DaemonSet kube-system/hami-device-plugin',
+      'HAMi detected: DaemonSet kube-system/hami-device-plugin (HAMi components (app.kubernetes.io/name=hami, hami-device-plugin, hami-scheduler))',
       'minimum 440: HAMi prerequisites: NVIDIA drivers >= 440',
     ]);
   });
   it('prefers the host driver over stale labels', () => {
     const facts = withHosts([hami, oldNode], { 'gpu-1': host({}, { 'nvidia-smi': fx('smi-535.txt') }) });
     expect(driverBelowMinimum.run(facts)).toEqual([]);
+  });
+  it('finds Kantaloupe by name, which the shared stack detection does not know', () => {
+    const kantaloupe: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kantaloupe-system' } };
+    expect(issues(driverBelowMinimum.run(factsOf([kantaloupe, oldNode])))[0]!.evidence).toContain('Kantaloupe detected: Namespace kantaloupe-system');
   });
   it('is quiet without a stack that states a minimum', () => {
     expect(driverBelowMinimum.run(factsOf([oldNode]))).toEqual([]);
