@@ -4,6 +4,7 @@ import type { Issue } from '../src/model.js';
 import { compareCuda, cudaNeeds, cudaText, judgeCuda, requirementCheckDisabled, type CudaNeed, type CudaVersion } from '../src/facts/cuda.js';
 import { driverBranch, NO_NODE_FACTS, nodeDriver, operatorDriverPods, type NodeDriver } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
+import { gpuEvidence, podGpuRequest } from '../src/facts/gpu.js';
 import type { Pod } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
 
@@ -84,7 +85,8 @@ export default defineCheck({
             evidence: [...needLines, ...failureLines, `driver version of ${node}: unknown (${NO_NODE_FACTS}; no GFD driver labels)`, ...drv.notes],
             fix: fixFor(facts, pod, node, undefined, undefined),
           });
-        } else {
+        } else if (podGpuRequest(pod) > 0 || gpuEvidence(facts.node(node) ?? { kind: 'Node', metadata: { name: node } }, facts).length) {
+          // Only where a GPU is in play: a CUDA image on a CPU node is not this check's business.
           uncompared.set(node, [...(uncompared.get(node) ?? []), ref]);
         }
         continue;

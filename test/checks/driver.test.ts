@@ -280,6 +280,10 @@ describe('driver-too-old-for-cuda', () => {
     const facts = withHosts([gpuNode('gpu-1'), cudaPod('nvidia/cuda:12.2.2-base-ubuntu22.04')], { 'gpu-1': host({}, { 'nvidia-smi': fx('smi-535.txt') }) });
     expect(driverTooOldForCuda.run(facts)).toEqual([]);
   });
+  it('leaves CUDA images on CPU nodes alone', () => {
+    const cpuPod = gpuPod('ml', 'prep', 'cpu-1', [{ name: 'main', image: 'nvidia/cuda:12.2.0-base-ubuntu22.04' }]);
+    expect(driverTooOldForCuda.run(factsOf([node('cpu-1'), cpuPod]))).toEqual([]);
+  });
   it('skips when no node of a CUDA workload has a driver version, and notes the ones it could not check', () => {
     expect(driverTooOldForCuda.run(factsOf([gpuNode('gpu-1'), cudaPod('nvidia/cuda:12.2.0-base-ubuntu22.04')]))).toEqual({
       skip: `no driver version for node(s) gpu-1 of the CUDA workloads: ${NO_NODE_FACTS} (or deploy GPU Feature Discovery for nvidia.com/cuda.driver-version.* labels)`,
