@@ -3,6 +3,11 @@ import type { Check } from '../src/check.js';
 import clusterpolicyNotReady from './clusterpolicy-not-ready.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
+import driverBelowMinimum from './driver-below-minimum.js';
+import driverLibraryMismatch from './driver-library-mismatch.js';
+import driverNotLoaded from './driver-not-loaded.js';
+import driverPackagesUnheld from './driver-packages-unheld.js';
+import driverTooOldForCuda from './driver-too-old-for-cuda.js';
 import envDroppedByChild from './env-dropped-by-child.js';
 import gpuHeldByFinishedPod from './gpu-held-by-finished-pod.js';
 import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
@@ -16,6 +21,8 @@ import mirrorNotLoaded from './mirror-not-loaded.js';
 import noDevicePlugin from './no-device-plugin.js';
 import noGpuNodes from './no-gpu-nodes.js';
 import noMirrorForHost from './no-mirror-for-host.js';
+import noNvidiaPciDevice from './no-nvidia-pci-device.js';
+import nouveauLoaded from './nouveau-loaded.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
 import shellDropsPreload from './shell-drops-preload.js';
@@ -30,6 +37,13 @@ export const ALL_CHECKS: Check[] = [
   envDroppedByChild,
   gpuHeldByFinishedPod,
   gpuNodeUnlabeled,
+  noNvidiaPciDevice,
+  driverNotLoaded,
+  nouveauLoaded,
+  driverLibraryMismatch,
+  driverTooOldForCuda,
+  driverBelowMinimum,
+  driverPackagesUnheld,
   gpuNotAllocatable,
   gpuTaintUntolerated,
   hamiNodeNotEnabled,

@@ -22,6 +22,12 @@ export const PROBE_COMMANDS: ProbeCommand[] = [
   { name: 'containerd-config-dump', shell: 'containerd config dump', why: 'the effective containerd config' },
   { name: 'apt-holds', shell: 'apt-mark showhold', why: 'driver packages held back from upgrades' },
   { name: 'dev-nvidia', shell: 'ls -1 /dev | grep nvidia', why: 'device nodes created by the driver' },
+  // driver checks
+  {
+    name: 'dpkg-nvidia',
+    shell: "dpkg-query -W -f='${Package} ${Version} ${Status}\\n' '*nvidia*' 'unattended-upgrades'",
+    why: 'installed NVIDIA driver packages, their hold state, and whether unattended-upgrades is installed',
+  },
 ];
 
 /** Host files a probe copies into nodes/NODE/files/ when they exist; `*` matches within one directory. */
@@ -45,6 +51,9 @@ export const PROBE_FILES: string[] = [
   '/etc/apt/apt.conf.d/20auto-upgrades',
   '/etc/modprobe.d/blacklist-nouveau.conf',
   '/etc/os-release',
+  // driver checks
+  '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf',
+  '/proc/cmdline',
 ];
 
 /** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
