@@ -166,7 +166,8 @@ export class Catalog {
         // Cluster-scoped objects have no namespace, whatever the file said.
         byKey.set(`${type.namespaced ? (obj.metadata.namespace ?? '') : ''}/${obj.metadata.name}`, obj);
       }
-      const keys = [...byKey.keys()].sort(compareKeys);
+      // Default sort compares UTF-16 code units: for the ASCII of Kubernetes names, etcd's bytewise order.
+      const keys = [...byKey.keys()].sort();
       const all = keys.map((k) => byKey.get(k)!);
       const byNamespace = new Map<string, KubeObject[]>();
       if (type.namespaced) {
@@ -227,9 +228,4 @@ export function compareVersionPriority(a: string, b: string): number {
   if (!ra || !rb) return ra ? -1 : rb ? 1 : a.localeCompare(b);
   for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return rb[i]! - ra[i]!;
   return 0;
-}
-
-/** etcd orders keys bytewise: `namespace/name`. */
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -43,7 +43,13 @@ async function main(): Promise<number> {
   }
   for (const problem of collection.problems) console.error(`sim: skipped ${problem.path}: ${problem.message}`);
 
-  const sim = await startSimulator({ collection, port });
+  let sim;
+  try {
+    sim = await startSimulator({ collection, port });
+  } catch (err) {
+    console.error(`sim: cannot listen on port ${port}: ${(err as Error).message}`);
+    return 2;
+  }
   const ownKubeconfig = values.kubeconfig === undefined;
   const kubeconfig = path.resolve(values.kubeconfig ?? path.join(tmpdir(), `gpuctl-sim-${sim.port}`, 'kubeconfig'));
   await sim.writeKubeconfig(kubeconfig, { context: 'simulator' });
