@@ -89,7 +89,7 @@ type SubresourceHandler = (object: KubeObject, ctx: RequestContext) => Reply | P
 
 const JSON_TYPE = 'application/json';
 /** Objects per serialised chunk: big enough to amortise writes, small enough to stream. */
-const CHUNK_CHARS = 64 * 1024;
+const CHUNK_CHARS = 256 * 1024;
 
 function jsonReply(status: number, value: unknown, headers?: Record<string, string>): Reply {
   return { status, contentType: JSON_TYPE, headers, body: [JSON.stringify(value)] };

@@ -14,7 +14,10 @@ export interface SyntheticOptions {
   /** Share of nodes and of workload pods that are broken, 0..1. */
   brokenFraction?: number;
   seed?: number;
-  /** The cluster's "now": creation and event times lie before it. */
+  /**
+   * The cluster's "now": creation and event times lie before it. Fixed by default so that a seed always
+   * gives the same cluster; pass the current time when serving it live to a doctor that reads ages.
+   */
   now?: string;
 }
 
@@ -219,10 +222,17 @@ export function syntheticCluster(options: SyntheticOptions): SyntheticCluster {
   });
   const running = (since: string) => ({ running: { startedAt: since } });
   const completed = (since: string) => ({ terminated: { exitCode: 0, reason: 'Completed', startedAt: since, finishedAt: since, containerID: `containerd://${hex(64)}` } });
+  /** One digest per image, as a registry has. */
+  const digests = new Map<string, string>();
+  const imageDigest = (image: string) => {
+    let digest = digests.get(image);
+    if (!digest) digests.set(image, (digest = `${image.split(':')[0]}@sha256:${hex(64)}`));
+    return digest;
+  };
   const status = (name: string, image: string, state: Json, ready: boolean, restartCount = 0, lastState: Json = {}): Json => ({
     name,
     image,
-    imageID: state.waiting ? '' : `${image.split(':')[0]}@sha256:${hex(64)}`,
+    imageID: state.waiting ? '' : imageDigest(image),
     ...(state.waiting ? {} : { containerID: `containerd://${hex(64)}` }),
     ready,
     restartCount,
