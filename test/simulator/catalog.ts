@@ -3,7 +3,7 @@
 // CustomResourceDefinition objects define, and any other kind present in the snapshot.
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
-import { RESOURCE_TYPES } from '../../src/sources/resources.js';
+import { apiVersionOf, RESOURCE_TYPES } from '../../src/sources/resources.js';
 
 export interface ServedType {
   kind: string;
@@ -50,10 +50,6 @@ const BUILTIN_EXTRAS: Record<string, { shortNames?: string[]; categories?: strin
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
-export function apiVersionOf(type: { group: string; version: string }): string {
-  return type.group ? `${type.group}/${type.version}` : type.version;
 }
 
 /** The plural the API server would use for a kind with no CRD to say otherwise (kubectl's guess, a little wiser). */

@@ -254,6 +254,12 @@ export function syntheticCluster(options: SyntheticOptions): SyntheticCluster {
     { type: 'ContainersReady', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: since },
     { type: 'PodScheduled', status: scheduled ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: since },
   ];
+  /** A pod's IPs as the kubelet reports them; a pod rejected at admission never got its own. */
+  const addresses = (hostIP: string, podIP: string | undefined): Json => ({
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
+  });
   let podIndex = 0;
   const nextPodIP = () => {
     const i = podIndex++;
@@ -394,10 +400,7 @@ export function syntheticCluster(options: SyntheticOptions): SyntheticCluster {
         phase: 'Running',
         conditions: podConditions(true, since),
         containerStatuses: [status(container, image, running(since), true)],
-        hostIP,
-        hostIPs: [{ ip: hostIP }],
-        podIP,
-        podIPs: [{ ip: podIP }],
+        ...addresses(hostIP, podIP),
         qosClass: 'BestEffort',
         startTime: since,
       },
@@ -500,10 +503,7 @@ export function syntheticCluster(options: SyntheticOptions): SyntheticCluster {
         conditions: podConditions(ready, since),
         ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
         containerStatuses,
-        hostIP,
-        hostIPs: [{ ip: hostIP }],
-        podIP,
-        podIPs: [{ ip: podIP }],
+        ...addresses(hostIP, podIP),
         qosClass: 'BestEffort',
         startTime: since,
       },
@@ -615,9 +615,7 @@ export function syntheticCluster(options: SyntheticOptions): SyntheticCluster {
             ? {
                 conditions: podConditions(ready, since),
                 ...(rejected ? {} : { containerStatuses: [status('main', containerImage, containerState, ready, restarts, lastState)] }),
-                hostIP,
-                hostIPs: [{ ip: hostIP }],
-                ...(rejected ? {} : { podIP, podIPs: [{ ip: podIP }] }),
+                ...addresses(hostIP, rejected ? undefined : podIP),
                 startTime: since,
               }
             : {}),
