@@ -8,6 +8,7 @@ export class Facts {
   private readonly byKind = new Map<string, KubeObject[]>();
   private eventIndex?: Map<string, Event[]>;
   private podsByNode?: Map<string, Pod[]>;
+  private nodesByName?: Map<string, Node>;
 
   constructor(readonly collection: Collection) {
     for (const obj of collection.objects) {
@@ -50,7 +51,12 @@ export class Facts {
   }
 
   node(name: string): Node | undefined {
-    return this.nodes.find((n) => n.metadata.name === name);
+    // Checks ask this once per pod: an index, not a scan of thousands of nodes each time.
+    if (!this.nodesByName) {
+      this.nodesByName = new Map();
+      for (const node of this.nodes) if (!this.nodesByName.has(node.metadata.name)) this.nodesByName.set(node.metadata.name, node);
+    }
+    return this.nodesByName.get(name);
   }
 
   podsOn(nodeName: string): Pod[] {
