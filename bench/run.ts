@@ -3,7 +3,7 @@
 // in a process of its own; then start-up costs. Writes bench/RESULTS.md (see the README section there).
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,8 @@ import { formatRows, summariseProfile } from './profile.js';
 import type { ChildStart, RequestSummary } from './sim-child.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const GPUCTL = path.join(ROOT, 'bin', 'gpuctl');
+/** The bundle under test: a copy made after the build (see installBundle), so a rebuild meanwhile changes nothing. */
+let GPUCTL = path.join(ROOT, 'bin', 'gpuctl');
 /** brokenFraction: the share of broken nodes and workload pods, high enough that a small cluster has some. */
 const SIZES = [
   { nodes: 10, pods: 200, brokenFraction: 0.1 },
@@ -36,6 +37,8 @@ interface Sample {
   wallMs: number;
   /** Peak resident set size (VmHWM / ru_maxrss) in KiB. */
   rssKb: number;
+  /** User + system CPU time (GNU time only; NaN otherwise): unlike wall time, others' load barely moves it. */
+  cpuMs: number;
   exitCode: number;
   stdout?: string;
 }
@@ -51,7 +54,7 @@ const RSS_METHOD = useGnuTime
  */
 async function measure(command: string, args: string[], env: NodeJS.ProcessEnv, { capture = false, okExit = 0 } = {}): Promise<Sample> {
   const rssFile = path.join(os.tmpdir(), `gpuctl-bench-rss-${process.pid}`);
-  const [cmd, argv] = useGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [cmd, argv] = useGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
   const started = performance.now();
   const child = spawn(cmd, argv, { env, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'] });
   let stdout = '';
@@ -67,13 +70,16 @@ async function measure(command: string, args: string[], env: NodeJS.ProcessEnv, 
   const wallMs = performance.now() - started;
   if (poll) clearInterval(poll);
   let rssKb = polledKb;
+  let cpuMs = Number.NaN;
   if (useGnuTime) {
     // "Command exited with non-zero status 1" comes first when it did.
     const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-    rssKb = Number(lines[lines.length - 1]);
+    const [maxRss, user, system] = lines[lines.length - 1]!.split(' ').map(Number) as [number, number, number];
+    rssKb = maxRss;
+    cpuMs = (user + system) * 1000;
   }
   if (exitCode > okExit) throw new Error(`${command} ${args.join(' ')} exited ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
-  return { wallMs, rssKb, exitCode, ...(capture ? { stdout } : {}) };
+  return { wallMs, rssKb, cpuMs, exitCode, ...(capture ? { stdout } : {}) };
 }
 
 function vmHwm(pid: number): number {
@@ -164,6 +170,7 @@ const VARIANT_NAMES: Record<Variant, string> = {
 interface Run {
   wallMs: number;
   rssKb: number;
+  cpuMs: number;
   requests: RequestSummary;
 }
 
@@ -192,7 +199,7 @@ async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: st
   const commands = playbookCommands(ready.brokenPod);
   const result: SizeResult = { nodes, pods, ready, runs: { gpuctl: [], playbook: [], lower: [] }, seconds: 0 };
 
-  const one: Record<Variant, (first: boolean) => Promise<{ wallMs: number; rssKb: number }>> = {
+  const one: Record<Variant, (first: boolean) => Promise<{ wallMs: number; rssKb: number; cpuMs: number }>> = {
     async gpuctl(first) {
       // Exit 1: error findings, as expected of a cluster with broken nodes.
       const s = await measure(process.execPath, [GPUCTL, 'doctor', '-o', 'json'], env, { capture: first, okExit: 1 });
@@ -209,13 +216,15 @@ async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: st
       const cacheDir = await mkdtemp(path.join(work, 'kube-cache-'));
       let wallMs = 0;
       let rssKb = 0;
+      let cpuMs = 0;
       for (const { args } of commands) {
         const s = await measure(kubectl, ['--cache-dir', cacheDir, ...args], env);
         wallMs += s.wallMs;
+        cpuMs += s.cpuMs;
         rssKb = Math.max(rssKb, s.rssKb);
       }
       await rm(cacheDir, { recursive: true, force: true });
-      return { wallMs, rssKb };
+      return { wallMs, rssKb, cpuMs };
     },
     lower: () => measure(process.execPath, [path.join(import.meta.dirname, 'lower-bound.mjs'), ready.url, String(LIST_CONCURRENCY), ...listPaths], env),
   };
@@ -229,7 +238,7 @@ async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: st
       await sim.take();
       const s = await one[variant](round === 0);
       const requests = await sim.take();
-      line.push(`${variant} ${fmtMs(s.wallMs)} ${fmtMb(s.rssKb)} ${requests.total} req`);
+      line.push(`${variant} ${fmtMs(s.wallMs)} (cpu ${fmtMs(s.cpuMs)}) ${fmtMb(s.rssKb)} ${requests.total} req`);
       if (round > 0) result.runs[variant].push({ ...s, requests });
     }
     log(`  ${round === 0 ? 'warm-up' : `run ${round}/${runs}`}: ${line.join(' | ')}`);
@@ -249,7 +258,7 @@ async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: st
 
 interface StartupResult {
   name: string;
-  runs: { wallMs: number; rssKb: number }[];
+  runs: { wallMs: number; rssKb: number; cpuMs: number }[];
 }
 
 async function benchStartup(runs: number): Promise<StartupResult[]> {
@@ -258,7 +267,7 @@ async function benchStartup(runs: number): Promise<StartupResult[]> {
     { name: '`gpuctl --version`', args: [GPUCTL, '--version'] },
     { name: `\`gpuctl doctor --snapshot ${SNAPSHOT_EXAMPLE} -o json\``, args: [GPUCTL, 'doctor', '--snapshot', path.join(ROOT, SNAPSHOT_EXAMPLE), '-o', 'json'] },
   ];
-  const results = variants.map((v) => ({ name: v.name, runs: [] as { wallMs: number; rssKb: number }[] }));
+  const results = variants.map((v) => ({ name: v.name, runs: [] as { wallMs: number; rssKb: number; cpuMs: number }[] }));
   for (let round = 0; round <= runs; round++) {
     for (let i = 0; i < variants.length; i++) {
       const k = (i + round) % variants.length;
@@ -277,7 +286,7 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMs = (ms: number) => (Number.isNaN(ms) ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const fmtMb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const fmtN = (n: number) => n.toLocaleString('en-US');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -346,25 +355,25 @@ function render(results: SizeResult[], startup: StartupResult[], meta: { runs: n
   w();
   w('## Headline');
   w();
-  w('| nodes / pods | gpuctl doctor | kubectl playbook | lower bound | gpuctl ÷ playbook | gpuctl ÷ lower bound | gpuctl peak RSS |');
+  w('Wall time, median of the rounds; the CPU-time ratios (user + system of the measured processes) beside them are what other load on the machine moves least.');
+  w();
+  w('| nodes / pods | gpuctl doctor | kubectl playbook | lower bound | gpuctl ÷ playbook (CPU) | gpuctl ÷ lower bound (CPU) | gpuctl peak RSS |');
   w('|---|---|---|---|---|---|---|');
   for (const r of results) {
-    const g = median(r.runs.gpuctl.map((x) => x.wallMs));
-    const p = median(r.runs.playbook.map((x) => x.wallMs));
-    const l = median(r.runs.lower.map((x) => x.wallMs));
-    w(`| ${fmtN(r.nodes)} / ${fmtN(r.pods)} | ${fmtMs(g)} | ${fmtMs(p)} | ${fmtMs(l)} | **${ratio(g, p)}** | **${ratio(g, l)}** | ${fmtMb(median(r.runs.gpuctl.map((x) => x.rssKb)))} |`);
+    const [g, p, l] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.wallMs))) as [number, number, number];
+    const [gc, pc, lc] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.cpuMs))) as [number, number, number];
+    w(`| ${fmtN(r.nodes)} / ${fmtN(r.pods)} | ${fmtMs(g)} | ${fmtMs(p)} | ${fmtMs(l)} | **${ratio(g, p)}** (${ratio(gc, pc)}) | **${ratio(g, l)}** (${ratio(gc, lc)}) | ${fmtMb(median(r.runs.gpuctl.map((x) => x.rssKb)))} |`);
   }
   w();
   w('## Targets');
   w();
   const targets: string[] = [];
   for (const r of results) {
-    const g = median(r.runs.gpuctl.map((x) => x.wallMs));
-    const p = median(r.runs.playbook.map((x) => x.wallMs));
-    const l = median(r.runs.lower.map((x) => x.wallMs));
-    if (r.nodes <= 100) targets.push(`gpuctl ≤ 0.5 × playbook at ${fmtN(r.nodes)} nodes: ${ratio(g, p)} — ${verdict(g / p, 0.5)}`);
-    if (r.nodes >= 5000) targets.push(`gpuctl ≤ 1.0 × playbook at ${fmtN(r.nodes)} nodes: ${ratio(g, p)} — ${verdict(g / p, 1.0)}`);
-    if (r.nodes >= 1000) targets.push(`gpuctl ≤ 1.5 × lower bound at ${fmtN(r.nodes)} nodes: ${ratio(g, l)} — ${verdict(g / l, 1.5)}`);
+    const [g, p, l] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.wallMs))) as [number, number, number];
+    const [gc, pc, lc] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.cpuMs))) as [number, number, number];
+    if (r.nodes <= 100) targets.push(`gpuctl ≤ 0.5 × playbook at ${fmtN(r.nodes)} nodes: ${ratio(g, p)} wall — ${verdict(g / p, 0.5)}; CPU ${ratio(gc, pc)}`);
+    if (r.nodes >= 5000) targets.push(`gpuctl ≤ 1.0 × playbook at ${fmtN(r.nodes)} nodes: ${ratio(g, p)} wall — ${verdict(g / p, 1.0)}; CPU ${ratio(gc, pc)}`);
+    if (r.nodes >= 1000) targets.push(`gpuctl ≤ 1.5 × lower bound at ${fmtN(r.nodes)} nodes: ${ratio(g, l)} wall — ${verdict(g / l, 1.5)}; CPU ${ratio(gc, lc)}`);
     if (r.nodes >= 5000) {
       const rss = median(r.runs.gpuctl.map((x) => x.rssKb)) / 1024;
       targets.push(`gpuctl peak RSS < 600 MB at ${fmtN(r.nodes)} nodes / ${fmtN(r.pods)} pods: ${rss.toFixed(0)} MB — ${verdict(rss, 600, ' MB')}`);
@@ -390,12 +399,12 @@ function render(results: SizeResult[], startup: StartupResult[], meta: { runs: n
     w(`${fmtN(r.ready.objects)} objects served (${fmtN(r.ready.events)} events; ${r.ready.brokenNodes} broken nodes, ${r.ready.brokenPods} broken pods); this size took ${r.seconds.toFixed(0)} s.`);
     if (r.gpuctlSummary) w(`gpuctl's summary: ${Object.entries(r.gpuctlSummary).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
     w();
-    w('| variant | wall, median (min–max) | peak RSS, median | API requests per run |');
-    w('|---|---|---|---|');
+    w('| variant | wall, median (min–max) | CPU, median | peak RSS, median | API requests per run |');
+    w('|---|---|---|---|---|');
     for (const v of VARIANTS) {
       const runs = r.runs[v];
       const walls = runs.map((x) => x.wallMs);
-      w(`| ${VARIANT_NAMES[v]} | ${fmtMs(median(walls))} (${fmtMs(Math.min(...walls))}–${fmtMs(Math.max(...walls))}) | ${fmtMb(median(runs.map((x) => x.rssKb)))} | ${requestsText(runs)} |`);
+      w(`| ${VARIANT_NAMES[v]} | ${fmtMs(median(walls))} (${fmtMs(Math.min(...walls))}–${fmtMs(Math.max(...walls))}) | ${fmtMs(median(runs.map((x) => x.cpuMs)))} | ${fmtMb(median(runs.map((x) => x.rssKb)))} | ${requestsText(runs)} |`);
     }
     if (r.profile) {
       w();
@@ -414,12 +423,12 @@ function render(results: SizeResult[], startup: StartupResult[], meta: { runs: n
   w();
   w(`Median of ${startup[0]?.runs.length ?? 0} interleaved runs each.`);
   w();
-  w('| command | wall, median (min–max) | ÷ `node -e 0` | peak RSS |');
-  w('|---|---|---|---|');
+  w('| command | wall, median (min–max) | ÷ `node -e 0` | CPU, median | peak RSS |');
+  w('|---|---|---|---|---|');
   const base = node0 ? median(node0.runs.map((x) => x.wallMs)) : NaN;
   for (const s of startup) {
     const walls = s.runs.map((x) => x.wallMs);
-    w(`| ${s.name} | ${fmtMs(median(walls))} (${fmtMs(Math.min(...walls))}–${fmtMs(Math.max(...walls))}) | ${ratio(median(walls), base)} | ${fmtMb(median(s.runs.map((x) => x.rssKb)))} |`);
+    w(`| ${s.name} | ${fmtMs(median(walls))} (${fmtMs(Math.min(...walls))}–${fmtMs(Math.max(...walls))}) | ${ratio(median(walls), base)} | ${fmtMs(median(s.runs.map((x) => x.cpuMs)))} | ${fmtMb(median(s.runs.map((x) => x.rssKb)))} |`);
   }
   const notes = path.join(import.meta.dirname, 'NOTES.md');
   if (existsSync(notes)) {
@@ -427,6 +436,14 @@ function render(results: SizeResult[], startup: StartupResult[], meta: { runs: n
     w(readFileSync(notes, 'utf8').trim());
   }
   return out.join('\n') + '\n';
+}
+
+/** Copies bin/, dist/ and package.json aside, as an install would: tests or builds during a long run cannot touch it. */
+async function installBundle(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpuctl-bench-install-'));
+  for (const entry of ['bin', 'dist', 'package.json']) await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  GPUCTL = path.join(dir, 'bin', 'gpuctl');
+  return dir;
 }
 
 function log(line: string): void {
@@ -472,6 +489,7 @@ async function main(): Promise<number> {
   const loadBefore = loadAverage();
   log('building the bundle…');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  const install = await installBundle();
   log(`start-up: ${startupRuns} runs each…`);
   const startup = await benchStartup(startupRuns);
   const results: SizeResult[] = [];
@@ -487,6 +505,7 @@ async function main(): Promise<number> {
     seconds: (Date.now() - began.getTime()) / 1000,
     args,
   });
+  await rm(install, { recursive: true, force: true });
   const out = path.resolve(ROOT, values.out);
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, report);

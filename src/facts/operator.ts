@@ -405,6 +405,25 @@ export function operandPods(facts: Facts): OperandPod[] {
   return found;
 }
 
+const operandsByNodeCache = new WeakMap<Facts, Map<string, OperandPod[]>>();
+
+/** Operand pods (validators included) bound to a node: "the same layer on the same node", indexed once. */
+export function operandPodsOn(facts: Facts, nodeName: string): OperandPod[] {
+  let byNode = operandsByNodeCache.get(facts);
+  if (!byNode) {
+    byNode = new Map();
+    for (const entry of operandPods(facts)) {
+      const node = entry.pod.spec?.nodeName;
+      if (!node) continue;
+      let list = byNode.get(node);
+      if (!list) byNode.set(node, (list = []));
+      list.push(entry);
+    }
+    operandsByNodeCache.set(facts, byNode);
+  }
+  return byNode.get(nodeName) ?? [];
+}
+
 /** Device plugin pods that are alive (not terminal) and bound to a node, per node. */
 export function devicePluginPodsByNode(facts: Facts): Map<string, OperandPod[]> {
   const byNode = new Map<string, OperandPod[]>();
