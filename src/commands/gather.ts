@@ -11,6 +11,8 @@ export interface LiveGatherOptions {
   requestTimeout: string;
   chunkSize: string;
   nodeProbe: NodeProbeMode;
+  /** Keep the fields no check reads: for `gpuctl collect`. */
+  keepUnread?: boolean;
   debug?: boolean;
 }
 
@@ -27,6 +29,7 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
       context: opts.context,
       requestTimeoutMs,
       chunkSize,
+      keepUnread: opts.keepUnread,
       debug: opts.debug,
       onProgress: progress,
     });
