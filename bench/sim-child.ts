@@ -4,6 +4,7 @@
 //   → { type: 'take' }                     ← { type: 'requests', requests: RequestSummary } (and forgets them)
 import { rm } from 'node:fs/promises';
 import { startSimulator } from '../test/simulator/server.js';
+import { requestKind } from '../test/scale/counting-proxy.js';
 import { syntheticCluster } from '../test/simulator/synthetic.js';
 
 export interface ChildStart {
@@ -32,19 +33,13 @@ function summarise(requests: { path: string; status: number }[]): RequestSummary
   const s: RequestSummary = { total: requests.length, lists: 0, gets: 0, logs: 0, discovery: 0, failed: 0 };
   for (const r of requests) {
     if (r.status < 200 || r.status >= 300) s.failed++;
-    if (r.path.endsWith('/log')) s.logs++;
+    const kind = requestKind(r.path);
+    if (kind === 'list') s.lists++;
+    else if (kind === 'log') s.logs++;
     else if (DISCOVERY.test(r.path)) s.discovery++;
-    else if (isList(r.path)) s.lists++;
     else s.gets++;
   }
   return s;
-}
-
-/** `/api/v1/pods`, `/api/v1/namespaces/x/pods`, `/apis/g/v/things`: an even number of segments after the version. */
-function isList(path: string): boolean {
-  const rest = path.replace(/^\/api\/v1\/?|^\/apis\/[^/]+\/[^/]+\/?/, '');
-  const segments = rest.split('/').filter(Boolean);
-  return segments.length === 1 || (segments[0] === 'namespaces' && segments.length === 3);
 }
 
 const send = (message: unknown) => process.send!(message);
