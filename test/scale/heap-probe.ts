@@ -61,7 +61,7 @@ console.log(
     listBodies: bodies.count,
     biggestListBody: bodies.biggest,
     withManagedFields: pods.filter((p) => 'managedFields' in p.metadata).length,
-    withVolumes: pods.filter((p) => p.spec && 'volumes' in p.spec).length,
+    withVolumes: pods.filter((p) => (p.spec as { volumes?: unknown } | undefined)?.volumes !== undefined).length,
     held: held?.length ?? 0,
   }),
 );

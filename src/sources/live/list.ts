@@ -80,10 +80,10 @@ export function slim(item: Record<string, unknown>, type: ResourceType, keepUnre
   const metadata = item.metadata as Record<string, unknown> | undefined;
   if (metadata) delete metadata.managedFields;
   for (const field of type.strip ?? []) deletePath(item, field.split('.'));
-  const obj = keepUnread || !type.unread ? item : without(item, unreadTree(type));
-  obj.apiVersion = apiVersionOf(type);
-  obj.kind = type.kind;
-  return obj as KubeObject;
+  if (!keepUnread && type.unread) dropFields(item, unreadTree(type));
+  item.apiVersion = apiVersionOf(type);
+  item.kind = type.kind;
+  return item as KubeObject;
 }
 
 /** Field paths as a tree: `true` drops the field, a subtree goes into it (`[]`: into each element). */
@@ -113,23 +113,21 @@ function unreadTree(type: ResourceType): PathTree {
 }
 
 /**
- * A copy without the fields of the tree. Copied, not `delete`d: V8 turns an object that loses a
- * property into a slow dictionary, which made 100,000 pods bigger instead of smaller. Objects the tree
- * does not reach are shared with the original.
+ * Sets the fields of the tree to undefined, in place: what they held is freed, and the object keeps its
+ * shape. `delete` would turn each object into a slow dictionary in V8, which made 100,000 pods bigger
+ * instead of smaller; copying the objects cost more CPU than it saved. JSON.stringify leaves undefined out.
  */
-function without(obj: Record<string, unknown>, tree: PathTree): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const key in obj) {
-    const rule = tree[key];
+function dropFields(obj: Record<string, unknown>, tree: PathTree): void {
+  for (const key in tree) {
+    const rule = tree[key]!;
     const value = obj[key];
-    if (rule === true) continue;
-    if (rule === undefined || value === null || typeof value !== 'object') copy[key] = value;
+    if (value === undefined) continue;
+    if (rule === true) obj[key] = undefined;
     else if (Array.isArray(value)) {
       const each = rule['[]'];
-      copy[key] = each && each !== true ? value.map((e) => (e && typeof e === 'object' ? without(e as Record<string, unknown>, each) : e)) : value;
-    } else copy[key] = without(value as Record<string, unknown>, rule);
+      if (each && each !== true) for (const e of value) if (e && typeof e === 'object') dropFields(e as Record<string, unknown>, each);
+    } else if (value !== null && typeof value === 'object') dropFields(value as Record<string, unknown>, rule);
   }
-  return copy;
 }
 
 function deletePath(obj: Record<string, unknown>, path: string[]): void {
