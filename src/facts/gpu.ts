@@ -35,8 +35,13 @@ export function gpuEvidence(node: Node, facts?: Facts): string[] {
   return evidence;
 }
 
+// Many checks start from the GPU nodes: find them once per Facts (the list is read-only).
+const gpuNodesCache = new WeakMap<Facts, Node[]>();
+
 export function gpuNodes(facts: Facts): Node[] {
-  return facts.nodes.filter((n) => gpuEvidence(n, facts).length > 0);
+  let nodes = gpuNodesCache.get(facts);
+  if (!nodes) gpuNodesCache.set(facts, (nodes = facts.nodes.filter((n) => gpuEvidence(n, facts).length > 0)));
+  return nodes;
 }
 
 function quantity(value: string | undefined): number {
