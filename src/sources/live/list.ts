@@ -80,7 +80,7 @@ export function slim(item: Record<string, unknown>, type: ResourceType, keepUnre
   const metadata = item.metadata as Record<string, unknown> | undefined;
   if (metadata) delete metadata.managedFields;
   for (const field of type.strip ?? []) deletePath(item, field.split('.'));
-  if (!keepUnread && type.unread) dropFields(item, unreadDropper(type));
+  if (!keepUnread && type.unread) unreadDropper(type)(item);
   item.apiVersion = apiVersionOf(type);
   item.kind = type.kind;
   return item as KubeObject;
@@ -91,17 +91,9 @@ interface PathTree {
   [field: string]: PathTree | true;
 }
 
-/** A PathTree as lists, walked for every object of a big list: the fields to drop, those to go into. */
-interface Dropper {
-  drop: string[];
-  into: [field: string, dropper: Dropper][];
-  /** For an array: what to drop from each element. */
-  each?: Dropper;
-}
+const unreadDroppers = new WeakMap<ResourceType, (obj: Record<string, unknown>) => void>();
 
-const unreadDroppers = new WeakMap<ResourceType, Dropper>();
-
-function unreadDropper(type: ResourceType): Dropper {
+function unreadDropper(type: ResourceType): (obj: Record<string, unknown>) => void {
   let dropper = unreadDroppers.get(type);
   if (!dropper) {
     const tree: PathTree = {};
@@ -115,34 +107,39 @@ function unreadDropper(type: ResourceType): Dropper {
         else node = next ?? (node[part] = {});
       }
     }
-    unreadDroppers.set(type, (dropper = compile(tree)));
-  }
-  return dropper;
-}
-
-function compile(tree: PathTree): Dropper {
-  const dropper: Dropper = { drop: [], into: [] };
-  for (const [field, rule] of Object.entries(tree)) {
-    if (rule === true) dropper.drop.push(field);
-    else if (field === '[]') dropper.each = compile(rule);
-    else dropper.into.push([field, compile(rule)]);
+    // Compiled to a function with the field names written out: it runs for each of 100,000 pods, and
+    // V8 reads `o["status"]` with a constant name far faster than `o[field]` with a variable one.
+    dropper = new Function('o', dropperSource(tree, 'o', 0)) as (obj: Record<string, unknown>) => void;
+    unreadDroppers.set(type, dropper);
   }
   return dropper;
 }
 
 /**
- * Sets the dropped fields to undefined, in place: what they held is freed, and the object keeps its
- * shape. `delete` would turn each object into a slow dictionary in V8, which made 100,000 pods bigger
- * instead of smaller; copying the objects cost more CPU than it saved. JSON.stringify leaves undefined out.
+ * The body that sets the tree's fields of `v` to undefined, in place: what they held is freed and the
+ * object keeps its shape. `delete` would turn each object into a slow dictionary in V8, which made
+ * 100,000 pods bigger instead of smaller; copying them cost more CPU than it saved. JSON.stringify leaves
+ * undefined out. Field names come from RESOURCE_TYPES, never from input; JSON.stringify quotes them.
  */
-function dropFields(obj: Record<string, unknown>, dropper: Dropper): void {
-  for (const field of dropper.drop) if (obj[field] !== undefined) obj[field] = undefined;
-  for (const [field, inner] of dropper.into) {
-    const value = obj[field];
-    if (value === null || typeof value !== 'object') continue;
-    if (!Array.isArray(value)) dropFields(value as Record<string, unknown>, inner);
-    else if (inner.each) for (const e of value) if (e !== null && typeof e === 'object') dropFields(e as Record<string, unknown>, inner.each);
+function dropperSource(tree: PathTree, v: string, depth: number): string {
+  let body = '';
+  for (const [field, rule] of Object.entries(tree)) {
+    const at = `${v}[${JSON.stringify(field)}]`;
+    if (rule === true) {
+      body += `if (${at} !== undefined) ${at} = undefined;\n`;
+      continue;
+    }
+    const inner = `v${depth + 1}`;
+    const each = rule['[]'];
+    if (each && each !== true) {
+      body += `{ const a = ${at}; if (Array.isArray(a)) for (const ${inner} of a) if (${inner} !== null && typeof ${inner} === 'object') {\n${dropperSource(each, inner, depth + 1)}} }\n`;
+    }
+    const { '[]': _, ...fields } = rule;
+    if (Object.keys(fields).length) {
+      body += `{ const ${inner} = ${at}; if (${inner} !== null && typeof ${inner} === 'object' && !Array.isArray(${inner})) {\n${dropperSource(fields, inner, depth + 1)}} }\n`;
+    }
   }
+  return body;
 }
 
 function deletePath(obj: Record<string, unknown>, path: string[]): void {
