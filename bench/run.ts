@@ -28,7 +28,8 @@ const CHUNK_SIZE = 500;
 const SNAPSHOT_EXAMPLE = 'examples/healthy-gpu-operator';
 const GNU_TIME = '/usr/bin/time';
 
-const USAGE = 'usage: npm run bench -- [--sizes 10,100,1000,5000] [--runs 5] [--startup-runs 20] [--kubectl PATH] [--out bench/RESULTS.md] [--no-profile]';
+const USAGE =
+  'usage: npm run bench -- [--sizes 10,100,1000,5000] [--runs 5] [--startup-runs 20] [--kubectl PATH] [--out bench/RESULTS.md] [--no-profile] | --render bench/RESULTS.json';
 
 // ---------------------------------------------------------------------------------------------
 // Measuring one process
@@ -329,7 +330,24 @@ function requestsText(runs: Run[]): string {
   return `${fmtN(median(totals))}: ${parts}${spread}`;
 }
 
-function render(results: SizeResult[], startup: StartupResult[], meta: { runs: number; kubectl: string; began: string; loadBefore: string; loadAfter: string; seconds: number; args: string }): string {
+interface RunMeta {
+  runs: number;
+  machine: string[];
+  began: string;
+  loadBefore: string;
+  loadAfter: string;
+  seconds: number;
+  args: string;
+}
+
+/** What a run measured, saved beside RESULTS.md so that the report can be written again (--render). */
+interface Saved {
+  results: SizeResult[];
+  startup: StartupResult[];
+  meta: RunMeta;
+}
+
+function render({ results, startup, meta }: Saved): string {
   const out: string[] = [];
   const w = (s = '') => out.push(s);
   w('# gpuctl benchmark');
@@ -338,7 +356,7 @@ function render(results: SizeResult[], startup: StartupResult[], meta: { runs: n
   w();
   w('## Machine');
   w();
-  for (const line of machine(meta.kubectl)) w(line);
+  for (const line of meta.machine) w(line);
   w(`- load average (1, 5, 15 min) before: ${meta.loadBefore}; after: ${meta.loadAfter} — other work on the machine shows up as spread between runs`);
   w();
   w('## Method');
@@ -461,6 +479,7 @@ async function main(): Promise<number> {
         kubectl: { type: 'string', default: 'kubectl' },
         out: { type: 'string', default: path.join('bench', 'RESULTS.md') },
         'no-profile': { type: 'boolean', default: false },
+        render: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -470,6 +489,13 @@ async function main(): Promise<number> {
   }
   if (values.help) {
     console.log(USAGE);
+    return 0;
+  }
+  const out = path.resolve(ROOT, values.out);
+  if (values.render) {
+    // Writes the report again from a saved run, e.g. after editing bench/NOTES.md.
+    await writeFile(out, render(JSON.parse(readFileSync(values.render, 'utf8')) as Saved));
+    log(`wrote ${path.relative(process.cwd(), out)} from ${values.render}`);
     return 0;
   }
   const runs = Number(values.runs);
@@ -495,21 +521,25 @@ async function main(): Promise<number> {
   const results: SizeResult[] = [];
   for (const size of sizes) results.push(await benchSize(size!, runs, values.kubectl, !values['no-profile'] && size!.nodes >= 1000));
 
-  const args = process.argv.slice(2).join(' ');
-  const report = render(results, startup, {
-    runs,
-    kubectl: values.kubectl,
-    began: began.toISOString().replace(/\.\d+Z$/, 'Z'),
-    loadBefore,
-    loadAfter: loadAverage(),
-    seconds: (Date.now() - began.getTime()) / 1000,
-    args,
-  });
+  const saved: Saved = {
+    results,
+    startup,
+    meta: {
+      runs,
+      machine: machine(values.kubectl),
+      began: began.toISOString().replace(/\.\d+Z$/, 'Z'),
+      loadBefore,
+      loadAfter: loadAverage(),
+      seconds: (Date.now() - began.getTime()) / 1000,
+      args: process.argv.slice(2).join(' '),
+    },
+  };
   await rm(install, { recursive: true, force: true });
-  const out = path.resolve(ROOT, values.out);
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, report);
-  log(`wrote ${path.relative(process.cwd(), out)}`);
+  const json = out.replace(/\.md$/, '') + '.json';
+  await writeFile(json, JSON.stringify(saved, null, 1) + '\n');
+  await writeFile(out, render(saved));
+  log(`wrote ${path.relative(process.cwd(), out)} and ${path.relative(process.cwd(), json)}`);
   return 0;
 }
 
