@@ -640,6 +640,20 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints): Container
   for (const template of templates) {
     if (template === mainFile) continue;
     const text = host.files.get(template)!;
+    const templated = hasGoTemplateActions(text);
+    // Both branches of an {{ if }}…{{ else }} survive stripping, so duplicates there are no evidence.
+    const parsed = templated && /\{\{-?\s*else/.test(text) ? undefined : parseToml(templated ? stripGoTemplate(text) : text);
+    if (parsed?.problem) {
+      problems.push({
+        kind: parsed.problem.duplicateTable ? 'duplicate-table' : 'parse',
+        severity: templated ? 'warning' : 'error',
+        fatal: false,
+        file: template,
+        line: parsed.problem.line,
+        column: parsed.problem.column,
+        message: `${parsed.problem.message}${templated ? ' (read with its {{ }} actions removed)' : ''}; ${flavor} renders ${mainFile} from this template at its next start`,
+      });
+    }
     unused.push({
       file: template,
       why: `template ${flavor} renders ${mainFile} from when it starts`,
@@ -824,4 +838,34 @@ export function describeSource(config: RuntimeConfig): string {
 
 export function hasFatalProblem(config: RuntimeConfig): boolean {
   return config.problems.some((p) => p.fatal);
+}
+
+/** Evidence lines describing what the node's runtime config says about runtimes. */
+export function runtimeConfigEvidence(config: RuntimeConfig): string[] {
+  const lines = [`runtime config read from ${describeSource(config)}`];
+  lines.push(`runtimes: ${config.runtimes.map((r) => `${r.name}${r.binary ? ` (${r.binary})` : ''}`).join(', ') || 'none'}`);
+  lines.push(`default runtime: ${config.defaultRuntime}`);
+  if (config.engine === 'containerd') {
+    for (const unused of config.unused.filter((u) => u.runtimes.some(isNvidiaRuntime))) {
+      lines.push(`${unused.file} defines ${unused.runtimes.filter(isNvidiaRuntime).map((r) => r.name).join(', ')}, but containerd does not read it: ${unused.why}`);
+    }
+    lines.push(...config.notes);
+  }
+  return lines;
+}
+
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * Whether a runtime binary exists on the node: a copied file at that path, or the `runtime-binaries`
+ * probe (which reports every configured binary that exists; a bare name is looked up on PATH).
+ * Undefined when neither fact is there.
+ */
+export function binaryExists(host: NodeHost, binary: string): boolean | undefined {
+  const candidates = binary.startsWith('/') ? [binary] : PATH_DIRS.map((dir) => `${dir}/${binary}`);
+  if (candidates.some((c) => host.files.has(c))) return true;
+  const probe = host.commands.get(RUNTIME_BINARIES_COMMAND);
+  if (!probe) return undefined;
+  const listed = new Set(probe.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+  return candidates.some((c) => listed.has(c)) || (!binary.startsWith('/') && [...listed].some((l) => l.endsWith(`/${binary}`)));
 }
