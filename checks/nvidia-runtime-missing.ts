@@ -15,7 +15,8 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const host = nodeName ? facts.host(nodeName) : undefined;
   const readable = config && !hasFatalProblem(config);
   const hasNvidia = readable && config.runtimes.some(isNvidiaRuntime);
-  if (hasNvidia && events.length === 0) return undefined;
+  // Nothing to judge: no readable config (an unloadable one is containerd-config-invalid's) and no event.
+  if ((hasNvidia || !readable) && events.length === 0) return undefined;
   const eventEvidence = events.slice(0, MAX_EVENT_LINES).map((e) => eventLine(e.event));
   if (events.length > MAX_EVENT_LINES) eventEvidence.push(`… and ${events.length - MAX_EVENT_LINES} more such events`);
   const pods = [...new Set(events.map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
@@ -63,11 +64,13 @@ export default defineCheck({
     const events = missingRuntimeEvents(facts).filter((e) => e.name === 'nvidia');
     const issues: Issue[] = [];
     let judged = 0;
+    const unloadable: string[] = [];
     const nodes = new Map(gpuNodes(facts).map((n) => [n.metadata.name, n]));
     for (const e of events) if (e.node && !nodes.has(e.node)) nodes.set(e.node, facts.node(e.node) ?? ({ kind: 'Node', metadata: { name: e.node } } as Node));
     for (const [name, node] of nodes) {
       const config = activeRuntimeConfig(facts.host(name), runtimeHintsOf(node));
       if (config && !hasFatalProblem(config)) judged++;
+      else if (config) unloadable.push(name);
       const issue = issueFor(node, name, config, events.filter((e) => e.node === name), facts);
       if (issue) issues.push(issue);
     }
@@ -80,6 +83,9 @@ export default defineCheck({
     for (const podEvents of byPod.values()) issues.push(issueFor(undefined, undefined, undefined, podEvents, facts)!);
     if (issues.length || judged) return issues;
     const eventsRead = facts.unavailable('Event') ? `events could not be read (${facts.unavailable('Event')})` : 'no event reports a missing nvidia runtime';
-    return { skip: `${eventsRead}, and no GPU node's runtime config was collected (use --node-probe local|pod, or a snapshot with nodes/NODE/files)` };
+    const configs = unloadable.length
+      ? `the runtime config of ${unloadable.join(', ')} does not load (see containerd-config-invalid)`
+      : "no GPU node's runtime config was collected (use --node-probe local|pod, or a snapshot with nodes/NODE/files)";
+    return { skip: `${eventsRead}, and ${configs}` };
   },
 });
