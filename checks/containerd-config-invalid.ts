@@ -2,14 +2,15 @@ import { defineCheck } from '../src/check.js';
 import type { ConfigProblem, RuntimeConfig } from '../src/facts/containerd.js';
 import { describeSource, kubeletRuntimeOf, readContainerdConfig, readDockerConfig, runtimeHintsOf } from '../src/facts/containerd.js';
 import type { Node } from '../src/facts/kube.js';
-import { restartCommand } from '../src/facts/runtime-fixes.js';
+import { dropInImportFix, restartCommand } from '../src/facts/runtime-fixes.js';
+import type { NodeHost } from '../src/sources/collection.js';
 import type { Fix, Issue } from '../src/model.js';
 
 function location(problem: ConfigProblem): string {
   return `${problem.file}${problem.line ? ` line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}` : ''}`;
 }
 
-function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | undefined): Fix {
+function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | undefined, host: NodeHost): Fix {
   const restart = restartCommand(config, node);
   const show = problem.line ? `sudo sed -n '${Math.max(1, problem.line - 2)},${problem.line + 2}p' ${problem.file}` : `sudo cat ${problem.file}`;
   const verify =
@@ -37,14 +38,8 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
         summary: 'Point the imports entry at files that exist (an absolute path or glob is safest), or remove it',
         commands: [`grep -n imports ${problem.file}`, `sudoedit ${problem.file}`, verify, restart],
       };
-    case 'drop-in-not-imported': {
-      const glob = `${problem.file.slice(0, problem.file.lastIndexOf('/'))}/*.toml`;
-      const main = config.engine === 'containerd' ? config.mainFile : problem.file;
-      return {
-        summary: `Add "${glob}" to the imports of ${main} (or delete the drop-in if it is stale), then restart`,
-        commands: [`grep -n '^imports' ${main} || sudo sed -i '1i imports = ["${glob}"]' ${main}`, restart],
-      };
-    }
+    case 'drop-in-not-imported':
+      return config.engine === 'containerd' ? dropInImportFix(config, problem.file, host, node) : { summary: 'Import or remove the drop-in', commands: [restart] };
     case 'section-replaced':
       return {
         summary: 'containerd 1.x replaces a whole plugin section per imported file: keep each plugin\'s settings in one file (or upgrade to containerd 2.x, which merges per key)',
@@ -93,7 +88,7 @@ export default defineCheck({
               `runtime config read from ${describeSource(config)}`,
               ...(config.engine === 'containerd' ? config.notes : []),
             ],
-            fix: fixFor(problem, config, node),
+            fix: fixFor(problem, config, node, host),
           });
         }
       }

@@ -50,6 +50,7 @@ export default defineCheck({
     const issues: Issue[] = [];
     let configs = 0;
     let judged = 0;
+    const unknown = new Set<string>();
     for (const [name, host] of facts.collection.nodes) {
       const node = facts.node(name);
       const config = activeRuntimeConfig(host, runtimeHintsOf(node));
@@ -60,7 +61,10 @@ export default defineCheck({
       for (const runtime of config.runtimes) {
         if (!runtime.binary) continue;
         const exists = binaryExists(host, runtime.binary);
-        if (exists === undefined) continue;
+        if (exists === undefined) {
+          unknown.add(name);
+          continue;
+        }
         judged++;
         if (exists) continue;
         const used = runtime.name === config.defaultRuntime || isNvidiaRuntime(runtime);
@@ -82,8 +86,8 @@ export default defineCheck({
         });
       }
     }
-    if (issues.length || judged) return issues;
     if (!configs) return { skip: 'no node runtime config was collected (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
-    return { skip: `no facts about which binaries exist on the nodes: the ${RUNTIME_BINARIES_COMMAND} probe output is missing (nodes/NODE/commands/${RUNTIME_BINARIES_COMMAND}.txt)` };
+    if (issues.length || judged || unknown.size === 0) return issues;
+    return { skip: `no facts about which runtime binaries exist on ${[...unknown].join(', ')}: the ${RUNTIME_BINARIES_COMMAND} probe output is missing (nodes/NODE/commands/${RUNTIME_BINARIES_COMMAND}.txt)` };
   },
 });

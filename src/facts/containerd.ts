@@ -368,7 +368,10 @@ function loadFiles(host: NodeHost, mainFile: string, major: 1 | 2): Loaded {
       const before = loaded.plugins[id];
       if (major === 1) {
         if (isTable(before) && isTable(section)) {
-          const lost = leafPaths(before).filter((p) => !leafPaths(section).includes(p));
+          const kept = new Set(leafPaths(section));
+          // What an operator misses first: runtimes, registries, the default runtime, the pause image.
+          const important = (p: string) => (/runtimes\.|registry\.|default_runtime_name|sandbox_image|SystemdCgroup/.test(p) ? 0 : 1);
+          const lost = leafPaths(before).filter((p) => !kept.has(p)).sort((a, b) => important(a) - important(b));
           if (lost.length) {
             loaded.problems.push({
               kind: 'section-replaced',

@@ -86,11 +86,22 @@ describe('nvidia-runtime-missing', () => {
   });
 
   it('finds the drop-in that nothing imports (the GPU Operator toolkit case) and fixes the import', () => {
-    const files = { [ETC]: RUNC_ONLY, '/etc/containerd/conf.d/99-nvidia.toml': 'version = 2\n' + nvidiaRuntime() };
+    const files = { [ETC]: RUNC_ONLY, '/etc/containerd/conf.d/99-nvidia.toml': WITH_NVIDIA };
     const facts = factsOf([gpuNode('gpu-1')], nodesOf({ 'gpu-1': host(files) }));
     const [issue] = issues(nvidiaRuntimeMissing.run(facts));
     expect(issue!.message).toBe(`Node gpu-1: the nvidia runtime is defined in /etc/containerd/conf.d/99-nvidia.toml, which containerd does not read (not imported by ${ETC})`);
-    expect(issue!.fix!.commands[0]).toBe(`sudo sed -i '1i imports = ["/etc/containerd/conf.d/*.toml"]' ${ETC}`);
+    expect(issue!.fix!.commands).toEqual([`sudo sed -i '1i imports = ["/etc/containerd/conf.d/*.toml"]' ${ETC}`, 'sudo systemctl restart containerd']);
+  });
+
+  it('does not import a partial drop-in on containerd 1.x, which would wipe the CRI section: appends the runtime instead', () => {
+    const files = { [ETC]: RUNC_ONLY, '/etc/containerd/conf.d/99-nvidia.toml': 'version = 2\n' + nvidiaRuntime() };
+    const facts = factsOf([withRuntime(gpuNode('gpu-1'), 'containerd://1.6.20')], nodesOf({ 'gpu-1': host(files) }));
+    const [issue] = issues(nvidiaRuntimeMissing.run(facts));
+    expect(issue!.fix!.summary).toContain('would replace the whole CRI section of /etc/containerd/config.toml');
+    expect(issue!.fix!.commands[0]).toBe(`sudo tee -a ${ETC} <<'EOF'\n[plugins.'io.containerd.grpc.v1.cri'.containerd.runtimes.'nvidia']\n  runtime_type = "io.containerd.runc.v2"\n[plugins.'io.containerd.grpc.v1.cri'.containerd.runtimes.'nvidia'.options]\n  BinaryName = "/usr/bin/nvidia-container-runtime"\n  SystemdCgroup = true\nEOF`);
+    // containerd 2.x merges per key: importing is safe there.
+    const on2 = issues(nvidiaRuntimeMissing.run(factsOf([withRuntime(gpuNode('gpu-1'), 'containerd://2.1.0')], nodesOf({ 'gpu-1': host(files) }))));
+    expect(on2[0]!.fix!.commands[0]).toBe(`sudo sed -i '1i imports = ["/etc/containerd/conf.d/*.toml"]' ${ETC}`);
   });
 
   it('says containerd was not restarted when the config has nvidia but the kubelet says it has not', () => {
