@@ -442,13 +442,14 @@ function criView(
   plugins: TomlTable,
   runtimePlugin: string,
   imagesPlugin: string,
-  runtimesReplaceDefaults: boolean | 'exact',
+  /** Built-in runc: 1.x drops it when a `runtimes` table exists, 2.x keeps it, a dump already lists it. */
+  builtinRunc: 'unless-runtimes-table' | 'always' | 'as-listed',
   definedIn: (name: string) => string,
 ): CriView {
   const cri = isTable(plugins[runtimePlugin]) ? (plugins[runtimePlugin] as TomlTable) : {};
   const containerd = isTable(cri.containerd) ? cri.containerd : {};
   let runtimes = runtimeEntries(containerd.runtimes, definedIn);
-  if (runtimesReplaceDefaults === false || (runtimesReplaceDefaults === true && !isTable(containerd.runtimes))) {
+  if (builtinRunc === 'always' || (builtinRunc === 'unless-runtimes-table' && !isTable(containerd.runtimes))) {
     if (!runtimes.some((r) => r.name === 'runc')) runtimes = [BUILTIN_RUNC, ...runtimes];
   }
   let defaultRuntime = typeof containerd.default_runtime_name === 'string' && containerd.default_runtime_name ? containerd.default_runtime_name : 'runc';
@@ -594,7 +595,7 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints): Container
     const rp = dumpVersion >= 3 ? CRI_RUNTIME_V3 : CRI_V2;
     const ip = dumpVersion >= 3 ? CRI_IMAGES_V3 : CRI_V2;
     runtimePlugin = rp;
-    view = criView(dumpPlugins, rp, ip, 'exact', () => `${CONTAINERD_DUMP_COMMAND} output`);
+    view = criView(dumpPlugins, rp, ip, 'as-listed', () => `${CONTAINERD_DUMP_COMMAND} output`);
     files = strings(dumpTable.imports).map((f) => (path.posix.isAbsolute(f) ? f : path.posix.join('/etc/containerd', f)));
     // The dump is the truth: what our own TOML reading rejected, containerd accepted.
     for (const p of problems.filter((p) => p.fatal)) {
@@ -602,8 +603,7 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints): Container
     }
     problems.splice(0, problems.length, ...problems.filter((p) => !p.fatal));
   } else {
-    const replaceDefaults = major === 1 ? true : false;
-    view = criView(loaded.plugins, runtimePlugin, imagesPlugin, replaceDefaults, definedIn);
+    view = criView(loaded.plugins, runtimePlugin, imagesPlugin, major === 1 ? 'unless-runtimes-table' : 'always', definedIn);
     if (major === 2 && view.runtimes.some((r) => r.definedIn === 'built-in')) {
       notes.push('containerd 2.x keeps its built-in runc runtime next to the configured ones');
     }
@@ -619,7 +619,39 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints): Container
     });
   }
 
-  const loadedSet = new Set(files);
+  const unused = unusedConfigs(host, flavor, mainFile, new Set(files), templates, problems);
+  if (!containerdMajorOf(hints) && source === 'files' && files.length > 1) {
+    notes.push(`${reason}; ${major === 1 ? 'plugin sections of later files replace earlier ones whole' : 'later files are deep-merged'}`);
+  }
+
+  return {
+    engine: 'containerd',
+    flavor,
+    source,
+    mainFile,
+    files,
+    templates,
+    version: rootVersion || 1,
+    containerdMajor: major,
+    containerdMajorReason: reason,
+    mergeRule,
+    runtimePlugin,
+    runtimes: view.runtimes,
+    defaultRuntime: view.defaultRuntime,
+    ...(view.configPath ? { configPath: view.configPath } : {}),
+    mirrors: view.mirrors,
+    problems,
+    unused,
+    notes,
+  };
+}
+
+/**
+ * Configs on the node that its containerd does not read: drop-ins nothing imports, another
+ * distribution's config, the templates the config is rendered from. Adds their problems.
+ */
+function unusedConfigs(host: NodeHost, flavor: ContainerdFlavor, mainFile: string, loadedSet: Set<string>, templates: string[], problems: ConfigProblem[]): UnusedConfig[] {
+  const paths = CONTAINERD_PATHS[flavor];
   const unused: UnusedConfig[] = [];
   for (const dir of paths.dropInDirs) {
     for (const file of host.files.keys()) {
@@ -663,30 +695,7 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints): Container
       runtimes: runtimesInText(template, text, hasGoTemplateActions(text)),
     });
   }
-  if (!containerdMajorOf(hints) && source === 'files' && files.length > 1) {
-    notes.push(`${reason}; ${major === 1 ? 'plugin sections of later files replace earlier ones whole' : 'later files are deep-merged'}`);
-  }
-
-  return {
-    engine: 'containerd',
-    flavor,
-    source,
-    mainFile,
-    files,
-    templates,
-    version: rootVersion || 1,
-    containerdMajor: major,
-    containerdMajorReason: reason,
-    mergeRule,
-    runtimePlugin,
-    runtimes: view.runtimes,
-    defaultRuntime: view.defaultRuntime,
-    ...(view.configPath ? { configPath: view.configPath } : {}),
-    mirrors: view.mirrors,
-    problems,
-    unused,
-    notes,
-  };
+  return unused;
 }
 
 function importsOf(host: NodeHost, file: string): string {
