@@ -17,6 +17,7 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
     config.engine === 'docker' ? `sudo python3 -m json.tool ${problem.file} >/dev/null` : `sudo containerd --config ${config.mainFile} config dump >/dev/null`;
   switch (problem.kind) {
     case 'parse':
+    case 'type':
     case 'duplicate-table':
     case 'dump-failed':
       return {

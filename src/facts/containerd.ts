@@ -86,7 +86,8 @@ export type ProblemKind =
   | 'drop-in-not-imported'
   | 'section-replaced'
   | 'default-runtime-undefined'
-  | 'dump-failed';
+  | 'dump-failed'
+  | 'type';
 
 export interface ConfigProblem {
   kind: ProblemKind;
@@ -348,6 +349,11 @@ function loadFiles(host: NodeHost, mainFile: string, major: 1 | 2): Loaded {
       continue;
     }
     const table = parsed.table;
+    const mistyped = topLevelTypeProblem(table, file, text);
+    if (mistyped) {
+      loaded.problems.push(mistyped);
+      continue;
+    }
     const version = toInt(table.version);
     rootVersion ??= version;
     if (major === 2 && version > (rootVersion || 1) && file !== mainFile) {
@@ -404,6 +410,56 @@ function loadFiles(host: NodeHost, mainFile: string, major: 1 | 2): Loaded {
     }
   }
   return loaded;
+}
+
+/** containerd decodes the top level into typed fields: a value of the wrong type stops it. */
+function topLevelTypeProblem(table: TomlTable, file: string, text: string): ConfigProblem | undefined {
+  const stringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const fields: [string, (v: unknown) => boolean, string][] = [
+    ['version', (v) => typeof v === 'number' || typeof v === 'bigint', 'an integer'],
+    ['imports', stringList, 'an array of strings'],
+    ['disabled_plugins', stringList, 'an array of strings'],
+    ['plugins', isTable, 'a table'],
+  ];
+  const wrong = fields.find(([key, ok]) => key in table && !ok(table[key]));
+  if (!wrong) return undefined;
+  const [key, , want] = wrong;
+  const index = text.split('\n').findIndex((l) => new RegExp(`^\\s*${key}\\s*=`).test(l));
+  return {
+    kind: 'type',
+    severity: 'error',
+    fatal: true,
+    file,
+    ...(index >= 0 ? { line: index + 1 } : {}),
+    message: `${key} must be ${want}, not ${JSON.stringify(table[key])}: containerd refuses to start ("failed to unmarshal TOML: … Can't convert")`,
+  };
+}
+
+/** The CRI plugin decodes its section into typed fields: a runtime that is not a table, a non-string runtime_type. */
+function criTypeProblem(cri: unknown, plugin: string, file: string): ConfigProblem | undefined {
+  const problem = (message: string): ConfigProblem => ({
+    kind: 'type',
+    severity: 'error',
+    fatal: true,
+    file,
+    message: `${message}: containerd cannot decode [plugins."${plugin}"] ("Can't convert …"), so the CRI plugin does not load`,
+  });
+  if (cri === undefined) return undefined;
+  if (!isTable(cri)) return problem(`plugins."${plugin}" must be a table`);
+  if (cri.containerd === undefined) return undefined;
+  if (!isTable(cri.containerd)) return problem('containerd must be a table');
+  const { runtimes, default_runtime_name: defaultName } = cri.containerd;
+  if (defaultName !== undefined && typeof defaultName !== 'string') return problem('containerd.default_runtime_name must be a string');
+  if (runtimes === undefined) return undefined;
+  if (!isTable(runtimes)) return problem('containerd.runtimes must be a table of runtimes');
+  for (const [name, runtime] of Object.entries(runtimes)) {
+    if (!isTable(runtime)) return problem(`containerd.runtimes.${name} must be a table`);
+    for (const key of ['runtime_type', 'runtime_engine', 'runtime_root', 'runtime_path']) {
+      if (runtime[key] !== undefined && typeof runtime[key] !== 'string') return problem(`containerd.runtimes.${name}.${key} must be a string`);
+    }
+    if (runtime.options !== undefined && !isTable(runtime.options)) return problem(`containerd.runtimes.${name}.options must be a table`);
+  }
+  return undefined;
 }
 
 function lineOf(text: string, needle: string): number | undefined {
@@ -574,6 +630,10 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints): Container
     runtimePlugin = imagesPlugin = effectiveVersion === 1 ? 'cri' : CRI_V2;
   }
   if (hasMain && !problems.some((p) => p.fatal)) problems.push(...versionProblems(loaded, major, effectiveVersion, hints));
+  if (hasMain && !problems.some((p) => p.fatal)) {
+    const mistyped = criTypeProblem(loaded.plugins[runtimePlugin], runtimePlugin, loaded.pluginSource.get(runtimePlugin) ?? mainFile);
+    if (mistyped) problems.push(mistyped);
+  }
 
   const definedIn = (name: string): string => {
     for (let i = loaded.files.length - 1; i >= 0; i--) {
