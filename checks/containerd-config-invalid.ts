@@ -25,14 +25,27 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
         commands: [show, `sudoedit ${problem.file}`, verify, restart],
       };
     case 'plugin-id':
-    case 'version':
-      return {
-        summary:
-          config.engine === 'containerd' && config.containerdMajor === 2
-            ? 'Write the file in version 3 form (containerd 2.x: `containerd config migrate` prints the migrated config), then restart'
-            : 'Use the plugin ids of the config version this containerd reads (version 2: [plugins."io.containerd.grpc.v1.cri"...]), then restart',
-        commands: config.engine === 'containerd' && config.containerdMajor === 2 ? [`sudo containerd --config ${config.mainFile} config migrate`, `sudoedit ${problem.file}`, restart] : [`sudoedit ${problem.file}`, verify, restart],
-      };
+    case 'version': {
+      const text = host.files.get(problem.file) ?? '';
+      if (problem.setVersion) {
+        const declare = /^version\s*=/m.test(text)
+          ? `sudo sed -i 's/^version *= *[0-9]*/version = ${problem.setVersion}/' ${problem.file}`
+          : `sudo sed -i '1i version = ${problem.setVersion}' ${problem.file}`;
+        return {
+          summary: `Declare version = ${problem.setVersion} in ${problem.file}, the version its plugin ids belong to${problem.setVersion === 2 && config.engine === 'containerd' && config.containerdMajor === 2 ? ' (containerd 2.x migrates version 2 sections itself; `containerd config migrate` prints the version 3 form)' : ''}, then restart`,
+          commands: [declare, verify, restart],
+        };
+      }
+      return config.engine === 'containerd' && config.containerdMajor === 2
+        ? {
+            summary: 'Keep one form per file: rewrite it in version 3 form (`containerd config migrate` prints the migrated config), then restart',
+            commands: [`sudo containerd --config ${config.mainFile} config migrate`, `sudoedit ${problem.file}`, restart],
+          }
+        : {
+            summary: 'containerd 1.x reads version 2 configs: use [plugins."io.containerd.grpc.v1.cri"...] ids (or upgrade to containerd 2.x for version 3), then restart',
+            commands: [`sudoedit ${problem.file}`, verify, restart],
+          };
+    }
     case 'import-missing':
     case 'import-unmatched':
       return {

@@ -98,6 +98,8 @@ export interface ConfigProblem {
   line?: number;
   column?: number;
   message: string;
+  /** Declaring this config version in the file fixes it (containerd then reads its sections). */
+  setVersion?: number;
 }
 
 export interface RuntimeEntry {
@@ -790,6 +792,7 @@ function versionProblems(loaded: Loaded, major: 1 | 2, effectiveVersion: number,
         kind: 'plugin-id',
         file: loaded.pluginSource.get(CRI_V2)!,
         message: `[plugins."${CRI_V2}"] in a config without \`version = 2\`: containerd reads version 1 configs by short plugin name ([plugins.cri]) and ignores this section`,
+        setVersion: 2,
       });
     }
     for (const id of [CRI_RUNTIME_V3, CRI_IMAGES_V3]) {
@@ -816,6 +819,7 @@ function versionProblems(loaded: Loaded, major: 1 | 2, effectiveVersion: number,
           kind: 'plugin-id',
           file: f.file,
           message: `version 3 config with version 2 plugin ids: containerd 2.x reads runtimes from [plugins."${CRI_RUNTIME_V3}".containerd] and registries from [plugins."${CRI_IMAGES_V3}".registry], and ignores [plugins."${CRI_V2}".${isTable(v2cri.containerd) ? 'containerd' : 'registry'}]`,
+          ...(hasV3 ? {} : { setVersion: 2 }),
         });
       } else if (f.version < 3 && hasV3) {
         push({
@@ -825,6 +829,7 @@ function versionProblems(loaded: Loaded, major: 1 | 2, effectiveVersion: number,
           message: isTable(v2cri)
             ? `version ${f.version || 1} config with version 3 plugin ids: containerd 2.x migrates [plugins."${CRI_V2}"] over [plugins."${CRI_RUNTIME_V3}"], discarding the latter; set version = 3 and drop the old section`
             : `declares version ${f.version || 1} but uses version 3 plugin ids (io.containerd.cri.v1.*); containerd 1.x would ignore them: set version = 3`,
+          ...(isTable(v2cri) ? {} : { setVersion: 3 }),
         });
       }
     }

@@ -258,6 +258,17 @@ describe('containerd-config-invalid', () => {
     expect(onContainerd).toMatchObject([{ severity: 'warning' }]);
   });
 
+  it('names v2 plugin ids in a version 3 config on containerd 2.x, and declares version 2 to fix it', () => {
+    const v3WithV2Ids = WITH_NVIDIA.replace('version = 2', 'version = 3');
+    const facts = factsOf([withRuntime(gpuNode('gpu-1'), 'containerd://2.0.4')], nodesOf({ 'gpu-1': host({ [ETC]: v3WithV2Ids }) }));
+    const found = issues(containerdConfigInvalid.run(facts));
+    expect(found).toMatchObject([{ severity: 'error' }]);
+    expect(found[0]!.message).toContain('version 3 config with version 2 plugin ids');
+    expect(found[0]!.fix!.commands[0]).toBe(`sudo sed -i 's/^version *= *[0-9]*/version = 2/' ${ETC}`);
+    // …and the nvidia runtime written there does not count.
+    expect(issues(nvidiaRuntimeMissing.run(facts))[0]!.message).toContain('defines no nvidia runtime');
+  });
+
   it('is quiet for valid configs and skips without any', () => {
     expect(containerdConfigInvalid.run(factsOf([gpuNode('gpu-1')], nodesOf({ 'gpu-1': host({ [ETC]: WITH_NVIDIA }) })))).toEqual([]);
     const skipped = containerdConfigInvalid.run(factsOf([gpuNode('gpu-1')]));
