@@ -1,9 +1,9 @@
 // Entry point: commander wiring, and the one place where errors become one line and an exit code.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 
-const program = new Command('gpuctl')
+const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
   .version(version, '-v, --version')
   .option('--debug', 'show stack traces and request logs')
@@ -20,13 +20,56 @@ program
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+  .addOption(nodeProbeOption())
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
+  .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
   .option('--skip <list>', 'skip these checks (names, ids or categories, comma-separated)')
   .option('--no-ok', 'hide the checks that passed')
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
     process.exitCode = await doctor({ ...opts, debug: program.opts().debug });
+  });
+
+program
+  .command('exec-check')
+  .description('prove that the injected GPU runtime (TensorFusion, HAMi, Bitfusion) reached the process that uses the GPU')
+  .argument('[pod]', 'the pod to look into')
+  .argument('[command...]', 'with --local: the command to trace (after --)')
+  .option('-n, --namespace <ns>', 'namespace of the pod')
+  .option('-c, --container <name>', 'container (default: the first)')
+  .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .option('--local', 'trace a local command with the host\'s strace: gpuctl exec-check --local -- CMD…')
+  .option('--strace', 'run the container command under strace and follow every execve')
+  .option('--timeout <duration>', 'stop a traced command after this long', '60s')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+  .action(async (pod: string | undefined, command: string[], opts) => {
+    const { execCheck } = await import('./commands/exec-check.js');
+    process.exitCode = await execCheck(pod, command, opts);
+  });
+
+program
+  .command('playbook')
+  .description('print the troubleshooting playbooks gpuctl walks, step by step, with the findings of each step')
+  .option('--stack <id>', 'only one playbook: homelab-ladder, gpu-operator, tensor-fusion, kantaloupe, bitfusion')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
+  .action(async (opts) => {
+    const { playbook } = await import('./commands/playbook.js');
+    process.stdout.write(playbook(opts));
+  });
+
+program
+  .command('collect')
+  .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
+  .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request', '10s')
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(nodeProbeOption())
+  .action(async (opts) => {
+    const { collect } = await import('./commands/collect.js');
+    await collect({ ...opts, debug: program.opts().debug });
   });
 
 program
@@ -46,6 +89,32 @@ program
     const { explain } = await import('./commands/explain.js');
     process.stdout.write(explain(name));
   });
+
+program
+  .command('completion')
+  .description('print a shell completion script: source <(gpuctl completion bash)')
+  .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+  .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+    const { completionScript } = await import('./commands/completion.js');
+    process.stdout.write(completionScript(shell));
+  });
+
+// Called by the completion scripts with the words typed so far; prints one candidate a line.
+program
+  .command('__complete', { hidden: true })
+  .argument('[words...]')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (words: string[]) => {
+    const { complete } = await import('./commands/completion.js');
+    process.stdout.write((await complete(program, words)).join('\n') + '\n');
+  });
+
+function nodeProbeOption(): Option {
+  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
+    .choices(['auto', 'local', 'none'])
+    .default('auto');
+}
 
 async function main(argv: string[]): Promise<void> {
   try {

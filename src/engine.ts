@@ -3,7 +3,7 @@ import type { Check } from './check.js';
 import { docsPath, isSkip } from './check.js';
 import { UsageError } from './errors.js';
 import type { Facts } from './facts/facts.js';
-import type { Finding, Skipped } from './model.js';
+import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
 import { oneLine } from './sources/snapshot.js';
 
@@ -60,31 +60,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: result.skip });
       continue;
     }
-    const base = { id: check.id, category: check.category, docs: docsPath(check.name) };
-    if (result.length === 0) {
-      findings.push({
-        ...base,
-        name: check.name,
-        severity: 'ok',
-        subject: { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' },
-        message: check.ok,
-        evidence: [],
-      });
-      continue;
-    }
-    for (const issue of result) {
-      const name = issue.name ?? check.name;
-      findings.push({
-        ...base,
-        name,
-        docs: docsPath(name),
-        severity: issue.severity,
-        subject: issue.subject,
-        message: issue.message,
-        evidence: issue.evidence ?? [],
-        ...(issue.fix ? { fix: issue.fix } : {}),
-      });
-    }
+    findings.push(...findingsOf(check, result, facts.collection.meta.context ?? 'cluster'));
   }
   findings.sort(
     (a, b) =>
@@ -92,6 +68,27 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
   );
   return { origin: facts.origin, findings, skipped, checks };
+}
+
+/** A check's issues as findings; no issue at all is one ok finding about the cluster. */
+export function findingsOf(check: Check, issues: Issue[], clusterName: string): Finding[] {
+  const base = { id: check.id, category: check.category };
+  if (issues.length === 0) {
+    return [{ ...base, name: check.name, docs: docsPath(check.name), severity: 'ok', subject: { kind: 'Cluster', name: clusterName }, message: check.ok, evidence: [] }];
+  }
+  return issues.map((issue) => {
+    const name = issue.name ?? check.name;
+    return {
+      ...base,
+      name,
+      docs: docsPath(name),
+      severity: issue.severity,
+      subject: issue.subject,
+      message: issue.message,
+      evidence: issue.evidence ?? [],
+      ...(issue.fix ? { fix: issue.fix } : {}),
+    };
+  });
 }
 
 export function summarize(report: Report) {
@@ -106,8 +103,9 @@ export function summarize(report: Report) {
   };
 }
 
-export function exitCodeOf(report: Report): number {
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+/** 1 when a finding reaches the --fail-on severity (error by default), else 0. */
+export function exitCodeOf(report: Report, failOn: 'error' | 'warning' = 'error'): number {
+  return report.findings.some((f) => f.severity !== 'ok' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
 function plural(kind: string): string {

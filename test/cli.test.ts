@@ -21,8 +21,34 @@ describe('gpuctl CLI', () => {
       subject: { kind: 'File', name: 'cluster/bad.json' },
     });
   });
+  it('--fail-on warning turns warnings into exit 1; -o junit prints XML', async () => {
+    const base = ['doctor', '--snapshot', 'test/fixtures/minimal'];
+    expect((await gpuctl(base)).exitCode).toBe(0);
+    expect((await gpuctl([...base, '--fail-on', 'warning'])).exitCode).toBe(1);
+    const junit = await gpuctl([...base, '-o', 'junit']);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0"/);
+    expect(junit.stdout).toContain('name="gpu-node-unlabeled (GPU102)"');
+  });
   it('fails with exit 2 on a missing snapshot', async () => {
     const r = await gpuctl(['doctor', '--snapshot', 'does/not/exist']);
     expect(r).toMatchObject({ exitCode: 2, stderr: 'gpuctl: error: snapshot not found: does/not/exist' });
+  });
+});
+
+describe('gpuctl exec-check --local', () => {
+  it('traces a real entrypoint with strace and exits 1 naming the bash exec that lost LD_PRELOAD', async () => {
+    const env = { PATH: '/opt/tensor-fusion:/usr/bin:/bin', LD_LIBRARY_PATH: '/opt/tensor-fusion', LD_PRELOAD: '/opt/tensor-fusion/libcuda-tf.so' };
+    const r = await gpuctl(['exec-check', '--local', '-o', 'json', '--', 'test/fixtures/entrypoints/bash-clean.sh'], env);
+    expect(r.exitCode).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.stack).toBe('tensor-fusion');
+    const finding = out.findings.find((f: { name: string }) => f.name === 'shell-drops-preload');
+    expect(finding.subject).toEqual({ kind: 'Command', name: 'test/fixtures/entrypoints/bash-clean.sh' });
+    expect(finding.message).toBe("The traced command: LD_PRELOAD was lost at bash (`/usr/bin/bash --noprofile --norc -c '/bin/true workload; :'`)");
+  });
+  it('says which stack to pass when the environment shows none', async () => {
+    const r = await gpuctl(['exec-check', '--local', '--', '/bin/true'], { PATH: '/usr/bin:/bin' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('cannot tell which GPU stack to check');
   });
 });

@@ -71,3 +71,22 @@ describe('markdown report', () => {
     expect(md).toContain('| - | `cannot-see` | | skipped: cannot list nodes (forbidden) |');
   });
 });
+
+describe('junit report', () => {
+  it('one testcase per check: failure for errors, skipped with reason, and warnings fail only with --fail-on warning', async () => {
+    const { renderJunit } = await import('../src/report/junit.js');
+    const xml = renderJunit(report);
+    expect(xml).toContain('<testsuite name="gpuctl doctor" tests="3" failures="1" errors="0" skipped="1">');
+    expect(xml).toContain('<testcase classname="gpuctl.operator" name="always-fails (GPU997)">\n    <failure message="validator | stuck" type="error">');
+    expect(xml).toContain('  $ kubectl delete pod -n default cuda-vectoradd</failure>');
+    expect(xml).toContain('<skipped message="cannot list nodes (forbidden)"/>');
+    expect(xml).toContain('<testcase classname="gpuctl.nodes" name="all-good (GPU995)"/>');
+  });
+  it('escapes XML and strips control characters', async () => {
+    const { renderJunit } = await import('../src/report/junit.js');
+    const nasty = defineCheck({ id: 'GPU994', name: 'nasty-text', category: 'nodes', title: 't', needs: [], ok: 'x', explain, run: () => [{ severity: 'warning', subject: { kind: 'Node', name: 'n' }, message: 'a <b> & "c"\u0007' }] });
+    const r = runChecks([nasty], factsOf([]));
+    expect(renderJunit(r)).not.toContain('<failure');
+    expect(renderJunit(r, 'warning')).toContain('<failure message="a &lt;b&gt; &amp; &quot;c&quot;" type="warning">');
+  });
+});

@@ -61,3 +61,7 @@ export function podGpuRequest(pod: Pod): number {
 export function nodeAllocatableGpus(node: Node): number {
   return quantity(node.status?.allocatable?.[GPU_RESOURCE]);
 }
+
+export function nodeCapacityGpus(node: Node): number {
+  return quantity(node.status?.capacity?.[GPU_RESOURCE]);
+}

@@ -9,11 +9,13 @@ export interface TextOptions {
   colour: boolean;
   /** Show passing checks (✓ lines); on by default like `linkerd check`. */
   showOk?: boolean;
+  /** The first line's command name. */
+  title?: string;
 }
 
 export function renderText(report: Report, options: TextOptions): string {
   const c = makeChalk(options.colour);
-  const lines: string[] = [c.bold(`gpuctl doctor — ${report.origin}`), ''];
+  const lines: string[] = [c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), ''];
   for (const category of CATEGORIES) {
     const findings = report.findings.filter((f) => f.category === category);
     const skipped = report.skipped.filter((s) => report.checks.find((k) => k.id === s.id)?.category === category);

@@ -19,6 +19,8 @@ export interface ProcessInfo {
   ppid: number;
   cmdline: string[];
   environ: Record<string, string>;
+  /** /proc/PID/environ could not be read (another user's process): environ is empty, not known. */
+  environUnreadable?: boolean;
 }
 
 export interface SnapshotMeta {
@@ -46,6 +48,8 @@ export interface Collection {
   nodes: Map<string, NodeHost>;
   /** `ns/pod/container` → process table as exec-check captures it. */
   processes: Map<string, ProcessInfo[]>;
+  /** `ns/pod/container` → the container's /etc/ld.so.preload (HAMi may preload through it). */
+  preloadFiles: Map<string, string>;
   meta: SnapshotMeta;
   problems: SourceProblem[];
   /** kind → reason it could not be read (forbidden, timeout…). Checks needing it are skipped. */
@@ -61,6 +65,7 @@ export function emptyCollection(origin: string): Collection {
     logs: new Map(),
     nodes: new Map(),
     processes: new Map(),
+    preloadFiles: new Map(),
     meta: {},
     problems: [],
     unavailable: new Map(),

@@ -63,7 +63,7 @@ export const PROBE_COMMANDS: ProbeCommand[] = [
   { name: 'runtime-binaries', shell: runtimeBinariesShell(), why: 'which configured runtime binaries exist (runtime-binary-missing)' },
 ];
 
-/** Host files a probe copies into nodes/NODE/files/ when they exist. */
+/** Host files a probe copies into nodes/NODE/files/ when they exist; `*` matches within one directory. */
 export const PROBE_FILES: string[] = [
   '/proc/driver/nvidia/version',
   '/etc/containerd/config.toml',
@@ -76,20 +76,25 @@ export const PROBE_FILES: string[] = [
   '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl',
   '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl',
   '/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.tmpl',
-  '/var/snap/microk8s/current/args/containerd.toml',
   '/var/snap/microk8s/current/args/containerd-template.toml',
-];
-
-/**
- * Drop-in directories whose `*.toml` a probe copies too (nvidia-ctk ≥1.17 and the GPU Operator's
- * toolkit write 99-nvidia.toml there). A probe also copies every file that the `imports` of a
- * copied containerd config names, so that gpuctl can merge them as containerd does.
- */
-export const PROBE_FILE_GLOBS: string[] = [
+  '/var/snap/microk8s/current/args/containerd.toml',
   '/etc/containerd/conf.d/*.toml',
   '/etc/containerd/config.d/*.toml',
+  // k3s/RKE2 drop-in directories (their generated config imports them on recent releases).
   '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.d/*.toml',
   '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.d/*.toml',
   '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.d/*.toml',
   '/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.d/*.toml',
+  '/etc/containerd/certs.d/*/hosts.toml',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*/hosts.toml',
+  '/etc/apt/apt.conf.d/20auto-upgrades',
+  '/etc/modprobe.d/blacklist-nouveau.conf',
+  '/etc/os-release',
+];
+
+/** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
+export const PROBE_DIRS: string[] = [
+  '/etc/containerd/certs.d/*',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*',
+  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*',
 ];

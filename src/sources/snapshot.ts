@@ -55,8 +55,13 @@ export async function loadSnapshotDir(root: string, label: string): Promise<Coll
     throw new GpuctlError(`cannot read snapshot ${label}: ${oneLine(err)}`);
   });
   if (!top.some((name) => isLayoutDir(name) || name === 'meta.json')) {
+    // Bundles other tools write, recognised by their layout.
+    const { isMustGather, loadMustGather } = await import('./imports/must-gather.js');
+    if (await isMustGather(root)) return loadMustGather(root, label);
+    const { isClusterInfoDump, loadClusterInfoDump } = await import('./imports/cluster-info-dump.js');
+    if (await isClusterInfoDump(root)) return loadClusterInfoDump(root, label);
     throw new GpuctlError(
-      `snapshot ${label} has none of cluster/, nodes/, logs/, pods/: not a gpuctl snapshot`,
+      `snapshot ${label} has none of cluster/, nodes/, logs/, pods/, and is no GPU Operator must-gather or cluster-info dump`,
       2,
       'write one with `gpuctl collect -o DIR` or see the snapshot format in docs/snapshot.md',
     );
@@ -138,7 +143,12 @@ async function readProcesses(root: string, collection: Collection): Promise<void
   const base = path.join(root, 'pods');
   for (const file of await walk(base)) {
     const parts = path.relative(base, file).split(path.sep);
-    if (parts.length !== 4 || parts[3] !== 'processes.json') continue;
+    if (parts.length !== 4) continue;
+    if (parts[3] === 'ld.so.preload') {
+      collection.preloadFiles.set(parts.slice(0, 3).join('/'), await readFile(file, 'utf8'));
+      continue;
+    }
+    if (parts[3] !== 'processes.json') continue;
     const rel = path.relative(root, file);
     try {
       const table = JSON.parse(await readFile(file, 'utf8')) as ProcessInfo[];

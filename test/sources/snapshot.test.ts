@@ -104,7 +104,7 @@ describe('bad snapshot input', () => {
   it('rejects a missing path, an empty directory, a plain file and a truncated archive with GpuctlError', async () => {
     await expect(loadSnapshot(path.join(dir, 'nope'))).rejects.toThrow(new GpuctlError(`snapshot not found: ${path.join(dir, 'nope')}`));
     await mkdir(path.join(dir, 'empty'));
-    await expect(loadSnapshot(path.join(dir, 'empty'))).rejects.toThrow(/has none of cluster\/, nodes\/, logs\/, pods\/: not a gpuctl snapshot/);
+    await expect(loadSnapshot(path.join(dir, 'empty'))).rejects.toThrow(/has none of cluster\/, nodes\/, logs\/, pods\/, and is no GPU Operator must-gather/);
     await put('notes.txt', 'hello');
     await expect(loadSnapshot(path.join(dir, 'notes.txt'))).rejects.toThrow(/must be a directory or a \.tar\.gz/);
     await put('snap/cluster/nodes.json', JSON.stringify({ kind: 'List', items: Array.from({ length: 2000 }, (_, i) => node(`n${i}`)) }));

@@ -1,0 +1,183 @@
+import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import { GPU_RESOURCE, gpuEvidence, gpuNodes, nodeAllocatableGpus, nodeCapacityGpus, OPERANDS_LABEL } from '../src/facts/gpu.js';
+import type { Node } from '../src/facts/kube.js';
+import { displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
+import { unmatchedLabels } from '../src/facts/scheduling.js';
+import {
+  detectStacks,
+  devicePluginPodsOn,
+  findStack,
+  gpuOperatorNamespace,
+  hamiNodeSelector,
+  nvidiaGpuExpectedBecause,
+  STACK_NAMES,
+} from '../src/facts/stacks.js';
+import type { Fix, Issue } from '../src/model.js';
+
+/** The GPU Operator's per-operand switch for the device plugin (like the operands label, for one operand). */
+const DEVICE_PLUGIN_DEPLOY_LABEL = 'nvidia.com/gpu.deploy.device-plugin';
+/** Stacks that hand out GPUs without the nvidia.com/gpu resource. */
+const OWN_ALLOCATION_STACKS = ['tensor-fusion', 'bitfusion'] as const;
+const INSTALL_DEVICE_PLUGIN =
+  'helm upgrade --install --create-namespace --namespace nvidia-device-plugin --repo https://nvidia.github.io/k8s-device-plugin/ nvdp nvidia-device-plugin';
+
+/** With the MIG "mixed" strategy a node advertises nvidia.com/mig-<profile> instead of nvidia.com/gpu. */
+function migResources(node: Node): string[] {
+  return Object.entries(node.status?.allocatable ?? {})
+    .filter(([k, v]) => k.startsWith('nvidia.com/mig-') && Number.parseInt(v, 10) > 0)
+    .map(([k, v]) => `${k}: ${v}`);
+}
+
+/** Labels and selectors on the node that keep a device plugin off it, each with the command undoing it. */
+function keptOff(facts: Facts, node: Node): { why: string; command: string }[] {
+  const labels = node.metadata.labels ?? {};
+  const name = node.metadata.name;
+  const found: { why: string; command: string }[] = [];
+  if (findStack(facts, 'gpu-operator')) {
+    for (const key of [OPERANDS_LABEL, DEVICE_PLUGIN_DEPLOY_LABEL]) {
+      if (labels[key] === 'false') {
+        found.push({ why: `label ${key}=false keeps the GPU Operator's device plugin off this node`, command: `kubectl label node ${name} ${key}-` });
+      }
+    }
+  }
+  if (findStack(facts, 'hami')) {
+    const { selector, source } = hamiNodeSelector(facts);
+    const missing = unmatchedLabels(labels, selector);
+    if (missing.length > 0) {
+      const pairs = missing.map(([k, v]) => `${k}=${v}`).join(' ');
+      found.push({ why: `HAMi's device plugin runs only on nodes labelled ${pairs} (${source}); this node is not`, command: `kubectl label nodes ${name} ${pairs}` });
+    }
+  }
+  return found;
+}
+
+export default defineCheck({
+  id: 'GPU104',
+  name: 'gpu-not-allocatable',
+  category: 'nodes',
+  title: `GPU nodes advertise allocatable ${GPU_RESOURCE}`,
+  needs: ['Node'],
+  ok: `every GPU node advertises allocatable ${GPU_RESOURCE}`,
+  explain: {
+    detects: `A node with an NVIDIA GPU whose allocatable ${GPU_RESOURCE} is absent or 0: with capacity present, the device plugin registered the GPUs but marked them unhealthy; with neither, no device plugin registered on the node. Fewer allocatable than capacity is a warning. Nodes that advertise MIG resources instead are fine, and where only TensorFusion or Bitfusion hand out GPUs it is only a note.`,
+    why: `The scheduler places pods that request ${GPU_RESOURCE} only on nodes that advertise it; without it they stay Pending with "Insufficient ${GPU_RESOURCE}" however many cards the node has.`,
+    fix: 'Read the device plugin pod on the node (its logs say why it registered nothing or marked GPUs unhealthy); remove labels that keep the plugin off the node; install a device plugin where none runs.',
+  },
+  run(facts) {
+    const nodes = gpuNodes(facts);
+    if (nodes.length === 0) return { skip: 'no node shows an NVIDIA GPU (see no-gpu-nodes)' };
+    const podsUnreadable = facts.unavailable('Pod');
+    const expected = nvidiaGpuExpectedBecause(facts);
+    const ownAllocation = OWN_ALLOCATION_STACKS.map((id) => findStack(facts, id)).filter((s) => !!s);
+    const issues: Issue[] = [];
+
+    for (const node of nodes) {
+      const name = node.metadata.name;
+      const capacity = nodeCapacityGpus(node);
+      const allocatable = nodeAllocatableGpus(node);
+      if (allocatable > 0 && allocatable >= capacity) continue;
+      if (allocatable === 0 && migResources(node).length > 0) continue;
+
+      const evidence = [
+        `capacity ${GPU_RESOURCE}: ${node.status?.capacity?.[GPU_RESOURCE] ?? 'absent'}, allocatable: ${node.status?.allocatable?.[GPU_RESOURCE] ?? 'absent'}`,
+      ];
+      const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+      if (ready && ready.status !== 'True') evidence.push(`node condition Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}: the kubelet's report may be stale`);
+
+      const plugins = podsUnreadable ? [] : devicePluginPodsOn(facts, name);
+      for (const { pod, stack } of plugins) {
+        evidence.push(
+          `device plugin pod ${podRef(pod)} (${STACK_NAMES[stack]}) on this node: ${displayStatus(pod)}, ${isReady(pod) ? 'ready' : 'not ready'}, ${restarts(pod)} restart(s)`,
+        );
+      }
+      if (podsUnreadable) evidence.push(`pods could not be listed (${podsUnreadable}): the device plugin pod is unknown`);
+      else if (plugins.length === 0) evidence.push('no NVIDIA device plugin pod runs on this node');
+      const logCommands = plugins.map(({ pod }) => `kubectl logs -n ${pod.metadata.namespace} ${pod.metadata.name} --all-containers --tail=50`);
+
+      if (capacity > 0) {
+        // Registered, then marked unhealthy: kubelet keeps capacity and lowers allocatable.
+        const unhealthy = capacity - allocatable;
+        issues.push({
+          severity: allocatable === 0 ? 'error' : 'warning',
+          subject: { kind: 'Node', name },
+          message:
+            allocatable === 0
+              ? `Node ${name} has ${capacity} GPU(s) registered but none allocatable: the device plugin marked them unhealthy`
+              : `Node ${name} has ${unhealthy} of ${capacity} GPU(s) not allocatable: the device plugin marked them unhealthy`,
+          evidence,
+          fix: {
+            summary: 'Read the device plugin log for the unhealthy devices (XID errors, NVML failures), check the GPUs on the host, then restart the plugin',
+            commands: [
+              ...logCommands,
+              'nvidia-smi -q | grep -i -E "xid|retired|remapp|pending"   # on the node',
+              'dmesg | grep -i xid   # on the node',
+              ...plugins.map(({ pod }) => `kubectl delete pod -n ${pod.metadata.namespace} ${pod.metadata.name}`),
+            ],
+          },
+        });
+        continue;
+      }
+
+      // Nothing registered on this node.
+      evidence.unshift(...gpuEvidence(node, facts).slice(0, 2));
+      const blockers = keptOff(facts, node);
+      evidence.push(...blockers.map((b) => b.why));
+      if (!expected) {
+        const severity = ownAllocation.length > 0 ? 'info' : 'warning';
+        evidence.push(
+          ownAllocation.length > 0
+            ? `${ownAllocation.map((s) => s.name).join(' and ')} allocate GPUs without ${GPU_RESOURCE} and no pod requests it`
+            : `no device plugin is deployed and no pod requests ${GPU_RESOURCE}`,
+        );
+        issues.push({
+          severity,
+          subject: { kind: 'Node', name },
+          message:
+            severity === 'info'
+              ? `Node ${name} advertises no ${GPU_RESOURCE}: native GPU scheduling is unavailable (${ownAllocation.map((s) => s.name).join(', ')} does not need it)`
+              : `Node ${name} has an NVIDIA GPU but no device plugin registered it: Kubernetes cannot schedule it`,
+          evidence,
+          fix: {
+            summary: `Install the NVIDIA device plugin if pods should request ${GPU_RESOURCE}`,
+            commands: [INSTALL_DEVICE_PLUGIN],
+          },
+        });
+        continue;
+      }
+      evidence.push(`${GPU_RESOURCE} is expected because ${expected}`);
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Node', name },
+        message: `Node ${name} has an NVIDIA GPU but advertises no ${GPU_RESOURCE}: no device plugin registered it`,
+        evidence,
+        fix: noRegistrationFix(facts, name, blockers, plugins.length > 0, logCommands),
+      });
+    }
+    return issues;
+  },
+});
+
+function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], pluginRuns: boolean, logCommands: string[]): Fix {
+  if (blockers.length > 0) {
+    return { summary: 'Let the device plugin onto the node', commands: blockers.map((b) => b.command) };
+  }
+  if (pluginRuns) {
+    return { summary: 'The device plugin runs but registered nothing: its log says why (driver not found, NVML error, runtime)', commands: logCommands };
+  }
+  const stacks = detectStacks(facts).map((s) => s.id);
+  if (stacks.includes('gpu-operator')) {
+    const ns = gpuOperatorNamespace(facts);
+    return {
+      summary: "Find out why the GPU Operator's device plugin is not on the node (its DaemonSet's nodeSelector, the operands before it)",
+      commands: [`kubectl get ds -n ${ns} -o wide`, `kubectl get pods -n ${ns} -o wide --field-selector spec.nodeName=${node}`],
+    };
+  }
+  if (stacks.includes('nvidia-device-plugin') || stacks.includes('hami')) {
+    return {
+      summary: "Find out why the device plugin DaemonSet has no pod on the node (nodeSelector, taints, the runtime)",
+      commands: ['kubectl get ds -A -o wide | grep -i device-plugin', `kubectl describe node ${node}`],
+    };
+  }
+  return { summary: 'Install the NVIDIA device plugin', commands: [INSTALL_DEVICE_PLUGIN] };
+}

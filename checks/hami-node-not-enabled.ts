@@ -1,0 +1,62 @@
+import { defineCheck } from '../src/check.js';
+import { gpuEvidence, gpuNodes } from '../src/facts/gpu.js';
+import { unmatchedLabels } from '../src/facts/scheduling.js';
+import { devicePluginPodsOn, findStack, hamiNodeSelector } from '../src/facts/stacks.js';
+import type { Issue } from '../src/model.js';
+
+export default defineCheck({
+  id: 'GPU105',
+  name: 'hami-node-not-enabled',
+  category: 'nodes',
+  title: 'GPU nodes are enabled for HAMi (gpu=on)',
+  needs: ['Node'],
+  ok: "every GPU node matches the nodeSelector of HAMi's device plugin",
+  explain: {
+    detects:
+      "HAMi is installed and a GPU node lacks the label its device plugin selects on: gpu=on by the chart's default, or whatever devicePlugin.nvidiaNodeSelector the DaemonSet carries. Quiet when HAMi is absent, and for nodes where HAMi's device plugin runs anyway.",
+    why: "HAMi's device plugin DaemonSet only lands on selected nodes. Elsewhere nothing registers the GPUs with HAMi, so its scheduler never places vGPU pods there; with no node enabled, every HAMi pod stays Pending.",
+    fix: 'Label each GPU node that HAMi should manage (kubectl label nodes NODE gpu=on); the device plugin starts there by itself.',
+  },
+  run(facts) {
+    const hami = findStack(facts, 'hami');
+    if (!hami) return [];
+    const nodes = gpuNodes(facts);
+    if (nodes.length === 0) return { skip: 'no node shows an NVIDIA GPU (see no-gpu-nodes)' };
+    const { selector, source } = hamiNodeSelector(facts);
+    if (Object.keys(selector).length === 0) return []; // no nodeSelector: the plugin runs on every node
+    const podsReadable = !facts.unavailable('Pod');
+    const runsHami = (name: string) => podsReadable && devicePluginPodsOn(facts, name).some((p) => p.stack === 'hami');
+
+    const disabled = nodes
+      .map((node) => ({ node, missing: unmatchedLabels(node.metadata.labels, selector) }))
+      .filter(({ node, missing }) => missing.length > 0 && !runsHami(node.metadata.name));
+    const noneEnabled = disabled.length === nodes.length;
+    const wanted = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(' ');
+
+    return disabled.map(({ node, missing }): Issue => {
+      const name = node.metadata.name;
+      const labels = node.metadata.labels ?? {};
+      const evidence = [
+        ...missing.map(([k]) => `label ${k}: ${labels[k] ?? 'absent'}`),
+        `HAMi's device plugin selects nodes by ${wanted} (${source})`,
+        `HAMi installed: ${hami.evidence[0]}`,
+        ...gpuEvidence(node, facts).slice(0, 2),
+      ];
+      if (podsReadable) evidence.push("no HAMi device plugin pod runs on this node");
+      if (noneEnabled) evidence.push(`none of the ${nodes.length} GPU node(s) is enabled: HAMi has no GPU to schedule`);
+      return {
+        severity: noneEnabled ? 'error' : 'warning',
+        subject: { kind: 'Node', name },
+        message: `Node ${name} has an NVIDIA GPU but lacks ${missing.map(([k, v]) => `${k}=${v}`).join(' ')}: HAMi's device plugin does not run there, so HAMi cannot use its GPUs`,
+        evidence,
+        fix: {
+          summary: 'Label the node for HAMi; its device plugin then starts there',
+          commands: [
+            `kubectl label nodes ${name} ${missing.map(([k, v]) => `${k}=${v}`).join(' ')} --overwrite`,
+            `kubectl get pods -A -o wide -l app.kubernetes.io/component=hami-device-plugin --field-selector spec.nodeName=${name}`,
+          ],
+        },
+      };
+    });
+  },
+});

@@ -1,0 +1,44 @@
+// JUnit XML for CI dashboards: one testcase per check; errors (and warnings with --fail-on warning) fail it.
+import type { Report } from '../engine.js';
+import type { Finding, Severity } from '../model.js';
+import { SEVERITY_RANK } from '../model.js';
+
+export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'info'> = 'error'): string {
+  const cases = report.checks.map((check) => {
+    const findings = report.findings.filter((f) => f.id === check.id);
+    const skipped = report.skipped.find((s) => s.id === check.id);
+    const failing = findings.filter((f) => f.severity !== 'ok' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+    const others = findings.filter((f) => f.severity !== 'ok' && !failing.includes(f));
+    const attrs = `classname="gpuctl.${check.category}" name="${xml(check.name)} (${check.id})"`;
+    if (skipped) return `  <testcase ${attrs}><skipped message="${xml(skipped.reason)}"/></testcase>`;
+    const body = [
+      ...failing.map((f) => `    <failure message="${xml(f.message)}" type="${f.severity}">${xml(describe(f))}</failure>`),
+      ...(others.length ? [`    <system-out>${xml(others.map(describe).join('\n\n'))}</system-out>`] : []),
+    ];
+    return body.length ? `  <testcase ${attrs}>\n${body.join('\n')}\n  </testcase>` : `  <testcase ${attrs}/>`;
+  });
+  const failures = cases.filter((c) => c.includes('<failure')).length;
+  const skipped = report.skipped.length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuite name="gpuctl doctor" tests="${report.checks.length}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    ...cases,
+    '</testsuite>',
+    '',
+  ].join('\n');
+}
+
+function describe(f: Finding): string {
+  const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
+  return [`${f.severity}: ${f.message}`, `on ${subject}`, ...f.evidence.map((e) => `- ${e}`), ...(f.fix ? [`fix: ${f.fix.summary}`, ...f.fix.commands.map((c) => `  $ ${c}`)] : [])].join('\n');
+}
+
+function xml(text: string): string {
+  // XML 1.0 forbids most control characters even when escaped.
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}

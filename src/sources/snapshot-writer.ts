@@ -1,0 +1,67 @@
+// Writes a Collection in the snapshot layout of DESIGN.md (a directory, or a .tar.gz of one), redacted.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GpuctlError } from '../errors.js';
+import type { KubeObject } from '../facts/kube.js';
+import type { Collection } from './collection.js';
+import { redactEnviron, redactObject, redactText } from './redact.js';
+
+export async function writeSnapshot(collection: Collection, target: string): Promise<void> {
+  if (/\.(tar\.gz|tgz)$/i.test(target)) {
+    const staging = await mkdtemp(path.join(tmpdir(), 'gpuctl-collect-'));
+    try {
+      const name = path.basename(target).replace(/\.(tar\.gz|tgz)$/i, '');
+      await writeDir(collection, path.join(staging, name));
+      const tar = await import('tar');
+      await tar.c({ gzip: true, file: target, cwd: staging, portable: true }, [name]);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+    return;
+  }
+  await writeDir(collection, target);
+}
+
+async function writeDir(collection: Collection, root: string): Promise<void> {
+  await mkdir(root, { recursive: true }).catch((err) => {
+    throw new GpuctlError(`cannot write the snapshot to ${root}: ${(err as Error).message}`);
+  });
+  const byKind = new Map<string, KubeObject[]>();
+  for (const obj of collection.objects) byKind.set(obj.kind, [...(byKind.get(obj.kind) ?? []), redactObject(obj)]);
+  const files: [string, string][] = [];
+  for (const [kind, items] of byKind) {
+    files.push([`cluster/${kind.toLowerCase()}s.json`, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 1)]);
+  }
+  for (const [key, text] of collection.logs) {
+    const [ns, pod, rest] = splitKey(key);
+    files.push([`logs/${ns}/${pod}/${rest}.log`, text]);
+  }
+  for (const [node, host] of collection.nodes) {
+    for (const [file, text] of host.files) files.push([`nodes/${node}/files${file}`, redactText(text)]);
+    if (host.dirs.size) files.push([`nodes/${node}/dirs.txt`, [...host.dirs].join('\n') + '\n']);
+    for (const [name, out] of host.commands) {
+      files.push([`nodes/${node}/commands/${name}.txt`, out.stdout]);
+      if (out.exitCode !== 0) files.push([`nodes/${node}/commands/${name}.exit`, `${out.exitCode}\n`]);
+      if (out.stderr) files.push([`nodes/${node}/commands/${name}.stderr`, out.stderr]);
+    }
+  }
+  for (const [key, table] of collection.processes) {
+    const redacted = table.map((p) => ({ ...p, environ: redactEnviron(p.environ) }));
+    files.push([`pods/${key}/processes.json`, JSON.stringify(redacted, null, 1)]);
+  }
+  for (const [key, text] of collection.preloadFiles) files.push([`pods/${key}/ld.so.preload`, text]);
+  const unavailable = Object.fromEntries(collection.unavailable);
+  files.push(['meta.json', JSON.stringify({ ...collection.meta, ...(collection.unavailable.size ? { unavailable } : {}) }, null, 2)]);
+  for (const [rel, content] of files) {
+    const file = path.join(root, rel);
+    if (!file.startsWith(root + path.sep)) continue; // a hostile name must not escape the snapshot
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+}
+
+function splitKey(key: string): [string, string, string] {
+  const [ns, pod, ...rest] = key.split('/');
+  return [ns!, pod!, rest.join('/')];
+}

@@ -1,0 +1,69 @@
+// Runs a command under the host's strace and returns its execve records.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GpuctlError } from '../errors.js';
+import type { StraceParse } from '../facts/strace.js';
+import { parseStrace, STRACE_ARGS } from '../facts/strace.js';
+
+export interface TraceResult extends StraceParse {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export async function traceLocal(
+  command: string[],
+  options: { env?: Record<string, string>; timeoutMs: number; cwd?: string },
+): Promise<TraceResult> {
+  if (command.length === 0) throw new GpuctlError('nothing to trace: give the command after --, e.g. gpuctl exec-check --local -- ./entrypoint.sh');
+  const { execa } = await import('execa');
+  const dir = await mkdtemp(path.join(tmpdir(), 'gpuctl-strace-'));
+  const out = path.join(dir, 'trace');
+  try {
+    const run = await execa('strace', [...STRACE_ARGS, '-o', out, '--', ...command], {
+      reject: false,
+      env: options.env,
+      extendEnv: options.env === undefined,
+      timeout: options.timeoutMs || undefined,
+      cwd: options.cwd,
+      stdin: 'ignore',
+    });
+    if (run.code === 'ENOENT' || /strace: .*(not found|No such file)/.test(run.stderr ?? '') && !(await exists(out))) {
+      throw new GpuctlError(
+        run.code === 'ENOENT' ? 'strace is not installed on this host' : `strace could not start ${command[0]}: ${firstLine(run.stderr)}`,
+        2,
+        run.code === 'ENOENT' ? 'install it: apt-get install -y strace (apk add strace, dnf install -y strace, pacman -S strace)' : undefined,
+      );
+    }
+    if (/ptrace\(PTRACE_TRACEME|Operation not permitted/.test(run.stderr ?? '') && !(await exists(out))) {
+      throw new GpuctlError(`strace is not allowed to trace here: ${firstLine(run.stderr)}`, 2, 'ptrace needs CAP_SYS_PTRACE (in a pod: securityContext.capabilities.add [SYS_PTRACE])');
+    }
+    const parsed = parseStrace(await readFile(out, 'utf8').catch(() => ''));
+    await addInterpreters(parsed, options.cwd);
+    return { ...parsed, exitCode: run.exitCode ?? -1, stdout: String(run.stdout ?? ''), stderr: String(run.stderr ?? ''), timedOut: !!run.timedOut };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The kernel runs a script's #! interpreter without a second execve: read it so a bash script counts as bash. */
+async function addInterpreters(parsed: StraceParse, cwd?: string): Promise<void> {
+  for (const record of parsed.records) {
+    if (!record.path) continue;
+    const head = await readFile(path.resolve(cwd ?? '.', record.path)).then((b) => b.subarray(0, 256).toString('latin1'), () => '');
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head);
+    if (!shebang) continue;
+    // `#!/usr/bin/env bash` names the interpreter in its argument.
+    record.interpreter = shebang[1]!.endsWith('/env') && shebang[2] ? shebang[2] : shebang[1];
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return readFile(file).then(() => true, () => false);
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n').find((l) => l.trim()) ?? '';
+}
