@@ -7,6 +7,7 @@ import type { Node } from '../src/facts/kube.js';
 import type { RuntimeEvent } from '../src/facts/runtime-events.js';
 import { eventLine, missingRuntimeEvents } from '../src/facts/runtime-events.js';
 import { nvidiaRuntimeFix, restartCommand } from '../src/facts/runtime-fixes.js';
+import { someNames } from '../src/facts/scheduling.js';
 import type { Issue } from '../src/model.js';
 
 const MAX_EVENT_LINES = 3;
@@ -43,7 +44,7 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
     ? hidden
       ? `${where}: the nvidia runtime is defined in ${hidden.file}, which ${engine} does not read (${hidden.why})`
       : `${where}: the ${engine} config defines no nvidia runtime, so containers cannot use the GPU through the NVIDIA Container Runtime`
-    : `${where}: ${engine} has no "nvidia" runtime: ${pods.length} pod${pods.length === 1 ? '' : 's'} cannot start (${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ', …' : ''})`;
+    : `${where}: ${engine} has no "nvidia" runtime: ${pods.length} pod${pods.length === 1 ? '' : 's'} cannot start (${someNames(pods)})`;
   return { severity: 'error', subject, message, evidence, fix: nvidiaRuntimeFix(config, node, host) };
 }
 

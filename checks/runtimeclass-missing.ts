@@ -6,6 +6,7 @@ import type { KubeObject, Node, RuntimeClass } from '../src/facts/kube.js';
 import { isTerminal, podRef } from '../src/facts/pods.js';
 import { eventLine, missingRuntimeEvents, runtimeClassNotFoundEvents } from '../src/facts/runtime-events.js';
 import { restartCommand } from '../src/facts/runtime-fixes.js';
+import { someNames, unmatchedLabels } from '../src/facts/scheduling.js';
 import type { Issue } from '../src/model.js';
 
 const WORKLOAD_KINDS = ['Deployment', 'DaemonSet'];
@@ -41,7 +42,7 @@ function usersOf(facts: Facts): Map<string, string[]> {
 }
 
 function matchesSelector(node: Node, selector: Record<string, string> | undefined): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => node.metadata.labels?.[k] === v);
+  return unmatchedLabels(node.metadata.labels, selector).length === 0;
 }
 
 export default defineCheck({
@@ -76,7 +77,7 @@ export default defineCheck({
       issues.push({
         severity: 'error',
         subject: { kind: 'RuntimeClass', name },
-        message: `RuntimeClass "${name}" does not exist, but ${who.length} object${who.length === 1 ? '' : 's'} use${who.length === 1 ? 's' : ''} it (${who.slice(0, 3).join(', ')}${who.length > 3 ? ', …' : ''})`,
+        message: `RuntimeClass "${name}" does not exist, but ${who.length} object${who.length === 1 ? '' : 's'} use${who.length === 1 ? 's' : ''} it (${someNames(who)})`,
         evidence: [
           `RuntimeClasses in the cluster: ${[...classes.keys()].join(', ') || 'none'}`,
           ...who.slice(0, 5).map((w) => `${w}: runtimeClassName: ${name}`),

@@ -1,12 +1,13 @@
 // Events in which the kubelet or an API admission says a container runtime or RuntimeClass is missing.
 import type { Facts } from './facts.js';
-import { eventTime } from './facts.js';
 import type { Event } from './kube.js';
+import { eventOrigin } from './pulls.js';
 
 /** kubelet, on FailedCreatePodSandBox: `failed to get sandbox runtime: no runtime for "nvidia" is configured`. */
 const NO_RUNTIME = /no runtime for "([^"]+)" is configured/;
 /** API admission, on the controller's FailedCreate: `pod rejected: RuntimeClass "nvidia" not found`. */
-const RUNTIME_CLASS_NOT_FOUND = /RuntimeClass "([^"]+)" not found/;
+/** The kubelet, when the RuntimeClass went away after admission: `runtimeclass.node.k8s.io "nvidia" not found`. */
+const RUNTIME_CLASS_NOT_FOUND = /(?:RuntimeClass|runtimeclass\.node\.k8s\.io) "([^"]+)" not found/;
 
 export interface RuntimeEvent {
   /** The runtime handler (kubelet) or RuntimeClass name (admission) the event names. */
@@ -37,11 +38,8 @@ export function runtimeClassNotFoundEvents(facts: Facts): RuntimeEvent[] {
   return matching(facts, RUNTIME_CLASS_NOT_FOUND);
 }
 
-/** One evidence line for an event: who, what, how often, when, the message as Kubernetes wrote it. */
+/** One evidence line for an event: its origin (reason, kubelet and node, count, time), the object, the message. */
 export function eventLine(event: Event): string {
   const o = event.involvedObject ?? {};
-  const who = `${o.kind ?? 'object'} ${o.namespace ? `${o.namespace}/` : ''}${o.name ?? '?'}`;
-  const count = event.count && event.count > 1 ? `${event.count}×, ` : '';
-  const when = eventTime(event);
-  return `event on ${who} (${count}${when ? `last ${when}` : 'time unknown'}): ${event.reason ?? ''}: ${(event.message ?? '').trim()}`;
+  return `${eventOrigin(event)} on ${o.kind ?? 'object'} ${o.namespace ? `${o.namespace}/` : ''}${o.name ?? '?'}: ${(event.message ?? '').trim()}`;
 }

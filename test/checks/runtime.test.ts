@@ -67,7 +67,7 @@ describe('nvidia-runtime-missing', () => {
     expect(rest).toEqual([]);
     expect(issue).toMatchObject({ severity: 'error', subject: { kind: 'Node', name: 'z-k8s-n-1' } });
     expect(issue!.message).toContain('1 pod cannot start (gpu-operator/nvidia-operator-validator-rbmwr)');
-    expect(issue!.evidence![0]).toContain('Pod gpu-operator/nvidia-operator-validator-rbmwr (14×, last 2024-03-02T10:00:00Z): FailedCreatePodSandBox');
+    expect(issue!.evidence![0]).toBe(`event FailedCreatePodSandBox, kubelet on z-k8s-n-1, x14, 2024-03-02T10:00:00Z on Pod gpu-operator/nvidia-operator-validator-rbmwr: ${SANDBOX_ERROR}`);
     expect(issue!.evidence!.join('\n')).toContain('no runtime config collected from node z-k8s-n-1');
     expect(issue!.fix!.commands).toEqual(['sudo nvidia-ctk runtime configure --runtime=containerd', 'sudo systemctl restart containerd']);
   });
@@ -197,6 +197,11 @@ describe('runtimeclass-missing', () => {
     const [issue] = issues(runtimeclassMissing.run(factsOf([rejected, runtimeClass('nvidia', 'nvidia')])));
     expect(issue).toMatchObject({ subject: { kind: 'RuntimeClass', name: 'nvidia-cdi' } });
     expect(issue!.evidence).toEqual(expect.arrayContaining(['RuntimeClasses in the cluster: nvidia', 'ReplicaSet ml/gpu-app-5d8f: runtimeClassName: nvidia-cdi']));
+  });
+
+  it('reads the kubelet\'s spelling too (RuntimeClass deleted after the pod was admitted)', () => {
+    const kubelet = sandboxEvent('default', 'p', 'gpu-1', 'Failed to create pod sandbox: runtimeclass.node.k8s.io "nvidia" not found');
+    expect(issues(runtimeclassMissing.run(factsOf([gpuNode('gpu-1'), kubelet])))).toMatchObject([{ subject: { kind: 'RuntimeClass', name: 'nvidia' } }]);
   });
 
   it('fires when the handler is not a runtime on the node, and names the runtime the node has', () => {
