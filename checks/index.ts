@@ -1,6 +1,7 @@
 // Every check. A new check is one new file plus one line here; the list is ordered by id.
 import type { Check } from '../src/check.js';
 import clusterpolicyNotReady from './clusterpolicy-not-ready.js';
+import containerdConfigInvalid from './containerd-config-invalid.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
 import driverBelowMinimum from './driver-below-minimum.js';
@@ -23,8 +24,11 @@ import noGpuNodes from './no-gpu-nodes.js';
 import noMirrorForHost from './no-mirror-for-host.js';
 import noNvidiaPciDevice from './no-nvidia-pci-device.js';
 import nouveauLoaded from './nouveau-loaded.js';
+import nvidiaRuntimeMissing from './nvidia-runtime-missing.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
+import runtimeBinaryMissing from './runtime-binary-missing.js';
+import runtimeclassMissing from './runtimeclass-missing.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
@@ -32,6 +36,7 @@ import validatorFailed from './validator-failed.js';
 
 export const ALL_CHECKS: Check[] = [
   clusterpolicyNotReady,
+  containerdConfigInvalid,
   deviceCountAssert,
   devicePluginConflict,
   driverBelowMinimum,
@@ -54,8 +59,11 @@ export const ALL_CHECKS: Check[] = [
   noMirrorForHost,
   noNvidiaPciDevice,
   nouveauLoaded,
+  nvidiaRuntimeMissing,
   operandUnhealthy,
   operandsDisabled,
+  runtimeBinaryMissing,
+  runtimeclassMissing,
   shellDropsPreload,
   snapshotFileUnreadable,
   unexpectedAdmissionError,
