@@ -12,12 +12,14 @@ export interface LiveGatherOptions {
   chunkSize: string;
   nodeProbe: NodeProbeMode;
   debug?: boolean;
+  /** Several gathers at once (fleet) must not draw spinners over each other. */
+  spinner?: boolean;
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
-  const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   const progress = (text: string) => spinner && (spinner.text = text);
   try {
