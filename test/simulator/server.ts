@@ -157,7 +157,12 @@ function parseResourcePath(urlPath: string):
     version = g[2]!;
     rest = urlPath.slice(g[0].length);
   }
-  const segments = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return undefined; // malformed %-escapes name nothing
+  }
   if (segments.length === 0) return undefined;
   let namespace: string | undefined;
   if (segments[0] === 'namespaces' && segments.length >= 3) {
@@ -166,6 +171,20 @@ function parseResourcePath(urlPath: string):
   }
   const [plural, name, subresource] = segments as [string, string?, string?];
   return { group, version, namespace, plural, name, subresource, extra: segments.length > 3 };
+}
+
+/** What a fault's Status should name: the resource and verb of the request, when it names one. */
+function targetOf(urlPath: string): ResourceTarget | undefined {
+  const parsed = parseResourcePath(urlPath);
+  if (!parsed) return undefined;
+  return {
+    verb: parsed.name === undefined ? 'list' : 'get',
+    group: parsed.group,
+    plural: parsed.plural,
+    namespace: parsed.namespace,
+    name: parsed.name,
+    subresource: parsed.subresource,
+  };
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
@@ -268,7 +287,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return { status: 200, contentType: JSON_TYPE, body: [serialize(object)] };
   }
 
-  /** Discovery and resources; undefined for paths the API server does not know. */
+  /** Discovery and resources; a 404 Status for paths the API server does not know. */
   async function route(ctx: RequestContext): Promise<Reply> {
     const p = ctx.path.length > 1 ? ctx.path.replace(/\/+$/, '') : ctx.path;
     if (p === '/version') return jsonReply(200, versionInfo(collection.meta.serverVersion));
@@ -285,21 +304,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return doc ? jsonReply(200, doc) : statusReply(notFound());
     }
     return (await resource({ ...ctx, path: p })) ?? statusReply(notFound());
-  }
-
-  /** What a fault's Status should name: the resource and verb of the request, when it names one. */
-  function targetOf(urlPath: string): ResourceTarget | undefined {
-    const parsed = parseResourcePath(urlPath);
-    if (!parsed) return undefined;
-    const type = catalog.lookup(parsed.group, parsed.version, parsed.plural)?.type;
-    return {
-      verb: parsed.name === undefined ? 'list' : 'get',
-      group: parsed.group,
-      plural: type?.plural ?? parsed.plural,
-      namespace: parsed.namespace,
-      name: parsed.name,
-      subresource: parsed.subresource,
-    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
