@@ -70,8 +70,8 @@ const stepZh = (pb: string, step: string) => TRANSLATIONS.playbooks['zh-CN'][pb]
 
 describe('the Chinese check pages', () => {
   it('are in sync with src/i18n/zh-CN.ts (run `npm run docs:zh` after changing it or adding a check)', () => {
-    const pages = renderZhDocs(ALL_CHECKS);
-    expect(pages.size).toBe(ALL_CHECKS.length + 1);
+    const pages = renderZhDocs(ALL_CHECKS, PLAYBOOKS);
+    expect(pages.size).toBe(ALL_CHECKS.length + 2);
     for (const [file, content] of pages) {
       const onDisk = path.join(ROOT, file);
       expect(existsSync(onDisk), `${file} is missing: run npm run docs:zh`).toBe(true);

@@ -3,14 +3,17 @@
 // scripts/gen-docs-zh.ts writes them; a test renders them again and compares.
 import type { Check } from '../check.js';
 import { docsPath } from '../check.js';
+import type { Playbook } from '../playbook/steps.js';
+import { renderPlaybooks } from '../report/playbook.js';
 import { translationOf } from './checks.js';
 import { ui } from './ui.js';
 
 export const ZH_DOCS_DIR = 'docs/zh-CN/checks';
+export const ZH_PLAYBOOK_DOC = 'docs/zh-CN/playbook/README.md';
 const GENERATED = '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs-zh.ts）根据 src/i18n/zh-CN.ts 生成，请勿手工修改。 -->';
 
-/** Relative path → content, for every check that has a translation, and the index. */
-export function renderZhDocs(checks: Check[]): Map<string, string> {
+/** Relative path → content: a page for every check that has a translation, their index, and the playbooks. */
+export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string, string> {
   const pages = new Map<string, string>();
   const rows: string[] = [];
   for (const check of checks) {
@@ -33,6 +36,17 @@ export function renderZhDocs(checks: Check[]): Map<string, string> {
       '|---|---|---|---|',
       ...rows,
       '',
+    ].join('\n'),
+  );
+  pages.set(
+    ZH_PLAYBOOK_DOC,
+    [
+      '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs-zh.ts）根据 src/playbook/steps.ts 和 src/i18n/zh-CN-playbooks.ts 生成，请勿手工修改。 -->',
+      '# 排查手册',
+      '',
+      '即 `gpuctl playbook -o markdown --lang zh-CN`。`gpuctl doctor` 的报告最后会按层次从低到高列出其发现项所对应的步骤。英文版见 [docs/playbook/README.md](../../playbook/README.md)。',
+      '',
+      renderPlaybooks(playbooks, 'markdown', false, 'zh-CN'),
     ].join('\n'),
   );
   return pages;
