@@ -59,7 +59,7 @@ export default defineCheck({
       issues.push({
         severity: 'error',
         subject: { kind: 'Secret', name: SECRET_NAME, namespace: ns },
-        message: `Secret ${SECRET_NAME} is missing in namespace ${ns}, where ${pods.length} Bitfusion pod(s) run${homeMissing ? '' : `: the webhook did not copy it from ${SECRET_HOME}`}`,
+        message: `Secret ${SECRET_NAME} is missing in namespace ${ns}, which has ${pods.length} Bitfusion pod(s)${homeMissing ? '' : `: the webhook did not copy it from ${SECRET_HOME}`}`,
         evidence: [`Bitfusion pods in ${ns}: ${someNames(pods.map((p) => p.metadata.name))}`, ...mountFailures(facts, pods)],
         fix: {
           summary: `Create the secret in ${ns} from the same token, then recreate the pods`,

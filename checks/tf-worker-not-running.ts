@@ -25,7 +25,7 @@ function noGpu(facts: Facts, pod: Pod, workload: string, workers: Pod[]): Issue 
   const evidence = [`pod ${podRef(pod)}: ${displayStatus(pod)}, not Ready, label ${WORKLOAD_LABEL}=${workload}`];
   evidence.push(...(workers.length ? workers.map(workerLine) : [`no worker pod of TensorFusionWorkload ${workload} in ${ns}`]));
   const tfw = findWorkload(facts, ns, workload);
-  if (tfw?.status) evidence.push(`TensorFusionWorkload ${ns}/${workload}: phase ${tfw.status.phase ?? '?'}, ${tfw.status.readyWorkers ?? 0}/${tfw.status.workerCount ?? tfw.spec?.replicas ?? '?'} workers ready`);
+  if (tfw?.status) evidence.push(`TensorFusionWorkload ${ns}/${workload}: phase ${tfw.status.phase ?? '?'}, ${tfw.status.readyWorkers ?? 0}/${tfw.spec?.replicas ?? tfw.status.workerCount ?? '?'} workers ready`);
   const failed = facts.eventsFor('TensorFusionWorkload', workload, ns).filter((e) => /Failed to schedule GPU/.test(e.message ?? ''));
   const last = failed[failed.length - 1];
   if (last) evidence.push(`event ${last.reason ?? 'Warning'}${eventTime(last) ? ` at ${eventTime(last)}` : ''}: ${last.message} (see tf-schedule-failed)`);
@@ -53,7 +53,8 @@ function injectionFailed(facts: Facts, pod: Pod, workload: string, running: Pod[
   }
   for (const c of pod.spec?.containers ?? []) {
     const log = [facts.log(ns, pod.metadata.name, c.name, true), facts.log(ns, pod.metadata.name, c.name)].filter(Boolean).join('\n');
-    const line = log.split('\n').find((l) => PYTORCH_ASSERT.test(l));
+    // the exception line, not the traceback's `raise DeferredCudaCallError(msg)` above it
+    const line = log.split('\n').filter((l) => PYTORCH_ASSERT.test(l)).pop();
     if (line) evidence.push(`log ${c.name}: ${line.trim().slice(0, 300)}`);
   }
   return {

@@ -4,10 +4,11 @@ import bitfusionComponentsMissing from '../../checks/bitfusion-components-missin
 import bitfusionNotInjected from '../../checks/bitfusion-not-injected.js';
 import bitfusionSecretMissing from '../../checks/bitfusion-secret-missing.js';
 import bitfusionTokenInvalid from '../../checks/bitfusion-token-invalid.js';
+import noGpuNodes from '../../checks/no-gpu-nodes.js';
 import type { Check } from '../../src/check.js';
 import type { Container, KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
-import { factsOf, pod } from '../helpers/facts.js';
+import { factsOf, node, pod } from '../helpers/facts.js';
 import { kubeObject, namespace, readyStatus } from '../helpers/stacks.js';
 
 const ANNOTATIONS = { 'auto-management/bitfusion': 'all', 'bitfusion-client/os': 'ubuntu18', 'bitfusion-client/version': '250' };
@@ -69,6 +70,14 @@ describe('every Bitfusion check', () => {
   });
 });
 
+describe('no-gpu-nodes with Bitfusion', () => {
+  it('is only info when Bitfusion serves the GPUs remotely', () => {
+    const nodes = [node('k8s-worker-1', {}, { allocatable: { 'bitfusion.io/gpu': '1000' } })];
+    expect(run(noGpuNodes, [...deployed(), ...nodes])).toMatchObject([{ severity: 'info', message: expect.stringContaining('expected with VMware Bitfusion') }]);
+    expect(run(noGpuNodes, nodes)).toMatchObject([{ severity: 'error' }]);
+  });
+});
+
 describe('bitfusion-components-missing', () => {
   it('names each missing component when only workloads show Bitfusion', () => {
     const result = run(bitfusionComponentsMissing, [workload()]) as Result;
@@ -117,7 +126,7 @@ describe('bitfusion-secret-missing', () => {
 
   it('says the webhook did not copy it when kube-system has it', () => {
     const [issue] = run(bitfusionSecretMissing, [...deployed(), injected()]) as Result;
-    expect(issue!.message).toBe('Secret bitfusion-secret is missing in namespace tensorflow-benchmark, where 1 Bitfusion pod(s) run: the webhook did not copy it from kube-system');
+    expect(issue!.message).toBe('Secret bitfusion-secret is missing in namespace tensorflow-benchmark, which has 1 Bitfusion pod(s): the webhook did not copy it from kube-system');
   });
 
   it('skips when Secrets could not be listed', () => {
