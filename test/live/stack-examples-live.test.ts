@@ -30,7 +30,7 @@ describe.each([
   ['tensor-fusion-injection', 'tensor-fusion'],
   ['bitfusion', 'bitfusion'],
 ])('examples/%s live against the simulator', (example, category) => {
-  it(`finds the ${category} problems the snapshot shows, with secrets listed as metadata only`, async () => {
+  it(`finds the ${category} problems the snapshot shows, listing secrets by name and jobs in tensor-fusion-sys only`, async () => {
     const dir = `examples/${example}`;
     sim = await startSimulator({ collection: await loadSnapshot(dir) });
     const home = mkdtempSync(path.join(tmpdir(), 'gpuctl-stack-'));
