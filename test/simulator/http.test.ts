@@ -49,7 +49,7 @@ describe('discovery', () => {
     expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'node.k8s.io', 'apiextensions.k8s.io']));
     expect((await get(sim.url, '/apis/nvidia.com')).body).toMatchObject({ kind: 'APIGroup', name: 'nvidia.com' });
     const apps = (await get(sim.url, '/apis/apps/v1')).body;
-    expect(apps.resources.map((r: { name: string }) => r.name)).toEqual(['daemonsets', 'deployments']);
+    expect(apps.resources.map((r: { name: string }) => r.name)).toEqual(['daemonsets', 'deployments', 'replicasets']);
     expect((await get(sim.url, '/apis/tensor-fusion.ai/v1')).status).toBe(404);
   });
 
