@@ -34,7 +34,7 @@ export function describeAction(action: Action, root: string): string {
     case 'backup':
       return `(back up ${at(action.path)} if it exists)`;
     case 'mkdir':
-      return `mkdir -p ${at(action.path)}`;
+      return `(mkdir -p ${at(action.path)})`;
     case 'write-file':
       return `(write ${at(action.path)}: ${JSON.stringify(action.content)})`;
     case 'copy':

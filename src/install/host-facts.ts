@@ -93,16 +93,16 @@ export class HostFacts {
 
   async driver(): Promise<DriverState> {
     const evidence: string[] = [];
-    const procText = await readHostFile(this.root, '/proc/driver/nvidia/version');
-    const loadedVersion = parseDriverVersionFile(procText);
+    const pkgs = await this.packages();
+    const packages = [...pkgs.keys()].filter((n) => /^(nvidia-driver(-\d+.*)?|cuda-drivers.*|kmod-nvidia.*)$/.test(n)).sort();
+    for (const p of packages) evidence.push(`package ${p} ${pkgs.get(p)}`);
+    const loadedVersion = parseDriverVersionFile(await readHostFile(this.root, '/proc/driver/nvidia/version'));
     if (loadedVersion) evidence.push(`/proc/driver/nvidia/version: kernel module ${loadedVersion}`);
     const smi = await this.exec.probe(['nvidia-smi', '--query-gpu=driver_version', '--format=csv,noheader']);
     const smiVersion = smi.exitCode === 0 ? smi.stdout.split('\n')[0]?.trim() || undefined : undefined;
     if (smiVersion) evidence.push(`nvidia-smi: driver ${smiVersion}`);
-    else if (!smi.missing) evidence.push(`nvidia-smi failed (exit ${smi.exitCode}): ${firstLine(smi.stdout + '\n' + smi.stderr)}`);
-    const pkgs = await this.packages();
-    const packages = [...pkgs.keys()].filter((n) => /^(nvidia-driver(-\d+.*)?|cuda-drivers.*|kmod-nvidia.*)$/.test(n)).sort();
-    for (const p of packages) evidence.push(`package ${p} ${pkgs.get(p)}`);
+    else if (packages.length && !loadedVersion) evidence.push('the kernel module is not loaded yet (reboot)');
+    else if (!packages.length && !smi.missing) evidence.push(`nvidia-smi: ${firstLine(smi.stdout + '\n' + smi.stderr) || `exit ${smi.exitCode}`}`);
     const version = loadedVersion ?? smiVersion;
     return { installed: !!version || packages.length > 0, ...(version ? { version } : {}), loaded: !!loadedVersion, packages, evidence };
   }

@@ -173,11 +173,12 @@ const holdStep: Step = {
     const unheld = await unheldDriverPackages(ctx);
     if (unheld !== 'not-installed') return [run(['apt-mark', 'hold', ...unheld.missing])];
     const want = ctx.options.driver;
-    return [
-      run(['apt-mark', 'hold', want ? `nvidia-driver-${want}` : 'nvidia-driver-NNN'], {
-        note: want ? `and every other nvidia-*-${want} package the driver pulls in (listed after the install)` : 'the packages ubuntu-drivers installs (listed after the install)',
-      }),
-    ];
+    const os = await ctx.host.os();
+    const first = want ? `nvidia-driver-${want}` : os.ubuntu ? 'nvidia-driver-NNN' : 'nvidia-driver';
+    const note = want
+      ? `and every other nvidia-*-${want} package the driver pulls in (listed after the install)`
+      : `the driver packages ${os.ubuntu ? 'ubuntu-drivers' : 'apt'} installs (listed after the install)`;
+    return [run(['apt-mark', 'hold', first], { note })];
   },
   async verify(ctx) {
     const unheld = await unheldDriverPackages(ctx);
@@ -238,6 +239,7 @@ const toolkitRepoStep: Step = {
     const at = (p: string) => hostPath(ctx.root, p);
     if (os.family === 'rhel') {
       return [
+        { kind: 'mkdir', path: '/etc/yum.repos.d' },
         { kind: 'backup', path: TOOLKIT_RPM_REPO },
         { kind: 'pipe', mutating: true, argvs: [['curl', '-fsSL', TOOLKIT_RPM_REPO_URL], ['tee', at(TOOLKIT_RPM_REPO)]] },
       ];

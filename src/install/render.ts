@@ -74,7 +74,7 @@ export function renderPlan(result: RunResult, colour: boolean): string {
   for (const phase of result.phases) {
     const steps = result.steps.filter((s) => s.phase === phase);
     lines.push(c.bold(`${phase} phase`));
-    if (steps.length === 0) lines.push(`  ${c.dim('(no steps)')}`);
+    if (steps.length === 0) lines.push(`  ${c.dim(result.blocked.length ? '(not planned: see below)' : '(no steps)')}`);
     for (const s of steps) lines.push(...renderStepLine(s, c, true));
     lines.push('');
   }
@@ -86,7 +86,7 @@ function renderStepLine(s: StepRecord, c: Chalk, withCommands: boolean): string[
   const what = s.status === 'satisfied' ? 'already satisfied' : s.status === 'needed' ? 'needed' : s.status;
   const lines = [`  ${paint(c, tone, MARK[s.status])} ${c.bold(s.id)} ${s.title}`, `      ${c.dim(`${what}: ${s.reason}`)}`];
   if (withCommands && (s.status === 'needed' || s.status === 'blocked')) {
-    for (const cmd of s.commands) lines.push(`      ${c.cyan('$')} ${cmd.display}${cmd.note ? c.dim(`   # ${cmd.note}`) : ''}`);
+    for (const cmd of s.commands) lines.push(`      ${cmd.argv ? c.cyan('$') : c.dim('·')} ${cmd.argv ? cmd.display : c.dim(cmd.display)}${cmd.note ? c.dim(`   # ${cmd.note}`) : ''}`);
   }
   return lines;
 }

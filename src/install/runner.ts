@@ -73,6 +73,8 @@ export async function makePlan(ctx: InstallContext, spec: PlanSpec): Promise<Run
     verify: [],
   };
   for (const gate of spec.gates) {
+    // One stop per phase: no GPU question on an OS gpuctl cannot install on.
+    if (result.blocked.some((b) => spec.gates.find((g) => g.id === b.gate)?.phase === gate.phase)) continue;
     const blocker = await gate.check(ctx);
     if (blocker) result.blocked.push({ ...blocker, gate: gate.id });
   }
