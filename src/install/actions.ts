@@ -28,7 +28,7 @@ export function describeAction(action: Action, root: string): string {
   const at = (p: string) => hostPath(root, p);
   switch (action.kind) {
     case 'run':
-      return `${action.env ? `${Object.entries(action.env).map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}${displayArgv(action.argv)}${action.input !== undefined ? ' <<EOF … EOF' : ''}`;
+      return `${action.env ? `${Object.entries(action.env).map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}${displayArgv(action.argv)}${action.input !== undefined ? ` <<'EOF'\n${action.input.trimEnd()}\nEOF` : ''}`;
     case 'pipe':
       return action.argvs.map(displayArgv).join(' | ');
     case 'backup':

@@ -18,6 +18,17 @@ export interface RunOptions {
 }
 
 export const PROBE_TIMEOUT_MS = 30_000;
+
+/** Probes whose answer a run does not change: the tools' versions, the PCI bus. */
+const STABLE = [/^helm version/, /^kubectl( --\S+ \S+)* version/, /^lspci /];
+
+/** A command that changed something → the probes whose answers it can have changed. */
+const INVALIDATES: [RegExp, RegExp][] = [
+  [/^helm repo (add|update)/, /^helm repo list/],
+  [/^helm (upgrade|uninstall)/, /^helm (list|get)|get pods/],
+  [/^kubectl .*\b(apply|delete)\b/, /^kubectl .*\bget runtimeclass/],
+  [/^kubectl .*\blabel nodes\b/, /^kubectl .*\bget nodes/],
+];
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
 
 export class Exec {
@@ -40,8 +51,18 @@ export class Exec {
     return result;
   }
 
-  forget(): void {
-    this.cache.clear();
+  /**
+   * Forget cached probes after commands changed the system. A known change forgets only what it can have
+   * changed (helm repo add → helm repo list); anything else forgets every probe but the stable ones.
+   */
+  forget(changed: string[][] = []): void {
+    const rules = changed.map((argv) => INVALIDATES.find(([by]) => by.test(argv.join(' '))));
+    for (const key of [...this.cache.keys()]) {
+      const [argv] = JSON.parse(key) as [string[]];
+      const line = argv.join(' ');
+      if (STABLE.some((re) => re.test(line))) continue;
+      if (rules.length === 0 || rules.some((rule) => !rule || rule[1].test(line))) this.cache.delete(key);
+    }
   }
 
   /** A command that may change the system. */

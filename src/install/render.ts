@@ -86,7 +86,10 @@ function renderStepLine(s: StepRecord, c: Chalk, withCommands: boolean): string[
   const what = s.status === 'satisfied' ? 'already satisfied' : s.status === 'needed' ? 'needed' : s.status;
   const lines = [`  ${paint(c, tone, MARK[s.status])} ${c.bold(s.id)} ${s.title}`, `      ${c.dim(`${what}: ${s.reason}`)}`];
   if (withCommands && (s.status === 'needed' || s.status === 'blocked')) {
-    for (const cmd of s.commands) lines.push(`      ${cmd.argv ? c.cyan('$') : c.dim('·')} ${cmd.argv ? cmd.display : c.dim(cmd.display)}${cmd.note ? c.dim(`   # ${cmd.note}`) : ''}`);
+    for (const cmd of s.commands) {
+      const text = (cmd.argv ? cmd.display : c.dim(cmd.display)).replace(/\n/g, '\n        ');
+      lines.push(`      ${cmd.argv ? c.cyan('$') : c.dim('·')} ${text}${cmd.note ? c.dim(`   # ${cmd.note}`) : ''}`);
+    }
   }
   return lines;
 }

@@ -153,7 +153,7 @@ export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: R
       io.progress(`[${index + 1}/${total}] ${step.id}: ${step.title}`);
       for (const action of stepActions) {
         const shown = describeAction(action, ctx.root);
-        if (isRun(action)) io.progress(`  $ ${shown}`);
+        if (isRun(action)) io.progress(`  $ ${shown.split('\n')[0]}`);
         const outcome = await actions.perform(action);
         if (!outcome.ok) {
           const r = outcome.result;
@@ -182,7 +182,8 @@ export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: R
           return finish(result, 'interrupted', 130);
         }
       }
-      ctx.refresh();
+      // Internal actions (files written) may change any host fact: forget everything then.
+      ctx.refresh(stepActions.every(isRun) ? stepActions.map((a) => (a.kind === 'run' ? a.argv : a.argvs.flat())) : []);
       ctx.done.add(step.id);
       const verdict = await step.verify(ctx);
       if (!verdict.ok) {

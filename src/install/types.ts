@@ -90,8 +90,8 @@ export interface InstallContext {
   cluster: ClusterFacts;
   /** Steps of this run that changed something, by id (values and notes depend on them). */
   done: Set<string>;
-  /** Forget cached probe results after a step changed the system. */
-  refresh(): void;
+  /** Forget cached probe results after a step changed the system (by the argv it ran; none: all). */
+  refresh(changed?: string[][]): void;
 }
 
 export function isRun(action: Action): action is RunAction | PipeAction {

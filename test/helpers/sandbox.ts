@@ -34,6 +34,8 @@ export interface Sandbox {
   /** Send gpuctl SIGINT while NAME runs with arguments matching PATTERN. */
   interruptOn(name: string, pattern: string): Promise<void>;
   clearLog(): Promise<void>;
+  /** Take a stand-in off PATH: the program is then not installed. */
+  removeStandin(name: string): Promise<void>;
   cluster(): Promise<ClusterState>;
   setCluster(patch: Partial<ClusterState>): Promise<void>;
   run(args: string[]): Promise<CliResult>;
@@ -135,6 +137,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     failOn: (name, pattern, code, stderr) => stateFile(`fail/${name}`, `${pattern}\n${code}\n${stderr}\n`),
     interruptOn: (name, pattern) => stateFile(`sigint/${name}`, `${pattern}\n`),
     clearLog: () => rm(path.join(state, 'log'), { force: true }),
+    removeStandin: (name) => rm(path.join(bin, name), { force: true }),
     cluster: async () => JSON.parse(await readFile(path.join(state, 'cluster.json'), 'utf8').catch(() => '{}')) as ClusterState,
     setCluster: async (patch) => {
       const current = JSON.parse(await readFile(path.join(state, 'cluster.json'), 'utf8').catch(() => '{}')) as object;

@@ -1,9 +1,10 @@
 // helm and kubectl stand-ins: state in $STANDIN_STATE/cluster.json (repos, releases, nodes, objects, pods).
 // Answers with the output formats of the real tools (helm 3.14, kubectl 1.28) for the calls gpuctl makes.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import YAML from 'yaml';
 
 const S = process.env.STANDIN_STATE;
+// yaml loads only for the calls that read YAML: node starts faster without it.
+const yaml = async () => (await import('yaml')).default;
 const STATE = `${S}/cluster.json`;
 const [tool, ...argv] = process.argv.slice(2);
 
@@ -86,6 +87,17 @@ function podsFor(release, chart) {
   });
 }
 
+/** What a working device plugin (and GFD) does to the GPU nodes; $STANDIN_STATE/no-gpu-registration keeps them bare. */
+function registerGpus(chart, values) {
+  const plugin = chart === 'nvidia-device-plugin' || chart === 'hami' || (chart === 'gpu-operator' && values.devicePlugin?.enabled !== false);
+  if (!plugin || flag('no-gpu-registration')) return;
+  for (const node of state.nodes) {
+    if (node.metadata.labels?.['feature.node.kubernetes.io/pci-10de.present'] !== 'true') continue;
+    node.metadata.labels['nvidia.com/gpu.present'] = 'true';
+    node.status = { ...(node.status ?? {}), capacity: { ...(node.status?.capacity ?? {}), 'nvidia.com/gpu': '1' }, allocatable: { ...(node.status?.allocatable ?? {}), 'nvidia.com/gpu': '1' } };
+  }
+}
+
 function matchesSelector(labels = {}, selector) {
   if (!selector) return true;
   return selector.split(',').every((term) => {
@@ -94,7 +106,7 @@ function matchesSelector(labels = {}, selector) {
   });
 }
 
-function helm() {
+async function helm() {
   const { opts, words } = parse(argv, ['--namespace', '-n', '--version', '--labels', '--set', '--values', '-f', '-o', '--output', '--selector', '-l', '--kubeconfig', '--kube-context']);
   const ns = opts['--namespace']?.[0] ?? opts['-n']?.[0] ?? 'default';
   const [cmd, sub] = words;
@@ -136,7 +148,7 @@ function helm() {
     if (!local && flag('offline')) fail(`Error: failed to download "${ref}"`);
     const version = opts['--version']?.[0] ?? 'v0.0.0-latest';
     const values = {};
-    for (const file of [...(opts['--values'] ?? []), ...(opts['-f'] ?? [])]) merge(values, YAML.parse(readFileSync(file, 'utf8')) ?? {});
+    for (const file of [...(opts['--values'] ?? []), ...(opts['-f'] ?? [])]) merge(values, (await yaml()).parse(readFileSync(file, 'utf8')) ?? {});
     for (const pair of opts['--set'] ?? []) {
       const eq = pair.indexOf('=');
       setValue(values, pair.slice(0, eq), pair.slice(eq + 1));
@@ -157,6 +169,7 @@ function helm() {
     };
     state.releases = [...state.releases.filter((r) => r !== previous), release];
     state.pods = [...state.pods.filter((p) => p.metadata.namespace !== ns || p.metadata.labels?.['app.kubernetes.io/instance'] !== name), ...podsFor(release, chartName)];
+    registerGpus(chartName, values);
     save();
     out(previous ? `Release "${name}" has been upgraded. Happy Helming!` : `Release "${name}" does not exist. Installing it now.`);
     return out(`NAME: ${name}\nNAMESPACE: ${ns}\nSTATUS: deployed\nREVISION: ${release.revision}`);
@@ -175,7 +188,7 @@ function helm() {
 const PLURAL = { node: 'nodes', nodes: 'nodes', pod: 'pods', pods: 'pods', runtimeclass: 'runtimeclasses', runtimeclasses: 'runtimeclasses', 'runtimeclasses.node.k8s.io': 'runtimeclasses' };
 const BUILTIN = ['events', 'namespaces', 'daemonsets.apps', 'deployments.apps'];
 
-function kubectl() {
+async function kubectl() {
   const { opts, words } = parse(argv, ['-n', '--namespace', '-o', '--output', '-l', '--selector', '-f', '--filename', '--kubeconfig', '--context']);
   const [cmd, type, ...names] = words;
   if (flag('unreachable')) fail('The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?');
@@ -198,7 +211,7 @@ function kubectl() {
     fail(`error: the server doesn't have a resource type "${plural.split('.')[0]}"`);
   }
   if (cmd === 'apply') {
-    const docs = YAML.parseAllDocuments(readFileSync(0, 'utf8')).map((d) => d.toJSON()).filter(Boolean);
+    const docs = (await yaml()).parseAllDocuments(readFileSync(0, 'utf8')).map((d) => d.toJSON()).filter(Boolean);
     for (const doc of docs) {
       const existed = state.objects.some((o) => o.kind === doc.kind && o.metadata.name === doc.metadata.name);
       state.objects = [...state.objects.filter((o) => !(o.kind === doc.kind && o.metadata.name === doc.metadata.name)), doc];
@@ -225,5 +238,5 @@ function kubectl() {
   fail(`kubectl stand-in: unsupported: ${argv.join(' ')}`);
 }
 
-if (tool === 'helm') helm();
-else kubectl();
+if (tool === 'helm') await helm();
+else await kubectl();
