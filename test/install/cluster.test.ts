@@ -244,3 +244,32 @@ describe('bad input in the cluster phase', { timeout: 90_000 }, () => {
     expect(r.stderr).toContain("apt-get remove --purge '^nvidia-.*'");
   });
 });
+
+describe('both phases in one run', { timeout: 120_000 }, () => {
+  it('host first, then the charts with the values the host phase makes true; this node gets gpu=on', async () => {
+    const { freshUbuntuGpuNode } = await import('../helpers/sandbox.js');
+    const { hostname } = await import('node:os');
+    await freshUbuntuGpuNode(sb);
+    await sb.setCluster({ nodes: [gpuNode(hostname())] });
+    const r = await sb.run(['install', '--yes', '--driver', '535', '--profile', 'hami']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const changes = join(await sb.mutating());
+    expect(changes.indexOf('systemctl restart containerd')).toBeLessThan(changes.findIndex((c) => c.startsWith('helm')));
+    expect(changes).toContain(`${GPU_OPERATOR_INSTALL} --set devicePlugin.enabled=false`);
+    expect(changes).toContain(`kubectl label nodes ${hostname()} gpu=on --overwrite`);
+    expect(r.stdout).toContain('driver on the hosts: yes (the host phase of this run installs it)');
+    expect(r.stdout).toContain('Verify: node checks');
+    expect(r.stdout).toContain('Verify: HAMi on the GPU Operator');
+  });
+
+  it('this machine is a GPU node by its lspci even before any label says so', async () => {
+    const { freshUbuntuGpuNode } = await import('../helpers/sandbox.js');
+    const { hostname } = await import('node:os');
+    await freshUbuntuGpuNode(sb);
+    await sb.setCluster({ nodes: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: hostname(), labels: {} } }, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'cpu-1', labels: {} } }] });
+    const r = await sb.run(['install', '--cluster', '--dry-run', '--profile', 'hami', ...PREINSTALLED]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`GPU nodes (this machine is ${hostname()}): not labelled gpu=on: ${hostname()}`);
+    expect(r.stdout).toContain(`$ kubectl label nodes ${hostname()} gpu=on --overwrite`);
+  });
+});
