@@ -3,7 +3,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
@@ -19,9 +19,11 @@ program
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
   .option('--demo', 'analyse the bundled example of a broken GPU cluster')
   .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--context <name>', 'the kubeconfig context to use; several, comma-separated, check each cluster')
+  .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(nodeProbeOption())
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
@@ -62,9 +64,9 @@ program
   .addOption(new Option('--runtime <runtime>', 'container runtime to configure').choices(['auto', 'containerd', 'docker', 'k3s', 'rke2']).default('auto'))
   .addOption(new Option('--host-driver <answer>', 'do the GPU nodes have the driver (GPU Operator driver.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
   .addOption(new Option('--host-toolkit <answer>', 'do the GPU nodes have the container toolkit (toolkit.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
-  .option('--chart-version <[component=]version>', 'chart version instead of the pinned one (repeatable)', collect)
-  .option('--chart <[component=]ref>', 'chart reference or local .tgz instead of the repository chart (repeatable)', collect)
-  .option('--values <[component=]file>', 'values file passed to helm (repeatable)', collect)
+  .option('--chart-version <[component=]version>', 'chart version instead of the pinned one (repeatable)', repeatable)
+  .option('--chart <[component=]ref>', 'chart reference or local .tgz instead of the repository chart (repeatable)', repeatable)
+  .option('--values <[component=]file>', 'values file passed to helm (repeatable)', repeatable)
   .option('--gpu-nodes <names>', 'nodes to label for HAMi/TensorFusion (comma-separated; default: the GPU nodes found)')
   .option('--force', 'take over a release someone else installed with other values')
   .option('--kubeconfig <file>', 'path to the kubeconfig file')
@@ -90,6 +92,30 @@ program
   .action(async (opts) => {
     const { uninstall } = await import('./commands/uninstall.js');
     process.exitCode = await uninstall(opts);
+  });
+
+program
+  .command('playbook')
+  .description('print the troubleshooting playbooks gpuctl walks, step by step, with the findings of each step')
+  .option('--stack <id>', 'only one playbook: homelab-ladder, gpu-operator, tensor-fusion, kantaloupe, bitfusion')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
+  .action(async (opts) => {
+    const { playbook } = await import('./commands/playbook.js');
+    process.stdout.write(playbook(opts));
+  });
+
+program
+  .command('collect')
+  .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
+  .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request', '10s')
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(nodeProbeOption())
+  .action(async (opts) => {
+    const { collect } = await import('./commands/collect.js');
+    await collect({ ...opts, debug: program.opts().debug });
   });
 
 program
@@ -129,6 +155,12 @@ program
     const { complete } = await import('./commands/completion.js');
     process.stdout.write((await complete(program, words)).join('\n') + '\n');
   });
+
+function nodeProbeOption(): Option {
+  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
+    .choices(['auto', 'local', 'none'])
+    .default('auto');
+}
 
 async function main(argv: string[]): Promise<void> {
   try {

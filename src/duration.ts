@@ -18,3 +18,8 @@ export function parsePositiveInt(text: string, flag: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`invalid ${flag} "${text}": expected a positive whole number`);
   return n;
 }
+
+/** The inverse of parseDuration for messages: 300 → "300ms", 10000 → "10s", 90000 → "90s". */
+export function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,6 +1,7 @@
 import { ALL_CHECKS } from '../../checks/index.js';
 import { docsPath } from '../check.js';
 import { UsageError } from '../errors.js';
+import { placesOf } from '../playbook/walk.js';
 
 export function explain(token: string): string {
   const t = token.trim().toLowerCase();
@@ -22,6 +23,7 @@ export function explain(token: string): string {
     `Fix: ${check.explain.fix}`,
     '',
     `Reads: ${check.needs.length ? check.needs.join(', ') : 'the input files'}`,
+    ...placesOf(check.name).map(({ playbook, step, index }) => `Playbook: ${playbook.title} › step ${index + 1}: ${step.title} (${step.layer})`),
     `Docs: ${docsPath(check.name)}`,
     '',
   ].join('\n');

@@ -139,7 +139,3 @@ function perComponentList(items: string[] | undefined, flag: string, main: Compo
   }
   return out;
 }
-
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}

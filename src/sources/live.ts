@@ -1,5 +1,5 @@
-// Live cluster source. Placeholder contract, implemented in src/sources/live/.
-import type { Collection } from './collection.js';
+// Live cluster source: the options contract; the code is in src/sources/live/ (client, kubeconfig, list,
+// logs, collect). Loaded lazily by `doctor`, so @kubernetes/client-node stays off the start-up path.
 
 export interface LiveOptions {
   kubeconfig?: string;
@@ -10,6 +10,4 @@ export interface LiveOptions {
   onProgress?: (text: string) => void;
 }
 
-export async function collectLive(_options: LiveOptions): Promise<Collection> {
-  throw new Error('live clusters are not supported yet');
-}
+export { collectLive } from './live/collect.js';

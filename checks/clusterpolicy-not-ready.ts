@@ -1,0 +1,95 @@
+import { defineCheck } from '../src/check.js';
+import type { KubeObject } from '../src/facts/kube.js';
+import type { PolicyCondition } from '../src/facts/operator.js';
+import { clusterPolicyStatesNotReady, OPERANDS, operandPods } from '../src/facts/operator.js';
+import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
+import type { Issue } from '../src/model.js';
+
+function operatorNamespace(policy: KubeObject, fallback: string | undefined): string {
+  return (policy.status?.namespace as string | undefined) ?? fallback ?? 'gpu-operator';
+}
+
+export default defineCheck({
+  id: 'GPU508',
+  name: 'clusterpolicy-not-ready',
+  category: 'operator',
+  title: 'The GPU Operator ClusterPolicy is ready',
+  needs: ['ClusterPolicy'],
+  ok: 'the ClusterPolicy is ready (or the GPU Operator is not installed)',
+  explain: {
+    detects:
+      'A ClusterPolicy (nvidia.com/v1) whose status.state is not "ready": notReady with the operand states that hold it back (conditions Ready=False, Error=True "ClusterPolicy is not ready, states not ready: [state-driver …]"), ignored (a second ClusterPolicy), or no status at all (the operator controller is not reconciling it).',
+    why: 'The ClusterPolicy is the GPU Operator\'s summary of the whole stack: while it is not ready some operand (driver, toolkit, device plugin, validator…) is not running on some GPU node, and GPU pods there fail or wait.',
+    fix: 'Read its conditions, then fix the operands they name (see operand-unhealthy and validator-failed); with no status, look at the gpu-operator controller pod; with state ignored, delete the extra ClusterPolicy.',
+  },
+  run(facts) {
+    const policies = facts.all('ClusterPolicy');
+    if (policies.length === 0) return [];
+    const operands = operandPods(facts).filter((o) => o.spec.provider === 'gpu-operator');
+    const controllerNs = operands.find((o) => o.spec.component === 'operator')?.pod.metadata.namespace;
+    const issues: Issue[] = [];
+    for (const policy of policies) {
+      const name = policy.metadata.name;
+      const ns = operatorNamespace(policy, controllerNs);
+      const state = policy.status?.state as string | undefined;
+      if (state === 'ready') continue;
+      const conditions: PolicyCondition[] = Array.isArray(policy.status?.conditions) ? policy.status.conditions : [];
+      const evidence = [`ClusterPolicy ${name} status.state: ${state ?? '(no status)'}`];
+      for (const c of conditions) {
+        evidence.push(`condition ${c.type}=${c.status}${c.reason ? ` reason ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}${c.lastTransitionTime ? ` (since ${c.lastTransitionTime})` : ''}`);
+      }
+      const subject = { kind: 'ClusterPolicy', name };
+      const describe = `kubectl get clusterpolicy ${name} -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\\n"}{end}'`;
+
+      if (state === 'ignored') {
+        issues.push({
+          severity: 'warning',
+          subject,
+          message: `ClusterPolicy ${name} is ignored: the GPU Operator reconciles only one ClusterPolicy`,
+          evidence: [...evidence, `ClusterPolicies: ${policies.map((p) => `${p.metadata.name} (${p.status?.state ?? 'no status'})`).join(', ')}`],
+          fix: { summary: 'Delete the extra ClusterPolicy, keeping the one the operator reconciles', commands: ['kubectl get clusterpolicy', `kubectl delete clusterpolicy ${name}`] },
+        });
+        continue;
+      }
+      if (!state) {
+        const controller = operands.filter((o) => o.spec.component === 'operator');
+        for (const c of controller) evidence.push(`controller pod ${podRef(c.pod)}: ${displayStatus(c.pod)}${isReady(c.pod) ? ', Ready' : ', not Ready'}`);
+        if (controller.length === 0) evidence.push('no gpu-operator controller pod found (label app=gpu-operator)');
+        issues.push({
+          severity: 'warning',
+          subject,
+          message: `ClusterPolicy ${name} has no status: the gpu-operator controller has not reconciled it`,
+          evidence,
+          fix: {
+            summary: 'Check that the gpu-operator controller runs and read its log',
+            commands: [`kubectl get pods -n ${ns} -l app=gpu-operator`, `kubectl logs -n ${ns} deploy/gpu-operator --tail=100`],
+          },
+        });
+        continue;
+      }
+
+      // notReady: name the operand states and the pods behind them
+      const states = clusterPolicyStatesNotReady(conditions);
+      if (states.length) evidence.push(`states not ready: ${states.join(', ')}`);
+      const components = new Set(OPERANDS.filter((o) => o.provider === 'gpu-operator' && o.clusterPolicyState && states.includes(o.clusterPolicyState)).map((o) => o.component));
+      const sick = operands.filter(
+        (o) => (components.size === 0 || components.has(o.spec.component)) && o.spec.component !== 'operator' && o.pod.status?.phase !== 'Succeeded' && !isReady(o.pod),
+      );
+      for (const o of sick.slice(0, 8)) {
+        evidence.push(`${o.spec.title} pod ${podRef(o.pod)}${o.pod.spec?.nodeName ? ` on ${o.pod.spec.nodeName}` : ''}: ${displayStatus(o.pod)} (see operand-unhealthy / validator-failed)`);
+      }
+      const stateText = states.length ? `: ${states.join(', ')} not ready` : '';
+      issues.push({
+        severity: 'error',
+        subject,
+        message: `ClusterPolicy ${name} is ${state}${stateText}`,
+        evidence,
+        fix: {
+          summary: 'Fix the operands its conditions name; the ClusterPolicy turns ready by itself once they run',
+          commands: [describe, `kubectl get pods -n ${ns} -o wide | grep -v -e Running -e Completed`, `kubectl logs -n ${ns} deploy/gpu-operator --tail=50`, 'gpuctl doctor --checks operator'],
+        },
+      });
+    }
+    return issues;
+  },
+});

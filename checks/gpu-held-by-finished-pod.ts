@@ -1,0 +1,60 @@
+import { defineCheck } from '../src/check.js';
+import { GPU_RESOURCE, nodeAllocatableGpus } from '../src/facts/gpu.js';
+import { describeHolder, gpuHolders, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/operator.js';
+import { displayStatus, podRef } from '../src/facts/pods.js';
+import type { Issue } from '../src/model.js';
+
+/** Enough waiters to make the point without flooding the report. */
+const WAITERS_SHOWN = 5;
+
+export default defineCheck({
+  id: 'GPU503',
+  name: 'gpu-held-by-finished-pod',
+  category: 'operator',
+  title: 'No finished pod holds a GPU that others wait for',
+  needs: ['Pod'],
+  ok: 'no finished pod holds a GPU that another pod waits for',
+  explain: {
+    detects: `A pod that has finished (Completed, Error, or NotReady with its GPU containers exited) but is still bound to its node with a ${GPU_RESOURCE} request, on a node where other pods wait for a GPU: refused with UnexpectedAdmissionError, Pending with "Insufficient ${GPU_RESOURCE}", or a GPU Operator validator that cannot get its GPU.`,
+    why: 'On a node with one GPU (a passthrough card) a leftover test pod such as cuda-vectoradd keeps the device: after a reboot the kubelet admits it first, the device plugin validator then finds 0 GPUs available and fails, and real workloads stay Pending. Whether the kubelet frees the devices of terminated pods depends on its version; deleting the pod always does.',
+    fix: 'Delete the finished pod (its logs go with it: save them first if needed); the waiting pods are admitted or scheduled on the next try. Run one-off GPU tests as Jobs with ttlSecondsAfterFinished so they clean up after themselves.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    // the nodes come from the pods' spec.nodeName: Node objects are not needed to judge, only to quote
+    const nodeNames = new Set(facts.pods.filter(isFinishedGpuPod).map((p) => p.spec!.nodeName!));
+    for (const name of nodeNames) {
+      const node = facts.node(name);
+      const holders = gpuHolders(facts, name);
+      const finished = holders.filter((h) => h.finished);
+      if (finished.length === 0) continue;
+      // quiet when nobody waits: a finished pod on an idle node harms no one
+      const waiters = podsWaitingForGpu(facts, name).filter((w) => !finished.some((h) => h.pod === w.pod));
+      if (waiters.length === 0) continue;
+      const held = holders.reduce((sum, h) => sum + h.gpus, 0);
+      for (const holder of finished) {
+        const pod = holder.pod;
+        const ns = pod.metadata.namespace ?? 'default';
+        issues.push({
+          severity: 'error',
+          subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+          message: `Finished pod ${podRef(pod)} (${displayStatus(pod)}) still holds ${holder.gpus} ${GPU_RESOURCE} on node ${name}, where ${waiters.length} pod(s) wait for a GPU`,
+          evidence: [
+            `pod ${podRef(pod)}: phase ${pod.status?.phase ?? 'Unknown'}, status ${displayStatus(pod)}, requests ${holder.gpus} ${GPU_RESOURCE}, spec.nodeName ${name}`,
+            `node ${name}: allocatable ${GPU_RESOURCE} ${node ? nodeAllocatableGpus(node) : 'unknown (Node not read)'}, requested by bound pods ${held}: ${holders.map(describeHolder).join(', ')}`,
+            ...waiters.slice(0, WAITERS_SHOWN).map((w) => `waiting: ${podRef(w.pod)}: ${w.why}`),
+            ...(waiters.length > WAITERS_SHOWN ? [`… and ${waiters.length - WAITERS_SHOWN} more waiting`] : []),
+          ],
+          fix: {
+            summary: 'Delete the finished pod to release its GPU (save its logs first if you need them); then recreate pods that failed admission',
+            commands: [
+              `kubectl logs -n ${ns} ${pod.metadata.name} --all-containers > ${pod.metadata.name}.log`,
+              `kubectl delete pod -n ${ns} ${pod.metadata.name}`,
+            ],
+          },
+        });
+      }
+    }
+    return issues;
+  },
+});

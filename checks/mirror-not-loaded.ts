@@ -1,0 +1,146 @@
+import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Node } from '../src/facts/kube.js';
+import type { Distro, Mirror } from '../src/facts/mirrors.js';
+import {
+  containerdRegistrySettings,
+  DISTRO_PATHS,
+  distroServices,
+  hostDirNames,
+  parseHostsToml,
+  parseRegistriesYaml,
+  registriesYamlMirrors,
+  runtimeOf,
+  WILDCARD,
+} from '../src/facts/mirrors.js';
+import { podRef } from '../src/facts/pods.js';
+import { failingPulls } from '../src/facts/pulls.js';
+import type { NodeHost } from '../src/sources/collection.js';
+import type { Fix, Issue } from '../src/model.js';
+
+function restartFix(distro: Distro, nodeName: string, node: Node | undefined, why: string, before: string[] = []): Fix {
+  const paths = DISTRO_PATHS[distro];
+  const services = distroServices(distro, node);
+  const restarts =
+    services.length === 1
+      ? [`sudo systemctl restart ${services[0]}`]
+      : [`sudo systemctl restart ${services[0]}   # on a server`, `sudo systemctl restart ${services[1]}   # on an agent`];
+  return {
+    summary: `${why}; on node ${nodeName} restart ${distro} so it regenerates its containerd registry config, then check that certs.d has the host`,
+    commands: [...before, ...restarts, `sudo ls ${paths.certsDir}`, `sudo journalctl -u ${services[0]} --since -10min | grep -i registr`],
+  };
+}
+
+/** Host directories k3s writes for a mirror, and whether the node shows one of them. */
+function loadState(host: NodeHost, distro: Distro, mirror: Mirror): { loaded: boolean; evidence: string } {
+  const paths = DISTRO_PATHS[distro];
+  const dirs = hostDirNames(mirror.registry).map((name) => `${paths.certsDir}/${name}`);
+  for (const dir of dirs) {
+    const copy = host.files.get(`${dir}/hosts.toml`);
+    if (copy !== undefined) {
+      const generated = parseHostsToml(copy, `${dir}/hosts.toml`);
+      const hostOf = (url: string) => url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase();
+      const have = new Set(generated.hosts.map((h) => hostOf(h.url)));
+      const missing = mirror.endpoints.filter((e) => !have.has(hostOf(e)));
+      if (!generated.error && missing.length) {
+        return { loaded: false, evidence: `${dir}/hosts.toml exists but lacks ${missing.join(', ')} from registries.yaml: it was generated from an older registries.yaml` };
+      }
+      return { loaded: true, evidence: `${dir}/hosts.toml` };
+    }
+    if (host.dirs.has(dir)) return { loaded: true, evidence: `${dir} exists (dirs.txt)` };
+  }
+  // k3s before the certs.d switch wrote mirrors into its generated config.toml instead.
+  const generatedConfig = host.files.get(paths.generatedConfig);
+  if (generatedConfig !== undefined) {
+    const settings = containerdRegistrySettings(generatedConfig, paths.generatedConfig);
+    if (settings.legacyMirrors.some((m) => m.registry === mirror.registry)) {
+      return { loaded: true, evidence: `${paths.generatedConfig} has registry.mirrors."${mirror.registry}"` };
+    }
+  }
+  return { loaded: false, evidence: `${dirs.join(' / ')} does not exist (dirs.txt)` };
+}
+
+/** Whether the collected facts looked under the distro's agent directory at all. */
+function lookedAtAgentDir(host: NodeHost, distro: Distro): boolean {
+  const prefix = `/var/lib/rancher/${distro}/agent`;
+  return [...host.dirs, ...host.files.keys()].some((p) => p.startsWith(prefix));
+}
+
+function failingOnNode(facts: Facts, nodeName: string, registry: string): string[] {
+  if (facts.unavailable('Pod')) return [];
+  return failingPulls(facts)
+    .filter((p) => p.node === nodeName && p.registry && (registry === WILDCARD || p.registry === registry))
+    .map((p) => `pod ${podRef(p.pod)} fails to pull ${p.image} on this node (${p.reason})`);
+}
+
+export default defineCheck({
+  id: 'GPU402',
+  name: 'mirror-not-loaded',
+  category: 'registry',
+  title: 'k3s/RKE2 loaded the mirrors of registries.yaml',
+  needs: [],
+  ok: 'every mirror in registries.yaml has its certs.d host directory',
+  explain: {
+    detects:
+      'A k3s (or RKE2) registries.yaml defines a mirror for a host, but the node has no …/agent/etc/containerd/certs.d/HOST directory (nor a hosts.toml there that lists the mirror), or registries.yaml itself is not valid YAML or has the wrong shape.',
+    why: 'k3s reads registries.yaml only when it starts and writes one certs.d/HOST/hosts.toml per mirror; until then (or when the file is broken) containerd pulls straight from the upstream registry and pulls keep timing out even though the mirror looks configured.',
+    fix: 'Fix the YAML if it does not parse, then restart k3s (k3s-agent on agents; rke2-server / rke2-agent on RKE2) and check that certs.d holds the host directory.',
+  },
+  run(facts) {
+    if (facts.collection.nodes.size === 0) {
+      return { skip: 'no node files collected: run with --node-probe local|pod, or add nodes/NODE/files to the snapshot' };
+    }
+    const issues: Issue[] = [];
+    const unjudged: string[] = [];
+    let sawRegistriesYaml = false;
+    for (const [nodeName, host] of facts.collection.nodes) {
+      const node = facts.node(nodeName);
+      const runtime = runtimeOf(node, host);
+      for (const distro of Object.keys(DISTRO_PATHS) as Distro[]) {
+        if (runtime !== distro && runtime !== 'unknown') continue;
+        const path = DISTRO_PATHS[distro].registriesYaml;
+        const text = host.files.get(path);
+        if (text === undefined) continue;
+        sawRegistriesYaml = true;
+        const parsed = parseRegistriesYaml(text, path);
+        if (parsed.error) {
+          issues.push({
+            severity: 'error',
+            subject: { kind: 'Node', name: nodeName },
+            message: `${path} on node ${nodeName} cannot be read by ${distro}: none of its mirrors load, and ${distro} fails to start with it`,
+            evidence: [`${path} (node file): ${parsed.error}`, ...failingOnNode(facts, nodeName, WILDCARD)],
+            fix: restartFix(distro, nodeName, node, `Correct ${path} (a mapping: mirrors: HOST: endpoint: [URL, …])`, [`sudoedit ${path}`]),
+          });
+          continue;
+        }
+        const mirrors = registriesYamlMirrors(parsed);
+        if (mirrors.length === 0) continue;
+        if (!lookedAtAgentDir(host, distro)) {
+          unjudged.push(nodeName);
+          continue;
+        }
+        for (const mirror of mirrors) {
+          const state = loadState(host, distro, mirror);
+          if (state.loaded) continue;
+          const failing = failingOnNode(facts, nodeName, mirror.registry);
+          issues.push({
+            severity: failing.length ? 'error' : 'warning',
+            subject: { kind: 'Node', name: nodeName },
+            message: `${distro} on node ${nodeName} has not loaded the ${mirror.registry} mirror from ${path}`,
+            evidence: [
+              `${path} (node file): mirrors.${mirror.registry}.endpoint = ${mirror.endpoints.join(', ')}`,
+              state.evidence,
+              ...failing,
+            ],
+            fix: restartFix(distro, nodeName, node, `${distro} was not restarted after ${path} was edited`),
+          });
+        }
+      }
+    }
+    if (issues.length === 0 && unjudged.length > 0) {
+      return { skip: `registries.yaml found on ${unjudged.join(', ')} but the node's k3s directories were not listed (dirs.txt)` };
+    }
+    if (!sawRegistriesYaml && issues.length === 0) return [];
+    return issues;
+  },
+});

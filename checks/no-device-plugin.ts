@@ -1,0 +1,74 @@
+import { defineCheck } from '../src/check.js';
+import { GPU_RESOURCE, gpuNodes, podGpuRequest } from '../src/facts/gpu.js';
+import { devicePluginDaemonSets, operandPods, PROVIDER_TITLES } from '../src/facts/operator.js';
+import { isTerminal, podRef } from '../src/facts/pods.js';
+
+const PODS_SHOWN = 5;
+
+const NVDP_INSTALL = [
+  'helm repo add nvdp https://nvidia.github.io/k8s-device-plugin && helm repo update',
+  'helm upgrade --install nvdp nvdp/nvidia-device-plugin -n nvidia-device-plugin --create-namespace',
+];
+
+export default defineCheck({
+  id: 'GPU506',
+  name: 'no-device-plugin',
+  category: 'operator',
+  title: `A device plugin runs for the pods that request ${GPU_RESOURCE}`,
+  needs: ['Pod'],
+  ok: `a device plugin runs, or no pod requests ${GPU_RESOURCE}`,
+  explain: {
+    detects: `Pods request ${GPU_RESOURCE} but no device plugin pod exists: neither the GPU Operator's nvidia-device-plugin-daemonset, nor the standalone nvidia-device-plugin (Helm chart or static manifest), nor HAMi's device plugin.`,
+    why: `Only a device plugin makes the kubelet advertise ${GPU_RESOURCE}; without one every node has 0 allocatable GPUs and each GPU pod stays Pending with "Insufficient ${GPU_RESOURCE}".`,
+    fix: 'Install the NVIDIA device plugin with Helm (or enable the GPU Operator\'s devicePlugin, or install HAMi when GPUs are to be shared). If a device plugin DaemonSet exists but has no pods, fix its node selector or the node labels it selects on.',
+  },
+  run(facts) {
+    const requesting = facts.pods.filter((p) => !isTerminal(p) && podGpuRequest(p) > 0);
+    if (requesting.length === 0) return [];
+    const plugins = operandPods(facts).filter((o) => o.spec.advertisesGpus && !isTerminal(o.pod));
+    if (plugins.length > 0) return [];
+
+    const evidence = requesting
+      .slice(0, PODS_SHOWN)
+      .map((p) => `pod ${podRef(p)} requests ${podGpuRequest(p)} ${GPU_RESOURCE} (${p.status?.phase ?? 'Unknown'})`);
+    if (requesting.length > PODS_SHOWN) evidence.push(`… and ${requesting.length - PODS_SHOWN} more pods`);
+    evidence.push('no pod labelled app=nvidia-device-plugin-daemonset, app.kubernetes.io/name=nvidia-device-plugin, name=nvidia-device-plugin-ds or app.kubernetes.io/component=hami-device-plugin');
+
+    const daemonSets = devicePluginDaemonSets(facts);
+    const dsUnreadable = facts.unavailable('DaemonSet');
+    if (dsUnreadable) evidence.push(`DaemonSets could not be listed (${dsUnreadable}): judged from pods only`);
+    const gpuNodeNames = gpuNodes(facts).map((n) => n.metadata.name);
+    const commands: string[] = [];
+    let summary = 'Install the NVIDIA device plugin with Helm';
+    for (const { ds, spec } of daemonSets) {
+      // a DaemonSet that selects no node: label the GPU nodes rather than install a second plugin
+      const ns = ds.metadata.namespace ?? '';
+      const selector = (ds.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>;
+      const pairs = Object.entries(selector).map(([k, v]) => `${k}=${v}`);
+      evidence.push(
+        `DaemonSet ${ns}/${ds.metadata.name} (${PROVIDER_TITLES[spec.provider]}) schedules ${ds.status?.desiredNumberScheduled ?? 0} pods; nodeSelector ${pairs.join(',') || 'none'}`,
+      );
+      summary = `Make the existing device plugin DaemonSet land on the GPU nodes (its nodeSelector), instead of installing another`;
+      commands.push(`kubectl get nodes -L ${Object.keys(selector).join(',') || 'nvidia.com/gpu.present'}`);
+      if (pairs.length) for (const node of gpuNodeNames) commands.push(`kubectl label node ${node} ${pairs.join(' ')} --overwrite`);
+      commands.push(`kubectl describe daemonset -n ${ns} ${ds.metadata.name}`);
+    }
+    const policy = facts.all('ClusterPolicy')[0];
+    if (daemonSets.length === 0 && policy?.spec?.devicePlugin?.enabled === false) {
+      evidence.push(`ClusterPolicy ${policy.metadata.name} has spec.devicePlugin.enabled=false (meant for HAMi, which is not running)`);
+      summary = "Enable the GPU Operator's device plugin, or install HAMi if GPUs are to be shared";
+      commands.push(`kubectl patch clusterpolicy ${policy.metadata.name} --type merge -p '{"spec":{"devicePlugin":{"enabled":true}}}'`);
+    }
+    if (commands.length === 0) commands.push(...NVDP_INSTALL);
+
+    return [
+      {
+        severity: 'error',
+        subject: { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' },
+        message: `${requesting.length} pod(s) request ${GPU_RESOURCE} but no device plugin runs in the cluster`,
+        evidence,
+        fix: { summary, commands },
+      },
+    ];
+  },
+});

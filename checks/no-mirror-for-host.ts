@@ -1,0 +1,209 @@
+import { defineCheck } from '../src/check.js';
+import type { ImageReference } from '../src/facts/images.js';
+import { DOCKER_HUB, isInvalid, isUpstreamHost, upstreamEndpoint } from '../src/facts/images.js';
+import type { NodeRegistryConfig, RuntimeFlavour } from '../src/facts/mirrors.js';
+import { CONTAINERD_HOSTS_DIRS, DISTRO_PATHS, distroServices, DOCKER_DAEMON_JSON, mirrorsFor, registryConfigOf, runtimeOf, WILDCARD } from '../src/facts/mirrors.js';
+import { podRef } from '../src/facts/pods.js';
+import type { FailingPull } from '../src/facts/pulls.js';
+import { failingPulls, groupBy } from '../src/facts/pulls.js';
+import type { Node } from '../src/facts/kube.js';
+import type { Fix, Issue } from '../src/model.js';
+import type { NodeHost } from '../src/sources/collection.js';
+
+/** Public Docker Hub mirrors the TensorFusion playbook lists; the fix says to prefer your own. */
+const PLAYBOOK_DOCKER_HUB_MIRROR = 'https://docker.m.daocloud.io';
+/** The GreptimeDB image TensorFusion's playbook points China-mainland clusters at. */
+const GREPTIME_CN_REPOSITORY = 'greptime-registry.cn-hangzhou.cr.aliyuncs.com/greptime/greptimedb';
+const TENSOR_FUSION_CHART = 'helm upgrade tensor-fusion-sys tensor-fusion --repo https://download.tensor-fusion.ai -n tensor-fusion-sys --reuse-values';
+const MAX_IMAGES = 5;
+
+const isGreptime = (ref: ImageReference) => /^greptime\/greptimedb\b/.test(ref.repository);
+
+/** `MIRROR=…` first, so every snippet below it pastes as is. */
+function mirrorVariable(registry: string): string {
+  return registry === DOCKER_HUB
+    ? `MIRROR=${PLAYBOOK_DOCKER_HUB_MIRROR}   # or your own mirror of Docker Hub`
+    : `MIRROR=https://mirror.example.com   # a mirror (or private registry) that serves ${registry}'s images`;
+}
+
+function restartCommands(services: string[]): string[] {
+  return services.length === 1 ? [`sudo systemctl restart ${services[0]}`] : [`sudo systemctl restart ${services[0]}   # ${services[1]} on agents`];
+}
+
+function hereDoc(target: string, body: string[]): string {
+  return [`sudo tee ${target} >/dev/null <<EOF`, ...body, 'EOF'].join('\n');
+}
+
+/** The mirror configuration for the runtime the node uses, as commands. */
+function runtimeMirrorCommands(
+  runtime: RuntimeFlavour,
+  registry: string,
+  nodeName: string,
+  node: { object?: Node; host?: NodeHost; config?: NodeRegistryConfig },
+  mirrorLine = mirrorVariable(registry),
+): { summary: string; commands: string[] } {
+  // Never overwrite a file the node already has: it holds other settings (the nvidia runtime, other mirrors).
+  const has = (path: string) => node.host?.files.has(path) ?? false;
+  const config = node.config;
+  if (runtime === 'k3s' || runtime === 'rke2') {
+    const paths = DISTRO_PATHS[runtime];
+    const exists = has(paths.registriesYaml);
+    return {
+      summary: `add a ${registry} mirror to ${paths.registriesYaml} on ${nodeName} and restart ${runtime}`,
+      commands: [
+        mirrorLine,
+        exists
+          ? `sudoedit ${paths.registriesYaml}   # under mirrors: add  "${registry}": { endpoint: ["$MIRROR"] }`
+          : hereDoc(paths.registriesYaml, ['mirrors:', `  "${registry}":`, '    endpoint:', '      - "$MIRROR"']),
+        ...restartCommands(distroServices(runtime, node.object)),
+        `sudo ls ${paths.certsDir}   # should now list ${registry}`,
+      ],
+    };
+  }
+  if (runtime === 'docker') {
+    if (registry !== DOCKER_HUB) {
+      return { summary: `docker's registry-mirrors only serve docker.io: copy the ${registry} images to a registry the node reaches and use those names`, commands: [] };
+    }
+    return {
+      summary: `add registry-mirrors to ${DOCKER_DAEMON_JSON} on ${nodeName} and restart docker`,
+      commands: [
+        mirrorLine,
+        has(DOCKER_DAEMON_JSON)
+          ? `sudoedit ${DOCKER_DAEMON_JSON}   # add  "registry-mirrors": ["$MIRROR"]  (keep the other keys, e.g. the nvidia runtime)`
+          : hereDoc(DOCKER_DAEMON_JSON, ['{', '  "registry-mirrors": ["$MIRROR"]', '}']),
+        'sudo systemctl restart docker',
+        "docker info | grep -A2 'Registry Mirrors'",
+      ],
+    };
+  }
+  if (runtime === 'cri-o') {
+    return {
+      summary: `add a ${registry} mirror to CRI-O's registries.conf on ${nodeName} and restart crio`,
+      commands: [
+        mirrorLine,
+        hereDoc(`/etc/containers/registries.conf.d/50-mirror-${registry.replace(/[^a-zA-Z0-9.-]/g, '_')}.conf`, [
+          '[[registry]]',
+          `location = "${registry}"`,
+          '[[registry.mirror]]',
+          'location = "${MIRROR#https://}"',
+        ]),
+        'sudo systemctl restart crio',
+      ],
+    };
+  }
+  // containerd (or unknown: containerd's hosts.toml is the common case).
+  const hostsDir = config?.containerd?.configPath?.split(':').find(Boolean) ?? CONTAINERD_HOSTS_DIRS[0]!;
+  const needsConfigPath = config?.containerd && !config.containerd.error && !config.containerd.configPath;
+  const plugin = (config?.containerd?.version ?? 2) >= 3 ? 'io.containerd.cri.v1.images' : 'io.containerd.grpc.v1.cri';
+  return {
+    summary: `add ${hostsDir}/${registry}/hosts.toml on ${nodeName}${needsConfigPath ? ` and point containerd's config_path at ${hostsDir}` : ''}${runtime === 'unknown' ? ' (k3s: registries.yaml; docker: daemon.json registry-mirrors)' : ''}`,
+    commands: [
+      mirrorLine,
+      `sudo mkdir -p ${hostsDir}/${registry}`,
+      hereDoc(`${hostsDir}/${registry}/hosts.toml`, [`server = "https://${upstreamEndpoint(registry)}"`, '', '[host."$MIRROR"]', '  capabilities = ["pull", "resolve"]']),
+      ...(needsConfigPath
+        ? [`sudoedit /etc/containerd/config.toml   # under [plugins."${plugin}".registry] set  config_path = "${hostsDir}"`, 'sudo systemctl restart containerd']
+        : []),
+    ],
+  };
+}
+
+function nvcrSyncCommands(refs: ImageReference[]): string[] {
+  return [
+    'REGISTRY=registry.example.com:5000   # a private registry the nodes can reach',
+    ...refs.slice(0, MAX_IMAGES).map((ref) => {
+      const target = `${ref.repository}${ref.tag ? `:${ref.tag}` : ''}`;
+      return `skopeo copy --all --preserve-digests docker://${ref.normalized} docker://$REGISTRY/${target}`;
+    }),
+  ];
+}
+
+/** The fix for one registry on one node, with the TensorFusion playbook's specific advice first. */
+function fixFor(registry: string, refs: ImageReference[], runtime: RuntimeFlavour, nodeName: string, node: { object?: Node; host?: NodeHost; config?: NodeRegistryConfig }): Fix {
+  if (refs.some(isGreptime)) {
+    const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node);
+    return {
+      summary: `Point the TensorFusion chart at a GreptimeDB image you can reach (greptime.image.repository), or ${mirror.summary}`,
+      commands: [`${TENSOR_FUSION_CHART} --set greptime.image.repository=${GREPTIME_CN_REPOSITORY}`],
+    };
+  }
+  if (registry === 'nvcr.io') {
+    const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node, 'MIRROR=https://$REGISTRY');
+    return {
+      summary: `Sync the nvcr.io images to a private registry, then point the chart's image repositories at it, or use that registry as the node's nvcr.io mirror: ${mirror.summary}`,
+      commands: [...nvcrSyncCommands(refs), ...mirror.commands],
+    };
+  }
+  const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node);
+  return { summary: mirror.summary.charAt(0).toUpperCase() + mirror.summary.slice(1), commands: mirror.commands };
+}
+
+function pullLines(pulls: FailingPull[]): string[] {
+  const lines = pulls.slice(0, MAX_IMAGES).map((p) => `pod ${podRef(p.pod)} cannot pull ${p.image}: ${p.cause.label}${p.requestHost ? ` (error from ${p.requestHost})` : ''} (image-pull-failing)`);
+  if (pulls.length > MAX_IMAGES) lines.push(`… and ${pulls.length - MAX_IMAGES} more pods`);
+  return lines;
+}
+
+export default defineCheck({
+  id: 'GPU403',
+  name: 'no-mirror-for-host',
+  category: 'registry',
+  title: 'Registries that time out have a mirror',
+  needs: ['Pod'],
+  ok: 'every registry a node fails to reach has a mirror configured there',
+  explain: {
+    detects:
+      "The registry host of a failing pull (network errors or Docker Hub's rate limit, on that pod's node) has no mirror in k3s/RKE2 registries.yaml, containerd hosts.toml under config_path, or docker's daemon.json registry-mirrors — whichever the node's runtime reads. Without node files, an error that names the registry itself (registry-1.docker.io, nvcr.io) shows no mirror was tried.",
+    why: 'Clusters behind a firewall or in mainland China cannot reach docker.io, nvcr.io or the GreptimeDB image directly; each pull times out after minutes and the GPU stack never comes up.',
+    fix: "Configure a mirror for the runtime the node uses (registries.yaml + restart for k3s, hosts.toml for containerd, registry-mirrors + restart for docker). TensorFusion's playbook: for GreptimeDB set greptime.image.repository on the tensor-fusion chart; copy nvcr.io images to a private registry and point the chart at it.",
+  },
+  run(facts) {
+    const pulls = failingPulls(facts).filter((p) => p.registry && p.node && p.cause.mirrorHelps);
+    const issues: Issue[] = [];
+    const unjudged: string[] = [];
+    for (const [, group] of groupBy(pulls, (p) => `${p.node}\u0000${p.registry}`)) {
+      const nodeName = group[0]!.node!;
+      const registry = group[0]!.registry!;
+      const refs = [...new Map(group.map((p) => p.reference).filter((r): r is ImageReference => !isInvalid(r)).map((r) => [r.normalized, r])).values()];
+      const node = facts.node(nodeName);
+      const host = facts.host(nodeName);
+      const runtime = runtimeOf(node, host);
+      const upstreamError = group.find((p) => p.requestHost && isUpstreamHost(registry, p.requestHost));
+      const mirrorError = group.find((p) => p.requestHost && !isUpstreamHost(registry, p.requestHost));
+      const evidence = pullLines(group);
+      const runtimeLine = `node ${nodeName} runtime: ${runtime}${node?.status?.nodeInfo?.containerRuntimeVersion ? ` (${node.status.nodeInfo.containerRuntimeVersion}, Node status)` : ''}`;
+      let config: NodeRegistryConfig | undefined;
+      // Node files tell which mirrors exist; CRI-O's registries.conf is not read here, so judge it by the error.
+      if (host && (host.files.size > 0 || host.dirs.size > 0) && runtime !== 'cri-o') {
+        config = registryConfigOf(host, runtime);
+        if (mirrorsFor(config.mirrors, registry).length > 0) continue;
+        evidence.push(runtimeLine, ...config.looked.map((l) => `looked in ${l} (node files)`));
+        for (const { mirror, why } of config.ignored) {
+          if (mirror.registry !== registry && mirror.registry !== WILDCARD) continue;
+          evidence.push(`${mirror.path} has a ${mirror.registry} mirror (${mirror.endpoints.join(', ')}) but ${why}`);
+        }
+        for (const problem of config.problems) evidence.push(`${problem.path}: ${problem.error}`);
+      } else if (mirrorError && !upstreamError) {
+        // The error names another host: a mirror was tried, so one is configured (it fails: image-pull-failing says why).
+        continue;
+      } else if (upstreamError) {
+        evidence.push(runtimeLine, `node files not collected; the error came from ${upstreamError.requestHost}, the registry itself, so no mirror was tried first`);
+      } else {
+        unjudged.push(`${registry} on ${nodeName}`);
+        continue;
+      }
+      if (upstreamError && config) evidence.push(`the error came from ${upstreamError.requestHost}, the registry itself`);
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Node', name: nodeName },
+        message: `Node ${nodeName} has no mirror for ${registry}, and pulls from it fail there (${group[0]!.cause.label})`,
+        evidence,
+        fix: fixFor(registry, refs, runtime, nodeName, { ...(node ? { object: node } : {}), ...(host ? { host } : {}), ...(config ? { config } : {}) }),
+      });
+    }
+    if (issues.length === 0 && unjudged.length > 0) {
+      return { skip: `cannot tell whether ${unjudged.join(', ')} has a mirror: node files not collected and the pull errors do not name the host` };
+    }
+    return issues;
+  },
+});

@@ -1,0 +1,150 @@
+import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { ContainerStatus, Pod } from '../src/facts/kube.js';
+import type { OperandPod } from '../src/facts/operator.js';
+import {
+  eventCauses,
+  firstUnfinishedInit,
+  IMAGE_PULL_REASONS,
+  imagePullPointer,
+  logLines,
+  operandPods,
+  PROVIDER_TITLES,
+  VALIDATION_STEPS,
+  warningEventLines,
+} from '../src/facts/operator.js';
+import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
+import type { Issue } from '../src/model.js';
+
+/** A Ready operand that restarted this often (after failing, not after a node reboot) is worth a warning. */
+const RESTART_WARNING = 3;
+
+interface Trouble {
+  severity: Issue['severity'];
+  /** What is wrong, for the message. */
+  state: string;
+  container: string;
+  /** Read the previous run's log: the container restarted. */
+  previous: boolean;
+  imagePull?: boolean;
+  /** The component an operand's own init container waits for (toolkit-validation waits for the toolkit). */
+  waitsFor?: string;
+}
+
+function crashed(status: ContainerStatus): boolean {
+  const last = status.lastState?.terminated;
+  // exit code 0 and "Unknown" (node rebooted) are not failures of the operand
+  return !!last && last.exitCode !== 0 && last.reason !== 'Unknown';
+}
+
+function describeContainer(status: ContainerStatus): string {
+  const s = status.state;
+  const now = s?.waiting
+    ? `waiting ${s.waiting.reason ?? ''}${s.waiting.message ? ` (${s.waiting.message})` : ''}`
+    : s?.terminated
+      ? `terminated ${s.terminated.reason ?? ''} (exit ${s.terminated.exitCode ?? '?'})`
+      : s?.running
+        ? `running${status.ready === false ? ', not ready' : ''}`
+        : 'no state';
+  const last = status.lastState?.terminated;
+  const before = last ? `; last exit ${last.reason ?? ''} (code ${last.exitCode ?? '?'})${last.finishedAt ? ` at ${last.finishedAt}` : ''}` : '';
+  return `container ${status.name}: ${now}, ${status.restartCount ?? 0} restarts${before}`;
+}
+
+function troubleOf(pod: Pod, mainContainer: string): Trouble | undefined {
+  if (pod.status?.phase === 'Succeeded') return undefined;
+  const statuses = allStatuses(pod);
+  const pulling = statuses.find((s) => IMAGE_PULL_REASONS.has(s.state?.waiting?.reason ?? ''));
+  if (pulling) {
+    return { severity: 'info', state: `waiting on an image pull (${pulling.state!.waiting!.reason})`, container: pulling.name, previous: false, imagePull: true };
+  }
+  if (!pod.spec?.nodeName && (pod.status?.phase ?? 'Pending') === 'Pending') {
+    return { severity: 'warning', state: `not scheduled (${pod.status?.phase ?? 'Pending'})`, container: mainContainer, previous: false };
+  }
+  const init = firstUnfinishedInit(pod);
+  if (init) {
+    const waiting = init.state?.waiting?.reason;
+    if (init.state?.terminated || (waiting && waiting !== 'PodInitializing')) {
+      return { severity: 'error', state: `failing in init container ${init.name} (${displayStatus(pod)})`, container: init.name, previous: (init.restartCount ?? 0) > 0 };
+    }
+    if (init.state?.running) {
+      const waitsFor = VALIDATION_STEPS[init.name]?.component;
+      return { severity: 'warning', state: `stuck in init container ${init.name} (${displayStatus(pod)})`, container: init.name, previous: false, waitsFor };
+    }
+  }
+  const main = pod.status?.containerStatuses ?? [];
+  const failing = main.find((s) => s.state?.terminated || (s.state?.waiting?.reason && !['ContainerCreating', 'PodInitializing'].includes(s.state.waiting.reason)));
+  if (pod.status?.phase === 'Failed' || failing) {
+    const container = failing?.name ?? mainContainer;
+    const status = main.find((s) => s.name === container);
+    return { severity: 'error', state: `${displayStatus(pod)} (${restarts(pod)} restarts)`, container, previous: (status?.restartCount ?? 0) > 0 };
+  }
+  if (!isReady(pod)) {
+    const notReady = main.find((s) => !s.ready) ?? main.find((s) => s.name === mainContainer);
+    const container = notReady?.name ?? mainContainer;
+    const many = (notReady?.restartCount ?? 0) >= RESTART_WARNING;
+    return { severity: many ? 'error' : 'warning', state: `not Ready (${displayStatus(pod)}, ${restarts(pod)} restarts)`, container, previous: (notReady?.restartCount ?? 0) > 0 };
+  }
+  const restarted = main.filter((s) => (s.restartCount ?? 0) >= RESTART_WARNING && crashed(s)).sort((a, b) => (b.restartCount ?? 0) - (a.restartCount ?? 0))[0];
+  if (restarted) {
+    return { severity: 'warning', state: `Ready but restarting (${restarted.restartCount} restarts of ${restarted.name})`, container: restarted.name, previous: true };
+  }
+  return undefined;
+}
+
+function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): Issue | undefined {
+  const trouble = troubleOf(pod, spec.containers[0]!);
+  if (!trouble) return undefined;
+  const ns = pod.metadata.namespace ?? '';
+  const node = pod.spec?.nodeName;
+  const what = `${PROVIDER_TITLES[spec.provider]} ${spec.title} pod ${podRef(pod)}${node ? ` on node ${node}` : ''}`;
+  const subject = { kind: 'Pod', name: pod.metadata.name, namespace: ns };
+
+  if (trouble.imagePull) return imagePullPointer(pod, what, allStatuses(pod).find((s) => s.name === trouble.container));
+
+  const evidence = [`pod status: ${displayStatus(pod)}, phase ${pod.status?.phase ?? 'Unknown'}, ${restarts(pod)} restarts${node ? `, node ${node}` : ''}`];
+  for (const status of allStatuses(pod)) {
+    if (status.name === trouble.container || !status.ready) evidence.push(describeContainer(status));
+  }
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (scheduled?.message) evidence.push(`PodScheduled condition: ${scheduled.message}`);
+  if (pod.spec?.nodeName) evidence.push(...logLines(facts, pod, trouble.container, trouble.previous));
+  evidence.push(...warningEventLines(facts, pod));
+  evidence.push(...eventCauses(facts, pod));
+
+  let message = `${what} is ${trouble.state}`;
+  if (trouble.waitsFor) {
+    // the real fault is upstream: point at the operand this one waits for, on the same node
+    const upstream = all.filter((o) => o.spec.component === trouble.waitsFor && o.pod.spec?.nodeName === node && o.spec.provider === spec.provider);
+    const upstreamTitle = VALIDATION_STEPS[trouble.container]?.layer ?? trouble.waitsFor;
+    message += `: it waits for ${upstreamTitle}`;
+    for (const o of upstream) evidence.push(`${o.spec.title} pod on the same node: ${podRef(o.pod)} ${displayStatus(o.pod)}${isReady(o.pod) ? ', Ready' : ', not Ready'}`);
+    if (upstream.length === 0) evidence.push(`no ${trouble.waitsFor} pod of the ${PROVIDER_TITLES[spec.provider]} on ${node}`);
+  }
+  return {
+    severity: trouble.severity,
+    subject,
+    message,
+    evidence,
+    fix: spec.fix({ namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous }),
+  };
+}
+
+export default defineCheck({
+  id: 'GPU501',
+  name: 'operand-unhealthy',
+  category: 'operator',
+  title: 'GPU Operator and device plugin operands are healthy',
+  needs: ['Pod'],
+  ok: 'every GPU Operator / device plugin operand pod is Ready and not restarting',
+  explain: {
+    detects:
+      'An operand pod of the NVIDIA GPU Operator (driver, container toolkit, device plugin, GPU Feature Discovery, DCGM, DCGM exporter, MIG manager, NFD) or of the standalone or HAMi device plugin that is not Ready, crash-looping, restarting, stuck in an init container, unscheduled or Failed. Validator pods are validator-failed\'s; image pulls are image-pull-failing\'s.',
+    why: 'Each operand is a layer the next one waits for: a crashing driver leaves the toolkit, device plugin and validators waiting in their init containers, and the node never advertises nvidia.com/gpu.',
+    fix: 'Read the failing container\'s log (the previous run\'s after a restart) and fix by operand: the driver needs kernel headers and no Secure Boot block, the toolkit needs the right containerd config path and socket, the device plugin needs the nvidia runtime. Fix the lowest broken layer first; the pods waiting on it recover by themselves.',
+  },
+  run(facts) {
+    const all = operandPods(facts);
+    return all.filter((e) => !e.spec.validator).flatMap((e) => issueFor(e, all, facts) ?? []);
+  },
+});

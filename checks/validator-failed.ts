@@ -1,0 +1,180 @@
+import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import { GPU_RESOURCE } from '../src/facts/gpu.js';
+import type { ContainerStatus, Pod } from '../src/facts/kube.js';
+import type { FixHint, GpuHolder, OperandPod, OperandSpec, ValidationStep } from '../src/facts/operator.js';
+import {
+  describeHolder,
+  eventCauseEntries,
+  eventCauses,
+  firstUnfinishedInit,
+  gpuHolders,
+  IMAGE_PULL_REASONS,
+  imagePullPointer,
+  isUnexpectedAdmission,
+  logLines,
+  operandPods,
+  VALIDATION_STEPS,
+  warningEventLines,
+} from '../src/facts/operator.js';
+import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
+import type { Issue } from '../src/model.js';
+
+/** Steps the table does not know (newer operators add some): still named, with the generic advice. */
+function stepFor(name: string): ValidationStep {
+  return (
+    VALIDATION_STEPS[name] ?? {
+      stage: name.replace(/-validation$/, ''),
+      component: name.replace(/-validation$/, ''),
+      layer: `the component that ${name} validates`,
+      does: `the validation step ${name}`,
+      related: ['operand-unhealthy'],
+      fix: (ctx) => ({
+        summary: `Read the ${name} log and fix the component it names`,
+        commands: [
+          `kubectl logs -n ${ctx.namespace} ${ctx.pod} -c ${name}${ctx.previous ? ' --previous' : ''} --tail=100`,
+          `kubectl delete pod -n ${ctx.namespace} ${ctx.pod}   # after the fix: the validation runs again`,
+        ],
+      }),
+    }
+  );
+}
+
+/** A finished pod holding the node's GPU is the first thing to remove (the seed's cuda-vectoradd). */
+function withFreedGpus(fix: FixHint, finished: GpuHolder[]): FixHint {
+  if (finished.length === 0) return fix;
+  const deletes = finished.map((h) => `kubectl delete pod -n ${h.pod.metadata.namespace} ${h.pod.metadata.name}   # finished, still holds the GPU`);
+  return { summary: `Delete the finished pod that holds the GPU, then run the validation again`, commands: [...deletes, fix.commands[0]!, fix.commands.at(-1)!] };
+}
+
+interface Verdict {
+  severity: Issue['severity'];
+  /** "failed at", "stuck in", … followed by the step. */
+  state: string;
+  step: string;
+  status?: ContainerStatus;
+}
+
+function verdictOf(pod: Pod, spec: OperandSpec, facts: Facts): Verdict | undefined {
+  if (pod.status?.phase === 'Succeeded' || isReady(pod)) return undefined;
+  const inits = pod.status?.initContainerStatuses ?? [];
+  const fallbackStep = spec.step ?? pod.spec?.initContainers?.[0]?.name ?? 'validation';
+  if (isUnexpectedAdmission(pod)) {
+    return { severity: 'error', state: 'was refused by the kubelet at admission before', step: fallbackStep };
+  }
+  if (!pod.spec?.nodeName) return { severity: 'warning', state: 'is not scheduled, so never ran', step: fallbackStep };
+  const init = firstUnfinishedInit(pod);
+  if (init) {
+    const waiting = init.state?.waiting?.reason;
+    if (waiting && IMAGE_PULL_REASONS.has(waiting)) return { severity: 'info', state: `cannot pull the image (${waiting}) for`, step: init.name, status: init };
+    if (init.state?.terminated || (waiting && waiting !== 'PodInitializing')) {
+      return { severity: 'error', state: 'failed at', step: init.name, status: init };
+    }
+    if (init.state?.running) return { severity: 'warning', state: 'is stuck in', step: init.name, status: init };
+    // not started yet: the sandbox or the containers cannot be created; the events say why
+    const blocked = eventCauses(facts, pod).length > 0;
+    return { severity: blocked ? 'error' : 'warning', state: 'cannot start', step: init.name, status: init };
+  }
+  if (inits.length === 0 && pod.spec?.initContainers?.length) {
+    const blocked = eventCauses(facts, pod).length > 0;
+    return { severity: blocked ? 'error' : 'warning', state: 'cannot start', step: fallbackStep };
+  }
+  // every step passed but the pod is not Ready, or it Failed after them
+  const main = pod.status?.containerStatuses?.find((s) => !s.ready);
+  return { severity: pod.status?.phase === 'Failed' ? 'error' : 'warning', state: `is ${displayStatus(pod)} after`, step: inits.at(-1)?.name ?? fallbackStep, status: main };
+}
+
+function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): Issue | undefined {
+  const verdict = verdictOf(pod, spec, facts);
+  if (!verdict) return undefined;
+  const step = stepFor(verdict.step);
+  const ns = pod.metadata.namespace ?? '';
+  const node = pod.spec?.nodeName;
+  const container = verdict.status?.name ?? verdict.step;
+  const previous = (verdict.status?.restartCount ?? 0) > 0;
+  const where = `${spec.title} pod ${podRef(pod)}${node ? ` on node ${node}` : ''}`;
+
+  if (verdict.severity === 'info') return imagePullPointer(pod, `${where} (step ${verdict.step})`, verdict.status);
+
+  const evidence = [
+    `pod status: ${displayStatus(pod)}, phase ${pod.status?.phase ?? 'Unknown'}${node ? `, node ${node}` : ''}`,
+    `step ${verdict.step} (stage ${step.stage}) ${step.does}`,
+  ];
+  if (pod.status?.reason) evidence.push(`pod ${pod.status.reason}: ${pod.status.message ?? ''}`.trim());
+  const s = verdict.status;
+  if (s) {
+    const state = s.state?.terminated
+      ? `terminated ${s.state.terminated.reason ?? ''} (exit ${s.state.terminated.exitCode ?? '?'})`
+      : s.state?.waiting
+        ? `waiting ${s.state.waiting.reason ?? ''}${s.state.waiting.message ? `: ${s.state.waiting.message}` : ''}`
+        : s.state?.running
+          ? `running since ${s.state.running.startedAt ?? '?'}`
+          : 'no state';
+    evidence.push(`container ${s.name}: ${state}, ${s.restartCount ?? 0} restarts`);
+  }
+  if (node && s && (s.state?.running || s.state?.terminated || s.restartCount)) evidence.push(...logLines(facts, pod, container, previous));
+  evidence.push(...warningEventLines(facts, pod));
+  const causes = eventCauses(facts, pod);
+  evidence.push(...causes);
+
+  // what the layer looks like on the same node: the operand the step validates, the workload validator it started
+  for (const other of all) {
+    if (other.pod === pod || other.pod.spec?.nodeName !== node || !node) continue;
+    const sameLayer = other.spec.component === step.component && !other.spec.validator;
+    const workload = spec.component === 'operator-validator' && other.spec.step === verdict.step;
+    if (sameLayer || workload) {
+      const status = displayStatus(other.pod);
+      const reason = other.pod.status?.reason && other.pod.status.reason !== status ? ` (${other.pod.status.reason})` : '';
+      evidence.push(`${other.spec.title} pod on the same node: ${podRef(other.pod)} ${status}${reason}`);
+    }
+  }
+  const finished = step.stage === 'plugin' && node ? gpuHolders(facts, node).filter((h) => h.finished) : [];
+  if (step.stage === 'plugin' && node) {
+    const allocatable = facts.node(node)?.status?.allocatable?.[GPU_RESOURCE];
+    evidence.push(`node ${node} allocatable ${GPU_RESOURCE}: ${allocatable ?? 'none'}`);
+    for (const h of finished) evidence.push(`finished pod still holding a GPU: ${describeHolder(h)} (see gpu-held-by-finished-pod)`);
+  }
+  evidence.push(`related checks: ${step.related.join(', ')}`);
+
+  // A pod that cannot even start ran no stage: blame what blocks it, not the stage it would have run first.
+  const blocker = eventCauseEntries(facts, pod).find((c) => c.blocksStart);
+  if (blocker) {
+    return {
+      severity: verdict.severity,
+      subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      message: `${where} cannot start, so no validation stage ran: ${blocker.cause} (see ${blocker.check})`,
+      evidence,
+      fix: {
+        summary: `Fix what keeps the pod from starting first (${blocker.check}), then let the validation run again`,
+        commands: [`gpuctl doctor --checks ${blocker.check}`, `kubectl delete pod -n ${ns} ${pod.metadata.name}   # after the fix: the validation runs again`],
+      },
+    };
+  }
+  const cause = causes.length > 0 ? `: ${causes[0]}` : '';
+  return {
+    severity: verdict.severity,
+    subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+    message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails, fix ${step.layer}${cause}`,
+    evidence,
+    fix: withFreedGpus(step.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
+  };
+}
+
+export default defineCheck({
+  id: 'GPU502',
+  name: 'validator-failed',
+  category: 'operator',
+  title: 'GPU Operator validators pass',
+  needs: ['Pod'],
+  ok: 'no GPU Operator validator pod failed or is stuck',
+  explain: {
+    detects:
+      'A validator pod of the GPU Operator (nvidia-operator-validator, nvidia-cuda-validator, nvidia-device-plugin-validator) that failed, was refused at admission, or is stuck in an init container; names the step (driver-validation, toolkit-validation, cuda-validation, plugin-validation) and the layer it proves.',
+    why: 'The validators gate the stack: the operands wait on the files they write under /run/nvidia/validations, and the ClusterPolicy stays notReady until they pass. The step that fails tells which layer is broken: driver, container runtime, CUDA, or device plugin.',
+    fix: 'Fix the layer of the failing step (driver → driver checks, toolkit → container runtime, cuda → driver/CUDA compatibility, plugin → device plugin and allocatable GPUs), then delete the validator pod so the validation runs again.',
+  },
+  run(facts) {
+    const all = operandPods(facts);
+    return all.filter((e) => e.spec.validator).flatMap((e) => issueFor(e, all, facts) ?? []);
+  },
+});

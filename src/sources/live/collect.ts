@@ -1,0 +1,80 @@
+// `gpuctl doctor` on a live cluster: kubeconfig → GET /version → one paginated LIST per resource type,
+// a few at a time → the container logs the checks need.
+import pLimit from 'p-limit';
+import { GpuctlError } from '../../errors.js';
+import { Facts } from '../../facts/facts.js';
+import { logTargets } from '../../facts/log-targets.js';
+import type { Collection } from '../collection.js';
+import { emptyCollection } from '../collection.js';
+import type { LiveOptions } from '../live.js';
+import { RESOURCE_TYPES } from '../resources.js';
+import { KubeClient, RequestFailure } from './client.js';
+import type { LoadedKubeconfig } from './kubeconfig.js';
+import { credentials, loadKubeconfig } from './kubeconfig.js';
+import { listAll } from './list.js';
+import { fetchLogs } from './logs.js';
+
+/** Lists in flight at once: enough to overlap latency, few enough not to trip API priority and fairness. */
+export const LIST_CONCURRENCY = 6;
+export const LOG_CONCURRENCY = 8;
+
+export async function collectLive(options: LiveOptions, serviceAccountRoot = ''): Promise<Collection> {
+  const loaded = await loadKubeconfig(options, serviceAccountRoot);
+  const server = loaded.cluster.server;
+  const debug = options.debug ? (line: string) => process.stderr.write(`gpuctl: ${line}\n`) : undefined;
+  const client = new KubeClient({ server, credentials: await credentials(loaded), timeoutMs: options.requestTimeoutMs, debug });
+  const progress = options.onProgress ?? (() => {});
+  try {
+    progress(`connecting to ${server}`);
+    const collection = emptyCollection(`context ${loaded.context} (${server})`);
+    collection.meta = {
+      context: loaded.context,
+      serverVersion: await serverVersion(client, loaded),
+      capturedAt: new Date().toISOString(),
+    };
+
+    const limit = pLimit(LIST_CONCURRENCY);
+    const outcomes = await Promise.all(
+      RESOURCE_TYPES.map((type) =>
+        limit(() => listAll(client, type, options.chunkSize, (n) => progress(`listing ${type.plural} (${n.toLocaleString('en-US')})…`))),
+      ),
+    );
+    // Collected in table order, whatever order the lists finished in.
+    RESOURCE_TYPES.forEach((type, i) => {
+      const outcome = outcomes[i]!;
+      if ('objects' in outcome) for (const obj of outcome.objects) collection.objects.push(obj);
+      else if ('notInstalled' in outcome) collection.notInstalled.add(type.kind);
+      else collection.unavailable.set(type.kind, outcome.unavailable);
+    });
+
+    const { targets, omitted } = logTargets(new Facts(collection));
+    if (targets.length > 0) progress(`fetching ${targets.length} container logs…`);
+    await fetchLogs(client, targets, collection, LOG_CONCURRENCY);
+    if (omitted > 0) collection.meta.logsOmitted = omitted;
+    return collection;
+  } finally {
+    client.close();
+  }
+}
+
+/** The first request: proves the server answers and the credentials work, or ends the run with why not. */
+async function serverVersion(client: KubeClient, loaded: LoadedKubeconfig): Promise<string | undefined> {
+  const server = loaded.cluster.server;
+  let res;
+  try {
+    res = await client.getJson<{ gitVersion?: string }>('/version');
+  } catch (err) {
+    if (!(err instanceof RequestFailure)) throw err;
+    const tries = err.attempts > 1 ? ` (after ${err.attempts} attempts)` : '';
+    throw new GpuctlError(`cannot reach the API server ${server}: ${err.message}${tries}`);
+  }
+  if (res.value) return res.value.gitVersion;
+  if (res.status === 401) {
+    throw new GpuctlError(`the API server rejected the credentials of context ${loaded.context} (401 Unauthorized)`);
+  }
+  // Some clusters hide /version from a user who may still list: the lists will tell.
+  if (res.status === 403) return undefined;
+  const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
+  if (res.status >= 500) throw new GpuctlError(`the API server ${server} answered ${res.statusLine}${tries}`);
+  throw new GpuctlError(`${server} does not answer like a Kubernetes API server: GET /version gave ${res.statusLine}`);
+}

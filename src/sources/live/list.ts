@@ -1,0 +1,93 @@
+// One resource type, listed cluster-wide in pages (limit/continue) with its server-side selectors.
+// Each page is parsed and slimmed at once, so no raw JSON of a big cluster stays in memory.
+import type { KubeObject } from '../../facts/kube.js';
+import type { ResourceType } from '../resources.js';
+import { apiVersionOf } from '../resources.js';
+import type { ApiResponse, KubeClient } from './client.js';
+import { RequestFailure } from './client.js';
+
+export type ListOutcome =
+  | { objects: KubeObject[] }
+  /** Why the type could not be listed: the checks needing it are skipped with this reason. */
+  | { unavailable: string }
+  /** A CRD whose API is not served: the stack is absent, a fact. */
+  | { notInstalled: true };
+
+interface ListPage {
+  items?: Record<string, unknown>[];
+  metadata?: { continue?: string };
+}
+
+export function listPath(type: ResourceType, chunkSize: number, continueToken?: string): string {
+  const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const query = new URLSearchParams({ limit: String(chunkSize) });
+  if (continueToken) query.set('continue', continueToken);
+  if (type.fieldSelector) query.set('fieldSelector', type.fieldSelector);
+  if (type.labelSelector) query.set('labelSelector', type.labelSelector);
+  return `${base}/${type.plural}?${query}`;
+}
+
+export async function listAll(
+  client: KubeClient,
+  type: ResourceType,
+  chunkSize: number,
+  onPage?: (listedSoFar: number) => void,
+): Promise<ListOutcome> {
+  let objects: KubeObject[] = [];
+  let continueToken: string | undefined;
+  let restarted = false;
+  for (;;) {
+    let page: ApiResponse<ListPage>;
+    try {
+      page = await client.getJson<ListPage>(listPath(type, chunkSize, continueToken));
+    } catch (err) {
+      if (!(err instanceof RequestFailure)) throw err;
+      return { unavailable: afterAttempts(err.attempts, err.message) };
+    }
+    if (page.status === 410 && continueToken && !restarted) {
+      // The continue token expired (etcd compacted): the list restarts once, from the beginning.
+      restarted = true;
+      objects = [];
+      continueToken = undefined;
+      continue;
+    }
+    if (!page.value) return failed(type, page);
+    for (const item of page.value.items ?? []) objects.push(slim(item, type));
+    onPage?.(objects.length);
+    continueToken = page.value.metadata?.continue || undefined;
+    if (!continueToken) return { objects };
+  }
+}
+
+function failed(type: ResourceType, page: ApiResponse<unknown>): ListOutcome {
+  if (page.status === 404 && type.crd) return { notInstalled: true };
+  if (page.status === 403) return { unavailable: `forbidden: ${page.message}` };
+  if (page.status === 401) return { unavailable: `unauthorized: ${page.message}` };
+  const detail = page.message && page.attempts === 1 ? `${page.statusLine}: ${page.message}` : page.statusLine;
+  return { unavailable: afterAttempts(page.attempts, detail) };
+}
+
+function afterAttempts(attempts: number, cause: string): string {
+  return attempts > 1 ? `failed after ${attempts} attempts: ${cause}` : cause;
+}
+
+/** Items of a list carry no kind; managedFields and the type's `strip` fields go before anything keeps them. */
+export function slim(item: Record<string, unknown>, type: ResourceType): KubeObject {
+  const metadata = item.metadata as Record<string, unknown> | undefined;
+  if (metadata) delete metadata.managedFields;
+  for (const field of type.strip ?? []) deletePath(item, field.split('.'));
+  item.apiVersion = apiVersionOf(type);
+  item.kind = type.kind;
+  return item as KubeObject;
+}
+
+function deletePath(obj: Record<string, unknown>, path: string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    delete obj[head];
+    return;
+  }
+  const child = obj[head];
+  if (child && typeof child === 'object') deletePath(child as Record<string, unknown>, rest);
+}
