@@ -12,7 +12,7 @@ const STANDINS = path.join(ROOT, 'test/standins');
 /** Real programs the stand-ins, gpuctl and the node probe script need. */
 const REAL_TOOLS = [
   'sh', 'sed', 'tee', 'cat', 'grep', 'mkdir', 'sleep', 'basename', 'dirname', 'sort', 'head', 'tail', 'rm', 'ls',
-  'mktemp', 'timeout', 'uname', 'printf', 'cut', 'tr', 'env', 'node', 'hostname', 'kill', 'test',
+  'mktemp', 'timeout', 'uname', 'printf', 'cut', 'tr', 'env', 'node', 'hostname', 'kill', 'test', 'chmod',
 ];
 
 export interface Sandbox {

@@ -38,7 +38,12 @@ install_pkg() {
       add_pkg nvidia-container-toolkit 1.17.8-1
       add_pkg nvidia-container-toolkit-base 1.17.8-1
       add_pkg libnvidia-container1 1.17.8-1
-      add_pkg libnvidia-container-tools 1.17.8-1 ;;
+      add_pkg libnvidia-container-tools 1.17.8-1
+      # What the packages put on the host (under the test's host root).
+      mkdir -p "$ROOT/usr/bin"
+      for b in nvidia-container-runtime nvidia-container-runtime-hook nvidia-ctk nvidia-container-cli; do
+        printf '#!/bin/sh\n' > "$ROOT/usr/bin/$b"; chmod +x "$ROOT/usr/bin/$b"
+      done ;;
     *) add_pkg "$1" 1.0-1 ;;
   esac
 }
