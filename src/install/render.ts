@@ -182,7 +182,7 @@ export function renderSummary(result: RunResult, colour: boolean): string {
     refused: 'nothing was changed',
     failed: 'failed',
     interrupted: 'interrupted',
-    'verify-failed': `${count('done')} step(s) done, but the verification found problems`,
+    'verify-failed': `${count('done') ? `${count('done')} step(s) done` : `nothing to do: all ${result.steps.length} steps are already satisfied`}, but the verification found problems`,
   };
   lines.push(`${c.bold('Result:')} ${paint(c, result.exitCode === 0 ? 'ok' : 'error', text[result.outcome])}`);
   return lines.join('\n') + '\n';
