@@ -23,6 +23,21 @@ const aptGet = (...args: string[]): Action => run(['apt-get', ...args], { env: A
 
 export const HOST_GATES: Gate[] = [
   {
+    id: 'root',
+    phase: 'host',
+    title: 'Run as root (packages, /etc, systemctl)',
+    async check(ctx) {
+      // A dry run only reads; a redirected host root (tests) touches no system file.
+      if (ctx.options.dryRun || ctx.root || process.getuid === undefined || process.getuid() === 0) return undefined;
+      return {
+        code: 'not-root',
+        message: `the host phase installs packages, edits /etc and restarts services, which needs root (running as uid ${process.getuid?.()})`,
+        hint: 'run it with sudo, or look first: gpuctl install --dry-run',
+        manual: ['sudo gpuctl install --host'],
+      };
+    },
+  },
+  {
     id: 'os-supported',
     phase: 'host',
     title: 'Operating system with known install commands',
