@@ -28,19 +28,29 @@ export async function install(raw: RawInstallOptions): Promise<number> {
   const io = runnerIO(options.output);
   const colour = options.output === 'text' && colourEnabled(process.stdout);
 
-  const result = await makePlan(ctx, spec);
-  io.out(renderPlan(result, colour));
-  if (result.blocked.length) io.out(renderBlocked(result, colour));
-  await executePlan(ctx, spec, result, io);
-
-  if (result.outcome === 'failed') io.out(renderFailure(result, colour));
-  if (result.outcome === 'interrupted') io.out(renderInterrupted(result, colour));
+  const result = await planAndRun(ctx, spec, io, colour);
   if (result.outcome === 'ok' || result.outcome === 'nothing-to-do') await verify(ctx, result, io, colour);
   if (result.outcome === 'planned' && options.phases.cluster && options.wait) {
     result.notes.push(`then: wait up to ${Math.round(options.waitTimeoutMs / 1000)}s for the pods of ${PROFILES[options.profile].components.join(', ')} and run the doctor's ${PROFILES[options.profile].checkCategories.join(', ')} checks`);
   }
+  return printOutcome(result, options.output, io, colour);
+}
+
+/** Plan, print the plan (and what blocks it), run it, and say how a failure or Ctrl-C left things. */
+export async function planAndRun(ctx: InstallContext, spec: PlanSpec, io: RunnerIO, colour: boolean): Promise<RunResult> {
+  const result = await makePlan(ctx, spec);
+  io.out(renderPlan(result, colour));
+  if (result.blocked.length) io.out(renderBlocked(result, colour));
+  await executePlan(ctx, spec, result, io);
+  if (result.outcome === 'failed') io.out(renderFailure(result, colour));
+  if (result.outcome === 'interrupted') io.out(renderInterrupted(result, colour));
+  return result;
+}
+
+/** The last words: the summary (text) or the one JSON object; the exit code. */
+export function printOutcome(result: RunResult, output: 'text' | 'json', io: RunnerIO, colour: boolean): number {
   if (result.outcome === 'refused') process.stderr.write(`gpuctl: error: ${result.notes[0]}\n`);
-  if (options.output === 'json') process.stdout.write(renderResultJson(result));
+  if (output === 'json') process.stdout.write(renderResultJson(result));
   else io.out(renderSummary(result, colour));
   return result.exitCode;
 }

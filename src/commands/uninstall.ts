@@ -5,11 +5,10 @@ import type { HelmRelease } from '../install/cluster-facts.js';
 import { CLUSTER_GATES, RUNTIME_CLASS } from '../install/cluster-steps.js';
 import { makeContext } from '../install/context.js';
 import { parseInstallOptions } from '../install/options.js';
-import { renderBlocked, renderFailure, renderInterrupted, renderPlan, renderResultJson, renderSummary } from '../install/render.js';
-import { executePlan, makePlan, type PlanSpec } from '../install/runner.js';
+import type { PlanSpec } from '../install/runner.js';
 import type { InstallContext, Step } from '../install/types.js';
 import { colourEnabled } from '../report/style.js';
-import { runnerIO } from './install.js';
+import { planAndRun, printOutcome, runnerIO } from './install.js';
 
 export interface UninstallOptions {
   dryRun?: boolean;
@@ -51,19 +50,11 @@ export async function uninstall(raw: UninstallOptions): Promise<number> {
     steps,
     context: [`releases labelled ${OWNER_SELECTOR} and RuntimeClass ${RUNTIME_CLASS} when gpuctl created it; releases installed by others stay`],
   };
-  const result = await makePlan(ctx, spec);
-  io.out(renderPlan(result, colour));
-  if (result.blocked.length) io.out(renderBlocked(result, colour));
-  await executePlan(ctx, spec, result, io);
-  if (result.outcome === 'failed') io.out(renderFailure(result, colour));
-  if (result.outcome === 'interrupted') io.out(renderInterrupted(result, colour));
+  const result = await planAndRun(ctx, spec, io, colour);
   if (result.outcome === 'ok') {
     result.notes.push('CRDs the charts installed stay (kubectl get crd | grep -e nvidia.com -e hami -e tensor-fusion); node labels such as gpu=on stay (kubectl label nodes NODE gpu-)');
   }
-  if (result.outcome === 'refused') process.stderr.write(`gpuctl: error: ${result.notes[0]}\n`);
-  if (options.output === 'json') process.stdout.write(renderResultJson(result));
-  else io.out(renderSummary(result, colour));
-  return result.exitCode;
+  return printOutcome(result, options.output, io, colour);
 }
 
 /** Later charts first: HAMi before the GPU Operator before Prometheus. */

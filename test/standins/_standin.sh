@@ -5,7 +5,11 @@
 S="$STANDIN_STATE"
 ROOT="$GPUCTL_HOST_ROOT"
 me=$(basename "$0")
-{ printf '%s' "$me"; for a in "$@"; do printf '\037%s' "$a"; done; printf '\n'; } >> "$S/log"
+# One write per line: the two sides of a pipe (curl | gpg) log at the same time.
+US=$(printf '\037')
+line="$me"
+for a in "$@"; do line="$line$US$a"; done
+printf '%s\n' "$line" >> "$S/log"
 joined="$me $*"
 if [ -f "$S/fail/$me" ] && printf '%s\n' "$joined" | grep -Eq -- "$(sed -n 1p "$S/fail/$me")"; then
   sed -n '3,$p' "$S/fail/$me" >&2
