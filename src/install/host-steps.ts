@@ -371,7 +371,7 @@ function invalidConfig(target: RuntimeTarget, error: { path: string; message: st
     code: target.format === 'json' ? 'docker-config-invalid' : 'containerd-config-invalid',
     message: `${error.path} does not parse (${error.message}); gpuctl never overwrites a config it cannot read`,
     hint: target.seedFrom
-      ? `fix the template or move it aside (k3s renders ${target.seedFrom} from it), then run gpuctl install again`
+      ? `nvidia-ctk cannot edit a Go template: move it aside (${target.kind} renders ${target.seedFrom} from it; k3s and RKE2 add the nvidia runtime themselves when they start with the toolkit installed) or add the nvidia runtime to it by hand, then run gpuctl install again`
       : `fix the file (${target.format === 'json' ? 'python3 -m json.tool' : 'containerd config dump'} shows the error), then run gpuctl install again`,
     manual: target.format === 'json' ? [`python3 -m json.tool ${error.path}`] : [`containerd --config ${error.path} config dump`],
   };

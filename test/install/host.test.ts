@@ -345,6 +345,26 @@ describe('other runtimes and distributions', () => {
     expect(await sb.read('var/lib/rancher/k3s/agent/etc/containerd/config.toml')).toBe(rendered); // k3s renders it, not gpuctl
   });
 
+  it('RKE2 agent: the RKE2 template path and rke2-agent; a template that is not TOML (Go template) stops the run', async () => {
+    await freshUbuntuGpuNode(sb);
+    await sb.clearState('units/containerd');
+    await sb.stateFile('units/rke2-agent', 'active\n');
+    await sb.put('var/lib/rancher/rke2/agent/etc/containerd/config.toml', 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n');
+    const r = await sb.run(['install', '--host', '--dry-run', '--driver', '535']);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`$ nvidia-ctk runtime configure --runtime=containerd --config=${sb.root}/var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl`);
+    expect(r.stdout).toContain('$ systemctl restart rke2-agent');
+
+    const template = '{{ template "base" . }}\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kata]\n  runtime_type = "io.containerd.kata.v2"\n';
+    await sb.put('var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl', template);
+    const blocked = await sb.run(['install', '--host', '--yes', '--driver', '535']);
+    expect(blocked.exitCode).toBe(2);
+    expect(blocked.stdout).toContain('stopped before any change: containerd-config-invalid');
+    expect(blocked.stdout).toContain('rke2 renders /var/lib/rancher/rke2/agent/etc/containerd/config.toml from it');
+    expect(await sb.read('var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl')).toBe(template);
+    expect(await sb.mutating()).toEqual([]);
+  });
+
   it('Docker: nvidia-ctk writes daemon.json and docker restarts; an unreadable daemon.json stops the run', async () => {
     await freshUbuntuGpuNode(sb);
     await sb.clearState('units/containerd');
