@@ -4,6 +4,8 @@ import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 import { LANGS, resolveLang } from './i18n/lang.js';
 
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
   .version(version, '-v, --version')
@@ -49,6 +51,49 @@ program
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
     process.exitCode = await execCheck(pod, command, { ...opts, lang: lang() });
+  });
+
+program
+  .command('install')
+  .description('set up the GPU stack: driver, container toolkit and runtime on this node, then the charts on the cluster')
+  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(['gpu-operator', 'device-plugin', 'hami', 'tensor-fusion', 'kantaloupe']).default('gpu-operator'))
+  .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
+  .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
+  .option('--dry-run', 'print every command in order and change nothing')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--driver <branch>', 'NVIDIA driver branch to install, e.g. 535 (nvidia-driver-535); default: ubuntu-drivers picks')
+  .addOption(new Option('--runtime <runtime>', 'container runtime to configure').choices(['auto', 'containerd', 'docker', 'k3s', 'rke2']).default('auto'))
+  .addOption(new Option('--host-driver <answer>', 'do the GPU nodes have the driver (GPU Operator driver.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
+  .addOption(new Option('--host-toolkit <answer>', 'do the GPU nodes have the container toolkit (toolkit.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
+  .option('--chart-version <[component=]version>', 'chart version instead of the pinned one (repeatable)', repeatable)
+  .option('--chart <[component=]ref>', 'chart reference or local .tgz instead of the repository chart (repeatable)', repeatable)
+  .option('--values <[component=]file>', 'values file passed to helm (repeatable)', repeatable)
+  .option('--gpu-nodes <names>', 'nodes to label for HAMi/TensorFusion (comma-separated; default: the GPU nodes found)')
+  .option('--force', 'take over a release someone else installed with other values')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--no-wait', 'do not wait for the pods after installing the charts')
+  .option('--wait-timeout <duration>', 'how long to wait for the pods', '10m')
+  .option('--command-timeout <duration>', 'time limit of each command (default: per command, up to 30m for package installs)')
+  .addOption(new Option('--root <dir>', 'host filesystem root (tests; also GPUCTL_HOST_ROOT)').hideHelp())
+  .action(async (opts) => {
+    const { install } = await import('./commands/install.js');
+    process.exitCode = await install(opts);
+  });
+
+program
+  .command('uninstall')
+  .description('remove the helm releases and the RuntimeClass that gpuctl install created')
+  .option('--dry-run', 'print every command in order and change nothing')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--host', 'print how to remove the driver and toolkit from a host by hand')
+  .action(async (opts) => {
+    const { uninstall } = await import('./commands/uninstall.js');
+    process.exitCode = await uninstall(opts);
   });
 
 program
