@@ -136,13 +136,13 @@ describe('gpuctl in Chinese', () => {
       expect(r.stdout).toContain(text);
     }
     // The specific English message stays, right under the subject.
-    expect(r.stdout).toMatch(/对象：Pod default\/cuda-vectoradd\n {4}Finished pod default\/cuda-vectoradd \(Completed\) still holds 1 nvidia\.com\/gpu/);
+    expect(r.stdout).toMatch(/对象：Pod default\/cuda-vectoradd\n {4}Finished pod default\/cuda-vectoradd \(NotReady\) still holds 1 nvidia\.com\/gpu/);
     expect(r.stdout).toContain('$ kubectl delete pod -n default cuda-vectoradd');
 
     for (const args of [['doctor', '--demo', '--lang', 'en'], ['--lang', 'en', 'doctor', '--demo']]) {
       const en = await gpuctl(args, zh);
       expect(en.stdout).toContain('Status: ');
-      expect(en.stdout).toContain('Finished pod default/cuda-vectoradd (Completed) still holds');
+      expect(en.stdout).toContain('Finished pod default/cuda-vectoradd (NotReady) still holds');
       expect(en.stdout).not.toMatch(CJK);
     }
     expect((await gpuctl(['doctor', '--demo'], { LC_ALL: 'C', LANG: 'zh_CN.UTF-8' })).stdout).not.toMatch(CJK);

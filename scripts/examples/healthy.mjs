@@ -166,6 +166,8 @@ export function healthy(root) {
     w.file(`${d}/commands/lspci.txt`, lspciServer(v.lspci[0], v.lspci[1]));
     w.file(`${d}/commands/uname.txt`, kernel + '\n');
     w.file(`${d}/commands/dev-nvidia.txt`, devNvidia(1));
+    w.file(`${d}/commands/runtime-binaries.txt`, ['/usr/local/nvidia/toolkit/nvidia-container-runtime', '/usr/local/nvidia/toolkit/nvidia-container-runtime.cdi', '/usr/local/nvidia/toolkit/nvidia-container-runtime.legacy', '/usr/local/nvidia/toolkit/nvidia-ctk'].join('\n') + '\n');
+    w.file(`${d}/commands/dpkg-nvidia.txt`, [`libnvidia-compute-550-server ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-dkms-550-server ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-driver-550-server ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-kernel-common-550-server ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-utils-550-server ${driver}-0ubuntu0.22.04.1 hold ok installed`, 'unattended-upgrades 2.8ubuntu1 install ok installed'].join('\n') + '\n');
     w.file(`${d}/commands/apt-holds.txt`, ['libnvidia-compute-550-server', 'nvidia-dkms-550-server', 'nvidia-driver-550-server', 'nvidia-kernel-common-550-server', 'nvidia-utils-550-server'].join('\n') + '\n');
     w.file(`${d}/commands/containerd-config-dump.txt`, config);
   }

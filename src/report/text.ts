@@ -24,16 +24,13 @@ export function renderText(report: Report, options: TextOptions): string {
   const words = ui(lang);
   const lines: string[] = [c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), ''];
   for (const category of CATEGORIES) {
-    const findings = report.findings.filter((f) => f.category === category);
+    const findings = report.findings.filter((f) => f.category === category && (f.severity !== 'ok' || options.showOk !== false));
     const skipped = report.skipped.filter((s) => report.checks.find((k) => k.id === s.id)?.category === category);
     if (findings.length === 0 && skipped.length === 0) continue;
     const heading = words.category(category);
     lines.push(c.bold(heading));
     lines.push(c.dim('-'.repeat(textWidth(heading))));
-    for (const f of findings) {
-      if (f.severity === 'ok' && options.showOk === false) continue;
-      lines.push(...renderFinding(f, c, lang, words));
-    }
+    for (const f of findings) lines.push(...renderFinding(f, c, lang, words));
     for (const s of skipped) {
       lines.push(`${paint(c, 'skipped', SYMBOL.skipped)} ${s.name} ${c.dim(`${words.skipped}${s.reason}`)}`);
     }
