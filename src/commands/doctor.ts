@@ -50,7 +50,9 @@ function render(report: Report, opts: DoctorOptions): string {
   switch (opts.output) {
     case 'json': {
       const { findings, skipped, summary } = JSON.parse(renderJson(report));
-      return JSON.stringify({ findings, skipped, summary, playbook: takenJson(taken) }, null, 2) + '\n';
+      const stacks = (report.stacks ?? []).map(({ id, name, namespaces, evidence }) => ({ id, name, namespaces, evidence }));
+      const notApplicable = report.notApplicable ?? [];
+      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken) }, null, 2) + '\n';
     }
     case 'markdown':
       return renderMarkdown(report) + renderTakenMarkdown(taken);

@@ -10,6 +10,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `**${sum.errors} errors, ${sum.warnings} warnings, ${sum.ok} passed, ${sum.skipped} skipped** (${sum.checks} checks)`,
     '',
+    ...(report.stacks ? [`GPU stacks: ${report.stacks.length ? report.stacks.map((s) => `**${escape(s.name)}**${s.namespaces.length ? ` (${s.namespaces.join(', ')})` : ''}`).join(', ') : 'none detected'}`, ''] : []),
     '| | check | subject | message |',
     '|---|---|---|---|',
   ];
