@@ -4,11 +4,14 @@ import clusterpolicyNotReady from './clusterpolicy-not-ready.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
 import envDroppedByChild from './env-dropped-by-child.js';
+import gatewayApiMissing from './gateway-api-missing.js';
 import gpuHeldByFinishedPod from './gpu-held-by-finished-pod.js';
+import gpuMetricsMissing from './gpu-metrics-missing.js';
 import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
 import gpuNotAllocatable from './gpu-not-allocatable.js';
 import gpuTaintUntolerated from './gpu-taint-untolerated.js';
 import hamiNodeNotEnabled from './hami-node-not-enabled.js';
+import helmTooOld from './helm-too-old.js';
 import imagePullFailing from './image-pull-failing.js';
 import injectionEnvMissing from './injection-env-missing.js';
 import insufficientGpu from './insufficient-gpu.js';
@@ -18,6 +21,8 @@ import noGpuNodes from './no-gpu-nodes.js';
 import noMirrorForHost from './no-mirror-for-host.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
+import prometheusTooOld from './prometheus-too-old.js';
+import servicemonitorNotSelected from './servicemonitor-not-selected.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
@@ -28,11 +33,14 @@ export const ALL_CHECKS: Check[] = [
   deviceCountAssert,
   devicePluginConflict,
   envDroppedByChild,
+  gatewayApiMissing,
   gpuHeldByFinishedPod,
+  gpuMetricsMissing,
   gpuNodeUnlabeled,
   gpuNotAllocatable,
   gpuTaintUntolerated,
   hamiNodeNotEnabled,
+  helmTooOld,
   imagePullFailing,
   injectionEnvMissing,
   insufficientGpu,
@@ -42,6 +50,8 @@ export const ALL_CHECKS: Check[] = [
   noMirrorForHost,
   operandUnhealthy,
   operandsDisabled,
+  prometheusTooOld,
+  servicemonitorNotSelected,
   shellDropsPreload,
   snapshotFileUnreadable,
   unexpectedAdmissionError,

@@ -54,6 +54,10 @@ export interface PrometheusQueryResult {
 export interface PrometheusQueries {
   /** Where the queries went, in words: `service monitoring/prometheus-operated:web (API server proxy)` or a URL. */
   endpoint?: string;
+  /** The object queried, for findings: the Prometheus object or workload, or a Service for a URL. */
+  target?: { kind: string; name: string; namespace?: string };
+  /** The Service the API server proxied to; absent for --prometheus-url. */
+  service?: { namespace: string; name: string; port: string };
   /** Why nothing was queried (no Prometheus found). */
   error?: string;
   results: PrometheusQueryResult[];
