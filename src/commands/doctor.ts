@@ -29,6 +29,14 @@ export interface DoctorOptions {
   skip?: string;
   ok?: boolean;
   debug?: boolean;
+  /** Query this Prometheus for the metric checks instead of going through the API server. */
+  prometheusUrl?: string;
+  /** Apply the safe fixes the findings name (doctor --fix). */
+  fix?: boolean;
+  /** --fix without asking. */
+  yes?: boolean;
+  /** --fix: print the plan, change nothing. */
+  dryRun?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -36,13 +44,65 @@ const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boole
 export async function doctor(opts: DoctorOptions): Promise<number> {
   const checks = selectChecks(ALL_CHECKS, { only: list(opts.checks), skip: list(opts.skip) });
   if (opts.snapshot && opts.demo) throw new UsageError('--snapshot and --demo cannot be used together');
-  if (opts.snapshot && (opts.kubeconfig || opts.context)) {
-    throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context');
+  if (opts.snapshot && (opts.kubeconfig || opts.context || opts.prometheusUrl)) {
+    throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context/--prometheus-url');
   }
+  if (opts.prometheusUrl && !/^https?:\/\/[^/]/.test(opts.prometheusUrl)) {
+    throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not "${opts.prometheusUrl}"`);
+  }
+  checkFixFlags(opts);
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
   process.stdout.write(render(report, opts));
-  return exitCodeOf(report, opts.failOn);
+  if (!opts.fix) return exitCodeOf(report, opts.failOn);
+  const { fixFindings } = await import('./fix.js');
+  return fixFindings(
+    report,
+    { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn },
+    {
+      write: (text) => process.stdout.write(text),
+      apply: async (actions) => (await import('../sources/live/apply.js')).applyActions(liveOptions(opts), actions),
+      recheck: async () => runChecks(checks, new Facts(await gather(opts))),
+      ask: opts.yes ? undefined : ask,
+    },
+  );
+}
+
+/** --fix changes a live cluster after asking: refuse before reading anything when it cannot ask. */
+function checkFixFlags(opts: DoctorOptions): void {
+  if (!opts.fix) {
+    if (opts.yes || opts.dryRun) throw new UsageError(`${opts.yes ? '--yes' : '--dry-run'} goes with --fix`);
+    return;
+  }
+  if (opts.output !== 'text') throw new UsageError('--fix prints its plan and asks as text: drop -o/--output');
+  if (opts.snapshot || opts.demo) {
+    if (!opts.dryRun) throw new UsageError('--fix changes a live cluster: a snapshot can only be shown with --fix --dry-run');
+    return;
+  }
+  if (!opts.yes && !opts.dryRun && !process.stdin.isTTY) {
+    throw new UsageError('--fix asks before each change, but stdin is not a terminal', 'pass --yes to apply the fixes without asking, or --dry-run to only print them');
+  }
+}
+
+async function ask(question: string): Promise<string> {
+  const readline = await import('node:readline/promises');
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+function liveOptions(opts: DoctorOptions) {
+  return {
+    kubeconfig: opts.kubeconfig,
+    context: opts.context,
+    requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'),
+    chunkSize: parsePositiveInt(opts.chunkSize, '--chunk-size'),
+    debug: opts.debug,
+    prometheusUrl: opts.prometheusUrl,
+  };
 }
 
 function render(report: Report, opts: DoctorOptions): string {
@@ -70,20 +130,12 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   const { loadSnapshot } = await import('../sources/snapshot.js');
   if (opts.demo) return loadSnapshot(path.join(packageRoot(), DEMO_SNAPSHOT));
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
-  const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
-  const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
+  const live = liveOptions(opts);
   const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   try {
     const { collectLive } = await import('../sources/live.js');
-    const collection = await collectLive({
-      kubeconfig: opts.kubeconfig,
-      context: opts.context,
-      requestTimeoutMs,
-      chunkSize,
-      debug: opts.debug,
-      onProgress: (text) => spinner && (spinner.text = text),
-    });
+    const collection = await collectLive({ ...live, onProgress: (text) => spinner && (spinner.text = text) });
     spinner?.stop();
     return collection;
   } catch (err) {
