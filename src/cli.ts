@@ -17,9 +17,11 @@ program
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
   .option('--demo', 'analyse the bundled example of a broken GPU cluster')
   .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--context <name>', 'the kubeconfig context to use; several, comma-separated, check each cluster')
+  .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(nodeProbeOption())
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
@@ -62,6 +64,20 @@ program
   });
 
 program
+  .command('collect')
+  .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
+  .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request', '10s')
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(nodeProbeOption())
+  .action(async (opts) => {
+    const { collect } = await import('./commands/collect.js');
+    await collect({ ...opts, debug: program.opts().debug });
+  });
+
+program
   .command('checks')
   .description('list the checks: id, name, category and what each looks at')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -98,6 +114,12 @@ program
     const { complete } = await import('./commands/completion.js');
     process.stdout.write((await complete(program, words)).join('\n') + '\n');
   });
+
+function nodeProbeOption(): Option {
+  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
+    .choices(['auto', 'local', 'none'])
+    .default('auto');
+}
 
 async function main(argv: string[]): Promise<void> {
   try {

@@ -1,8 +1,8 @@
 // `gpuctl doctor`: gather facts from a snapshot or a live cluster, run the checks, print, exit 0/1/2.
 import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
-import { parseDuration, parsePositiveInt } from '../duration.js';
 import type { Report } from '../engine.js';
+import { parseDuration, parsePositiveInt } from '../duration.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
@@ -14,6 +14,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { Collection } from '../sources/collection.js';
+import type { NodeProbeMode } from './gather.js';
 import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
 
 export interface DoctorOptions {
@@ -29,6 +30,8 @@ export interface DoctorOptions {
   skip?: string;
   ok?: boolean;
   debug?: boolean;
+  nodeProbe: NodeProbeMode;
+  allContexts?: boolean;
   /** Query this Prometheus for the metric checks instead of going through the API server. */
   prometheusUrl?: string;
   /** Apply the safe fixes the findings name (doctor --fix). */
@@ -44,6 +47,9 @@ const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boole
 export async function doctor(opts: DoctorOptions): Promise<number> {
   const checks = selectChecks(ALL_CHECKS, { only: list(opts.checks), skip: list(opts.skip) });
   if (opts.snapshot && opts.demo) throw new UsageError('--snapshot and --demo cannot be used together');
+  if ((opts.snapshot || opts.demo) && opts.nodeProbe !== 'auto') {
+    throw new UsageError('--node-probe reads a live node: it cannot be used with --snapshot or --demo');
+  }
   if (opts.snapshot && (opts.kubeconfig || opts.context || opts.prometheusUrl)) {
     throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context/--prometheus-url');
   }
@@ -51,6 +57,14 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
     throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not "${opts.prometheusUrl}"`);
   }
   checkFixFlags(opts);
+  if (!opts.snapshot && !opts.demo) {
+    const { fleet, fleetContexts } = await import('./fleet.js');
+    const contexts = fleetContexts(opts);
+    if (contexts) {
+      if (opts.fix) throw new UsageError('--fix changes one cluster at a time: name one --context');
+      return fleet(contexts, checks, opts);
+    }
+  }
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
   process.stdout.write(render(report, opts));
@@ -130,16 +144,6 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   const { loadSnapshot } = await import('../sources/snapshot.js');
   if (opts.demo) return loadSnapshot(path.join(packageRoot(), DEMO_SNAPSHOT));
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
-  const live = liveOptions(opts);
-  const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
-  spinner?.start('connecting to the cluster');
-  try {
-    const { collectLive } = await import('../sources/live.js');
-    const collection = await collectLive({ ...live, onProgress: (text) => spinner && (spinner.text = text) });
-    spinner?.stop();
-    return collection;
-  } catch (err) {
-    spinner?.stop();
-    throw err;
-  }
+  const { gatherLive } = await import('./gather.js');
+  return gatherLive(opts);
 }
