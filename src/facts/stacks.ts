@@ -205,7 +205,8 @@ const ORDER: StackId[] = ['gpu-operator', 'nvidia-device-plugin', 'hami', 'kanta
 
 function evidenceLine(kind: string, matches: KubeObject[], why: string): string {
   const what = matches.length === 1 ? kind : (PLURAL[kind] ?? kind);
-  return `${matches.length > 1 ? `${matches.length} ` : ''}${what} ${someNames(matches.map(ref))} (${why})`;
+  // Sorted: a live cluster lists in etcd order, a snapshot in file order; the header must not depend on it.
+  return `${matches.length > 1 ? `${matches.length} ` : ''}${what} ${someNames(matches.map(ref).sort())} (${why})`;
 }
 
 function detect(facts: Facts, id: StackId, ctx: Context): DetectedStack | undefined {
@@ -223,7 +224,7 @@ function detect(facts: Facts, id: StackId, ctx: Context): DetectedStack | undefi
     }
   }
   if (evidence.length === 0) return undefined;
-  const namespaces = [...namespaceCount].sort((a, b) => b[1] - a[1]).map(([ns]) => ns);
+  const namespaces = [...namespaceCount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([ns]) => ns);
   return { id, name: STACK_NAMES[id], namespaces, evidence };
 }
 
