@@ -42,14 +42,19 @@ function causes(facts: Facts, expected: ExpectedMetric): string[] {
 }
 
 function fixCommands(facts: Facts, expected: ExpectedMetric, q: PrometheusQueries): string[] {
-  const enable =
-    expected.from === 'dcgm-exporter'
-      ? `helm upgrade gpu-operator nvidia/gpu-operator -n ${gpuOperatorNamespace(facts)} --reuse-values --set dcgmExporter.serviceMonitor.enabled=true`
-      : `helm upgrade hami hami.tgz -n ${findStack(facts, 'hami')?.namespaces[0] ?? 'hami-system'} --reuse-values --set scheduler.serviceMonitor.enabled=true --set devicePlugin.serviceMonitor.enabled=true`;
+  // With no ServiceMonitor, enable it (the seed's install flags); with one, servicemonitor-not-selected has the relabel.
+  const hasMonitor = gpuServiceMonitors(facts).some((m) => m.exporter === expected.from);
+  const enable = hasMonitor
+    ? []
+    : [
+        expected.from === 'dcgm-exporter'
+          ? `helm upgrade gpu-operator nvidia/gpu-operator -n ${gpuOperatorNamespace(facts)} --reuse-values --set dcgmExporter.serviceMonitor.enabled=true`
+          : `helm upgrade hami hami.tgz -n ${findStack(facts, 'hami')?.namespaces[0] ?? 'hami-system'} --reuse-values --set scheduler.serviceMonitor.enabled=true --set devicePlugin.serviceMonitor.enabled=true`,
+      ];
   // Through a port-forward when gpuctl went through the API server, else at the URL it was given.
   const base = q.service ? 'http://localhost:9090' : /^https?:\/\//.test(q.endpoint ?? '') ? q.endpoint!.replace(/\/+$/, '') : 'http://PROMETHEUS:9090';
   return [
-    enable,
+    ...enable,
     ...(q.service ? [`kubectl port-forward -n ${q.service.namespace} svc/${q.service.name} 9090:${q.service.port} &`] : []),
     `curl -s '${base}/api/v1/targets?state=active' | grep -o '"job":"[^"]*"' | sort -u`,
     `curl -s '${base}/api/v1/query?query=${expected.metric}'`,
@@ -99,7 +104,12 @@ export default defineCheck({
         subject,
         message: `Prometheus has no ${expected.metric} series: the ${expected.exporter}'s metrics are not collected, so Kantaloupe shows none of them`,
         evidence: [`query ${expected.metric} at ${endpoint}: 0 series`, ...causes(facts, expected)],
-        fix: { summary: `Make Prometheus scrape the ${expected.exporter}: enable its ServiceMonitor, make the Prometheus select it, then check the targets`, commands: fixCommands(facts, expected, q) },
+        fix: {
+          summary: gpuServiceMonitors(facts).some((m) => m.exporter === expected.from)
+            ? `Make the Prometheus select the ${expected.exporter}'s ServiceMonitor (see servicemonitor-not-selected), then check its targets`
+            : `Enable the ${expected.exporter}'s ServiceMonitor, then check the Prometheus targets`,
+          commands: fixCommands(facts, expected, q),
+        },
       });
     }
     return issues;
