@@ -2,21 +2,13 @@
 // exactly those (and nothing else at warning or error), with the stacks at the top.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../src/model.js';
 import type { Collection } from '../src/sources/collection.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 import type { CliResult } from './helpers/cli.js';
 import { gpuctl, ROOT } from './helpers/cli.js';
 
 const EXAMPLE = 'examples/hami-kantaloupe';
-
-interface Finding {
-  name: string;
-  severity: string;
-  subject: { kind: string; name: string; namespace?: string };
-  message: string;
-  evidence: string[];
-  fix?: { commands: string[] };
-}
 
 let collection: Collection;
 let run: CliResult;

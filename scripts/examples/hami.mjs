@@ -5,11 +5,11 @@
 // GPU Operator's nvidia-dcgm-exporter ServiceMonitor lacks (so DCGM_FI_DEV_GPU_UTIL is empty); no Gateway API.
 import { Cluster, Writer, daemonSet, deployment, event, kid, kubectlList, namespace, ownerRef, pod } from './lib.mjs';
 import {
-  CPU_ICELAKE, CPU_SKYLAKE_VM, addSeconds, completedConditions, gfdLabels, gpuOperator, kubeadmSystem, nfdLabels, node, operandPod, operandRunning,
-  operatorCorePods, operatorNodeLabels, readyConditions, validatorWorkloadPod,
+  CPU_ICELAKE, CPU_SKYLAKE_VM, addSeconds, gfdLabels, gpuOperator, kubeadmSystem, nfdLabels, node,
+  operatorCorePods, operatorNodeLabels, readyConditions, runningOperands,
 } from './common.mjs';
 import { policyReady, policySpec } from './policy.mjs';
-import { AUTO_UPGRADES, TOOLKIT_RUNTIMES, containerdConfig, devNvidia, lsmod, lspciServer, nvidiaSmi, osRelease, procVersion, smiQuery } from './host.mjs';
+import { bareMetalGpuNodeFiles } from './host.mjs';
 import { VECTOR_ADD, devicePluginLog } from './demo.mjs';
 
 const HAMI_VERSION = 'v2.5.0';
@@ -85,24 +85,10 @@ export function hami(root) {
     workerIPs: { 'k8s-cp-1': '10.244.0.14', 'gpu-a10-01': '10.244.1.3', 'gpu-a10-02': '10.244.2.3' },
   });
   const operandCreated = addSeconds(opCreated, 44);
-  const ipBase = { 'gpu-a10-01': '10.244.1.', 'gpu-a10-02': '10.244.2.' };
-  const suffix = (n, what) => kid(`${n}/${what}`, 5);
-  for (const [i, n] of [a10a, a10b].entries()) {
-    const name = n.metadata.name;
-    const ip = (k) => ipBase[name] + (5 + k);
-    const t0 = addSeconds(operandCreated, 1 + i);
-    operandPod(c, g, 'toolkit', name, suffix(name, 'tk'), operandCreated, operandRunning(g, 'toolkit', t0, ip(0)));
-    operandPod(c, g, 'devicePlugin', name, suffix(name, 'dp'), operandCreated, operandRunning(g, 'devicePlugin', t0, ip(1), { initSeconds: { 'toolkit-validation': 36 } }));
-    operandPod(c, g, 'gfd', name, suffix(name, 'gfd'), operandCreated, operandRunning(g, 'gfd', t0, ip(2), { initSeconds: { 'toolkit-validation': 36 } }));
-    operandPod(c, g, 'dcgmExporter', name, suffix(name, 'dcgm'), operandCreated, operandRunning(g, 'dcgmExporter', t0, ip(3), { initSeconds: { 'toolkit-validation': 37 } }));
-    operandPod(c, g, 'validator', name, suffix(name, 'val'), operandCreated, operandRunning(g, 'validator', t0, ip(4), { initSeconds: { 'driver-validation': 3, 'toolkit-validation': 39, 'cuda-validation': 15, 'plugin-validation': 21 } }));
-    const ct = addSeconds(t0, 46);
-    validatorWorkloadPod(c, g, 'cuda', name, suffix(name, 'cuda'), ct, {
-      phase: 'Succeeded', podIP: ip(7), startTime: ct, conditions: completedConditions(ct, addSeconds(ct, 9), addSeconds(ct, 11)),
-      init: [{ name: 'cuda-validation', state: 'terminated', started: addSeconds(ct, 2), finished: addSeconds(ct, 8), ready: true }],
-      containers: [{ name: 'nvidia-cuda-validator', state: 'terminated', started: addSeconds(ct, 10), finished: addSeconds(ct, 10), ready: false }],
-    });
-  }
+  runningOperands(c, g, [a10a, a10b], {
+    created: operandCreated, ipBase: { 'gpu-a10-01': '10.244.1.', 'gpu-a10-02': '10.244.2.' }, toolkitSeconds: 36, cudaAfter: 46,
+    validatorSeconds: { 'driver-validation': 3, 'toolkit-validation': 39, 'cuda-validation': 15, 'plugin-validation': 21 },
+  });
   // The operator's ServiceMonitor for the DCGM exporter, owned by the ClusterPolicy, labelled as the operator labels it.
   const dcgmSm = c.add({
     apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
@@ -288,20 +274,7 @@ export function hami(root) {
     'gpu-a10-02': { gpu: { name: 'NVIDIA A10', busId: '00000000:31:00.0', fan: '0%', temp: 33, perf: 'P8', power: 21, cap: 150, used: 1, total: 23028, util: 0, ecc: 0 }, lspci: ['31:00.0', '3D controller [0302]: NVIDIA Corporation GA102GL [A10] [10de:2236] (rev a1)'] },
   };
   for (const [n, v] of Object.entries(gpus)) {
-    const d = `nodes/${n}`;
-    const config = containerdConfig({ sandboxImage: 'registry.k8s.io/pause:3.9', nvidia: TOOLKIT_RUNTIMES, defaultRuntime: 'nvidia' });
-    w.file(`${d}/files/etc/containerd/config.toml`, config);
-    w.file(`${d}/files/proc/driver/nvidia/version`, procVersion(driver, 'Tue Jan  7 19:21:31 UTC 2025'));
-    w.file(`${d}/files/etc/os-release`, osRelease('22.04.5'));
-    w.file(`${d}/files/etc/apt/apt.conf.d/20auto-upgrades`, AUTO_UPGRADES);
-    w.file(`${d}/commands/nvidia-smi.txt`, nvidiaSmi({ date: 'Tue Mar 18 06:42:12 2025', driver, cuda: '12.4', gpus: [v.gpu], procs: v.proc ? [v.proc] : [] }));
-    w.file(`${d}/commands/nvidia-smi-query.txt`, smiQuery([v.gpu], driver));
-    w.file(`${d}/commands/lsmod.txt`, lsmod({ nvidia: true, branch: '550', bareMetal: true }));
-    w.file(`${d}/commands/lspci.txt`, lspciServer(v.lspci[0], v.lspci[1]));
-    w.file(`${d}/commands/uname.txt`, kernel + '\n');
-    w.file(`${d}/commands/dev-nvidia.txt`, devNvidia(1));
-    w.file(`${d}/commands/apt-holds.txt`, ['libnvidia-compute-550-server', 'nvidia-dkms-550-server', 'nvidia-driver-550-server', 'nvidia-kernel-common-550-server', 'nvidia-utils-550-server'].join('\n') + '\n');
-    w.file(`${d}/commands/containerd-config-dump.txt`, config);
+    bareMetalGpuNodeFiles(w, n, v, { driver, built: 'Tue Jan  7 19:21:31 UTC 2025', smiDate: 'Tue Mar 18 06:42:12 2025', cuda: '12.4', kernel, osVersion: '22.04.5' });
   }
   return c;
 }
