@@ -72,6 +72,7 @@ program
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .addOption(nodeProbeOption())
+  .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .action(async (opts) => {
     const { collect } = await import('./commands/collect.js');
     await collect({ ...opts, debug: program.opts().debug });

@@ -125,6 +125,19 @@ describe('Kantaloupe prerequisites, live', () => {
     expect(json(r).findings.some((f) => f.name === 'helm-too-old' || f.name === 'gpu-metrics-missing')).toBe(false);
   });
 
+  it('gpuctl collect writes the queries and helm version into the snapshot, and the snapshot gives the same findings', async () => {
+    sim = await startSimulator({ collection: example });
+    const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-kantaloupe-collect-'));
+    const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'kubeconfig'), { context: 'lab' });
+    const env = { HOME: dir, KUBECONFIG: '', PATH: `${fakeHelm(dir, 'v3.13.2+g2a2fb3b')}:${process.env.PATH}` };
+    const out = path.join(dir, 'snap');
+    const collected = await gpuctl(['collect', '-o', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], env);
+    expect(collected.stderr).toMatch(/3 Prometheus queries/);
+    const again = await gpuctl(['doctor', '--snapshot', out, '-o', 'json']);
+    expect(finding(again, 'helm-too-old')).toMatchObject([{ severity: 'warning' }]);
+    expect(finding(again, 'gpu-metrics-missing')).toMatchObject([{ evidence: expect.arrayContaining(['query DCGM_FI_DEV_GPU_UTIL at service monitoring/prometheus-operated:web (API server proxy): 0 series']) }]);
+  });
+
   it('rejects --prometheus-url that is no URL, and with --snapshot', async () => {
     const bad = await gpuctl(['doctor', '--prometheus-url', 'prometheus:9090']);
     expect(bad.exitCode).toBe(2);
