@@ -2,11 +2,13 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
+import { LANGS, resolveLang } from './i18n/lang.js';
 
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
   .version(version, '-v, --version')
   .option('--debug', 'show stack traces and request logs')
+  .addOption(new Option('--lang <lang>', 'language of the reports and explanations (default: from LC_ALL, LC_MESSAGES, LANG); JSON stays English').choices(LANGS))
   .showHelpAfterError('(run gpuctl --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
@@ -33,7 +35,7 @@ program
   .option('--dry-run', 'with --fix: print the changes, make none')
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
-    process.exitCode = await doctor({ ...opts, debug: program.opts().debug });
+    process.exitCode = await doctor({ ...opts, debug: program.opts().debug, lang: lang() });
   });
 
 program
@@ -50,7 +52,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
-    process.exitCode = await execCheck(pod, command, opts);
+    process.exitCode = await execCheck(pod, command, { ...opts, lang: lang() });
   });
 
 program
@@ -60,7 +62,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
   .action(async (opts) => {
     const { playbook } = await import('./commands/playbook.js');
-    process.stdout.write(playbook(opts));
+    process.stdout.write(playbook({ ...opts, lang: lang() }));
   });
 
 program
@@ -84,7 +86,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
   .action(async (opts) => {
     const { listChecks } = await import('./commands/checks.js');
-    process.stdout.write(listChecks(opts.output));
+    process.stdout.write(listChecks(opts.output, lang()));
   });
 
 program
@@ -93,7 +95,7 @@ program
   .argument('<check>', 'check name or id, e.g. validator-failed or GPU502')
   .action(async (name: string) => {
     const { explain } = await import('./commands/explain.js');
-    process.stdout.write(explain(name));
+    process.stdout.write(explain(name, lang()));
   });
 
 program
@@ -105,16 +107,11 @@ program
     process.stdout.write(completionScript(shell));
   });
 
-// Called by the completion scripts with the words typed so far; prints one candidate a line.
-program
-  .command('__complete', { hidden: true })
-  .argument('[words...]')
-  .allowUnknownOption()
-  .helpOption(false)
-  .action(async (words: string[]) => {
-    const { complete } = await import('./commands/completion.js');
-    process.stdout.write((await complete(program, words)).join('\n') + '\n');
-  });
+
+/** --lang wherever it was given (before or after the subcommand), else the locale's language. */
+function lang() {
+  return resolveLang(program.opts().lang);
+}
 
 function nodeProbeOption(): Option {
   return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
@@ -123,6 +120,14 @@ function nodeProbeOption(): Option {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Called by the completion scripts with the words typed so far; prints one candidate a line. The words
+  // bypass option parsing: program options such as --lang are read after a subcommand too, and a half-typed
+  // value must be completed, not rejected.
+  if (argv[2] === '__complete') {
+    const { complete } = await import('./commands/completion.js');
+    process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (err) {

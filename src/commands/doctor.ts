@@ -6,6 +6,7 @@ import { parseDuration, parsePositiveInt } from '../duration.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
+import type { Lang } from '../i18n/lang.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { renderTakenMarkdown, renderTakenText, takenJson } from '../report/playbook.js';
@@ -32,6 +33,8 @@ export interface DoctorOptions {
   debug?: boolean;
   nodeProbe: NodeProbeMode;
   allContexts?: boolean;
+  /** Text, markdown and junit only: JSON stays English (names and ids are the API). */
+  lang?: Lang;
   /** Query this Prometheus for the metric checks instead of going through the API server. */
   prometheusUrl?: string;
   /** Apply the safe fixes the findings name (doctor --fix). */
@@ -129,13 +132,13 @@ function render(report: Report, opts: DoctorOptions): string {
       return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken) }, null, 2) + '\n';
     }
     case 'markdown':
-      return renderMarkdown(report) + renderTakenMarkdown(taken);
+      return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
     case 'junit':
-      return renderJunit(report, opts.failOn);
+      return renderJunit(report, opts.failOn, opts.lang);
     default: {
       const colour = colourEnabled(process.stdout);
-      const playbook = renderTakenText(taken, colour);
-      return renderText(report, { colour, showOk: opts.ok !== false }) + (playbook ? `\n${playbook}` : '');
+      const playbook = renderTakenText(taken, colour, opts.lang);
+      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang }) + (playbook ? `\n${playbook}` : '');
     }
   }
 }

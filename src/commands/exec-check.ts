@@ -12,6 +12,8 @@ import type { InjectionStack, InjectionStackId } from '../facts/injection.js';
 import { INJECTION_STACKS, stackById } from '../facts/injection.js';
 import type { WorkloadInjection } from '../facts/workload-injection.js';
 import { stackFromEnv } from '../facts/workload-injection.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
 import { renderExecTree } from '../report/exec-tree.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -26,6 +28,7 @@ export interface ExecCheckOptions {
   local?: boolean;
   strace?: boolean;
   timeout: string;
+  lang?: Lang;
 }
 
 export const INJECTION_CHECKS = [injectionEnvMissing, shellDropsPreload, envDroppedByChild];
@@ -87,10 +90,10 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions): vo
     return;
   }
   if (opts.output === 'markdown') {
-    process.stdout.write(`${renderMarkdown(report)}\n\`\`\`\n${renderExecTree(w.analysis, false)}\`\`\`\n`);
+    process.stdout.write(`${renderMarkdown(report, opts.lang)}\n\`\`\`\n${renderExecTree(w.analysis, false, undefined, opts.lang)}\`\`\`\n`);
     return;
   }
   const colour = colourEnabled(process.stdout);
-  process.stdout.write(`Stack: ${w.analysis.stack.name} (${w.stackEvidence})\n\n${renderExecTree(w.analysis, colour)}\n`);
-  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check' }));
+  process.stdout.write(`${ui(opts.lang).execCheck.stack}${w.analysis.stack.name} (${w.stackEvidence})\n\n${renderExecTree(w.analysis, colour, undefined, opts.lang)}\n`);
+  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang }));
 }
