@@ -62,6 +62,21 @@ describe('gpuctl doctor --fix against the simulator', () => {
     expect(JSON.parse(after.stdout).findings.some((f: { subject: { name: string } }) => f.subject.name === 'cuda-vectoradd')).toBe(false);
   });
 
+  it('deletes the failed NodeDiscovery job with its pods; the finding stays while the GPU model is missing', async () => {
+    const doctor = await serve('examples/tensor-fusion-injection');
+    const discoveryPods = async () =>
+      (await fetch(`${sim!.url}/api/v1/namespaces/tensor-fusion-sys/pods`).then((x) => x.json() as Promise<{ items: { metadata: { name: string } }[] }>)).items
+        .map((p) => p.metadata.name)
+        .filter((n) => n.startsWith('node-discovery-gpu-node-2'));
+    expect(await discoveryPods()).toEqual(['node-discovery-gpu-node-2-nmw7h']);
+    const r = await doctor(['--fix', '--yes']);
+    expect(writes().map((w) => `${w.method} ${w.path} ${w.query.propagationPolicy} ${w.status}`)).toEqual([
+      'DELETE /apis/batch/v1/namespaces/tensor-fusion-sys/jobs/node-discovery-gpu-node-2 Background 200',
+    ]);
+    expect(r.stdout).toMatch(/  ✗ still failing: tf-gpus-undiscovered on GPUNode gpu-node-2 — /);
+    expect(await discoveryPods()).toEqual([]);
+  });
+
   it('reports a change the API server refuses, and does not call it fixed', async () => {
     const doctor = await serve('examples/hami-kantaloupe');
     sim!.setFaults([{ method: 'PATCH', path: '^/api/v1/nodes/', status: 403, user: 'viewer' }]);
