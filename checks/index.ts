@@ -15,11 +15,14 @@ import driverNotLoaded from './driver-not-loaded.js';
 import driverPackagesUnheld from './driver-packages-unheld.js';
 import driverTooOldForCuda from './driver-too-old-for-cuda.js';
 import envDroppedByChild from './env-dropped-by-child.js';
+import gatewayApiMissing from './gateway-api-missing.js';
 import gpuHeldByFinishedPod from './gpu-held-by-finished-pod.js';
+import gpuMetricsMissing from './gpu-metrics-missing.js';
 import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
 import gpuNotAllocatable from './gpu-not-allocatable.js';
 import gpuTaintUntolerated from './gpu-taint-untolerated.js';
 import hamiNodeNotEnabled from './hami-node-not-enabled.js';
+import helmTooOld from './helm-too-old.js';
 import imagePullFailing from './image-pull-failing.js';
 import injectionEnvMissing from './injection-env-missing.js';
 import insufficientGpu from './insufficient-gpu.js';
@@ -32,8 +35,10 @@ import nouveauLoaded from './nouveau-loaded.js';
 import nvidiaRuntimeMissing from './nvidia-runtime-missing.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
+import prometheusTooOld from './prometheus-too-old.js';
 import runtimeBinaryMissing from './runtime-binary-missing.js';
 import runtimeclassMissing from './runtimeclass-missing.js';
+import servicemonitorNotSelected from './servicemonitor-not-selected.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
 import tfGpusUndiscovered from './tf-gpus-undiscovered.js';
@@ -61,11 +66,14 @@ export const ALL_CHECKS: Check[] = [
   driverPackagesUnheld,
   driverTooOldForCuda,
   envDroppedByChild,
+  gatewayApiMissing,
   gpuHeldByFinishedPod,
+  gpuMetricsMissing,
   gpuNodeUnlabeled,
   gpuNotAllocatable,
   gpuTaintUntolerated,
   hamiNodeNotEnabled,
+  helmTooOld,
   imagePullFailing,
   injectionEnvMissing,
   insufficientGpu,
@@ -78,8 +86,10 @@ export const ALL_CHECKS: Check[] = [
   nvidiaRuntimeMissing,
   operandUnhealthy,
   operandsDisabled,
+  prometheusTooOld,
   runtimeBinaryMissing,
   runtimeclassMissing,
+  servicemonitorNotSelected,
   shellDropsPreload,
   snapshotFileUnreadable,
   tfGpusUndiscovered,

@@ -31,6 +31,10 @@ program
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
   .option('--skip <list>', 'skip these checks (names, ids or categories, comma-separated)')
   .option('--no-ok', 'hide the checks that passed')
+  .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
+  .option('--fix', 'apply the safe fixes the findings name (label nodes, delete finished pods and jobs, create RuntimeClasses), asking first')
+  .option('--yes', 'with --fix: apply without asking (for scripts)')
+  .option('--dry-run', 'with --fix: print the changes, make none')
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
     process.exitCode = await doctor({ ...opts, debug: program.opts().debug, lang: lang() });
@@ -115,6 +119,7 @@ program
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .addOption(nodeProbeOption())
+  .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .action(async (opts) => {
     const { collect } = await import('./commands/collect.js');
     await collect({ ...opts, debug: program.opts().debug });

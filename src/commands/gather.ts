@@ -14,6 +14,8 @@ export interface LiveGatherOptions {
   debug?: boolean;
   /** Several gathers at once (fleet) must not draw spinners over each other. */
   spinner?: boolean;
+  /** --prometheus-url: the metric checks query it instead of going through the API server. */
+  prometheusUrl?: string;
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
@@ -30,6 +32,7 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
       requestTimeoutMs,
       chunkSize,
       debug: opts.debug,
+      prometheusUrl: opts.prometheusUrl,
       onProgress: progress,
     });
     await probeNodes(collection, opts.nodeProbe, progress);

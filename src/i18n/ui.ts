@@ -27,6 +27,8 @@ export interface Ui {
   explain: { detects: string; why: string; fix: string; reads: string; readsInput: string; playbook: string; docs: string; english: string };
   checks: { id: string; name: string; category: string; title: string };
   execCheck: { stack: string; process: string };
+  /** The doctor's header: the GPU stacks found. */
+  stacks: { heading: string; none: string; noneWhy: string; notDetected: string; notRun(n: number): string };
   fleet: {
     headers: [string, string, string, string, string, string];
     unreachable: string;
@@ -74,6 +76,13 @@ const EN: Ui = {
   },
   checks: { id: 'ID', name: 'NAME', category: 'CATEGORY', title: 'CHECKS THAT' },
   execCheck: { stack: 'Stack: ', process: 'PROCESS' },
+  stacks: {
+    heading: 'GPU stacks',
+    none: 'none detected',
+    noneWhy: '(no GPU Operator, device plugin, HAMi, Kantaloupe, TensorFusion or Bitfusion objects)',
+    notDetected: 'not detected: ',
+    notRun: (n) => ` (${plural(n, 'check')} not run)`,
+  },
   fleet: {
     headers: ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'FIRST PROBLEM'],
     unreachable: 'unreachable',
@@ -133,6 +142,13 @@ const ZH_CN: Ui = {
   },
   checks: { id: 'ID', name: '名称', category: '类别', title: '检查内容' },
   execCheck: { stack: 'GPU 软件栈：', process: '进程' },
+  stacks: {
+    heading: 'GPU 软件栈',
+    none: '未检测到',
+    noneWhy: '（没有 GPU Operator、设备插件、HAMi、Kantaloupe、TensorFusion 或 Bitfusion 的对象）',
+    notDetected: '未检测到：',
+    notRun: (n) => `（${n} 项检查未运行）`,
+  },
   fleet: {
     headers: ['上下文', '状态', '错误', '警告', '跳过', '首个问题'],
     unreachable: '无法连接',

@@ -95,6 +95,7 @@ export const PLAYBOOKS: Playbook[] = [
       { id: 'operator-for-hami', layer: 'operator', title: 'GPU Operator installed with devicePlugin.enabled=false', verify: ['kubectl get ds -A | grep device-plugin'], findings: ['device-plugin-conflict'] },
       { id: 'hami-nodes', layer: 'nodes', title: 'HAMi GPU nodes labelled gpu=on', verify: ['kubectl get nodes -L gpu'], findings: ['hami-node-not-enabled'] },
       { id: 'servicemonitors', layer: 'monitoring', title: 'Does Prometheus select the HAMi and DCGM ServiceMonitors?', verify: ['kubectl get servicemonitors -A --show-labels', 'kubectl get prometheus -A -o jsonpath="{..serviceMonitorSelector}"'], findings: ['servicemonitor-not-selected'] },
+      { id: 'metrics', layer: 'monitoring', title: 'Does Prometheus return DCGM_FI_DEV_GPU_UTIL, HostCoreUtilization and GPUDeviceCoreAllocated?', verify: ['curl -s "http://PROMETHEUS:9090/api/v1/query?query=DCGM_FI_DEV_GPU_UTIL"', 'curl -s "http://PROMETHEUS:9090/api/v1/query?query=HostCoreUtilization"', 'curl -s "http://PROMETHEUS:9090/api/v1/query?query=GPUDeviceCoreAllocated"'], findings: ['gpu-metrics-missing'] },
       { id: 'gateway', layer: 'stack', title: 'Is a Gateway API implementation installed?', verify: ['kubectl get crd gateways.gateway.networking.k8s.io', 'kubectl get gateway -A'], findings: ['gateway-api-missing'] },
     ],
   },

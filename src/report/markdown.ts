@@ -15,6 +15,7 @@ export function renderMarkdown(report: Report, lang: Lang = 'en'): string {
     '',
     `**${[n.errors, n.warnings, n.passed, n.skipped].join(n.separator)}**${n.total}`,
     '',
+    ...(report.stacks ? [`${words.stacks.heading}: ${report.stacks.length ? report.stacks.map((s) => `**${escape(s.name)}**${s.namespaces.length ? ` (${s.namespaces.join(', ')})` : ''}`).join(', ') : words.stacks.none}`, ''] : []),
     `| | ${words.markdown.check} | ${words.markdown.subject} | ${words.markdown.message} |`,
     '|---|---|---|---|',
   ];

@@ -1,6 +1,7 @@
 // The terminal report: grouped by category, ✓ ‼ ✗, evidence and fix under each problem.
 import type { Report } from '../engine.js';
 import { summarize } from '../engine.js';
+import { STACK_NAMES, type StackId } from '../facts/stacks.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import type { Ui } from '../i18n/ui.js';
@@ -23,6 +24,7 @@ export function renderText(report: Report, options: TextOptions): string {
   const lang = options.lang ?? 'en';
   const words = ui(lang);
   const lines: string[] = [c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), ''];
+  if (report.stacks) lines.push(...renderStacks(report, c, words), '');
   for (const category of CATEGORIES) {
     const findings = report.findings.filter((f) => f.category === category && (f.severity !== 'ok' || options.showOk !== false));
     const skipped = report.skipped.filter((s) => report.checks.find((k) => k.id === s.id)?.category === category);
@@ -57,5 +59,25 @@ function renderFinding(f: Finding, c: ReturnType<typeof makeChalk>, lang: Lang, 
     for (const cmd of f.fix.commands) lines.push(`      ${c.cyan('$')} ${cmd}`);
   }
   lines.push(`    ${c.dim(`${words.see}${shown.docs}`)}`);
+  return lines;
+}
+
+/** Evidence lines shown per stack: enough to see why, short enough to keep the header a header. */
+const STACK_EVIDENCE_SHOWN = 2;
+
+/** The header: which GPU stacks the cluster runs, and which were not found (their checks stay quiet). */
+function renderStacks(report: Report, c: ReturnType<typeof makeChalk>, words: Ui): string[] {
+  const stacks = report.stacks ?? [];
+  const lines = [c.bold(words.stacks.heading), c.dim('-'.repeat(textWidth(words.stacks.heading)))];
+  if (stacks.length === 0) lines.push(`${c.dim('●')} ${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`);
+  for (const stack of stacks) {
+    lines.push(`${c.green('●')} ${c.bold(stack.name)}${stack.namespaces.length ? c.dim(`  ${stack.namespaces.join(', ')}`) : ''}`);
+    for (const e of stack.evidence.slice(0, STACK_EVIDENCE_SHOWN)) lines.push(`    ${c.dim('·')} ${e}`);
+  }
+  const absent = (Object.keys(STACK_NAMES) as StackId[]).filter((id) => !stacks.some((s) => s.id === id));
+  const quiet = report.notApplicable?.length ?? 0;
+  if (stacks.length > 0 && absent.length > 0) {
+    lines.push(c.dim(`${words.stacks.notDetected}${absent.map((id) => STACK_NAMES[id]).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`));
+  }
   return lines;
 }

@@ -39,6 +39,30 @@ export interface SourceProblem {
   message: string;
 }
 
+/** One PromQL instant query and what came back. */
+export interface PrometheusQueryResult {
+  query: string;
+  /** Number of series in the answer; absent when the query failed. */
+  series?: number;
+  /** The first series as Prometheus returned them (`metric` labels and `value`), a few at most. */
+  result?: { metric: Record<string, string>; value?: [number, string] }[];
+  /** Why the query failed: HTTP status and message, timeout, a Prometheus error. */
+  error?: string;
+}
+
+/** Queries of the Prometheus that Kantaloupe reads (live only; a snapshot carries them in prometheus/queries.json). */
+export interface PrometheusQueries {
+  /** Where the queries went, in words: `service monitoring/prometheus-operated:web (API server proxy)` or a URL. */
+  endpoint?: string;
+  /** The object queried, for findings: the Prometheus object or workload, or a Service for a URL. */
+  target?: { kind: string; name: string; namespace?: string };
+  /** The Service the API server proxied to; absent for --prometheus-url. */
+  service?: { namespace: string; name: string; port: string };
+  /** Why nothing was queried (no Prometheus found). */
+  error?: string;
+  results: PrometheusQueryResult[];
+}
+
 export interface Collection {
   /** Where the facts came from, for the report header: "snapshot examples/x" or "context kind-gpu". */
   origin: string;
@@ -56,6 +80,13 @@ export interface Collection {
   unavailable: Map<string, string>;
   /** CRD kinds whose API is not served: absent, which is a fact, not an error. */
   notInstalled: Set<string>;
+  /**
+   * Commands run on the machine gpuctl runs on (not a node), like `helm-version` (`helm version --short`):
+   * absent when not run. A snapshot carries them in local/commands/NAME.txt.
+   */
+  localCommands?: Map<string, CommandOutput>;
+  /** Prometheus queries for the metric checks; absent when not made. */
+  prometheus?: PrometheusQueries;
 }
 
 export function emptyCollection(origin: string): Collection {

@@ -7,6 +7,8 @@ export interface LiveOptions {
   requestTimeoutMs: number;
   chunkSize: number;
   debug?: boolean;
+  /** Query this Prometheus directly for the metric checks instead of going through the API server's service proxy. */
+  prometheusUrl?: string;
   onProgress?: (text: string) => void;
 }
 

@@ -56,6 +56,13 @@ export const RESOURCE_TYPES: ResourceType[] = [
     namespace: 'tensor-fusion-sys',
     fieldSelector: 'metadata.name=tensor-fusion-sys-public-gpu-info',
   },
+  // HAMi / Kantaloupe prerequisites: Prometheus (its version, its ServiceMonitor selectors), the GPU
+  // ServiceMonitors, the Gateway API (a 404 on its lists means its CRDs are not installed).
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
+  { kind: 'Prometheus', group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheuses', namespaced: true, crd: true },
+  { kind: 'ServiceMonitor', group: 'monitoring.coreos.com', version: 'v1', plural: 'servicemonitors', namespaced: true, crd: true },
+  { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gatewayclasses', namespaced: false, crd: true },
+  { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespaced: true, crd: true },
 ];
 
 export function apiVersionOf(type: ResourceType): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { KubeObject } from '../facts/kube.js';
-import type { Collection } from './collection.js';
+import type { Collection, CommandOutput } from './collection.js';
 import { redactEnviron, redactObject, redactText } from './redact.js';
 
 export async function writeSnapshot(collection: Collection, target: string): Promise<void> {
@@ -37,15 +37,20 @@ async function writeDir(collection: Collection, root: string): Promise<void> {
     const [ns, pod, rest] = splitKey(key);
     files.push([`logs/${ns}/${pod}/${rest}.log`, text]);
   }
+  const commandFiles = (dir: string, commands: Map<string, CommandOutput>) => {
+    for (const [name, out] of commands) {
+      files.push([`${dir}/${name}.txt`, out.stdout]);
+      if (out.exitCode !== 0) files.push([`${dir}/${name}.exit`, `${out.exitCode}\n`]);
+      if (out.stderr) files.push([`${dir}/${name}.stderr`, out.stderr]);
+    }
+  };
   for (const [node, host] of collection.nodes) {
     for (const [file, text] of host.files) files.push([`nodes/${node}/files${file}`, redactText(text)]);
     if (host.dirs.size) files.push([`nodes/${node}/dirs.txt`, [...host.dirs].join('\n') + '\n']);
-    for (const [name, out] of host.commands) {
-      files.push([`nodes/${node}/commands/${name}.txt`, out.stdout]);
-      if (out.exitCode !== 0) files.push([`nodes/${node}/commands/${name}.exit`, `${out.exitCode}\n`]);
-      if (out.stderr) files.push([`nodes/${node}/commands/${name}.stderr`, out.stderr]);
-    }
+    commandFiles(`nodes/${node}/commands`, host.commands);
   }
+  if (collection.localCommands) commandFiles('local/commands', collection.localCommands);
+  if (collection.prometheus) files.push(['prometheus/queries.json', JSON.stringify(collection.prometheus, null, 1)]);
   for (const [key, table] of collection.processes) {
     const redacted = table.map((p) => ({ ...p, environ: redactEnviron(p.environ) }));
     files.push([`pods/${key}/processes.json`, JSON.stringify(redacted, null, 1)]);

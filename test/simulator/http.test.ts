@@ -49,7 +49,7 @@ describe('discovery', () => {
     expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'node.k8s.io', 'apiextensions.k8s.io']));
     expect((await get(sim.url, '/apis/nvidia.com')).body).toMatchObject({ kind: 'APIGroup', name: 'nvidia.com' });
     const apps = (await get(sim.url, '/apis/apps/v1')).body;
-    expect(apps.resources.map((r: { name: string }) => r.name)).toEqual(['daemonsets', 'deployments', 'replicasets']);
+    expect(apps.resources.map((r: { name: string }) => r.name)).toEqual(['daemonsets', 'deployments', 'statefulsets', 'replicasets']);
     expect((await get(sim.url, '/apis/tensor-fusion.ai/v1')).status).toBe(404);
   });
 
@@ -162,9 +162,10 @@ describe('LIST and GET', () => {
     expect(names(r.body)).toEqual(['cpu-1', 'gpu-1', 'gpu-2']);
   });
 
-  it('refuses writes and watches', async () => {
+  it('refuses invalid writes, PUT and watches', async () => {
     const post = await fetch(`${sim.url}/api/v1/namespaces/ml/pods`, { method: 'POST', body: '{}' });
-    expect(post.status).toBe(405);
+    expect(post.status).toBe(422);
+    expect((await fetch(`${sim.url}/api/v1/nodes/gpu-1`, { method: 'PUT', body: '{}' })).status).toBe(405);
     expect((await get(sim.url, '/api/v1/pods?watch=true')).body).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });
   });
 

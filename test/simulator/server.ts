@@ -15,6 +15,8 @@ import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { podLog, readLogQuery } from './logs.js';
 import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
+import { serviceProxy } from './service-proxy.js';
+import { applyWrite } from './writes.js';
 import {
   badRequest,
   expired,
@@ -305,7 +307,23 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const doc = apiResourceList(catalog, m[1]!, m[2]!);
       return doc ? jsonReply(200, doc) : statusReply(notFound());
     }
+    const proxied = serviceProxy(catalog, collection.prometheus, p, ctx.params);
+    if (proxied) return { status: proxied.status, contentType: proxied.contentType, body: [proxied.body] };
     return (await resource({ ...ctx, path: p })) ?? statusReply(notFound());
+  }
+
+  /** POST, PATCH, DELETE of an object (writes.ts): the indexes change, later reads see it. */
+  async function write(method: string, url: URL, req: IncomingMessage): Promise<Reply> {
+    const parsed = parseResourcePath(url.pathname.replace(/\/+$/, ''));
+    if (!parsed || parsed.extra) return statusReply(notFound());
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const result = applyWrite(
+      catalog,
+      { method, path: parsed, params: url.searchParams, body: Buffer.concat(chunks).toString('utf8'), contentType: req.headers['content-type'] ?? '' },
+      () => ++resourceVersion,
+    );
+    return jsonReply(result.status, result.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -335,6 +353,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds },
       );
       reply = statusReply(s, fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
+    } else if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
+      reply = await write(method, url, req);
     } else if (method !== 'GET' && method !== 'HEAD') {
       reply = statusReply(methodNotAllowed());
     } else {
