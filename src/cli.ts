@@ -2,6 +2,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
+import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
@@ -11,7 +12,7 @@ const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl'
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-program
+const doctorCommand = program
   .command('doctor')
   .description('check every layer of the GPU stack, live or on a snapshot, and print the fixes')
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
@@ -19,8 +20,8 @@ program
   .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
-  .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(nodeProbeOption())
+  .option('--chunk-size <n>', 'objects per LIST page', '500');
+nodeProbeOptions(doctorCommand)
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
@@ -58,19 +59,18 @@ program
     process.stdout.write(playbook(opts));
   });
 
-program
+const collectCommand = program
   .command('collect')
   .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
   .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
   .option('--kubeconfig <file>', 'path to the kubeconfig file')
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
-  .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(nodeProbeOption())
-  .action(async (opts) => {
-    const { collect } = await import('./commands/collect.js');
-    await collect({ ...opts, debug: program.opts().debug });
-  });
+  .option('--chunk-size <n>', 'objects per LIST page', '500');
+nodeProbeOptions(collectCommand).action(async (opts) => {
+  const { collect } = await import('./commands/collect.js');
+  await collect({ ...opts, debug: program.opts().debug });
+});
 
 program
   .command('checks')
@@ -110,10 +110,29 @@ program
     process.stdout.write((await complete(program, words)).join('\n') + '\n');
   });
 
+/** --node-probe and, for its pod and daemonset modes, the probe pods' flags. */
+function nodeProbeOptions(command: Command): Command {
+  command.addOption(nodeProbeOption());
+  for (const option of probeOptions()) command.addOption(option);
+  return command;
+}
+
 function nodeProbeOption(): Option {
-  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
-    .choices(['auto', 'local', 'none'])
+  return new Option(
+    '--node-probe <mode>',
+    'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster; pod = a short-lived privileged pod on each GPU node; daemonset = one short-lived DaemonSet (large clusters)',
+  )
+    .choices(['auto', 'local', 'pod', 'daemonset', 'none'])
     .default('auto');
+}
+
+function probeOptions(): Option[] {
+  return [
+    new Option('--probe-image <image>', 'image of the probe pods, any with sh (air-gapped clusters: a copy in your registry)').default(DEFAULT_PROBE_IMAGE),
+    new Option('--probe-namespace <ns>', 'namespace of the probe pods (privileged pods must be allowed there)').default(DEFAULT_PROBE_NAMESPACE),
+    new Option('--probe-timeout <duration>', 'how long a probe pod may take to start').default('60s'),
+    new Option('--node-concurrency <n>', 'nodes probed at once').default('5'),
+  ];
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -30,6 +30,10 @@ export interface SnapshotMeta {
   gpuctlVersion?: string;
   /** kind → why it could not be read when the snapshot was taken. */
   unavailable?: Record<string, string>;
+  /** How node facts were read by --node-probe pod|daemonset. */
+  nodeProbe?: { mode: string; namespace: string; image: string; runId: string };
+  /** node → why the node probe could not read it (image does not pull, pod never started, node deleted). */
+  nodeProbeFailures?: Record<string, string>;
   [key: string]: unknown;
 }
 

@@ -1,5 +1,6 @@
 // `gpuctl doctor` on a live cluster: kubeconfig → GET /version → one paginated LIST per resource type,
 // a few at a time → the container logs the checks need.
+import type https from 'node:https';
 import pLimit from 'p-limit';
 import { GpuctlError } from '../../errors.js';
 import { Facts } from '../../facts/facts.js';
@@ -18,11 +19,25 @@ import { fetchLogs } from './logs.js';
 export const LIST_CONCURRENCY = 6;
 export const LOG_CONCURRENCY = 8;
 
-export async function collectLive(options: LiveOptions, serviceAccountRoot = ''): Promise<Collection> {
+export interface Connection {
+  client: KubeClient;
+  loaded: LoadedKubeconfig;
+  /** TLS material and auth headers, for what is not plain HTTP (exec's WebSocket). */
+  credentials: https.RequestOptions;
+}
+
+/** The kubeconfig's cluster and credentials, and a client for them; close the client when done. */
+export async function connect(options: LiveOptions, serviceAccountRoot = ''): Promise<Connection> {
   const loaded = await loadKubeconfig(options, serviceAccountRoot);
-  const server = loaded.cluster.server;
   const debug = options.debug ? (line: string) => process.stderr.write(`gpuctl: ${line}\n`) : undefined;
-  const client = new KubeClient({ server, credentials: await credentials(loaded), timeoutMs: options.requestTimeoutMs, debug });
+  const creds = await credentials(loaded);
+  const client = new KubeClient({ server: loaded.cluster.server, credentials: creds, timeoutMs: options.requestTimeoutMs, debug });
+  return { client, loaded, credentials: creds };
+}
+
+export async function collectLive(options: LiveOptions, serviceAccountRoot = ''): Promise<Collection> {
+  const { client, loaded } = await connect(options, serviceAccountRoot);
+  const server = loaded.cluster.server;
   const progress = options.onProgress ?? (() => {});
   try {
     progress(`connecting to ${server}`);

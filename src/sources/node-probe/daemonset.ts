@@ -1,0 +1,129 @@
+// --node-probe daemonset: one short-lived DaemonSet whose pods land on the GPU nodes (Kubernetes does the
+// fan-out, so thousands of nodes cost one create and one LIST per poll), the probe script run through exec
+// in each pod as it starts, then the DaemonSet deleted with its pods. Same cleanup guarantees as pod mode.
+import pLimit from 'p-limit';
+import type { KubeObject, Pod } from '../../facts/kube.js';
+import type { Collection } from '../collection.js';
+import { RequestFailure } from '../live/client.js';
+import { DAEMONSET_PROBE_PERMISSIONS } from './access.js';
+import { ProbeCleanup } from './cleanup.js';
+import { newRunId, probeDaemonSet, runSelector } from './pod-spec.js';
+import type { ProbeApi, RemoteProbeOptions } from './remote.js';
+import {
+  daemonSetPath,
+  daemonSetsPath,
+  DEFAULT_POLL_MS,
+  DELETE_BODY,
+  podProgress,
+  podsPath,
+  recordFailure,
+  recordPullFailure,
+  removeLeftovers,
+  requireAccess,
+  responseCause,
+  runProbeScript,
+  sleep,
+  nodeGone,
+  nodeGoneReason,
+  whyNotStarted,
+} from './remote.js';
+
+/** The node a DaemonSet pod is for: bound (spec.nodeName) or, before binding, the controller's matchFields term. */
+export function daemonPodNode(pod: Pod): string | undefined {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  const terms = (pod.spec as { affinity?: any } | undefined)?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  for (const term of terms ?? []) {
+    for (const field of term.matchFields ?? []) {
+      if (field.key === 'metadata.name' && field.operator === 'In' && field.values?.length === 1) return field.values[0];
+    }
+  }
+  return undefined;
+}
+
+export async function probeNodesWithDaemonSet(api: ProbeApi, nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<void> {
+  const notice = options.notice ?? (() => {});
+  const progress = options.progress ?? (() => {});
+  const { namespace } = options;
+  await requireAccess(api, 'daemonset', namespace, DAEMONSET_PROBE_PERMISSIONS, notice);
+  await removeLeftovers(api, namespace, Date.now(), notice);
+  const runId = options.runId ?? newRunId();
+  collection.meta.nodeProbe = { mode: 'daemonset', namespace, image: options.image, runId };
+
+  const manifest = probeDaemonSet(namespace, nodes, { runId, image: options.image });
+  const name = manifest.metadata.name;
+  const path = daemonSetPath(namespace, name);
+  const cleanup = new ProbeCleanup(api, namespace, notice);
+  cleanup.track(path, `daemonset ${namespace}/${name}`, DELETE_BODY);
+  const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
+  try {
+    let created;
+    try {
+      created = await api.postJson<KubeObject>(daemonSetsPath(namespace), manifest);
+    } catch (err) {
+      if (!(err instanceof RequestFailure)) throw err;
+      for (const node of nodes) recordFailure(collection, node, `creating the probe DaemonSet ${namespace}/${name} failed: ${err.message}`);
+      return;
+    }
+    if (!created.value) {
+      for (const node of nodes) recordFailure(collection, node, `the API server refused the probe DaemonSet ${namespace}/${name}: ${responseCause(created)}`);
+      return;
+    }
+    await followPods(api, nodes, collection, { ...options, runId }, progress);
+  } finally {
+    await cleanup.delete(path);
+    removeHandlers();
+  }
+}
+
+/** One LIST of the run's pods per poll; each pod's script runs as soon as it is Running, a few at a time. */
+async function followPods(api: ProbeApi, nodes: string[], collection: Collection, options: RemoteProbeOptions & { runId: string }, progress: (text: string) => void): Promise<void> {
+  const { namespace } = options;
+  const waiting = new Set(nodes);
+  const limit = pLimit(options.concurrency);
+  const execs: Promise<void>[] = [];
+  const lastSeen = new Map<string, Pod>();
+  const deadline = Date.now() + options.timeoutMs;
+  const listPath = `${podsPath(namespace)}?labelSelector=${encodeURIComponent(runSelector(options.runId))}`;
+  while (waiting.size > 0) {
+    let pods: Pod[] | undefined;
+    try {
+      const res = await api.getJson<{ items?: Pod[] }>(listPath);
+      pods = res.value?.items;
+    } catch (err) {
+      if (!(err instanceof RequestFailure)) throw err;
+    }
+    for (const pod of pods ?? []) {
+      const node = daemonPodNode(pod);
+      if (!node || !waiting.has(node)) continue;
+      lastSeen.set(node, pod);
+      const state = podProgress(pod);
+      if (state.state === 'running') {
+        waiting.delete(node);
+        execs.push(limit(() => runProbeScript(api, collection, namespace, pod.metadata.name, node, options)));
+      } else if (state.state === 'pull-failed') {
+        waiting.delete(node);
+        await recordPullFailure(api, collection, pod, node, state, options.image);
+      }
+      // A DaemonSet pod that ends is replaced by the controller: keep waiting for its successor.
+    }
+    progress(`probe DaemonSet: ${nodes.length - waiting.size}/${nodes.length} pods started…`);
+    if (waiting.size === 0 || Date.now() >= deadline) break;
+    await sleep(Math.min(options.pollMs ?? DEFAULT_POLL_MS, Math.max(deadline - Date.now(), 0)));
+  }
+  for (const node of waiting) {
+    if (await nodeGone(api, node)) {
+      recordFailure(collection, node, nodeGoneReason(node));
+      continue;
+    }
+    const pod = lastSeen.get(node);
+    const state = pod && podProgress(pod);
+    recordFailure(
+      collection,
+      node,
+      pod && state?.state === 'pending'
+        ? await whyNotStarted(api, pod, state.detail, options.timeoutMs)
+        : `the probe DaemonSet ran no pod on node ${node} within ${Math.round(options.timeoutMs / 1000)}s (--probe-timeout)${state?.state === 'ended' ? `: ${state.detail}` : ''}; it was removed`,
+    );
+  }
+  await Promise.all(execs);
+}
