@@ -12,6 +12,7 @@ import { apiVersionOf } from '../../src/sources/resources.js';
 import { Catalog, type TypeIndex } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
+import { SimWrites, type WriteOptions } from './writes.js';
 import { podLog, readLogQuery } from './logs.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
 import {
@@ -37,6 +38,11 @@ export interface SimulatorOptions {
    * at the price of holding the JSON of every object served (about 370 MB for 100,000 pods).
    */
   cacheJson?: boolean;
+  /**
+   * Serve the writes of the node probe (writes.ts): pods and DaemonSets created and deleted, a tiny
+   * kubelet, SelfSubjectAccessReview, pods/exec over WebSocket. Without it, writes answer 405.
+   */
+  writes?: WriteOptions;
 }
 
 export interface RequestRecord {
@@ -65,6 +71,8 @@ export interface Simulator {
   setFaults(faults: Fault[]): void;
   /** Compacts history: every continue token handed out so far answers 410 Expired from now on. */
   expireContinueTokens(): void;
+  /** With `writes`: the objects created, the kubelet, the execs answered. */
+  writes?: SimWrites;
   /** Writes a kubeconfig whose current context points at this simulator; returns the file. */
   writeKubeconfig(file: string, options?: KubeconfigOptions): Promise<string>;
   close(): Promise<void>;
@@ -174,6 +182,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const faults = new FaultTable();
   faults.set(options.faults ?? []);
   const requests: RequestRecord[] = [];
+  const writes = options.writes ? new SimWrites(catalog, collection, options.writes) : undefined;
   let resourceVersion = Math.max(catalog.maxResourceVersion(), 1000);
   /** Tokens issued at a resourceVersion below this have been "compacted away": 410. */
   let compactedBelow = 0;
@@ -330,7 +339,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       );
       reply = statusReply(s, fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
     } else if (method !== 'GET' && method !== 'HEAD') {
-      reply = statusReply(methodNotAllowed());
+      const written = writes?.handle(method, url.pathname, await readJson(req));
+      reply = written ? jsonReply(written.status, written.value) : statusReply(methodNotAllowed());
     } else {
       reply = await route({ method, path: url.pathname, params: url.searchParams, req });
     }
@@ -356,6 +366,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else res.destroy();
     });
   });
+  // pods/exec: a WebSocket upgrade, recorded and subject to faults like any request.
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const record: RequestRecord = { method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 101 };
+    requests.push(record);
+    const fault = faults.take('GET', url.pathname, url.search.slice(1));
+    if (fault?.status) {
+      record.fault = 'status';
+      record.status = fault.status;
+      const s = statusForCode(fault.status, { method: 'GET', path: url.pathname, target: targetOf(url.pathname) }, { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds: 1 });
+      const body = JSON.stringify(s);
+      socket.end(`HTTP/1.1 ${s.code} ${s.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    if (!writes?.upgrade(req, socket, head)) {
+      record.status = 404;
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -366,6 +395,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url,
     port,
     requests,
+    ...(writes ? { writes } : {}),
     setFaults: (list) => faults.set(list),
     expireContinueTokens() {
       resourceVersion++;
@@ -377,6 +407,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return file;
     },
     async close() {
+      writes?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -395,6 +426,17 @@ export function kubeconfigFor(url: string, options: KubeconfigOptions = {}): str
     contexts: [{ name: context, context: { cluster: context, user: context, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
     'current-context': context,
   });
+}
+
+/** A request body as JSON; undefined when there is none or it does not parse. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes a reply with backpressure; stops quietly when the client has gone. */
