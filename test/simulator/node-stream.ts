@@ -11,11 +11,11 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${parts.join('(?!\\.)[^/]*')}$`);
 }
 
-/** Every directory the host has: those listed, and the parents of its files. */
+/** Every directory the host has: those listed, their parents, and the parents of its files. */
 function allDirs(host: NodeHost): Set<string> {
   const dirs = new Set(host.dirs);
-  for (const file of host.files.keys()) {
-    for (let d = file.slice(0, file.lastIndexOf('/')); d.length > 0; d = d.slice(0, d.lastIndexOf('/'))) dirs.add(d);
+  for (const path of [...host.files.keys(), ...host.dirs]) {
+    for (let d = path.slice(0, path.lastIndexOf('/')); d.length > 0; d = d.slice(0, d.lastIndexOf('/'))) dirs.add(d);
   }
   return dirs;
 }

@@ -12,10 +12,10 @@ import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 import {
   daemonSetPath,
   daemonSetsPath,
-  DEFAULT_POLL_MS,
   DELETE_BODY,
   podProgress,
   podsPath,
+  pollDelay,
   recordFailure,
   recordPullFailure,
   removeLeftovers,
@@ -24,7 +24,9 @@ import {
   runProbeScript,
   sleep,
   nodeGone,
+  mergeInOrder,
   nodeGoneReason,
+  perNode,
   whyNotStarted,
 } from './remote.js';
 
@@ -55,34 +57,37 @@ export async function probeNodesWithDaemonSet(api: ProbeApi, nodes: string[], co
   const cleanup = new ProbeCleanup(api, namespace, notice);
   cleanup.track(path, `daemonset ${namespace}/${name}`, DELETE_BODY);
   const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
+  const results = perNode(nodes);
   try {
     let created;
     try {
       created = await api.postJson<KubeObject>(daemonSetsPath(namespace), manifest);
     } catch (err) {
       if (!(err instanceof RequestFailure)) throw err;
-      for (const node of nodes) recordFailure(collection, node, `creating the probe DaemonSet ${namespace}/${name} failed: ${err.message}`);
+      for (const node of nodes) recordFailure(results.get(node)!, node, `creating the probe DaemonSet ${namespace}/${name} failed: ${err.message}`);
       return;
     }
     if (!created.value) {
-      for (const node of nodes) recordFailure(collection, node, `the API server refused the probe DaemonSet ${namespace}/${name}: ${responseCause(created)}`);
+      for (const node of nodes) recordFailure(results.get(node)!, node, `the API server refused the probe DaemonSet ${namespace}/${name}: ${responseCause(created)}`);
       return;
     }
-    await followPods(api, nodes, collection, { ...options, runId }, progress);
+    await followPods(api, nodes, results, { ...options, runId }, progress);
   } finally {
+    mergeInOrder(collection, results);
     await cleanup.delete(path);
     removeHandlers();
   }
 }
 
 /** One LIST of the run's pods per poll; each pod's script runs as soon as it is Running, a few at a time. */
-async function followPods(api: ProbeApi, nodes: string[], collection: Collection, options: RemoteProbeOptions & { runId: string }, progress: (text: string) => void): Promise<void> {
+async function followPods(api: ProbeApi, nodes: string[], results: Map<string, Collection>, options: RemoteProbeOptions & { runId: string }, progress: (text: string) => void): Promise<void> {
   const { namespace } = options;
   const waiting = new Set(nodes);
   const limit = pLimit(options.concurrency);
   const execs: Promise<void>[] = [];
   const lastSeen = new Map<string, Pod>();
   const deadline = Date.now() + options.timeoutMs;
+  let polls = 0;
   const listPath = `${podsPath(namespace)}?labelSelector=${encodeURIComponent(runSelector(options.runId))}`;
   while (waiting.size > 0) {
     let pods: Pod[] | undefined;
@@ -99,26 +104,26 @@ async function followPods(api: ProbeApi, nodes: string[], collection: Collection
       const state = podProgress(pod);
       if (state.state === 'running') {
         waiting.delete(node);
-        execs.push(limit(() => runProbeScript(api, collection, namespace, pod.metadata.name, node, options)));
+        execs.push(limit(() => runProbeScript(api, results.get(node)!, namespace, pod.metadata.name, node, options)));
       } else if (state.state === 'pull-failed') {
         waiting.delete(node);
-        await recordPullFailure(api, collection, pod, node, state, options.image);
+        await recordPullFailure(api, results.get(node)!, pod, node, state, options.image);
       }
       // A DaemonSet pod that ends is replaced by the controller: keep waiting for its successor.
     }
     progress(`probe DaemonSet: ${nodes.length - waiting.size}/${nodes.length} pods started…`);
     if (waiting.size === 0 || Date.now() >= deadline) break;
-    await sleep(Math.min(options.pollMs ?? DEFAULT_POLL_MS, Math.max(deadline - Date.now(), 0)));
+    await sleep(Math.min(pollDelay(polls++, options.pollMs), Math.max(deadline - Date.now(), 0)));
   }
   for (const node of waiting) {
     if (await nodeGone(api, node)) {
-      recordFailure(collection, node, nodeGoneReason(node));
+      recordFailure(results.get(node)!, node, nodeGoneReason(node));
       continue;
     }
     const pod = lastSeen.get(node);
     const state = pod && podProgress(pod);
     recordFailure(
-      collection,
+      results.get(node)!,
       node,
       pod && state?.state === 'pending'
         ? await whyNotStarted(api, pod, state.detail, options.timeoutMs)

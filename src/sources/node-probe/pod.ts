@@ -9,13 +9,15 @@ import { ProbeCleanup } from './cleanup.js';
 import { newRunId, probePod } from './pod-spec.js';
 import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 import {
-  DEFAULT_POLL_MS,
   DELETE_BODY,
   nodeGone,
+  mergeInOrder,
   nodeGoneReason,
+  perNode,
   podPath,
   podProgress,
   podsPath,
+  pollDelay,
   recordFailure,
   recordPullFailure,
   removeLeftovers,
@@ -39,17 +41,19 @@ export async function probeNodesWithPods(api: ProbeApi, nodes: string[], collect
   const cleanup = new ProbeCleanup(api, namespace, notice);
   const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
   const limit = pLimit(options.concurrency);
+  const results = perNode(nodes);
   let done = 0;
   try {
     await Promise.all(
       nodes.map((node) =>
         limit(async () => {
           progress(`probing node ${node} through a pod (${done}/${nodes.length} done)…`);
-          await probeOneNode(api, node, collection, cleanup, { ...options, runId });
+          await probeOneNode(api, node, results.get(node)!, cleanup, { ...options, runId });
           done++;
         }),
       ),
     );
+    mergeInOrder(collection, results);
   } finally {
     // Anything an unexpected error left behind.
     if (cleanup.size) await cleanup.deleteAll(15_000);
@@ -89,6 +93,7 @@ async function waitUntilRunning(api: ProbeApi, pod: Pod, node: string, collectio
   const namespace = pod.metadata.namespace ?? options.namespace;
   const name = pod.metadata.name;
   const deadline = Date.now() + options.timeoutMs;
+  let polls = 0;
   let current = pod;
   for (;;) {
     const state = podProgress(current);
@@ -106,7 +111,7 @@ async function waitUntilRunning(api: ProbeApi, pod: Pod, node: string, collectio
       recordFailure(collection, node, gone ? nodeGoneReason(node) : await whyNotStarted(api, current, state.detail, options.timeoutMs));
       return false;
     }
-    await sleep(Math.min(options.pollMs ?? DEFAULT_POLL_MS, Math.max(deadline - Date.now(), 0)));
+    await sleep(Math.min(pollDelay(polls++, options.pollMs), Math.max(deadline - Date.now(), 0)));
     let res;
     try {
       res = await api.getJson<Pod>(podPath(namespace, name));

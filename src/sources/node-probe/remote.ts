@@ -5,6 +5,7 @@ import { GpuctlError } from '../../errors.js';
 import type { Event, KubeObject, Pod } from '../../facts/kube.js';
 import { PULL_WAITING_REASONS } from '../../facts/pulls.js';
 import type { Collection } from '../collection.js';
+import { emptyCollection } from '../collection.js';
 import type { ApiResponse } from '../live/client.js';
 import { RequestFailure } from '../live/client.js';
 import type { Permission } from './access.js';
@@ -32,6 +33,7 @@ export interface RemoteProbeOptions {
   execTimeoutMs?: number;
   /** Limit of each command of the script, in seconds. */
   commandTimeoutS?: number;
+  /** Longest wait between two polls of a starting pod. */
   pollMs?: number;
   runId?: string;
   /** Delete what was created on SIGINT/SIGTERM and exit; off in unit tests that run in-process. */
@@ -42,7 +44,14 @@ export interface RemoteProbeOptions {
 }
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 180_000;
-export const DEFAULT_POLL_MS = 1000;
+/** Polls start quick (a pod on a warm node runs in about a second) and slow down to this. */
+export const DEFAULT_POLL_MS = 2000;
+const FIRST_POLL_MS = 250;
+
+/** The wait before poll number `n` (0-based): 250 ms, growing by half each time, up to the cap. */
+export function pollDelay(n: number, capMs = DEFAULT_POLL_MS): number {
+  return Math.min(FIRST_POLL_MS * 1.5 ** n, capMs);
+}
 /** DeleteOptions: the pods of a deleted DaemonSet go with it. */
 export const DELETE_BODY = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background' };
 
@@ -154,6 +163,23 @@ export async function podEvents(api: ProbeApi, namespace: string, pod: string): 
   }
 }
 
+/**
+ * One collection per node for the probes to fill as they finish, in any order; merged into the run's
+ * collection in node order afterwards, so the report reads the same whatever finished first.
+ */
+export function perNode(nodes: string[]): Map<string, Collection> {
+  return new Map(nodes.map((node) => [node, emptyCollection(`node ${node}`)]));
+}
+
+export function mergeInOrder(target: Collection, results: Map<string, Collection>): void {
+  for (const result of results.values()) {
+    target.objects.push(...result.objects);
+    for (const [node, host] of result.nodes) target.nodes.set(node, host);
+    target.problems.push(...result.problems);
+    for (const [node, reason] of Object.entries(result.meta.nodeProbeFailures ?? {})) (target.meta.nodeProbeFailures ??= {})[node] = reason;
+  }
+}
+
 /** Why a node could not be probed: a problem of the collection and the reason node checks skip it. */
 export function recordFailure(collection: Collection, node: string, reason: string): void {
   (collection.meta.nodeProbeFailures ??= {})[node] = reason;
@@ -172,10 +198,12 @@ export async function recordPullFailure(
   const namespace = pod.metadata.namespace!;
   const events = await podEvents(api, namespace, pod.metadata.name);
   collection.objects.push({ ...pod, apiVersion: 'v1', kind: 'Pod' }, ...events);
+  // The kubelet's Failed event carries the registry's error; the back-off status message only repeats the image.
+  const cause = events.filter((e) => e.reason === 'Failed' && e.message?.startsWith('Failed to pull')).at(-1)?.message ?? progress.message;
   recordFailure(
     collection,
     node,
-    `the probe pod ${namespace}/${pod.metadata.name} cannot pull its image ${image} (${progress.reason}${progress.message ? `: ${progress.message}` : ''}); ` +
+    `the probe pod ${namespace}/${pod.metadata.name} cannot pull its image ${image} (${progress.reason}${cause ? `: ${cause}` : ''}); ` +
       `see image-pull-failing; pass --probe-image with an image the node can pull (any image with sh, e.g. your registry's copy of busybox)`,
   );
 }

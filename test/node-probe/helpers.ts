@@ -1,0 +1,66 @@
+// Shared by the --node-probe pod|daemonset tests: a simulator serving a snapshot with the probe's writes,
+// the CLI run against it, and the node findings (runtime, driver, registry) compared without order.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { ALL_CHECKS } from '../../checks/index.js';
+import type { KubeObject } from '../../src/facts/kube.js';
+import type { Collection } from '../../src/sources/collection.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { BIN, type CliResult, gpuctl, ROOT } from '../helpers/cli.js';
+import { type Simulator, startSimulator } from '../simulator/server.js';
+import type { WriteOptions } from '../simulator/writes.js';
+
+export const NODE_CATEGORIES = ['runtime', 'driver', 'registry'];
+
+export interface Served {
+  sim: Simulator;
+  kubeconfig: string;
+  home: string;
+  /** gpuctl ARGS… --kubeconfig K, with a clean environment. */
+  run(args: string[]): Promise<CliResult>;
+  /** The same, not awaited: for signals. */
+  spawn(args: string[]): ResultPromise<{ reject: false }>;
+  /** Probe pods and DaemonSets still in the simulator. */
+  leftovers(namespace?: string): KubeObject[];
+}
+
+export async function serve(source: string | Collection, writes: WriteOptions = {}): Promise<Served> {
+  const collection = typeof source === 'string' ? await loadSnapshot(source) : source;
+  const sim = await startSimulator({ collection, writes });
+  const home = mkdtempSync(path.join(tmpdir(), 'gpuctl-probe-'));
+  const kubeconfig = await sim.writeKubeconfig(path.join(home, 'kubeconfig'), { context: collection.meta.context ?? 'lab' });
+  const env = { HOME: home, KUBECONFIG: '' };
+  return {
+    sim,
+    kubeconfig,
+    home,
+    run: (args) => gpuctl([...args, '--kubeconfig', kubeconfig], env),
+    spawn: (args) => execa(BIN, [...args, '--kubeconfig', kubeconfig], { reject: false, cwd: ROOT, env: { NO_COLOR: '1', ...env }, timeout: 60_000 }),
+    leftovers: (namespace) =>
+      [...sim.writes!.objects('pods', namespace), ...sim.writes!.objects('daemonsets', namespace)].filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'gpuctl'),
+  };
+}
+
+interface Finding {
+  name: string;
+  category: string;
+  severity: string;
+  subject: { kind: string; name: string };
+  message: string;
+  evidence: string[];
+  fix: unknown;
+}
+
+/** The findings and skips of the node checks, in a stable order. */
+export function nodeFindings(stdout: string): { findings: Finding[]; skipped: { name: string; reason: string }[] } {
+  const report = JSON.parse(stdout) as { findings: Finding[]; skipped: { id: string; name: string; reason: string }[] };
+  const nodeChecks = new Set(ALL_CHECKS.filter((c) => NODE_CATEGORIES.includes(c.category)).map((c) => c.name));
+  const key = (f: Finding) => `${f.name}\u0000${f.subject.kind}/${f.subject.name}\u0000${f.message}`;
+  return {
+    // ok findings name the cluster (its context), which differs between the two runs.
+    findings: report.findings.filter((f) => NODE_CATEGORIES.includes(f.category) && f.severity !== 'ok').sort((a, b) => key(a).localeCompare(key(b))),
+    skipped: report.skipped.filter((s) => nodeChecks.has(s.name)).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
