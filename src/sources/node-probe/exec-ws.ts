@@ -96,7 +96,6 @@ export function webSocketExec(connection: ExecConnection): PodExec {
         rejectUnauthorized,
         servername,
         ...(agent ? { agent: agent as https.Agent } : {}),
-        handshakeTimeout: timeoutMs || undefined,
       };
       const ws = new WebSocket(address, ['v4.channel.k8s.io'], wsOptions);
       const timer = timeoutMs > 0 ? setTimeout(() => fail(new ExecFailure(`the exec did not finish within ${formatDuration(timeoutMs)}`)), timeoutMs) : undefined;
