@@ -1,23 +1,13 @@
 // `--node-probe daemonset` end to end: one short-lived DaemonSet (the simulator's controller makes a pod
 // per GPU node), one LIST per poll, exec into each pod, the DaemonSet deleted with its pods — always.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { gpuctl } from '../helpers/cli.js';
-import { nodeFindings, type Served, serve } from './helpers.js';
+import { DRIVER, nodeFindings, problemsAbout, report, simulators, type Served, until } from './helpers.js';
 
-const DRIVER = 'test/fixtures/driver-snapshot';
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.sim.close();
-  served = undefined;
-});
-
-const requests = (method: string, pattern: RegExp) => served!.sim.requests.filter((r) => r.method === method && pattern.test(r.path));
-const report = (stdout: string) =>
-  JSON.parse(stdout) as { findings: { name: string; severity: string; subject: { kind: string; name: string }; message: string; evidence: string[] }[] };
-const problemsAbout = (stdout: string, node: string) =>
-  report(stdout).findings.filter((f) => f.name === 'snapshot-file-unreadable' && f.subject.name === `nodes/${node}`).flatMap((f) => f.evidence);
+const serve = simulators();
+let served: Served;
 
 describe('gpuctl doctor --node-probe daemonset', () => {
   it('gives the node findings of the snapshot itself, with one DaemonSet and one LIST per poll', async () => {
@@ -27,11 +17,11 @@ describe('gpuctl doctor --node-probe daemonset', () => {
     expect(live.stderr).toBe('');
     expect(live.exitCode).toBe(offline.exitCode);
     expect(nodeFindings(live.stdout)).toEqual(nodeFindings(offline.stdout));
-    expect(requests('POST', /\/daemonsets$/)).toHaveLength(1);
-    expect(requests('DELETE', /\/daemonsets\/gpuctl-probe-[0-9a-f]{8}$/).map((r) => r.status)).toEqual([200]);
-    expect(requests('POST', /\/pods$/)).toEqual([]);
+    expect(served.requests('POST', /\/daemonsets$/)).toHaveLength(1);
+    expect(served.requests('DELETE', /\/daemonsets\/gpuctl-probe-[0-9a-f]{8}$/).map((r) => r.status)).toEqual([200]);
+    expect(served.requests('POST', /\/pods$/)).toEqual([]);
     // Pods are followed with a label-selected LIST, never one GET per pod.
-    expect(requests('GET', /\/namespaces\/kube-system\/pods\/[^/]+$/)).toEqual([]);
+    expect(served.requests('GET', /\/namespaces\/kube-system\/pods\/[^/]+$/)).toEqual([]);
     expect(served.sim.writes!.execs.map((e) => e.node).sort()).toEqual(['gpu-1', 'gpu-2']);
     expect(served.leftovers()).toEqual([]);
   });
@@ -41,7 +31,7 @@ describe('gpuctl doctor --node-probe daemonset', () => {
     collection.objects.push({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cpu-1', labels: {} }, status: {} });
     served = await serve(collection, { stuckNodes: ['gpu-1', 'gpu-2'] });
     const child = served.spawn(['doctor', '-o', 'json', '--node-probe', 'daemonset', '--probe-timeout', '30s']);
-    await until(() => served!.leftovers().length === 3);
+    await until(() => served.leftovers().length === 3);
     const ds = served.leftovers().find((o) => o.kind === 'DaemonSet')!;
     child.kill('SIGINT');
     await child;
@@ -60,7 +50,7 @@ describe('gpuctl doctor --node-probe daemonset', () => {
     const r = await served.run(['doctor', '--node-probe', 'daemonset']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--node-probe daemonset needs permissions this user lacks in namespace kube-system: create daemonsets.apps, list pods');
-    expect(requests('POST', /\/daemonsets$/)).toEqual([]);
+    expect(served.requests('POST', /\/daemonsets$/)).toEqual([]);
   });
 
   it.each([
@@ -69,7 +59,7 @@ describe('gpuctl doctor --node-probe daemonset', () => {
   ] as const)('on %s while its pods are Pending, deletes the DaemonSet (and with it the pods) and exits %d', async (signal, code) => {
     served = await serve(DRIVER, { stuckNodes: ['gpu-1', 'gpu-2'] });
     const child = served.spawn(['doctor', '--node-probe', 'daemonset', '--probe-timeout', '60s']);
-    await until(() => served!.leftovers().length === 3);
+    await until(() => served.leftovers().length === 3);
     child.kill(signal);
     const r = await child;
     expect(r.exitCode).toBe(code);
@@ -131,10 +121,3 @@ function gpuNode(name: string): KubeObject {
   };
 }
 
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

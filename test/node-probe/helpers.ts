@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { afterEach } from 'vitest';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
@@ -13,6 +14,8 @@ import { type Simulator, startSimulator } from '../simulator/server.js';
 import type { WriteOptions } from '../simulator/writes.js';
 
 export const NODE_CATEGORIES = ['runtime', 'driver', 'registry'];
+/** Two GPU nodes with driver facts (nvidia-smi, lsmod, lspci, dpkg…). */
+export const DRIVER = 'test/fixtures/driver-snapshot';
 
 export interface Served {
   sim: Simulator;
@@ -24,6 +27,18 @@ export interface Served {
   spawn(args: string[]): ResultPromise<{ reject: false }>;
   /** Probe pods and DaemonSets still in the simulator. */
   leftovers(namespace?: string): KubeObject[];
+  /** The requests received with this method and a path matching the pattern. */
+  requests(method: string, pattern: RegExp): Simulator['requests'];
+}
+
+/** `serve`, with each test's simulator closed after it. */
+export function simulators(): (source: string | Collection, writes?: WriteOptions) => Promise<Served> {
+  let current: Served | undefined;
+  afterEach(async () => {
+    await current?.sim.close();
+    current = undefined;
+  });
+  return async (source, writes) => (current = await serve(source, writes));
 }
 
 export async function serve(source: string | Collection, writes: WriteOptions = {}): Promise<Served> {
@@ -38,6 +53,7 @@ export async function serve(source: string | Collection, writes: WriteOptions = 
     home,
     run: (args) => gpuctl([...args, '--kubeconfig', kubeconfig], env),
     spawn: (args) => execa(BIN, [...args, '--kubeconfig', kubeconfig], { reject: false, cwd: ROOT, env: { NO_COLOR: '1', ...env }, timeout: 60_000 }),
+    requests: (method, pattern) => sim.requests.filter((r) => r.method === method && pattern.test(r.path)),
     leftovers: (namespace) =>
       [...sim.writes!.objects('pods', namespace), ...sim.writes!.objects('daemonsets', namespace)].filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'gpuctl'),
   };
@@ -63,4 +79,31 @@ export function nodeFindings(stdout: string): { findings: Finding[]; skipped: { 
     findings: report.findings.filter((f) => NODE_CATEGORIES.includes(f.category) && f.severity !== 'ok').sort((a, b) => key(a).localeCompare(key(b))),
     skipped: report.skipped.filter((s) => nodeChecks.has(s.name)).sort((a, b) => a.name.localeCompare(b.name)),
   };
+}
+
+export interface ReportFinding {
+  name: string;
+  severity: string;
+  subject: { kind: string; name: string };
+  message: string;
+  evidence: string[];
+}
+
+export function report(stdout: string): { findings: ReportFinding[]; skipped: { name: string; reason: string }[] } {
+  return JSON.parse(stdout);
+}
+
+/** The evidence of the problems the probe reported about a node (snapshot-file-unreadable on nodes/NODE). */
+export function problemsAbout(stdout: string, node: string): string[] {
+  return report(stdout)
+    .findings.filter((f) => f.name === 'snapshot-file-unreadable' && f.subject.name === `nodes/${node}`)
+    .flatMap((f) => f.evidence);
+}
+
+export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

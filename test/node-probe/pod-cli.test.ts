@@ -3,27 +3,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { gpuctl } from '../helpers/cli.js';
-import { nodeFindings, type Served, serve } from './helpers.js';
+import { DRIVER, nodeFindings, problemsAbout, report, simulators, type Served, until } from './helpers.js';
 
-const DRIVER = 'test/fixtures/driver-snapshot';
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.sim.close();
-  served = undefined;
-});
-
-const requests = (method: string, pattern: RegExp) => served!.sim.requests.filter((r) => r.method === method && pattern.test(r.path));
-const report = (stdout: string) =>
-  JSON.parse(stdout) as {
-    findings: { name: string; severity: string; subject: { kind: string; name: string }; message: string; evidence: string[] }[];
-    skipped: { name: string; reason: string }[];
-  };
-const problemsAbout = (stdout: string, node: string) =>
-  report(stdout).findings.filter((f) => f.name === 'snapshot-file-unreadable' && f.subject.name === `nodes/${node}`).flatMap((f) => f.evidence);
+const serve = simulators();
+let served: Served;
 
 describe('gpuctl doctor --node-probe pod', () => {
   it.each([DRIVER, 'test/fixtures/registry-k3s', 'examples/no-nvidia-runtime', 'examples/healthy-gpu-operator'])(
@@ -38,10 +25,10 @@ describe('gpuctl doctor --node-probe pod', () => {
       expect(nodeFindings(live.stdout)).toEqual(expected);
       // One pod per node the snapshot has facts for (its GPU nodes), one exec into each, each deleted.
       const probed = [...(await loadSnapshot(snapshot)).nodes.keys()].sort();
-      const created = requests('POST', /\/namespaces\/kube-system\/pods$/);
+      const created = served.requests('POST', /\/namespaces\/kube-system\/pods$/);
       expect(created).toHaveLength(probed.length);
       expect(served.sim.writes!.execs.map((e) => e.node).sort()).toEqual(probed);
-      expect(requests('DELETE', /\/namespaces\/kube-system\/pods\/gpuctl-probe-/).filter((r) => r.status === 200)).toHaveLength(probed.length);
+      expect(served.requests('DELETE', /\/namespaces\/kube-system\/pods\/gpuctl-probe-/).filter((r) => r.status === 200)).toHaveLength(probed.length);
       expect(served.leftovers()).toEqual([]);
     },
   );
@@ -59,7 +46,7 @@ describe('gpuctl doctor --node-probe pod', () => {
   it('creates the pod the issue describes: pinned, privileged, host / read-only, labelled, in --probe-namespace with --probe-image', async () => {
     served = await serve(DRIVER, { startDelayMs: 10 });
     const seen: KubeObject[] = [];
-    const poll = setInterval(() => seen.push(...served!.leftovers('gpu-probes')), 5);
+    const poll = setInterval(() => seen.push(...served.leftovers('gpu-probes')), 5);
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-namespace', 'gpu-probes', '--probe-image', 'registry.example.com/library/busybox:1.36', '--node-concurrency', '1']);
     clearInterval(poll);
     expect(r.stderr).toBe('');
@@ -85,7 +72,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('gpuctl: error: --node-probe pod needs permissions this user lacks in namespace kube-system: delete pods, create pods/exec');
     expect(r.stderr).toMatch(/hint: grant them \(kubectl create role gpuctl-probe -n kube-system .*--probe-namespace.*--node-probe none/);
-    expect(requests('POST', /\/pods$/)).toEqual([]);
+    expect(served.requests('POST', /\/pods$/)).toEqual([]);
   });
 
   it('goes on when the access review itself cannot be asked, and says so', async () => {
@@ -128,7 +115,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     ]);
     expect(problemsAbout(r.stdout, 'gpu-1')).toEqual([]);
     expect(served.sim.writes!.execs.map((e) => e.node)).toEqual(['gpu-1']);
-    expect(requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-2$/)).toHaveLength(1);
+    expect(served.requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-2$/)).toHaveLength(1);
     expect(served.leftovers()).toEqual([]);
   });
 
@@ -148,7 +135,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     expect(problemsAbout(r.stdout, 'gpu-1')).toEqual([
       expect.stringMatching(/^node facts not read: exec into the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-1 failed: 500 Internal Server Error: Internal error occurred: etcdserver: leader changed$/),
     ]);
-    expect(requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-1$/)).toHaveLength(1);
+    expect(served.requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-1$/)).toHaveLength(1);
     expect(served.leftovers()).toEqual([]);
   });
 
@@ -158,7 +145,7 @@ describe('gpuctl doctor --node-probe pod', () => {
   ] as const)('on %s while the probe pods are Pending, deletes them and exits %d', async (signal, code) => {
     served = await serve(DRIVER, { stuckNodes: ['gpu-1', 'gpu-2'] });
     const child = served.spawn(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-timeout', '60s']);
-    await until(() => served!.leftovers().length === 2);
+    await until(() => served.leftovers().length === 2);
     child.kill(signal);
     const r = await child;
     expect(r.exitCode).toBe(code);
@@ -232,10 +219,3 @@ function countAlive(requests: { method: string; path: string; status: number }[]
   return created - deleted;
 }
 
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

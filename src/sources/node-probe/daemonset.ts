@@ -6,8 +6,7 @@ import type { KubeObject, Pod } from '../../facts/kube.js';
 import type { Collection } from '../collection.js';
 import { RequestFailure } from '../live/client.js';
 import { DAEMONSET_PROBE_PERMISSIONS } from './access.js';
-import { ProbeCleanup } from './cleanup.js';
-import { newRunId, probeDaemonSet, runSelector } from './pod-spec.js';
+import { probeDaemonSet, runSelector } from './pod-spec.js';
 import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 import {
   daemonSetPath,
@@ -18,15 +17,12 @@ import {
   pollDelay,
   recordFailure,
   recordPullFailure,
-  removeLeftovers,
-  requireAccess,
   responseCause,
   runProbeScript,
   sleep,
+  startRun,
   nodeGone,
-  mergeInOrder,
   nodeGoneReason,
-  perNode,
   whyNotStarted,
 } from './remote.js';
 
@@ -43,39 +39,27 @@ export function daemonPodNode(pod: Pod): string | undefined {
 }
 
 export async function probeNodesWithDaemonSet(api: ProbeApi, nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<void> {
-  const notice = options.notice ?? (() => {});
-  const progress = options.progress ?? (() => {});
   const { namespace } = options;
-  await requireAccess(api, 'daemonset', namespace, DAEMONSET_PROBE_PERMISSIONS, notice);
-  await removeLeftovers(api, namespace, Date.now(), notice);
-  const runId = options.runId ?? newRunId();
-  collection.meta.nodeProbe = { mode: 'daemonset', namespace, image: options.image, runId };
-
-  const manifest = probeDaemonSet(namespace, nodes, { runId, image: options.image });
+  const run = await startRun(api, 'daemonset', DAEMONSET_PROBE_PERMISSIONS, nodes, collection, options);
+  const manifest = probeDaemonSet(namespace, nodes, { runId: run.runId, image: options.image });
   const name = manifest.metadata.name;
-  const path = daemonSetPath(namespace, name);
-  const cleanup = new ProbeCleanup(api, namespace, notice);
-  cleanup.track(path, `daemonset ${namespace}/${name}`, DELETE_BODY);
-  const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
-  const results = perNode(nodes);
+  // Tracked before the POST: a Ctrl-C while it is in flight still deletes the DaemonSet (a 404 if it never came).
+  run.cleanup.track(daemonSetPath(namespace, name), `daemonset ${namespace}/${name}`, DELETE_BODY);
+  const failAll = (reason: string) => {
+    for (const node of nodes) recordFailure(run.results.get(node)!, node, reason);
+  };
   try {
     let created;
     try {
       created = await api.postJson<KubeObject>(daemonSetsPath(namespace), manifest);
     } catch (err) {
       if (!(err instanceof RequestFailure)) throw err;
-      for (const node of nodes) recordFailure(results.get(node)!, node, `creating the probe DaemonSet ${namespace}/${name} failed: ${err.message}`);
-      return;
+      return failAll(`creating the probe DaemonSet ${namespace}/${name} failed: ${err.message}`);
     }
-    if (!created.value) {
-      for (const node of nodes) recordFailure(results.get(node)!, node, `the API server refused the probe DaemonSet ${namespace}/${name}: ${responseCause(created)}`);
-      return;
-    }
-    await followPods(api, nodes, results, { ...options, runId }, progress);
+    if (!created.value) return failAll(`the API server refused the probe DaemonSet ${namespace}/${name}: ${responseCause(created)}`);
+    await followPods(api, nodes, run.results, { ...options, runId: run.runId }, run.progress);
   } finally {
-    mergeInOrder(collection, results);
-    await cleanup.delete(path);
-    removeHandlers();
+    await run.finish();
   }
 }
 

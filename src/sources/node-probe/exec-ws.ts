@@ -1,5 +1,5 @@
 // Runs a command in a container the way kubectl exec does: a WebSocket to pods/NAME/exec speaking the
-// v4.channel.k8s.io protocol (each binary frame starts with its stream: 1 stdout, 2 stderr, 3 the final
+// v4.channel.k8s.io (or v5) protocol (each binary frame starts with its stream: 1 stdout, 2 stderr, 3 the final
 // Status). Small and self-contained for the node probe; a fuller transport can replace it behind PodExec.
 import type https from 'node:https';
 import { formatDuration } from '../../duration.js';
@@ -97,7 +97,8 @@ export function webSocketExec(connection: ExecConnection): PodExec {
         servername,
         ...(agent ? { agent: agent as https.Agent } : {}),
       };
-      const ws = new WebSocket(address, ['v4.channel.k8s.io'], wsOptions);
+      // v5 (API servers since 1.30) and v4 frame stdout, stderr and the final Status alike; either will do.
+      const ws = new WebSocket(address, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], wsOptions);
       const timer = timeoutMs > 0 ? setTimeout(() => fail(new ExecFailure(`the exec did not finish within ${formatDuration(timeoutMs)}`)), timeoutMs) : undefined;
       function fail(err: ExecFailure): void {
         if (settled) return;

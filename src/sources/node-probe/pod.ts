@@ -5,59 +5,43 @@ import type { Pod } from '../../facts/kube.js';
 import type { Collection } from '../collection.js';
 import { RequestFailure } from '../live/client.js';
 import { POD_PROBE_PERMISSIONS } from './access.js';
-import { ProbeCleanup } from './cleanup.js';
-import { newRunId, probePod } from './pod-spec.js';
+import type { ProbeCleanup } from './cleanup.js';
+import { probePod } from './pod-spec.js';
 import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 import {
   DELETE_BODY,
   nodeGone,
-  mergeInOrder,
   nodeGoneReason,
-  perNode,
   podPath,
   podProgress,
   podsPath,
   pollDelay,
   recordFailure,
   recordPullFailure,
-  removeLeftovers,
-  requireAccess,
   responseCause,
   runProbeScript,
   sleep,
+  startRun,
   whyGone,
   whyNotStarted,
 } from './remote.js';
 
 export async function probeNodesWithPods(api: ProbeApi, nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<void> {
-  const notice = options.notice ?? (() => {});
-  const progress = options.progress ?? (() => {});
-  const { namespace } = options;
-  await requireAccess(api, 'pod', namespace, POD_PROBE_PERMISSIONS, notice);
-  await removeLeftovers(api, namespace, Date.now(), notice);
-  const runId = options.runId ?? newRunId();
-  collection.meta.nodeProbe = { mode: 'pod', namespace, image: options.image, runId };
-
-  const cleanup = new ProbeCleanup(api, namespace, notice);
-  const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
+  const run = await startRun(api, 'pod', POD_PROBE_PERMISSIONS, nodes, collection, options);
   const limit = pLimit(options.concurrency);
-  const results = perNode(nodes);
   let done = 0;
   try {
     await Promise.all(
       nodes.map((node) =>
         limit(async () => {
-          progress(`probing node ${node} through a pod (${done}/${nodes.length} done)…`);
-          await probeOneNode(api, node, results.get(node)!, cleanup, { ...options, runId });
+          run.progress(`probing node ${node} through a pod (${done}/${nodes.length} done)…`);
+          await probeOneNode(api, node, run.results.get(node)!, run.cleanup, { ...options, runId: run.runId });
           done++;
         }),
       ),
     );
-    mergeInOrder(collection, results);
   } finally {
-    // Anything an unexpected error left behind.
-    if (cleanup.size) await cleanup.deleteAll(15_000);
-    removeHandlers();
+    await run.finish();
   }
 }
 

@@ -10,9 +10,10 @@ import type { ApiResponse } from '../live/client.js';
 import { RequestFailure } from '../live/client.js';
 import type { Permission } from './access.js';
 import { checkAccess, permissionText } from './access.js';
+import { INTERRUPT_CLEANUP_MS, ProbeCleanup } from './cleanup.js';
 import type { PodExec } from './exec-ws.js';
 import { ExecFailure } from './exec-ws.js';
-import { ANY_PROBE_SELECTOR, PROBE_CONTAINER, PROBE_LIFETIME_S } from './pod-spec.js';
+import { ANY_PROBE_SELECTOR, newRunId, PROBE_CONTAINER, PROBE_LIFETIME_S } from './pod-spec.js';
 import { parseProbeOutput, probeScript } from './script.js';
 
 export interface ProbeApi {
@@ -169,6 +170,45 @@ export async function podEvents(api: ProbeApi, namespace: string, pod: string): 
  */
 export function perNode(nodes: string[]): Map<string, Collection> {
   return new Map(nodes.map((node) => [node, emptyCollection(`node ${node}`)]));
+}
+
+export interface ProbeRun {
+  runId: string;
+  /** Each node's results, filled in any order. */
+  results: Map<string, Collection>;
+  cleanup: ProbeCleanup;
+  notice: (line: string) => void;
+  progress: (text: string) => void;
+  /** Files the results in node order, deletes whatever is still tracked, removes the signal handlers. */
+  finish(): Promise<void>;
+}
+
+/**
+ * The start both modes share: permissions checked (exit 2 when missing), leftovers of earlier runs
+ * removed, a run id, and the cleanup armed for SIGINT/SIGTERM before anything is created.
+ */
+export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permissions: Permission[], nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<ProbeRun> {
+  const notice = options.notice ?? (() => {});
+  const { namespace } = options;
+  await requireAccess(api, mode, namespace, permissions, notice);
+  await removeLeftovers(api, namespace, Date.now(), notice);
+  const runId = options.runId ?? newRunId();
+  collection.meta.nodeProbe = { mode, namespace, image: options.image, runId };
+  const cleanup = new ProbeCleanup(api, namespace, notice);
+  const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
+  const results = perNode(nodes);
+  return {
+    runId,
+    results,
+    cleanup,
+    notice,
+    progress: options.progress ?? (() => {}),
+    async finish() {
+      mergeInOrder(collection, results);
+      if (cleanup.size) await cleanup.deleteAll(INTERRUPT_CLEANUP_MS);
+      removeHandlers();
+    },
+  };
 }
 
 export function mergeInOrder(target: Collection, results: Map<string, Collection>): void {
