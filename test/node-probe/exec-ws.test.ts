@@ -55,7 +55,7 @@ describe('webSocketExec', () => {
     const exec = webSocketExec({ server: url, credentials: { headers: { Authorization: 'Bearer tok\n' } } });
     const result = await exec(target, 5000);
     expect(result).toEqual({ stdout: 'hello €', stderr: 'warn\n', exitCode: 3 });
-    expect(seen[0]).toEqual({ url: `/prefix${execPath(target)}`, authorization: 'Bearer tok', protocol: 'v5.channel.k8s.io, v4.channel.k8s.io' });
+    expect(seen[0]).toEqual({ url: `/prefix${execPath(target)}`, authorization: 'Bearer tok', protocol: 'v5.channel.k8s.io,v4.channel.k8s.io' });
     expect(new URL(seen[0]!.url, 'http://x').searchParams.getAll('command')).toEqual(['sh', '-c', 'echo "a b"']);
   });
 
