@@ -1,6 +1,12 @@
 // Every check. A new check is one new file plus one line here; the list is ordered by id.
 import type { Check } from '../src/check.js';
+import bitfusionAnnotationInvalid from './bitfusion-annotation-invalid.js';
+import bitfusionComponentsMissing from './bitfusion-components-missing.js';
+import bitfusionNotInjected from './bitfusion-not-injected.js';
+import bitfusionSecretMissing from './bitfusion-secret-missing.js';
+import bitfusionTokenInvalid from './bitfusion-token-invalid.js';
 import clusterpolicyNotReady from './clusterpolicy-not-ready.js';
+import containerdConfigInvalid from './containerd-config-invalid.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
 import driverBelowMinimum from './driver-below-minimum.js';
@@ -23,15 +29,30 @@ import noGpuNodes from './no-gpu-nodes.js';
 import noMirrorForHost from './no-mirror-for-host.js';
 import noNvidiaPciDevice from './no-nvidia-pci-device.js';
 import nouveauLoaded from './nouveau-loaded.js';
+import nvidiaRuntimeMissing from './nvidia-runtime-missing.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
+import runtimeBinaryMissing from './runtime-binary-missing.js';
+import runtimeclassMissing from './runtimeclass-missing.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
+import tfGpusUndiscovered from './tf-gpus-undiscovered.js';
+import tfInvalidMemoryAddress from './tf-invalid-memory-address.js';
+import tfOperatorRestarting from './tf-operator-restarting.js';
+import tfScheduleFailed from './tf-schedule-failed.js';
+import tfWorkerCrashing from './tf-worker-crashing.js';
+import tfWorkerNotRunning from './tf-worker-not-running.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
 import validatorFailed from './validator-failed.js';
 
 export const ALL_CHECKS: Check[] = [
+  bitfusionAnnotationInvalid,
+  bitfusionComponentsMissing,
+  bitfusionNotInjected,
+  bitfusionSecretMissing,
+  bitfusionTokenInvalid,
   clusterpolicyNotReady,
+  containerdConfigInvalid,
   deviceCountAssert,
   devicePluginConflict,
   driverBelowMinimum,
@@ -54,10 +75,19 @@ export const ALL_CHECKS: Check[] = [
   noMirrorForHost,
   noNvidiaPciDevice,
   nouveauLoaded,
+  nvidiaRuntimeMissing,
   operandUnhealthy,
   operandsDisabled,
+  runtimeBinaryMissing,
+  runtimeclassMissing,
   shellDropsPreload,
   snapshotFileUnreadable,
+  tfGpusUndiscovered,
+  tfInvalidMemoryAddress,
+  tfOperatorRestarting,
+  tfScheduleFailed,
+  tfWorkerCrashing,
+  tfWorkerNotRunning,
   unexpectedAdmissionError,
   validatorFailed,
 ].sort((a, b) => a.id.localeCompare(b.id));

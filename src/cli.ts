@@ -18,7 +18,8 @@ const doctorCommand = program
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
   .option('--demo', 'analyse the bundled example of a broken GPU cluster')
   .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--context <name>', 'the kubeconfig context to use; several, comma-separated, check each cluster')
+  .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500');
 nodeProbeOptions(doctorCommand)

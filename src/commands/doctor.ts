@@ -30,6 +30,7 @@ export interface DoctorOptions {
   ok?: boolean;
   debug?: boolean;
   nodeProbe: NodeProbeMode;
+  allContexts?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -42,6 +43,11 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   }
   if (opts.snapshot && (opts.kubeconfig || opts.context)) {
     throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context');
+  }
+  if (!opts.snapshot && !opts.demo) {
+    const { fleet, fleetContexts } = await import('./fleet.js');
+    const contexts = fleetContexts(opts);
+    if (contexts) return fleet(contexts, checks, opts);
   }
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));

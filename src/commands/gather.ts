@@ -18,13 +18,15 @@ export interface LiveGatherOptions {
   probeNamespace?: string;
   probeTimeout?: string;
   debug?: boolean;
+  /** Several gathers at once (fleet) must not draw spinners over each other. */
+  spinner?: boolean;
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
   const remote = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? remoteOptions(opts) : undefined;
-  const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   const progress = (text: string) => spinner && (spinner.text = text);
   const notice = (line: string) => {

@@ -47,6 +47,12 @@ const BUILTIN_EXTRAS: Record<string, { shortNames?: string[]; categories?: strin
   endpoints: { shortNames: ['ep'] },
 };
 
+const ALWAYS_SERVED: (typeof RESOURCE_TYPES)[number][] = [
+  { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
+  { kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', namespaced: true },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
+];
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
@@ -122,6 +128,8 @@ export class Catalog {
       this.types.push(type);
     };
     for (const t of RESOURCE_TYPES) if (!t.crd) add(builtinType(t));
+    // Core types every API server serves, even empty: `kubectl cluster-info dump` lists them.
+    for (const t of ALWAYS_SERVED) add(builtinType(t));
     for (const obj of collection.objects) {
       if (obj.kind !== 'CustomResourceDefinition') continue;
       const type = typeFromCrd(obj);

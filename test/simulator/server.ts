@@ -14,6 +14,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { SimWrites, type WriteOptions } from './writes.js';
 import { podLog, readLogQuery } from './logs.js';
+import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
 import {
   badRequest,
@@ -165,7 +166,12 @@ function parseResourcePath(urlPath: string):
     version = g[2]!;
     rest = urlPath.slice(g[0].length);
   }
-  const segments = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return undefined; // malformed %-escapes name nothing
+  }
   if (segments.length === 0) return undefined;
   let namespace: string | undefined;
   if (segments[0] === 'namespaces' && segments.length >= 3) {
@@ -174,6 +180,20 @@ function parseResourcePath(urlPath: string):
   }
   const [plural, name, subresource] = segments as [string, string?, string?];
   return { group, version, namespace, plural, name, subresource, extra: segments.length > 3 };
+}
+
+/** What a fault's Status should name: the resource and verb of the request, when it names one. */
+function targetOf(urlPath: string): ResourceTarget | undefined {
+  const parsed = parseResourcePath(urlPath);
+  if (!parsed) return undefined;
+  return {
+    verb: parsed.name === undefined ? 'list' : 'get',
+    group: parsed.group,
+    plural: parsed.plural,
+    namespace: parsed.namespace,
+    name: parsed.name,
+    subresource: parsed.subresource,
+  };
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
@@ -262,7 +282,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (parsed.namespace !== undefined && !type.namespaced) return statusReply(notFound());
     if (parsed.name === undefined) {
       if (ctx.params.get('watch') === 'true' || ctx.params.get('watch') === '1') return statusReply(methodNotAllowed());
-      return list(index, parsed.namespace, ctx.params);
+      const reply = list(index, parsed.namespace, ctx.params);
+      return reply.status === 200 && wantsPartialMetadataList(ctx.req) ? { ...reply, body: [partialMetadataList(reply.body)] } : reply;
     }
     if (type.namespaced && parsed.namespace === undefined) return statusReply(notFound());
     const target: ResourceTarget = { verb: 'get', group: type.group, plural: type.plural, namespace: parsed.namespace, name: parsed.name };
@@ -277,7 +298,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return { status: 200, contentType: JSON_TYPE, body: [serialize(object)] };
   }
 
-  /** Discovery and resources; undefined for paths the API server does not know. */
+  /** Discovery and resources; a 404 Status for paths the API server does not know. */
   async function route(ctx: RequestContext): Promise<Reply> {
     const p = ctx.path.length > 1 ? ctx.path.replace(/\/+$/, '') : ctx.path;
     if (p === '/version') return jsonReply(200, versionInfo(collection.meta.serverVersion));
@@ -294,21 +315,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return doc ? jsonReply(200, doc) : statusReply(notFound());
     }
     return (await resource({ ...ctx, path: p })) ?? statusReply(notFound());
-  }
-
-  /** What a fault's Status should name: the resource and verb of the request, when it names one. */
-  function targetOf(urlPath: string): ResourceTarget | undefined {
-    const parsed = parseResourcePath(urlPath);
-    if (!parsed) return undefined;
-    const type = catalog.lookup(parsed.group, parsed.version, parsed.plural)?.type;
-    return {
-      verb: parsed.name === undefined ? 'list' : 'get',
-      group: parsed.group,
-      plural: type?.plural ?? parsed.plural,
-      namespace: parsed.namespace,
-      name: parsed.name,
-      subresource: parsed.subresource,
-    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

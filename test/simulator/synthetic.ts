@@ -40,6 +40,8 @@ const TEAMS = ['ml-research', 'ml-serving', 'data-platform', 'vision'];
 /** The alphabet of generated name suffixes (k8s.io/apimachinery/pkg/util/rand). */
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -124,8 +126,11 @@ export function syntheticCluster(options: SyntheticOptions): SyntheticCluster {
   const nextRv = () => String((rv += 1 + Math.floor(random() * 5)));
   const hex = (n: number) => {
     let s = '';
-    while (s.length < n) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
-    return s.slice(0, n);
+    while (s.length < n) {
+      const r = (random() * 0x100000000) >>> 0;
+      s += HEX_BYTES[r & 255]! + HEX_BYTES[(r >>> 8) & 255]! + HEX_BYTES[(r >>> 16) & 255]! + HEX_BYTES[r >>> 24]!;
+    }
+    return s.length === n ? s : s.slice(0, n);
   };
   const uid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(random() * 4)]}${hex(3)}-${hex(12)}`;
   const suffix = (n = 5) => {

@@ -1,5 +1,5 @@
-// How gpuctl talks to the API server: GET (and the few writes of the node probe) with a time limit per
-// request, retries with backoff and jitter for what is worth retrying, and every failure as a cause in words. Credentials come from client-node
+// How gpuctl talks to the API server: GET with a time limit per request, retries with backoff and jitter
+// for what is worth retrying, and every failure as a cause in words. Credentials come from client-node
 // (kubeconfig.ts); the HTTP is plain node:http/https so paths, timeouts and bodies stay under our control.
 import http from 'node:http';
 import https from 'node:https';
@@ -87,22 +87,13 @@ export class KubeClient {
     if (auth) this.headers.Authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
   }
 
-  getJson<T = unknown>(path: string): Promise<ApiResponse<T>> {
-    return this.get(path, 'application/json', decodeJson<T>);
+  /** `accept` may ask for another representation, e.g. metadata only (PartialObjectMetadataList). */
+  getJson<T = unknown>(path: string, accept = 'application/json'): Promise<ApiResponse<T>> {
+    return this.get(path, accept, (body) => JSON.parse(body.toString('utf8')) as T);
   }
 
   getText(path: string): Promise<ApiResponse<string>> {
     return this.get(path, 'text/plain, */*', (body) => body.toString('utf8'));
-  }
-
-  /** Creates an object (or asks a review). Retried only where the server refused before acting (429). */
-  postJson<T = unknown>(path: string, body: unknown): Promise<ApiResponse<T>> {
-    return this.send('POST', path, 'application/json', decodeJson<T>, JSON.stringify(body));
-  }
-
-  /** Deletes an object; `body` is DeleteOptions (grace period, propagation). Safe to retry: a repeat is a 404. */
-  deleteJson<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>> {
-    return this.send('DELETE', path, 'application/json', decodeJson<T>, body === undefined ? undefined : JSON.stringify(body));
   }
 
   /** Frees the kept-alive sockets so the process can exit. */
@@ -114,28 +105,18 @@ export class KubeClient {
    * GET with retries: 429 (after Retry-After), 5xx gateway/availability errors, resets and bodies cut
    * off are tried again; anything else is returned (an HTTP answer) or thrown (a RequestFailure).
    */
-  private get<T>(path: string, accept: string, decode: (body: Buffer) => T): Promise<ApiResponse<T>> {
-    return this.send('GET', path, accept, decode);
-  }
-
-  private async send<T>(method: string, path: string, accept: string, decode: (body: Buffer) => T, payload?: string): Promise<ApiResponse<T>> {
-    // A POST that failed mid-way may have created its object: only a 429 (refused up front) is tried again.
-    const idempotent = method !== 'POST';
+  private async get<T>(path: string, accept: string, decode: (body: Buffer) => T): Promise<ApiResponse<T>> {
     for (let attempt = 1; ; attempt++) {
       let response: RawResponse | undefined;
       let failure: RequestFailure | undefined;
       let value: T | undefined;
       try {
-        response = await this.once(method, path, accept, payload);
+        response = await this.once(path, accept);
         if (response.status >= 200 && response.status < 300) value = decodeOrFail(response.body, decode);
       } catch (err) {
         failure = err instanceof RequestFailure ? err : new RequestFailure(String(err), false);
       }
-      const retryable = failure
-        ? failure.retryable && idempotent
-        : idempotent
-          ? RETRY_STATUSES.has(response!.status)
-          : response!.status === 429;
+      const retryable = failure ? failure.retryable : RETRY_STATUSES.has(response!.status);
       if (!retryable || attempt >= this.attempts) {
         if (failure) {
           failure.attempts = attempt;
@@ -159,7 +140,7 @@ export class KubeClient {
     return Math.min(exponential * (0.5 + Math.random()), this.maxDelayMs);
   }
 
-  private once(method: string, path: string, accept: string, payload?: string): Promise<RawResponse> {
+  private once(path: string, accept: string): Promise<RawResponse> {
     const started = performance.now();
     const { timeoutMs, debug } = this.options;
     return new Promise<RawResponse>((resolve, reject) => {
@@ -172,13 +153,9 @@ export class KubeClient {
           hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: this.url.port,
           path: this.basePath + path,
-          method,
+          method: 'GET',
           agent: this.agent,
-          headers: {
-            ...this.headers,
-            Accept: accept,
-            ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
-          },
+          headers: { ...this.headers, Accept: accept },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -197,7 +174,7 @@ export class KubeClient {
             if (settled) return;
             settled = true;
             done();
-            debug?.(`${method} ${path} ${res.statusCode} ${elapsed()}`);
+            debug?.(`GET ${path} ${res.statusCode} ${elapsed()}`);
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
           });
           // Without 'end', a closed response was cut off before its last byte.
@@ -220,17 +197,13 @@ export class KubeClient {
         const failure = timedOut
           ? new RequestFailure(`no answer within ${formatDuration(timeoutMs)} (--request-timeout)`, false)
           : describeNetworkError(err);
-        debug?.(`${method} ${path} failed: ${failure.message} ${elapsed()}`);
+        debug?.(`GET ${path} failed: ${failure.message} ${elapsed()}`);
         reject(failure);
       }
       req.on('error', fail);
-      req.end(payload);
+      req.end();
     });
   }
-}
-
-function decodeJson<T>(body: Buffer): T {
-  return JSON.parse(body.toString('utf8')) as T;
 }
 
 function decodeOrFail<T>(body: Buffer, decode: (body: Buffer) => T): T {
