@@ -1,7 +1,7 @@
 // `gpuctl doctor`: gather facts from a snapshot or a live cluster, run the checks, print, exit 0/1/2.
 import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
-import { parseDuration, parsePositiveInt } from '../duration.js';
+import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Report } from '../engine.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
@@ -23,6 +23,7 @@ export interface DoctorOptions {
   context?: string;
   requestTimeout: string;
   chunkSize: string;
+  maxExecPods?: string;
   output: 'text' | 'json' | 'markdown' | 'junit';
   failOn: 'error' | 'warning';
   checks?: string;
@@ -70,6 +71,7 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
+  const maxExecPods = parseCount(opts.maxExecPods ?? '20', '--max-exec-pods');
   const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   try {
@@ -79,6 +81,7 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
       context: opts.context,
       requestTimeoutMs,
       chunkSize,
+      maxExecPods,
       debug: opts.debug,
       onProgress: (text) => spinner && (spinner.text = text),
     });

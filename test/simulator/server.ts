@@ -10,6 +10,7 @@ import type { KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
 import { apiVersionOf, Catalog, type TypeIndex } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { podLog, readLogQuery } from './logs.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
@@ -24,6 +25,7 @@ import {
 } from './status.js';
 
 export type { Fault } from './faults.js';
+export type { Behaviours, ContainerBehaviour } from './exec.js';
 
 export interface SimulatorOptions {
   collection: Collection;
@@ -31,6 +33,8 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   faults?: Fault[];
+  /** pods/exec: what each container (`ns/pod/container`) has beyond the snapshot (sh, strace, /proc). */
+  containers?: Behaviours;
 }
 
 export interface RequestRecord {
@@ -79,7 +83,7 @@ interface RequestContext {
   req: IncomingMessage;
 }
 
-/** A handler for `RESOURCE/NAME/SUBRESOURCE` (pods/log today; pods/exec plugs in here later). */
+/** A handler for `RESOURCE/NAME/SUBRESOURCE`: pods/log; pods/exec answers here only without an upgrade (exec.ts). */
 type SubresourceHandler = (object: KubeObject, ctx: RequestContext) => Reply | Promise<Reply>;
 
 const JSON_TYPE = 'application/json';
@@ -179,6 +183,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!Buffer.isBuffer(result)) return statusReply(result);
       return { status: 200, contentType: 'text/plain', body: [result] };
     },
+    'pods/exec': () => statusReply(badRequest('Upgrade request required')),
   };
 
   function list(index: TypeIndex, namespace: string | undefined, params: URLSearchParams): Reply {
@@ -340,6 +345,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else res.destroy();
     });
   });
+  server.on(
+    'upgrade',
+    createExecServer({ catalog, collection, faults, behaviours: options.containers ?? {}, record: (entry) => requests.push(entry) }),
+  );
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
