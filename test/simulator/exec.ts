@@ -63,14 +63,24 @@ export function isExecPath(urlPath: string): boolean {
   return EXEC_PATH.test(urlPath);
 }
 
-export function createExecServer(ctx: ExecContext): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export interface ExecServer {
+  /** The `upgrade` listener of the HTTP server. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Upgraded sockets are no longer the HTTP server's: closing it leaves them to this. */
+  close(): void;
+}
+
+export function createExecServer(ctx: ExecContext): ExecServer {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
+  const sockets = new Set<Duplex>();
 
-  return (req, socket, head) => {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://simulator');
       const query = Object.fromEntries(url.searchParams);
@@ -117,6 +127,14 @@ export function createExecServer(ctx: ExecContext): (req: IncomingMessage, socke
         send(ws, outcome, fault?.cut ? fault.cut : undefined, command);
       });
     })().catch((err: unknown) => socket.destroy(err as Error));
+  };
+  return {
+    upgrade,
+    close() {
+      for (const ws of wss.clients) ws.terminate();
+      for (const socket of sockets) socket.destroy();
+      wss.close();
+    },
   };
 }
 

@@ -345,10 +345,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else res.destroy();
     });
   });
-  server.on(
-    'upgrade',
-    createExecServer({ catalog, collection, faults, behaviours: options.containers ?? {}, record: (entry) => requests.push(entry) }),
-  );
+  const exec = createExecServer({ catalog, collection, faults, behaviours: options.containers ?? {}, record: (entry) => requests.push(entry) });
+  server.on('upgrade', exec.upgrade);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -372,6 +370,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      exec.close();
       await closed;
     },
   };
