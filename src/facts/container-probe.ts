@@ -78,13 +78,14 @@ export function osName(tools: ContainerTools): string | undefined {
 }
 
 /**
- * Runs `$2…` under strace for at most `$1` seconds: the trace goes to stdout (fd 3), the program's own
- * output to stderr. When time is up, strace and every process below it are killed (found through
+ * Runs `$2…` under strace for at most `$1` seconds: the trace goes to stdout (piped to fd 3 through
+ * `-o '|cat >&3'`: reopening /dev/fd/3 fails when stdout is a socket), the program's own output to
+ * stderr. When time is up, strace and every process below it are killed (found through
  * /proc/PID/stat), so a server started for the trace does not outlive it.
  */
 export const STRACE_RUN_SCRIPT = [
   't=$1; shift',
-  `strace ${STRACE_ARGS.join(' ')} -o /dev/fd/3 -- "$@" 3>&1 1>&2 &`,
+  `strace ${STRACE_ARGS.join(' ')} -o '|cat >&3' -- "$@" 3>&1 1>&2 &`,
   's=$!',
   'children() { for d in /proc/[0-9]*; do read -r l < "$d/stat" 2>/dev/null || continue; l=${l##*) }; set -- "$1" $l; [ "$3" = "$1" ] && echo "${d#/proc/}"; done; }',
   'kill_tree() { for c in $(children "$1"); do kill_tree "$c"; done; kill -KILL "$1" 2>/dev/null; }',
