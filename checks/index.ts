@@ -1,8 +1,14 @@
 // Every check. A new check is one new file plus one line here; the list is ordered by id.
 import type { Check } from '../src/check.js';
 import clusterpolicyNotReady from './clusterpolicy-not-ready.js';
+import containerdConfigInvalid from './containerd-config-invalid.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
+import driverBelowMinimum from './driver-below-minimum.js';
+import driverLibraryMismatch from './driver-library-mismatch.js';
+import driverNotLoaded from './driver-not-loaded.js';
+import driverPackagesUnheld from './driver-packages-unheld.js';
+import driverTooOldForCuda from './driver-too-old-for-cuda.js';
 import envDroppedByChild from './env-dropped-by-child.js';
 import gpuHeldByFinishedPod from './gpu-held-by-finished-pod.js';
 import gpuNodeUnlabeled from './gpu-node-unlabeled.js';
@@ -16,8 +22,13 @@ import mirrorNotLoaded from './mirror-not-loaded.js';
 import noDevicePlugin from './no-device-plugin.js';
 import noGpuNodes from './no-gpu-nodes.js';
 import noMirrorForHost from './no-mirror-for-host.js';
+import noNvidiaPciDevice from './no-nvidia-pci-device.js';
+import nouveauLoaded from './nouveau-loaded.js';
+import nvidiaRuntimeMissing from './nvidia-runtime-missing.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
+import runtimeBinaryMissing from './runtime-binary-missing.js';
+import runtimeclassMissing from './runtimeclass-missing.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
@@ -25,8 +36,14 @@ import validatorFailed from './validator-failed.js';
 
 export const ALL_CHECKS: Check[] = [
   clusterpolicyNotReady,
+  containerdConfigInvalid,
   deviceCountAssert,
   devicePluginConflict,
+  driverBelowMinimum,
+  driverLibraryMismatch,
+  driverNotLoaded,
+  driverPackagesUnheld,
+  driverTooOldForCuda,
   envDroppedByChild,
   gpuHeldByFinishedPod,
   gpuNodeUnlabeled,
@@ -40,8 +57,13 @@ export const ALL_CHECKS: Check[] = [
   noDevicePlugin,
   noGpuNodes,
   noMirrorForHost,
+  noNvidiaPciDevice,
+  nouveauLoaded,
+  nvidiaRuntimeMissing,
   operandUnhealthy,
   operandsDisabled,
+  runtimeBinaryMissing,
+  runtimeclassMissing,
   shellDropsPreload,
   snapshotFileUnreadable,
   unexpectedAdmissionError,

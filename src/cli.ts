@@ -17,10 +17,12 @@ program
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
   .option('--demo', 'analyse the bundled example of a broken GPU cluster')
   .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--context <name>', 'the kubeconfig context to use; several, comma-separated, check each cluster')
+  .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .option('--max-exec-pods <n>', 'read the process tables of at most this many running pods of injecting stacks (exec; 0 = none)', '20')
+  .addOption(nodeProbeOption())
+  .addOption(maxExecPodsOption())
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
@@ -64,6 +66,21 @@ program
   });
 
 program
+  .command('collect')
+  .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
+  .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request', '10s')
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(nodeProbeOption())
+  .addOption(maxExecPodsOption())
+  .action(async (opts) => {
+    const { collect } = await import('./commands/collect.js');
+    await collect({ ...opts, debug: program.opts().debug });
+  });
+
+program
   .command('checks')
   .description('list the checks: id, name, category and what each looks at')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -100,6 +117,16 @@ program
     const { complete } = await import('./commands/completion.js');
     process.stdout.write((await complete(program, words)).join('\n') + '\n');
   });
+
+function nodeProbeOption(): Option {
+  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
+    .choices(['auto', 'local', 'none'])
+    .default('auto');
+}
+
+function maxExecPodsOption(): Option {
+  return new Option('--max-exec-pods <n>', 'read the process tables of at most this many running pods of injecting stacks (exec; 0 = none)').default('20');
+}
 
 async function main(argv: string[]): Promise<void> {
   try {

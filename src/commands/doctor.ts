@@ -1,7 +1,6 @@
 // `gpuctl doctor`: gather facts from a snapshot or a live cluster, run the checks, print, exit 0/1/2.
 import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
-import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Report } from '../engine.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
@@ -14,6 +13,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { Collection } from '../sources/collection.js';
+import type { NodeProbeMode } from './gather.js';
 import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
 
 export interface DoctorOptions {
@@ -23,13 +23,15 @@ export interface DoctorOptions {
   context?: string;
   requestTimeout: string;
   chunkSize: string;
-  maxExecPods?: string;
   output: 'text' | 'json' | 'markdown' | 'junit';
   failOn: 'error' | 'warning';
   checks?: string;
   skip?: string;
   ok?: boolean;
   debug?: boolean;
+  nodeProbe: NodeProbeMode;
+  maxExecPods?: string;
+  allContexts?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -37,8 +39,16 @@ const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boole
 export async function doctor(opts: DoctorOptions): Promise<number> {
   const checks = selectChecks(ALL_CHECKS, { only: list(opts.checks), skip: list(opts.skip) });
   if (opts.snapshot && opts.demo) throw new UsageError('--snapshot and --demo cannot be used together');
+  if ((opts.snapshot || opts.demo) && opts.nodeProbe !== 'auto') {
+    throw new UsageError('--node-probe reads a live node: it cannot be used with --snapshot or --demo');
+  }
   if (opts.snapshot && (opts.kubeconfig || opts.context)) {
     throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context');
+  }
+  if (!opts.snapshot && !opts.demo) {
+    const { fleet, fleetContexts } = await import('./fleet.js');
+    const contexts = fleetContexts(opts);
+    if (contexts) return fleet(contexts, checks, opts);
   }
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
@@ -69,26 +79,6 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   const { loadSnapshot } = await import('../sources/snapshot.js');
   if (opts.demo) return loadSnapshot(path.join(packageRoot(), DEMO_SNAPSHOT));
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
-  const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
-  const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
-  const maxExecPods = parseCount(opts.maxExecPods ?? '20', '--max-exec-pods');
-  const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
-  spinner?.start('connecting to the cluster');
-  try {
-    const { collectLive } = await import('../sources/live.js');
-    const collection = await collectLive({
-      kubeconfig: opts.kubeconfig,
-      context: opts.context,
-      requestTimeoutMs,
-      chunkSize,
-      maxExecPods,
-      debug: opts.debug,
-      onProgress: (text) => spinner && (spinner.text = text),
-    });
-    spinner?.stop();
-    return collection;
-  } catch (err) {
-    spinner?.stop();
-    throw err;
-  }
+  const { gatherLive } = await import('./gather.js');
+  return gatherLive(opts);
 }

@@ -3,7 +3,7 @@
 // CustomResourceDefinition objects define, and any other kind present in the snapshot.
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
-import { RESOURCE_TYPES } from '../../src/sources/resources.js';
+import { apiVersionOf, RESOURCE_TYPES } from '../../src/sources/resources.js';
 
 export interface ServedType {
   kind: string;
@@ -47,13 +47,15 @@ const BUILTIN_EXTRAS: Record<string, { shortNames?: string[]; categories?: strin
   endpoints: { shortNames: ['ep'] },
 };
 
+const ALWAYS_SERVED: (typeof RESOURCE_TYPES)[number][] = [
+  { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
+  { kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', namespaced: true },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
+];
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
-export function apiVersionOf(type: { group: string; version: string }): string {
-  return type.group ? `${type.group}/${type.version}` : type.version;
 }
 
 /** The plural the API server would use for a kind with no CRD to say otherwise (kubectl's guess, a little wiser). */
@@ -121,6 +123,8 @@ export class Catalog {
       this.types.push(type);
     };
     for (const t of RESOURCE_TYPES) if (!t.crd) add(builtinType(t));
+    // Core types every API server serves, even empty: `kubectl cluster-info dump` lists them.
+    for (const t of ALWAYS_SERVED) add(builtinType(t));
     for (const obj of collection.objects) {
       if (obj.kind !== 'CustomResourceDefinition') continue;
       const type = typeFromCrd(obj);
@@ -166,7 +170,8 @@ export class Catalog {
         // Cluster-scoped objects have no namespace, whatever the file said.
         byKey.set(`${type.namespaced ? (obj.metadata.namespace ?? '') : ''}/${obj.metadata.name}`, obj);
       }
-      const keys = [...byKey.keys()].sort(compareKeys);
+      // Default sort compares UTF-16 code units: for the ASCII of Kubernetes names, etcd's bytewise order.
+      const keys = [...byKey.keys()].sort();
       const all = keys.map((k) => byKey.get(k)!);
       const byNamespace = new Map<string, KubeObject[]>();
       if (type.namespaced) {
@@ -227,9 +232,4 @@ export function compareVersionPriority(a: string, b: string): number {
   if (!ra || !rb) return ra ? -1 : rb ? 1 : a.localeCompare(b);
   for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return rb[i]! - ra[i]!;
   return 0;
-}
-
-/** etcd orders keys bytewise: `namespace/name`. */
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

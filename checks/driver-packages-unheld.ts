@@ -1,0 +1,68 @@
+import { defineCheck } from '../src/check.js';
+import { commandMissing, judgeEachNode, notJudged } from '../src/facts/driver.js';
+import { isDriverPackage, parseAptHolds, parseDpkgQuery } from '../src/facts/nvidia.js';
+
+const AUTO_UPGRADES = '/etc/apt/apt.conf.d/20auto-upgrades';
+
+/** `APT::Periodic::Unattended-Upgrade "1";` → true, "0" → false, not set → undefined. */
+function unattendedEnabled(text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*APT::Periodic::Unattended-Upgrade\s+"?(\d+)"?\s*;/m.exec(text);
+  return m ? m[1] !== '0' : undefined;
+}
+
+export default defineCheck({
+  id: 'GPU307',
+  name: 'driver-packages-unheld',
+  category: 'driver',
+  title: 'Driver packages are held where unattended-upgrades runs',
+  needs: [],
+  ok: 'no probed node lets unattended-upgrades replace its NVIDIA driver packages',
+  explain: {
+    detects:
+      'A node with NVIDIA driver packages installed (dpkg) that are not on hold (`apt-mark showhold`, dpkg selection "hold") while unattended-upgrades is installed and enabled (/etc/apt/apt.conf.d/20auto-upgrades).',
+    why: 'unattended-upgrades replaces the driver user-space libraries in the background; the kernel module loaded at boot stays old, and every NVML/CUDA call then fails with "Driver/library version mismatch" until the node reboots (the homelab playbook hit exactly this).',
+    fix: 'Hold the driver packages with `apt-mark hold` (and `apt-mark unhold` them for a planned upgrade), or remove unattended-upgrades from GPU nodes.',
+  },
+  run(facts) {
+    return judgeEachNode(facts, (name) => {
+      const dpkg = facts.hostCommand(name, 'dpkg-nvidia');
+      if (!dpkg) return notJudged();
+      // Not a Debian-family host: there is no apt to hold anything with.
+      if (commandMissing(dpkg)) return [];
+      // dpkg-query exits 1 when one pattern matched nothing ("no packages found matching …"): the rest is valid.
+      if (dpkg.exitCode !== 0 && dpkg.exitCode !== 1) return notJudged(`dpkg-query failed (exit ${dpkg.exitCode})`);
+      const { packages } = parseDpkgQuery(dpkg.stdout);
+      const unattended = packages.find((p) => p.name === 'unattended-upgrades' && p.installed);
+      const driver = packages.filter((p) => p.installed && isDriverPackage(p.name));
+      if (!unattended || !driver.length) return [];
+      const config = facts.hostFile(name, AUTO_UPGRADES);
+      if (unattendedEnabled(config) === false) return [];
+
+      const holdsOut = facts.hostCommand(name, 'apt-holds');
+      const holds = holdsOut && holdsOut.exitCode === 0 ? parseAptHolds(holdsOut.stdout) : new Set<string>();
+      const unheld = driver.filter((p) => !p.held && !holds.has(p.name));
+      if (!unheld.length) return [];
+      const held = driver.filter((p) => p.held || holds.has(p.name));
+      return [
+        {
+          severity: 'warning',
+          subject: { kind: 'Node', name },
+          message: `${unheld.length} NVIDIA driver package(s) on node ${name} are not held while unattended-upgrades runs: an upgrade will break the driver until a reboot`,
+          evidence: [
+            `dpkg on ${name}: unattended-upgrades ${unattended.version} installed`,
+            config === undefined
+              ? `${AUTO_UPGRADES}: not collected or absent (could not confirm it is enabled)`
+              : `${AUTO_UPGRADES}: ${config.trim().split('\n').filter((l) => /Unattended-Upgrade/.test(l)).join(' ') || 'no Unattended-Upgrade line'}`,
+            `not held: ${unheld.map((p) => `${p.name} ${p.version}`).slice(0, 12).join(', ')}${unheld.length > 12 ? ` (+${unheld.length - 12})` : ''}`,
+            `held already (apt-mark showhold${holdsOut ? '' : ' not collected'}; dpkg "hold"): ${held.length ? held.map((p) => p.name).join(', ') : 'no driver package'}`,
+          ],
+          fix: {
+            summary: `Hold the driver packages on ${name} (unhold them for a planned upgrade)`,
+            commands: [`sudo apt-mark hold ${unheld.map((p) => p.name).join(' ')}`, 'apt-mark showhold'],
+          },
+        },
+      ];
+    });
+  },
+});

@@ -1,0 +1,65 @@
+import { defineCheck } from '../src/check.js';
+import { commandMissing, judgeEachNode, notJudged } from '../src/facts/driver.js';
+import { gpuEvidence } from '../src/facts/gpu.js';
+import { NVIDIA_VENDOR_ID, nvidiaGpus, parseLspci } from '../src/facts/nvidia.js';
+
+export default defineCheck({
+  id: 'GPU301',
+  name: 'no-nvidia-pci-device',
+  category: 'driver',
+  title: 'Probed GPU nodes show an NVIDIA device on the PCI bus',
+  needs: [],
+  ok: 'every probed node lists its NVIDIA GPU in lspci',
+  explain: {
+    detects:
+      '`lspci -nn` on a node lists no NVIDIA display device (vendor 10de, class 03xx) — an error when the node is labelled or advertised as a GPU node, a note when it was probed and simply has none.',
+    why: 'Without the card on the PCI bus nothing above it can work: no driver binds, no device plugin advertises a GPU, and GPU pods stay Pending. Labels left by Node Feature Discovery or GFD can make such a node still look like a GPU node.',
+    fix: 'Check the hardware: the card seated and powered, PCI passthrough to the VM (cloud instance type, hypervisor config), the Thunderbolt cable of an eGPU. Then confirm with `lspci -nn | grep 10de` on the host.',
+  },
+  run(facts) {
+    return judgeEachNode(facts, (name) => {
+      const lspci = facts.hostCommand(name, 'lspci');
+      if (!lspci) return notJudged();
+      if (commandMissing(lspci)) return notJudged('lspci is not installed on the host: install pciutils');
+      const devices = parseLspci(lspci.stdout);
+      if (lspci.exitCode !== 0 || devices.length === 0) {
+        return notJudged(`lspci listed no devices (exit ${lspci.exitCode}): the probe could not read the PCI bus`);
+      }
+      if (nvidiaGpus(devices).length) return [];
+
+      const node = facts.node(name);
+      const claims = node ? gpuEvidence(node).filter((e) => !e.startsWith('lspci:')) : [];
+      const otherNvidia = devices.filter((d) => d.vendorId === NVIDIA_VENDOR_ID);
+      const evidence = [
+        ...claims,
+        `lspci -nn on ${name}: ${devices.length} devices, none with vendor ${NVIDIA_VENDOR_ID} and a display class (0300/0302/0380)`,
+        ...otherNvidia.map((d) => `lspci: ${d.line} (an NVIDIA function, but not a GPU)`),
+      ];
+      const fix = {
+        summary: 'Make the card visible on the PCI bus of the host: hardware, passthrough or cable',
+        commands: [
+          'lspci -nn | grep -i 10de                     # on the host',
+          "sudo dmesg | grep -i -E 'pci.*10de|nvidia|NVRM'",
+          'sudo lspci -vvv -d 10de:                      # link state of any NVIDIA function',
+        ],
+      };
+      return [
+        claims.length
+          ? {
+              severity: 'error' as const,
+              subject: { kind: 'Node', name },
+              message: `Node ${name} is labelled or advertised as a GPU node, but lspci shows no NVIDIA GPU on it`,
+              evidence,
+              fix,
+            }
+          : {
+              severity: 'info' as const,
+              subject: { kind: 'Node', name },
+              message: `Node ${name} was probed and lspci shows no NVIDIA GPU: if it should have one, the card is not on the PCI bus`,
+              evidence,
+              fix,
+            },
+      ];
+    });
+  },
+});

@@ -1,0 +1,63 @@
+import { defineCheck } from '../src/check.js';
+import { commandMissing, initramfsCommand, judgeEachNode, notJudged } from '../src/facts/driver.js';
+import { parseLsmod } from '../src/facts/nvidia.js';
+
+/** Files that blacklist nouveau: the one people write by hand and the one NVIDIA's .run installer writes. */
+const BLACKLIST_FILES = ['/etc/modprobe.d/blacklist-nouveau.conf', '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf'];
+const BLACKLIST_PATH = BLACKLIST_FILES[0]!;
+
+export default defineCheck({
+  id: 'GPU303',
+  name: 'nouveau-loaded',
+  category: 'driver',
+  title: 'The nouveau driver does not hold the GPU',
+  needs: [],
+  ok: 'nouveau is not loaded on any probed node',
+  explain: {
+    detects: 'The open-source `nouveau` kernel module is loaded on a node (lsmod), and whether a blacklist file already exists (then the initramfs was not rebuilt or the node not rebooted).',
+    why: 'nouveau binds the NVIDIA card first, so the proprietary or open `nvidia` module cannot load: nvidia-smi fails and the GPU is invisible to Kubernetes.',
+    fix: 'Blacklist nouveau in /etc/modprobe.d, rebuild the initramfs (update-initramfs -u; dracut --force on RHEL-like systems) and reboot the node.',
+  },
+  run(facts) {
+    return judgeEachNode(facts, (name) => {
+      const lsmod = facts.hostCommand(name, 'lsmod');
+      if (!lsmod) return notJudged();
+      if (commandMissing(lsmod) || lsmod.exitCode !== 0) return notJudged(`lsmod failed (exit ${lsmod.exitCode})`);
+      const modules = parseLsmod(lsmod.stdout);
+      const nouveau = modules.get('nouveau');
+      if (!nouveau) return [];
+
+      const blacklists = BLACKLIST_FILES.map((path) => [path, facts.hostFile(name, path)] as const).filter(([, text]) => text !== undefined);
+      const active = blacklists.filter(([, text]) => /^\s*blacklist\s+nouveau\b/m.test(text!));
+      const cmdline = facts.hostFile(name, '/proc/cmdline');
+      const evidence = [
+        `lsmod on ${name}: ${nouveau.line}`,
+        ...(modules.has('nvidia') ? [`lsmod: nvidia is loaded too (${modules.get('nvidia')!.line})`] : ['lsmod: no nvidia module']),
+        ...blacklists.map(([path, text]) => `${path}: ${text!.trim().split('\n').join(' / ')}`),
+        ...(cmdline !== undefined ? [`/proc/cmdline: ${/nouveau/.test(cmdline) ? cmdline.trim() : 'no nouveau option'}`] : []),
+      ];
+      const node = facts.node(name);
+      return [
+        {
+          severity: 'error',
+          subject: { kind: 'Node', name },
+          message: active.length
+            ? `nouveau is loaded on node ${name} although ${active[0]![0]} blacklists it: the initramfs was not rebuilt or the node not rebooted`
+            : `nouveau is loaded on node ${name} and keeps the NVIDIA driver from binding the GPU`,
+          evidence,
+          fix: {
+            summary: `Blacklist nouveau, rebuild the initramfs and reboot ${name} (drain it first)`,
+            commands: [
+              ...(active.length ? [] : [`printf 'blacklist nouveau\\noptions nouveau modeset=0\\n' | sudo tee ${BLACKLIST_PATH}`]),
+              initramfsCommand(node),
+              `kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`,
+              'sudo reboot',
+              'lsmod | grep -E "^(nouveau|nvidia) "     # after the reboot: nvidia, no nouveau',
+              `kubectl uncordon ${name}`,
+            ],
+          },
+        },
+      ];
+    });
+  },
+});

@@ -1,0 +1,17 @@
+// `gpuctl collect`: a live cluster into the snapshot layout, redacted, for `doctor --snapshot` elsewhere.
+import { version } from '../../package.json';
+import { gatherLive, type LiveGatherOptions } from './gather.js';
+
+export async function collect(opts: LiveGatherOptions & { output: string }): Promise<void> {
+  const collection = await gatherLive(opts);
+  collection.meta.gpuctlVersion = version;
+  const { writeSnapshot } = await import('../sources/snapshot-writer.js');
+  await writeSnapshot(collection, opts.output);
+  const parts = [
+    `${collection.objects.length} objects`,
+    `${collection.logs.size} logs`,
+    `${collection.nodes.size} node${collection.nodes.size === 1 ? '' : 's'} probed`,
+    ...(collection.unavailable.size ? [`${collection.unavailable.size} kinds unreadable (${[...collection.unavailable.keys()].join(', ')})`] : []),
+  ];
+  process.stderr.write(`gpuctl: wrote ${opts.output}: ${parts.join(', ')}\n`);
+}

@@ -1,0 +1,65 @@
+// Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
+import { GpuctlError } from '../errors.js';
+import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
+import type { Collection } from '../sources/collection.js';
+
+export type NodeProbeMode = 'auto' | 'local' | 'none';
+
+export interface LiveGatherOptions {
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+  chunkSize: string;
+  nodeProbe: NodeProbeMode;
+  /** Running pods of injecting stacks whose process tables are read through exec; "0" = none. */
+  maxExecPods?: string;
+  debug?: boolean;
+  /** Several gathers at once (fleet) must not draw spinners over each other. */
+  spinner?: boolean;
+}
+
+export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
+  const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
+  const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
+  // Absent: collectLive's default bound.
+  const maxExecPods = opts.maxExecPods === undefined ? undefined : parseCount(opts.maxExecPods, '--max-exec-pods');
+  const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  spinner?.start('connecting to the cluster');
+  const progress = (text: string) => spinner && (spinner.text = text);
+  try {
+    const { collectLive } = await import('../sources/live.js');
+    const collection = await collectLive({
+      kubeconfig: opts.kubeconfig,
+      context: opts.context,
+      requestTimeoutMs,
+      chunkSize,
+      maxExecPods,
+      debug: opts.debug,
+      onProgress: progress,
+    });
+    await probeNodes(collection, opts.nodeProbe, progress);
+    return collection;
+  } finally {
+    spinner?.stop();
+  }
+}
+
+async function probeNodes(collection: Collection, mode: NodeProbeMode, progress: (text: string) => void): Promise<void> {
+  if (mode === 'none') return;
+  const { localNodeName, probeLocalNode } = await import('../sources/node-probe/local.js');
+  const { hostname } = await import('node:os');
+  const nodes = collection.objects.filter((o) => o.kind === 'Node');
+  const name = localNodeName(nodes);
+  if (!name) {
+    if (mode === 'auto') return;
+    throw new GpuctlError(
+      `--node-probe local: this machine (${hostname()}) is not a node of the cluster`,
+      2,
+      'run gpuctl on the GPU node itself, or use --node-probe none',
+    );
+  }
+  progress(`probing node ${name} (local)…`);
+  const host = await probeLocalNode();
+  if (!host.complete) collection.problems.push({ path: `nodes/${name}`, message: 'the node probe stopped before it finished; node facts are partial' });
+  collection.nodes.set(name, host);
+}
