@@ -222,9 +222,21 @@ export function reportOf(w: WorkloadInjection, origin: string): Report {
   return { origin, findings, skipped: [], checks: INJECTION_CHECKS };
 }
 
-function gpuText(gpus: GpuListing): string[] {
-  if (gpus.error) return [`GPUs the container sees: none known — ${gpus.error}`];
-  return ['GPUs the container sees (nvidia-smi -L):', ...gpus.lines.map((l) => `  ${l}`)];
+/** What an empty GPU list means for a stack, where it is expected. */
+const GPU_LISTING_NOTES: Partial<Record<InjectionStackId, string>> = {
+  bitfusion: 'expected for Bitfusion: its GPUs are remote, seen only by processes started with `bitfusion run`',
+};
+
+/** The GPU section: a heading line, the devices nvidia-smi listed, and a note where an empty list is expected. */
+function gpuSection(gpus: GpuListing, stack: InjectionStackId): { head: string; devices: string[]; note?: string } {
+  const note = gpus.error ? GPU_LISTING_NOTES[stack] : undefined;
+  const head = gpus.error ? `GPUs the container sees: none known — ${gpus.error}` : 'GPUs the container sees (nvidia-smi -L):';
+  return { head, devices: gpus.lines, ...(note ? { note } : {}) };
+}
+
+function gpusJson(gpus: GpuListing, stack: InjectionStackId) {
+  const note = gpuSection(gpus, stack).note;
+  return { count: gpus.gpus, lines: gpus.lines, ...(gpus.error ? { error: gpus.error } : {}), ...(note ? { note } : {}) };
 }
 
 function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, extras: Extras): void {
@@ -242,7 +254,7 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
       stack: analysis.stack.id,
       source: extras.source,
       processes,
-      ...(extras.gpus ? { gpus: { count: extras.gpus.gpus, lines: extras.gpus.lines, ...(extras.gpus.error ? { error: extras.gpus.error } : {}) } } : {}),
+      ...(extras.gpus ? { gpus: gpusJson(extras.gpus, analysis.stack.id) } : {}),
       ...(extras.preloadFile !== undefined ? { preloadFile: extras.preloadFile } : {}),
       ...base,
     };
@@ -255,12 +267,14 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
     ...(extras.preloadFile !== undefined ? [`/etc/ld.so.preload: ${extras.preloadFile.trim() || '(empty)'}`] : []),
   ];
   if (opts.output === 'markdown') {
-    const gpus = extras.gpus ? ['', ...gpuText(extras.gpus).map((l) => (l.startsWith('  ') ? `- \`${l.trim()}\`` : l))] : [];
+    const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
+    const gpus = section ? ['', section.head, ...section.devices.map((d) => `- \`${d.trim()}\``), ...(section.note ? [`*${section.note}*`] : [])] : [];
     process.stdout.write(`${renderMarkdown(report, 'gpuctl exec-check')}\n${about.join('  \n')}\n\n\`\`\`\n${tree}\`\`\`\n${gpus.join('\n')}\n`);
     return;
   }
   const colour = colourEnabled(process.stdout);
-  const gpus = extras.gpus ? `${gpuText(extras.gpus).join('\n')}\n\n` : '';
+  const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
+  const gpus = section ? `${[section.head, ...section.devices.map((d) => `  ${d}`), ...(section.note ? [`  (${section.note})`] : [])].join('\n')}\n\n` : '';
   process.stdout.write(`${about.join('\n')}\n\n${renderExecTree(analysis, colour, extras.preloadFile)}\n${gpus}`);
   process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check' }));
 }

@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Collection } from '../../src/sources/collection.js';
-import { collectLive } from '../../src/sources/live.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
-import { writeSnapshot } from '../../src/sources/snapshot-writer.js';
 import type { CliResult } from '../helpers/cli.js';
 import { gpuctl } from '../helpers/cli.js';
 import type { Behaviours, Fault, Simulator } from '../simulator/server.js';
@@ -100,13 +98,17 @@ describe('gpuctl doctor: process tables of injecting pods, live', () => {
     expect(parse(r).skipped.map((s) => s.name)).toContain('injection-env-missing');
   });
 
-  it('writes what it captured into a snapshot, which is judged the same way offline', async () => {
+  it('gpuctl collect writes what it captured into the snapshot, which is judged the same way offline', async () => {
     const { dir, kubeconfig } = await serve();
-    const collection = await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500 });
-    expect([...collection.processes.keys()].sort()).toEqual(['ml/hami-infer/server', 'ml/trainer-bash/python', 'ml/trainer-tf/python', 'tensorflow-benchmark/bf-pkgs/bf-pkgs']);
-    expect(collection.preloadFiles.get('ml/hami-infer/server')).toBe('/usr/local/vgpu/libvgpu.so\n');
     const out = path.join(dir, 'bundle');
-    await writeSnapshot(collection, out);
+    const collected = await gpuctl(['collect', '-o', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], { HOME: dir, KUBECONFIG: '' });
+    expect(collected.stderr).toMatch(/^gpuctl: wrote .*bundle: \d+ objects, \d+ logs, 0 nodes probed, 4 process tables$/);
+    const written = await loadSnapshot(out);
+    expect([...written.processes.keys()].sort()).toEqual(['ml/hami-infer/server', 'ml/trainer-bash/python', 'ml/trainer-tf/python', 'tensorflow-benchmark/bf-pkgs/bf-pkgs']);
+    expect(written.preloadFiles.get('ml/hami-infer/server')).toBe('/usr/local/vgpu/libvgpu.so\n');
+    // Values that look like credentials do not leave the cluster.
+    const vllm = written.processes.get('ml/hami-infer/server')![0]!.environ;
+    expect([vllm.HF_TOKEN, vllm.CUDA_DEVICE_MEMORY_LIMIT_0]).toEqual(['<redacted by gpuctl>', '3000m']);
     const offline = await gpuctl(['doctor', '--snapshot', out, '--checks', 'injection', '-o', 'json']);
     const live = await gpuctl(['doctor', '--kubeconfig', kubeconfig, '--checks', 'injection', '-o', 'json'], { HOME: dir, KUBECONFIG: '' });
     const judged = (r: CliResult) => parse(r).findings.map((f) => [f.name, f.severity, f.subject.name]);

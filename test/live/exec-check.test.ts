@@ -42,7 +42,7 @@ interface ExecJson {
   stack: string;
   source: string;
   processes: { pid: number; parent?: number; argv: string[]; missing: string[] | null }[];
-  gpus: { count: number; lines: string[]; error?: string };
+  gpus: { count: number; lines: string[]; error?: string; note?: string };
   preloadFile?: string;
   findings: { name: string; severity: string; subject: { kind: string; name: string; namespace?: string }; message: string; evidence: string[]; fix?: { commands: string[] } }[];
 }
@@ -135,6 +135,7 @@ describe('gpuctl exec-check POD: the four stacks', () => {
     ]);
     // Bitfusion's GPUs are remote: outside `bitfusion run` the container sees none.
     expect(j.gpus.error).toMatch(/^nvidia-smi -L failed \(exit code 9\): NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/);
+    expect(j.gpus.note).toBe('expected for Bitfusion: its GPUs are remote, seen only by processes started with `bitfusion run`');
     expect(problems(j)).toEqual([]);
   });
 
