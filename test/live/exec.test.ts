@@ -98,6 +98,14 @@ describe('execInContainer against the simulator', () => {
     );
   });
 
+  it('names the verb an older API server asks for over WebSocket (get)', async () => {
+    const conn = await connect([
+      { path: '/exec$', status: 403, message: 'pods "trainer-tf" is forbidden: User "bob" cannot get resource "pods/exec" in API group "" in the namespace "ml"' },
+    ]);
+    const err = await failure(execInContainer(conn, TF, ['true'], { timeoutMs: 5000 }));
+    expect(err.message).toMatch(/; it needs the RBAC verb get on pods\/exec \(check: kubectl auth can-i get pods\/exec -n ml\)$/);
+  });
+
   it('says the stream was cut when the connection drops before the exit status', async () => {
     const conn = await connect([{ path: '/exec$', cut: { afterBytes: 300 } }]);
     const err = await failure(execInContainer(conn, TF, ['sh', '-c', PROC_DUMP_SCRIPT], { timeoutMs: 5000 }));

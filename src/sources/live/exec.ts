@@ -224,8 +224,11 @@ function refusal(err: UpgradeRefused, target: ExecTarget): [ExecFailureKind, str
   const pod = `${target.namespace}/${target.pod}`;
   const detail = err.statusMessage ? `: ${err.statusMessage}` : '';
   switch (err.status) {
-    case 403:
-      return ['forbidden', `exec into pod ${pod} is forbidden (403)${detail}; it needs the RBAC verb create on pods/exec (check: kubectl auth can-i create pods/exec -n ${target.namespace})`];
+    case 403: {
+      // Over WebSocket, older API servers authorise exec as `get` on pods/exec, newer ones as `create`.
+      const verb = /cannot (\w+) resource "pods\/exec"/.exec(err.statusMessage)?.[1] ?? 'create';
+      return ['forbidden', `exec into pod ${pod} is forbidden (403)${detail}; it needs the RBAC verb ${verb} on pods/exec (check: kubectl auth can-i ${verb} pods/exec -n ${target.namespace})`];
+    }
     case 401:
       return ['unauthorized', `exec into pod ${pod} was refused: the credentials were rejected (401 Unauthorized)`];
     case 404:
