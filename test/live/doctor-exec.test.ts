@@ -1,33 +1,16 @@
 // `gpuctl doctor` on a live cluster reads the process tables of running pods of injecting stacks through
 // exec, so the injection checks judge them; a pod that cannot be read is a problem, never the end.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Collection } from '../../src/sources/collection.js';
+import { describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import type { CliResult } from '../helpers/cli.js';
 import { gpuctl } from '../helpers/cli.js';
-import type { Behaviours, Fault, Simulator } from '../simulator/server.js';
-import { startSimulator } from '../simulator/server.js';
+import type { Behaviours, Fault } from '../simulator/server.js';
+import { useExecSimulator } from './exec-sim.js';
 
-let snapshot: Collection;
-let sim: Simulator | undefined;
-beforeAll(async () => {
-  snapshot = await loadSnapshot('test/fixtures/exec');
-});
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
+const fixture = useExecSimulator();
 const DISTROLESS: Behaviours = { 'ml/trainer-distroless/python': { shell: false } };
-
-async function serve(faults: Fault[] = [], containers: Behaviours = DISTROLESS): Promise<{ dir: string; kubeconfig: string }> {
-  sim = await startSimulator({ collection: snapshot, faults, containers });
-  const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-doctor-exec-'));
-  return { dir, kubeconfig: await sim.writeKubeconfig(path.join(dir, 'kubeconfig'), { context: 'lab' }) };
-}
+const serve = (faults: Fault[] = []) => fixture.start({ faults, containers: DISTROLESS });
 
 async function doctor(args: string[] = [], faults: Fault[] = []): Promise<CliResult> {
   const { dir, kubeconfig } = await serve(faults);
@@ -39,7 +22,7 @@ interface DoctorJson {
   skipped: { name: string; reason: string }[];
 }
 const parse = (r: CliResult) => JSON.parse(r.stdout) as DoctorJson;
-const execRequests = () => sim!.requests.filter((r) => r.path.endsWith('/exec'));
+const execRequests = () => fixture.execRequests();
 
 describe('gpuctl doctor: process tables of injecting pods, live', () => {
   it('captures the running injecting pods and reports shell-drops-preload for the bash one', async () => {
@@ -74,8 +57,7 @@ describe('gpuctl doctor: process tables of injecting pods, live', () => {
     expect(parse(two).findings.find((f) => f.subject.name === 'pods/')?.evidence).toEqual([
       'process tables of 3 more pod(s) of injecting stacks not captured (--max-exec-pods 2)',
     ]);
-    await sim!.close();
-    sim = undefined;
+    await fixture.stop();
     const none = await doctor(['--max-exec-pods', '0']);
     expect(execRequests()).toEqual([]);
     expect(parse(none).skipped).toContainEqual({

@@ -3,37 +3,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Collection } from '../../src/sources/collection.js';
-import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { describe, expect, it } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
 import { gpuctl } from '../helpers/cli.js';
 import { straceOf } from '../simulator/exec.js';
-import type { Behaviours, Fault, Simulator } from '../simulator/server.js';
-import { startSimulator } from '../simulator/server.js';
+import type { StartOptions } from './exec-sim.js';
+import { useExecSimulator } from './exec-sim.js';
 
-const FIXTURE = 'test/fixtures/exec';
-let snapshot: Collection;
-let sim: Simulator | undefined;
-beforeAll(async () => {
-  snapshot = await loadSnapshot(FIXTURE);
-});
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const fixture = useExecSimulator();
 
-interface Options {
-  faults?: Fault[];
-  containers?: Behaviours;
-  /** The kubeconfig context's namespace. */
-  namespace?: string;
-}
-
-async function execCheck(args: string[], options: Options = {}): Promise<CliResult> {
-  sim = await startSimulator({ collection: snapshot, faults: options.faults, containers: options.containers });
-  const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-exec-'));
-  const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'kubeconfig'), { context: 'lab', namespace: options.namespace });
+async function execCheck(args: string[], options: StartOptions = {}): Promise<CliResult> {
+  const { dir, kubeconfig } = await fixture.start(options);
   return gpuctl(['exec-check', '--kubeconfig', kubeconfig, ...args], { HOME: dir, KUBECONFIG: '' });
 }
 
@@ -113,11 +93,7 @@ describe('gpuctl exec-check POD: the four stacks', () => {
   });
 
   it('HAMi without the preload file: injection-env-missing names libvgpu.so', async () => {
-    const withoutPreload = { ...snapshot, preloadFiles: new Map() };
-    sim = await startSimulator({ collection: withoutPreload });
-    const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-exec-'));
-    const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'kubeconfig'));
-    const r = await gpuctl(['exec-check', 'hami-infer', '-n', 'ml', '-o', 'json', '--kubeconfig', kubeconfig], { HOME: dir, KUBECONFIG: '' });
+    const r = await execCheck(['hami-infer', '-n', 'ml', '-o', 'json'], { collection: { ...fixture.snapshot, preloadFiles: new Map() } });
     expect(r.exitCode).toBe(1);
     expect(problems(parse(r)).map((f) => [f.name, f.message])).toEqual([
       ['injection-env-missing', 'HAMi runtime was never injected (container server): its first process lacks libvgpu.so in LD_PRELOAD'],
@@ -170,7 +146,7 @@ describe('gpuctl exec-check POD --strace', () => {
         ],
       ],
     ]);
-    const traced = sim!.requests.filter((q) => q.path.endsWith('/exec')).map((q) => q.query.command);
+    const traced = fixture.execRequests().map((q) => q.query.command);
     expect(traced).toContain('/app/start.sh'); // the last argv of the strace run: the spec command
   });
 
@@ -198,19 +174,19 @@ describe('gpuctl exec-check POD --strace', () => {
   it('--strace-from-host prints the node debug pod that traces the container, and the command to judge its output', async () => {
     const r = await execCheck(['trainer-tf', '-n', 'ml', '--strace-from-host']);
     expect(r.exitCode).toBe(0);
-    const id = snapshot.objects.find((o) => o.metadata.name === 'trainer-tf')!.status.containerStatuses[1].containerID.replace('containerd://', '');
+    const id = fixture.snapshot.objects.find((o) => o.metadata.name === 'trainer-tf')!.status.containerStatuses[1].containerID.replace('containerd://', '');
     expect(r.stdout).toContain(
       `  kubectl debug node/cpu-1 -i --profile=sysadmin --image=nicolaka/netshoot -- sh -c 'PID=$(chroot /host crictl inspect --output go-template --template "{{.info.pid}}" ${id}) && exec strace -f -qq -v -s 99999 -e trace=execve,clone,clone3,fork,vfork -p "$PID" 2>&1' > trace.txt`,
     );
     expect(r.stdout).toContain('  gpuctl exec-check --trace-file trace.txt --stack tensor-fusion');
     // No exec into the pod: it works for distroless images too.
-    expect(sim!.requests.filter((q) => q.path.endsWith('/exec'))).toEqual([]);
+    expect(fixture.execRequests()).toEqual([]);
   });
 
   it('--trace-file judges a saved trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-trace-'));
     const file = path.join(dir, 'trace.txt');
-    writeFileSync(file, straceOf(snapshot.processes.get('ml/trainer-bash/python')!, []));
+    writeFileSync(file, straceOf(fixture.snapshot.processes.get('ml/trainer-bash/python')!, []));
     const r = await gpuctl(['exec-check', '--trace-file', file, '-o', 'json']);
     expect(r.exitCode).toBe(1);
     expect(problems(parse(r)).map((f) => [f.name, f.subject])).toEqual([['shell-drops-preload', { kind: 'Command', name: file }]]);

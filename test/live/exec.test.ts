@@ -1,29 +1,19 @@
 // The exec transport against the simulator: client-node's Exec over a real WebSocket, the channel
 // protocol with the Status on the error channel, bytes kept as bytes, and every refusal in words.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROC_DUMP_SCRIPT } from '../../src/facts/proc-dump.js';
-import type { Collection } from '../../src/sources/collection.js';
 import { captureProcesses, lacksShell, listGpus } from '../../src/sources/live/container.js';
 import type { ExecConnection } from '../../src/sources/live/exec.js';
 import { ExecFailure, execInContainer } from '../../src/sources/live/exec.js';
-import { loadSnapshot } from '../../src/sources/snapshot.js';
-import type { Behaviours, Fault, Simulator } from '../simulator/server.js';
-import { startSimulator } from '../simulator/server.js';
+import type { Behaviours, Fault } from '../simulator/server.js';
+import { useExecSimulator } from './exec-sim.js';
 
-let snapshot: Collection;
-let sim: Simulator | undefined;
-beforeAll(async () => {
-  snapshot = await loadSnapshot('test/fixtures/exec');
-});
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const fixture = useExecSimulator();
 
 const TF = { namespace: 'ml', pod: 'trainer-tf', container: 'python' };
 
 async function connect(faults: Fault[] = [], containers: Behaviours = {}): Promise<ExecConnection> {
-  sim = await startSimulator({ collection: snapshot, faults, containers });
+  const { sim } = await fixture.start({ faults, containers });
   return { server: sim.url, credentials: { headers: { Authorization: 'Bearer simulator-token' } } };
 }
 
@@ -40,9 +30,9 @@ describe('execInContainer against the simulator', () => {
   it('sends the exec as client-node does and reads the process table back exactly', async () => {
     const conn = await connect();
     const capture = await captureProcesses(conn, TF, 5000);
-    expect(capture.processes).toEqual(snapshot.processes.get('ml/trainer-tf/python'));
+    expect(capture.processes).toEqual(fixture.snapshot.processes.get('ml/trainer-tf/python'));
     expect(capture.unreadable).toBe(0);
-    const request = sim!.requests.find((r) => r.path.endsWith('/exec'))!;
+    const request = fixture.execRequests().find((r) => r.path.endsWith('/exec'))!;
     expect(request).toMatchObject({ method: 'GET', path: '/api/v1/namespaces/ml/pods/trainer-tf/exec', status: 101 });
     expect(request.query).toMatchObject({ container: 'python', stdout: 'true', stderr: 'true', stdin: 'false', tty: 'false' });
     // querystring repeats `command` once per argument; the last one wins in Object.fromEntries.
@@ -131,8 +121,7 @@ describe('execInContainer against the simulator', () => {
 
   it('fails with the cause when nothing listens', async () => {
     const conn = await connect();
-    await sim!.close();
-    sim = undefined;
+    await fixture.stop();
     const err = await failure(execInContainer(conn, TF, ['true'], { timeoutMs: 5000 }));
     expect([err.kind, err.message]).toEqual(['network', 'exec in container python of pod ml/trainer-tf failed: connection refused']);
   });
