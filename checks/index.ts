@@ -1,5 +1,10 @@
 // Every check. A new check is one new file plus one line here; the list is ordered by id.
 import type { Check } from '../src/check.js';
+import bitfusionAnnotationInvalid from './bitfusion-annotation-invalid.js';
+import bitfusionComponentsMissing from './bitfusion-components-missing.js';
+import bitfusionNotInjected from './bitfusion-not-injected.js';
+import bitfusionSecretMissing from './bitfusion-secret-missing.js';
+import bitfusionTokenInvalid from './bitfusion-token-invalid.js';
 import clusterpolicyNotReady from './clusterpolicy-not-ready.js';
 import containerdConfigInvalid from './containerd-config-invalid.js';
 import deviceCountAssert from './device-count-assert.js';
@@ -31,10 +36,21 @@ import runtimeBinaryMissing from './runtime-binary-missing.js';
 import runtimeclassMissing from './runtimeclass-missing.js';
 import shellDropsPreload from './shell-drops-preload.js';
 import snapshotFileUnreadable from './snapshot-file-unreadable.js';
+import tfGpusUndiscovered from './tf-gpus-undiscovered.js';
+import tfInvalidMemoryAddress from './tf-invalid-memory-address.js';
+import tfOperatorRestarting from './tf-operator-restarting.js';
+import tfScheduleFailed from './tf-schedule-failed.js';
+import tfWorkerCrashing from './tf-worker-crashing.js';
+import tfWorkerNotRunning from './tf-worker-not-running.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
 import validatorFailed from './validator-failed.js';
 
 export const ALL_CHECKS: Check[] = [
+  bitfusionAnnotationInvalid,
+  bitfusionComponentsMissing,
+  bitfusionNotInjected,
+  bitfusionSecretMissing,
+  bitfusionTokenInvalid,
   clusterpolicyNotReady,
   containerdConfigInvalid,
   deviceCountAssert,
@@ -66,6 +82,12 @@ export const ALL_CHECKS: Check[] = [
   runtimeclassMissing,
   shellDropsPreload,
   snapshotFileUnreadable,
+  tfGpusUndiscovered,
+  tfInvalidMemoryAddress,
+  tfOperatorRestarting,
+  tfScheduleFailed,
+  tfWorkerCrashing,
+  tfWorkerNotRunning,
   unexpectedAdmissionError,
   validatorFailed,
 ].sort((a, b) => a.id.localeCompare(b.id));

@@ -43,7 +43,7 @@ export function logTargets(facts: Facts, limit = MAX_LOG_TARGETS): LogSelection 
   for (const pod of facts.pods) {
     if (!isTroubled(pod)) continue;
     if (isGpuStackPod(pod)) stackPods.push(pod);
-    // TensorFusion and Bitfusion workloads request no nvidia.com/gpu, yet their logs hold the device-count assertion.
+    // TensorFusion and Bitfusion workloads ask for no nvidia.com/gpu: their labels and annotations tell them.
     else if (podGpuRequest(pod) > 0 || detectPodStack(pod)) workloadPods.push(pod);
   }
   // The stack's own pods first: their logs name root causes more often than a workload's.

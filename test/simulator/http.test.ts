@@ -62,7 +62,8 @@ describe('discovery', () => {
 
   it('serves CRD kinds only when the snapshot shows them, and other kinds found in the snapshot', async () => {
     const objects: KubeObject[] = [
-      { apiVersion: 'tensor-fusion.ai/v1', kind: 'TensorFusionCluster', metadata: { name: 'shared', namespace: 'tensor-fusion-sys' } },
+      // gpuctl's table knows TensorFusionCluster: cluster-scoped, served because an object shows it
+      { apiVersion: 'tensor-fusion.ai/v1', kind: 'TensorFusionCluster', metadata: { name: 'shared' } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'dcgm', namespace: 'gpu-operator' } },
       { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'ml' } },
       {
@@ -82,9 +83,9 @@ describe('discovery', () => {
       const tf = (await get(other.url, '/apis/tensor-fusion.ai/v1')).body.resources;
       expect(tf).toEqual([
         { name: 'gpus', singularName: 'gpu', namespaced: false, kind: 'GPU', verbs: ['get', 'list'] },
-        { name: 'tensorfusionclusters', singularName: 'tensorfusioncluster', namespaced: true, kind: 'TensorFusionCluster', verbs: ['get', 'list'] },
+        { name: 'tensorfusionclusters', singularName: 'tensorfusioncluster', namespaced: false, kind: 'TensorFusionCluster', verbs: ['get', 'list'] },
       ]);
-      expect(names((await get(other.url, '/apis/tensor-fusion.ai/v1/namespaces/tensor-fusion-sys/tensorfusionclusters')).body)).toEqual(['shared']);
+      expect(names((await get(other.url, '/apis/tensor-fusion.ai/v1/tensorfusionclusters')).body)).toEqual(['shared']);
       expect((await get(other.url, '/apis/tensor-fusion.ai/v1/gpus')).body).toMatchObject({ kind: 'GPUList', items: [] });
       expect(names((await get(other.url, '/apis/networking.k8s.io/v1/networkpolicies')).body)).toEqual(['deny']);
     } finally {

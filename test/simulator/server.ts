@@ -14,6 +14,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { podLog, readLogQuery } from './logs.js';
+import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
 import {
   badRequest,
@@ -277,7 +278,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (parsed.namespace !== undefined && !type.namespaced) return statusReply(notFound());
     if (parsed.name === undefined) {
       if (ctx.params.get('watch') === 'true' || ctx.params.get('watch') === '1') return statusReply(methodNotAllowed());
-      return list(index, parsed.namespace, ctx.params);
+      const reply = list(index, parsed.namespace, ctx.params);
+      return reply.status === 200 && wantsPartialMetadataList(ctx.req) ? { ...reply, body: [partialMetadataList(reply.body)] } : reply;
     }
     if (type.namespaced && parsed.namespace === undefined) return statusReply(notFound());
     const target: ResourceTarget = { verb: 'get', group: type.group, plural: type.plural, namespace: parsed.namespace, name: parsed.name };

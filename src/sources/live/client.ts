@@ -87,8 +87,9 @@ export class KubeClient {
     if (auth) this.headers.Authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
   }
 
-  getJson<T = unknown>(path: string): Promise<ApiResponse<T>> {
-    return this.get(path, 'application/json', (body) => JSON.parse(body.toString('utf8')) as T);
+  /** `accept` may ask for another representation, e.g. metadata only (PartialObjectMetadataList). */
+  getJson<T = unknown>(path: string, accept = 'application/json'): Promise<ApiResponse<T>> {
+    return this.get(path, accept, (body) => JSON.parse(body.toString('utf8')) as T);
   }
 
   getText(path: string): Promise<ApiResponse<string>> {
