@@ -21,7 +21,8 @@ const doctorCommand = program
   .option('--context <name>', 'the kubeconfig context to use; several, comma-separated, check each cluster')
   .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
-  .option('--chunk-size <n>', 'objects per LIST page', '500');
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(maxExecPodsOption());
 nodeProbeOptions(doctorCommand)
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
@@ -37,17 +38,22 @@ program
   .command('exec-check')
   .description('prove that the injected GPU runtime (TensorFusion, HAMi, Bitfusion) reached the process that uses the GPU')
   .argument('[pod]', 'the pod to look into')
-  .argument('[command...]', 'with --local: the command to trace (after --)')
-  .option('-n, --namespace <ns>', 'namespace of the pod')
-  .option('-c, --container <name>', 'container (default: the first)')
+  .argument('[command...]', 'with --strace or --local: the command to trace (after --)')
+  .option('-n, --namespace <ns>', 'namespace of the pod (default: the context\'s, else default)')
+  .option('-c, --container <name>', 'container (default: the one the stack injects, else the default container, else the first)')
   .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .option('--strace', 'run the container\'s command (or -- CMD…) under the container\'s strace and follow every execve')
+  .option('--strace-from-host', 'print the commands that trace the container from its node (a privileged debug pod with hostPID)')
   .option('--local', 'trace a local command with the host\'s strace: gpuctl exec-check --local -- CMD…')
-  .option('--strace', 'run the container command under strace and follow every execve')
+  .option('--trace-file <file>', 'judge a saved strace output (strace -f -v -s 99999 -e trace=execve,clone… -o FILE)')
   .option('--timeout <duration>', 'stop a traced command after this long', '60s')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request and exec (e.g. 10s, 1m)', '10s')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
-    process.exitCode = await execCheck(pod, command, opts);
+    process.exitCode = await execCheck(pod, command, { ...opts, debug: program.opts().debug });
   });
 
 program
@@ -67,7 +73,8 @@ const collectCommand = program
   .option('--kubeconfig <file>', 'path to the kubeconfig file')
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
-  .option('--chunk-size <n>', 'objects per LIST page', '500');
+  .option('--chunk-size <n>', 'objects per LIST page', '500')
+  .addOption(maxExecPodsOption());
 nodeProbeOptions(collectCommand).action(async (opts) => {
   const { collect } = await import('./commands/collect.js');
   await collect({ ...opts, debug: program.opts().debug });
@@ -134,6 +141,10 @@ function probeOptions(): Option[] {
     new Option('--probe-timeout <duration>', 'how long a probe pod may take to start').default('60s'),
     new Option('--node-concurrency <n>', 'nodes probed at once').default('5'),
   ];
+}
+
+function maxExecPodsOption(): Option {
+  return new Option('--max-exec-pods <n>', 'read the process tables of at most this many running pods of injecting stacks (exec; 0 = none)').default('20');
 }
 
 async function main(argv: string[]): Promise<void> {

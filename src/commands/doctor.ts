@@ -30,6 +30,7 @@ export interface DoctorOptions {
   ok?: boolean;
   debug?: boolean;
   nodeProbe: NodeProbeMode;
+  maxExecPods?: string;
   allContexts?: boolean;
 }
 

@@ -1,6 +1,6 @@
 // Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
 import { GpuctlError } from '../errors.js';
-import { parseDuration, parsePositiveInt } from '../duration.js';
+import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../sources/collection.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
@@ -17,6 +17,8 @@ export interface LiveGatherOptions {
   probeImage?: string;
   probeNamespace?: string;
   probeTimeout?: string;
+  /** Running pods of injecting stacks whose process tables are read through exec; "0" = none. */
+  maxExecPods?: string;
   debug?: boolean;
   /** Several gathers at once (fleet) must not draw spinners over each other. */
   spinner?: boolean;
@@ -26,6 +28,8 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
   const remote = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? remoteOptions(opts) : undefined;
+  // Absent: collectLive's default bound.
+  const maxExecPods = opts.maxExecPods === undefined ? undefined : parseCount(opts.maxExecPods, '--max-exec-pods');
   const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   const progress = (text: string) => spinner && (spinner.text = text);
@@ -37,7 +41,7 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   try {
     const { collectLive } = await import('../sources/live.js');
     const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
-    const collection = await collectLive({ ...live, onProgress: progress });
+    const collection = await collectLive({ ...live, maxExecPods, onProgress: progress });
     if (remote) {
       const { probeClusterNodes } = await import('../sources/node-probe/cluster.js');
       await probeClusterNodes(opts.nodeProbe as 'pod' | 'daemonset', live, collection, { ...remote, progress, notice });

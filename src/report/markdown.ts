@@ -3,10 +3,10 @@ import type { Report } from '../engine.js';
 import { summarize } from '../engine.js';
 import { SYMBOL } from './style.js';
 
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, title = 'gpuctl doctor'): string {
   const sum = summarize(report);
   const out: string[] = [
-    `## gpuctl doctor — ${escape(report.origin)}`,
+    `## ${title} — ${escape(report.origin)}`,
     '',
     `**${sum.errors} errors, ${sum.warnings} warnings, ${sum.ok} passed, ${sum.skipped} skipped** (${sum.checks} checks)`,
     '',

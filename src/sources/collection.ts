@@ -54,6 +54,8 @@ export interface Collection {
   processes: Map<string, ProcessInfo[]>;
   /** `ns/pod/container` → the container's /etc/ld.so.preload (HAMi may preload through it). */
   preloadFiles: Map<string, string>;
+  /** `ns/pod/container` → command name (`nvidia-smi-L`) → what it printed inside the container. */
+  containerCommands: Map<string, Map<string, CommandOutput>>;
   meta: SnapshotMeta;
   problems: SourceProblem[];
   /** kind → reason it could not be read (forbidden, timeout…). Checks needing it are skipped. */
@@ -70,6 +72,7 @@ export function emptyCollection(origin: string): Collection {
     nodes: new Map(),
     processes: new Map(),
     preloadFiles: new Map(),
+    containerCommands: new Map(),
     meta: {},
     problems: [],
     unavailable: new Map(),

@@ -7,6 +7,8 @@ export interface LiveOptions {
   requestTimeoutMs: number;
   chunkSize: number;
   debug?: boolean;
+  /** Running pods of injecting stacks whose process tables are read through exec; 0 = none. */
+  maxExecPods?: number;
   onProgress?: (text: string) => void;
 }
 

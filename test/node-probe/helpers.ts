@@ -69,6 +69,12 @@ interface Finding {
   fix: unknown;
 }
 
+/**
+ * Event lines a check quotes as examples: which of several events with the same timestamp come first
+ * follows the order objects arrive in (a snapshot's files, the API server's etcd order), not node facts.
+ */
+const SAME_TIME_EVENTS = /^event \w+, |^… and \d+ more such events$/;
+
 /** The findings and skips of the node checks, in a stable order. */
 export function nodeFindings(stdout: string): { findings: Finding[]; skipped: { name: string; reason: string }[] } {
   const report = JSON.parse(stdout) as { findings: Finding[]; skipped: { id: string; name: string; reason: string }[] };
@@ -76,7 +82,10 @@ export function nodeFindings(stdout: string): { findings: Finding[]; skipped: { 
   const key = (f: Finding) => `${f.name}\u0000${f.subject.kind}/${f.subject.name}\u0000${f.message}`;
   return {
     // ok findings name the cluster (its context), which differs between the two runs.
-    findings: report.findings.filter((f) => NODE_CATEGORIES.includes(f.category) && f.severity !== 'ok').sort((a, b) => key(a).localeCompare(key(b))),
+    findings: report.findings
+      .filter((f) => NODE_CATEGORIES.includes(f.category) && f.severity !== 'ok')
+      .map((f) => ({ ...f, evidence: f.evidence.filter((line) => !SAME_TIME_EVENTS.test(line)) }))
+      .sort((a, b) => key(a).localeCompare(key(b))),
     skipped: report.skipped.filter((s) => nodeChecks.has(s.name)).sort((a, b) => a.name.localeCompare(b.name)),
   };
 }

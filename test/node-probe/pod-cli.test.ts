@@ -133,7 +133,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     served.sim.setFaults([{ path: 'gpu-1/exec$', status: 500, message: 'etcdserver: leader changed' }]);
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod']);
     expect(problemsAbout(r.stdout, 'gpu-1')).toEqual([
-      expect.stringMatching(/^node facts not read: exec into the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-1 failed: 500 Internal Server Error: Internal error occurred: etcdserver: leader changed$/),
+      expect.stringMatching(/^node facts not read: exec into container probe of pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-1 was refused \(500 Internal Server Error: Internal error occurred: etcdserver: leader changed\)$/),
     ]);
     expect(served.requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-1$/)).toHaveLength(1);
     expect(served.leftovers()).toEqual([]);

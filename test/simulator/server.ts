@@ -11,6 +11,7 @@ import type { Collection } from '../../src/sources/collection.js';
 import { apiVersionOf } from '../../src/sources/resources.js';
 import { Catalog, type TypeIndex } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { SimWrites, type WriteOptions } from './writes.js';
 import { podLog, readLogQuery } from './logs.js';
@@ -27,6 +28,7 @@ import {
 } from './status.js';
 
 export type { Fault } from './faults.js';
+export type { Behaviours, ContainerBehaviour } from './exec.js';
 
 export interface SimulatorOptions {
   collection: Collection;
@@ -44,6 +46,8 @@ export interface SimulatorOptions {
    * kubelet, SelfSubjectAccessReview, pods/exec over WebSocket. Without it, writes answer 405.
    */
   writes?: WriteOptions;
+  /** pods/exec: what each container (`ns/pod/container`) has beyond the snapshot (sh, strace, /proc). */
+  containers?: Behaviours;
 }
 
 export interface RequestRecord {
@@ -94,7 +98,7 @@ interface RequestContext {
   req: IncomingMessage;
 }
 
-/** A handler for `RESOURCE/NAME/SUBRESOURCE` (pods/log today; pods/exec plugs in here later). */
+/** A handler for `RESOURCE/NAME/SUBRESOURCE`: pods/log; pods/exec answers here only without an upgrade (exec.ts). */
 type SubresourceHandler = (object: KubeObject, ctx: RequestContext) => Reply | Promise<Reply>;
 
 const JSON_TYPE = 'application/json';
@@ -224,6 +228,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!Buffer.isBuffer(result)) return statusReply(result);
       return { status: 200, contentType: 'text/plain', body: [result] };
     },
+    'pods/exec': () => statusReply(badRequest('Upgrade request required')),
   };
 
   function list(index: TypeIndex, namespace: string | undefined, params: URLSearchParams): Reply {
@@ -372,25 +377,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else res.destroy();
     });
   });
-  // pods/exec: a WebSocket upgrade, recorded and subject to faults like any request.
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    const record: RequestRecord = { method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 101 };
-    requests.push(record);
-    const fault = faults.take('GET', url.pathname, url.search.slice(1));
-    if (fault?.status) {
-      record.fault = 'status';
-      record.status = fault.status;
-      const s = statusForCode(fault.status, { method: 'GET', path: url.pathname, target: targetOf(url.pathname) }, { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds: 1 });
-      const body = JSON.stringify(s);
-      socket.end(`HTTP/1.1 ${s.code} ${s.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      return;
-    }
-    if (!writes?.upgrade(req, socket, head)) {
-      record.status = 404;
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-    }
+  const exec = createExecServer({
+    catalog,
+    collection,
+    faults,
+    behaviours: options.containers ?? {},
+    record: (entry) => requests.push(entry),
+    ...(writes ? { script: (pod: Pod, container: string, command: string[]) => writes.execScript(pod, container, command) } : {}),
   });
+  server.on('upgrade', exec.upgrade);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -416,6 +411,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       writes?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      exec.close();
       await closed;
     },
   };

@@ -1,15 +1,13 @@
 // The writes a node probe makes, served for real: create and delete pods and DaemonSets (into the
 // simulator's in-memory objects, with a DaemonSet controller and a tiny kubelet behind them),
-// SelfSubjectAccessReview answered from the test's options, and pods/exec over WebSocket
-// (v4.channel.k8s.io) answering the node probe script with the node's facts from the snapshot.
+// SelfSubjectAccessReview answered from the test's options, and — through the exec server's hook
+// (exec.ts) — the node probe script answered with the node's facts from the snapshot.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import type { KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
 import { probeScript } from '../../src/sources/node-probe/script.js';
 import type { Catalog, TypeIndex } from './catalog.js';
+import type { Outcome } from './exec.js';
 import type { KubeletOptions } from './kubelet.js';
 import { SimKubelet } from './kubelet.js';
 import { probeStreamOf } from './node-stream.js';
@@ -18,13 +16,12 @@ import { forbidden, notFound, status, type Status } from './status.js';
 export interface WriteOptions extends KubeletOptions {
   /**
    * Permissions this user lacks, as `kubectl auth can-i` spells them: `create pods`, `create pods/exec`,
-   * `delete daemonsets.apps`. SelfSubjectAccessReview denies them and the requests answer 403.
+   * `delete daemonsets.apps`. SelfSubjectAccessReview denies them, and the writes among them answer 403
+   * (an exec refusal is a fault on the exec path).
    */
   denied?: string[];
   /** The answer of every SelfSubjectAccessReview: a status code (403, 404) instead of a review. */
   accessReviewStatus?: number;
-  /** Exec waits this long before it answers (to interrupt gpuctl mid-exec). */
-  execDelayMs?: number;
 }
 
 export interface WriteReply {
@@ -33,21 +30,19 @@ export interface WriteReply {
 }
 
 const USER = 'system:serviceaccount:default:gpuctl';
-const EXEC_PROTOCOL = 'v4.channel.k8s.io';
 
 function statusReply(s: Status): WriteReply {
   return { status: s.code, value: s };
 }
 
-const POD_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?(?:\/(exec))?$/;
+const POD_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/;
 const DS_PATH = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/daemonsets(?:\/([^/]+))?$/;
 const SSAR_PATH = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 
 export class SimWrites {
   readonly kubelet: SimKubelet;
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(EXEC_PROTOCOL) ? EXEC_PROTOCOL : false) });
   private resourceVersion: number;
-  /** Every exec answered: pod and the command's first two words. */
+  /** Every probe script answered: the pod and its node. */
   readonly execs: { namespace: string; pod: string; node?: string }[] = [];
 
   constructor(
@@ -81,7 +76,7 @@ export class SimWrites {
   handle(method: string, path: string, body: unknown): WriteReply | undefined {
     if (method === 'POST' && path === SSAR_PATH) return this.accessReview(body);
     let m: RegExpExecArray | null;
-    if ((m = POD_PATH.exec(path)) && !m[3]) {
+    if ((m = POD_PATH.exec(path))) {
       const [, namespace, name] = m as unknown as [string, string, string | undefined];
       if (method === 'POST' && name === undefined) return this.createPod(decodeURIComponent(namespace), body as Pod);
       if (method === 'DELETE' && name !== undefined) return this.deletePod(decodeURIComponent(namespace), decodeURIComponent(name));
@@ -175,62 +170,23 @@ export class SimWrites {
     return { status: 200, value: removed };
   }
 
-  /** A WebSocket upgrade for pods/exec; false when the path is not one. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    const m = POD_PATH.exec(url.pathname);
-    if (!m || m[3] !== 'exec' || !m[2]) return false;
-    const namespace = decodeURIComponent(m[1]!);
-    const name = decodeURIComponent(m[2]);
-    const reject = (s: Status) => {
-      const body = JSON.stringify(s);
-      socket.end(`HTTP/1.1 ${s.code} ${s.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-    };
-    if (!this.allowed('create', 'pods/exec')) {
-      reject(forbidden({ verb: 'create', group: '', plural: 'pods', namespace, name, subresource: 'exec' }, USER, 'GET', url.pathname));
-      return true;
-    }
-    const pod = this.index('', 'v1', 'pods').byKey.get(`${namespace}/${name}`) as Pod | undefined;
-    if (!pod) {
-      reject(notFound({ verb: 'get', group: '', plural: 'pods', namespace, name }));
-      return true;
-    }
-    const container = url.searchParams.get('container') ?? pod.spec?.containers?.[0]?.name;
-    const running = pod.status?.containerStatuses?.find((c) => c.name === container)?.state?.running;
-    if (!running) {
-      reject(status(400, 'BadRequest', `unable to upgrade connection: container not found ("${container}")`));
-      return true;
-    }
-    const command = url.searchParams.getAll('command');
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const node = pod.spec?.nodeName;
-      this.execs.push({ namespace, pod: name, ...(node ? { node } : {}) });
-      const answer = () => {
-        const frame = (stream: number, text: string) => ws.send(Buffer.concat([Buffer.from([stream]), Buffer.from(text)]));
-        const timeout = /T="timeout (\d+)"/.exec(command[2] ?? '')?.[1];
-        const isProbe = command.length === 3 && command[0] === 'sh' && command[1] === '-c' && command[2] === probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: Number(timeout) });
-        if (!isProbe) {
-          frame(3, JSON.stringify({ metadata: {}, status: 'Failure', message: 'simulator: exec answers only the node probe script (hostRoot /host, chroot on)', reason: 'InternalError' }));
-        } else {
-          const host = node ? this.collection.nodes.get(node) : undefined;
-          // A node without facts in the snapshot: the script still ends, having found nothing.
-          const stream = host ? probeStreamOf(host) : '\n@@end\n';
-          // In pieces, as a real exec streams: the parser must not depend on frame boundaries.
-          for (let i = 0; i < stream.length; i += 4096) frame(1, stream.slice(i, i + 4096));
-          frame(3, JSON.stringify({ metadata: {}, status: 'Success' }));
-        }
-        ws.close(1000);
-      };
-      if (this.options.execDelayMs) setTimeout(answer, this.options.execDelayMs);
-      else answer();
-    });
-    return true;
+  /**
+   * The exec server's hook (exec.ts): the node probe script, answered with the facts of the pod's node
+   * from the snapshot, formatted as the real script prints them; undefined for any other command.
+   */
+  execScript(pod: Pod, _container: string, command: string[]): Outcome | undefined {
+    const timeout = /T="timeout (\d+)"/.exec(command[2] ?? '')?.[1];
+    const isProbe = command.length === 3 && command[0] === 'sh' && command[1] === '-c' && command[2] === probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: Number(timeout) });
+    if (!isProbe) return undefined;
+    const node = pod.spec?.nodeName;
+    this.execs.push({ namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name, ...(node ? { node } : {}) });
+    const host = node ? this.collection.nodes.get(node) : undefined;
+    // A node without facts in the snapshot: the script still ends, having found nothing.
+    return { stdout: Buffer.from(host ? probeStreamOf(host) : '\n@@end\n'), exit: 0 };
   }
 
   close(): void {
     this.kubelet.close();
-    for (const client of this.wss.clients) client.terminate();
-    this.wss.close();
   }
 }
 

@@ -1,6 +1,5 @@
 // `gpuctl doctor` on a live cluster: kubeconfig → GET /version → one paginated LIST per resource type,
 // a few at a time → the container logs the checks need.
-import type https from 'node:https';
 import pLimit from 'p-limit';
 import { GpuctlError } from '../../errors.js';
 import { Facts } from '../../facts/facts.js';
@@ -9,9 +8,11 @@ import type { Collection } from '../collection.js';
 import { emptyCollection } from '../collection.js';
 import type { LiveOptions } from '../live.js';
 import { RESOURCE_TYPES } from '../resources.js';
-import { KubeClient, RequestFailure } from './client.js';
+import { captureInjectedProcesses, DEFAULT_MAX_EXEC_PODS } from './capture.js';
+import type { KubeClient } from './client.js';
+import { RequestFailure } from './client.js';
+import { connectLive } from './connect.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
-import { credentials, loadKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
 import { fetchLogs } from './logs.js';
 
@@ -19,25 +20,9 @@ import { fetchLogs } from './logs.js';
 export const LIST_CONCURRENCY = 6;
 export const LOG_CONCURRENCY = 8;
 
-export interface Connection {
-  client: KubeClient;
-  loaded: LoadedKubeconfig;
-  /** TLS material and auth headers, for what is not plain HTTP (exec's WebSocket). */
-  credentials: https.RequestOptions;
-}
-
-/** The kubeconfig's cluster and credentials, and a client for them; close the client when done. */
-export async function connect(options: LiveOptions, serviceAccountRoot = ''): Promise<Connection> {
-  const loaded = await loadKubeconfig(options, serviceAccountRoot);
-  const debug = options.debug ? (line: string) => process.stderr.write(`gpuctl: ${line}\n`) : undefined;
-  const creds = await credentials(loaded);
-  const client = new KubeClient({ server: loaded.cluster.server, credentials: creds, timeoutMs: options.requestTimeoutMs, debug });
-  return { client, loaded, credentials: creds };
-}
-
 export async function collectLive(options: LiveOptions, serviceAccountRoot = ''): Promise<Collection> {
-  const { client, loaded } = await connect(options, serviceAccountRoot);
-  const server = loaded.cluster.server;
+  const session = await connectLive(options, serviceAccountRoot);
+  const { loaded, server, client } = session;
   const progress = options.onProgress ?? (() => {});
   try {
     progress(`connecting to ${server}`);
@@ -66,9 +51,16 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
     if (targets.length > 0) progress(`fetching ${targets.length} container logs…`);
     await fetchLogs(client, targets, collection, LOG_CONCURRENCY);
     if (omitted > 0) collection.meta.logsOmitted = omitted;
+
+    // The injection checks judge process tables: read them from the running pods of injecting stacks.
+    await captureInjectedProcesses(session.exec, collection, {
+      maxPods: options.maxExecPods ?? DEFAULT_MAX_EXEC_PODS,
+      timeoutMs: options.requestTimeoutMs,
+      onProgress: progress,
+    });
     return collection;
   } finally {
-    client.close();
+    session.close();
   }
 }
 

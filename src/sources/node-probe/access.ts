@@ -36,7 +36,7 @@ export function permissionText(p: Permission): string {
 }
 
 export interface AccessPoster {
-  postJson<T>(path: string, body: unknown): Promise<ApiResponse<T>>;
+  post<T>(path: string, body: unknown): Promise<ApiResponse<T>>;
 }
 
 export interface AccessResult {
@@ -73,7 +73,7 @@ export async function checkAccess(api: AccessPoster, namespace: string, permissi
           },
         };
         try {
-          const res = await api.postJson<{ status?: ReviewStatus }>(REVIEW_PATH, review);
+          const res = await api.post<{ status?: ReviewStatus }>(REVIEW_PATH, review);
           if (res.value) return { permission, status: res.value.status ?? {} };
           return { permission, error: res.message ? `${res.statusLine}: ${res.message}` : res.statusLine };
         } catch (err) {

@@ -4,9 +4,9 @@ import { Facts } from '../../facts/facts.js';
 import { gpuNodes } from '../../facts/gpu.js';
 import type { Collection } from '../collection.js';
 import type { LiveOptions } from '../live.js';
-import { connect } from '../live/collect.js';
+import { connectLive } from '../live/connect.js';
+import { execInContainer } from '../live/exec.js';
 import { probeNodesWithDaemonSet } from './daemonset.js';
-import { webSocketExec } from './exec-ws.js';
 import { probeNodesWithPods } from './pod.js';
 import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 
@@ -18,16 +18,17 @@ export async function probeClusterNodes(mode: RemoteProbeMode, live: LiveOptions
     if (!collection.unavailable.has('Node')) options.notice?.(`--node-probe ${mode}: no GPU nodes to probe`);
     return;
   }
-  const { client, loaded, credentials } = await connect(live);
+  const session = await connectLive(live);
+  const { client } = session;
   const api: ProbeApi = {
     getJson: (path) => client.getJson(path),
-    postJson: (path, body) => client.postJson(path, body),
-    deleteJson: (path, body) => client.deleteJson(path, body),
-    exec: webSocketExec({ server: loaded.cluster.server, credentials }),
+    post: (path, body) => client.post(path, body),
+    delete: (path) => client.delete(path),
+    exec: (target, command, timeoutMs) => execInContainer(session.exec, target, command, { timeoutMs }),
   };
   try {
     await (mode === 'pod' ? probeNodesWithPods : probeNodesWithDaemonSet)(api, nodes, collection, options);
   } finally {
-    client.close();
+    session.close();
   }
 }

@@ -11,7 +11,6 @@ import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 import {
   daemonSetPath,
   daemonSetsPath,
-  DELETE_BODY,
   podProgress,
   podsPath,
   pollDelay,
@@ -44,14 +43,14 @@ export async function probeNodesWithDaemonSet(api: ProbeApi, nodes: string[], co
   const manifest = probeDaemonSet(namespace, nodes, { runId: run.runId, image: options.image });
   const name = manifest.metadata.name;
   // Tracked before the POST: a Ctrl-C while it is in flight still deletes the DaemonSet (a 404 if it never came).
-  run.cleanup.track(daemonSetPath(namespace, name), `daemonset ${namespace}/${name}`, DELETE_BODY);
+  run.cleanup.track(daemonSetPath(namespace, name), `daemonset ${namespace}/${name}`);
   const failAll = (reason: string) => {
     for (const node of nodes) recordFailure(run.results.get(node)!, node, reason);
   };
   try {
     let created;
     try {
-      created = await api.postJson<KubeObject>(daemonSetsPath(namespace), manifest);
+      created = await api.post<KubeObject>(daemonSetsPath(namespace), manifest);
     } catch (err) {
       if (!(err instanceof RequestFailure)) throw err;
       return failAll(`creating the probe DaemonSet ${namespace}/${name} failed: ${err.message}`);

@@ -9,7 +9,6 @@ import type { ProbeCleanup } from './cleanup.js';
 import { probePod } from './pod-spec.js';
 import type { ProbeApi, RemoteProbeOptions } from './remote.js';
 import {
-  DELETE_BODY,
   nodeGone,
   nodeGoneReason,
   podPath,
@@ -51,11 +50,11 @@ async function probeOneNode(api: ProbeApi, node: string, collection: Collection,
   const name = manifest.metadata.name;
   const path = podPath(namespace, name);
   // Tracked before the POST: a Ctrl-C while it is in flight still deletes the pod (a 404 if it never came).
-  cleanup.track(path, `pod ${namespace}/${name}`, DELETE_BODY);
+  cleanup.track(path, `pod ${namespace}/${name}`);
   try {
     let created;
     try {
-      created = await api.postJson<Pod>(podsPath(namespace), manifest);
+      created = await api.post<Pod>(podsPath(namespace), manifest);
     } catch (err) {
       if (!(err instanceof RequestFailure)) throw err;
       return recordFailure(collection, node, `creating the probe pod ${namespace}/${name} failed: ${err.message}`);

@@ -10,17 +10,18 @@ import type { ApiResponse } from '../live/client.js';
 import { RequestFailure } from '../live/client.js';
 import type { Permission } from './access.js';
 import { checkAccess, permissionText } from './access.js';
-import { INTERRUPT_CLEANUP_MS, ProbeCleanup } from './cleanup.js';
-import type { PodExec } from './exec-ws.js';
-import { ExecFailure } from './exec-ws.js';
+import { DELETE_QUERY, INTERRUPT_CLEANUP_MS, ProbeCleanup } from './cleanup.js';
+import type { ExecResult, ExecTarget } from '../live/exec.js';
+import { ExecFailure } from '../live/exec.js';
 import { ANY_PROBE_SELECTOR, newRunId, PROBE_CONTAINER, PROBE_LIFETIME_S } from './pod-spec.js';
 import { parseProbeOutput, probeScript } from './script.js';
 
 export interface ProbeApi {
   getJson<T>(path: string): Promise<ApiResponse<T>>;
-  postJson<T>(path: string, body: unknown): Promise<ApiResponse<T>>;
-  deleteJson<T>(path: string, body?: unknown): Promise<ApiResponse<T>>;
-  exec: PodExec;
+  post<T>(path: string, body: unknown): Promise<ApiResponse<T>>;
+  delete<T>(path: string): Promise<ApiResponse<T>>;
+  /** Runs an argv in a container (live/exec.ts over the context's credentials). */
+  exec(target: ExecTarget, command: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
 export interface RemoteProbeOptions {
@@ -53,8 +54,6 @@ const FIRST_POLL_MS = 250;
 export function pollDelay(n: number, capMs = DEFAULT_POLL_MS): number {
   return Math.min(FIRST_POLL_MS * 1.5 ** n, capMs);
 }
-/** DeleteOptions: the pods of a deleted DaemonSet go with it. */
-export const DELETE_BODY = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background' };
 
 const enc = encodeURIComponent;
 export const podsPath = (ns: string) => `/api/v1/namespaces/${enc(ns)}/pods`;
@@ -114,7 +113,7 @@ export async function removeLeftovers(api: ProbeApi, namespace: string, now: num
   const removed: string[] = [];
   for (const { path, what } of stale) {
     try {
-      const res = await api.deleteJson(path, DELETE_BODY);
+      const res = await api.delete(path + DELETE_QUERY);
       if (res.value !== undefined || res.status === 404) removed.push(what);
       else notice(`could not remove the leftover ${what}: ${responseCause(res)}`);
     } catch (err) {
@@ -278,20 +277,20 @@ export async function whyNotStarted(api: ProbeApi, pod: Pod, detail: string, tim
 /** Runs the probe script in a running probe pod and files the node's facts; failures become problems. */
 export async function runProbeScript(api: ProbeApi, collection: Collection, namespace: string, podName: string, node: string, options: RemoteProbeOptions): Promise<void> {
   const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: options.commandTimeoutS ?? 10 });
-  let stdout: string;
+  let result: ExecResult;
   try {
-    const result = await api.exec({ namespace, pod: podName, container: PROBE_CONTAINER, command: ['sh', '-c', script] }, options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
-    stdout = result.stdout;
+    result = await api.exec({ namespace, pod: podName, container: PROBE_CONTAINER }, ['sh', '-c', script], options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
   } catch (err) {
     if (!(err instanceof ExecFailure)) throw err;
-    const reason = err.status === 404 ? await whyGone(api, namespace, podName, node) : `exec into the probe pod ${namespace}/${podName} failed: ${err.message}`;
-    recordFailure(collection, node, reason);
+    recordFailure(collection, node, err.kind === 'not-found' ? await whyGone(api, namespace, podName, node) : err.message);
     return;
   }
-  const host = parseProbeOutput(stdout);
-  const { complete, ...facts } = host;
+  const { complete, ...facts } = parseProbeOutput(result.stdout.toString('utf8'));
   collection.nodes.set(node, facts);
-  if (!complete) collection.problems.push({ path: `nodes/${node}`, message: 'the node probe stopped before it finished; node facts are partial' });
+  if (!complete) {
+    const why = result.message ?? (result.truncated ? 'its output went over the limit' : undefined);
+    collection.problems.push({ path: `nodes/${node}`, message: `the node probe stopped before it finished${why ? ` (${why})` : ''}; node facts are partial` });
+  }
 }
 
 export function sleep(ms: number): Promise<void> {
