@@ -22,7 +22,7 @@ describe('gpuctl doctor --node-probe daemonset', () => {
     expect(served.requests('POST', /\/pods$/)).toEqual([]);
     // Pods are followed with a label-selected LIST, never one GET per pod.
     expect(served.requests('GET', /\/namespaces\/kube-system\/pods\/[^/]+$/)).toEqual([]);
-    expect(served.sim.writes!.execs.map((e) => e.node).sort()).toEqual(['gpu-1', 'gpu-2']);
+    expect(served.sim.probe!.execs.map((e) => e.node).sort()).toEqual(['gpu-1', 'gpu-2']);
     expect(served.leftovers()).toEqual([]);
   });
 
@@ -77,7 +77,7 @@ describe('gpuctl doctor --node-probe daemonset', () => {
       expect.stringMatching(/^node facts not read: the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-\w+ did not start within 1s \(--probe-timeout\): phase Pending, no container started/),
     ]);
     expect(problemsAbout(r.stdout, 'gpu-3')).toEqual(['node facts not read: node gpu-3 was deleted while gpuctl probed it (its probe pod went with it)']);
-    expect(served.sim.writes!.execs.map((e) => e.node)).toEqual(['gpu-1']);
+    expect(served.sim.probe!.execs.map((e) => e.node)).toEqual(['gpu-1']);
     expect(served.leftovers()).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { BIN, gpuctl, ROOT } from '../helpers/cli.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
-import type { WriteOptions } from '../simulator/writes.js';
+import type { ProbeClusterOptions } from '../simulator/probe-cluster.js';
 import { DRIVER, until } from './helpers.js';
 
 let sims: Simulator[] = [];
@@ -19,9 +19,9 @@ afterEach(async () => {
 });
 
 /** Two simulated clusters, contexts a and b of one kubeconfig. */
-async function twoClusters(writes: WriteOptions): Promise<{ kubeconfig: string; home: string }> {
+async function twoClusters(probe: ProbeClusterOptions): Promise<{ kubeconfig: string; home: string }> {
   const collection = await loadSnapshot(DRIVER);
-  sims = [await startSimulator({ collection, writes }), await startSimulator({ collection: await loadSnapshot(DRIVER), writes })];
+  sims = [await startSimulator({ collection, probe }), await startSimulator({ collection: await loadSnapshot(DRIVER), probe })];
   const names = ['a', 'b'];
   const home = mkdtempSync(path.join(tmpdir(), 'gpuctl-fleet-'));
   const kubeconfig = path.join(home, 'kubeconfig');
@@ -40,7 +40,7 @@ async function twoClusters(writes: WriteOptions): Promise<{ kubeconfig: string; 
 }
 
 const probeObjects = (sim: Simulator) =>
-  [...sim.writes!.objects('pods', 'kube-system'), ...sim.writes!.objects('daemonsets', 'kube-system')].filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'gpuctl');
+  [...sim.probe!.objects('pods', 'kube-system'), ...sim.probe!.objects('daemonsets', 'kube-system')].filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'gpuctl');
 
 describe('gpuctl doctor on several contexts with --node-probe pod', () => {
   it('probes the GPU nodes of every cluster and leaves nothing behind', async () => {
@@ -50,7 +50,7 @@ describe('gpuctl doctor on several contexts with --node-probe pod', () => {
     expect(clusters.map((c) => c.context)).toEqual(['a', 'b']);
     for (const cluster of clusters) expect(cluster.findings.find((f) => f.name === 'nouveau-loaded')!.severity).toBe('error');
     for (const sim of sims) {
-      expect(sim.writes!.execs.map((e) => e.node).sort()).toEqual(['gpu-1', 'gpu-2']);
+      expect(sim.probe!.execs.map((e) => e.node).sort()).toEqual(['gpu-1', 'gpu-2']);
       expect(probeObjects(sim)).toEqual([]);
     }
   });

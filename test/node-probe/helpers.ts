@@ -1,4 +1,4 @@
-// Shared by the --node-probe pod|daemonset tests: a simulator serving a snapshot with the probe's writes,
+// Shared by the --node-probe pod|daemonset tests: a simulator serving a snapshot with the probe's cluster side,
 // the CLI run against it, and the node findings (runtime, driver, registry) compared without order.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import type { Collection } from '../../src/sources/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { BIN, type CliResult, gpuctl, ROOT } from '../helpers/cli.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
-import type { WriteOptions } from '../simulator/writes.js';
+import type { ProbeClusterOptions } from '../simulator/probe-cluster.js';
 
 export const NODE_CATEGORIES = ['runtime', 'driver', 'registry'];
 /** Two GPU nodes with driver facts (nvidia-smi, lsmod, lspci, dpkg…). */
@@ -32,18 +32,18 @@ export interface Served {
 }
 
 /** `serve`, with each test's simulator closed after it. */
-export function simulators(): (source: string | Collection, writes?: WriteOptions) => Promise<Served> {
+export function simulators(): (source: string | Collection, probe?: ProbeClusterOptions) => Promise<Served> {
   let current: Served | undefined;
   afterEach(async () => {
     await current?.sim.close();
     current = undefined;
   });
-  return async (source, writes) => (current = await serve(source, writes));
+  return async (source, probe) => (current = await serve(source, probe));
 }
 
-export async function serve(source: string | Collection, writes: WriteOptions = {}): Promise<Served> {
+export async function serve(source: string | Collection, probe: ProbeClusterOptions = {}): Promise<Served> {
   const collection = typeof source === 'string' ? await loadSnapshot(source) : source;
-  const sim = await startSimulator({ collection, writes });
+  const sim = await startSimulator({ collection, probe });
   const home = mkdtempSync(path.join(tmpdir(), 'gpuctl-probe-'));
   const kubeconfig = await sim.writeKubeconfig(path.join(home, 'kubeconfig'), { context: collection.meta.context ?? 'lab' });
   const env = { HOME: home, KUBECONFIG: '' };
@@ -55,7 +55,7 @@ export async function serve(source: string | Collection, writes: WriteOptions = 
     spawn: (args) => execa(BIN, [...args, '--kubeconfig', kubeconfig], { reject: false, cwd: ROOT, env: { NO_COLOR: '1', ...env }, timeout: 60_000 }),
     requests: (method, pattern) => sim.requests.filter((r) => r.method === method && pattern.test(r.path)),
     leftovers: (namespace) =>
-      [...sim.writes!.objects('pods', namespace), ...sim.writes!.objects('daemonsets', namespace)].filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'gpuctl'),
+      [...sim.probe!.objects('pods', namespace), ...sim.probe!.objects('daemonsets', namespace)].filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'gpuctl'),
   };
 }
 

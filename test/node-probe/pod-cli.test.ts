@@ -27,7 +27,7 @@ describe('gpuctl doctor --node-probe pod', () => {
       const probed = [...(await loadSnapshot(snapshot)).nodes.keys()].sort();
       const created = served.requests('POST', /\/namespaces\/kube-system\/pods$/);
       expect(created).toHaveLength(probed.length);
-      expect(served.sim.writes!.execs.map((e) => e.node).sort()).toEqual(probed);
+      expect(served.sim.probe!.execs.map((e) => e.node).sort()).toEqual(probed);
       expect(served.requests('DELETE', /\/namespaces\/kube-system\/pods\/gpuctl-probe-/).filter((r) => r.status === 200)).toHaveLength(probed.length);
       expect(served.leftovers()).toEqual([]);
     },
@@ -79,7 +79,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     served = await serve(DRIVER, { accessReviewStatus: 403 });
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod']);
     expect(r.stderr).toMatch(/gpuctl: --node-probe pod: cannot check permissions \(SelfSubjectAccessReview failed \(403 Forbidden: .*\)\); trying anyway/);
-    expect(served.sim.writes!.execs).toHaveLength(2);
+    expect(served.sim.probe!.execs).toHaveLength(2);
   });
 
   it('turns a probe image that does not pull into registry findings about the node, and says how to pass --probe-image', async () => {
@@ -114,7 +114,7 @@ describe('gpuctl doctor --node-probe pod', () => {
       expect.stringMatching(/^node facts not read: the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-2 did not start within 1s \(--probe-timeout\): phase Pending, no container started \(the node has not picked the pod up\); it was removed$/),
     ]);
     expect(problemsAbout(r.stdout, 'gpu-1')).toEqual([]);
-    expect(served.sim.writes!.execs.map((e) => e.node)).toEqual(['gpu-1']);
+    expect(served.sim.probe!.execs.map((e) => e.node)).toEqual(['gpu-1']);
     expect(served.requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-2$/)).toHaveLength(1);
     expect(served.leftovers()).toEqual([]);
   });
@@ -124,7 +124,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod']);
     expect(r.exitCode).toBe(1);
     expect(problemsAbout(r.stdout, 'gpu-2')).toEqual(['node facts not read: node gpu-2 was deleted while gpuctl probed it (its probe pod went with it)']);
-    expect(served.sim.writes!.execs.map((e) => e.node)).toEqual(['gpu-1']);
+    expect(served.sim.probe!.execs.map((e) => e.node)).toEqual(['gpu-1']);
     expect(served.leftovers()).toEqual([]);
   });
 

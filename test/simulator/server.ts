@@ -13,7 +13,7 @@ import { Catalog, type TypeIndex } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
-import { SimWrites, type WriteOptions } from './writes.js';
+import { ProbeCluster, type ProbeClusterOptions } from './probe-cluster.js';
 import { podLog, readLogQuery } from './logs.js';
 import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
@@ -42,10 +42,10 @@ export interface SimulatorOptions {
    */
   cacheJson?: boolean;
   /**
-   * Serve the writes of the node probe (writes.ts): pods and DaemonSets created and deleted, a tiny
-   * kubelet, SelfSubjectAccessReview, pods/exec over WebSocket. Without it, writes answer 405.
+   * The cluster side of the node probe (probe-cluster.ts): pods and DaemonSets created and deleted, a
+   * DaemonSet controller, a tiny kubelet, SelfSubjectAccessReview, the probe script answered by exec.
    */
-  writes?: WriteOptions;
+  probe?: ProbeClusterOptions;
   /** pods/exec: what each container (`ns/pod/container`) has beyond the snapshot (sh, strace, /proc). */
   containers?: Behaviours;
 }
@@ -76,8 +76,8 @@ export interface Simulator {
   setFaults(faults: Fault[]): void;
   /** Compacts history: every continue token handed out so far answers 410 Expired from now on. */
   expireContinueTokens(): void;
-  /** With `writes`: the objects created, the kubelet, the execs answered. */
-  writes?: SimWrites;
+  /** With `probe`: the objects created, the probe scripts answered. */
+  probe?: ProbeCluster;
   /** Writes a kubeconfig whose current context points at this simulator; returns the file. */
   writeKubeconfig(file: string, options?: KubeconfigOptions): Promise<string>;
   close(): Promise<void>;
@@ -206,7 +206,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const faults = new FaultTable();
   faults.set(options.faults ?? []);
   const requests: RequestRecord[] = [];
-  const writes = options.writes ? new SimWrites(catalog, collection, options.writes) : undefined;
+  const probe = options.probe ? new ProbeCluster(catalog, collection, options.probe) : undefined;
   let resourceVersion = Math.max(catalog.maxResourceVersion(), 1000);
   /** Tokens issued at a resourceVersion below this have been "compacted away": 410. */
   let compactedBelow = 0;
@@ -350,7 +350,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       );
       reply = statusReply(s, fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
     } else if (method !== 'GET' && method !== 'HEAD') {
-      const written = writes?.handle(method, url.pathname, await readJson(req));
+      const written = probe?.handle(method, url.pathname, await readJson(req));
       reply = written ? jsonReply(written.status, written.value) : statusReply(methodNotAllowed());
     } else {
       reply = await route({ method, path: url.pathname, params: url.searchParams, req });
@@ -383,7 +383,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     faults,
     behaviours: options.containers ?? {},
     record: (entry) => requests.push(entry),
-    ...(writes ? { script: (pod: Pod, container: string, command: string[]) => writes.execScript(pod, container, command) } : {}),
+    ...(probe ? { script: (pod: Pod, container: string, command: string[]) => probe.execScript(pod, container, command) } : {}),
   });
   server.on('upgrade', exec.upgrade);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -396,7 +396,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url,
     port,
     requests,
-    ...(writes ? { writes } : {}),
+    ...(probe ? { probe } : {}),
     setFaults: (list) => faults.set(list),
     expireContinueTokens() {
       resourceVersion++;
@@ -408,7 +408,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return file;
     },
     async close() {
-      writes?.close();
+      probe?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       exec.close();

@@ -1,4 +1,4 @@
-// The writes a node probe makes, served for real: create and delete pods and DaemonSets (into the
+// The cluster side of the node probe, served for real: create and delete pods and DaemonSets (into the
 // simulator's in-memory objects, with a DaemonSet controller and a tiny kubelet behind them),
 // SelfSubjectAccessReview answered from the test's options, and — through the exec server's hook
 // (exec.ts) — the node probe script answered with the node's facts from the snapshot.
@@ -13,7 +13,7 @@ import { SimKubelet } from './kubelet.js';
 import { probeStreamOf } from './node-stream.js';
 import { forbidden, notFound, status, type Status } from './status.js';
 
-export interface WriteOptions extends KubeletOptions {
+export interface ProbeClusterOptions extends KubeletOptions {
   /**
    * Permissions this user lacks, as `kubectl auth can-i` spells them: `create pods`, `create pods/exec`,
    * `delete daemonsets.apps`. SelfSubjectAccessReview denies them, and the writes among them answer 403
@@ -39,7 +39,7 @@ const POD_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/;
 const DS_PATH = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/daemonsets(?:\/([^/]+))?$/;
 const SSAR_PATH = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 
-export class SimWrites {
+export class ProbeCluster {
   readonly kubelet: SimKubelet;
   private resourceVersion: number;
   /** Every probe script answered: the pod and its node. */
@@ -48,7 +48,7 @@ export class SimWrites {
   constructor(
     private readonly catalog: Catalog,
     private readonly collection: Collection,
-    private readonly options: WriteOptions,
+    private readonly options: ProbeClusterOptions,
   ) {
     this.resourceVersion = catalog.maxResourceVersion() + 5000;
     this.kubelet = new SimKubelet(catalog, options, () => this.nextResourceVersion());
