@@ -37,9 +37,6 @@ export interface RemoteProbeOptions {
   commandTimeoutS?: number;
   /** Longest wait between two polls of a starting pod. */
   pollMs?: number;
-  runId?: string;
-  /** Delete what was created on SIGINT/SIGTERM and exit; off in unit tests that run in-process. */
-  handleSignals?: boolean;
   progress?: (text: string) => void;
   /** A line for the user on stderr (leftovers removed, an image that does not pull, cleanup failures). */
   notice?: (line: string) => void;
@@ -191,10 +188,10 @@ export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permiss
   const { namespace } = options;
   await requireAccess(api, mode, namespace, permissions, notice);
   await removeLeftovers(api, namespace, Date.now(), notice);
-  const runId = options.runId ?? newRunId();
+  const runId = newRunId();
   collection.meta.nodeProbe = { mode, namespace, image: options.image, runId };
   const cleanup = new ProbeCleanup(api, namespace, notice);
-  const removeHandlers = options.handleSignals === false ? () => {} : cleanup.onSignals();
+  const removeHandlers = cleanup.onSignals();
   const results = perNode(nodes);
   return {
     runId,
