@@ -5,6 +5,7 @@ import { GpuctlError } from './errors.js';
 import { LANGS, resolveLang } from './i18n/lang.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
@@ -15,7 +16,7 @@ const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl'
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-program
+const doctorCommand = program
   .command('doctor')
   .description('check every layer of the GPU stack, live or on a snapshot, and print the fixes')
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
@@ -25,7 +26,8 @@ program
   .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(nodeProbeOption())
+  .addOption(maxExecPodsOption());
+nodeProbeOptions(doctorCommand)
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
@@ -44,17 +46,22 @@ program
   .command('exec-check')
   .description('prove that the injected GPU runtime (TensorFusion, HAMi, Bitfusion) reached the process that uses the GPU')
   .argument('[pod]', 'the pod to look into')
-  .argument('[command...]', 'with --local: the command to trace (after --)')
-  .option('-n, --namespace <ns>', 'namespace of the pod')
-  .option('-c, --container <name>', 'container (default: the first)')
+  .argument('[command...]', 'with --strace or --local: the command to trace (after --)')
+  .option('-n, --namespace <ns>', 'namespace of the pod (default: the context\'s, else default)')
+  .option('-c, --container <name>', 'container (default: the one the stack injects, else the default container, else the first)')
   .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .option('--strace', 'run the container\'s command (or -- CMD…) under the container\'s strace and follow every execve')
+  .option('--strace-from-host', 'print the commands that trace the container from its node (a privileged debug pod with hostPID)')
   .option('--local', 'trace a local command with the host\'s strace: gpuctl exec-check --local -- CMD…')
-  .option('--strace', 'run the container command under strace and follow every execve')
+  .option('--trace-file <file>', 'judge a saved strace output (strace -f -v -s 99999 -e trace=execve,clone… -o FILE)')
   .option('--timeout <duration>', 'stop a traced command after this long', '60s')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request and exec (e.g. 10s, 1m)', '10s')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
-    process.exitCode = await execCheck(pod, command, { ...opts, lang: lang() });
+    process.exitCode = await execCheck(pod, command, { ...opts, debug: program.opts().debug, lang: lang() });
   });
 
 program
@@ -110,7 +117,7 @@ program
     process.stdout.write(playbook({ ...opts, lang: lang() }));
   });
 
-program
+const collectCommand = program
   .command('collect')
   .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
   .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
@@ -118,12 +125,12 @@ program
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(nodeProbeOption())
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
-  .action(async (opts) => {
-    const { collect } = await import('./commands/collect.js');
-    await collect({ ...opts, debug: program.opts().debug });
-  });
+  .addOption(maxExecPodsOption());
+nodeProbeOptions(collectCommand).action(async (opts) => {
+  const { collect } = await import('./commands/collect.js');
+  await collect({ ...opts, debug: program.opts().debug });
+});
 
 program
   .command('checks')
@@ -158,10 +165,33 @@ function lang() {
   return resolveLang(program.opts().lang);
 }
 
+/** --node-probe and, for its pod and daemonset modes, the probe pods' flags. */
+function nodeProbeOptions(command: Command): Command {
+  command.addOption(nodeProbeOption());
+  for (const option of probeOptions()) command.addOption(option);
+  return command;
+}
+
 function nodeProbeOption(): Option {
-  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
-    .choices(['auto', 'local', 'none'])
+  return new Option(
+    '--node-probe <mode>',
+    'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster; pod = a short-lived privileged pod on each GPU node; daemonset = one short-lived DaemonSet (large clusters)',
+  )
+    .choices(['auto', 'local', 'pod', 'daemonset', 'none'])
     .default('auto');
+}
+
+function probeOptions(): Option[] {
+  return [
+    new Option('--probe-image <image>', 'image of the probe pods, any with sh (air-gapped clusters: a copy in your registry)').default(DEFAULT_PROBE_IMAGE),
+    new Option('--probe-namespace <ns>', 'namespace of the probe pods (privileged pods must be allowed there)').default(DEFAULT_PROBE_NAMESPACE),
+    new Option('--probe-timeout <duration>', 'how long a probe pod may take to start').default('60s'),
+    new Option('--node-concurrency <n>', 'nodes probed at once').default('5'),
+  ];
+}
+
+function maxExecPodsOption(): Option {
+  return new Option('--max-exec-pods <n>', 'read the process tables of at most this many running pods of injecting stacks (exec; 0 = none)').default('20');
 }
 
 async function main(argv: string[]): Promise<void> {

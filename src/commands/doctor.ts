@@ -32,6 +32,7 @@ export interface DoctorOptions {
   ok?: boolean;
   debug?: boolean;
   nodeProbe: NodeProbeMode;
+  maxExecPods?: string;
   allContexts?: boolean;
   /** Text, markdown and junit only: JSON stays English (names and ids are the API). */
   lang?: Lang;

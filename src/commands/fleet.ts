@@ -41,8 +41,9 @@ export async function fleet(contexts: string[], checks: Check[], opts: DoctorOpt
     contexts.map((context) =>
       limit(async () => {
         try {
-          // Probing the local node makes sense for one cluster at most: never across a fleet.
-          const collection = await gatherLive({ ...opts, context, nodeProbe: 'none', spinner: false });
+          // Probing the local node makes sense for one cluster at most; probe pods and DaemonSets work anywhere.
+          const nodeProbe = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? opts.nodeProbe : 'none';
+          const collection = await gatherLive({ ...opts, context, nodeProbe, spinner: false });
           return { context, report: runChecks(checks, new Facts(collection)) };
         } catch (err) {
           return { context, error: err instanceof GpuctlError ? err.message : oneLine(err) };

@@ -91,6 +91,11 @@ export class Facts {
     return this.collection.nodes.get(nodeName);
   }
 
+  /** Why the node probe could not read this node; undefined when it did or was not asked to. */
+  nodeProbeFailure(nodeName: string): string | undefined {
+    return this.collection.meta.nodeProbeFailures?.[nodeName];
+  }
+
   hostFile(nodeName: string, path: string): string | undefined {
     return this.host(nodeName)?.files.get(path);
   }

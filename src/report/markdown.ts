@@ -6,12 +6,12 @@ import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { SYMBOL } from './style.js';
 
-export function renderMarkdown(report: Report, lang: Lang = 'en'): string {
+export function renderMarkdown(report: Report, lang: Lang = 'en', title = 'gpuctl doctor'): string {
   const sum = summarize(report);
   const words = ui(lang);
   const n = words.counts(sum);
   const out: string[] = [
-    `## gpuctl doctor — ${escape(report.origin)}`,
+    `## ${title} — ${escape(report.origin)}`,
     '',
     `**${[n.errors, n.warnings, n.passed, n.skipped].join(n.separator)}**${n.total}`,
     '',

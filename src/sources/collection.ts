@@ -30,6 +30,10 @@ export interface SnapshotMeta {
   gpuctlVersion?: string;
   /** kind → why it could not be read when the snapshot was taken. */
   unavailable?: Record<string, string>;
+  /** How node facts were read by --node-probe pod|daemonset. */
+  nodeProbe?: { mode: string; namespace: string; image: string; runId: string };
+  /** node → why the node probe could not read it (image does not pull, pod never started, node deleted). */
+  nodeProbeFailures?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -74,6 +78,8 @@ export interface Collection {
   processes: Map<string, ProcessInfo[]>;
   /** `ns/pod/container` → the container's /etc/ld.so.preload (HAMi may preload through it). */
   preloadFiles: Map<string, string>;
+  /** `ns/pod/container` → command name (`nvidia-smi-L`) → what it printed inside the container. */
+  containerCommands: Map<string, Map<string, CommandOutput>>;
   meta: SnapshotMeta;
   problems: SourceProblem[];
   /** kind → reason it could not be read (forbidden, timeout…). Checks needing it are skipped. */
@@ -97,6 +103,7 @@ export function emptyCollection(origin: string): Collection {
     nodes: new Map(),
     processes: new Map(),
     preloadFiles: new Map(),
+    containerCommands: new Map(),
     meta: {},
     problems: [],
     unavailable: new Map(),

@@ -106,6 +106,12 @@ export const PROBE_FILES: string[] = [
 
 /** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
 export const PROBE_DIRS: string[] = [
+  // The parents too: a k3s node whose certs.d is empty (registries.yaml never loaded) still shows it was looked at.
+  '/etc/containerd/certs.d',
+  '/var/lib/rancher/k3s/agent/etc/containerd',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
+  '/var/lib/rancher/rke2/agent/etc/containerd',
+  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d',
   '/etc/containerd/certs.d/*',
   '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*',
   '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*',

@@ -37,25 +37,19 @@ async function writeDir(collection: Collection, root: string): Promise<void> {
     const [ns, pod, rest] = splitKey(key);
     files.push([`logs/${ns}/${pod}/${rest}.log`, text]);
   }
-  const commandFiles = (dir: string, commands: Map<string, CommandOutput>) => {
-    for (const [name, out] of commands) {
-      files.push([`${dir}/${name}.txt`, out.stdout]);
-      if (out.exitCode !== 0) files.push([`${dir}/${name}.exit`, `${out.exitCode}\n`]);
-      if (out.stderr) files.push([`${dir}/${name}.stderr`, out.stderr]);
-    }
-  };
   for (const [node, host] of collection.nodes) {
     for (const [file, text] of host.files) files.push([`nodes/${node}/files${file}`, redactText(text)]);
     if (host.dirs.size) files.push([`nodes/${node}/dirs.txt`, [...host.dirs].join('\n') + '\n']);
-    commandFiles(`nodes/${node}/commands`, host.commands);
+    files.push(...commandFiles(`nodes/${node}/commands`, host.commands));
   }
-  if (collection.localCommands) commandFiles('local/commands', collection.localCommands);
+  if (collection.localCommands) files.push(...commandFiles('local/commands', collection.localCommands));
   if (collection.prometheus) files.push(['prometheus/queries.json', JSON.stringify(collection.prometheus, null, 1)]);
   for (const [key, table] of collection.processes) {
     const redacted = table.map((p) => ({ ...p, environ: redactEnviron(p.environ) }));
     files.push([`pods/${key}/processes.json`, JSON.stringify(redacted, null, 1)]);
   }
   for (const [key, text] of collection.preloadFiles) files.push([`pods/${key}/ld.so.preload`, text]);
+  for (const [key, commands] of collection.containerCommands) files.push(...commandFiles(`pods/${key}/commands`, commands));
   const unavailable = Object.fromEntries(collection.unavailable);
   files.push(['meta.json', JSON.stringify({ ...collection.meta, ...(collection.unavailable.size ? { unavailable } : {}) }, null, 2)]);
   for (const [rel, content] of files) {
@@ -64,6 +58,16 @@ async function writeDir(collection: Collection, root: string): Promise<void> {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, content);
   }
+}
+
+function commandFiles(dir: string, commands: Map<string, CommandOutput>): [string, string][] {
+  const files: [string, string][] = [];
+  for (const [name, out] of commands) {
+    files.push([`${dir}/${name}.txt`, out.stdout]);
+    if (out.exitCode !== 0) files.push([`${dir}/${name}.exit`, `${out.exitCode}\n`]);
+    if (out.stderr) files.push([`${dir}/${name}.stderr`, out.stderr]);
+  }
+  return files;
 }
 
 function splitKey(key: string): [string, string, string] {

@@ -170,6 +170,10 @@ async function readPrometheusQueries(root: string, collection: Collection): Prom
 
 async function readProcesses(root: string, collection: Collection): Promise<void> {
   const base = path.join(root, 'pods');
+  for (const container of await containerDirs(base)) {
+    const commands = await readCommands(path.join(base, container, 'commands'));
+    if (commands.size > 0) collection.containerCommands.set(container.split(path.sep).join('/'), commands);
+  }
   for (const file of await walk(base)) {
     const parts = path.relative(base, file).split(path.sep);
     if (parts.length !== 4) continue;
@@ -197,6 +201,17 @@ async function readMeta(root: string, collection: Collection): Promise<void> {
   } catch (err) {
     collection.problems.push({ path: 'meta.json', message: `invalid JSON: ${oneLine(err)}` });
   }
+}
+
+/** `NS/POD/CONTAINER` directories under pods/. */
+async function containerDirs(base: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const ns of await dirNames(base)) {
+    for (const pod of await dirNames(path.join(base, ns))) {
+      for (const container of await dirNames(path.join(base, ns, pod))) out.push(path.join(ns, pod, container));
+    }
+  }
+  return out;
 }
 
 async function walk(dir: string): Promise<string[]> {

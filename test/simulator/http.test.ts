@@ -148,11 +148,14 @@ describe('LIST and GET', () => {
       message: 'daemonsets.apps "ghost" not found',
       details: { name: 'ghost', group: 'apps', kind: 'daemonsets' },
     });
-    for (const p of ['/api/v1/widgets', '/apis/apps/v2/daemonsets', '/api/v1/namespaces/ml/nodes', '/api/v1/pods/train-0', '/nope', '/api/v1/namespaces/ml/pods/train-0/exec', '/api/v1/namespaces/ml/pods/%E0%A4%A']) {
+    for (const p of ['/api/v1/widgets', '/apis/apps/v2/daemonsets', '/api/v1/namespaces/ml/nodes', '/api/v1/pods/train-0', '/nope', '/api/v1/namespaces/ml/pods/%E0%A4%A']) {
       const r = await get(sim.url, p);
       expect(r.status, p).toBe(404);
       expect(r.body, p).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource' });
     }
+    // pods/exec is a WebSocket upgrade (test/live/exec.test.ts); a plain GET is refused as the API server refuses it.
+    const exec = await get(sim.url, '/api/v1/namespaces/ml/pods/train-0/exec');
+    expect([exec.status, exec.body]).toMatchObject([400, { reason: 'BadRequest', message: 'Upgrade request required' }]);
   });
 
   it('answers Table requests with plain lists', async () => {

@@ -11,7 +11,9 @@ import type { Collection } from '../../src/sources/collection.js';
 import { apiVersionOf } from '../../src/sources/resources.js';
 import { Catalog, type TypeIndex } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
+import { ProbeCluster, type ProbeClusterOptions } from './probe-cluster.js';
 import { podLog, readLogQuery } from './logs.js';
 import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
@@ -28,6 +30,7 @@ import {
 } from './status.js';
 
 export type { Fault } from './faults.js';
+export type { Behaviours, ContainerBehaviour } from './exec.js';
 
 export interface SimulatorOptions {
   collection: Collection;
@@ -40,6 +43,13 @@ export interface SimulatorOptions {
    * at the price of holding the JSON of every object served (about 370 MB for 100,000 pods).
    */
   cacheJson?: boolean;
+  /**
+   * The cluster side of the node probe (probe-cluster.ts): pods and DaemonSets created and deleted, a
+   * DaemonSet controller, a tiny kubelet, SelfSubjectAccessReview, the probe script answered by exec.
+   */
+  probe?: ProbeClusterOptions;
+  /** pods/exec: what each container (`ns/pod/container`) has beyond the snapshot (sh, strace, /proc). */
+  containers?: Behaviours;
 }
 
 export interface RequestRecord {
@@ -68,6 +78,8 @@ export interface Simulator {
   setFaults(faults: Fault[]): void;
   /** Compacts history: every continue token handed out so far answers 410 Expired from now on. */
   expireContinueTokens(): void;
+  /** With `probe`: the objects created, the probe scripts answered. */
+  probe?: ProbeCluster;
   /** Writes a kubeconfig whose current context points at this simulator; returns the file. */
   writeKubeconfig(file: string, options?: KubeconfigOptions): Promise<string>;
   close(): Promise<void>;
@@ -88,7 +100,7 @@ interface RequestContext {
   req: IncomingMessage;
 }
 
-/** A handler for `RESOURCE/NAME/SUBRESOURCE` (pods/log today; pods/exec plugs in here later). */
+/** A handler for `RESOURCE/NAME/SUBRESOURCE`: pods/log; pods/exec answers here only without an upgrade (exec.ts). */
 type SubresourceHandler = (object: KubeObject, ctx: RequestContext) => Reply | Promise<Reply>;
 
 const JSON_TYPE = 'application/json';
@@ -196,6 +208,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const faults = new FaultTable();
   faults.set(options.faults ?? []);
   const requests: RequestRecord[] = [];
+  const probe = options.probe ? new ProbeCluster(catalog, collection, options.probe) : undefined;
   let resourceVersion = Math.max(catalog.maxResourceVersion(), 1000);
   /** Tokens issued at a resourceVersion below this have been "compacted away": 410. */
   let compactedBelow = 0;
@@ -217,6 +230,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!Buffer.isBuffer(result)) return statusReply(result);
       return { status: 200, contentType: 'text/plain', body: [result] };
     },
+    'pods/exec': () => statusReply(badRequest('Upgrade request required')),
   };
 
   function list(index: TypeIndex, namespace: string | undefined, params: URLSearchParams): Reply {
@@ -314,15 +328,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   /** POST, PATCH, DELETE of an object (writes.ts): the indexes change, later reads see it. */
   async function write(method: string, url: URL, req: IncomingMessage): Promise<Reply> {
-    const parsed = parseResourcePath(url.pathname.replace(/\/+$/, ''));
-    if (!parsed || parsed.extra) return statusReply(notFound());
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const result = applyWrite(
-      catalog,
-      { method, path: parsed, params: url.searchParams, body: Buffer.concat(chunks).toString('utf8'), contentType: req.headers['content-type'] ?? '' },
-      () => ++resourceVersion,
-    );
+    const body = Buffer.concat(chunks).toString('utf8');
+    // Probe pods and DaemonSets, access reviews (probe-cluster.ts) first; every other write changes the catalog.
+    const probed = probe?.handle(method, url.pathname, parseJson(body));
+    if (probed) return jsonReply(probed.status, probed.value);
+    const parsed = parseResourcePath(url.pathname.replace(/\/+$/, ''));
+    if (!parsed || parsed.extra) return statusReply(notFound());
+    const result = applyWrite(catalog, { method, path: parsed, params: url.searchParams, body, contentType: req.headers['content-type'] ?? '' }, () => ++resourceVersion);
     return jsonReply(result.status, result.body);
   }
 
@@ -382,6 +396,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else res.destroy();
     });
   });
+  const exec = createExecServer({
+    catalog,
+    collection,
+    faults,
+    behaviours: options.containers ?? {},
+    record: (entry) => requests.push(entry),
+    ...(probe ? { script: (pod: Pod, container: string, command: string[]) => probe.execScript(pod, container, command) } : {}),
+  });
+  server.on('upgrade', exec.upgrade);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -392,6 +415,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url,
     port,
     requests,
+    ...(probe ? { probe } : {}),
     setFaults: (list) => faults.set(list),
     expireContinueTokens() {
       resourceVersion++;
@@ -403,8 +427,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return file;
     },
     async close() {
+      probe?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      exec.close();
       await closed;
     },
   };
@@ -421,6 +447,15 @@ export function kubeconfigFor(url: string, options: KubeconfigOptions = {}): str
     contexts: [{ name: context, context: { cluster: context, user: context, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
     'current-context': context,
   });
+}
+
+/** A request body as JSON; undefined when there is none or it does not parse. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes a reply with backpressure; stops quietly when the client has gone. */

@@ -11,9 +11,11 @@ import type { Collection } from '../collection.js';
 import { emptyCollection } from '../collection.js';
 import type { LiveOptions } from '../live.js';
 import { RESOURCE_TYPES } from '../resources.js';
-import { KubeClient, RequestFailure } from './client.js';
+import { captureInjectedProcesses, DEFAULT_MAX_EXEC_PODS } from './capture.js';
+import type { KubeClient } from './client.js';
+import { RequestFailure } from './client.js';
+import { connectLive } from './connect.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
-import { credentials, loadKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
 import { fetchLogs } from './logs.js';
 import { queryKantaloupeMetrics } from './prometheus.js';
@@ -25,10 +27,8 @@ export const LOG_CONCURRENCY = 8;
 const PROMETHEUS_TIMEOUT_MS = 30_000;
 
 export async function collectLive(options: LiveOptions, serviceAccountRoot = ''): Promise<Collection> {
-  const loaded = await loadKubeconfig(options, serviceAccountRoot);
-  const server = loaded.cluster.server;
-  const debug = options.debug ? (line: string) => process.stderr.write(`gpuctl: ${line}\n`) : undefined;
-  const client = new KubeClient({ server, credentials: await credentials(loaded), timeoutMs: options.requestTimeoutMs, debug });
+  const session = await connectLive(options, serviceAccountRoot);
+  const { loaded, server, client } = session;
   const progress = options.onProgress ?? (() => {});
   try {
     progress(`connecting to ${server}`);
@@ -69,9 +69,16 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
     if (prometheus) collection.prometheus = prometheus;
     if (localCommands) collection.localCommands = localCommands;
     if (omitted > 0) collection.meta.logsOmitted = omitted;
+
+    // The injection checks judge process tables: read them from the running pods of injecting stacks.
+    await captureInjectedProcesses(session.exec, collection, {
+      maxPods: options.maxExecPods ?? DEFAULT_MAX_EXEC_PODS,
+      timeoutMs: options.requestTimeoutMs,
+      onProgress: progress,
+    });
     return collection;
   } finally {
-    client.close();
+    session.close();
   }
 }
 
