@@ -1,4 +1,5 @@
 import { defineCheck } from '../src/check.js';
+import type { Pod } from '../src/facts/kube.js';
 import type { Facts } from '../src/facts/facts.js';
 import { GPU_RESOURCE, gpuEvidence, gpuNodes, nodeAllocatableGpus, nodeCapacityGpus, OPERANDS_LABEL } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
@@ -151,18 +152,26 @@ export default defineCheck({
         subject: { kind: 'Node', name },
         message: `Node ${name} has an NVIDIA GPU but advertises no ${GPU_RESOURCE}: no device plugin registered it`,
         evidence,
-        fix: noRegistrationFix(facts, name, blockers, plugins.length > 0, logCommands),
+        fix: noRegistrationFix(facts, name, blockers, plugins.map(({ pod }) => pod), logCommands),
       });
     }
     return issues;
   },
 });
 
-function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], pluginRuns: boolean, logCommands: string[]): Fix {
+function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], plugins: Pod[], logCommands: string[]): Fix {
   if (blockers.length > 0) {
     return { summary: 'Let the device plugin onto the node', commands: blockers.map((b) => b.command) };
   }
-  if (pluginRuns) {
+  // A plugin pod that never started its container cannot have registered: why it does not start is the question.
+  const notStarted = plugins.filter((p) => !p.status?.containerStatuses?.some((c) => c.state?.running));
+  if (notStarted.length > 0) {
+    return {
+      summary: `The device plugin pod has not started (${notStarted.map(displayStatus).join(', ')}): its events and init containers say why (runtime, driver, toolkit)`,
+      commands: notStarted.map((p) => `kubectl describe pod -n ${p.metadata.namespace} ${p.metadata.name}`),
+    };
+  }
+  if (plugins.length > 0) {
     return { summary: 'The device plugin runs but registered nothing: its log says why (driver not found, NVML error, runtime)', commands: logCommands };
   }
   const stacks = detectStacks(facts).map((s) => s.id);

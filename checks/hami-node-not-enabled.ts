@@ -10,6 +10,7 @@ export default defineCheck({
   category: 'nodes',
   title: 'GPU nodes are enabled for HAMi (gpu=on)',
   needs: ['Node'],
+  stacks: ['hami'],
   ok: "every GPU node matches the nodeSelector of HAMi's device plugin",
   explain: {
     detects:

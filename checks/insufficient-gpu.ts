@@ -56,11 +56,15 @@ export default defineCheck({
       const ns = pod.metadata.namespace ?? 'default';
       // a request no single node can ever satisfy is an error; a full cluster is a warning
       const never = wants > largest;
-      const commands = [
-        ...cleanup,
-        ...describeNodes,
-        `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{range .spec.containers[*]}{.name}: {.resources.limits}{"\\n"}{end}'   # lower the request to at most ${largest}`,
-      ];
+      // With no allocatable GPU anywhere, lowering the request is no fix: the nodes must advertise GPUs first.
+      const commands =
+        largest === 0
+          ? ['gpuctl doctor --checks gpu-not-allocatable,no-device-plugin,operand-unhealthy']
+          : [
+              ...cleanup,
+              ...describeNodes,
+              `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{range .spec.containers[*]}{.name}: {.resources.limits}{"\\n"}{end}'   # lower the request to at most ${largest}`,
+            ];
       issues.push({
         severity: never ? 'error' : 'warning',
         subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },

@@ -1,5 +1,6 @@
 import { defineCheck } from '../src/check.js';
 import { gpuNodes, NFD_NVIDIA_LABELS } from '../src/facts/gpu.js';
+import { hasStack } from '../src/facts/stacks.js';
 
 export default defineCheck({
   id: 'GPU101',
@@ -17,11 +18,13 @@ export default defineCheck({
   run(facts) {
     if (facts.nodes.length === 0) return { skip: 'no Node objects to look at' };
     if (gpuNodes(facts).length > 0) return [];
+    // Bitfusion's GPUs sit on remote servers: its nodes need none of their own.
+    const remote = hasStack(facts, 'bitfusion');
     return [
       {
-        severity: 'error',
+        severity: remote ? 'info' : 'error',
         subject: { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' },
-        message: `None of the ${facts.nodes.length} nodes shows an NVIDIA GPU`,
+        message: `None of the ${facts.nodes.length} nodes shows an NVIDIA GPU${remote ? ': expected with VMware Bitfusion, whose GPUs are on its remote servers' : ''}`,
         evidence: [
           `looked for labels ${NFD_NVIDIA_LABELS.join(', ')}, nvidia.com/gpu.product and nvidia.com/gpu capacity`,
           ...facts.nodes.slice(0, 5).map((n) => `node ${n.metadata.name}: no NVIDIA evidence`),

@@ -5,6 +5,7 @@ import type { ContainerStatus, Pod } from '../src/facts/kube.js';
 import type { FixHint, GpuHolder, OperandPod, OperandSpec, ValidationStep } from '../src/facts/operator.js';
 import {
   describeHolder,
+  eventCauseEntries,
   eventCauses,
   firstUnfinishedInit,
   gpuHolders,
@@ -136,6 +137,20 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   }
   evidence.push(`related checks: ${step.related.join(', ')}`);
 
+  // A pod that cannot even start ran no stage: blame what blocks it, not the stage it would have run first.
+  const blocker = eventCauseEntries(facts, pod).find((c) => c.blocksStart);
+  if (blocker) {
+    return {
+      severity: verdict.severity,
+      subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      message: `${where} cannot start, so no validation stage ran: ${blocker.cause} (see ${blocker.check})`,
+      evidence,
+      fix: {
+        summary: `Fix what keeps the pod from starting first (${blocker.check}), then let the validation run again`,
+        commands: [`gpuctl doctor --checks ${blocker.check}`, `kubectl delete pod -n ${ns} ${pod.metadata.name}   # after the fix: the validation runs again`],
+      },
+    };
+  }
   const cause = causes.length > 0 ? `: ${causes[0]}` : '';
   return {
     severity: verdict.severity,

@@ -1,5 +1,6 @@
 // The check interface: a check is data (id, name, explain text) plus one pure function over Facts.
 import type { Facts } from './facts/facts.js';
+import type { StackId } from './facts/stacks.js';
 import type { Category, Issue } from './model.js';
 
 export interface Explain {
@@ -26,6 +27,11 @@ export interface Check {
   title: string;
   /** Kinds the check reads; if one could not be listed the check is skipped with that reason. */
   needs: string[];
+  /**
+   * The GPU stacks the check is about: it runs only when one of them is detected (src/facts/stacks.ts),
+   * and stays quiet otherwise. Absent: it applies to every cluster.
+   */
+  stacks?: StackId[];
   /** Shown with ✓ when the check finds nothing. */
   ok: string;
   explain: Explain;

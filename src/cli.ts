@@ -2,50 +2,109 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
+import { LANGS, resolveLang } from './i18n/lang.js';
+
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
   .version(version, '-v, --version')
   .option('--debug', 'show stack traces and request logs')
+  .addOption(new Option('--lang <lang>', 'language of the reports and explanations (default: from LC_ALL, LC_MESSAGES, LANG); JSON stays English').choices(LANGS))
   .showHelpAfterError('(run gpuctl --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-program
+const doctorCommand = program
   .command('doctor')
   .description('check every layer of the GPU stack, live or on a snapshot, and print the fixes')
   .option('--snapshot <path>', 'analyse a snapshot directory or .tar.gz instead of a live cluster')
   .option('--demo', 'analyse the bundled example of a broken GPU cluster')
   .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--context <name>', 'the kubeconfig context to use; several, comma-separated, check each cluster')
+  .option('--all-contexts', 'check every context of the kubeconfig, concurrently, and print one summary table')
   .option('--request-timeout <duration>', 'time limit of each API request (e.g. 10s, 500ms, 1m)', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(nodeProbeOption())
+  .addOption(maxExecPodsOption());
+nodeProbeOptions(doctorCommand)
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
   .option('--skip <list>', 'skip these checks (names, ids or categories, comma-separated)')
   .option('--no-ok', 'hide the checks that passed')
+  .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
+  .option('--fix', 'apply the safe fixes the findings name (label nodes, delete finished pods and jobs, create RuntimeClasses), asking first')
+  .option('--yes', 'with --fix: apply without asking (for scripts)')
+  .option('--dry-run', 'with --fix: print the changes, make none')
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
-    process.exitCode = await doctor({ ...opts, debug: program.opts().debug });
+    process.exitCode = await doctor({ ...opts, debug: program.opts().debug, lang: lang() });
   });
 
 program
   .command('exec-check')
   .description('prove that the injected GPU runtime (TensorFusion, HAMi, Bitfusion) reached the process that uses the GPU')
   .argument('[pod]', 'the pod to look into')
-  .argument('[command...]', 'with --local: the command to trace (after --)')
-  .option('-n, --namespace <ns>', 'namespace of the pod')
-  .option('-c, --container <name>', 'container (default: the first)')
+  .argument('[command...]', 'with --strace or --local: the command to trace (after --)')
+  .option('-n, --namespace <ns>', 'namespace of the pod (default: the context\'s, else default)')
+  .option('-c, --container <name>', 'container (default: the one the stack injects, else the default container, else the first)')
   .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .option('--strace', 'run the container\'s command (or -- CMD…) under the container\'s strace and follow every execve')
+  .option('--strace-from-host', 'print the commands that trace the container from its node (a privileged debug pod with hostPID)')
   .option('--local', 'trace a local command with the host\'s strace: gpuctl exec-check --local -- CMD…')
-  .option('--strace', 'run the container command under strace and follow every execve')
+  .option('--trace-file <file>', 'judge a saved strace output (strace -f -v -s 99999 -e trace=execve,clone… -o FILE)')
   .option('--timeout <duration>', 'stop a traced command after this long', '60s')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--request-timeout <duration>', 'time limit of each API request and exec (e.g. 10s, 1m)', '10s')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
-    process.exitCode = await execCheck(pod, command, opts);
+    process.exitCode = await execCheck(pod, command, { ...opts, debug: program.opts().debug, lang: lang() });
+  });
+
+program
+  .command('install')
+  .description('set up the GPU stack: driver, container toolkit and runtime on this node, then the charts on the cluster')
+  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(['gpu-operator', 'device-plugin', 'hami', 'tensor-fusion', 'kantaloupe']).default('gpu-operator'))
+  .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
+  .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
+  .option('--dry-run', 'print every command in order and change nothing')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--driver <branch>', 'NVIDIA driver branch to install, e.g. 535 (nvidia-driver-535); default: ubuntu-drivers picks')
+  .addOption(new Option('--runtime <runtime>', 'container runtime to configure').choices(['auto', 'containerd', 'docker', 'k3s', 'rke2']).default('auto'))
+  .addOption(new Option('--host-driver <answer>', 'do the GPU nodes have the driver (GPU Operator driver.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
+  .addOption(new Option('--host-toolkit <answer>', 'do the GPU nodes have the container toolkit (toolkit.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
+  .option('--chart-version <[component=]version>', 'chart version instead of the pinned one (repeatable)', repeatable)
+  .option('--chart <[component=]ref>', 'chart reference or local .tgz instead of the repository chart (repeatable)', repeatable)
+  .option('--values <[component=]file>', 'values file passed to helm (repeatable)', repeatable)
+  .option('--gpu-nodes <names>', 'nodes to label for HAMi/TensorFusion (comma-separated; default: the GPU nodes found)')
+  .option('--force', 'take over a release someone else installed with other values')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--no-wait', 'do not wait for the pods after installing the charts')
+  .option('--wait-timeout <duration>', 'how long to wait for the pods', '10m')
+  .option('--command-timeout <duration>', 'time limit of each command (default: per command, up to 30m for package installs)')
+  .addOption(new Option('--root <dir>', 'host filesystem root (tests; also GPUCTL_HOST_ROOT)').hideHelp())
+  .action(async (opts) => {
+    const { install } = await import('./commands/install.js');
+    process.exitCode = await install(opts);
+  });
+
+program
+  .command('uninstall')
+  .description('remove the helm releases and the RuntimeClass that gpuctl install created')
+  .option('--dry-run', 'print every command in order and change nothing')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--host', 'print how to remove the driver and toolkit from a host by hand')
+  .action(async (opts) => {
+    const { uninstall } = await import('./commands/uninstall.js');
+    process.exitCode = await uninstall(opts);
   });
 
 program
@@ -55,10 +114,10 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
   .action(async (opts) => {
     const { playbook } = await import('./commands/playbook.js');
-    process.stdout.write(playbook(opts));
+    process.stdout.write(playbook({ ...opts, lang: lang() }));
   });
 
-program
+const collectCommand = program
   .command('collect')
   .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
   .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
@@ -66,11 +125,12 @@ program
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
-  .addOption(nodeProbeOption())
-  .action(async (opts) => {
-    const { collect } = await import('./commands/collect.js');
-    await collect({ ...opts, debug: program.opts().debug });
-  });
+  .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
+  .addOption(maxExecPodsOption());
+nodeProbeOptions(collectCommand).action(async (opts) => {
+  const { collect } = await import('./commands/collect.js');
+  await collect({ ...opts, debug: program.opts().debug });
+});
 
 program
   .command('checks')
@@ -78,7 +138,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
   .action(async (opts) => {
     const { listChecks } = await import('./commands/checks.js');
-    process.stdout.write(listChecks(opts.output));
+    process.stdout.write(listChecks(opts.output, lang()));
   });
 
 program
@@ -87,7 +147,7 @@ program
   .argument('<check>', 'check name or id, e.g. validator-failed or GPU502')
   .action(async (name: string) => {
     const { explain } = await import('./commands/explain.js');
-    process.stdout.write(explain(name));
+    process.stdout.write(explain(name, lang()));
   });
 
 program
@@ -99,24 +159,50 @@ program
     process.stdout.write(completionScript(shell));
   });
 
-// Called by the completion scripts with the words typed so far; prints one candidate a line.
-program
-  .command('__complete', { hidden: true })
-  .argument('[words...]')
-  .allowUnknownOption()
-  .helpOption(false)
-  .action(async (words: string[]) => {
-    const { complete } = await import('./commands/completion.js');
-    process.stdout.write((await complete(program, words)).join('\n') + '\n');
-  });
+
+/** --lang wherever it was given (before or after the subcommand), else the locale's language. */
+function lang() {
+  return resolveLang(program.opts().lang);
+}
+
+/** --node-probe and, for its pod and daemonset modes, the probe pods' flags. */
+function nodeProbeOptions(command: Command): Command {
+  command.addOption(nodeProbeOption());
+  for (const option of probeOptions()) command.addOption(option);
+  return command;
+}
 
 function nodeProbeOption(): Option {
-  return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
-    .choices(['auto', 'local', 'none'])
+  return new Option(
+    '--node-probe <mode>',
+    'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster; pod = a short-lived privileged pod on each GPU node; daemonset = one short-lived DaemonSet (large clusters)',
+  )
+    .choices(['auto', 'local', 'pod', 'daemonset', 'none'])
     .default('auto');
 }
 
+function probeOptions(): Option[] {
+  return [
+    new Option('--probe-image <image>', 'image of the probe pods, any with sh (air-gapped clusters: a copy in your registry)').default(DEFAULT_PROBE_IMAGE),
+    new Option('--probe-namespace <ns>', 'namespace of the probe pods (privileged pods must be allowed there)').default(DEFAULT_PROBE_NAMESPACE),
+    new Option('--probe-timeout <duration>', 'how long a probe pod may take to start').default('60s'),
+    new Option('--node-concurrency <n>', 'nodes probed at once').default('5'),
+  ];
+}
+
+function maxExecPodsOption(): Option {
+  return new Option('--max-exec-pods <n>', 'read the process tables of at most this many running pods of injecting stacks (exec; 0 = none)').default('20');
+}
+
 async function main(argv: string[]): Promise<void> {
+  // Called by the completion scripts with the words typed so far; prints one candidate a line. The words
+  // bypass option parsing: program options such as --lang are read after a subcommand too, and a half-typed
+  // value must be completed, not rejected.
+  if (argv[2] === '__complete') {
+    const { complete } = await import('./commands/completion.js');
+    process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (err) {

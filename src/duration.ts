@@ -19,6 +19,13 @@ export function parsePositiveInt(text: string, flag: string): number {
   return n;
 }
 
+/** A whole number, 0 included (0 turns a feature off). */
+export function parseCount(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`invalid ${flag} "${text}": expected a whole number (0 = none)`);
+  return n;
+}
+
 /** The inverse of parseDuration for messages: 300 → "300ms", 10000 → "10s", 90000 → "90s". */
 export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;

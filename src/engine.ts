@@ -3,6 +3,8 @@ import type { Check } from './check.js';
 import { docsPath, isSkip } from './check.js';
 import { UsageError } from './errors.js';
 import type { Facts } from './facts/facts.js';
+import type { DetectedStack } from './facts/stacks.js';
+import { detectStacks, STACK_NAMES } from './facts/stacks.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
 import { oneLine } from './sources/snapshot.js';
@@ -11,8 +13,16 @@ export interface Report {
   origin: string;
   findings: Finding[];
   skipped: Skipped[];
+  /** The checks that ran (or were skipped for missing facts). */
   checks: Check[];
+  /** The GPU stacks the cluster runs, for the report's header; absent where no cluster was read. */
+  stacks?: DetectedStack[];
+  /** Checks of stacks the cluster does not run: they stay quiet. */
+  notApplicable?: Skipped[];
 }
+
+/** The kinds stack detection reads: when one could not be listed, an undetected stack may still be there. */
+const STACK_EVIDENCE_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'Namespace'];
 
 export interface Selection {
   only?: string[];
@@ -42,7 +52,17 @@ export function selectChecks(all: Check[], selection: Selection): Check[] {
 export function runChecks(checks: Check[], facts: Facts): Report {
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
+  const notApplicable: Skipped[] = [];
+  const ran: Check[] = [];
+  const stacks = detectStacks(facts);
+  const detectionComplete = STACK_EVIDENCE_KINDS.every((kind) => !facts.unavailable(kind));
   for (const check of checks) {
+    if (check.stacks && detectionComplete && !check.stacks.some((id) => stacks.some((s) => s.id === id))) {
+      const names = check.stacks.map((id) => STACK_NAMES[id]).join(' or ');
+      notApplicable.push({ id: check.id, name: check.name, reason: `${names} not detected` });
+      continue;
+    }
+    ran.push(check);
     const missing = check.needs.map((kind) => [kind, facts.unavailable(kind)] as const).find(([, why]) => why);
     if (missing) {
       skipped.push({ id: check.id, name: check.name, reason: `cannot list ${plural(missing[0])} (${missing[1]})` });
@@ -67,7 +87,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
   );
-  return { origin: facts.origin, findings, skipped, checks };
+  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable };
 }
 
 /** A check's issues as findings; no issue at all is one ok finding about the cluster. */

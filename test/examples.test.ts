@@ -8,6 +8,7 @@ import { nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
 import type { Event, KubeObject, Pod } from '../src/facts/kube.js';
 import { displayStatus } from '../src/facts/pods.js';
 import type { Collection } from '../src/sources/collection.js';
+import { RESOURCE_TYPES } from '../src/sources/resources.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 import { ROOT, gpuctl } from './helpers/cli.js';
 
@@ -36,6 +37,19 @@ const EXAMPLE: Record<string, Expected> = {
     kinds: { Node: 3, Pod: 24, Event: 7, Namespace: 6, DaemonSet: 9, Deployment: 4, ReplicaSet: 4, ClusterPolicy: 1, RuntimeClass: 1 },
     gpuNodes: ['y-k8s-n-1'],
   },
+  'tensor-fusion-injection': {
+    context: 'kubernetes-admin@tf-lab',
+    kinds: {
+      Node: 3, Pod: 17, Event: 8, Namespace: 7, DaemonSet: 1, Deployment: 4, ReplicaSet: 4, StatefulSet: 1, Job: 2, ConfigMap: 1, MutatingWebhookConfiguration: 1,
+      TensorFusionCluster: 1, GPUPool: 1, GPUNode: 2, GPU: 1, TensorFusionWorkload: 2, TensorFusionConnection: 2,
+    },
+    gpuNodes: ['gpu-node-1', 'gpu-node-2'],
+  },
+  bitfusion: {
+    context: 'kubernetes-admin@bf-lab',
+    kinds: { Node: 3, Pod: 19, Event: 3, Namespace: 8, DaemonSet: 3, Deployment: 4, ReplicaSet: 4, Job: 1, Secret: 2, MutatingWebhookConfiguration: 1, ValidatingWebhookConfiguration: 1 },
+    gpuNodes: [],
+  },
 };
 
 const loaded = new Map<string, Collection>();
@@ -45,7 +59,7 @@ beforeAll(async () => {
 const collection = (name: string) => loaded.get(name)!;
 const facts = (name: string) => new Facts(collection(name));
 
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'RuntimeClass', 'ClusterPolicy']);
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', ...RESOURCE_TYPES.filter((t) => !t.namespaced).map((t) => t.kind)]);
 const objectKey = (kind: string, namespace: string | undefined, name: string) => `${kind}/${CLUSTER_SCOPED.has(kind) ? '' : (namespace ?? '')}/${name}`;
 
 function index(objects: KubeObject[]): Map<string, KubeObject> {

@@ -677,3 +677,29 @@ export function validatorWorkloadPod(cluster, g, kind, nodeName, suffix, created
 }
 
 export { completedConditions, readyConditions };
+
+/**
+ * The operands of nodes where everything went well: toolkit, device plugin, GFD, DCGM exporter and validator
+ * Running and Ready, then the Completed CUDA validator. `more(node, t0, ip, suffix)` adds a node's extra operands
+ * (MIG manager) before the CUDA validator, in creation order.
+ */
+export function runningOperands(cluster, g, gpuNodes, { created, ipBase, toolkitSeconds, validatorSeconds, cudaAfter, more }) {
+  const suffix = (n, what) => kid(`${n}/${what}`, 5);
+  for (const [i, n] of gpuNodes.entries()) {
+    const name = n.metadata.name;
+    const ip = (k) => ipBase[name] + (5 + k);
+    const t0 = addSeconds(created, 1 + i);
+    operandPod(cluster, g, 'toolkit', name, suffix(name, 'tk'), created, operandRunning(g, 'toolkit', t0, ip(0)));
+    operandPod(cluster, g, 'devicePlugin', name, suffix(name, 'dp'), created, operandRunning(g, 'devicePlugin', t0, ip(1), { initSeconds: { 'toolkit-validation': toolkitSeconds } }));
+    operandPod(cluster, g, 'gfd', name, suffix(name, 'gfd'), created, operandRunning(g, 'gfd', t0, ip(2), { initSeconds: { 'toolkit-validation': toolkitSeconds } }));
+    operandPod(cluster, g, 'dcgmExporter', name, suffix(name, 'dcgm'), created, operandRunning(g, 'dcgmExporter', t0, ip(3), { initSeconds: { 'toolkit-validation': toolkitSeconds + 1 } }));
+    operandPod(cluster, g, 'validator', name, suffix(name, 'val'), created, operandRunning(g, 'validator', t0, ip(4), { initSeconds: validatorSeconds }));
+    more?.(n, t0, ip, suffix);
+    const ct = addSeconds(t0, cudaAfter);
+    validatorWorkloadPod(cluster, g, 'cuda', name, suffix(name, 'cuda'), ct, {
+      phase: 'Succeeded', podIP: ip(7), startTime: ct, conditions: completedConditions(ct, addSeconds(ct, 9), addSeconds(ct, 11)),
+      init: [{ name: 'cuda-validation', state: 'terminated', started: addSeconds(ct, 2), finished: addSeconds(ct, 8), ready: true }],
+      containers: [{ name: 'nvidia-cuda-validator', state: 'terminated', started: addSeconds(ct, 10), finished: addSeconds(ct, 10), ready: false }],
+    });
+  }
+}

@@ -261,6 +261,9 @@ export function demo(root) {
   w.file(`${n}/commands/lspci.txt`, lspciQ35('06:00.0 3D controller [0302]: NVIDIA Corporation TU104GL [Tesla T4] [10de:1eb8] (rev a1)'));
   w.file(`${n}/commands/uname.txt`, kernel + '\n');
   w.file(`${n}/commands/dev-nvidia.txt`, devNvidia(1));
+  w.file(`${n}/commands/runtime-binaries.txt`, ['/usr/local/nvidia/toolkit/nvidia-container-runtime', '/usr/local/nvidia/toolkit/nvidia-container-runtime.cdi', '/usr/local/nvidia/toolkit/nvidia-container-runtime.legacy', '/usr/local/nvidia/toolkit/nvidia-ctk'].join('\n') + '\n');
+  w.file(`${n}/commands/dpkg-nvidia.txt`, [`libnvidia-compute-535 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-dkms-535 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-driver-535 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-kernel-common-535 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-utils-535 ${driver}-0ubuntu0.22.04.1 hold ok installed`, 'unattended-upgrades 2.8ubuntu1 install ok installed'].join('\n') + '\n');
+  w.file(`${n}/commands/apt-holds.txt`, ['libnvidia-compute-535', 'nvidia-dkms-535', 'nvidia-driver-535', 'nvidia-kernel-common-535', 'nvidia-utils-535'].join('\n') + '\n');
   return c;
 }
 

@@ -2,11 +2,11 @@
 // pre-installed on the hosts, everything Running/Ready, ClusterPolicy ready, two GPU workloads running.
 import { Cluster, Writer, deployment, event, kid, kubectlList, namespace, ownerRef, pod } from './lib.mjs';
 import {
-  CPU_ICELAKE, CPU_SKYLAKE_VM, addSeconds, completedConditions, gfdLabels, gpuOperator, kubeadmSystem, nfdLabels, node, operandPod, operandRunning,
-  operatorCorePods, operatorNodeLabels, readyConditions, validatorWorkloadPod,
+  CPU_ICELAKE, CPU_SKYLAKE_VM, addSeconds, gfdLabels, gpuOperator, kubeadmSystem, nfdLabels, node, operandPod, operandRunning,
+  operatorCorePods, operatorNodeLabels, readyConditions, runningOperands,
 } from './common.mjs';
 import { policyReady, policySpec } from './policy.mjs';
-import { AUTO_UPGRADES, TOOLKIT_RUNTIMES, containerdConfig, devNvidia, lsmod, lspciServer, nvidiaSmi, osRelease, procVersion, smiQuery } from './host.mjs';
+import { bareMetalGpuNodeFiles } from './host.mjs';
 import { VECTOR_ADD, devicePluginLog } from './demo.mjs';
 
 export function healthy(root) {
@@ -64,25 +64,13 @@ export function healthy(root) {
     workerIPs: { 'k8s-cp-1': '10.244.0.11', 'gpu-a100-01': '10.244.1.3', 'gpu-l4-01': '10.244.2.3' },
   });
   const operandCreated = addSeconds(opCreated, 44);
-  const ipBase = { 'gpu-a100-01': '10.244.1.', 'gpu-l4-01': '10.244.2.' };
-  const suffix = (n, what) => kid(`${n}/${what}`, 5);
-  for (const [i, n] of [a100, l4].entries()) {
-    const name = n.metadata.name;
-    const ip = (k) => ipBase[name] + (5 + k);
-    const t0 = addSeconds(operandCreated, 1 + i);
-    operandPod(c, g, 'toolkit', name, suffix(name, 'tk'), operandCreated, operandRunning(g, 'toolkit', t0, ip(0)));
-    operandPod(c, g, 'devicePlugin', name, suffix(name, 'dp'), operandCreated, operandRunning(g, 'devicePlugin', t0, ip(1), { initSeconds: { 'toolkit-validation': 38 } }));
-    operandPod(c, g, 'gfd', name, suffix(name, 'gfd'), operandCreated, operandRunning(g, 'gfd', t0, ip(2), { initSeconds: { 'toolkit-validation': 38 } }));
-    operandPod(c, g, 'dcgmExporter', name, suffix(name, 'dcgm'), operandCreated, operandRunning(g, 'dcgmExporter', t0, ip(3), { initSeconds: { 'toolkit-validation': 39 } }));
-    operandPod(c, g, 'validator', name, suffix(name, 'val'), operandCreated, operandRunning(g, 'validator', t0, ip(4), { initSeconds: { 'driver-validation': 3, 'toolkit-validation': 41, 'cuda-validation': 16, 'plugin-validation': 22 } }));
-    if (n === a100) operandPod(c, g, 'migManager', name, suffix(name, 'mig'), operandCreated, operandRunning(g, 'migManager', t0, ip(6), { initSeconds: { 'toolkit-validation': 38 } }));
-    const ct = addSeconds(t0, 48);
-    validatorWorkloadPod(c, g, 'cuda', name, suffix(name, 'cuda'), ct, {
-      phase: 'Succeeded', podIP: ip(7), startTime: ct, conditions: completedConditions(ct, addSeconds(ct, 9), addSeconds(ct, 11)),
-      init: [{ name: 'cuda-validation', state: 'terminated', started: addSeconds(ct, 2), finished: addSeconds(ct, 8), ready: true }],
-      containers: [{ name: 'nvidia-cuda-validator', state: 'terminated', started: addSeconds(ct, 10), finished: addSeconds(ct, 10), ready: false }],
-    });
-  }
+  runningOperands(c, g, [a100, l4], {
+    created: operandCreated, ipBase: { 'gpu-a100-01': '10.244.1.', 'gpu-l4-01': '10.244.2.' }, toolkitSeconds: 38, cudaAfter: 48,
+    validatorSeconds: { 'driver-validation': 3, 'toolkit-validation': 41, 'cuda-validation': 16, 'plugin-validation': 22 },
+    more: (n, t0, ip, suffix) => {
+      if (n === a100) operandPod(c, g, 'migManager', n.metadata.name, suffix(n.metadata.name, 'mig'), operandCreated, operandRunning(g, 'migManager', t0, ip(6), { initSeconds: { 'toolkit-validation': 38 } }));
+    },
+  });
 
   // Workloads: an inference Deployment on the L4 and a fine-tuning Job on the A100, one GPU each.
   const tHash = kid('triton', 10);
@@ -154,20 +142,7 @@ export function healthy(root) {
     'gpu-l4-01': { gpu: { name: 'NVIDIA L4', busId: '00000000:4A:00.0', fan: 'N/A', temp: 58, perf: 'P0', power: 43, cap: 72, used: 9727, total: 23034, util: 31, ecc: 0 }, proc: { gpu: 0, pid: 1893302, type: 'C', name: '/opt/tritonserver/bin/tritonserver', mem: 9718 }, lspci: ['4a:00.0', '3D controller [0302]: NVIDIA Corporation AD104GL [L4] [10de:27b8] (rev a1)'] },
   };
   for (const [n, v] of Object.entries(gpus)) {
-    const d = `nodes/${n}`;
-    const config = containerdConfig({ sandboxImage: 'registry.k8s.io/pause:3.9', nvidia: TOOLKIT_RUNTIMES, defaultRuntime: 'nvidia' });
-    w.file(`${d}/files/etc/containerd/config.toml`, config);
-    w.file(`${d}/files/proc/driver/nvidia/version`, procVersion(driver, 'Thu Oct 31 09:46:38 UTC 2024'));
-    w.file(`${d}/files/etc/os-release`, osRelease('22.04.5'));
-    w.file(`${d}/files/etc/apt/apt.conf.d/20auto-upgrades`, AUTO_UPGRADES);
-    w.file(`${d}/commands/nvidia-smi.txt`, nvidiaSmi({ date: 'Tue Dec  3 10:15:29 2024', driver, cuda: '12.4', gpus: [v.gpu], procs: [v.proc] }));
-    w.file(`${d}/commands/nvidia-smi-query.txt`, smiQuery([v.gpu], driver));
-    w.file(`${d}/commands/lsmod.txt`, lsmod({ nvidia: true, branch: '550', bareMetal: true }));
-    w.file(`${d}/commands/lspci.txt`, lspciServer(v.lspci[0], v.lspci[1]));
-    w.file(`${d}/commands/uname.txt`, kernel + '\n');
-    w.file(`${d}/commands/dev-nvidia.txt`, devNvidia(1));
-    w.file(`${d}/commands/apt-holds.txt`, ['libnvidia-compute-550-server', 'nvidia-dkms-550-server', 'nvidia-driver-550-server', 'nvidia-kernel-common-550-server', 'nvidia-utils-550-server'].join('\n') + '\n');
-    w.file(`${d}/commands/containerd-config-dump.txt`, config);
+    bareMetalGpuNodeFiles(w, n, v, { driver, built: 'Thu Oct 31 09:46:38 UTC 2024', smiDate: 'Tue Dec  3 10:15:29 2024', cuda: '12.4', kernel, osVersion: '22.04.5' });
   }
   return c;
 }

@@ -506,3 +506,27 @@ UBUNTU_CODENAME=jammy
 export const AUTO_UPGRADES = `APT::Periodic::Update-Package-Lists "1";
 APT::Periodic::Unattended-Upgrade "1";
 `;
+
+/**
+ * Host files and probe outputs of a bare-metal Ubuntu GPU worker with the 550 server driver pre-installed and
+ * held, the toolkit's nvidia runtime as containerd's default. v: { gpu, proc?, lspci: [bus, line] }.
+ */
+export function bareMetalGpuNodeFiles(w, nodeName, v, { driver, built, smiDate, cuda, kernel, osVersion }) {
+  const d = `nodes/${nodeName}`;
+  const config = containerdConfig({ sandboxImage: 'registry.k8s.io/pause:3.9', nvidia: TOOLKIT_RUNTIMES, defaultRuntime: 'nvidia' });
+  w.file(`${d}/files/etc/containerd/config.toml`, config);
+  w.file(`${d}/files/proc/driver/nvidia/version`, procVersion(driver, built));
+  w.file(`${d}/files/etc/os-release`, osRelease(osVersion));
+  w.file(`${d}/files/etc/apt/apt.conf.d/20auto-upgrades`, AUTO_UPGRADES);
+  w.file(`${d}/commands/nvidia-smi.txt`, nvidiaSmi({ date: smiDate, driver, cuda, gpus: [v.gpu], procs: v.proc ? [v.proc] : [] }));
+  w.file(`${d}/commands/nvidia-smi-query.txt`, smiQuery([v.gpu], driver));
+  w.file(`${d}/commands/lsmod.txt`, lsmod({ nvidia: true, branch: '550', bareMetal: true }));
+  w.file(`${d}/commands/lspci.txt`, lspciServer(v.lspci[0], v.lspci[1]));
+  w.file(`${d}/commands/uname.txt`, kernel + '\n');
+  w.file(`${d}/commands/dev-nvidia.txt`, devNvidia(1));
+  const packages = ['libnvidia-compute-550-server', 'nvidia-dkms-550-server', 'nvidia-driver-550-server', 'nvidia-kernel-common-550-server', 'nvidia-utils-550-server'];
+  w.file(`${d}/commands/apt-holds.txt`, packages.join('\n') + '\n');
+  w.file(`${d}/commands/dpkg-nvidia.txt`, [...packages.map((p) => `${p} ${driver}-0ubuntu0.22.04.1 hold ok installed`), 'unattended-upgrades 2.8ubuntu1 install ok installed'].join('\n') + '\n');
+  w.file(`${d}/commands/runtime-binaries.txt`, ['/usr/local/nvidia/toolkit/nvidia-container-runtime', '/usr/local/nvidia/toolkit/nvidia-container-runtime.cdi', '/usr/local/nvidia/toolkit/nvidia-container-runtime.legacy', '/usr/local/nvidia/toolkit/nvidia-ctk'].join('\n') + '\n');
+  w.file(`${d}/commands/containerd-config-dump.txt`, config);
+}

@@ -124,5 +124,8 @@ export function noRuntime(root) {
   w.file(`${d}/commands/lspci.txt`, lspciQ35('06:00.0 3D controller [0302]: NVIDIA Corporation GA102GL [A10] [10de:2236] (rev a1)'));
   w.file(`${d}/commands/uname.txt`, kernel + '\n');
   w.file(`${d}/commands/dev-nvidia.txt`, devNvidia(1));
+  w.file(`${d}/commands/runtime-binaries.txt`, ['/usr/bin/nvidia-container-runtime', '/usr/bin/nvidia-container-runtime-cdi', '/usr/bin/nvidia-ctk'].join('\n') + '\n');
+  w.file(`${d}/commands/dpkg-nvidia.txt`, [`libnvidia-compute-550 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-dkms-550 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-driver-550 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-kernel-common-550 ${driver}-0ubuntu0.22.04.1 hold ok installed`, `nvidia-utils-550 ${driver}-0ubuntu0.22.04.1 hold ok installed`, 'unattended-upgrades 2.8ubuntu1 install ok installed'].join('\n') + '\n');
+  w.file(`${d}/commands/apt-holds.txt`, ['libnvidia-compute-550', 'nvidia-dkms-550', 'nvidia-driver-550', 'nvidia-kernel-common-550', 'nvidia-utils-550'].join('\n') + '\n');
   return c;
 }

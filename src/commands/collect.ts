@@ -12,6 +12,8 @@ export async function collect(opts: LiveGatherOptions & { output: string }): Pro
     `${collection.objects.length} objects`,
     `${collection.logs.size} logs`,
     `${collection.nodes.size} node${collection.nodes.size === 1 ? '' : 's'} probed`,
+    ...(collection.prometheus?.results.length ? [`${collection.prometheus.results.length} Prometheus queries`] : []),
+    ...(collection.processes.size ? [`${collection.processes.size} process table${collection.processes.size === 1 ? '' : 's'}`] : []),
     ...(collection.unavailable.size ? [`${collection.unavailable.size} kinds unreadable (${[...collection.unavailable.keys()].join(', ')})`] : []),
   ];
   process.stderr.write(`gpuctl: wrote ${opts.output}: ${parts.join(', ')}\n`);

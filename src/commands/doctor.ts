@@ -2,9 +2,11 @@
 import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../engine.js';
+import { parseDuration, parsePositiveInt } from '../duration.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
+import type { Lang } from '../i18n/lang.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { renderTakenMarkdown, renderTakenText, takenJson } from '../report/playbook.js';
@@ -30,6 +32,18 @@ export interface DoctorOptions {
   ok?: boolean;
   debug?: boolean;
   nodeProbe: NodeProbeMode;
+  maxExecPods?: string;
+  allContexts?: boolean;
+  /** Text, markdown and junit only: JSON stays English (names and ids are the API). */
+  lang?: Lang;
+  /** Query this Prometheus for the metric checks instead of going through the API server. */
+  prometheusUrl?: string;
+  /** Apply the safe fixes the findings name (doctor --fix). */
+  fix?: boolean;
+  /** --fix without asking. */
+  yes?: boolean;
+  /** --fix: print the plan, change nothing. */
+  dryRun?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -40,13 +54,73 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   if ((opts.snapshot || opts.demo) && opts.nodeProbe !== 'auto') {
     throw new UsageError('--node-probe reads a live node: it cannot be used with --snapshot or --demo');
   }
-  if (opts.snapshot && (opts.kubeconfig || opts.context)) {
-    throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context');
+  if (opts.snapshot && (opts.kubeconfig || opts.context || opts.prometheusUrl)) {
+    throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context/--prometheus-url');
+  }
+  if (opts.prometheusUrl && !/^https?:\/\/[^/]/.test(opts.prometheusUrl)) {
+    throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not "${opts.prometheusUrl}"`);
+  }
+  checkFixFlags(opts);
+  if (!opts.snapshot && !opts.demo) {
+    const { fleet, fleetContexts } = await import('./fleet.js');
+    const contexts = fleetContexts(opts);
+    if (contexts) {
+      if (opts.fix) throw new UsageError('--fix changes one cluster at a time: name one --context');
+      return fleet(contexts, checks, opts);
+    }
   }
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
   process.stdout.write(render(report, opts));
-  return exitCodeOf(report, opts.failOn);
+  if (!opts.fix) return exitCodeOf(report, opts.failOn);
+  const { fixFindings } = await import('./fix.js');
+  return fixFindings(
+    report,
+    { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn },
+    {
+      write: (text) => process.stdout.write(text),
+      apply: async (actions) => (await import('../sources/live/apply.js')).applyActions(liveOptions(opts), actions),
+      recheck: async () => runChecks(checks, new Facts(await gather(opts))),
+      ask: opts.yes ? undefined : ask,
+    },
+  );
+}
+
+/** --fix changes a live cluster after asking: refuse before reading anything when it cannot ask. */
+function checkFixFlags(opts: DoctorOptions): void {
+  if (!opts.fix) {
+    if (opts.yes || opts.dryRun) throw new UsageError(`${opts.yes ? '--yes' : '--dry-run'} goes with --fix`);
+    return;
+  }
+  if (opts.output !== 'text') throw new UsageError('--fix prints its plan and asks as text: drop -o/--output');
+  if (opts.snapshot || opts.demo) {
+    if (!opts.dryRun) throw new UsageError('--fix changes a live cluster: a snapshot can only be shown with --fix --dry-run');
+    return;
+  }
+  if (!opts.yes && !opts.dryRun && !process.stdin.isTTY) {
+    throw new UsageError('--fix asks before each change, but stdin is not a terminal', 'pass --yes to apply the fixes without asking, or --dry-run to only print them');
+  }
+}
+
+async function ask(question: string): Promise<string> {
+  const readline = await import('node:readline/promises');
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+function liveOptions(opts: DoctorOptions) {
+  return {
+    kubeconfig: opts.kubeconfig,
+    context: opts.context,
+    requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'),
+    chunkSize: parsePositiveInt(opts.chunkSize, '--chunk-size'),
+    debug: opts.debug,
+    prometheusUrl: opts.prometheusUrl,
+  };
 }
 
 function render(report: Report, opts: DoctorOptions): string {
@@ -54,16 +128,18 @@ function render(report: Report, opts: DoctorOptions): string {
   switch (opts.output) {
     case 'json': {
       const { findings, skipped, summary } = JSON.parse(renderJson(report));
-      return JSON.stringify({ findings, skipped, summary, playbook: takenJson(taken) }, null, 2) + '\n';
+      const stacks = (report.stacks ?? []).map(({ id, name, namespaces, evidence }) => ({ id, name, namespaces, evidence }));
+      const notApplicable = report.notApplicable ?? [];
+      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken) }, null, 2) + '\n';
     }
     case 'markdown':
-      return renderMarkdown(report) + renderTakenMarkdown(taken);
+      return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
     case 'junit':
-      return renderJunit(report, opts.failOn);
+      return renderJunit(report, opts.failOn, opts.lang);
     default: {
       const colour = colourEnabled(process.stdout);
-      const playbook = renderTakenText(taken, colour);
-      return renderText(report, { colour, showOk: opts.ok !== false }) + (playbook ? `\n${playbook}` : '');
+      const playbook = renderTakenText(taken, colour, opts.lang);
+      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang }) + (playbook ? `\n${playbook}` : '');
     }
   }
 }

@@ -1,17 +1,26 @@
 // `gpuctl exec-check`: does the injected GPU runtime reach the process that uses the GPU?
+// In a pod (its /proc, or its command under strace), in a local command under strace, or in a saved trace.
+import { readFile } from 'node:fs/promises';
 import envDroppedByChild, { envDroppedByChild as dropsOf } from '../../checks/env-dropped-by-child.js';
 import injectionEnvMissing, { injectionEnvMissing as neverInjectedOf } from '../../checks/injection-env-missing.js';
 import shellDropsPreload, { shellDropsPreload as shellDropsOf } from '../../checks/shell-drops-preload.js';
 import type { Report } from '../engine.js';
 import { exitCodeOf, findingsOf } from '../engine.js';
-import { UsageError } from '../errors.js';
+import { GpuctlError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
+import type { GpuListing } from '../facts/container-probe.js';
+import { osName, straceInstallLine } from '../facts/container-probe.js';
 import type { ExecRecord } from '../facts/exec-tree.js';
-import { analyzeExecTree } from '../facts/exec-tree.js';
+import { analyzeExecTree, commandLine, recordsFromProcesses } from '../facts/exec-tree.js';
+import { chooseContainer, notRunningReason, runtimeContainerId, specCommand } from '../facts/exec-target.js';
 import type { InjectionStack, InjectionStackId } from '../facts/injection.js';
-import { INJECTION_STACKS, stackById } from '../facts/injection.js';
+import { detectPodStack, INJECTION_STACKS, stackById } from '../facts/injection.js';
+import type { Pod } from '../facts/kube.js';
+import { parseStrace, STRACE_ARGS } from '../facts/strace.js';
 import type { WorkloadInjection } from '../facts/workload-injection.js';
 import { stackFromEnv } from '../facts/workload-injection.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
 import { renderExecTree } from '../report/exec-tree.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -25,44 +34,186 @@ export interface ExecCheckOptions {
   output: 'text' | 'json' | 'markdown';
   local?: boolean;
   strace?: boolean;
+  straceFromHost?: boolean;
+  traceFile?: string;
   timeout: string;
+  lang?: Lang;
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout?: string;
+  debug?: boolean;
 }
 
 export const INJECTION_CHECKS = [injectionEnvMissing, shellDropsPreload, envDroppedByChild];
 
-export async function execCheck(pod: string | undefined, command: string[], opts: ExecCheckOptions): Promise<number> {
-  if (!opts.local) {
-    throw new UsageError('exec-check against a pod needs a live cluster connection, which this build does not have yet; use --local -- CMD');
-  }
-  if (pod) command = [pod, ...command];
-  const { traceLocal } = await import('../sources/strace-local.js');
-  const trace = await traceLocal(command, { timeoutMs: parseDuration(opts.timeout, '--timeout') });
-  const stack = chooseStack(opts.stack, trace.records[0]);
-  const analysis = analyzeExecTree(trace.records, stack);
-  const workload: WorkloadInjection = {
-    namespace: 'local',
-    pod: command.join(' '),
-    container: 'strace',
-    stackEvidence: opts.stack === 'auto' ? (stackFromEnv(trace.records[0]?.env)?.evidence ?? '') : '--stack',
-    analysis,
-    local: true,
-  };
-  const report = reportOf(workload, `local trace of ${command.join(' ')}`);
-  print(report, workload, opts);
-  if (trace.timedOut) process.stderr.write(`gpuctl: warning: ${command[0]} was stopped after --timeout ${opts.timeout}; the trace is partial\n`);
-  return exitCodeOf(report);
+/** What else the report shows besides the tree and the findings. */
+interface Extras {
+  /** Where the tree came from: "/proc" or the traced command. */
+  source: string;
+  gpus?: GpuListing;
+  preloadFile?: string;
 }
 
-function chooseStack(choice: ExecCheckOptions['stack'], first: ExecRecord | undefined): InjectionStack {
-  if (choice !== 'auto') return stackById(choice);
-  const detected = stackFromEnv(first?.env);
+export async function execCheck(pod: string | undefined, command: string[], opts: ExecCheckOptions): Promise<number> {
+  const modes = [opts.local && '--local', opts.traceFile && '--trace-file', opts.strace && '--strace', opts.straceFromHost && '--strace-from-host'].filter(Boolean);
+  if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);
+  if (opts.local) return execLocal(pod ? [pod, ...command] : command, opts);
+  if (opts.traceFile) {
+    if (pod) throw new UsageError('--trace-file reads a saved trace: give no pod');
+    return execTraceFile(opts.traceFile, opts);
+  }
+  if (!pod) throw new UsageError('name the pod: gpuctl exec-check POD [-n NS] [-c CONTAINER] (or --local -- CMD…, --trace-file FILE)');
+  if (command.length > 0 && !opts.strace) {
+    throw new UsageError(`a command after the pod is what --strace runs: gpuctl exec-check ${pod} --strace -- ${command.join(' ')}`);
+  }
+  return execPod(pod, command, opts);
+}
+
+async function execLocal(command: string[], opts: ExecCheckOptions): Promise<number> {
+  const { traceLocal } = await import('../sources/strace-local.js');
+  const trace = await traceLocal(command, { timeoutMs: parseDuration(opts.timeout, '--timeout') });
+  const code = judgeTrace(trace.records, command.join(' '), `local trace of ${command.join(' ')}`, opts);
+  if (trace.timedOut) process.stderr.write(`gpuctl: warning: ${command[0]} was stopped after --timeout ${opts.timeout}; the trace is partial\n`);
+  return code;
+}
+
+async function execTraceFile(file: string, opts: ExecCheckOptions): Promise<number> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new GpuctlError(err.code === 'ENOENT' ? `trace file not found: ${file}` : `cannot read the trace file ${file}: ${err.code ?? err.message}`);
+  });
+  const { records, unreadable } = parseStrace(text);
+  if (records.length === 0) {
+    throw new GpuctlError(`${file} holds no successful execve: record it with strace ${STRACE_ARGS.join(' ')} -o FILE -- CMD (or -p PID)`);
+  }
+  if (unreadable.length > 0) process.stderr.write(`gpuctl: warning: ${unreadable.length} execve line(s) of ${file} could not be read\n`);
+  return judgeTrace(records, file, `trace ${file}`, opts);
+}
+
+/** A local or saved trace: no pod, so the stack comes from --stack or from the first exec's environment. */
+function judgeTrace(records: ExecRecord[], name: string, origin: string, opts: ExecCheckOptions): number {
+  const detected = opts.stack === 'auto' ? stackFromEnv(records[0]?.env) : { stack: stackById(opts.stack), evidence: '--stack' };
   if (!detected) {
     throw new UsageError(
       'cannot tell which GPU stack to check: the first process carries none of its injected variables',
       `pass --stack ${INJECTION_STACKS.map((s) => s.id).join('|')}`,
     );
   }
-  return detected.stack;
+  const workload: WorkloadInjection = {
+    namespace: 'local',
+    pod: name,
+    container: 'strace',
+    stackEvidence: detected.evidence,
+    analysis: analyzeExecTree(records, detected.stack),
+    local: true,
+  };
+  const report = reportOf(workload, origin);
+  print(report, workload, opts, { source: 'strace' });
+  return exitCodeOf(report);
+}
+
+async function execPod(podName: string, command: string[], opts: ExecCheckOptions): Promise<number> {
+  const requestTimeoutMs = parseDuration(opts.requestTimeout ?? '10s', '--request-timeout');
+  const traceMs = parseDuration(opts.timeout, '--timeout');
+  const { connectLive, getPod } = await import('../sources/live/connect.js');
+  const session = await connectLive({ kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, debug: opts.debug });
+  try {
+    const namespace = opts.namespace ?? session.namespace;
+    const pod = await getPod(session, namespace, podName);
+    const chosen = chooseContainer(pod, opts.container);
+    if ('error' in chosen) throw new GpuctlError(chosen.error);
+    const container = chosen.container;
+    if (opts.straceFromHost) {
+      process.stdout.write(hostTraceInstructions(pod, container));
+      return 0;
+    }
+    const notRunning = notRunningReason(pod, container);
+    if (notRunning) throw new GpuctlError(`${notRunning}: exec-check looks at running processes`);
+    const target = { namespace, pod: podName, container };
+    const live = await import('../sources/live/container.js');
+
+    const tools = opts.strace ? await live.probeTools(session.exec, target, requestTimeoutMs) : undefined;
+    if (tools && !tools.strace) throw new GpuctlError(straceMissing(target, tools));
+    const capture = await live.captureProcesses(session.exec, target, requestTimeoutMs);
+    const processRecords = recordsFromProcesses(capture.processes);
+    const detected = podStack(opts.stack, pod, processRecords);
+    const gpus = await live.listGpus(session.exec, target, requestTimeoutMs).catch((err: Error) => ({ lines: [], gpus: 0, error: err.message }));
+
+    let records = processRecords;
+    let source = '/proc';
+    let timedOut = false;
+    if (opts.strace) {
+      const root = processRecords.find((r) => r.parent === undefined);
+      const traced = command.length > 0 ? command : (specCommand(pod, container) ?? root?.argv);
+      if (!traced?.length) throw new GpuctlError(`cannot tell the command of container ${container}: give it after --, e.g. gpuctl exec-check ${podName} --strace -- python3 train.py`);
+      const trace = await live.traceInContainer(session.exec, target, traced, traceMs, requestTimeoutMs);
+      records = trace.records;
+      timedOut = trace.timedOut;
+      source = `strace of ${commandLine({ id: 0, pid: 0, argv: traced }, 80)}`;
+    }
+    const workload: WorkloadInjection = {
+      namespace,
+      pod: podName,
+      container,
+      stackEvidence: detected.evidence,
+      analysis: analyzeExecTree(records, detected.stack, capture.preloadFile),
+    };
+    const report = reportOf(workload, `pod ${namespace}/${podName}, container ${container}`);
+    print(report, workload, opts, { source, gpus, preloadFile: capture.preloadFile });
+    if (capture.unreadable > 0) {
+      process.stderr.write(`gpuctl: warning: the environment of ${capture.unreadable} process(es) could not be read (shown as ?)\n`);
+    }
+    if (timedOut) process.stderr.write(`gpuctl: warning: the traced command was stopped after --timeout ${opts.timeout}; the trace is partial\n`);
+    return exitCodeOf(report);
+  } finally {
+    session.close();
+  }
+}
+
+/** --stack, else the pod's markers, else what pid 1 carries. */
+function podStack(choice: ExecCheckOptions['stack'], pod: Pod, records: ExecRecord[]): { stack: InjectionStack; evidence: string } {
+  if (choice !== 'auto') return { stack: stackById(choice), evidence: '--stack' };
+  const root = records.find((r) => r.parent === undefined && r.env);
+  const detected = detectPodStack(pod) ?? stackFromEnv(root?.env);
+  if (!detected) {
+    throw new UsageError(
+      `cannot tell which GPU stack pod ${pod.metadata.namespace}/${pod.metadata.name} uses: it carries no TensorFusion, HAMi, Bitfusion or nvidia.com/gpu marker, and its first process none of their variables`,
+      `pass --stack ${INJECTION_STACKS.map((s) => s.id).join('|')}`,
+    );
+  }
+  return detected;
+}
+
+function straceMissing(target: { namespace: string; pod: string; container: string }, tools: Parameters<typeof straceInstallLine>[0]): string {
+  const where = `container ${target.container} of pod ${target.namespace}/${target.pod}`;
+  const os = osName(tools);
+  const install = straceInstallLine(tools);
+  const how = install
+    ? `install it: kubectl exec -n ${target.namespace} ${target.pod} -c ${target.container} -- sh -c '${install}'`
+    : 'the image has no package manager gpuctl knows';
+  return `strace is not installed in ${where}${os ? ` (${os})` : ''}; ${how}; or trace from the node with --strace-from-host, or drop --strace for the /proc view`;
+}
+
+/** The node-side trace, as commands to run: a privileged debug pod with the host's PIDs attaches to the container. */
+export function hostTraceInstructions(pod: Pod, container: string): string {
+  const node = pod.spec?.nodeName ?? 'NODE';
+  const id = runtimeContainerId(pod, container) ?? 'CONTAINER_ID';
+  const stack = detectPodStack(pod)?.stack.id;
+  const inner = `PID=$(chroot /host crictl inspect --output go-template --template "{{.info.pid}}" ${id}) && exec strace ${STRACE_ARGS.join(' ')} -p "$PID" 2>&1`;
+  return [
+    `To trace container ${container} of pod ${pod.metadata.namespace}/${pod.metadata.name} from its node ${node}, run a privileged debug pod`,
+    "that shares the host's process IDs, attach strace to the container's first process and save what it runs",
+    '(Ctrl-C ends the trace; only execs that happen while it runs are seen, so restart the work inside the pod meanwhile):',
+    '',
+    `  kubectl debug node/${node} -i --profile=sysadmin --image=nicolaka/netshoot -- sh -c '${inner}' > trace.txt`,
+    '',
+    ...(id === 'CONTAINER_ID' ? ['The container has no ID yet in the pod status: find it on the node with `crictl ps --name ' + container + '`.', ''] : []),
+    'Then judge the trace:',
+    '',
+    `  gpuctl exec-check --trace-file trace.txt${stack ? ` --stack ${stack}` : ''}`,
+    '',
+    'On k3s or RKE2 the host has no crictl on its PATH: use /var/lib/rancher/{k3s,rke2}/data/current/bin/crictl instead.',
+    '',
+  ].join('\n');
 }
 
 export function reportOf(w: WorkloadInjection, origin: string): Report {
@@ -74,23 +225,59 @@ export function reportOf(w: WorkloadInjection, origin: string): Report {
   return { origin, findings, skipped: [], checks: INJECTION_CHECKS };
 }
 
-function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions): void {
+/** What an empty GPU list means for a stack, where it is expected. */
+const GPU_LISTING_NOTES: Partial<Record<InjectionStackId, string>> = {
+  bitfusion: 'expected for Bitfusion: its GPUs are remote, seen only by processes started with `bitfusion run`',
+};
+
+/** The GPU section: a heading line, the devices nvidia-smi listed, and a note where an empty list is expected. */
+function gpuSection(gpus: GpuListing, stack: InjectionStackId): { head: string; devices: string[]; note?: string } {
+  const note = gpus.error ? GPU_LISTING_NOTES[stack] : undefined;
+  const head = gpus.error ? `GPUs the container sees: none known — ${gpus.error}` : 'GPUs the container sees (nvidia-smi -L):';
+  return { head, devices: gpus.lines, ...(note ? { note } : {}) };
+}
+
+function gpusJson(gpus: GpuListing, stack: InjectionStackId) {
+  const note = gpuSection(gpus, stack).note;
+  return { count: gpus.gpus, lines: gpus.lines, ...(gpus.error ? { error: gpus.error } : {}), ...(note ? { note } : {}) };
+}
+
+function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, extras: Extras): void {
+  const { analysis } = w;
   if (opts.output === 'json') {
     const base = JSON.parse(renderJson(report));
-    const processes = w.analysis.records.map((r) => ({
+    const processes = analysis.records.map((r) => ({
       pid: r.pid,
       parent: r.parent,
       argv: r.argv,
-      missing: w.analysis.missing.get(r.id) ?? null,
+      missing: analysis.missing.get(r.id) ?? null,
     }));
-    process.stdout.write(JSON.stringify({ stack: w.analysis.stack.id, processes, ...base }, null, 2) + '\n');
+    const out = {
+      ...(w.local ? {} : { target: { namespace: w.namespace, pod: w.pod, container: w.container } }),
+      stack: analysis.stack.id,
+      source: extras.source,
+      processes,
+      ...(extras.gpus ? { gpus: gpusJson(extras.gpus, analysis.stack.id) } : {}),
+      ...(extras.preloadFile !== undefined ? { preloadFile: extras.preloadFile } : {}),
+      ...base,
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
   }
+  const tree = renderExecTree(analysis, false, extras.preloadFile, opts.lang);
+  const about = [
+    `${ui(opts.lang).execCheck.stack}${analysis.stack.name} (${w.stackEvidence}); processes from ${extras.source}`,
+    ...(extras.preloadFile !== undefined ? [`/etc/ld.so.preload: ${extras.preloadFile.trim() || '(empty)'}`] : []),
+  ];
   if (opts.output === 'markdown') {
-    process.stdout.write(`${renderMarkdown(report)}\n\`\`\`\n${renderExecTree(w.analysis, false)}\`\`\`\n`);
+    const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
+    const gpus = section ? ['', section.head, ...section.devices.map((d) => `- \`${d.trim()}\``), ...(section.note ? [`*${section.note}*`] : [])] : [];
+    process.stdout.write(`${renderMarkdown(report, opts.lang, 'gpuctl exec-check')}\n${about.join('  \n')}\n\n\`\`\`\n${tree}\`\`\`\n${gpus.join('\n')}\n`);
     return;
   }
   const colour = colourEnabled(process.stdout);
-  process.stdout.write(`Stack: ${w.analysis.stack.name} (${w.stackEvidence})\n\n${renderExecTree(w.analysis, colour)}\n`);
-  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check' }));
+  const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
+  const gpus = section ? `${[section.head, ...section.devices.map((d) => `  ${d}`), ...(section.note ? [`  (${section.note})`] : [])].join('\n')}\n\n` : '';
+  process.stdout.write(`${about.join('\n')}\n\n${renderExecTree(analysis, colour, extras.preloadFile, opts.lang)}\n${gpus}`);
+  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang }));
 }

@@ -1,9 +1,10 @@
 // Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
 import { GpuctlError } from '../errors.js';
-import { parseDuration, parsePositiveInt } from '../duration.js';
+import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../sources/collection.js';
+import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
-export type NodeProbeMode = 'auto' | 'local' | 'none';
+export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';
 
 export interface LiveGatherOptions {
   kubeconfig?: string;
@@ -13,34 +14,61 @@ export interface LiveGatherOptions {
   nodeProbe: NodeProbeMode;
   /** Keep the fields no check reads: for `gpuctl collect`. */
   keepUnread?: boolean;
+  /** pod and daemonset modes (defaults in the CLI's options). */
+  nodeConcurrency?: string;
+  probeImage?: string;
+  probeNamespace?: string;
+  probeTimeout?: string;
+  /** Running pods of injecting stacks whose process tables are read through exec; "0" = none. */
+  maxExecPods?: string;
   debug?: boolean;
+  /** Several gathers at once (fleet) must not draw spinners over each other. */
+  spinner?: boolean;
+  /** --prometheus-url: the metric checks query it instead of going through the API server. */
+  prometheusUrl?: string;
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const chunkSize = parsePositiveInt(opts.chunkSize, '--chunk-size');
-  const spinner = process.stderr.isTTY && !opts.debug ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  const remote = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? remoteOptions(opts) : undefined;
+  // Absent: collectLive's default bound.
+  const maxExecPods = opts.maxExecPods === undefined ? undefined : parseCount(opts.maxExecPods, '--max-exec-pods');
+  const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr }) : undefined;
   spinner?.start('connecting to the cluster');
   const progress = (text: string) => spinner && (spinner.text = text);
+  const notice = (line: string) => {
+    spinner?.clear();
+    process.stderr.write(`gpuctl: ${line}\n`);
+    spinner?.render();
+  };
   try {
     const { collectLive } = await import('../sources/live.js');
-    const collection = await collectLive({
-      kubeconfig: opts.kubeconfig,
-      context: opts.context,
-      requestTimeoutMs,
-      chunkSize,
-      keepUnread: opts.keepUnread,
-      debug: opts.debug,
-      onProgress: progress,
-    });
-    await probeNodes(collection, opts.nodeProbe, progress);
+    const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
+    const collection = await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress });
+    if (remote) {
+      const { probeClusterNodes } = await import('../sources/node-probe/cluster.js');
+      await probeClusterNodes(opts.nodeProbe as 'pod' | 'daemonset', live, collection, { ...remote, progress, notice });
+    } else {
+      await probeNodes(collection, opts.nodeProbe as 'auto' | 'local' | 'none', progress);
+    }
     return collection;
   } finally {
     spinner?.stop();
   }
 }
 
-async function probeNodes(collection: Collection, mode: NodeProbeMode, progress: (text: string) => void): Promise<void> {
+/** The flags of the pod and daemonset probes, checked before anything connects. */
+function remoteOptions(opts: LiveGatherOptions) {
+  return {
+    namespace: opts.probeNamespace ?? DEFAULT_PROBE_NAMESPACE,
+    image: opts.probeImage ?? DEFAULT_PROBE_IMAGE,
+    timeoutMs: parseDuration(opts.probeTimeout ?? '60s', '--probe-timeout'),
+    concurrency: parsePositiveInt(opts.nodeConcurrency ?? '5', '--node-concurrency'),
+  };
+}
+
+async function probeNodes(collection: Collection, mode: 'auto' | 'local' | 'none', progress: (text: string) => void): Promise<void> {
   if (mode === 'none') return;
   const { localNodeName, probeLocalNode } = await import('../sources/node-probe/local.js');
   const { hostname } = await import('node:os');

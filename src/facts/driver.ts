@@ -208,7 +208,8 @@ export function judgeEachNode(facts: Facts, judge: (node: string) => Issue[] | N
       judged.push(name);
       issues.push(...result);
     } else {
-      without.push({ node: name, ...(result.why ? { why: result.why } : {}) });
+      const why = result.why ?? facts.nodeProbeFailure(name);
+      without.push({ node: name, ...(why ? { why } : {}) });
     }
   }
   return finishNodeCheck(issues, judged, without);

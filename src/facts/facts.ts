@@ -1,5 +1,5 @@
 // A read-only, indexed view of a Collection. Checks read only this.
-import type { Collection, CommandOutput, NodeHost, ProcessInfo } from '../sources/collection.js';
+import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries } from '../sources/collection.js';
 import { logKey } from '../sources/collection.js';
 import { resourceTypeOfKind } from '../sources/resources.js';
 import type { Event, KubeObject, Node, Pod, RuntimeClass } from './kube.js';
@@ -110,12 +110,27 @@ export class Facts {
     return this.collection.nodes.get(nodeName);
   }
 
+  /** Why the node probe could not read this node; undefined when it did or was not asked to. */
+  nodeProbeFailure(nodeName: string): string | undefined {
+    return this.collection.meta.nodeProbeFailures?.[nodeName];
+  }
+
   hostFile(nodeName: string, path: string): string | undefined {
     return this.host(nodeName)?.files.get(path);
   }
 
   hostCommand(nodeName: string, name: string): CommandOutput | undefined {
     return this.host(nodeName)?.commands.get(name);
+  }
+
+  /** Output of a command run where gpuctl runs (e.g. `helm-version`); undefined when it was not run. */
+  localCommand(name: string): CommandOutput | undefined {
+    return this.collection.localCommands?.get(name);
+  }
+
+  /** The Prometheus queries of the metric checks; undefined when none were made. */
+  get prometheusQueries(): PrometheusQueries | undefined {
+    return this.collection.prometheus;
   }
 
   processes(namespace: string, pod: string, container: string): ProcessInfo[] | undefined {

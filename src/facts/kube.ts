@@ -69,6 +69,8 @@ export interface ContainerStatus {
   ready?: boolean;
   restartCount?: number;
   image?: string;
+  /** `containerd://0123…` */
+  containerID?: string;
   state?: ContainerState;
   lastState?: ContainerState;
 }
@@ -86,6 +88,7 @@ export interface Pod extends KubeObject {
     runtimeClassName?: string;
     containers?: Container[];
     initContainers?: Container[];
+    ephemeralContainers?: Container[];
     tolerations?: Toleration[];
     nodeSelector?: Record<string, string>;
   };
@@ -96,6 +99,7 @@ export interface Pod extends KubeObject {
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
     containerStatuses?: ContainerStatus[];
     initContainerStatuses?: ContainerStatus[];
+    ephemeralContainerStatuses?: ContainerStatus[];
   };
 }
 

@@ -2,6 +2,7 @@
 // Pure: a live source fetches what this picks; fetching every log of a cluster would be slow and useless.
 import { podGpuRequest } from './gpu.js';
 import type { Facts } from './facts.js';
+import { detectPodStack } from './injection.js';
 import type { ContainerStatus, Pod } from './kube.js';
 import { isReady, restarts } from './pods.js';
 
@@ -42,7 +43,8 @@ export function logTargets(facts: Facts, limit = MAX_LOG_TARGETS): LogSelection 
   for (const pod of facts.pods) {
     if (!isTroubled(pod)) continue;
     if (isGpuStackPod(pod)) stackPods.push(pod);
-    else if (podGpuRequest(pod) > 0) workloadPods.push(pod);
+    // TensorFusion and Bitfusion workloads ask for no nvidia.com/gpu: their labels and annotations tell them.
+    else if (podGpuRequest(pod) > 0 || detectPodStack(pod)) workloadPods.push(pod);
   }
   // The stack's own pods first: their logs name root causes more often than a workload's.
   const wanted = [...sortByName(stackPods), ...sortByName(workloadPods)].flatMap(containerLogs);

@@ -7,6 +7,7 @@
 // Pure: reads the NodeHost facts a source collected.
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
+import { readContainerdConfig } from './containerd.js';
 import type { CommandOutput, NodeHost } from '../sources/collection.js';
 import { DOCKER_HUB, isUpstreamHost } from './images.js';
 import type { Node } from './kube.js';
@@ -233,7 +234,25 @@ export interface ContainerdRegistrySettings {
   error?: string;
 }
 
-// merge: use containerd.ts config_path accessor
+/** config_path and legacy mirrors of the effective config (imports followed), from the runtime model. */
+function effectiveRegistrySettings(host: NodeHost): ContainerdRegistrySettings | undefined {
+  const model = readContainerdConfig(host);
+  if (!model || model.flavor !== 'containerd') return undefined;
+  const fatal = model.problems.find((p) => p.fatal && p.kind === 'parse');
+  return {
+    path: model.source === 'dump' ? 'containerd config dump' : model.files.join(' + ') || model.mainFile,
+    version: model.version,
+    fromDump: model.source === 'dump',
+    legacyMirrors: Object.entries(model.mirrors).map(([registry, endpoints]) => ({ registry, endpoints })),
+    ...(model.configPath !== undefined ? { configPath: model.configPath } : {}),
+    ...(fatal ? { error: `${fatal.file}${fatal.line ? `:${fatal.line}` : ''}: ${fatal.message}` } : {}),
+  };
+}
+
+function fallbackSettings(text: string | undefined, fromDump: boolean): ContainerdRegistrySettings | undefined {
+  return text === undefined ? undefined : containerdRegistrySettings(text, fromDump ? 'containerd config dump' : CONTAINERD_CONFIG, fromDump);
+}
+
 /** Reads config_path and the deprecated mirrors from a containerd config (imports are not followed here). */
 export function containerdRegistrySettings(text: string, path: string, fromDump = false): ContainerdRegistrySettings {
   let doc: Record<string, unknown>;
@@ -390,8 +409,7 @@ export function registryConfigOf(host: NodeHost, runtime: RuntimeFlavour): NodeR
   const dump = configDump(host.commands.get('containerd-config-dump'));
   const standalone = runtime === 'containerd' || anyRuntime;
   if (standalone) {
-    const text = dump ?? host.files.get(CONTAINERD_CONFIG);
-    const settings = text !== undefined ? containerdRegistrySettings(text, dump ? 'containerd config dump' : CONTAINERD_CONFIG, !!dump) : undefined;
+    const settings = effectiveRegistrySettings(host) ?? fallbackSettings(dump ?? host.files.get(CONTAINERD_CONFIG), !!dump);
     if (settings) config.containerd = settings;
     let hostsDirs: string[];
     let hostsDirsWhy: string;

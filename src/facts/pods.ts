@@ -21,22 +21,35 @@ export function restarts(pod: Pod): number {
   return allStatuses(pod).reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
 }
 
-/** The STATUS column of `kubectl get pods`, close enough to quote. */
+/** The STATUS column of `kubectl get pods`, following kubectl's printPod. */
 export function displayStatus(pod: Pod): string {
-  if (pod.metadata.deletionTimestamp) return 'Terminating';
+  let reason = pod.status?.reason ?? pod.status?.phase ?? 'Unknown';
   const inits = pod.status?.initContainerStatuses ?? [];
+  let initializing = false;
   for (let i = 0; i < inits.length; i++) {
     const s = inits[i]!;
     if (s.state?.terminated && s.state.terminated.exitCode === 0) continue;
-    if (s.state?.terminated) return `Init:${s.state.terminated.reason ?? 'Error'}`;
-    if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') return `Init:${s.state.waiting.reason}`;
-    return `Init:${i}/${inits.length}`;
+    initializing = true;
+    if (s.state?.terminated) reason = `Init:${s.state.terminated.reason || `ExitCode:${s.state.terminated.exitCode}`}`;
+    else if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') reason = `Init:${s.state.waiting.reason}`;
+    else reason = `Init:${i}/${inits.length}`;
+    break;
   }
-  for (const s of pod.status?.containerStatuses ?? []) {
-    if (s.state?.waiting?.reason) return s.state.waiting.reason;
-    if (s.state?.terminated?.reason) return s.state.terminated.reason;
+  if (!initializing) {
+    let hasRunning = false;
+    const statuses = pod.status?.containerStatuses ?? [];
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const s = statuses[i]!;
+      if (s.state?.waiting?.reason) reason = s.state.waiting.reason;
+      else if (s.state?.terminated?.reason) reason = s.state.terminated.reason;
+      else if (s.state?.terminated) reason = `ExitCode:${s.state.terminated.exitCode ?? '?'}`;
+      else if (s.ready && s.state?.running) hasRunning = true;
+    }
+    // One container done, another still running (a sidecar): kubectl says NotReady, or Running when Ready.
+    if (reason === 'Completed' && hasRunning) reason = isReady(pod) ? 'Running' : 'NotReady';
   }
-  return pod.status?.reason ?? pod.status?.phase ?? 'Unknown';
+  if (pod.metadata.deletionTimestamp) return pod.status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  return reason;
 }
 
 export function ownerName(pod: Pod): string | undefined {

@@ -1,10 +1,13 @@
 // Reads every process of a container from /proc with nothing but POSIX sh and cat, and parses the result.
+// The container's /etc/ld.so.preload comes first in the same dump: HAMi may preload through it.
 import type { ProcessInfo } from '../sources/collection.js';
 
 const MARK = '\n@@gpuctl-proc ';
+const PRELOAD_MARK = '@@gpuctl-preload\n';
 
 /** Run with `sh -c`; NUL-separated cmdline/environ go through as raw bytes. */
 export const PROC_DUMP_SCRIPT = [
+  `if [ -r /etc/ld.so.preload ]; then printf '${PRELOAD_MARK.replace('\n', '\\n')}'; cat /etc/ld.so.preload; fi`,
   'for d in /proc/[0-9]*; do',
   '  p=${d#/proc/}',
   '  [ -r "$d/stat" ] || continue',
@@ -14,6 +17,14 @@ export const PROC_DUMP_SCRIPT = [
   "  printf '\\n@@environ\\n'; cat \"$d/environ\" 2>/dev/null || printf '@@unreadable'",
   'done',
 ].join('\n');
+
+/** The container's /etc/ld.so.preload as the dump carries it; undefined where the file does not exist. */
+export function parsePreloadFile(output: Buffer | string): string | undefined {
+  const text = typeof output === 'string' ? output : output.toString('utf8');
+  if (!text.startsWith(PRELOAD_MARK)) return undefined;
+  const end = text.indexOf(MARK);
+  return text.slice(PRELOAD_MARK.length, end < 0 ? undefined : end);
+}
 
 export function parseProcDump(output: Buffer | string, ownPids: number[] = []): ProcessInfo[] {
   const text = typeof output === 'string' ? output : output.toString('utf8');

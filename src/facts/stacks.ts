@@ -4,9 +4,10 @@ import type { Facts } from './facts.js';
 import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
 import type { KubeObject, Pod } from './kube.js';
 import { ownerName } from './pods.js';
+import { gpuExporterOf } from './prometheus.js';
 import { someNames } from './scheduling.js';
 
-export type StackId = 'gpu-operator' | 'nvidia-device-plugin' | 'hami' | 'tensor-fusion' | 'bitfusion';
+export type StackId = 'gpu-operator' | 'nvidia-device-plugin' | 'hami' | 'kantaloupe' | 'tensor-fusion' | 'bitfusion';
 
 export interface DetectedStack {
   id: StackId;
@@ -21,6 +22,7 @@ export const STACK_NAMES: Record<StackId, string> = {
   'gpu-operator': 'NVIDIA GPU Operator',
   'nvidia-device-plugin': 'NVIDIA device plugin (standalone)',
   hami: 'HAMi',
+  kantaloupe: 'Kantaloupe (prerequisites)',
   'tensor-fusion': 'TensorFusion',
   bitfusion: 'VMware Bitfusion',
 };
@@ -51,6 +53,9 @@ const HAMI_NAMES = /^hami-(device-plugin|scheduler)(-|$)/;
 const HAMI_ANNOTATION_PREFIX = 'hami.io/';
 
 export const TENSOR_FUSION_NAMESPACE = 'tensor-fusion-sys';
+/** Kantaloupe's own components, when it runs anything in the cluster. */
+const KANTALOUPE_NAME = /kantaloupe/i;
+
 const TENSOR_FUSION_GROUP = 'tensor-fusion.ai';
 const TENSOR_FUSION_KINDS = ['TensorFusionCluster', 'GPUPool', 'GPUNode', 'GPU', 'TensorFusionWorkload'];
 const TENSOR_FUSION_LABEL_PREFIX = 'tensor-fusion.ai/';
@@ -65,7 +70,7 @@ const BITFUSION_ANNOTATION = 'auto-management/bitfusion';
 const labelOf = (o: KubeObject, key: string) => o.metadata.labels?.[key];
 const ref = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 const groupOf = (o: KubeObject) => (o.apiVersion?.includes('/') ? o.apiVersion.split('/')[0] : '');
-const PLURAL: Record<string, string> = { Pod: 'pods', DaemonSet: 'DaemonSets', Deployment: 'Deployments', Namespace: 'namespaces', Node: 'nodes' };
+const PLURAL: Record<string, string> = { Pod: 'pods', DaemonSet: 'DaemonSets', Deployment: 'Deployments', Namespace: 'namespaces', Node: 'nodes', ServiceMonitor: 'ServiceMonitors' };
 
 /**
  * The workload a pod belongs to: its controller's name (a Deployment's, through its ReplicaSet's
@@ -157,6 +162,18 @@ const RULES: Record<StackId, Rule[]> = {
       test: (o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith(HAMI_ANNOTATION_PREFIX)),
     },
   ],
+  kantaloupe: [
+    {
+      kinds: ['Namespace', ...WORKLOADS],
+      why: 'Kantaloupe components',
+      test: (o) => KANTALOUPE_NAME.test(o.metadata.name) || Object.values(o.metadata.labels ?? {}).some((v) => KANTALOUPE_NAME.test(v)),
+    },
+    {
+      kinds: ['ServiceMonitor'],
+      why: "HAMi's ServiceMonitors, Kantaloupe's monitoring prerequisite",
+      test: (o) => gpuExporterOf(o) === 'hami',
+    },
+  ],
   'tensor-fusion': [
     { kinds: ['Namespace'], why: 'the TensorFusion namespace', test: (o) => o.metadata.name === TENSOR_FUSION_NAMESPACE },
     { kinds: TENSOR_FUSION_KINDS, why: `${TENSOR_FUSION_GROUP} CRD`, test: (o) => groupOf(o) === TENSOR_FUSION_GROUP },
@@ -186,11 +203,12 @@ const RULES: Record<StackId, Rule[]> = {
   ],
 };
 
-const ORDER: StackId[] = ['gpu-operator', 'nvidia-device-plugin', 'hami', 'tensor-fusion', 'bitfusion'];
+const ORDER: StackId[] = ['gpu-operator', 'nvidia-device-plugin', 'hami', 'kantaloupe', 'tensor-fusion', 'bitfusion'];
 
 function evidenceLine(kind: string, matches: KubeObject[], why: string): string {
   const what = matches.length === 1 ? kind : (PLURAL[kind] ?? kind);
-  return `${matches.length > 1 ? `${matches.length} ` : ''}${what} ${someNames(matches.map(ref))} (${why})`;
+  // Sorted: a live cluster lists in etcd order, a snapshot in file order; the header must not depend on it.
+  return `${matches.length > 1 ? `${matches.length} ` : ''}${what} ${someNames(matches.map(ref).sort())} (${why})`;
 }
 
 function detect(facts: Facts, id: StackId, ctx: Context): DetectedStack | undefined {
@@ -208,13 +226,13 @@ function detect(facts: Facts, id: StackId, ctx: Context): DetectedStack | undefi
     }
   }
   if (evidence.length === 0) return undefined;
-  const namespaces = [...namespaceCount].sort((a, b) => b[1] - a[1]).map(([ns]) => ns);
+  const namespaces = [...namespaceCount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([ns]) => ns);
   return { id, name: STACK_NAMES[id], namespaces, evidence };
 }
 
 const cache = new WeakMap<Facts, DetectedStack[]>();
 
-/** Every GPU stack the objects show, in a fixed order (GPU Operator, device plugin, HAMi, TensorFusion, Bitfusion). */
+/** Every GPU stack the objects show, in a fixed order (GPU Operator, device plugin, HAMi, Kantaloupe, TensorFusion, Bitfusion). */
 export function detectStacks(facts: Facts): DetectedStack[] {
   const cached = cache.get(facts);
   if (cached) return cached;

@@ -44,11 +44,14 @@ export function parseStrace(output: string): StraceParse {
 
   // Which pid (and at which line) created each process.
   const createdBy = new Map<number, { pid: number; line: number }>();
+  /** Thread id → the pid whose thread group it joined: a fork from a thread belongs to that process's exec. */
+  const threadOf = new Map<number, number>();
   const execs: { pid: number; line: number; path: string; argv: string[]; env?: Record<string, string> }[] = [];
   for (const call of calls) {
     const fork = /^(clone3?|v?fork)\(.*\)\s+=\s+(\d+)/.exec(call.text);
     if (fork) {
-      if (!/CLONE_THREAD/.test(call.text)) createdBy.set(Number(fork[2]), { pid: call.pid, line: call.line });
+      if (/CLONE_THREAD/.test(call.text)) threadOf.set(Number(fork[2]), threadOf.get(call.pid) ?? call.pid);
+      else createdBy.set(Number(fork[2]), { pid: call.pid, line: call.line });
       continue;
     }
     if (!call.text.startsWith('execve(')) continue;
@@ -67,12 +70,18 @@ export function parseStrace(output: string): StraceParse {
     const alias = firstPrefixed.pid;
     for (const e of execs) if (e.pid === alias) e.pid = MAIN;
     for (const c of createdBy.values()) if (c.pid === alias) c.pid = MAIN;
+    for (const [tid, leader] of threadOf) if (leader === alias) threadOf.set(tid, MAIN);
   }
 
   const records: ExecRecord[] = [];
   const latestBefore = (pid: number, line: number, seen = new Set<number>()): number | undefined => {
     const own = [...records].reverse().find((r) => r.pid === pid && execs[r.id]!.line < line);
     if (own) return own.id;
+    const leader = threadOf.get(pid);
+    if (leader !== undefined && !seen.has(pid)) {
+      seen.add(pid);
+      return latestBefore(leader, line, seen);
+    }
     const origin = createdBy.get(pid);
     if (!origin || seen.has(pid)) return undefined;
     seen.add(pid);

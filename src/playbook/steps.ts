@@ -75,7 +75,7 @@ export const PLAYBOOKS: Playbook[] = [
     steps: [
       { id: 'gpu-nodes', layer: 'nodes', title: 'GPU nodes not found: are they labelled nvidia.com/gpu.present=true?', verify: ['kubectl get nodes --show-labels | grep nvidia.com/gpu.present=true'], findings: ['gpu-node-unlabeled', 'no-gpu-nodes'] },
       { id: 'operator-restarts', layer: 'stack', title: 'Is the TensorFusion operator restarting?', verify: ['kubectl logs -n tensor-fusion-sys -l app.kubernetes.io/component=controller'], findings: ['tf-operator-restarting'] },
-      { id: 'worker', layer: 'stack', title: 'Is the GPU worker crashing?', verify: ['kubectl logs -n tensor-fusion-sys POD', '# set TF_ENABLE_LOG=1 in the worker template of the TensorFusionCluster'], findings: ['tf-worker-crashing'] },
+      { id: 'worker', layer: 'stack', title: 'Is the GPU worker crashing?', verify: ['kubectl logs -n WORKLOAD_NAMESPACE WORKER_POD --previous', '# set TF_ENABLE_LOG=1 in the worker template of the TensorFusionCluster'], findings: ['tf-worker-crashing'] },
       { id: 'invalid-memory', layer: 'stack', title: 'Does the worker hit "Invalid Memory Address"?', verify: ['kubectl logs POD | grep "Invalid Memory Address"'], findings: ['tf-invalid-memory-address'] },
       { id: 'image-pulls', layer: 'registry', title: 'Can the nodes pull the images (mirrors loaded)?', verify: ['ll /var/lib/rancher/k3s/agent/etc/containerd/certs.d', 'cat /etc/docker/daemon.json'], findings: ['image-pull-failing', 'mirror-not-loaded', 'no-mirror-for-host'] },
       { id: 'native-scheduling', layer: 'operator', title: 'Native nvidia.com/gpu scheduling needs the device plugin', verify: ['kubectl get ds -A | grep nvidia-device-plugin'], findings: ['no-device-plugin'] },
@@ -95,6 +95,7 @@ export const PLAYBOOKS: Playbook[] = [
       { id: 'operator-for-hami', layer: 'operator', title: 'GPU Operator installed with devicePlugin.enabled=false', verify: ['kubectl get ds -A | grep device-plugin'], findings: ['device-plugin-conflict'] },
       { id: 'hami-nodes', layer: 'nodes', title: 'HAMi GPU nodes labelled gpu=on', verify: ['kubectl get nodes -L gpu'], findings: ['hami-node-not-enabled'] },
       { id: 'servicemonitors', layer: 'monitoring', title: 'Does Prometheus select the HAMi and DCGM ServiceMonitors?', verify: ['kubectl get servicemonitors -A --show-labels', 'kubectl get prometheus -A -o jsonpath="{..serviceMonitorSelector}"'], findings: ['servicemonitor-not-selected'] },
+      { id: 'metrics', layer: 'monitoring', title: 'Does Prometheus return DCGM_FI_DEV_GPU_UTIL, HostCoreUtilization and GPUDeviceCoreAllocated?', verify: ['curl -s "http://PROMETHEUS:9090/api/v1/query?query=DCGM_FI_DEV_GPU_UTIL"', 'curl -s "http://PROMETHEUS:9090/api/v1/query?query=HostCoreUtilization"', 'curl -s "http://PROMETHEUS:9090/api/v1/query?query=GPUDeviceCoreAllocated"'], findings: ['gpu-metrics-missing'] },
       { id: 'gateway', layer: 'stack', title: 'Is a Gateway API implementation installed?', verify: ['kubectl get crd gateways.gateway.networking.k8s.io', 'kubectl get gateway -A'], findings: ['gateway-api-missing'] },
     ],
   },

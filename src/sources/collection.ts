@@ -30,6 +30,10 @@ export interface SnapshotMeta {
   gpuctlVersion?: string;
   /** kind → why it could not be read when the snapshot was taken. */
   unavailable?: Record<string, string>;
+  /** How node facts were read by --node-probe pod|daemonset. */
+  nodeProbe?: { mode: string; namespace: string; image: string; runId: string };
+  /** node → why the node probe could not read it (image does not pull, pod never started, node deleted). */
+  nodeProbeFailures?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -37,6 +41,30 @@ export interface SnapshotMeta {
 export interface SourceProblem {
   path: string;
   message: string;
+}
+
+/** One PromQL instant query and what came back. */
+export interface PrometheusQueryResult {
+  query: string;
+  /** Number of series in the answer; absent when the query failed. */
+  series?: number;
+  /** The first series as Prometheus returned them (`metric` labels and `value`), a few at most. */
+  result?: { metric: Record<string, string>; value?: [number, string] }[];
+  /** Why the query failed: HTTP status and message, timeout, a Prometheus error. */
+  error?: string;
+}
+
+/** Queries of the Prometheus that Kantaloupe reads (live only; a snapshot carries them in prometheus/queries.json). */
+export interface PrometheusQueries {
+  /** Where the queries went, in words: `service monitoring/prometheus-operated:web (API server proxy)` or a URL. */
+  endpoint?: string;
+  /** The object queried, for findings: the Prometheus object or workload, or a Service for a URL. */
+  target?: { kind: string; name: string; namespace?: string };
+  /** The Service the API server proxied to; absent for --prometheus-url. */
+  service?: { namespace: string; name: string; port: string };
+  /** Why nothing was queried (no Prometheus found). */
+  error?: string;
+  results: PrometheusQueryResult[];
 }
 
 export interface Collection {
@@ -50,12 +78,21 @@ export interface Collection {
   processes: Map<string, ProcessInfo[]>;
   /** `ns/pod/container` → the container's /etc/ld.so.preload (HAMi may preload through it). */
   preloadFiles: Map<string, string>;
+  /** `ns/pod/container` → command name (`nvidia-smi-L`) → what it printed inside the container. */
+  containerCommands: Map<string, Map<string, CommandOutput>>;
   meta: SnapshotMeta;
   problems: SourceProblem[];
   /** kind → reason it could not be read (forbidden, timeout…). Checks needing it are skipped. */
   unavailable: Map<string, string>;
   /** CRD kinds whose API is not served: absent, which is a fact, not an error. */
   notInstalled: Set<string>;
+  /**
+   * Commands run on the machine gpuctl runs on (not a node), like `helm-version` (`helm version --short`):
+   * absent when not run. A snapshot carries them in local/commands/NAME.txt.
+   */
+  localCommands?: Map<string, CommandOutput>;
+  /** Prometheus queries for the metric checks; absent when not made. */
+  prometheus?: PrometheusQueries;
 }
 
 export function emptyCollection(origin: string): Collection {
@@ -66,6 +103,7 @@ export function emptyCollection(origin: string): Collection {
     nodes: new Map(),
     processes: new Map(),
     preloadFiles: new Map(),
+    containerCommands: new Map(),
     meta: {},
     problems: [],
     unavailable: new Map(),

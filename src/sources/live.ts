@@ -9,6 +9,10 @@ export interface LiveOptions {
   /** Keep the fields no check reads (ResourceType.unread): `gpuctl collect` writes whole objects. */
   keepUnread?: boolean;
   debug?: boolean;
+  /** Query this Prometheus directly for the metric checks instead of going through the API server's service proxy. */
+  prometheusUrl?: string;
+  /** Running pods of injecting stacks whose process tables are read through exec; 0 = none. */
+  maxExecPods?: number;
   onProgress?: (text: string) => void;
 }
 

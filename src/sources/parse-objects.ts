@@ -49,10 +49,10 @@ export function parseObjects(buf: Buffer, fileName: string): ParseResult {
   return { objects };
 }
 
-function collect(doc: unknown, into: KubeObject[], listKind?: string): string | undefined {
+function collect(doc: unknown, into: KubeObject[], listKind?: string, listApiVersion?: string): string | undefined {
   if (Array.isArray(doc)) {
     for (const item of doc) {
-      const bad = collect(item, into, listKind);
+      const bad = collect(item, into, listKind, listApiVersion);
       if (bad) return bad;
     }
     return undefined;
@@ -62,13 +62,15 @@ function collect(doc: unknown, into: KubeObject[], listKind?: string): string | 
   const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
   if (Array.isArray(obj.items) && (!kind || kind === 'List' || kind.endsWith('List'))) {
     const itemKind = kind && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
-    return collect(obj.items, into, itemKind);
+    // The items of a typed list (`kubectl get --raw`) carry neither kind nor apiVersion: the list's are theirs.
+    const itemApiVersion = itemKind && typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined;
+    return collect(obj.items, into, itemKind, itemApiVersion);
   }
   const resolvedKind = kind ?? listKind;
   const metadata = obj.metadata as Record<string, unknown> | undefined;
   if (!resolvedKind || typeof metadata?.name !== 'string') {
     return 'an item has no kind or metadata.name: not the output of kubectl get';
   }
-  into.push({ ...obj, kind: resolvedKind } as KubeObject);
+  into.push({ ...(listApiVersion && obj.apiVersion === undefined ? { apiVersion: listApiVersion } : {}), ...obj, kind: resolvedKind } as KubeObject);
   return undefined;
 }

@@ -9,6 +9,46 @@ export interface ProbeCommand {
   why: string;
 }
 
+/** Runtime binaries whose existence `runtime-binaries` always reports (the configured ones come on top). */
+export const RUNTIME_BINARY_CANDIDATES: string[] = [
+  '/usr/bin/nvidia-container-runtime',
+  '/usr/bin/nvidia-container-runtime-cdi',
+  '/usr/bin/nvidia-container-runtime.cdi',
+  '/usr/bin/nvidia-container-runtime.legacy',
+  '/usr/bin/nvidia-container-runtime-hook',
+  '/usr/bin/nvidia-container-cli',
+  '/usr/bin/nvidia-ctk',
+  '/usr/local/nvidia/toolkit/nvidia-container-runtime',
+  '/usr/local/nvidia/toolkit/nvidia-container-runtime.cdi',
+  '/usr/local/nvidia/toolkit/nvidia-container-runtime.legacy',
+  '/usr/local/nvidia/toolkit/nvidia-ctk',
+  '/usr/bin/runc',
+  '/usr/sbin/runc',
+  '/usr/local/bin/runc',
+  '/usr/local/sbin/runc',
+];
+
+/** Where containerd configs (and their BinaryName lines) live, for every distribution gpuctl reads. */
+const RUNTIME_CONFIG_DIRS = [
+  '/etc/containerd',
+  '/var/lib/rancher/k3s/agent/etc/containerd',
+  '/var/lib/rancher/rke2/agent/etc/containerd',
+  '/var/snap/microk8s/current/args',
+];
+
+/**
+ * Prints, one a line, each candidate binary and each BinaryName / docker runtime `path` configured on
+ * the host that exists (`command -v` for bare names). A configured path missing from the output is
+ * missing on the node.
+ */
+function runtimeBinariesShell(): string {
+  // $GPUCTL_PROBE_ROOT: the host root of a local probe that does not chroot (tests); empty on a node.
+  const R = '"$GPUCTL_PROBE_ROOT"';
+  const configured = String.raw`$(grep -rhoE 'BinaryName *= *["'\''][^"'\'']+' ` + RUNTIME_CONFIG_DIRS.map((d) => R + d).join(' ') + String.raw` 2>/dev/null | sed 's/.*["'\'']//')`;
+  const docker = `$(grep -hoE '"path" *: *"[^"]+"' ${R}/etc/docker/daemon.json 2>/dev/null | sed 's/.*: *"//; s/"$//')`;
+  return `for p in ${RUNTIME_BINARY_CANDIDATES.join(' ')} ${configured} ${docker}; do case "$p" in /*) [ -e ${R}"$p" ] && echo "$p";; *) command -v "$p";; esac; done; true`;
+}
+
 export const PROBE_COMMANDS: ProbeCommand[] = [
   { name: 'nvidia-smi', shell: 'nvidia-smi', why: 'driver version, CUDA version, GPUs, NVML errors' },
   {
@@ -28,6 +68,7 @@ export const PROBE_COMMANDS: ProbeCommand[] = [
     shell: "dpkg-query -W -f='${Package} ${Version} ${Status}\\n' '*nvidia*' 'unattended-upgrades'",
     why: 'installed NVIDIA driver packages, their hold state, and whether unattended-upgrades is installed',
   },
+  { name: 'runtime-binaries', shell: runtimeBinariesShell(), why: 'which configured runtime binaries exist (runtime-binary-missing)' },
 ];
 
 /** Host files a probe copies into nodes/NODE/files/ when they exist; `*` matches within one directory. */
@@ -42,12 +83,19 @@ export const PROBE_FILES: string[] = [
   '/var/lib/rancher/rke2/agent/etc/containerd/config.toml',
   '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl',
   '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl',
+  '/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.tmpl',
   '/var/snap/microk8s/current/args/containerd-template.toml',
   '/var/snap/microk8s/current/args/containerd.toml',
   '/etc/containerd/conf.d/*.toml',
   '/etc/containerd/config.d/*.toml',
+  // k3s/RKE2 drop-in directories (their generated config imports them on recent releases).
+  '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.d/*.toml',
+  '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.d/*.toml',
+  '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.d/*.toml',
+  '/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.d/*.toml',
   '/etc/containerd/certs.d/*/hosts.toml',
   '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*/hosts.toml',
+  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*/hosts.toml',
   '/etc/apt/apt.conf.d/20auto-upgrades',
   '/etc/modprobe.d/blacklist-nouveau.conf',
   '/etc/os-release',
@@ -58,6 +106,12 @@ export const PROBE_FILES: string[] = [
 
 /** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
 export const PROBE_DIRS: string[] = [
+  // The parents too: a k3s node whose certs.d is empty (registries.yaml never loaded) still shows it was looked at.
+  '/etc/containerd/certs.d',
+  '/var/lib/rancher/k3s/agent/etc/containerd',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
+  '/var/lib/rancher/rke2/agent/etc/containerd',
+  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d',
   '/etc/containerd/certs.d/*',
   '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*',
   '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*',

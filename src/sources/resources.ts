@@ -7,13 +7,20 @@ export interface ResourceType {
   version: string;
   plural: string;
   namespaced: boolean;
-  /** Server-side selectors applied to the cluster-wide LIST. */
+  /** List only this namespace (a stack's own namespace): the LIST goes to /namespaces/NS/PLURAL. */
+  namespace?: string;
+  /** Server-side selectors applied to the LIST. */
   fieldSelector?: string;
   labelSelector?: string;
   /** A CRD: a 404 means "not installed", not an error. */
   crd?: boolean;
   /** Drop these fields as soon as an object arrives (size, secrecy). */
   strip?: string[];
+  /**
+   * Ask the API server for metadata only (PartialObjectMetadataList), so the objects' contents never
+   * leave the cluster: for Secrets, whose existence is all a check needs to know.
+   */
+  metadataOnly?: boolean;
   /**
    * Fields no check reads: the doctor does not keep them (`gpuctl collect` does, for a whole snapshot).
    * `a.b[].c` is field c of every element of the array a.b. At 100,000 pods they are ~150 MB of heap.
@@ -58,6 +65,36 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
   { kind: 'RuntimeClass', group: 'node.k8s.io', version: 'v1', plural: 'runtimeclasses', namespaced: false },
   { kind: 'ClusterPolicy', group: 'nvidia.com', version: 'v1', plural: 'clusterpolicies', namespaced: false, crd: true },
+  // Admission webhooks inject TensorFusion and Bitfusion into pods; their configurations are small.
+  { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', namespaced: false },
+  { kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', namespaced: false },
+  // Bitfusion's token secret, by name in every namespace, and only whether it exists: never its data.
+  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, fieldSelector: 'metadata.name=bitfusion-secret', metadataOnly: true },
+  // TensorFusion (tensor-fusion.ai/v1): the cluster, its pools, nodes and GPUs, and what workloads ask for.
+  { kind: 'TensorFusionCluster', group: 'tensor-fusion.ai', version: 'v1', plural: 'tensorfusionclusters', namespaced: false, crd: true },
+  { kind: 'GPUPool', group: 'tensor-fusion.ai', version: 'v1', plural: 'gpupools', namespaced: false, crd: true },
+  { kind: 'GPUNode', group: 'tensor-fusion.ai', version: 'v1', plural: 'gpunodes', namespaced: false, crd: true },
+  { kind: 'GPU', group: 'tensor-fusion.ai', version: 'v1', plural: 'gpus', namespaced: false, crd: true },
+  { kind: 'TensorFusionWorkload', group: 'tensor-fusion.ai', version: 'v1', plural: 'tensorfusionworkloads', namespaced: true, crd: true },
+  { kind: 'TensorFusionConnection', group: 'tensor-fusion.ai', version: 'v1', plural: 'tensorfusionconnections', namespaced: true, crd: true },
+  // TensorFusion's NodeDiscovery jobs and the GPU model table they read, in its own namespace only.
+  { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs', namespaced: true, namespace: 'tensor-fusion-sys' },
+  {
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    plural: 'configmaps',
+    namespaced: true,
+    namespace: 'tensor-fusion-sys',
+    fieldSelector: 'metadata.name=tensor-fusion-sys-public-gpu-info',
+  },
+  // HAMi / Kantaloupe prerequisites: Prometheus (its version, its ServiceMonitor selectors), the GPU
+  // ServiceMonitors, the Gateway API (a 404 on its lists means its CRDs are not installed).
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
+  { kind: 'Prometheus', group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheuses', namespaced: true, crd: true },
+  { kind: 'ServiceMonitor', group: 'monitoring.coreos.com', version: 'v1', plural: 'servicemonitors', namespaced: true, crd: true },
+  { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gatewayclasses', namespaced: false, crd: true },
+  { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespaced: true, crd: true },
 ];
 
 export function apiVersionOf(type: ResourceType): string {

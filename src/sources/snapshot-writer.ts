@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { KubeObject } from '../facts/kube.js';
-import type { Collection } from './collection.js';
+import type { Collection, CommandOutput } from './collection.js';
 import { redactEnviron, redactObject, redactText } from './redact.js';
 
 export async function writeSnapshot(collection: Collection, target: string): Promise<void> {
@@ -40,17 +40,16 @@ async function writeDir(collection: Collection, root: string): Promise<void> {
   for (const [node, host] of collection.nodes) {
     for (const [file, text] of host.files) files.push([`nodes/${node}/files${file}`, redactText(text)]);
     if (host.dirs.size) files.push([`nodes/${node}/dirs.txt`, [...host.dirs].join('\n') + '\n']);
-    for (const [name, out] of host.commands) {
-      files.push([`nodes/${node}/commands/${name}.txt`, out.stdout]);
-      if (out.exitCode !== 0) files.push([`nodes/${node}/commands/${name}.exit`, `${out.exitCode}\n`]);
-      if (out.stderr) files.push([`nodes/${node}/commands/${name}.stderr`, out.stderr]);
-    }
+    files.push(...commandFiles(`nodes/${node}/commands`, host.commands));
   }
+  if (collection.localCommands) files.push(...commandFiles('local/commands', collection.localCommands));
+  if (collection.prometheus) files.push(['prometheus/queries.json', JSON.stringify(collection.prometheus, null, 1)]);
   for (const [key, table] of collection.processes) {
     const redacted = table.map((p) => ({ ...p, environ: redactEnviron(p.environ) }));
     files.push([`pods/${key}/processes.json`, JSON.stringify(redacted, null, 1)]);
   }
   for (const [key, text] of collection.preloadFiles) files.push([`pods/${key}/ld.so.preload`, text]);
+  for (const [key, commands] of collection.containerCommands) files.push(...commandFiles(`pods/${key}/commands`, commands));
   const unavailable = Object.fromEntries(collection.unavailable);
   files.push(['meta.json', JSON.stringify({ ...collection.meta, ...(collection.unavailable.size ? { unavailable } : {}) }, null, 2)]);
   for (const [rel, content] of files) {
@@ -59,6 +58,16 @@ async function writeDir(collection: Collection, root: string): Promise<void> {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, content);
   }
+}
+
+function commandFiles(dir: string, commands: Map<string, CommandOutput>): [string, string][] {
+  const files: [string, string][] = [];
+  for (const [name, out] of commands) {
+    files.push([`${dir}/${name}.txt`, out.stdout]);
+    if (out.exitCode !== 0) files.push([`${dir}/${name}.exit`, `${out.exitCode}\n`]);
+    if (out.stderr) files.push([`${dir}/${name}.stderr`, out.stderr]);
+  }
+  return files;
 }
 
 function splitKey(key: string): [string, string, string] {

@@ -3,7 +3,7 @@ import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
-import type { ProcessInfo, Collection, NodeHost, SnapshotMeta } from './collection.js';
+import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta } from './collection.js';
 import { emptyCollection, logKey } from './collection.js';
 import { looksBinary, parseObjects } from './parse-objects.js';
 
@@ -44,7 +44,7 @@ async function loadSnapshotArchive(archive: string): Promise<Collection> {
   }
 }
 
-const LAYOUT_DIRS = ['cluster', 'logs', 'nodes', 'pods'];
+const LAYOUT_DIRS = ['cluster', 'logs', 'nodes', 'pods', 'local', 'prometheus'];
 function isLayoutDir(name: string): boolean {
   return LAYOUT_DIRS.includes(name);
 }
@@ -72,6 +72,8 @@ export async function loadSnapshotDir(root: string, label: string): Promise<Coll
     readNodes(root, collection),
     readProcesses(root, collection),
     readMeta(root, collection),
+    readLocalCommands(root, collection),
+    readPrometheusQueries(root, collection),
   ]);
   for (const [kind, reason] of Object.entries(collection.meta.unavailable ?? {})) {
     collection.unavailable.set(kind, reason);
@@ -125,22 +127,53 @@ async function readNodes(root: string, collection: Collection): Promise<void> {
     }
     const dirs = await readFile(path.join(nodeDir, 'dirs.txt'), 'utf8').catch(() => '');
     for (const line of dirs.split('\n')) if (line.trim()) host.dirs.add(line.trim().replace(/\/+$/, ''));
-    const commandsDir = path.join(nodeDir, 'commands');
-    for (const entry of await readdir(commandsDir).catch(() => [] as string[])) {
-      const m = /^(.+)\.txt$/.exec(entry);
-      if (!m) continue;
-      const name = m[1]!;
-      const read = (suffix: string) => readFile(path.join(commandsDir, name + suffix), 'utf8').catch(() => undefined);
-      const [stdout, exit, stderr] = await Promise.all([read('.txt'), read('.exit'), read('.stderr')]);
-      const exitCode = exit === undefined ? 0 : Number.parseInt(exit.trim(), 10);
-      host.commands.set(name, { stdout: stdout ?? '', exitCode: Number.isNaN(exitCode) ? 1 : exitCode, stderr });
-    }
+    host.commands = await readCommands(path.join(nodeDir, 'commands'));
     collection.nodes.set(nodeName, host);
+  }
+}
+
+/** COMMANDS_DIR/NAME.txt (stdout), NAME.exit (a non-zero exit code), NAME.stderr. */
+async function readCommands(commandsDir: string): Promise<Map<string, CommandOutput>> {
+  const commands = new Map<string, CommandOutput>();
+  for (const entry of await readdir(commandsDir).catch(() => [] as string[])) {
+    const m = /^(.+)\.txt$/.exec(entry);
+    if (!m) continue;
+    const name = m[1]!;
+    const read = (suffix: string) => readFile(path.join(commandsDir, name + suffix), 'utf8').catch(() => undefined);
+    const [stdout, exit, stderr] = await Promise.all([read('.txt'), read('.exit'), read('.stderr')]);
+    const exitCode = exit === undefined ? 0 : Number.parseInt(exit.trim(), 10);
+    commands.set(name, { stdout: stdout ?? '', exitCode: Number.isNaN(exitCode) ? 1 : exitCode, stderr });
+  }
+  return commands;
+}
+
+/** local/commands/: what ran on the machine gpuctl ran on (helm version…). */
+async function readLocalCommands(root: string, collection: Collection): Promise<void> {
+  const commands = await readCommands(path.join(root, 'local', 'commands'));
+  if (commands.size > 0) collection.localCommands = commands;
+}
+
+/** prometheus/queries.json: the metric queries of a live run (see docs/checks/gpu-metrics-missing.md). */
+async function readPrometheusQueries(root: string, collection: Collection): Promise<void> {
+  const rel = path.join('prometheus', 'queries.json');
+  const text = await readFile(path.join(root, rel), 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  try {
+    const value = JSON.parse(text) as PrometheusQueries;
+    if (!value || typeof value !== 'object' || !Array.isArray(value.results)) throw new Error('expected an object with a "results" array');
+    if (value.results.some((r) => !r || typeof r.query !== 'string')) throw new Error('every result needs a "query" string');
+    collection.prometheus = value;
+  } catch (err) {
+    collection.problems.push({ path: rel, message: `invalid Prometheus queries: ${oneLine(err)}` });
   }
 }
 
 async function readProcesses(root: string, collection: Collection): Promise<void> {
   const base = path.join(root, 'pods');
+  for (const container of await containerDirs(base)) {
+    const commands = await readCommands(path.join(base, container, 'commands'));
+    if (commands.size > 0) collection.containerCommands.set(container.split(path.sep).join('/'), commands);
+  }
   for (const file of await walk(base)) {
     const parts = path.relative(base, file).split(path.sep);
     if (parts.length !== 4) continue;
@@ -168,6 +201,17 @@ async function readMeta(root: string, collection: Collection): Promise<void> {
   } catch (err) {
     collection.problems.push({ path: 'meta.json', message: `invalid JSON: ${oneLine(err)}` });
   }
+}
+
+/** `NS/POD/CONTAINER` directories under pods/. */
+async function containerDirs(base: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const ns of await dirNames(base)) {
+    for (const pod of await dirNames(path.join(base, ns))) {
+      for (const container of await dirNames(path.join(base, ns, pod))) out.push(path.join(ns, pod, container));
+    }
+  }
+  return out;
 }
 
 async function walk(dir: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
+import { shebangInterpreter } from '../facts/container-probe.js';
 import type { StraceParse } from '../facts/strace.js';
 import { parseStrace, STRACE_ARGS } from '../facts/strace.js';
 
@@ -53,10 +54,8 @@ async function addInterpreters(parsed: StraceParse, cwd?: string): Promise<void>
   for (const record of parsed.records) {
     if (!record.path) continue;
     const head = await readFile(path.resolve(cwd ?? '.', record.path)).then((b) => b.subarray(0, 256).toString('latin1'), () => '');
-    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head);
-    if (!shebang) continue;
-    // `#!/usr/bin/env bash` names the interpreter in its argument.
-    record.interpreter = shebang[1]!.endsWith('/env') && shebang[2] ? shebang[2] : shebang[1];
+    const interpreter = shebangInterpreter(head.split('\n')[0]!);
+    if (interpreter) record.interpreter = interpreter;
   }
 }
 

@@ -357,8 +357,9 @@ describe('validator-failed', () => {
     ]);
     const [issue] = issues(validatorFailed, facts);
     expect(issue!.severity).toBe('error');
-    expect(issue!.message).toContain('cannot start driver-validation');
-    expect(issue!.message).toContain('see nvidia-runtime-missing');
+    expect(issue!.message).toContain('cannot start, so no validation stage ran: containerd has no "nvidia" runtime (see nvidia-runtime-missing)');
+    expect(issue!.fix!.summary).toContain('nvidia-runtime-missing');
+    expect(issue!.fix!.summary).not.toContain('driver');
   });
 
   it('still names a step the table does not know', () => {

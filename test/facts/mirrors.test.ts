@@ -163,3 +163,17 @@ describe('registryConfigOf', () => {
     expect(config.mirrors).toEqual([]);
   });
 });
+
+describe('registryConfigOf on plain containerd follows imports for config_path', () => {
+  it('takes config_path from a drop-in the main config imports', () => {
+    const files = {
+      '/etc/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n',
+      '/etc/containerd/conf.d/10-registry.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+      '/etc/containerd/certs.d/docker.io/hosts.toml': 'server = "https://registry-1.docker.io"\n[host."https://mirror.example.com"]\n  capabilities = ["pull", "resolve"]\n',
+    };
+    const config = registryConfigOf(host(files), 'containerd');
+    expect(config.containerd).toMatchObject({ configPath: '/etc/containerd/certs.d', fromDump: false });
+    expect(config.mirrors.map((m) => m.registry)).toContain('docker.io');
+    expect(config.ignored).toEqual([]);
+  });
+});

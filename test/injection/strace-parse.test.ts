@@ -30,6 +30,46 @@ describe('parseStrace', () => {
     expect(analysis.drops).toMatchObject([{ variable: 'LD_PRELOAD', shell: 'bash', from: { argv: ['/entrypoint.sh'] }, to: { argv: ['bash', '-c', 'python3 train.py'] } }]);
   });
 
+  it('follows forks made by threads, with unfinished/resumed calls of several threads interleaved', () => {
+    // A Python launcher (pid 200) starts two worker threads; each thread spawns a program while the
+    // other's calls are still pending, and one child's execve is itself split across lines.
+    const out = [
+      `200   execve("/usr/bin/python3", ["python3", "launch.py"], ["${TF}"]) = 0`,
+      '200   clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f1, parent_tid=0x7f1, exit_signal=0, stack=0x7f0, stack_size=0x7fff00, tls=0x7f2} <unfinished ...>',
+      '200   <... clone3 resumed> => {parent_tid=[201]}, 88) = 201',
+      '200   clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f3, parent_tid=0x7f3, exit_signal=0, stack=0x7f4, stack_size=0x7fff00, tls=0x7f5}, 88) = 202',
+      '201   clone3({flags=CLONE_VM|CLONE_VFORK, exit_signal=SIGCHLD, stack=0x7f6, stack_size=0x9000}, 88 <unfinished ...>',
+      '202   clone3({flags=CLONE_VM|CLONE_VFORK, exit_signal=SIGCHLD, stack=0x7f7, stack_size=0x9000}, 88 <unfinished ...>',
+      `210   execve("/usr/bin/env", ["env", "-i", "PATH=/usr/bin", "python3", "worker.py"], ["${TF}"] <unfinished ...>`,
+      `211   execve("/bin/bash", ["bash", "-c", "python3 serve.py"], ["${TF}"]) = 0`,
+      '202   <... clone3 resumed>) = 211',
+      '210   <... execve resumed>) = 0',
+      '201   <... clone3 resumed>) = 210',
+      '210   execve("/usr/bin/python3", ["python3", "worker.py"], ["PATH=/usr/bin"]) = 0',
+      '211   clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f8) = 212',
+      `212   execve("/usr/bin/python3", ["python3", "serve.py"], ["PATH=/tensor-fusion:/usr/bin", "LD_LIBRARY_PATH=/tensor-fusion"]) = 0`,
+      '210   +++ exited with 0 +++',
+      '201   +++ exited with 0 +++',
+    ].join('\n');
+    const { records, unreadable } = parseStrace(out);
+    expect(unreadable).toEqual([]);
+    const byArgv = (first: string, second: string) => records.find((r) => r.argv[0] === first && r.argv.includes(second))!;
+    const launcher = byArgv('python3', 'launch.py');
+    const env = byArgv('env', '-i');
+    const worker = byArgv('python3', 'worker.py');
+    const bash = byArgv('bash', '-c');
+    const serve = byArgv('python3', 'serve.py');
+    // Forks from threads 201 and 202 belong to the launcher's exec; an exec chain stays in its pid.
+    expect([env.parent, bash.parent, worker.parent, serve.parent]).toEqual([launcher.id, launcher.id, env.id, bash.id]);
+    const analysis = analyzeExecTree(records, stackById('tensor-fusion'));
+    expect(analysis.drops.map((d) => [d.variable, d.from.argv[0], d.to.argv.join(' '), d.shell ?? ''])).toEqual([
+      ['PATH', 'env', 'python3 worker.py', ''],
+      ['LD_LIBRARY_PATH', 'env', 'python3 worker.py', ''],
+      ['LD_PRELOAD', 'env', 'python3 worker.py', ''],
+      ['LD_PRELOAD', 'bash', 'python3 serve.py', 'bash'],
+    ]);
+  });
+
   it('reads -o style "PID  " prefixes, skips failed PATH-search execs, and keeps an exec chain in one pid', () => {
     const out = [
       `7  execve("/bin/sh", ["sh", "-c", "exec python3 x.py"], ["${TF}"]) = 0`,

@@ -75,7 +75,10 @@ function serveDefault(req: RecordedRequest, res: http.ServerResponse, options: F
     res.writeHead(200, { 'content-type': 'text/plain' });
     return void res.end(text);
   }
-  const type = RESOURCE_TYPES.find((t) => req.path === (t.group ? `/apis/${t.group}/${t.version}/${t.plural}` : `/api/${t.version}/${t.plural}`));
+  const type = RESOURCE_TYPES.find((t) => {
+    const group = t.group ? `/apis/${t.group}/${t.version}` : `/api/${t.version}`;
+    return req.path === (t.namespace ? `${group}/namespaces/${t.namespace}/${t.plural}` : `${group}/${t.plural}`);
+  });
   if (!type) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
   const items = (options.objects ?? []).filter((o) => o.kind === type.kind);
   const limit = Number(req.query.get('limit') ?? items.length) || items.length;

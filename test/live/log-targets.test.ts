@@ -79,3 +79,18 @@ describe('logTargets', () => {
     expect(omitted).toBe(3);
   });
 });
+
+describe('logTargets of GPU-sharing workloads', () => {
+  it('picks failing TensorFusion and Bitfusion workloads, which ask for no nvidia.com/gpu', () => {
+    const status = { phase: 'Running', conditions: readyCondition(false), containerStatuses: [crashLooping('main', 2)] };
+    const worker = pod('ml', 'qwen-tf-worker-8x2lq', { labels: { 'tensor-fusion.ai/component': 'worker', 'tensor-fusion.ai/workload': 'qwen' }, status });
+    const bitfusion = pod('tensorflow-benchmark', 'bf-pkgs', { annotations: { 'auto-management/bitfusion': 'all' }, status });
+    const plain = pod('ml', 'web-0', { status });
+    expect(targetsOf(worker, bitfusion, plain)).toEqual([
+      'ml/qwen-tf-worker-8x2lq/main',
+      'ml/qwen-tf-worker-8x2lq/main.previous',
+      'tensorflow-benchmark/bf-pkgs/main',
+      'tensorflow-benchmark/bf-pkgs/main.previous',
+    ]);
+  });
+});

@@ -29,7 +29,14 @@ describe('probeLocalNode', () => {
     expect(host.files.get('/etc/containerd/conf.d/99-nvidia.toml')).toContain("it's nvidia");
     expect(host.files.get('/etc/containerd/certs.d/docker.io/hosts.toml')).toContain('registry-1.docker.io');
     expect(host.files.get('/proc/driver/nvidia/version')).toContain('535.129.03');
-    expect([...host.dirs].sort()).toEqual(['/etc/containerd/certs.d/docker.io', '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/nvcr.io']);
+    // The certs.d directories and their parents: an empty certs.d still shows the probe looked.
+    expect([...host.dirs].sort()).toEqual([
+      '/etc/containerd/certs.d',
+      '/etc/containerd/certs.d/docker.io',
+      '/var/lib/rancher/k3s/agent/etc/containerd',
+      '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
+      '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/nvcr.io',
+    ]);
     // This machine has no GPU: nvidia-smi is a fact ("not found", exit 127), not a crash.
     const smi = host.commands.get('nvidia-smi')!;
     expect(smi.exitCode).toBe(127);

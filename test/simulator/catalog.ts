@@ -47,6 +47,12 @@ const BUILTIN_EXTRAS: Record<string, { shortNames?: string[]; categories?: strin
   endpoints: { shortNames: ['ep'] },
 };
 
+const ALWAYS_SERVED: (typeof RESOURCE_TYPES)[number][] = [
+  { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
+  { kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', namespaced: true },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
+];
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
@@ -104,6 +110,11 @@ function typeFromCrd(crd: KubeObject): ServedType | undefined {
 
 const groupKind = (group: string, kind: string) => `${group}/${kind}`;
 
+/** `namespace/name`; cluster-scoped objects have no namespace, whatever the file said. */
+function objectKey(type: ServedType, obj: KubeObject): string {
+  return `${type.namespaced ? (obj.metadata.namespace ?? '') : ''}/${obj.metadata.name}`;
+}
+
 export class Catalog {
   /** `group/version/plural` → index. */
   private readonly byResource = new Map<string, TypeIndex>();
@@ -117,6 +128,8 @@ export class Catalog {
       this.types.push(type);
     };
     for (const t of RESOURCE_TYPES) if (!t.crd) add(builtinType(t));
+    // Core types every API server serves, even empty: `kubectl cluster-info dump` lists them.
+    for (const t of ALWAYS_SERVED) add(builtinType(t));
     for (const obj of collection.objects) {
       if (obj.kind !== 'CustomResourceDefinition') continue;
       const type = typeFromCrd(obj);
@@ -158,10 +171,7 @@ export class Catalog {
 
     for (const type of this.types) {
       const byKey = new Map<string, KubeObject>();
-      for (const obj of objectsByType.get(type) ?? []) {
-        // Cluster-scoped objects have no namespace, whatever the file said.
-        byKey.set(`${type.namespaced ? (obj.metadata.namespace ?? '') : ''}/${obj.metadata.name}`, obj);
-      }
+      for (const obj of objectsByType.get(type) ?? []) byKey.set(objectKey(type, obj), obj);
       // Default sort compares UTF-16 code units: for the ASCII of Kubernetes names, etcd's bytewise order.
       const keys = [...byKey.keys()].sort();
       const all = keys.map((k) => byKey.get(k)!);
@@ -175,6 +185,32 @@ export class Catalog {
         }
       }
       this.byResource.set(`${type.group}/${type.version}/${type.plural}`, { type, all, byNamespace, byKey });
+    }
+  }
+
+  /** Adds or replaces an object (the simulator's writes: probe pods, DaemonSets, events), in etcd order. */
+  put(index: TypeIndex, obj: KubeObject): void {
+    index.byKey.set(objectKey(index.type, obj), obj);
+    this.reindex(index);
+  }
+
+  /** Removes an object; returns it, or undefined when there was none. */
+  remove(index: TypeIndex, namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = `${index.type.namespaced ? (namespace ?? '') : ''}/${name}`;
+    const obj = index.byKey.get(key);
+    if (obj && index.byKey.delete(key)) this.reindex(index);
+    return obj;
+  }
+
+  private reindex(index: TypeIndex): void {
+    index.all.splice(0, index.all.length, ...[...index.byKey.keys()].sort().map((k) => index.byKey.get(k)!));
+    index.byNamespace.clear();
+    if (!index.type.namespaced) return;
+    for (const obj of index.all) {
+      const ns = obj.metadata.namespace ?? '';
+      let list = index.byNamespace.get(ns);
+      if (!list) index.byNamespace.set(ns, (list = []));
+      list.push(obj);
     }
   }
 

@@ -32,25 +32,29 @@ export function readLogQuery(params: URLSearchParams): LogQuery | Status {
 
 const names = (list: { name: string }[] | undefined) => (list ?? []).map((c) => c.name);
 
+/** The container a pods/log or pods/exec request names, by the API server's rules, or the 400 it answers. */
+export function resolveContainer(pod: Pod, wanted: string | undefined): string | Status {
+  const name = pod.metadata.name;
+  const containers = names(pod.spec?.containers);
+  const initContainers = names(pod.spec?.initContainers);
+  const ephemeral = names(pod.spec?.ephemeralContainers);
+  if (!wanted) {
+    if (containers.length === 1) return containers[0]!;
+    if (containers.length === 0) return badRequest(`a container name must be specified for pod ${name}`);
+    let message = `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`;
+    if (initContainers.length > 0) message += ` or one of the init containers: [${initContainers.join(' ')}]`;
+    return badRequest(message);
+  }
+  if (![...containers, ...initContainers, ...ephemeral].includes(wanted)) return badRequest(`container ${wanted} is not valid for pod ${name}`);
+  return wanted;
+}
+
 /** The log bytes the API server would stream, or the Status it would answer with. */
 export function podLog(pod: Pod, logs: Map<string, string>, query: LogQuery): Buffer | Status {
   const name = pod.metadata.name;
   const namespace = pod.metadata.namespace ?? '';
-  const containers = names(pod.spec?.containers);
-  const initContainers = names(pod.spec?.initContainers);
-  const ephemeral = names((pod.spec as { ephemeralContainers?: { name: string }[] } | undefined)?.ephemeralContainers);
-  let container = query.container;
-  if (!container) {
-    if (containers.length === 1) container = containers[0]!;
-    else if (containers.length === 0) return badRequest(`a container name must be specified for pod ${name}`);
-    else {
-      let message = `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`;
-      if (initContainers.length > 0) message += ` or one of the init containers: [${initContainers.join(' ')}]`;
-      return badRequest(message);
-    }
-  } else if (![...containers, ...initContainers, ...ephemeral].includes(container)) {
-    return badRequest(`container ${container} is not valid for pod ${name}`);
-  }
+  const container = resolveContainer(pod, query.container);
+  if (typeof container !== 'string') return container;
 
   const text = logs.get(logKey(namespace, name, container, query.previous));
   if (text === undefined) {

@@ -53,6 +53,7 @@ async function measure(): Promise<void> {
   for (let round = 0; round <= rounds; round++) {
     const parse = round === rounds;
     const before = await cpu();
+    const clientBefore = process.cpuUsage();
     const started = performance.now();
     let token: string | undefined;
     let pages = 0;
@@ -73,9 +74,10 @@ async function measure(): Promise<void> {
       }
     } while (token);
     const wallMs = Math.round(performance.now() - started);
+    const client = process.cpuUsage(clientBefore);
     const after = await cpu();
     console.log(
-      `${parse ? 'fetch+parse' : 'fetch only '} round ${round}: ${pages} pages, ${Math.round(bytes / 1e6)} MB${parse ? `, ${pods} pods` : ''} in ${wallMs} ms wall; simulator CPU ${after.cpuMs - before.cpuMs} ms, RSS ${after.rssMb} MB`,
+      `${parse ? 'fetch+parse' : 'fetch only '} round ${round}: ${pages} pages, ${Math.round(bytes / 1e6)} MB${parse ? `, ${pods} pods` : ''} in ${wallMs} ms wall; CPU: simulator ${after.cpuMs - before.cpuMs} ms, client ${Math.round((client.user + client.system) / 1000)} ms; simulator RSS ${after.rssMb} MB`,
     );
   }
   child.stdin!.end();

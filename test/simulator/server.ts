@@ -11,9 +11,14 @@ import type { Collection } from '../../src/sources/collection.js';
 import { apiVersionOf } from '../../src/sources/resources.js';
 import { Catalog, type TypeIndex } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
+import { ProbeCluster, type ProbeClusterOptions } from './probe-cluster.js';
 import { podLog, readLogQuery } from './logs.js';
+import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
+import { serviceProxy } from './service-proxy.js';
+import { applyWrite } from './writes.js';
 import {
   badRequest,
   expired,
@@ -25,6 +30,7 @@ import {
 } from './status.js';
 
 export type { Fault } from './faults.js';
+export type { Behaviours, ContainerBehaviour } from './exec.js';
 
 export interface SimulatorOptions {
   collection: Collection;
@@ -37,6 +43,13 @@ export interface SimulatorOptions {
    * at the price of holding the JSON of every object served (about 370 MB for 100,000 pods).
    */
   cacheJson?: boolean;
+  /**
+   * The cluster side of the node probe (probe-cluster.ts): pods and DaemonSets created and deleted, a
+   * DaemonSet controller, a tiny kubelet, SelfSubjectAccessReview, the probe script answered by exec.
+   */
+  probe?: ProbeClusterOptions;
+  /** pods/exec: what each container (`ns/pod/container`) has beyond the snapshot (sh, strace, /proc). */
+  containers?: Behaviours;
 }
 
 export interface RequestRecord {
@@ -65,6 +78,8 @@ export interface Simulator {
   setFaults(faults: Fault[]): void;
   /** Compacts history: every continue token handed out so far answers 410 Expired from now on. */
   expireContinueTokens(): void;
+  /** With `probe`: the objects created, the probe scripts answered. */
+  probe?: ProbeCluster;
   /** Writes a kubeconfig whose current context points at this simulator; returns the file. */
   writeKubeconfig(file: string, options?: KubeconfigOptions): Promise<string>;
   close(): Promise<void>;
@@ -85,7 +100,7 @@ interface RequestContext {
   req: IncomingMessage;
 }
 
-/** A handler for `RESOURCE/NAME/SUBRESOURCE` (pods/log today; pods/exec plugs in here later). */
+/** A handler for `RESOURCE/NAME/SUBRESOURCE`: pods/log; pods/exec answers here only without an upgrade (exec.ts). */
 type SubresourceHandler = (object: KubeObject, ctx: RequestContext) => Reply | Promise<Reply>;
 
 const JSON_TYPE = 'application/json';
@@ -157,7 +172,12 @@ function parseResourcePath(urlPath: string):
     version = g[2]!;
     rest = urlPath.slice(g[0].length);
   }
-  const segments = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return undefined; // malformed %-escapes name nothing
+  }
   if (segments.length === 0) return undefined;
   let namespace: string | undefined;
   if (segments[0] === 'namespaces' && segments.length >= 3) {
@@ -168,12 +188,27 @@ function parseResourcePath(urlPath: string):
   return { group, version, namespace, plural, name, subresource, extra: segments.length > 3 };
 }
 
+/** What a fault's Status should name: the resource and verb of the request, when it names one. */
+function targetOf(urlPath: string): ResourceTarget | undefined {
+  const parsed = parseResourcePath(urlPath);
+  if (!parsed) return undefined;
+  return {
+    verb: parsed.name === undefined ? 'list' : 'get',
+    group: parsed.group,
+    plural: parsed.plural,
+    namespace: parsed.namespace,
+    name: parsed.name,
+    subresource: parsed.subresource,
+  };
+}
+
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const { collection } = options;
   const catalog = new Catalog(collection);
   const faults = new FaultTable();
   faults.set(options.faults ?? []);
   const requests: RequestRecord[] = [];
+  const probe = options.probe ? new ProbeCluster(catalog, collection, options.probe) : undefined;
   let resourceVersion = Math.max(catalog.maxResourceVersion(), 1000);
   /** Tokens issued at a resourceVersion below this have been "compacted away": 410. */
   let compactedBelow = 0;
@@ -195,6 +230,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!Buffer.isBuffer(result)) return statusReply(result);
       return { status: 200, contentType: 'text/plain', body: [result] };
     },
+    'pods/exec': () => statusReply(badRequest('Upgrade request required')),
   };
 
   function list(index: TypeIndex, namespace: string | undefined, params: URLSearchParams): Reply {
@@ -253,7 +289,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (parsed.namespace !== undefined && !type.namespaced) return statusReply(notFound());
     if (parsed.name === undefined) {
       if (ctx.params.get('watch') === 'true' || ctx.params.get('watch') === '1') return statusReply(methodNotAllowed());
-      return list(index, parsed.namespace, ctx.params);
+      const reply = list(index, parsed.namespace, ctx.params);
+      return reply.status === 200 && wantsPartialMetadataList(ctx.req) ? { ...reply, body: [partialMetadataList(reply.body)] } : reply;
     }
     if (type.namespaced && parsed.namespace === undefined) return statusReply(notFound());
     const target: ResourceTarget = { verb: 'get', group: type.group, plural: type.plural, namespace: parsed.namespace, name: parsed.name };
@@ -268,7 +305,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return { status: 200, contentType: JSON_TYPE, body: [serialize(object)] };
   }
 
-  /** Discovery and resources; undefined for paths the API server does not know. */
+  /** Discovery and resources; a 404 Status for paths the API server does not know. */
   async function route(ctx: RequestContext): Promise<Reply> {
     const p = ctx.path.length > 1 ? ctx.path.replace(/\/+$/, '') : ctx.path;
     if (p === '/version') return jsonReply(200, versionInfo(collection.meta.serverVersion));
@@ -284,22 +321,23 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const doc = apiResourceList(catalog, m[1]!, m[2]!);
       return doc ? jsonReply(200, doc) : statusReply(notFound());
     }
+    const proxied = serviceProxy(catalog, collection.prometheus, p, ctx.params);
+    if (proxied) return { status: proxied.status, contentType: proxied.contentType, body: [proxied.body] };
     return (await resource({ ...ctx, path: p })) ?? statusReply(notFound());
   }
 
-  /** What a fault's Status should name: the resource and verb of the request, when it names one. */
-  function targetOf(urlPath: string): ResourceTarget | undefined {
-    const parsed = parseResourcePath(urlPath);
-    if (!parsed) return undefined;
-    const type = catalog.lookup(parsed.group, parsed.version, parsed.plural)?.type;
-    return {
-      verb: parsed.name === undefined ? 'list' : 'get',
-      group: parsed.group,
-      plural: type?.plural ?? parsed.plural,
-      namespace: parsed.namespace,
-      name: parsed.name,
-      subresource: parsed.subresource,
-    };
+  /** POST, PATCH, DELETE of an object (writes.ts): the indexes change, later reads see it. */
+  async function write(method: string, url: URL, req: IncomingMessage): Promise<Reply> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    // Probe pods and DaemonSets, access reviews (probe-cluster.ts) first; every other write changes the catalog.
+    const probed = probe?.handle(method, url.pathname, parseJson(body));
+    if (probed) return jsonReply(probed.status, probed.value);
+    const parsed = parseResourcePath(url.pathname.replace(/\/+$/, ''));
+    if (!parsed || parsed.extra) return statusReply(notFound());
+    const result = applyWrite(catalog, { method, path: parsed, params: url.searchParams, body, contentType: req.headers['content-type'] ?? '' }, () => ++resourceVersion);
+    return jsonReply(result.status, result.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -329,6 +367,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds },
       );
       reply = statusReply(s, fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
+    } else if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
+      reply = await write(method, url, req);
     } else if (method !== 'GET' && method !== 'HEAD') {
       reply = statusReply(methodNotAllowed());
     } else {
@@ -356,6 +396,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else res.destroy();
     });
   });
+  const exec = createExecServer({
+    catalog,
+    collection,
+    faults,
+    behaviours: options.containers ?? {},
+    record: (entry) => requests.push(entry),
+    ...(probe ? { script: (pod: Pod, container: string, command: string[]) => probe.execScript(pod, container, command) } : {}),
+  });
+  server.on('upgrade', exec.upgrade);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -366,6 +415,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url,
     port,
     requests,
+    ...(probe ? { probe } : {}),
     setFaults: (list) => faults.set(list),
     expireContinueTokens() {
       resourceVersion++;
@@ -377,8 +427,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return file;
     },
     async close() {
+      probe?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      exec.close();
       await closed;
     },
   };
@@ -395,6 +447,15 @@ export function kubeconfigFor(url: string, options: KubeconfigOptions = {}): str
     contexts: [{ name: context, context: { cluster: context, user: context, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
     'current-context': context,
   });
+}
+
+/** A request body as JSON; undefined when there is none or it does not parse. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes a reply with backpressure; stops quietly when the client has gone. */

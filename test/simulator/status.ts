@@ -13,7 +13,7 @@ export interface Status {
 
 /** What a request asks for, when it names a resource (discovery paths do not). */
 export interface ResourceTarget {
-  verb: 'get' | 'list';
+  verb: 'get' | 'list' | 'create' | 'delete';
   group: string;
   plural: string;
   namespace?: string;

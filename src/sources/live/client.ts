@@ -1,5 +1,5 @@
-// How gpuctl talks to the API server: GET with a time limit per request, retries with backoff and jitter
-// for what is worth retrying, and every failure as a cause in words. Credentials come from client-node
+// How gpuctl talks to the API server: GET (and, for --fix, POST/PATCH/DELETE) with a time limit per request,
+// retries with backoff and jitter for what is worth retrying, and every failure as a cause in words. Credentials come from client-node
 // (kubeconfig.ts); the HTTP is plain node:http/https so paths, timeouts and bodies stay under our control.
 import http from 'node:http';
 import https from 'node:https';
@@ -49,6 +49,15 @@ export class RequestFailure extends Error {
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const WRITE_RETRY_STATUSES = new Set([429]);
+
+interface RawRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  accept: string;
+  body?: Buffer;
+  contentType?: string;
+}
 const gunzip = promisify(zlib.gunzip);
 
 interface RawResponse {
@@ -89,12 +98,27 @@ export class KubeClient {
     if (auth) this.headers.Authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
   }
 
-  getJson<T = unknown>(path: string): Promise<ApiResponse<T>> {
-    return this.get(path, 'application/json', (body) => JSON.parse(body) as T);
+  /** `accept` may ask for another representation, e.g. metadata only (PartialObjectMetadataList). */
+  getJson<T = unknown>(path: string, accept = 'application/json'): Promise<ApiResponse<T>> {
+    return this.get(path, accept, (body) => JSON.parse(body) as T);
   }
 
   getText(path: string): Promise<ApiResponse<string>> {
     return this.get(path, 'text/plain, */*', (body) => body);
+  }
+
+  /** POST a new object (JSON). */
+  post<T = unknown>(path: string, body: unknown): Promise<ApiResponse<T>> {
+    return this.write('POST', path, body, 'application/json');
+  }
+
+  /** PATCH with a JSON merge patch (RFC 7386: null deletes a key), what `kubectl label` amounts to. */
+  patchMerge<T = unknown>(path: string, patch: unknown): Promise<ApiResponse<T>> {
+    return this.write('PATCH', path, patch, 'application/merge-patch+json');
+  }
+
+  delete<T = unknown>(path: string): Promise<ApiResponse<T>> {
+    return this.write('DELETE', path, undefined);
   }
 
   /** Frees the kept-alive sockets so the process can exit. */
@@ -106,18 +130,39 @@ export class KubeClient {
    * GET with retries: 429 (after Retry-After), 5xx gateway/availability errors, resets and bodies cut
    * off are tried again; anything else is returned (an HTTP answer) or thrown (a RequestFailure).
    */
-  private async get<T>(path: string, accept: string, decode: (body: string) => T): Promise<ApiResponse<T>> {
+  private get<T>(path: string, accept: string, decode: (body: string) => T): Promise<ApiResponse<T>> {
+    return this.send({ method: 'GET', path, accept }, decode, RETRY_STATUSES, true);
+  }
+
+  /**
+   * A change: retried only when the server said it did nothing (429, from API priority and fairness).
+   * A reset or a 5xx may come after the change was made, so those are reported, not repeated.
+   */
+  private write<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, contentType?: string): Promise<ApiResponse<T>> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    // A 2xx is the change made, whatever its body: an empty or odd body must not turn it into a failure.
+    const decode = (b: string) => {
+      try {
+        return JSON.parse(b) as T;
+      } catch {
+        return {} as T;
+      }
+    };
+    return this.send({ method, path, accept: 'application/json', body: payload, contentType }, decode, WRITE_RETRY_STATUSES, false);
+  }
+
+  private async send<T>(request: RawRequest, decode: (body: string) => T, retryStatuses: Set<number>, retryFailures: boolean): Promise<ApiResponse<T>> {
     for (let attempt = 1; ; attempt++) {
       let response: RawResponse | undefined;
       let failure: RequestFailure | undefined;
       let value: T | undefined;
       try {
-        response = await this.once(path, accept);
+        response = await this.once(request);
         if (response.status >= 200 && response.status < 300) value = decodeOrFail(response.body, decode);
       } catch (err) {
         failure = err instanceof RequestFailure ? err : new RequestFailure(String(err), false);
       }
-      const retryable = failure ? failure.retryable : RETRY_STATUSES.has(response!.status);
+      const retryable = failure ? failure.retryable && retryFailures : retryStatuses.has(response!.status);
       if (!retryable || attempt >= this.attempts) {
         if (failure) {
           failure.attempts = attempt;
@@ -141,7 +186,7 @@ export class KubeClient {
     return Math.min(exponential * (0.5 + Math.random()), this.maxDelayMs);
   }
 
-  private once(path: string, accept: string): Promise<RawResponse> {
+  private once({ method, path, accept, body, contentType }: RawRequest): Promise<RawResponse> {
     const started = performance.now();
     const { timeoutMs, debug } = this.options;
     return new Promise<RawResponse>((resolve, reject) => {
@@ -154,9 +199,13 @@ export class KubeClient {
           hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: this.url.port,
           path: this.basePath + path,
-          method: 'GET',
+          method,
           agent: this.agent,
-          headers: { ...this.headers, Accept: accept },
+          headers: {
+            ...this.headers,
+            Accept: accept,
+            ...(body ? { 'Content-Type': contentType ?? 'application/json', 'Content-Length': body.length } : {}),
+          },
         },
         (res) => {
           // A plain body is decoded chunk by chunk into a string (held by V8, freed by its GC) rather than
@@ -181,7 +230,7 @@ export class KubeClient {
             if (settled) return;
             settled = true;
             done();
-            debug?.(`GET ${path} ${res.statusCode} ${elapsed()}`);
+            debug?.(`${method} ${path} ${res.statusCode} ${elapsed()}`);
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
           });
           // Without 'end', a closed response was cut off before its last byte.
@@ -204,11 +253,11 @@ export class KubeClient {
         const failure = timedOut
           ? new RequestFailure(`no answer within ${formatDuration(timeoutMs)} (--request-timeout)`, false)
           : describeNetworkError(err);
-        debug?.(`GET ${path} failed: ${failure.message} ${elapsed()}`);
+        debug?.(`${method} ${path} failed: ${failure.message} ${elapsed()}`);
         reject(failure);
       }
       req.on('error', fail);
-      req.end();
+      req.end(body);
     });
   }
 }

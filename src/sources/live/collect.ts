@@ -1,28 +1,34 @@
 // `gpuctl doctor` on a live cluster: kubeconfig → GET /version → one paginated LIST per resource type,
-// a few at a time → the container logs the checks need.
+// a few at a time → the container logs the checks need (and, with HAMi/Kantaloupe, the Prometheus queries
+// and `helm version`).
 import pLimit from 'p-limit';
 import { GpuctlError } from '../../errors.js';
 import { Facts } from '../../facts/facts.js';
 import { logTargets } from '../../facts/log-targets.js';
+import { hasStack } from '../../facts/stacks.js';
+import { runLocalCommands } from '../local-commands.js';
 import type { Collection } from '../collection.js';
 import { emptyCollection } from '../collection.js';
 import type { LiveOptions } from '../live.js';
 import { RESOURCE_TYPES } from '../resources.js';
-import { KubeClient, RequestFailure } from './client.js';
+import { captureInjectedProcesses, DEFAULT_MAX_EXEC_PODS } from './capture.js';
+import type { KubeClient } from './client.js';
+import { RequestFailure } from './client.js';
+import { connectLive } from './connect.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
-import { credentials, loadKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
 import { fetchLogs } from './logs.js';
+import { queryKantaloupeMetrics } from './prometheus.js';
 
 /** Lists in flight at once: enough to overlap latency, few enough not to trip API priority and fairness. */
 export const LIST_CONCURRENCY = 6;
 export const LOG_CONCURRENCY = 8;
+/** Limit of a Prometheus query when --request-timeout is 0 (none): a slow Prometheus must not hang the doctor. */
+const PROMETHEUS_TIMEOUT_MS = 30_000;
 
 export async function collectLive(options: LiveOptions, serviceAccountRoot = ''): Promise<Collection> {
-  const loaded = await loadKubeconfig(options, serviceAccountRoot);
-  const server = loaded.cluster.server;
-  const debug = options.debug ? (line: string) => process.stderr.write(`gpuctl: ${line}\n`) : undefined;
-  const client = new KubeClient({ server, credentials: await credentials(loaded), timeoutMs: options.requestTimeoutMs, debug });
+  const session = await connectLive(options, serviceAccountRoot);
+  const { loaded, server, client } = session;
   const progress = options.onProgress ?? (() => {});
   try {
     progress(`connecting to ${server}`);
@@ -49,13 +55,32 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
       else collection.unavailable.set(type.kind, outcome.unavailable);
     });
 
-    const { targets, omitted } = logTargets(new Facts(collection));
+    const facts = new Facts(collection);
+    const { targets, omitted } = logTargets(facts);
     if (targets.length > 0) progress(`fetching ${targets.length} container logs…`);
-    await fetchLogs(client, targets, collection, LOG_CONCURRENCY);
+    // Kantaloupe's prerequisites: the GPU metrics in Prometheus, and the local helm. Only where HAMi or
+    // Kantaloupe runs (or --prometheus-url asks), so other clusters see no extra request or process.
+    const kantaloupe = hasStack(facts, 'hami') || hasStack(facts, 'kantaloupe');
+    const [, prometheus, localCommands] = await Promise.all([
+      fetchLogs(client, targets, collection, LOG_CONCURRENCY),
+      kantaloupe || options.prometheusUrl
+        ? queryKantaloupeMetrics(client, facts, { url: options.prometheusUrl, timeoutMs: options.requestTimeoutMs || PROMETHEUS_TIMEOUT_MS })
+        : undefined,
+      kantaloupe ? runLocalCommands() : undefined,
+    ]);
+    if (prometheus) collection.prometheus = prometheus;
+    if (localCommands) collection.localCommands = localCommands;
     if (omitted > 0) collection.meta.logsOmitted = omitted;
+
+    // The injection checks judge process tables: read them from the running pods of injecting stacks.
+    await captureInjectedProcesses(session.exec, collection, {
+      maxPods: options.maxExecPods ?? DEFAULT_MAX_EXEC_PODS,
+      timeoutMs: options.requestTimeoutMs,
+      onProgress: progress,
+    });
     return collection;
   } finally {
-    client.close();
+    session.close();
   }
 }
 

@@ -18,8 +18,18 @@ interface ListPage {
   metadata?: { continue?: string };
 }
 
+/**
+ * Metadata only, and nothing else: no fallback to the full object, so a server that cannot answer this
+ * way answers 406 and the type is unavailable, rather than handing over Secret data.
+ */
+export const PARTIAL_METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
+/** Annotations that can hold an object's whole content (kubectl apply writes the applied manifest). */
+const CONTENT_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
+
 export function listPath(type: ResourceType, chunkSize: number, continueToken?: string): string {
-  const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const group = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const base = type.namespace ? `${group}/namespaces/${encodeURIComponent(type.namespace)}` : group;
   const query = new URLSearchParams({ limit: String(chunkSize) });
   if (continueToken) query.set('continue', continueToken);
   if (type.fieldSelector) query.set('fieldSelector', type.fieldSelector);
@@ -40,7 +50,7 @@ export async function listAll(
   for (;;) {
     let page: ApiResponse<ListPage>;
     try {
-      page = await client.getJson<ListPage>(listPath(type, chunkSize, continueToken));
+      page = await client.getJson<ListPage>(listPath(type, chunkSize, continueToken), type.metadataOnly ? PARTIAL_METADATA_LIST : undefined);
     } catch (err) {
       if (!(err instanceof RequestFailure)) throw err;
       return { unavailable: afterAttempts(err.attempts, err.message) };
@@ -64,6 +74,7 @@ function failed(type: ResourceType, page: ApiResponse<unknown>): ListOutcome {
   if (page.status === 404 && type.crd) return { notInstalled: true };
   if (page.status === 403) return { unavailable: `forbidden: ${page.message}` };
   if (page.status === 401) return { unavailable: `unauthorized: ${page.message}` };
+  if (page.status === 406 && type.metadataOnly) return { unavailable: 'the API server does not list metadata only (406 Not Acceptable)' };
   const detail = page.message && page.attempts === 1 ? `${page.statusLine}: ${page.message}` : page.statusLine;
   return { unavailable: afterAttempts(page.attempts, detail) };
 }
@@ -79,6 +90,7 @@ function afterAttempts(attempts: number, cause: string): string {
 export function slim(item: Record<string, unknown>, type: ResourceType, keepUnread = false): KubeObject {
   const metadata = item.metadata as Record<string, unknown> | undefined;
   if (metadata) delete metadata.managedFields;
+  if (type.metadataOnly) return metadataOnly(metadata ?? {}, type);
   for (const field of type.strip ?? []) deletePath(item, field.split('.'));
   if (!keepUnread && type.unread) unreadDropper(type)(item);
   item.apiVersion = apiVersionOf(type);
@@ -151,4 +163,14 @@ function deletePath(obj: Record<string, unknown>, path: string[]): void {
   }
   const child = obj[head];
   if (child && typeof child === 'object') deletePath(child as Record<string, unknown>, rest);
+}
+
+/**
+ * A metadata-only object: whatever the server sent besides metadata is dropped (a proxy that ignored the
+ * Accept header), and so are annotations that can carry the content.
+ */
+function metadataOnly(metadata: Record<string, unknown>, type: ResourceType): KubeObject {
+  const annotations = metadata.annotations as Record<string, string> | undefined;
+  if (annotations) for (const key of CONTENT_ANNOTATIONS) delete annotations[key];
+  return { apiVersion: apiVersionOf(type), kind: type.kind, metadata: metadata as unknown as KubeObject['metadata'] };
 }

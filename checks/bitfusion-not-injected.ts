@@ -1,0 +1,82 @@
+import { defineCheck } from '../src/check.js';
+import {
+  BITFUSION_RUN,
+  BITFUSION_WEBHOOK_NAMESPACE,
+  commandText,
+  INJECTED,
+  isManaged,
+  MANAGEMENT_ANNOTATION,
+  managementOf,
+  MUTATING_WEBHOOK_NAME,
+  STATUS_ANNOTATION,
+  WEBHOOK_DEPLOYMENT_NAME,
+} from '../src/facts/bitfusion.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Pod } from '../src/facts/kube.js';
+import { displayStatus, podRef } from '../src/facts/pods.js';
+import { hasStack } from '../src/facts/stacks.js';
+import type { Issue } from '../src/model.js';
+
+/** What the webhook side looks like, for the evidence: is anything there to inject? */
+function webhookLines(facts: Facts): string[] {
+  const lines: string[] = [];
+  const deployment = facts.all('Deployment').find((d) => d.metadata.namespace === BITFUSION_WEBHOOK_NAMESPACE && WEBHOOK_DEPLOYMENT_NAME.test(d.metadata.name));
+  if (deployment) lines.push(`webhook Deployment ${BITFUSION_WEBHOOK_NAMESPACE}/${deployment.metadata.name}: ${deployment.status?.readyReplicas ?? 0}/${deployment.spec?.replicas ?? 1} ready`);
+  else if (!facts.unavailable('Deployment')) lines.push(`no webhook Deployment in ${BITFUSION_WEBHOOK_NAMESPACE} (see bitfusion-components-missing)`);
+  const mwc = facts.all('MutatingWebhookConfiguration').find((m) => m.metadata.name === MUTATING_WEBHOOK_NAME);
+  if (!mwc && !facts.unavailable('MutatingWebhookConfiguration')) lines.push(`no MutatingWebhookConfiguration ${MUTATING_WEBHOOK_NAME} (see bitfusion-components-missing)`);
+  return lines;
+}
+
+function issueFor(facts: Facts, pod: Pod): Issue | undefined {
+  const ns = pod.metadata.namespace ?? 'default';
+  const mode = managementOf(pod)!.trim().toLowerCase();
+  const status = pod.metadata.annotations?.[STATUS_ANNOTATION];
+  const containers = pod.spec?.containers ?? [];
+  const base = `pod ${podRef(pod)}: ${MANAGEMENT_ANNOTATION}: ${mode}, ${STATUS_ANNOTATION}: ${status ?? '(none)'}, ${displayStatus(pod)}`;
+  const commands = containers.map((c) => `container ${c.name} command: ${commandText(c) || '(image default)'}`);
+  const subject = { kind: 'Pod', name: pod.metadata.name, namespace: ns };
+  if (status?.toLowerCase() !== INJECTED) {
+    return {
+      severity: 'error',
+      subject,
+      message: `Pod ${podRef(pod)} asks for Bitfusion (${mode}) but was not injected: no ${STATUS_ANNOTATION}: ${INJECTED}`,
+      evidence: [base, ...commands, ...webhookLines(facts)],
+      fix: {
+        summary: 'The webhook did not mutate the pod when it was created: make sure the Bitfusion webhook runs and its MutatingWebhookConfiguration exists, then recreate the pod',
+        commands: [`kubectl get pod -n ${BITFUSION_WEBHOOK_NAMESPACE}`, 'kubectl get MutatingWebhookConfiguration', `kubectl logs -n ${BITFUSION_WEBHOOK_NAMESPACE} deployment/bitfusion-webhook-deployment`, `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
+      },
+    };
+  }
+  if (mode !== 'all') return undefined; // injection: the client is installed, the command is the user's
+  const rewritten = containers.some((c) => BITFUSION_RUN.test(commandText(c)));
+  if (rewritten) return undefined;
+  return {
+    severity: 'error',
+    subject,
+    message: `Pod ${podRef(pod)} is marked injected but no container command was rewritten to \`bitfusion run\`: the workload runs without Bitfusion GPUs`,
+    evidence: [base, ...commands],
+    fix: {
+      summary: `With ${MANAGEMENT_ANNOTATION}: all the webhook prefixes the command with \`bitfusion run -n N -p P\`; a container without a command (the image's default) or a command the webhook cannot parse is left as it was: give the container an explicit command, or use injection and call bitfusion run yourself`,
+      commands: [`kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{.spec.containers[*].command}'`, `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
+    },
+  };
+}
+
+export default defineCheck({
+  id: 'GPU904',
+  name: 'bitfusion-not-injected',
+  category: 'bitfusion',
+  title: 'Bitfusion pods were injected by the webhook',
+  needs: ['Pod'],
+  ok: 'every pod asking for Bitfusion was injected (or Bitfusion is not in use)',
+  explain: {
+    detects: `Pods annotated auto-management/bitfusion: all or injection without ${STATUS_ANNOTATION}: ${INJECTED}, and pods with all whose container commands were not rewritten to \`bitfusion run\`.`,
+    why: 'The webhook installs the Bitfusion client (init container, LD_LIBRARY_PATH, token) and rewrites the command at pod creation; a pod it skipped runs its program on no GPU at all.',
+    fix: 'Check the webhook (pods in bwki, MutatingWebhookConfiguration bwki-webhook-cfg, its log), then recreate the pod.',
+  },
+  run(facts) {
+    if (!hasStack(facts, 'bitfusion')) return [];
+    return facts.pods.filter(isManaged).flatMap((pod) => issueFor(facts, pod) ?? []);
+  },
+});

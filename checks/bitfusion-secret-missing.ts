@@ -1,0 +1,72 @@
+import { defineCheck } from '../src/check.js';
+import { cannotList } from '../src/facts/availability.js';
+import { isManaged, SECRET_HOME, SECRET_NAME } from '../src/facts/bitfusion.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Pod } from '../src/facts/kube.js';
+import { someNames } from '../src/facts/scheduling.js';
+import { hasStack } from '../src/facts/stacks.js';
+import type { Issue } from '../src/model.js';
+
+const UNPACK_TOKEN = ['mkdir tokens', 'tar -xvf ./TOKEN.tar -C tokens   # the Baremetal token downloaded from vCenter → Bitfusion → Tokens'];
+const create = (ns: string) => `kubectl create secret generic ${SECRET_NAME} --from-file=tokens -n ${ns}`;
+
+/** Kubelet events of pods that could not mount the secret. */
+function mountFailures(facts: Facts, pods: Pod[]): string[] {
+  return pods.flatMap((p) =>
+    facts
+      .eventsFor('Pod', p.metadata.name, p.metadata.namespace)
+      .filter((e) => (e.message ?? '').includes(`"${SECRET_NAME}" not found`))
+      .slice(-1)
+      .map((e) => `event ${e.reason ?? 'Warning'} on pod ${p.metadata.name}: ${e.message}`),
+  );
+}
+
+export default defineCheck({
+  id: 'GPU902',
+  name: 'bitfusion-secret-missing',
+  category: 'bitfusion',
+  title: `Bitfusion token secret (${SECRET_NAME}) exists where it is needed`,
+  needs: ['Pod'],
+  ok: `${SECRET_NAME} exists in ${SECRET_HOME} and in every namespace with Bitfusion workloads (or Bitfusion is not in use)`,
+  explain: {
+    detects: `Where Bitfusion is in use: Secret ${SECRET_NAME} missing in ${SECRET_HOME} (where the device plugin and webhook read it), or in a namespace with pods annotated auto-management/bitfusion: all or injection. Secrets are read as metadata only: their content never leaves the cluster.`,
+    why: 'The secret holds the Bitfusion token (ca.crt, client.yaml, servers.conf). The webhook copies it into each workload namespace at injection; without it the client cannot authenticate to the Bitfusion servers and the pod cannot mount it.',
+    fix: `Unpack the Bitfusion Baremetal token from vCenter into tokens/ and create the secret: \`kubectl create secret generic ${SECRET_NAME} --from-file=tokens -n NAMESPACE\` (in ${SECRET_HOME} first).`,
+  },
+  run(facts) {
+    if (!hasStack(facts, 'bitfusion')) return [];
+    const cannot = cannotList(facts, ['Secret']);
+    if (cannot) return { skip: cannot };
+    const present = new Set(facts.all('Secret').filter((s) => s.metadata.name === SECRET_NAME).map((s) => s.metadata.namespace ?? ''));
+    const issues: Issue[] = [];
+    const homeMissing = !present.has(SECRET_HOME);
+    if (homeMissing) {
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Secret', name: SECRET_NAME, namespace: SECRET_HOME },
+        message: `Secret ${SECRET_NAME} is missing in ${SECRET_HOME}: Bitfusion has no token to authenticate with, and the webhook has none to copy into workload namespaces`,
+        evidence: [`no Secret ${SECRET_NAME} in ${SECRET_HOME}${present.size ? `; present in ${[...present].sort().join(', ')}` : ''}`],
+        fix: { summary: 'Create the secret from the Bitfusion Baremetal token', commands: [...UNPACK_TOKEN, create(SECRET_HOME)] },
+      });
+    }
+    const byNamespace = new Map<string, Pod[]>();
+    for (const pod of facts.pods.filter(isManaged)) {
+      const ns = pod.metadata.namespace ?? 'default';
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), pod]);
+    }
+    for (const [ns, pods] of [...byNamespace].sort()) {
+      if (present.has(ns) || ns === SECRET_HOME) continue;
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Secret', name: SECRET_NAME, namespace: ns },
+        message: `Secret ${SECRET_NAME} is missing in namespace ${ns}, which has ${pods.length} Bitfusion pod(s)${homeMissing ? '' : `: the webhook did not copy it from ${SECRET_HOME}`}`,
+        evidence: [`Bitfusion pods in ${ns}: ${someNames(pods.map((p) => p.metadata.name))}`, ...mountFailures(facts, pods)],
+        fix: {
+          summary: `Create the secret in ${ns} from the same token, then recreate the pods`,
+          commands: [...(homeMissing ? [...UNPACK_TOKEN, create(SECRET_HOME)] : []), create(ns), ...pods.slice(0, 3).map((p) => `kubectl delete pod -n ${ns} ${p.metadata.name}`)],
+        },
+      });
+    }
+    return issues;
+  },
+});

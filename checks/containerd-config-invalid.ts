@@ -1,0 +1,113 @@
+import { defineCheck } from '../src/check.js';
+import type { ConfigProblem, RuntimeConfig } from '../src/facts/containerd.js';
+import { describeSource, kubeletRuntimeOf, readContainerdConfig, readDockerConfig, runtimeHintsOf } from '../src/facts/containerd.js';
+import type { Node } from '../src/facts/kube.js';
+import { dropInImportFix, restartCommand } from '../src/facts/runtime-fixes.js';
+import type { NodeHost } from '../src/sources/collection.js';
+import type { Fix, Issue } from '../src/model.js';
+
+function location(problem: ConfigProblem): string {
+  return `${problem.file}${problem.line ? ` line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}` : ''}`;
+}
+
+function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | undefined, host: NodeHost): Fix {
+  const restart = restartCommand(config, node);
+  const show = problem.line ? `sudo sed -n '${Math.max(1, problem.line - 2)},${problem.line + 2}p' ${problem.file}` : `sudo cat ${problem.file}`;
+  const verify =
+    config.engine === 'docker' ? `sudo python3 -m json.tool ${problem.file} >/dev/null` : `sudo containerd --config ${config.mainFile} config dump >/dev/null`;
+  switch (problem.kind) {
+    case 'parse':
+    case 'type':
+    case 'duplicate-table':
+    case 'dump-failed':
+      return {
+        summary: `Correct ${location(problem)}${problem.kind === 'duplicate-table' ? ' (merge the two tables into one)' : ''}, check it, then restart the runtime`,
+        commands: [show, `sudoedit ${problem.file}`, verify, restart],
+      };
+    case 'plugin-id':
+    case 'version': {
+      const text = host.files.get(problem.file) ?? '';
+      if (problem.setVersion) {
+        const declare = /^version\s*=/m.test(text)
+          ? `sudo sed -i 's/^version *= *[0-9]*/version = ${problem.setVersion}/' ${problem.file}`
+          : `sudo sed -i '1i version = ${problem.setVersion}' ${problem.file}`;
+        return {
+          summary: `Declare version = ${problem.setVersion} in ${problem.file}, the version its plugin ids belong to${problem.setVersion === 2 && config.engine === 'containerd' && config.containerdMajor === 2 ? ' (containerd 2.x migrates version 2 sections itself; `containerd config migrate` prints the version 3 form)' : ''}, then restart`,
+          commands: [declare, verify, restart],
+        };
+      }
+      return config.engine === 'containerd' && config.containerdMajor === 2
+        ? {
+            summary: 'Keep one form per file: rewrite it in version 3 form (`containerd config migrate` prints the migrated config), then restart',
+            commands: [`sudo containerd --config ${config.mainFile} config migrate`, `sudoedit ${problem.file}`, restart],
+          }
+        : {
+            summary: 'containerd 1.x reads version 2 configs: use [plugins."io.containerd.grpc.v1.cri"...] ids (or upgrade to containerd 2.x for version 3), then restart',
+            commands: [`sudoedit ${problem.file}`, verify, restart],
+          };
+    }
+    case 'import-missing':
+    case 'import-unmatched':
+      return {
+        summary: 'Point the imports entry at files that exist (an absolute path or glob is safest), or remove it',
+        commands: [`grep -n imports ${problem.file}`, `sudoedit ${problem.file}`, verify, restart],
+      };
+    case 'drop-in-not-imported':
+      return config.engine === 'containerd' ? dropInImportFix(config, problem.file, host, node) : { summary: 'Import or remove the drop-in', commands: [restart] };
+    case 'section-replaced':
+      return {
+        summary: 'containerd 1.x replaces a whole plugin section per imported file: keep each plugin\'s settings in one file (or upgrade to containerd 2.x, which merges per key)',
+        commands: [`sudo containerd config dump | less   # what containerd really uses`, `sudoedit ${problem.file}`, restart],
+      };
+    case 'default-runtime-undefined':
+      return {
+        summary: 'Set default_runtime_name to a runtime defined under containerd.runtimes (usually "runc"), or define that runtime',
+        commands: [`sudoedit ${problem.file}`, verify, restart],
+      };
+  }
+}
+
+export default defineCheck({
+  id: 'GPU204',
+  name: 'containerd-config-invalid',
+  category: 'runtime',
+  title: 'Container runtime configs parse and mean what they say',
+  needs: [],
+  ok: 'every collected containerd config, drop-in and template parses, and containerd reads all of it',
+  explain: {
+    detects:
+      'A containerd config, drop-in or k3s/RKE2/MicroK8s template that does not parse (file, line and parser message; duplicate tables), plugin ids of another config version (v3 ids on containerd 1.x, v2 ids in a v3 config, v1 names in a v2 config), imports that name missing files or globs that match nothing, drop-ins that nothing imports, drop-ins whose plugin section wipes the base (containerd 1.x), a default runtime that is not defined, and a docker daemon.json that is not JSON.',
+    why: 'A config containerd cannot load stops it at the next restart (the node goes NotReady); sections it silently ignores make the nvidia runtime or registry mirrors vanish without any error.',
+    fix: 'Correct the file at the given line, or move settings to the plugin ids and files containerd reads; check with `containerd config dump`, then restart the runtime.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    let read = 0;
+    for (const [name, host] of facts.collection.nodes) {
+      const node = facts.node(name);
+      const hints = runtimeHintsOf(node);
+      const kubeletRuntime = kubeletRuntimeOf(hints);
+      const configs = [readContainerdConfig(host, hints), readDockerConfig(host)].filter((c): c is RuntimeConfig => !!c);
+      read += configs.length;
+      for (const config of configs) {
+        // A broken daemon.json matters to Kubernetes only where docker is the node's runtime.
+        const secondary = config.engine === 'docker' && kubeletRuntime !== 'docker';
+        for (const problem of config.problems) {
+          issues.push({
+            severity: secondary ? 'warning' : problem.severity,
+            subject: { kind: 'Node', name },
+            message: `Node ${name}: ${location(problem)}: ${problem.message}`,
+            evidence: [
+              `${problem.kind}${problem.fatal ? ' (containerd/dockerd cannot load this config)' : ''} in ${location(problem)}`,
+              `runtime config read from ${describeSource(config)}`,
+              ...(config.engine === 'containerd' ? config.notes : []),
+            ],
+            fix: fixFor(problem, config, node, host),
+          });
+        }
+      }
+    }
+    if (!read) return { skip: 'no container runtime config was collected from any node (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
+    return issues;
+  },
+});

@@ -1,0 +1,124 @@
+import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { KubeObject } from '../src/facts/kube.js';
+import { someNames } from '../src/facts/scheduling.js';
+import { findStack } from '../src/facts/stacks.js';
+import type { Fix, Issue, Severity } from '../src/model.js';
+
+const GROUP = 'gateway.networking.k8s.io';
+const GATEWAY_CRD = `gateways.${GROUP}`;
+/** Envoy Gateway, kantaloupe-prerequisites' option B (gateway.envoyproxy.io/docs/install/install-helm). */
+const ENVOY_GATEWAY_VERSION = 'v1.4.2';
+const ENVOY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
+
+const gatewayClassYaml = (name: string) =>
+  `kubectl apply -f - <<'EOF'\napiVersion: ${GROUP}/v1\nkind: GatewayClass\nmetadata:\n  name: ${name}\nspec:\n  controllerName: ${ENVOY_CONTROLLER}\nEOF`;
+const gatewayYaml = (className: string) =>
+  `kubectl apply -f - <<'EOF'\napiVersion: ${GROUP}/v1\nkind: Gateway\nmetadata:\n  name: kantaloupe\n  namespace: envoy-gateway-system\nspec:\n  gatewayClassName: ${className}\n  listeners:\n  - name: http\n    protocol: HTTP\n    port: 80\nEOF`;
+
+const INSTALL_ENVOY_GATEWAY: Fix = {
+  summary: "Install a Gateway API implementation — Envoy Gateway brings the CRDs and a controller (kantaloupe-prerequisites, option B) — or give Kantaloupe the endpoint of an existing Istio/Envoy gateway (option A)",
+  commands: [
+    `helm install eg oci://docker.io/envoyproxy/gateway-helm --version ${ENVOY_GATEWAY_VERSION} -n envoy-gateway-system --create-namespace`,
+    'kubectl wait --timeout=5m -n envoy-gateway-system deployment/envoy-gateway --for=condition=Available',
+    gatewayClassYaml('eg'),
+    gatewayYaml('eg'),
+  ],
+};
+
+const conditionTrue = (o: KubeObject, type: string) =>
+  (o.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === type && c.status === 'True') ?? false;
+const ref = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
+
+/** Whether the Gateway API CRDs are there: served lists, objects, or the CRD objects a snapshot may carry. */
+function crdsInstalled(facts: Facts): boolean {
+  if (facts.all('CustomResourceDefinition').some((c) => c.metadata.name === GATEWAY_CRD)) return true;
+  return !facts.notInstalled('Gateway') || !facts.notInstalled('GatewayClass');
+}
+
+export default defineCheck({
+  id: 'GPU804',
+  name: 'gateway-api-missing',
+  category: 'hami-kantaloupe',
+  title: 'A Gateway API implementation and a Gateway exist (Kantaloupe)',
+  needs: ['GatewayClass', 'Gateway'],
+  stacks: ['hami', 'kantaloupe'],
+  ok: 'the Gateway API is installed with an accepted GatewayClass and a programmed Gateway',
+  explain: {
+    detects: `No Gateway API (${GROUP}/v1 CRDs not served), no GatewayClass (no controller implements it), no accepted GatewayClass, or no programmed Gateway, on a cluster with HAMi or Kantaloupe's prerequisites. A warning where Kantaloupe's prerequisites are being prepared, information where only HAMi runs.`,
+    why: "Kantaloupe routes the VSCode, SSH and Jupyter sessions of its workloads through a Gateway API gateway; the cluster's onboarding asks for the gateway endpoint (网关地址), and without one those sessions cannot be opened.",
+    fix: 'Give Kantaloupe the endpoint of an existing gateway (Istio, Envoy) that supports the Gateway API, or install Envoy Gateway with Helm and create a GatewayClass and a Gateway.',
+  },
+  run(facts) {
+    // Where only HAMi runs, Kantaloupe may never come: say it, without raising the alarm.
+    const kantaloupe = findStack(facts, 'kantaloupe');
+    const severity: Exclude<Severity, 'ok'> = kantaloupe ? 'warning' : 'info';
+    const why = kantaloupe ? `Kantaloupe prerequisites seen: ${kantaloupe.evidence[0]}` : 'HAMi runs but no Kantaloupe sign: needed only to connect this cluster to Kantaloupe';
+    const cluster = { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' };
+    const classes = facts.all('GatewayClass');
+    const gateways = facts.all('Gateway');
+
+    if (!crdsInstalled(facts)) {
+      const served = facts.collection.notInstalled.has('GatewayClass');
+      return [
+        {
+          severity,
+          subject: { kind: 'CustomResourceDefinition', name: GATEWAY_CRD },
+          message: `The Gateway API is not installed (no ${GROUP} CRDs): Kantaloupe has no gateway for VSCode, SSH and Jupyter`,
+          evidence: [
+            served ? `GET /apis/${GROUP}/v1/gatewayclasses: 404, the API is not served` : `no GatewayClass, Gateway or ${GATEWAY_CRD} CRD object in the snapshot`,
+            why,
+          ],
+          fix: INSTALL_ENVOY_GATEWAY,
+        },
+      ];
+    }
+
+    const issues: Issue[] = [];
+    if (classes.length === 0) {
+      issues.push({
+        severity,
+        subject: cluster,
+        message: 'The Gateway API CRDs are installed but there is no GatewayClass: no controller implements them',
+        evidence: [`GatewayClasses: none; Gateways: ${gateways.length ? someNames(gateways.map(ref)) : 'none'}`, why],
+        fix: { summary: 'Install a Gateway API controller (Envoy Gateway) and its GatewayClass', commands: [INSTALL_ENVOY_GATEWAY.commands[0]!, INSTALL_ENVOY_GATEWAY.commands[1]!, gatewayClassYaml('eg')] },
+      });
+      return issues;
+    }
+    const accepted = classes.filter((c) => conditionTrue(c, 'Accepted'));
+    if (accepted.length === 0) {
+      issues.push({
+        severity,
+        subject: { kind: 'GatewayClass', name: classes[0]!.metadata.name },
+        message: `No GatewayClass is accepted by its controller (${someNames(classes.map(ref))}): the controller is not running or does not know the class`,
+        evidence: classes.map((c) => `GatewayClass ${c.metadata.name}: controllerName ${c.spec?.controllerName ?? '?'}, Accepted ${conditionStatus(c, 'Accepted')}`),
+        fix: { summary: "Check the controller named in spec.controllerName: its pods and logs", commands: ['kubectl get gatewayclass -o wide', 'kubectl get pods -A | grep -i -e gateway -e envoy -e istio'] },
+      });
+    }
+    const className = (accepted[0] ?? classes[0])!.metadata.name;
+    const programmed = gateways.filter((g) => conditionTrue(g, 'Programmed'));
+    if (gateways.length === 0) {
+      issues.push({
+        severity,
+        subject: cluster,
+        message: `There is no Gateway: Kantaloupe needs a gateway endpoint (网关地址) when the cluster is connected`,
+        evidence: [`GatewayClasses: ${someNames(classes.map(ref))}; Gateways: none`, why],
+        fix: { summary: `Create a Gateway of class ${className} and give its address to Kantaloupe`, commands: [gatewayYaml(className).replace('envoy-gateway-system', 'default'), 'kubectl get gateway -A'] },
+      });
+    } else if (programmed.length === 0) {
+      issues.push({
+        severity,
+        subject: { kind: 'Gateway', name: gateways[0]!.metadata.name, namespace: gateways[0]!.metadata.namespace },
+        message: `No Gateway is programmed (${someNames(gateways.map(ref))}): none has an address Kantaloupe could use`,
+        evidence: gateways.map((g) => `Gateway ${ref(g)}: class ${g.spec?.gatewayClassName ?? '?'}, Programmed ${conditionStatus(g, 'Programmed')}`),
+        fix: { summary: 'Look at the Gateway status and its controller', commands: gateways.slice(0, 3).map((g) => `kubectl describe gateway -n ${g.metadata.namespace} ${g.metadata.name}`) },
+      });
+    }
+    return issues;
+  },
+});
+
+function conditionStatus(o: KubeObject, type: string): string {
+  const c = (o.status?.conditions as { type: string; status: string; reason?: string }[] | undefined)?.find((x) => x.type === type);
+  return c ? `${c.status}${c.reason ? ` (${c.reason})` : ''}` : 'not reported';
+}

@@ -1,0 +1,58 @@
+import semver from 'semver';
+import { defineCheck } from '../src/check.js';
+import { NOT_FOUND_EXIT } from '../src/sources/local-commands.js';
+
+/** kantaloupe-prerequisites: 要求：Helm 3.14 或更高版本. */
+const MINIMUM = '3.14.0';
+const INSTALL = 'curl -fsSL -o get_helm.sh https://raw.githubusercontent.com/helm/helm/master/scripts/get-helm-3 && chmod 700 get_helm.sh && ./get_helm.sh';
+const SUBJECT = { kind: 'Tool', name: 'helm' };
+
+/** The client version in `helm version --short`: `v3.13.2+g2a2fb3b` (Helm 3 and 4), `Client: v2.16.1+gbbdfe5e` (Helm 2). */
+export function helmVersion(stdout: string): string | undefined {
+  const m = /v(\d+)\.(\d+)\.(\d+)/.exec(stdout);
+  return m ? `${m[1]}.${m[2]}.${m[3]}` : undefined;
+}
+
+export default defineCheck({
+  id: 'GPU801',
+  name: 'helm-too-old',
+  category: 'hami-kantaloupe',
+  title: `Helm is ${MINIMUM.replace(/\.0$/, '')} or newer (Kantaloupe)`,
+  needs: [],
+  stacks: ['hami', 'kantaloupe'],
+  ok: `helm on this machine is ${MINIMUM.replace(/\.0$/, '')} or newer`,
+  explain: {
+    detects: `The helm on the machine gpuctl runs on (\`helm version --short\`) is older than ${MINIMUM.replace(/\.0$/, '')}, or not installed, on a cluster with HAMi or Kantaloupe's prerequisites.`,
+    why: 'Kantaloupe and the HAMi commercial package are installed with Helm and require 3.14 or newer; an older Helm fails on their charts (OCI registries, newer chart features) half-way through an install.',
+    fix: 'Install a current Helm 3 with the official get-helm-3 script (or your package manager), then check `helm version --short`.',
+  },
+  run(facts) {
+    const out = facts.localCommand('helm-version');
+    if (!out) return { skip: '`helm version --short` was not run: a live run runs it on this machine; a snapshot carries it in local/commands/helm-version.txt' };
+    if (out.exitCode === NOT_FOUND_EXIT) {
+      return [
+        {
+          severity: 'info',
+          subject: SUBJECT,
+          message: `helm is not installed on this machine: Kantaloupe and HAMi are installed with Helm ${MINIMUM.replace(/\.0$/, '')} or newer`,
+          evidence: [`\`helm version --short\` on this machine: ${out.stderr?.trim() || `exit ${out.exitCode}`}`],
+          fix: { summary: 'Install Helm 3 where you run the installation (here, or the machine you install from)', commands: [INSTALL, 'helm version --short'] },
+        },
+      ];
+    }
+    const firstLine = (out.stdout.trim() || out.stderr?.trim() || '').split('\n')[0]!;
+    if (out.exitCode !== 0) return { skip: `\`helm version --short\` failed (exit ${out.exitCode}): ${firstLine || 'no output'}` };
+    const version = helmVersion(out.stdout);
+    if (!version) return { skip: `cannot read a version from \`helm version --short\`: ${firstLine || 'no output'}` };
+    if (!semver.lt(version, MINIMUM)) return [];
+    return [
+      {
+        severity: 'warning',
+        subject: SUBJECT,
+        message: `Helm ${version} on this machine is older than ${MINIMUM.replace(/\.0$/, '')}, the minimum Kantaloupe requires`,
+        evidence: [`\`helm version --short\` on this machine: ${firstLine}`, `kantaloupe-prerequisites: Helm ${MINIMUM.replace(/\.0$/, '')} or newer`],
+        fix: { summary: 'Upgrade Helm with the official script (or your package manager)', commands: [INSTALL, 'helm version --short'] },
+      },
+    ];
+  },
+});

@@ -1,0 +1,93 @@
+import { defineCheck } from '../src/check.js';
+import type { RuntimeConfig, RuntimeEntry } from '../src/facts/containerd.js';
+import { activeRuntimeConfig, binaryExists, describeSource, hasFatalProblem, isNvidiaRuntime, RUNTIME_BINARIES_COMMAND, runtimeHintsOf } from '../src/facts/containerd.js';
+import type { Node } from '../src/facts/kube.js';
+import { restartCommand } from '../src/facts/runtime-fixes.js';
+import type { Fix, Issue } from '../src/model.js';
+
+const GPU_OPERATOR_TOOLKIT_DIR = '/usr/local/nvidia/toolkit/';
+
+function fixFor(runtime: RuntimeEntry, config: RuntimeConfig, node: Node | undefined, alternatives: string[]): Fix {
+  const restart = restartCommand(config, node);
+  const binary = runtime.binary!;
+  if (binary.startsWith(GPU_OPERATOR_TOOLKIT_DIR)) {
+    return {
+      summary: `${GPU_OPERATOR_TOOLKIT_DIR} is installed by the GPU Operator's toolkit pod: make it run on the node, or (toolkit.enabled=false) point the runtime at the host's nvidia-container-toolkit`,
+      commands: [
+        `kubectl get pods -A -l app=nvidia-container-toolkit-daemonset -o wide --field-selector spec.nodeName=${node?.metadata.name ?? 'NODE'}`,
+        ...(alternatives.length ? [] : ['sudo apt-get install -y nvidia-container-toolkit']),
+        'sudo nvidia-ctk runtime configure --runtime=' + (config.engine === 'docker' ? 'docker' : 'containerd'),
+        restart,
+      ],
+    };
+  }
+  if (isNvidiaRuntime(runtime)) {
+    return {
+      summary: 'Install the NVIDIA Container Toolkit on the node (NVIDIA apt/yum repository), then restart the runtime',
+      commands: ['sudo apt-get install -y nvidia-container-toolkit   # or: sudo dnf install -y nvidia-container-toolkit', `ls -l ${binary}`, restart],
+    };
+  }
+  return {
+    summary: `Install the package that provides ${binary}, or correct the runtime's path in ${runtime.definedIn}, then restart the runtime`,
+    commands: [`ls -l ${binary}`, restart],
+  };
+}
+
+export default defineCheck({
+  id: 'GPU202',
+  name: 'runtime-binary-missing',
+  category: 'runtime',
+  title: 'Configured runtime binaries exist on the node',
+  needs: ['Node'],
+  ok: 'every runtime binary configured on the probed nodes exists',
+  explain: {
+    detects:
+      'A runtime in the effective containerd config (options.BinaryName) or docker daemon.json (`path`) names a binary that does not exist on the node, judged from the `runtime-binaries` probe or copied files.',
+    why: 'containerd accepts the config, but every pod that uses that runtime fails to start with an OCI "executable file not found" error; typical after removing the toolkit or the GPU Operator (whose toolkit lives in /usr/local/nvidia/toolkit).',
+    fix: 'Install nvidia-container-toolkit (or let the GPU Operator\'s toolkit pod run on the node), or point the runtime at a binary that exists, and restart the runtime.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    let configs = 0;
+    let judged = 0;
+    const unknown = new Set<string>();
+    for (const [name, host] of facts.collection.nodes) {
+      const node = facts.node(name);
+      const config = activeRuntimeConfig(host, runtimeHintsOf(node));
+      if (!config || hasFatalProblem(config)) continue;
+      configs++;
+      const probe = host.commands.get(RUNTIME_BINARIES_COMMAND);
+      const existing = probe ? probe.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      for (const runtime of config.runtimes) {
+        if (!runtime.binary) continue;
+        const exists = binaryExists(host, runtime.binary);
+        if (exists === undefined) {
+          unknown.add(name);
+          continue;
+        }
+        judged++;
+        if (exists) continue;
+        const used = runtime.name === config.defaultRuntime || isNvidiaRuntime(runtime);
+        const alternatives = existing.filter((p) => p !== runtime.binary && p.split('/').pop() === runtime.binary!.split('/').pop());
+        issues.push({
+          severity: used ? 'error' : 'warning',
+          subject: { kind: 'Node', name },
+          message: `Node ${name}: runtime "${runtime.name}" runs ${runtime.binary}, which does not exist on the node`,
+          evidence: [
+            `${runtime.definedIn}: runtime "${runtime.name}"${runtime.type ? ` (${runtime.type})` : ''} → ${runtime.binary}`,
+            `runtime config read from ${describeSource(config)}`,
+            probe
+              ? `probe ${RUNTIME_BINARIES_COMMAND} lists the runtime binaries that exist: ${existing.join(', ') || 'none'}`
+              : `${runtime.binary} is not among the node's copied files`,
+            ...(alternatives.length ? [`the same binary exists at ${alternatives.join(', ')}`] : []),
+            ...(runtime.name === config.defaultRuntime ? [`"${runtime.name}" is the default runtime: every pod without a runtimeClassName uses it`] : []),
+          ],
+          fix: fixFor(runtime, config, node, alternatives),
+        });
+      }
+    }
+    if (!configs) return { skip: 'no node runtime config was collected (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
+    if (issues.length || judged || unknown.size === 0) return issues;
+    return { skip: `no facts about which runtime binaries exist on ${[...unknown].join(', ')}: the ${RUNTIME_BINARIES_COMMAND} probe output is missing (nodes/NODE/commands/${RUNTIME_BINARIES_COMMAND}.txt)` };
+  },
+});

@@ -1,0 +1,152 @@
+import { defineCheck } from '../src/check.js';
+import { activeRuntimeConfig, describeSource, hasFatalProblem, isNvidiaRuntime, runtimeHintsOf } from '../src/facts/containerd.js';
+import type { Facts } from '../src/facts/facts.js';
+import { gpuNodes } from '../src/facts/gpu.js';
+import type { KubeObject, Node, RuntimeClass } from '../src/facts/kube.js';
+import { isTerminal, podRef } from '../src/facts/pods.js';
+import { eventLine, missingRuntimeEvents, runtimeClassNotFoundEvents } from '../src/facts/runtime-events.js';
+import { restartCommand } from '../src/facts/runtime-fixes.js';
+import { someNames, unmatchedLabels } from '../src/facts/scheduling.js';
+import type { Issue } from '../src/model.js';
+
+const WORKLOAD_KINDS = ['Deployment', 'DaemonSet'];
+
+function runtimeClassYaml(name: string, handler: string): string {
+  return `kubectl apply -f - <<'EOF'\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: ${name}\nhandler: ${handler}\nEOF`;
+}
+
+/** The handler a missing RuntimeClass most likely needs: nvidia for NVIDIA-looking names. */
+function likelyHandler(name: string): string {
+  return /nvidia/i.test(name) ? 'nvidia' : name;
+}
+
+/** Who asks for RuntimeClass `name`: pods, workload templates, and controllers whose pods were rejected. */
+function usersOf(facts: Facts): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  const add = (name: string, who: string) => {
+    const list = users.get(name) ?? [];
+    if (!list.includes(who)) list.push(who);
+    users.set(name, list);
+  };
+  for (const pod of facts.pods) {
+    const name = pod.spec?.runtimeClassName;
+    if (name && !isTerminal(pod)) add(name, `Pod ${podRef(pod)}`);
+  }
+  for (const kind of WORKLOAD_KINDS) {
+    for (const obj of facts.all<KubeObject>(kind)) {
+      const name = obj.spec?.template?.spec?.runtimeClassName;
+      if (typeof name === 'string') add(name, `${kind} ${obj.metadata.namespace}/${obj.metadata.name}`);
+    }
+  }
+  return users;
+}
+
+function matchesSelector(node: Node, selector: Record<string, string> | undefined): boolean {
+  return unmatchedLabels(node.metadata.labels, selector).length === 0;
+}
+
+export default defineCheck({
+  id: 'GPU203',
+  name: 'runtimeclass-missing',
+  category: 'runtime',
+  title: 'RuntimeClasses that pods use exist, and their handler is a configured runtime',
+  needs: ['Pod', 'RuntimeClass'],
+  ok: 'every runtimeClassName in use names an existing RuntimeClass whose handler is configured where node configs were read',
+  explain: {
+    detects:
+      'Pods or workloads use `runtimeClassName: X` but RuntimeClass X does not exist (pods are rejected with `RuntimeClass "X" not found`), or X\'s handler is not a runtime in the container runtime config of the nodes gpuctl read (`no runtime for "H" is configured`).',
+    why: 'A missing RuntimeClass makes the API server reject the pods, so Deployments and DaemonSets show no pods at all; a handler the node does not know fails every sandbox with FailedCreatePodSandBox.',
+    fix: 'Create the RuntimeClass (handler nvidia for the NVIDIA runtime); when the handler is wrong, recreate the RuntimeClass with the runtime name the node has (handler is immutable), or add that runtime to the node.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    const classes = new Map(facts.runtimeClasses.map((rc) => [rc.metadata.name, rc]));
+    const users = usersOf(facts);
+    const rejected = runtimeClassNotFoundEvents(facts);
+    for (const e of rejected) {
+      const o = e.event.involvedObject ?? {};
+      const list = users.get(e.name) ?? [];
+      const who = `${o.kind} ${o.namespace}/${o.name}`;
+      if (!list.includes(who)) users.set(e.name, [...list, who]);
+    }
+
+    // 1. The RuntimeClass itself is absent.
+    for (const [name, who] of users) {
+      if (classes.has(name)) continue;
+      const handler = likelyHandler(name);
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'RuntimeClass', name },
+        message: `RuntimeClass "${name}" does not exist, but ${who.length} object${who.length === 1 ? '' : 's'} use${who.length === 1 ? 's' : ''} it (${someNames(who)})`,
+        evidence: [
+          `RuntimeClasses in the cluster: ${[...classes.keys()].join(', ') || 'none'}`,
+          ...who.slice(0, 5).map((w) => `${w}: runtimeClassName: ${name}`),
+          ...rejected.filter((e) => e.name === name).slice(0, 3).map((e) => eventLine(e.event)),
+        ],
+        fix: {
+          summary: `Create RuntimeClass ${name} with handler ${handler} (the runtime name in the nodes' containerd config)`,
+          commands: [runtimeClassYaml(name, handler)],
+        },
+      });
+    }
+
+    // 2. The RuntimeClass exists but its handler is not a runtime on nodes whose config gpuctl read,
+    //    or the kubelet says so. A node with no NVIDIA runtime at all is nvidia-runtime-missing's.
+    const failures = missingRuntimeEvents(facts).filter((e) => e.name !== 'nvidia');
+    for (const rc of classes.values() as Iterable<RuntimeClass>) {
+      const handler = rc.handler ?? '';
+      const name = rc.metadata.name;
+      const scheduledOn = new Set(facts.pods.filter((p) => p.spec?.runtimeClassName === name && p.spec.nodeName).map((p) => p.spec!.nodeName!));
+      const candidates = facts.nodes.filter(
+        (n) =>
+          scheduledOn.has(n.metadata.name) ||
+          (users.has(name) && matchesSelector(n, (rc.scheduling as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector) && (gpuNodes(facts).includes(n) || !/nvidia/i.test(handler))),
+      );
+      for (const node of candidates) {
+        const config = activeRuntimeConfig(facts.host(node.metadata.name), runtimeHintsOf(node));
+        if (!config || config.engine !== 'containerd' || hasFatalProblem(config)) continue;
+        if (config.runtimes.some((r) => r.name === handler)) continue;
+        const nvidia = config.runtimes.filter(isNvidiaRuntime);
+        if (handler === 'nvidia' && nvidia.length === 0) continue;
+        const events = failures.filter((e) => e.name === handler && e.node === node.metadata.name);
+        const replacement = /nvidia/i.test(handler) && nvidia[0] ? nvidia[0].name : undefined;
+        issues.push({
+          severity: 'error',
+          subject: { kind: 'RuntimeClass', name },
+          message: `RuntimeClass ${name}: handler "${handler}" is not a runtime of containerd on node ${node.metadata.name}${replacement ? ` (its NVIDIA runtime is called "${replacement}")` : ''}`,
+          evidence: [
+            `RuntimeClass ${name}: handler: ${handler}`,
+            `runtime config read from ${describeSource(config)}`,
+            `runtimes on ${node.metadata.name}: ${config.runtimes.map((r) => r.name).join(', ')}`,
+            ...events.slice(0, 3).map((e) => eventLine(e.event)),
+          ],
+          fix: replacement
+            ? {
+                summary: `The handler of a RuntimeClass cannot be changed: recreate ${name} with handler ${replacement}, or add a runtime called ${handler} to the node`,
+                commands: [`kubectl delete runtimeclass ${name}`, runtimeClassYaml(name, replacement)],
+              }
+            : {
+                summary: `Add a runtime called ${handler} to containerd on ${node.metadata.name} and restart it, or recreate the RuntimeClass with a handler the node has`,
+                commands: [restartCommand(config, node)],
+              },
+        });
+      }
+      // The kubelet's word where gpuctl has no node config.
+      const unexplained = failures.filter((e) => e.name === handler && !(e.node && activeRuntimeConfig(facts.host(e.node), runtimeHintsOf(facts.node(e.node)))));
+      if (unexplained.length) {
+        const nodes = [...new Set(unexplained.map((e) => e.node ?? 'unknown node'))];
+        issues.push({
+          severity: 'error',
+          subject: { kind: 'RuntimeClass', name },
+          message: `RuntimeClass ${name}: the kubelet on ${nodes.join(', ')} has no runtime "${handler}" configured`,
+          evidence: [`RuntimeClass ${name}: handler: ${handler}`, ...unexplained.slice(0, 3).map((e) => eventLine(e.event))],
+          fix: {
+            summary: `Add a runtime called ${handler} to the container runtime on ${nodes.join(', ')} and restart it, or recreate the RuntimeClass with a handler the nodes have`,
+            commands: ['sudo containerd config dump | grep -A3 "runtimes\\."   # on the node: the configured runtime names'],
+          },
+        });
+      }
+    }
+    return issues;
+  },
+});

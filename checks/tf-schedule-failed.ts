@@ -1,0 +1,116 @@
+import { defineCheck } from '../src/check.js';
+import { cannotList } from '../src/facts/availability.js';
+import type { Facts } from '../src/facts/facts.js';
+import { eventTime } from '../src/facts/facts.js';
+import type { Event, KubeObject } from '../src/facts/kube.js';
+import { formatBytes } from '../src/facts/quantity.js';
+import { someNames } from '../src/facts/scheduling.js';
+import { hasStack } from '../src/facts/stacks.js';
+import type { GpuResources } from '../src/facts/tensor-fusion.js';
+import { findWorkload, GPU_POOL_LABEL, nodeOfGpu, resourcesOf } from '../src/facts/tensor-fusion.js';
+import type { Issue } from '../src/model.js';
+
+/** The event TensorFusionWorkload's controller records when the allocator finds no GPU (reason ScheduleGPUFailed). */
+const SCHEDULE_FAILED = /Failed to schedule GPU/;
+
+interface GpuFit {
+  gpu: KubeObject;
+  available: GpuResources;
+  capacity: GpuResources;
+}
+
+const fits = (have: GpuResources, want: GpuResources) => (want.tflops ?? 0) <= (have.tflops ?? 0) && (want.vram ?? 0) <= (have.vram ?? 0);
+
+function describeGpu({ gpu, available, capacity }: GpuFit): string {
+  const vram = (r: GpuResources) => (r.vram === undefined ? '?' : formatBytes(r.vram));
+  return `GPU ${gpu.metadata.name} (${gpu.status?.gpuModel ?? 'unknown model'}${nodeOfGpu(gpu) ? ` on ${nodeOfGpu(gpu)}` : ''}): available ${available.tflops ?? '?'} TFlops, ${vram(available)} of ${capacity.tflops ?? '?'} TFlops, ${vram(capacity)}`;
+}
+
+function issueFor(facts: Facts, workload: KubeObject, events: Event[]): Issue {
+  const ns = workload.metadata.namespace ?? 'default';
+  const name = workload.metadata.name;
+  const pool: string | undefined = workload.spec?.poolName;
+  const request = resourcesOf(workload.spec?.resources?.requests);
+  const gpuCount: number = workload.spec?.gpuCount ?? 1;
+  const last = events[events.length - 1]!;
+  const evidence = [
+    `event ${last.reason ?? 'Warning'}${(last.count ?? 1) > 1 ? ` (×${last.count})` : ''}${eventTime(last) ? ` at ${eventTime(last)}` : ''}: ${last.message ?? ''}`,
+    `requests per GPU: ${request.text}${gpuCount > 1 ? `, ${gpuCount} GPUs` : ''}${pool ? `, pool ${pool}` : ''}`,
+  ];
+  const gpus: GpuFit[] = facts
+    .all('GPU')
+    .filter((g) => !pool || !g.metadata.labels?.[GPU_POOL_LABEL] || g.metadata.labels[GPU_POOL_LABEL] === pool)
+    .map((gpu) => ({ gpu, available: resourcesOf(gpu.status?.available), capacity: resourcesOf(gpu.status?.capacity) }));
+  const cannot = cannotList(facts, ['GPU']);
+  let why: string;
+  if (cannot) {
+    why = 'the GPUs could not be read to compare';
+    evidence.push(cannot);
+  } else if (gpus.length === 0) {
+    why = `TensorFusion lists no GPU${pool ? ` in pool ${pool}` : ''}: its GPUs were not discovered (see tf-gpus-undiscovered)`;
+    evidence.push(`kubectl get gpu: no GPU${pool ? ` labelled ${GPU_POOL_LABEL}=${pool}` : ''}`);
+  } else {
+    const free = gpus.filter((g) => fits(g.available, request));
+    const bigEnough = gpus.filter((g) => fits(g.capacity, request));
+    const byFree = [...gpus].sort((a, b) => (b.available.tflops ?? 0) - (a.available.tflops ?? 0));
+    for (const g of byFree.slice(0, 4)) evidence.push(describeGpu(g));
+    if (byFree.length > 4) evidence.push(`and ${byFree.length - 4} more GPUs`);
+    if (bigEnough.length < gpuCount) {
+      why = `no${bigEnough.length ? ` ${gpuCount} ` : ' '}GPU${pool ? ` in pool ${pool}` : ''} is that big, even idle: ${bigEnough.length} of ${gpus.length} could hold ${request.text}`;
+    } else if (free.length < gpuCount) {
+      why = `other workloads hold the capacity: ${free.length} of ${gpus.length} GPUs have ${request.text} available`;
+    } else {
+      why = `GPUs have enough available now (${someNames(free.map((g) => g.gpu.metadata.name))}): the failure may be past, or other filters (GPU model, node affinity, quota) excluded them`;
+    }
+  }
+  const stale = why.startsWith('GPUs have enough');
+  return {
+    severity: stale ? 'warning' : 'error',
+    subject: { kind: 'TensorFusionWorkload', name, namespace: ns },
+    message: `TensorFusionWorkload ${ns}/${name} cannot get a GPU ("Failed to schedule GPU"): ${why}`,
+    evidence,
+    fix: {
+      summary: 'Lower the TFlops/VRAM requests of this workload or of others in the pool (the tensor-fusion.ai/tflops-request and vram-request annotations of their pod templates), or add GPUs to the pool',
+      commands: [
+        `kubectl describe tensorfusionworkload -n ${ns} ${name}`,
+        'kubectl get gpu',
+        `kubectl get pods -n ${ns} -l tensor-fusion.ai/workload=${name}`,
+        '# then lower tensor-fusion.ai/tflops-request / tensor-fusion.ai/vram-request on the pod template that created them',
+      ],
+    },
+  };
+}
+
+export default defineCheck({
+  id: 'GPU704',
+  name: 'tf-schedule-failed',
+  category: 'tensor-fusion',
+  title: 'TensorFusion workloads get their GPUs',
+  needs: ['Event'],
+  ok: 'no TensorFusionWorkload reports "Failed to schedule GPU" (or TensorFusion is not installed)',
+  explain: {
+    detects: 'TensorFusionWorkload Warning events "Failed to schedule GPU" (reason ScheduleGPUFailed), and compares the workload\'s TFlops/VRAM requests with what each GPU of its pool has available and in total.',
+    why: 'No worker starts for the workload, so its pods stay stuck starting (the first branch of the troubleshooting page).',
+    fix: 'Lower the GPU requests of this or other applications, or add GPUs; if no GPU is listed at all, TensorFusion has not discovered them (tf-gpus-undiscovered).',
+  },
+  run(facts) {
+    if (!hasStack(facts, 'tensor-fusion')) return [];
+    const failing = new Map<string, Event[]>();
+    for (const ev of facts.events) {
+      const o = ev.involvedObject;
+      if (o?.kind !== 'TensorFusionWorkload' || !SCHEDULE_FAILED.test(ev.message ?? '')) continue;
+      const key = `${o.namespace ?? 'default'}/${o.name}`;
+      failing.set(key, [...(failing.get(key) ?? []), ev]);
+    }
+    return [...failing].map(([key, events]) => {
+      const [ns, name] = key.split('/') as [string, string];
+      const workload = findWorkload(facts, ns, name) ?? {
+        apiVersion: 'tensor-fusion.ai/v1',
+        kind: 'TensorFusionWorkload',
+        metadata: { name, namespace: ns },
+      };
+      const sorted = [...events].sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+      return issueFor(facts, workload, sorted);
+    });
+  },
+});

@@ -1,0 +1,60 @@
+import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Pod } from '../src/facts/kube.js';
+import { logLines, warningEventLines } from '../src/facts/operator.js';
+import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
+import { hasStack } from '../src/facts/stacks.js';
+import { WORKER_TEMPLATE_PATH, workerEnvFix, workerEnvLines, workerPods, workloadOf } from '../src/facts/tensor-fusion.js';
+import type { Issue } from '../src/model.js';
+
+/** A Ready worker that crashed this often still loses its clients' GPU each time. */
+const RESTART_WARNING = 3;
+
+function issueFor(facts: Facts, pod: Pod): Issue | undefined {
+  const statuses = allStatuses(pod);
+  const looping = statuses.find((s) => s.state?.waiting?.reason === 'CrashLoopBackOff' || (s.state?.terminated && s.state.terminated.exitCode !== 0));
+  const crashed = statuses.filter((s) => (s.restartCount ?? 0) > 0 && (s.lastState?.terminated?.exitCode ?? 0) !== 0);
+  const ready = isReady(pod);
+  if (!looping && pod.status?.phase !== 'Failed' && !(crashed.length && (!ready || restarts(pod) >= RESTART_WARNING))) return undefined;
+  const container = (looping ?? crashed[0] ?? statuses[0])?.name ?? pod.spec?.containers?.[0]?.name ?? 'worker';
+  const workload = workloadOf(pod);
+  const ns = pod.metadata.namespace ?? 'default';
+  const evidence = [
+    `worker pod ${podRef(pod)}${workload ? ` of TensorFusionWorkload ${workload}` : ''}: ${displayStatus(pod)}, ${restarts(pod)} restarts${pod.spec?.nodeName ? `, node ${pod.spec.nodeName}` : ''}`,
+  ];
+  for (const s of statuses) {
+    const last = s.lastState?.terminated ?? s.state?.terminated;
+    if (last) evidence.push(`container ${s.name} exited ${last.reason ?? ''} (code ${last.exitCode ?? '?'})${last.finishedAt ? ` at ${last.finishedAt}` : ''}`);
+  }
+  evidence.push(...logLines(facts, pod, container, (statuses.find((s) => s.name === container)?.restartCount ?? 0) > 0));
+  evidence.push(...workerEnvLines(facts, 'TF_ENABLE_LOG'));
+  evidence.push(...warningEventLines(facts, pod));
+  return {
+    severity: ready && !looping ? 'warning' : 'error',
+    subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+    message: `TensorFusion GPU worker ${podRef(pod)} is crashing (${displayStatus(pod)}, ${restarts(pod)} restarts): its clients lose their GPU`,
+    evidence,
+    fix: {
+      summary: `Read the crash log; if it says too little, set TF_ENABLE_LOG=1 in the worker Pod template of the TensorFusionCluster (${WORKER_TEMPLATE_PATH}), let the worker crash again, and send that log to the TensorFusion support team`,
+      commands: [`kubectl logs -n ${ns} ${pod.metadata.name} -c ${container} --previous`, ...workerEnvFix(facts, 'TF_ENABLE_LOG', '1'), `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
+    },
+  };
+}
+
+export default defineCheck({
+  id: 'GPU702',
+  name: 'tf-worker-crashing',
+  category: 'tensor-fusion',
+  title: 'TensorFusion GPU workers are not crashing',
+  needs: ['Pod'],
+  ok: 'no TensorFusion GPU worker is crash-looping or restarting (or TensorFusion is not installed)',
+  explain: {
+    detects: 'TensorFusion GPU worker pods (label tensor-fusion.ai/component=worker) that crash-loop, failed, or restarted after non-zero exits; quotes the crash log and says whether TF_ENABLE_LOG is set in the worker template.',
+    why: 'The worker holds the GPU share its clients use remotely: each crash drops their CUDA context, and a crash-looping worker leaves them stuck starting.',
+    fix: 'Check the crash log; if it is not verbose enough, set TF_ENABLE_LOG=1 in the worker Pod template inside the TensorFusionCluster and send the crash log to the TensorFusion support team.',
+  },
+  run(facts) {
+    if (!hasStack(facts, 'tensor-fusion')) return [];
+    return workerPods(facts).flatMap((pod) => issueFor(facts, pod) ?? []);
+  },
+});

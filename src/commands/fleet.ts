@@ -1,0 +1,86 @@
+// `gpuctl doctor --all-contexts` / `--context a,b,c`: the doctor on several clusters at once, one summary table.
+import pLimit from 'p-limit';
+import type { Check } from '../check.js';
+import { exitCodeOf, runChecks, summarize } from '../engine.js';
+import { GpuctlError, UsageError } from '../errors.js';
+import { Facts } from '../facts/facts.js';
+import { showFinding } from '../i18n/checks.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
+import { renderJson } from '../report/json.js';
+import { colourEnabled, makeChalk, paint, textWidth } from '../report/style.js';
+import { oneLine } from '../sources/snapshot.js';
+import { kubeconfigContexts } from './completion.js';
+import type { DoctorOptions } from './doctor.js';
+import { gatherLive } from './gather.js';
+
+/** Clusters checked at once: each already runs its own bounded lists. */
+const CLUSTER_CONCURRENCY = 4;
+
+interface ClusterResult {
+  context: string;
+  report?: ReturnType<typeof runChecks>;
+  error?: string;
+}
+
+export function fleetContexts(opts: Pick<DoctorOptions, 'context' | 'kubeconfig'> & { allContexts?: boolean }): string[] | undefined {
+  if (opts.allContexts) {
+    const env = opts.kubeconfig ? { ...process.env, KUBECONFIG: opts.kubeconfig } : process.env;
+    const names = kubeconfigContexts(env);
+    if (names.length === 0) throw new UsageError('--all-contexts: the kubeconfig has no contexts');
+    return names;
+  }
+  const names = opts.context?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+  return names.length > 1 ? names : undefined;
+}
+
+export async function fleet(contexts: string[], checks: Check[], opts: DoctorOptions): Promise<number> {
+  if (opts.output === 'junit' || opts.output === 'markdown') throw new UsageError(`-o ${opts.output} takes one cluster; use -o text or json with several contexts`);
+  const limit = pLimit(CLUSTER_CONCURRENCY);
+  const results: ClusterResult[] = await Promise.all(
+    contexts.map((context) =>
+      limit(async () => {
+        try {
+          // Probing the local node makes sense for one cluster at most; probe pods and DaemonSets work anywhere.
+          const nodeProbe = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? opts.nodeProbe : 'none';
+          const collection = await gatherLive({ ...opts, context, nodeProbe, spinner: false });
+          return { context, report: runChecks(checks, new Facts(collection)) };
+        } catch (err) {
+          return { context, error: err instanceof GpuctlError ? err.message : oneLine(err) };
+        }
+      }),
+    ),
+  );
+  process.stdout.write(opts.output === 'json' ? fleetJson(results) : fleetTable(results, colourEnabled(process.stdout), opts.lang));
+  // Unreachable clusters make the run incomplete (2) unless a reachable one already failed (1).
+  const codes = results.map((r) => (r.report ? exitCodeOf(r.report, opts.failOn) : 2));
+  return codes.includes(1) ? 1 : Math.max(0, ...codes);
+}
+
+function fleetJson(results: ClusterResult[]): string {
+  const clusters = results.map((r) => (r.report ? { context: r.context, ...JSON.parse(renderJson(r.report)) } : { context: r.context, error: r.error }));
+  return JSON.stringify({ clusters }, null, 2) + '\n';
+}
+
+function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en'): string {
+  const c = makeChalk(colour);
+  const words = ui(lang).fleet;
+  const rows = results.map((r) => {
+    if (!r.report) return [r.context, paint(c, 'error', words.unreachable), '', '', '', r.error ?? ''];
+    const s = summarize(r.report);
+    const worst = r.report.findings.find((f) => f.severity === 'error') ?? r.report.findings.find((f) => f.severity === 'warning');
+    return [
+      r.context,
+      paint(c, s.errors ? 'error' : s.warnings ? 'warning' : 'ok', s.errors ? words.failing : s.warnings ? words.warnings : words.healthy),
+      String(s.errors),
+      String(s.warnings),
+      String(s.skipped),
+      worst ? `${worst.name}: ${showFinding(worst, lang).headline}` : '',
+    ];
+  });
+  const header = words.headers;
+  const widths = header.map((h, i) => Math.max(textWidth(h), ...rows.map((r) => textWidth(r[i]!))));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell.slice(0, 100) : cell + ' '.repeat(widths[i]! - textWidth(cell)))).join('  ');
+  return [c.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,66 @@
+// The live doctor's look inside running pods of injecting stacks (TensorFusion, HAMi, Bitfusion): their
+// process tables and /etc/ld.so.preload, a few pods at a time, so the injection checks judge them exactly
+// as `gpuctl exec-check` would. A pod that cannot be read is a problem of the collection, never the end.
+import pLimit from 'p-limit';
+import { injectedContainers, notRunningReason } from '../../facts/exec-target.js';
+import { Facts } from '../../facts/facts.js';
+import { injectingPods } from '../../facts/workload-injection.js';
+import type { Collection } from '../collection.js';
+import { captureProcesses } from './container.js';
+import type { ExecConnection } from './exec.js';
+import { ExecFailure } from './exec.js';
+
+export const DEFAULT_MAX_EXEC_PODS = 20;
+export const EXEC_CONCURRENCY = 4;
+
+export async function captureInjectedProcesses(
+  conn: ExecConnection,
+  collection: Collection,
+  options: { maxPods: number; timeoutMs: number; concurrency?: number; onProgress?: (text: string) => void },
+): Promise<void> {
+  if (options.maxPods <= 0) return;
+  const pods = injectingPods(new Facts(collection));
+  const chosen = pods.slice(0, options.maxPods);
+  if (pods.length > chosen.length) {
+    collection.meta.execPodsOmitted = pods.length - chosen.length;
+    collection.problems.push({
+      path: 'pods/',
+      message: `process tables of ${pods.length - chosen.length} more pod(s) of injecting stacks not captured (--max-exec-pods ${options.maxPods})`,
+    });
+  }
+  const targets = chosen.flatMap(({ pod, stack }) =>
+    injectedContainers(pod, stack)
+      .filter((container) => !notRunningReason(pod, container))
+      .map((container) => ({ namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, container })),
+  );
+  if (targets.length === 0) return;
+  options.onProgress?.(`reading the processes of ${targets.length} container(s) of injecting stacks…`);
+  const limit = pLimit(options.concurrency ?? EXEC_CONCURRENCY);
+  // One 403 answers for every pod: the rest are not tried, and one problem says so.
+  const refused = { message: '', skipped: 0 };
+  await Promise.all(
+    targets.map((target) =>
+      limit(async () => {
+        const key = `${target.namespace}/${target.pod}/${target.container}`;
+        if (refused.message) {
+          refused.skipped++;
+          return;
+        }
+        try {
+          const capture = await captureProcesses(conn, target, options.timeoutMs);
+          collection.processes.set(key, capture.processes);
+          if (capture.preloadFile !== undefined) collection.preloadFiles.set(key, capture.preloadFile);
+        } catch (err) {
+          if (err instanceof ExecFailure && err.kind === 'forbidden') {
+            if (refused.message) refused.skipped++;
+            else refused.message = err.message;
+          } else collection.problems.push({ path: `pods/${key}/processes.json`, message: `process table not captured: ${(err as Error).message}` });
+        }
+      }),
+    ),
+  );
+  if (refused.message) {
+    const more = refused.skipped > 0 ? ` (${refused.skipped} more container(s) not captured)` : '';
+    collection.problems.push({ path: 'pods/', message: `process tables not captured: ${refused.message}${more}` });
+  }
+}
