@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LIST_CONCURRENCY } from '../src/sources/live/collect.js';
-import { listPath } from '../src/sources/live/list.js';
+import { listPath, PARTIAL_METADATA_LIST } from '../src/sources/live/list.js';
 import { RESOURCE_TYPES } from '../src/sources/resources.js';
 import { formatRows, summariseProfile } from './profile.js';
 import type { ChildStart, RequestSummary } from './sim-child.js';
@@ -196,7 +196,7 @@ async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: st
   const { ready } = sim;
   log(`  ${ready.objects} objects (${ready.nodes} nodes, ${ready.pods} pods, ${ready.events} events) at ${ready.url}`);
   const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', HOME: work };
-  const listPaths = RESOURCE_TYPES.map((type) => listPath(type, CHUNK_SIZE));
+  const listPaths = RESOURCE_TYPES.map((type) => `${type.metadataOnly ? `${PARTIAL_METADATA_LIST} ` : ''}${listPath(type, CHUNK_SIZE)}`);
   const commands = playbookCommands(ready.brokenPod);
   const result: SizeResult = { nodes, pods, ready, runs: { gpuctl: [], playbook: [], lower: [] }, seconds: 0 };
 
@@ -369,7 +369,7 @@ function render({ results, startup, meta }: Saved): string {
   w('- (b) the commands below, one after another, with the real kubectl, output to /dev/null, and a fresh `--cache-dir` per playbook run (shared by its commands, as ~/.kube/cache would be after the first one): so each playbook run pays API discovery once. Note: the simulator answers Table requests with plain lists, which kubectl prints client-side; a real API server sends Tables, which are smaller.');
   const example = playbookCommands(results[0]?.ready.brokenPod ?? 'POD');
   for (const c of example) w(`  - \`kubectl ${c.args.join(' ')}\` — ${c.seed}`);
-  w(`- (c) bench/lower-bound.mjs: one Node process, Node built-ins only, that GETs the same ${RESOURCE_TYPES.length} lists as gpuctl (same paths, selectors, page size ${CHUNK_SIZE} and ${LIST_CONCURRENCY} in flight) and JSON.parses every page; no logs, no checks.`);
+  w(`- (c) bench/lower-bound.mjs: one Node process, Node built-ins only, that GETs the same ${RESOURCE_TYPES.length} lists as gpuctl (same paths, selectors, Accept headers, page size ${CHUNK_SIZE} and ${LIST_CONCURRENCY} in flight; a 404 of a CRD not installed ends its list, as for gpuctl) and JSON.parses every page; no logs, no checks.`);
   w();
   w('## Headline');
   w();
