@@ -13,6 +13,8 @@ export class Facts {
   private podsWithLogsSize = 0;
   private podsByNode?: Map<string, Pod[]>;
   private nodesByName?: Map<string, Node>;
+  /** namespace → name → pod. */
+  private podsByName?: Map<string, Map<string, Pod>>;
 
   constructor(readonly collection: Collection) {
     for (const obj of collection.objects) {
@@ -61,6 +63,18 @@ export class Facts {
       for (const node of this.nodes) if (!this.nodesByName.has(node.metadata.name)) this.nodesByName.set(node.metadata.name, node);
     }
     return this.nodesByName.get(name);
+  }
+
+  /** The pod of that namespace and name (events name the pod they are about). */
+  pod(namespace: string | undefined, name: string | undefined): Pod | undefined {
+    if (!this.podsByName) {
+      this.podsByName = new Map();
+      for (const pod of this.pods) {
+        const byName = child(this.podsByName, pod.metadata.namespace ?? '', () => new Map<string, Pod>());
+        if (!byName.has(pod.metadata.name)) byName.set(pod.metadata.name, pod);
+      }
+    }
+    return name === undefined ? undefined : this.podsByName.get(namespace ?? '')?.get(name);
   }
 
   podsOn(nodeName: string): Pod[] {
