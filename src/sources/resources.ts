@@ -28,6 +28,11 @@ export interface ResourceType {
    * every check with and without them on the example snapshots and fixtures.
    */
   unread?: string[];
+  /**
+   * String fields whose values repeat across thousands of objects (images, owners, node names): the
+   * doctor keeps one copy of each value; JSON.parse makes a new string for every occurrence.
+   */
+  shared?: string[];
 }
 
 /** What a pod carries that no check reads: probes, mounts, addresses, bookkeeping. */
@@ -57,13 +62,28 @@ const POD_UNREAD = [
   'status.startTime',
   'status.containerStatuses[].imageID',
   'status.initContainerStatuses[].imageID',
+  // A container's id is read from containerStatuses (exec); the copies in terminated states are not.
+  'status.initContainerStatuses[].containerID',
+  ...['containerStatuses', 'initContainerStatuses'].flatMap((list) => ['state', 'lastState'].map((s) => `status.${list}[].${s}.terminated.containerID`)),
   'status.conditions[].lastProbeTime',
 ];
 
 export const RESOURCE_TYPES: ResourceType[] = [
   // A node's image list is most of its size on a real cluster (tens of KB each).
   { kind: 'Node', group: '', version: 'v1', plural: 'nodes', namespaced: false, unread: ['metadata.resourceVersion', 'status.images'] },
-  { kind: 'Pod', group: '', version: 'v1', plural: 'pods', namespaced: true, unread: POD_UNREAD },
+  {
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    plural: 'pods',
+    namespaced: true,
+    unread: POD_UNREAD,
+    shared: [
+      'spec.nodeName',
+      'metadata.ownerReferences[].name',
+      ...['spec.containers', 'spec.initContainers', 'status.containerStatuses', 'status.initContainerStatuses'].map((list) => `${list}[].image`),
+    ],
+  },
   // Warning events carry every failure the checks quote; Normal ones are the bulk of a busy cluster.
   { kind: 'Event', group: '', version: 'v1', plural: 'events', namespaced: true, fieldSelector: 'type!=Normal' },
   { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', namespaced: false },

@@ -1,6 +1,7 @@
-// The doctor drops the fields of ResourceType.unread from what it keeps of a live cluster (memory at
-// scale). That is only safe while no check reads them: every check must find exactly the same on every
-// example snapshot and fixture with and without those fields.
+// The doctor drops the fields of ResourceType.unread from what it keeps of a live cluster, and keeps one
+// copy of each value of its `shared` fields (memory at scale). That is only safe while no check reads the
+// dropped fields: every check must find exactly the same on every example snapshot and fixture with and
+// without them.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { Facts } from '../../src/facts/facts.js';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { renderJson } from '../../src/report/json.js';
 import type { Collection } from '../../src/sources/collection.js';
-import { slim } from '../../src/sources/live/list.js';
+import { sharedStrings, slim } from '../../src/sources/live/list.js';
 import { RESOURCE_TYPES, type ResourceType, resourceTypeOfKind } from '../../src/sources/resources.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 
@@ -27,9 +28,10 @@ function findings(collection: Collection): unknown {
 /** The snapshot as the live doctor would keep it: each object through slim(), with the given types. */
 async function asLiveDoctorKeepsIt(dir: string, typeOf: (kind: string) => ResourceType | undefined): Promise<Collection> {
   const collection = await loadSnapshot(dir);
+  const share = sharedStrings();
   const objects = collection.objects.map((o) => {
     const type = typeOf(o.kind);
-    return type ? slim(structuredClone(o) as unknown as Record<string, unknown>, type) : o;
+    return type ? slim(structuredClone(o) as unknown as Record<string, unknown>, type, false, share) : o;
   });
   return { ...collection, objects: objects as KubeObject[] };
 }

@@ -45,6 +45,7 @@ export async function listAll(
   keepUnread = false,
 ): Promise<ListOutcome> {
   let objects: KubeObject[] = [];
+  const share = sharedStrings();
   let continueToken: string | undefined;
   let restarted = false;
   for (;;) {
@@ -63,7 +64,7 @@ export async function listAll(
       continue;
     }
     if (!page.value) return failed(type, page);
-    for (const item of page.value.items ?? []) objects.push(slim(item, type, keepUnread));
+    for (const item of page.value.items ?? []) objects.push(slim(item, type, keepUnread, share));
     onPage?.(objects.length);
     continueToken = page.value.metadata?.continue || undefined;
     if (!continueToken) return { objects };
@@ -83,72 +84,92 @@ function afterAttempts(attempts: number, cause: string): string {
   return attempts > 1 ? `failed after ${attempts} attempts: ${cause}` : cause;
 }
 
+/** Keeps one copy of each repeated string value: one per list (see ResourceType.shared). */
+export function sharedStrings(): (value: string) => string {
+  const kept = new Map<string, string>();
+  return (value) => {
+    const copy = kept.get(value);
+    if (copy !== undefined) return copy;
+    kept.set(value, value);
+    return value;
+  };
+}
+
 /**
  * Items of a list carry no kind; managedFields and the type's `strip` fields go before anything keeps
- * them, and its `unread` fields too unless `keepUnread`.
+ * them, and unless `keepUnread` its `unread` fields too, while its `shared` fields go through `share`.
  */
-export function slim(item: Record<string, unknown>, type: ResourceType, keepUnread = false): KubeObject {
+export function slim(item: Record<string, unknown>, type: ResourceType, keepUnread = false, share: (value: string) => string = (v) => v): KubeObject {
   const metadata = item.metadata as Record<string, unknown> | undefined;
   if (metadata) delete metadata.managedFields;
   if (type.metadataOnly) return metadataOnly(metadata ?? {}, type);
   for (const field of type.strip ?? []) deletePath(item, field.split('.'));
-  if (!keepUnread && type.unread) unreadDropper(type)(item);
+  if (!keepUnread && (type.unread || type.shared)) compactor(type)(item, share);
   item.apiVersion = apiVersionOf(type);
   item.kind = type.kind;
   return item as KubeObject;
 }
 
-/** Field paths as a tree: `true` drops the field, a subtree goes into it (`[]`: into each element). */
+/** Field paths as a tree: a leaf drops the field or shares its value; a subtree goes into it (`[]`: into each element). */
 interface PathTree {
-  [field: string]: PathTree | true;
+  [field: string]: PathTree | 'drop' | 'share';
 }
 
-const unreadDroppers = new WeakMap<ResourceType, (obj: Record<string, unknown>) => void>();
+type Compactor = (obj: Record<string, unknown>, share: (value: string) => string) => void;
 
-function unreadDropper(type: ResourceType): (obj: Record<string, unknown>) => void {
-  let dropper = unreadDroppers.get(type);
-  if (!dropper) {
+const compactors = new WeakMap<ResourceType, Compactor>();
+
+function compactor(type: ResourceType): Compactor {
+  let compact = compactors.get(type);
+  if (!compact) {
     const tree: PathTree = {};
-    for (const path of type.unread ?? []) {
+    const add = (path: string, leaf: 'drop' | 'share') => {
       let node = tree;
       const parts = path.split('.').flatMap((p) => (p.endsWith('[]') ? [p.slice(0, -2), '[]'] : [p]));
       for (const [i, part] of parts.entries()) {
         const next = node[part];
-        if (next === true) break; // a shorter path drops the whole field already
-        if (i === parts.length - 1) node[part] = true;
-        else node = next ?? (node[part] = {});
+        if (next === 'drop') return; // a shorter path drops the whole field already
+        if (i === parts.length - 1) node[part] = leaf;
+        else if (typeof next === 'object') node = next;
+        else node = node[part] = {};
       }
-    }
+    };
+    for (const path of type.unread ?? []) add(path, 'drop');
+    for (const path of type.shared ?? []) add(path, 'share');
     // Compiled to a function with the field names written out: it runs for each of 100,000 pods, and
     // V8 reads `o["status"]` with a constant name far faster than `o[field]` with a variable one.
-    dropper = new Function('o', dropperSource(tree, 'o', 0)) as (obj: Record<string, unknown>) => void;
-    unreadDroppers.set(type, dropper);
+    compact = new Function('o', 'share', compactorSource(tree, 'o', 0)) as Compactor;
+    compactors.set(type, compact);
   }
-  return dropper;
+  return compact;
 }
 
 /**
- * The body that sets the tree's fields of `v` to undefined, in place: what they held is freed and the
- * object keeps its shape. `delete` would turn each object into a slow dictionary in V8, which made
+ * The body that compacts `v` in place. Dropped fields are set to undefined: what they held is freed and
+ * the object keeps its shape. `delete` would turn each object into a slow dictionary in V8, which made
  * 100,000 pods bigger instead of smaller; copying them cost more CPU than it saved. JSON.stringify leaves
  * undefined out. Field names come from RESOURCE_TYPES, never from input; JSON.stringify quotes them.
  */
-function dropperSource(tree: PathTree, v: string, depth: number): string {
+function compactorSource(tree: PathTree, v: string, depth: number): string {
   let body = '';
   for (const [field, rule] of Object.entries(tree)) {
     const at = `${v}[${JSON.stringify(field)}]`;
-    if (rule === true) {
+    if (rule === 'drop') {
       body += `if (${at} !== undefined) ${at} = undefined;\n`;
+      continue;
+    }
+    if (rule === 'share') {
+      body += `if (typeof ${at} === 'string') ${at} = share(${at});\n`;
       continue;
     }
     const inner = `v${depth + 1}`;
     const each = rule['[]'];
-    if (each && each !== true) {
-      body += `{ const a = ${at}; if (Array.isArray(a)) for (const ${inner} of a) if (${inner} !== null && typeof ${inner} === 'object') {\n${dropperSource(each, inner, depth + 1)}} }\n`;
+    if (each && typeof each === 'object') {
+      body += `{ const a = ${at}; if (Array.isArray(a)) for (const ${inner} of a) if (${inner} !== null && typeof ${inner} === 'object') {\n${compactorSource(each, inner, depth + 1)}} }\n`;
     }
     const { '[]': _, ...fields } = rule;
     if (Object.keys(fields).length) {
-      body += `{ const ${inner} = ${at}; if (${inner} !== null && typeof ${inner} === 'object' && !Array.isArray(${inner})) {\n${dropperSource(fields, inner, depth + 1)}} }\n`;
+      body += `{ const ${inner} = ${at}; if (${inner} !== null && typeof ${inner} === 'object' && !Array.isArray(${inner})) {\n${compactorSource(fields, inner, depth + 1)}} }\n`;
     }
   }
   return body;
