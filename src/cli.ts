@@ -2,11 +2,15 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
+import { LANGS, resolveLang } from './i18n/lang.js';
+
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
   .description('Diagnose and fix the GPU stack on Kubernetes')
   .version(version, '-v, --version')
   .option('--debug', 'show stack traces and request logs')
+  .addOption(new Option('--lang <lang>', 'language of the reports and explanations (default: from LC_ALL, LC_MESSAGES, LANG); JSON stays English').choices(LANGS))
   .showHelpAfterError('(run gpuctl --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
@@ -30,7 +34,7 @@ program
   .option('--no-ok', 'hide the checks that passed')
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
-    process.exitCode = await doctor({ ...opts, debug: program.opts().debug });
+    process.exitCode = await doctor({ ...opts, debug: program.opts().debug, lang: lang() });
   });
 
 program
@@ -52,7 +56,50 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
-    process.exitCode = await execCheck(pod, command, { ...opts, debug: program.opts().debug });
+    process.exitCode = await execCheck(pod, command, { ...opts, debug: program.opts().debug, lang: lang() });
+  });
+
+program
+  .command('install')
+  .description('set up the GPU stack: driver, container toolkit and runtime on this node, then the charts on the cluster')
+  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(['gpu-operator', 'device-plugin', 'hami', 'tensor-fusion', 'kantaloupe']).default('gpu-operator'))
+  .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
+  .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
+  .option('--dry-run', 'print every command in order and change nothing')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--driver <branch>', 'NVIDIA driver branch to install, e.g. 535 (nvidia-driver-535); default: ubuntu-drivers picks')
+  .addOption(new Option('--runtime <runtime>', 'container runtime to configure').choices(['auto', 'containerd', 'docker', 'k3s', 'rke2']).default('auto'))
+  .addOption(new Option('--host-driver <answer>', 'do the GPU nodes have the driver (GPU Operator driver.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
+  .addOption(new Option('--host-toolkit <answer>', 'do the GPU nodes have the container toolkit (toolkit.enabled=false)').choices(['auto', 'yes', 'no']).default('auto'))
+  .option('--chart-version <[component=]version>', 'chart version instead of the pinned one (repeatable)', repeatable)
+  .option('--chart <[component=]ref>', 'chart reference or local .tgz instead of the repository chart (repeatable)', repeatable)
+  .option('--values <[component=]file>', 'values file passed to helm (repeatable)', repeatable)
+  .option('--gpu-nodes <names>', 'nodes to label for HAMi/TensorFusion (comma-separated; default: the GPU nodes found)')
+  .option('--force', 'take over a release someone else installed with other values')
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--no-wait', 'do not wait for the pods after installing the charts')
+  .option('--wait-timeout <duration>', 'how long to wait for the pods', '10m')
+  .option('--command-timeout <duration>', 'time limit of each command (default: per command, up to 30m for package installs)')
+  .addOption(new Option('--root <dir>', 'host filesystem root (tests; also GPUCTL_HOST_ROOT)').hideHelp())
+  .action(async (opts) => {
+    const { install } = await import('./commands/install.js');
+    process.exitCode = await install(opts);
+  });
+
+program
+  .command('uninstall')
+  .description('remove the helm releases and the RuntimeClass that gpuctl install created')
+  .option('--dry-run', 'print every command in order and change nothing')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--kubeconfig <file>', 'path to the kubeconfig file')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .option('--host', 'print how to remove the driver and toolkit from a host by hand')
+  .action(async (opts) => {
+    const { uninstall } = await import('./commands/uninstall.js');
+    process.exitCode = await uninstall(opts);
   });
 
 program
@@ -62,7 +109,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
   .action(async (opts) => {
     const { playbook } = await import('./commands/playbook.js');
-    process.stdout.write(playbook(opts));
+    process.stdout.write(playbook({ ...opts, lang: lang() }));
   });
 
 program
@@ -86,7 +133,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
   .action(async (opts) => {
     const { listChecks } = await import('./commands/checks.js');
-    process.stdout.write(listChecks(opts.output));
+    process.stdout.write(listChecks(opts.output, lang()));
   });
 
 program
@@ -95,7 +142,7 @@ program
   .argument('<check>', 'check name or id, e.g. validator-failed or GPU502')
   .action(async (name: string) => {
     const { explain } = await import('./commands/explain.js');
-    process.stdout.write(explain(name));
+    process.stdout.write(explain(name, lang()));
   });
 
 program
@@ -107,16 +154,11 @@ program
     process.stdout.write(completionScript(shell));
   });
 
-// Called by the completion scripts with the words typed so far; prints one candidate a line.
-program
-  .command('__complete', { hidden: true })
-  .argument('[words...]')
-  .allowUnknownOption()
-  .helpOption(false)
-  .action(async (words: string[]) => {
-    const { complete } = await import('./commands/completion.js');
-    process.stdout.write((await complete(program, words)).join('\n') + '\n');
-  });
+
+/** --lang wherever it was given (before or after the subcommand), else the locale's language. */
+function lang() {
+  return resolveLang(program.opts().lang);
+}
 
 function nodeProbeOption(): Option {
   return new Option('--node-probe <mode>', 'read node facts (runtime config, driver): auto = local when this machine is a node of the cluster')
@@ -129,6 +171,14 @@ function maxExecPodsOption(): Option {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Called by the completion scripts with the words typed so far; prints one candidate a line. The words
+  // bypass option parsing: program options such as --lang are read after a subcommand too, and a half-typed
+  // value must be completed, not rejected.
+  if (argv[2] === '__complete') {
+    const { complete } = await import('./commands/completion.js');
+    process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -47,7 +47,13 @@ export async function complete(program: Command, words: string[]): Promise<strin
   const sub = commands.find((c) => before.includes(c.name()));
   const previous = before.at(-1);
   const filter = (list: string[]) => list.filter((c) => c.startsWith(current));
-  if (!sub) return filter(current.startsWith('-') ? ['--help', '--version', '--debug'] : commands.map((c) => c.name()));
+  // Program-level options (--lang, --debug) are read after the subcommand too.
+  const globals = program.options.filter((o) => o.long !== '--version');
+  if (previous && !sub) {
+    const global = globals.find((o) => o.long === previous);
+    if (global?.argChoices) return filter(global.argChoices);
+  }
+  if (!sub) return filter(current.startsWith('-') ? ['--help', '--version', ...globals.map((o) => o.long!)] : commands.map((c) => c.name()));
   const checkWords = [...ALL_CHECKS.map((c) => c.name), ...new Set(ALL_CHECKS.map((c) => c.category))];
   if (previous === '--checks' || previous === '--skip') {
     // Comma lists: complete the last element.
@@ -55,10 +61,10 @@ export async function complete(program: Command, words: string[]): Promise<strin
     return checkWords.map((w) => head + w).filter((c) => c.startsWith(current));
   }
   if (previous === '--context') return filter(kubeconfigContexts());
-  const option = sub.options.find((o) => o.long === previous || o.short === previous);
+  const option = [...sub.options, ...globals].find((o) => o.long === previous || o.short === previous);
   if (option?.argChoices) return filter(option.argChoices);
   if (option && option.required) return []; // a value the shell completes (files) or the user types
-  if (current.startsWith('-')) return filter(sub.options.flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
+  if (current.startsWith('-')) return filter([...sub.options, ...globals].flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
   if (sub.name() === 'explain') return filter(checkWords.filter((w) => ALL_CHECKS.some((c) => c.name === w)));
   if (sub.name() === 'completion') return filter(['bash', 'zsh', 'fish']);
   return [];

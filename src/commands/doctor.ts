@@ -5,6 +5,7 @@ import type { Report } from '../engine.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
+import type { Lang } from '../i18n/lang.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { renderTakenMarkdown, renderTakenText, takenJson } from '../report/playbook.js';
@@ -32,6 +33,8 @@ export interface DoctorOptions {
   nodeProbe: NodeProbeMode;
   maxExecPods?: string;
   allContexts?: boolean;
+  /** Text, markdown and junit only: JSON stays English (names and ids are the API). */
+  lang?: Lang;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -64,13 +67,13 @@ function render(report: Report, opts: DoctorOptions): string {
       return JSON.stringify({ findings, skipped, summary, playbook: takenJson(taken) }, null, 2) + '\n';
     }
     case 'markdown':
-      return renderMarkdown(report) + renderTakenMarkdown(taken);
+      return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
     case 'junit':
-      return renderJunit(report, opts.failOn);
+      return renderJunit(report, opts.failOn, opts.lang);
     default: {
       const colour = colourEnabled(process.stdout);
-      const playbook = renderTakenText(taken, colour);
-      return renderText(report, { colour, showOk: opts.ok !== false }) + (playbook ? `\n${playbook}` : '');
+      const playbook = renderTakenText(taken, colour, opts.lang);
+      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang }) + (playbook ? `\n${playbook}` : '');
     }
   }
 }

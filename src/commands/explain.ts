@@ -1,9 +1,11 @@
 import { ALL_CHECKS } from '../../checks/index.js';
-import { docsPath } from '../check.js';
+import { checkTexts, localDocsPath, playbookTitle, stepTitle } from '../i18n/checks.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
 import { UsageError } from '../errors.js';
 import { placesOf } from '../playbook/walk.js';
 
-export function explain(token: string): string {
+export function explain(token: string, lang: Lang = 'en'): string {
   const t = token.trim().toLowerCase();
   const check = ALL_CHECKS.find((c) => c.name === t || c.id.toLowerCase() === t);
   if (!check) {
@@ -13,18 +15,23 @@ export function explain(token: string): string {
       close.length ? `did you mean ${close.join(', ')}?` : 'list them with `gpuctl checks`',
     );
   }
+  const words = ui(lang);
+  const texts = checkTexts(check, lang);
   return [
     `${check.name} (${check.id}, ${check.category})`,
+    ...(lang === 'en' ? [] : [texts.title]),
     '',
-    `Detects: ${check.explain.detects}`,
+    `${words.explain.detects}${texts.explain.detects}`,
     '',
-    `Why it matters: ${check.explain.why}`,
+    `${words.explain.why}${texts.explain.why}`,
     '',
-    `Fix: ${check.explain.fix}`,
+    `${words.explain.fix}${texts.explain.fix}`,
     '',
-    `Reads: ${check.needs.length ? check.needs.join(', ') : 'the input files'}`,
-    ...placesOf(check.name).map(({ playbook, step, index }) => `Playbook: ${playbook.title} › step ${index + 1}: ${step.title} (${step.layer})`),
-    `Docs: ${docsPath(check.name)}`,
+    `${words.explain.reads}${check.needs.length ? check.needs.join(', ') : words.explain.readsInput}`,
+    ...placesOf(check.name).map(
+      ({ playbook, step, index }) => `${words.explain.playbook}${playbookTitle(playbook, lang)} › ${words.playbook.step(index + 1)}${stepTitle(playbook, step, lang)} (${step.layer})`,
+    ),
+    `${words.explain.docs}${localDocsPath(check.name, lang)}`,
     '',
   ].join('\n');
 }

@@ -4,8 +4,11 @@ import type { Check } from '../check.js';
 import { exitCodeOf, runChecks, summarize } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
+import { showFinding } from '../i18n/checks.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
 import { renderJson } from '../report/json.js';
-import { colourEnabled, makeChalk, paint } from '../report/style.js';
+import { colourEnabled, makeChalk, paint, textWidth } from '../report/style.js';
 import { oneLine } from '../sources/snapshot.js';
 import { kubeconfigContexts } from './completion.js';
 import type { DoctorOptions } from './doctor.js';
@@ -47,7 +50,7 @@ export async function fleet(contexts: string[], checks: Check[], opts: DoctorOpt
       }),
     ),
   );
-  process.stdout.write(opts.output === 'json' ? fleetJson(results) : fleetTable(results, colourEnabled(process.stdout)));
+  process.stdout.write(opts.output === 'json' ? fleetJson(results) : fleetTable(results, colourEnabled(process.stdout), opts.lang));
   // Unreachable clusters make the run incomplete (2) unless a reachable one already failed (1).
   const codes = results.map((r) => (r.report ? exitCodeOf(r.report, opts.failOn) : 2));
   return codes.includes(1) ? 1 : Math.max(0, ...codes);
@@ -58,25 +61,25 @@ function fleetJson(results: ClusterResult[]): string {
   return JSON.stringify({ clusters }, null, 2) + '\n';
 }
 
-function fleetTable(results: ClusterResult[], colour: boolean): string {
+function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en'): string {
   const c = makeChalk(colour);
+  const words = ui(lang).fleet;
   const rows = results.map((r) => {
-    if (!r.report) return [r.context, paint(c, 'error', 'unreachable'), '', '', '', r.error ?? ''];
+    if (!r.report) return [r.context, paint(c, 'error', words.unreachable), '', '', '', r.error ?? ''];
     const s = summarize(r.report);
     const worst = r.report.findings.find((f) => f.severity === 'error') ?? r.report.findings.find((f) => f.severity === 'warning');
     return [
       r.context,
-      paint(c, s.errors ? 'error' : s.warnings ? 'warning' : 'ok', s.errors ? 'failing' : s.warnings ? 'warnings' : 'healthy'),
+      paint(c, s.errors ? 'error' : s.warnings ? 'warning' : 'ok', s.errors ? words.failing : s.warnings ? words.warnings : words.healthy),
       String(s.errors),
       String(s.warnings),
       String(s.skipped),
-      worst ? `${worst.name}: ${worst.message}` : '',
+      worst ? `${worst.name}: ${showFinding(worst, lang).headline}` : '',
     ];
   });
-  const header = ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'FIRST PROBLEM'];
-  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i]!).length)));
+  const header = words.headers;
+  const widths = header.map((h, i) => Math.max(textWidth(h), ...rows.map((r) => textWidth(r[i]!))));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell.slice(0, 100) : cell + ' '.repeat(widths[i]! - visible(cell).length))).join('  ');
+    cells.map((cell, i) => (i === cells.length - 1 ? cell.slice(0, 100) : cell + ' '.repeat(widths[i]! - textWidth(cell)))).join('  ');
   return [c.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
 }

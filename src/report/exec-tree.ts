@@ -1,9 +1,11 @@
 // The process tree of an exec-check, each process with ✓/✗ per injected variable.
 import type { ExecAnalysis, ExecRecord } from '../facts/exec-tree.js';
 import { commandLine, satisfies } from '../facts/exec-tree.js';
-import { makeChalk, paint } from './style.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
+import { makeChalk, paint, textWidth } from './style.js';
 
-export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string): string {
+export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string, lang: Lang = 'en'): string {
   const c = makeChalk(colour);
   const vars = analysis.stack.requirements.map((q) => q.variable);
   const children = new Map<number | undefined, ExecRecord[]>();
@@ -23,11 +25,10 @@ export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadF
     }
   };
   walk(undefined, 0);
-  const header = ['PID', 'PROCESS', ...vars];
-  const width = (i: number) => Math.max(header[i]!.length, ...rows.map((row) => visible(row[i]!).length));
+  const header = ['PID', ui(lang).execCheck.process, ...vars];
+  const width = (i: number) => Math.max(textWidth(header[i]!), ...rows.map((row) => textWidth(row[i]!)));
   const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, width(i)))).join('  ');
   return [c.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
 }
 
-const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - visible(s).length));
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - textWidth(s)));

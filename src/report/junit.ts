@@ -1,9 +1,13 @@
 // JUnit XML for CI dashboards: one testcase per check; errors (and warnings with --fail-on warning) fail it.
 import type { Report } from '../engine.js';
+import { showFinding } from '../i18n/checks.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
 
-export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'info'> = 'error'): string {
+export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'info'> = 'error', lang: Lang = 'en'): string {
+  const describe = (f: Finding) => describeFinding(f, lang);
   const cases = report.checks.map((check) => {
     const findings = report.findings.filter((f) => f.id === check.id);
     const skipped = report.skipped.find((s) => s.id === check.id);
@@ -12,7 +16,7 @@ export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'in
     const attrs = `classname="gpuctl.${check.category}" name="${xml(check.name)} (${check.id})"`;
     if (skipped) return `  <testcase ${attrs}><skipped message="${xml(skipped.reason)}"/></testcase>`;
     const body = [
-      ...failing.map((f) => `    <failure message="${xml(f.message)}" type="${f.severity}">${xml(describe(f))}</failure>`),
+      ...failing.map((f) => `    <failure message="${xml(failureMessage(f, lang))}" type="${f.severity}">${xml(describe(f))}</failure>`),
       ...(others.length ? [`    <system-out>${xml(others.map(describe).join('\n\n'))}</system-out>`] : []),
     ];
     return body.length ? `  <testcase ${attrs}>\n${body.join('\n')}\n  </testcase>` : `  <testcase ${attrs}/>`;
@@ -28,9 +32,23 @@ export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'in
   ].join('\n');
 }
 
-function describe(f: Finding): string {
+/** The failure's one line: the message, after the translated headline where there is one. */
+function failureMessage(f: Finding, lang: Lang): string {
+  const shown = showFinding(f, lang);
+  return shown.message ? `${shown.headline}: ${shown.message}` : shown.headline;
+}
+
+function describeFinding(f: Finding, lang: Lang): string {
+  const words = ui(lang);
+  const shown = showFinding(f, lang);
   const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
-  return [`${f.severity}: ${f.message}`, `on ${subject}`, ...f.evidence.map((e) => `- ${e}`), ...(f.fix ? [`fix: ${f.fix.summary}`, ...f.fix.commands.map((c) => `  $ ${c}`)] : [])].join('\n');
+  return [
+    `${f.severity}: ${shown.headline}`,
+    ...(shown.message ? [shown.message] : []),
+    `${words.on}${subject}`,
+    ...f.evidence.map((e) => `- ${e}`),
+    ...(f.fix ? [`${words.fix}${shown.fixSummary}`, ...(shown.fixDetail ? [`  ${shown.fixDetail}`] : []), ...f.fix.commands.map((c) => `  $ ${c}`)] : []),
+  ].join('\n');
 }
 
 function xml(text: string): string {

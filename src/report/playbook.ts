@@ -1,30 +1,34 @@
 // The playbook: at the end of the doctor's report (the branches taken), and whole for `gpuctl playbook`.
+import { playbookTitle, stepTitle } from '../i18n/checks.js';
+import type { Lang } from '../i18n/lang.js';
+import { ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import type { TakenStep } from '../playbook/walk.js';
 import type { Playbook } from '../playbook/steps.js';
-import { makeChalk, paint, SYMBOL } from './style.js';
+import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
 
 function subjectOf(f: Finding): string {
   return `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
 }
 
-export function renderTakenText(taken: TakenStep[], colour: boolean): string {
+export function renderTakenText(taken: TakenStep[], colour: boolean, lang: Lang = 'en'): string {
   if (taken.length === 0) return '';
   const c = makeChalk(colour);
-  const lines = [c.bold('Playbook'), c.dim('--------'), c.dim('What to do, in order: each step builds on the ones before.')];
+  const words = ui(lang).playbook;
+  const lines = [c.bold(words.heading), c.dim('-'.repeat(textWidth(words.heading))), c.dim(words.intro)];
   taken.forEach(({ playbook, step, findings, commands }, i) => {
-    lines.push(`${i + 1}. ${c.bold(step.title)} ${c.dim(`[${step.layer} · ${playbook.title}]`)}`);
+    lines.push(`${i + 1}. ${c.bold(stepTitle(playbook, step, lang))} ${c.dim(`[${step.layer} · ${playbookTitle(playbook, lang)}]`)}`);
     for (const f of findings) lines.push(`   ${paint(c, f.severity, SYMBOL[f.severity])} ${f.name}: ${subjectOf(f)}`);
     for (const cmd of commands) lines.push(`   ${c.cyan('$')} ${cmd}`);
   });
   return lines.join('\n') + '\n';
 }
 
-export function renderTakenMarkdown(taken: TakenStep[]): string {
+export function renderTakenMarkdown(taken: TakenStep[], lang: Lang = 'en'): string {
   if (taken.length === 0) return '';
-  const out = ['', '### Playbook', ''];
+  const out = ['', `### ${ui(lang).playbook.heading}`, ''];
   taken.forEach(({ playbook, step, findings, commands }, i) => {
-    out.push(`${i + 1}. **${step.title}** (${step.layer} · ${playbook.title}) — ${findings.map((f) => `\`${f.name}\` ${subjectOf(f)}`).join(', ')}`);
+    out.push(`${i + 1}. **${stepTitle(playbook, step, lang)}** (${step.layer} · ${playbookTitle(playbook, lang)}) — ${findings.map((f) => `\`${f.name}\` ${subjectOf(f)}`).join(', ')}`);
     if (commands.length) out.push('', '   ```sh', ...commands.map((c) => `   ${c}`), '   ```');
   });
   return out.join('\n') + '\n';
@@ -41,17 +45,20 @@ export function takenJson(taken: TakenStep[]) {
   }));
 }
 
-export function renderPlaybooks(playbooks: Playbook[], format: 'text' | 'markdown', colour: boolean): string {
+export function renderPlaybooks(playbooks: Playbook[], format: 'text' | 'markdown', colour: boolean, lang: Lang = 'en'): string {
   const c = makeChalk(colour && format === 'text');
+  const words = ui(lang).playbook;
   const out: string[] = [];
   for (const pb of playbooks) {
-    if (format === 'markdown') out.push(`## ${pb.title}`, '', `Source: ${pb.source}`, '');
-    else out.push(c.bold(pb.title), c.dim(`source: ${pb.source}`));
+    const title = playbookTitle(pb, lang);
+    if (format === 'markdown') out.push(`## ${title}`, '', `${words.sourceHeading}${pb.source}`, '');
+    else out.push(c.bold(title), c.dim(`${words.source}${pb.source}`));
     pb.steps.forEach((step, i) => {
+      const stepText = stepTitle(pb, step, lang);
       if (format === 'markdown') {
-        out.push(`${i + 1}. **${step.title}** (${step.layer}) — findings: ${step.findings.map((n) => `\`${n}\``).join(', ')}`, '', '   ```sh', ...step.verify.map((v) => `   ${v}`), '   ```', '');
+        out.push(`${i + 1}. **${stepText}** (${step.layer}) — ${words.findings}${step.findings.map((n) => `\`${n}\``).join(', ')}`, '', '   ```sh', ...step.verify.map((v) => `   ${v}`), '   ```', '');
       } else {
-        out.push(`  ${i + 1}. ${step.title} ${c.dim(`[${step.layer}]`)}`, `     ${c.dim('findings:')} ${step.findings.join(', ')}`, ...step.verify.map((v) => `     ${c.cyan('$')} ${v}`));
+        out.push(`  ${i + 1}. ${stepText} ${c.dim(`[${step.layer}]`)}`, `     ${c.dim(words.findings)}${step.findings.join(', ')}`, ...step.verify.map((v) => `     ${c.cyan('$')} ${v}`));
       }
     });
     out.push('');

@@ -34,3 +34,15 @@ export function paint(c: ChalkInstance, severity: Severity | 'skipped', text: st
       return c.dim(text);
   }
 }
+
+/** Without escape codes. */
+export function visible(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+/** Columns a string takes in a terminal: CJK ideographs and full-width punctuation take two. */
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const ch of visible(text)) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return width;
+}

@@ -1,9 +1,13 @@
 // The terminal report: grouped by category, ✓ ‼ ✗, evidence and fix under each problem.
 import type { Report } from '../engine.js';
 import { summarize } from '../engine.js';
+import { showFinding } from '../i18n/checks.js';
+import type { Lang } from '../i18n/lang.js';
+import type { Ui } from '../i18n/ui.js';
+import { ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import { CATEGORIES } from '../model.js';
-import { makeChalk, paint, SYMBOL } from './style.js';
+import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
 
 export interface TextOptions {
   colour: boolean;
@@ -11,47 +15,50 @@ export interface TextOptions {
   showOk?: boolean;
   /** The first line's command name. */
   title?: string;
+  lang?: Lang;
 }
 
 export function renderText(report: Report, options: TextOptions): string {
   const c = makeChalk(options.colour);
+  const lang = options.lang ?? 'en';
+  const words = ui(lang);
   const lines: string[] = [c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), ''];
   for (const category of CATEGORIES) {
     const findings = report.findings.filter((f) => f.category === category);
     const skipped = report.skipped.filter((s) => report.checks.find((k) => k.id === s.id)?.category === category);
     if (findings.length === 0 && skipped.length === 0) continue;
-    lines.push(c.bold(category));
-    lines.push(c.dim('-'.repeat(category.length)));
+    const heading = words.category(category);
+    lines.push(c.bold(heading));
+    lines.push(c.dim('-'.repeat(textWidth(heading))));
     for (const f of findings) {
       if (f.severity === 'ok' && options.showOk === false) continue;
-      lines.push(...renderFinding(f, c));
+      lines.push(...renderFinding(f, c, lang, words));
     }
     for (const s of skipped) {
-      lines.push(`${paint(c, 'skipped', SYMBOL.skipped)} ${s.name} ${c.dim(`skipped: ${s.reason}`)}`);
+      lines.push(`${paint(c, 'skipped', SYMBOL.skipped)} ${s.name} ${c.dim(`${words.skipped}${s.reason}`)}`);
     }
     lines.push('');
   }
   const sum = summarize(report);
-  const parts = [
-    paint(c, sum.errors ? 'error' : 'ok', `${sum.errors} error${sum.errors === 1 ? '' : 's'}`),
-    paint(c, sum.warnings ? 'warning' : 'ok', `${sum.warnings} warning${sum.warnings === 1 ? '' : 's'}`),
-    `${sum.ok} passed`,
-    `${sum.skipped} skipped`,
-  ];
-  lines.push(`Status: ${parts.join(', ')} (${sum.checks} checks)`);
+  const n = words.counts(sum);
+  const counts = [paint(c, sum.errors ? 'error' : 'ok', n.errors), paint(c, sum.warnings ? 'warning' : 'ok', n.warnings), n.passed, n.skipped];
+  lines.push(`${words.status}${counts.join(n.separator)}${n.total}`);
   return lines.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, c: ReturnType<typeof makeChalk>): string[] {
-  const head = `${paint(c, f.severity, SYMBOL[f.severity])} ${f.message}`;
+function renderFinding(f: Finding, c: ReturnType<typeof makeChalk>, lang: Lang, words: Ui): string[] {
+  const shown = showFinding(f, lang);
+  const head = `${paint(c, f.severity, SYMBOL[f.severity])} ${shown.headline}`;
   if (f.severity === 'ok') return [head];
   const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
-  const lines = [`${head} ${c.dim(`[${f.id} ${f.name}]`)}`, `    ${c.dim('on')} ${subject}`];
+  const lines = [`${head} ${c.dim(`[${f.id} ${f.name}]`)}`, `    ${c.dim(words.on)}${subject}`];
+  if (shown.message) lines.push(`    ${shown.message}`);
   for (const e of f.evidence) lines.push(`    ${c.dim('·')} ${e}`);
   if (f.fix) {
-    lines.push(`    ${c.bold('fix:')} ${f.fix.summary}`);
+    lines.push(`    ${c.bold(words.fix)}${shown.fixSummary}`);
+    if (shown.fixDetail) lines.push(`      ${c.dim(shown.fixDetail)}`);
     for (const cmd of f.fix.commands) lines.push(`      ${c.cyan('$')} ${cmd}`);
   }
-  lines.push(`    ${c.dim(`see: ${f.docs}`)}`);
+  lines.push(`    ${c.dim(`${words.see}${shown.docs}`)}`);
   return lines;
 }

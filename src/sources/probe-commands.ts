@@ -42,9 +42,11 @@ const RUNTIME_CONFIG_DIRS = [
  * missing on the node.
  */
 function runtimeBinariesShell(): string {
-  const configured = String.raw`$(grep -rhoE 'BinaryName *= *["'\''][^"'\'']+' ` + RUNTIME_CONFIG_DIRS.join(' ') + String.raw` 2>/dev/null | sed 's/.*["'\'']//')`;
-  const docker = `$(grep -hoE '"path" *: *"[^"]+"' /etc/docker/daemon.json 2>/dev/null | sed 's/.*: *"//; s/"$//')`;
-  return `for p in ${RUNTIME_BINARY_CANDIDATES.join(' ')} ${configured} ${docker}; do case "$p" in /*) [ -e "$p" ] && echo "$p";; *) command -v "$p";; esac; done; true`;
+  // $GPUCTL_PROBE_ROOT: the host root of a local probe that does not chroot (tests); empty on a node.
+  const R = '"$GPUCTL_PROBE_ROOT"';
+  const configured = String.raw`$(grep -rhoE 'BinaryName *= *["'\''][^"'\'']+' ` + RUNTIME_CONFIG_DIRS.map((d) => R + d).join(' ') + String.raw` 2>/dev/null | sed 's/.*["'\'']//')`;
+  const docker = `$(grep -hoE '"path" *: *"[^"]+"' ${R}/etc/docker/daemon.json 2>/dev/null | sed 's/.*: *"//; s/"$//')`;
+  return `for p in ${RUNTIME_BINARY_CANDIDATES.join(' ')} ${configured} ${docker}; do case "$p" in /*) [ -e ${R}"$p" ] && echo "$p";; *) command -v "$p";; esac; done; true`;
 }
 
 export const PROBE_COMMANDS: ProbeCommand[] = [

@@ -15,7 +15,8 @@ export async function gpuctl(args: string[], env: Record<string, string> = {}): 
   const r = await execa(BIN, args, {
     reject: false,
     cwd: ROOT,
-    env: { NO_COLOR: '1', ...env },
+    // English unless a test asks otherwise: the language follows the locale (LC_ALL, LC_MESSAGES, LANG).
+    env: { NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...env },
     timeout: 60_000,
   });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -22,6 +22,8 @@ export function probeScript({ hostRoot, chroot, commandTimeoutS }: ProbeScriptOp
   const run = chroot && hostRoot ? `chroot ${shQuote(hostRoot)} ` : '';
   const lines = [
     `R=${shQuote(hostRoot)}`,
+    // Probe commands that test host paths themselves read below this root when they are not chrooted.
+    `export GPUCTL_PROBE_ROOT=${chroot ? "''" : shQuote(hostRoot)}`,
     'E=$(mktemp 2>/dev/null || echo /tmp/gpuctl-probe-err.$$)',
     `if command -v timeout >/dev/null 2>&1; then T="timeout ${commandTimeoutS}"; else T=""; fi`,
   ];

@@ -1,0 +1,214 @@
+// Runs a plan: gates, then each step's need → commands → verify; stops at the first failure or Ctrl-C.
+import { ActionRunner, describeAction } from './actions.js';
+import { diagnose } from './diagnose.js';
+import { displayArgv } from './exec.js';
+import type { PlannedCommand, RunResult, StepRecord } from './render.js';
+import { isMutating, isRun, type Action, type Gate, type InstallContext, type Phase, type Step } from './types.js';
+
+export interface RunnerIO {
+  /** The plan and results, for a person (text mode only). */
+  out(text: string): void;
+  /** Progress lines (stdout in text mode, stderr with -o json). */
+  progress(line: string): void;
+  /** y/N on a terminal; undefined when there is no terminal to ask. */
+  confirm?(question: string): Promise<boolean>;
+}
+
+export interface PlanSpec {
+  command: 'install' | 'uninstall';
+  phases: Phase[];
+  gates: Gate[];
+  steps: Step[];
+  context: string[];
+}
+
+/** SIGINT between commands: finish the one running, then stop. A second Ctrl-C aborts it. */
+class Interrupt {
+  requested = false;
+  private readonly handler = () => {
+    if (this.requested) {
+      this.onAbort();
+      process.exit(130);
+    }
+    this.requested = true;
+    this.onFirst();
+  };
+  constructor(
+    private readonly onFirst: () => void,
+    private readonly onAbort: () => void,
+  ) {}
+  arm(): void {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+  disarm(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
+}
+
+export function plannedCommands(actions: Action[], root: string): PlannedCommand[] {
+  return actions.map((a) => ({
+    display: describeAction(a, root),
+    ...(isRun(a) ? { argv: a.kind === 'run' ? a.argv : a.argvs.flatMap((x, i) => (i ? ['|', ...x] : x)) } : {}),
+    mutating: isMutating(a),
+    ...(a.kind === 'run' && a.note ? { note: a.note } : {}),
+  }));
+}
+
+/** Gates and needs: the whole plan, before anything changes. */
+export async function makePlan(ctx: InstallContext, spec: PlanSpec): Promise<RunResult> {
+  const result: RunResult = {
+    command: spec.command,
+    ...(spec.command === 'install' ? { profile: ctx.options.profile } : {}),
+    phases: spec.phases,
+    dryRun: ctx.options.dryRun,
+    outcome: 'planned',
+    exitCode: 0,
+    context: spec.context,
+    steps: [],
+    blocked: [],
+    backups: [],
+    notes: [],
+    verify: [],
+  };
+  for (const gate of spec.gates) {
+    // One stop per phase: no GPU question on an OS gpuctl cannot install on.
+    if (result.blocked.some((b) => spec.gates.find((g) => g.id === b.gate)?.phase === gate.phase)) continue;
+    const blocker = await gate.check(ctx);
+    if (blocker) result.blocked.push({ ...blocker, gate: gate.id });
+  }
+  // A failed gate (no GPU, no helm) makes the phase's steps meaningless: show the gate alone.
+  const blockedPhases = new Set(spec.gates.filter((g) => result.blocked.some((b) => b.gate === g.id)).map((g) => g.phase));
+  for (const step of spec.steps.filter((s) => !blockedPhases.has(s.phase))) {
+    const need = await step.needed(ctx);
+    const commands = need.needed || need.blocked ? plannedCommands(await step.commands(ctx), ctx.root) : [];
+    const record: StepRecord = {
+      id: step.id,
+      phase: step.phase,
+      title: step.title,
+      status: need.blocked ? 'blocked' : need.needed ? 'needed' : 'satisfied',
+      reason: need.reason,
+      commands,
+      ...(need.blocked ? { blocked: need.blocked } : {}),
+    };
+    result.steps.push(record);
+    if (need.blocked) result.blocked.push({ ...need.blocked, step: step.id });
+  }
+  return result;
+}
+
+/** Carries out a plan made by makePlan. Returns the same result, filled in. */
+export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: RunResult, io: RunnerIO): Promise<RunResult> {
+  if (result.blocked.length) return finish(result, 'blocked', 2);
+  const needed = result.steps.filter((s) => s.status === 'needed');
+  if (ctx.options.dryRun) return finish(result, 'planned', 0);
+  if (needed.length === 0) return finish(result, 'nothing-to-do', 0);
+
+  if (!ctx.options.yes) {
+    const question = `Run ${needed.length} step(s), ${needed.flatMap((s) => s.commands).filter((c) => c.mutating).length} change(s)? [y/N] `;
+    if (!io.confirm) {
+      result.notes.push('refusing to change the system without confirmation: there is no terminal to ask; pass --yes (or --dry-run to see the plan)');
+      return finish(result, 'refused', 2);
+    }
+    if (!(await io.confirm(question))) {
+      result.notes.push('not confirmed: nothing was changed');
+      return finish(result, 'refused', 2);
+    }
+  }
+
+  const actions = new ActionRunner(ctx.exec, ctx.root);
+  result.backups = actions.backups;
+  const interrupt = new Interrupt(
+    () => io.progress('Ctrl-C: stopping after the current command (press Ctrl-C again to abort it now)'),
+    () => ctx.exec.killRunning(),
+  );
+  interrupt.arm();
+  try {
+    const total = result.steps.length;
+    for (const [index, step] of spec.steps.entries()) {
+      const record = result.steps.find((r) => r.id === step.id)!;
+      if (interrupt.requested) {
+        markRest(result, index);
+        return finish(result, 'interrupted', 130);
+      }
+      // Facts may have changed since the plan (an earlier step installed something): ask again.
+      const need = await step.needed(ctx);
+      if (need.blocked) {
+        record.status = 'failed';
+        record.blocked = need.blocked;
+        record.failure = { message: `${need.blocked.code}: ${need.blocked.message}${need.blocked.hint ? ` — ${need.blocked.hint}` : ''}` };
+        markRest(result, index + 1);
+        return finish(result, 'failed', 1);
+      }
+      if (!need.needed) {
+        if (record.status === 'needed') io.progress(`[${index + 1}/${total}] ${step.id}: already satisfied now (${need.reason})`);
+        record.status = 'satisfied';
+        record.reason = need.reason;
+        continue;
+      }
+      const stepActions = await step.commands(ctx);
+      record.commands = plannedCommands(stepActions, ctx.root);
+      record.reason = need.reason;
+      io.progress(`[${index + 1}/${total}] ${step.id}: ${step.title}`);
+      for (const action of stepActions) {
+        const shown = describeAction(action, ctx.root);
+        if (isRun(action)) io.progress(`  $ ${shown.split('\n')[0]}`);
+        const outcome = await actions.perform(action);
+        if (!outcome.ok) {
+          const r = outcome.result;
+          const output = r ? `${r.stderr}\n${r.stdout}` : (outcome.error ?? '');
+          const diagnosis = diagnose(output, step.phase, !!r?.timedOut, isRun(action) ? (ctx.options.commandTimeoutMs ?? action.timeoutMs) : undefined);
+          record.status = 'failed';
+          record.failure = {
+            message: r
+              ? r.missing
+                ? `${r.argv[0]} is not installed (not found on PATH)`
+                : r.timedOut
+                  ? `${displayArgv(r.argv)} timed out`
+                  : `${displayArgv(r.argv)} exited with ${r.exitCode}`
+              : `${shown}: ${outcome.error}`,
+            command: shown,
+            ...(r ? { exitCode: r.exitCode, stderr: r.stderr || r.stdout } : {}),
+            ...(diagnosis ? { diagnosis } : {}),
+          };
+          markRest(result, index + 1);
+          return finish(result, 'failed', 1);
+        }
+        if (isRun(action) && interrupt.requested && action !== stepActions[stepActions.length - 1]) {
+          record.status = 'interrupted';
+          record.reason = `stopped after: ${shown}`;
+          markRest(result, index + 1);
+          return finish(result, 'interrupted', 130);
+        }
+      }
+      // Internal actions (files written) may change any host fact: forget everything then.
+      ctx.refresh(stepActions.every(isRun) ? stepActions.map((a) => (a.kind === 'run' ? a.argv : a.argvs.flat())) : []);
+      ctx.done.add(step.id);
+      const verdict = await step.verify(ctx);
+      if (!verdict.ok) {
+        record.status = 'failed';
+        record.failure = { message: `the commands ran, but the check after them failed: ${verdict.detail}` };
+        markRest(result, index + 1);
+        return finish(result, 'failed', 1);
+      }
+      record.status = 'done';
+      record.detail = verdict.detail;
+      io.progress(`  ✓ ${verdict.detail}`);
+    }
+    if (interrupt.requested) return finish(result, 'interrupted', 130);
+    return finish(result, 'ok', 0);
+  } finally {
+    interrupt.disarm();
+  }
+}
+
+function markRest(result: RunResult, from: number): void {
+  for (const record of result.steps.slice(from)) if (record.status === 'needed') record.status = 'not-run';
+}
+
+function finish(result: RunResult, outcome: RunResult['outcome'], exitCode: number): RunResult {
+  result.outcome = outcome;
+  result.exitCode = exitCode;
+  return result;
+}
