@@ -231,9 +231,9 @@ const GPU_LISTING_NOTES: Partial<Record<InjectionStackId, string>> = {
 };
 
 /** The GPU section: a heading line, the devices nvidia-smi listed, and a note where an empty list is expected. */
-function gpuSection(gpus: GpuListing, stack: InjectionStackId): { head: string; devices: string[]; note?: string } {
+function gpuSection(gpus: GpuListing, stack: InjectionStackId, words = ui('en').execCheck): { head: string; devices: string[]; note?: string } {
   const note = gpus.error ? GPU_LISTING_NOTES[stack] : undefined;
-  const head = gpus.error ? `GPUs the container sees: none known — ${gpus.error}` : 'GPUs the container sees (nvidia-smi -L):';
+  const head = gpus.error ? `${words.gpusNone}${gpus.error}` : words.gpus;
   return { head, devices: gpus.lines, ...(note ? { note } : {}) };
 }
 
@@ -264,19 +264,19 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
   }
+  const words = ui(opts.lang).execCheck;
   const tree = renderExecTree(analysis, false, extras.preloadFile, opts.lang);
   const about = [
-    `${ui(opts.lang).execCheck.stack}${analysis.stack.name} (${w.stackEvidence}); processes from ${extras.source}`,
+    `${words.stack}${analysis.stack.name} (${w.stackEvidence})${words.processesFrom}${extras.source}`,
     ...(extras.preloadFile !== undefined ? [`/etc/ld.so.preload: ${extras.preloadFile.trim() || '(empty)'}`] : []),
   ];
+  const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id, words);
   if (opts.output === 'markdown') {
-    const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
     const gpus = section ? ['', section.head, ...section.devices.map((d) => `- \`${d.trim()}\``), ...(section.note ? [`*${section.note}*`] : [])] : [];
     process.stdout.write(`${renderMarkdown(report, opts.lang, 'gpuctl exec-check')}\n${about.join('  \n')}\n\n\`\`\`\n${tree}\`\`\`\n${gpus.join('\n')}\n`);
     return;
   }
   const colour = colourEnabled(process.stdout);
-  const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
   const gpus = section ? `${[section.head, ...section.devices.map((d) => `  ${d}`), ...(section.note ? [`  (${section.note})`] : [])].join('\n')}\n\n` : '';
   process.stdout.write(`${about.join('\n')}\n\n${renderExecTree(analysis, colour, extras.preloadFile, opts.lang)}\n${gpus}`);
   process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang }));
