@@ -1,8 +1,8 @@
 import { defineCheck } from '../src/check.js';
 import { FORWARD_COMPAT_NOTE, MINOR_COMPAT_LIMITATIONS, TOOLKIT_TABLE_SOURCE } from '../src/data/cuda-drivers.js';
 import type { Issue } from '../src/model.js';
-import { compareCuda, cudaNeeds, cudaText, judgeCuda, requirementCheckDisabled, type CudaNeed, type CudaVersion } from '../src/facts/cuda.js';
-import { driverBranch, NO_NODE_FACTS, nodeDriver, operatorDriverPods, type NodeDriver } from '../src/facts/driver.js';
+import { compareCuda, cudaNeeds, cudaText, judgeCuda, requirementCheckDisabled, type CudaNeed, type CudaVerdict, type CudaVersion } from '../src/facts/cuda.js';
+import { driverBranch, NO_NODE_FACTS, nodeDriver, operatorDriverPods, type NodeDriver, type SourcedVersion } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuEvidence, podGpuRequest } from '../src/facts/gpu.js';
 import type { Pod } from '../src/facts/kube.js';
@@ -57,6 +57,14 @@ export default defineCheck({
     const issues: Issue[] = [];
     const uncompared = new Map<string, string[]>();
     let compared = 0;
+    // Pods on one node mostly run the same few images: judge each CUDA version once per node.
+    const verdicts = new Map<string, CudaVerdict>();
+    const verdictFor = (node: string, required: CudaVersion, drv: NodeDriver, driver: SourcedVersion) => {
+      const key = `${node}\u0000${cudaText(required)}`;
+      let verdict = verdicts.get(key);
+      if (!verdict) verdicts.set(key, (verdict = judgeCuda(required, driver.value, drv.cuda)));
+      return verdict;
+    };
     for (const pod of facts.pods) {
       if (pod.status?.phase === 'Succeeded') continue;
       const needs = cudaNeeds(facts, pod);
@@ -70,6 +78,10 @@ export default defineCheck({
         .map((n) => n.version)
         .reduce<CudaVersion | undefined>((best, v) => (!best || compareCuda(v, best) > 0 || (compareCuda(v, best) === 0 && best.patch === undefined) ? v : best), undefined);
       const drv = nodeDriver(facts, node);
+      if (drv.driver && !failures.length && required && verdictFor(node, required, drv, drv.driver).kind === 'ok') {
+        compared++;
+        continue; // the common case at scale: nothing to say, so no evidence to build
+      }
       const ref = podRef(pod);
       const needLines = unique(
         versioned.filter((n) => !n.failure).map((n) => `workload CUDA ${cudaText(n.version)}: ${n.source}`),
@@ -93,7 +105,7 @@ export default defineCheck({
       }
       compared++;
       const driver = drv.driver.value;
-      const verdict = required ? judgeCuda(required, driver, drv.cuda) : undefined;
+      const verdict = required ? verdictFor(node, required, drv, drv.driver) : undefined;
       if (verdict?.kind === 'ok' && !failures.length) continue;
 
       const driverCuda = verdict?.driverCuda;

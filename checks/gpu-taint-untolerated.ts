@@ -137,14 +137,21 @@ export default defineCheck({
       if (!intent) continue; // the pod does not want a GPU: a GPU node keeping it off is the taint doing its job
 
       const request = podGpuRequest(pod);
-      const hosts = gpu.filter(
-        (n) => matchesNodeSelector(pod, n) && !n.spec?.unschedulable && (request === 0 || nodeAllocatableGpus(n) >= request),
-      );
-      const blocked = hosts
-        .map((node) => ({ node, taints: untoleratedTaints(pod.spec?.tolerations, node.spec?.taints) }))
+      const blocked: { node: (typeof gpu)[number]; taints: Taint[] }[] = [];
+      let admitted = false;
+      for (const node of gpu) {
+        if (!matchesNodeSelector(pod, node) || node.spec?.unschedulable || (request > 0 && nodeAllocatableGpus(node) < request)) continue;
+        const taints = untoleratedTaints(pod.spec?.tolerations, node.spec?.taints);
         // A node held off by its own condition (not-ready, cordoned…) cannot host the pod whatever it tolerates.
-        .filter(({ taints }) => !taints.some(isNodeConditionTaint));
-      if (blocked.length === 0 || blocked.some(({ taints }) => taints.length === 0)) continue;
+        if (taints.some(isNodeConditionTaint)) continue;
+        // One host that takes the pod is enough to clear the taints: stop there (thousands of GPU nodes).
+        if (taints.length === 0) {
+          admitted = true;
+          break;
+        }
+        blocked.push({ node, taints });
+      }
+      if (admitted || blocked.length === 0) continue;
 
       const common = blocked[0]!.taints.filter((t) => blocked.every(({ taints }) => taints.some((o) => sameTaint(o, t))));
       const all = uniqueTaints(blocked.map(({ taints }) => taints));

@@ -9,6 +9,7 @@ import {
   imagePullPointer,
   logLines,
   operandPods,
+  operandPodsOn,
   PROVIDER_TITLES,
   VALIDATION_STEPS,
   warningEventLines,
@@ -92,7 +93,7 @@ function troubleOf(pod: Pod, mainContainer: string): Trouble | undefined {
   return undefined;
 }
 
-function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): Issue | undefined {
+function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   const trouble = troubleOf(pod, spec.containers[0]!);
   if (!trouble) return undefined;
   const ns = pod.metadata.namespace ?? '';
@@ -115,7 +116,7 @@ function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): I
   let message = `${what} is ${trouble.state}`;
   if (trouble.waitsFor) {
     // the real fault is upstream: point at the operand this one waits for, on the same node
-    const upstream = all.filter((o) => o.spec.component === trouble.waitsFor && o.pod.spec?.nodeName === node && o.spec.provider === spec.provider);
+    const upstream = (node ? operandPodsOn(facts, node) : []).filter((o) => o.spec.component === trouble.waitsFor && o.spec.provider === spec.provider);
     const upstreamTitle = VALIDATION_STEPS[trouble.container]?.layer ?? trouble.waitsFor;
     message += `: it waits for ${upstreamTitle}`;
     for (const o of upstream) evidence.push(`${o.spec.title} pod on the same node: ${podRef(o.pod)} ${displayStatus(o.pod)}${isReady(o.pod) ? ', Ready' : ', not Ready'}`);
@@ -144,7 +145,8 @@ export default defineCheck({
     fix: 'Read the failing container\'s log (the previous run\'s after a restart) and fix by operand: the driver needs kernel headers and no Secure Boot block, the toolkit needs the right containerd config path and socket, the device plugin needs the nvidia runtime. Fix the lowest broken layer first; the pods waiting on it recover by themselves.',
   },
   run(facts) {
-    const all = operandPods(facts);
-    return all.filter((e) => !e.spec.validator).flatMap((e) => issueFor(e, all, facts) ?? []);
+    return operandPods(facts)
+      .filter((e) => !e.spec.validator)
+      .flatMap((e) => issueFor(e, facts) ?? []);
   },
 });

@@ -22,11 +22,12 @@ function likelyHandler(name: string): string {
 
 /** Who asks for RuntimeClass `name`: pods, workload templates, and controllers whose pods were rejected. */
 function usersOf(facts: Facts): Map<string, string[]> {
-  const users = new Map<string, string[]>();
+  // Sets, not arrays searched with includes(): thousands of pods use the same RuntimeClass.
+  const sets = new Map<string, Set<string>>();
   const add = (name: string, who: string) => {
-    const list = users.get(name) ?? [];
-    if (!list.includes(who)) list.push(who);
-    users.set(name, list);
+    let set = sets.get(name);
+    if (!set) sets.set(name, (set = new Set()));
+    set.add(who);
   };
   for (const pod of facts.pods) {
     const name = pod.spec?.runtimeClassName;
@@ -38,7 +39,7 @@ function usersOf(facts: Facts): Map<string, string[]> {
       if (typeof name === 'string') add(name, `${kind} ${obj.metadata.namespace}/${obj.metadata.name}`);
     }
   }
-  return users;
+  return new Map([...sets].map(([name, set]) => [name, [...set]]));
 }
 
 function matchesSelector(node: Node, selector: Record<string, string> | undefined): boolean {

@@ -14,6 +14,7 @@ import {
   isUnexpectedAdmission,
   logLines,
   operandPods,
+  operandPodsOn,
   VALIDATION_STEPS,
   warningEventLines,
 } from '../src/facts/operator.js';
@@ -84,7 +85,7 @@ function verdictOf(pod: Pod, spec: OperandSpec, facts: Facts): Verdict | undefin
   return { severity: pod.status?.phase === 'Failed' ? 'error' : 'warning', state: `is ${displayStatus(pod)} after`, step: inits.at(-1)?.name ?? fallbackStep, status: main };
 }
 
-function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): Issue | undefined {
+function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   const verdict = verdictOf(pod, spec, facts);
   if (!verdict) return undefined;
   const step = stepFor(verdict.step);
@@ -118,8 +119,8 @@ function issueFor({ pod, spec }: OperandPod, all: OperandPod[], facts: Facts): I
   evidence.push(...causes);
 
   // what the layer looks like on the same node: the operand the step validates, the workload validator it started
-  for (const other of all) {
-    if (other.pod === pod || other.pod.spec?.nodeName !== node || !node) continue;
+  for (const other of node ? operandPodsOn(facts, node) : []) {
+    if (other.pod === pod) continue;
     const sameLayer = other.spec.component === step.component && !other.spec.validator;
     const workload = spec.component === 'operator-validator' && other.spec.step === verdict.step;
     if (sameLayer || workload) {
@@ -174,7 +175,8 @@ export default defineCheck({
     fix: 'Fix the layer of the failing step (driver → driver checks, toolkit → container runtime, cuda → driver/CUDA compatibility, plugin → device plugin and allocatable GPUs), then delete the validator pod so the validation runs again.',
   },
   run(facts) {
-    const all = operandPods(facts);
-    return all.filter((e) => e.spec.validator).flatMap((e) => issueFor(e, all, facts) ?? []);
+    return operandPods(facts)
+      .filter((e) => e.spec.validator)
+      .flatMap((e) => issueFor(e, facts) ?? []);
   },
 });

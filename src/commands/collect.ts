@@ -3,7 +3,8 @@ import { version } from '../../package.json';
 import { gatherLive, type LiveGatherOptions } from './gather.js';
 
 export async function collect(opts: LiveGatherOptions & { output: string }): Promise<void> {
-  const collection = await gatherLive(opts);
+  // A snapshot is whole: it also serves people reading it, not only the checks.
+  const collection = await gatherLive({ ...opts, keepUnread: true });
   collection.meta.gpuctlVersion = version;
   const { writeSnapshot } = await import('../sources/snapshot-writer.js');
   await writeSnapshot(collection, opts.output);

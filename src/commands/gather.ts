@@ -12,6 +12,8 @@ export interface LiveGatherOptions {
   requestTimeout: string;
   chunkSize: string;
   nodeProbe: NodeProbeMode;
+  /** Keep the fields no check reads: for `gpuctl collect`. */
+  keepUnread?: boolean;
   /** pod and daemonset modes (defaults in the CLI's options). */
   nodeConcurrency?: string;
   probeImage?: string;
@@ -43,7 +45,7 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   try {
     const { collectLive } = await import('../sources/live.js');
     const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
-    const collection = await collectLive({ ...live, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress });
+    const collection = await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress });
     if (remote) {
       const { probeClusterNodes } = await import('../sources/node-probe/cluster.js');
       await probeClusterNodes(opts.nodeProbe as 'pod' | 'daemonset', live, collection, { ...remote, progress, notice });

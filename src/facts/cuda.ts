@@ -50,8 +50,18 @@ const NVIDIA_CUDA_REPOSITORY = /(?:^|\/)nvidia\/cuda$/;
 /** Tags that name their CUDA build: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime, nvidia/cuda-dl-base:…-cuda12.8-… */
 const CUDA_TAG_TOKEN = /(?:^|[-_.])cuda[-_]?(\d+\.\d+(?:\.\d+)?)(?=$|[-_])/i;
 
+// Thousands of pods run the same few images: parse each image once (the results are read-only).
+const cudaOfImage = new Map<string, CudaVersion | undefined>();
+
 /** The CUDA version an image reference names, if its tag says one. */
 export function cudaFromImage(image: string): CudaVersion | undefined {
+  if (cudaOfImage.has(image)) return cudaOfImage.get(image);
+  const version = readCudaFromImage(image);
+  cudaOfImage.set(image, version);
+  return version;
+}
+
+function readCudaFromImage(image: string): CudaVersion | undefined {
   const ref = parseImageReference(image);
   if (isInvalid(ref) || !ref.tag) return undefined;
   if (NVIDIA_CUDA_REPOSITORY.test(ref.repository)) return parseCuda(ref.tag);
@@ -144,23 +154,25 @@ export function requirementCheckDisabled(pod: Pod): boolean {
  * highest update not after Z, for X.Y alone the GA row. Undefined when the table has no row for X.Y.
  */
 export function toolkitRow(cuda: CudaVersion): ToolkitDriverRow | undefined {
-  const rows = TOOLKIT_DRIVER_TABLE.filter((r) => {
-    const v = parseCuda(r.toolkit)!;
-    return v.major === cuda.major && v.minor === cuda.minor;
-  });
+  const rows = TABLE_VERSIONS.filter(({ version: v }) => v.major === cuda.major && v.minor === cuda.minor);
   if (!rows.length) return undefined;
-  const ga = rows.find((r) => / GA$/.test(r.label)) ?? rows[rows.length - 1]!;
+  const ga = rows.find(({ row }) => / GA$/.test(row.label))?.row ?? rows[rows.length - 1]!.row;
   if (cuda.patch === undefined) return ga;
   // Rows are newest first: the first one whose update is not after the requested one.
-  return rows.find((r) => (parseCuda(r.toolkit)!.patch ?? 0) <= cuda.patch!) ?? ga;
+  return rows.find(({ version }) => (version.patch ?? 0) <= cuda.patch!)?.row ?? ga;
 }
+
+/** The table's toolkit versions, parsed once: judging a pod must not re-parse the table. */
+const TABLE_VERSIONS = TOOLKIT_DRIVER_TABLE.map((row) => ({ row, version: parseCuda(row.toolkit)! }));
+const cudaOfDrivers = new Map<string, CudaVersion | undefined>();
 
 /** The newest CUDA major.minor whose minimum driver this driver meets, from the table. */
 export function cudaOfDriver(driver: string): CudaVersion | undefined {
-  const row = TOOLKIT_DRIVER_TABLE.find((r) => compareVersions(driver, r.minDriver) >= 0);
-  if (!row) return undefined;
-  const v = parseCuda(row.toolkit)!;
-  return { major: v.major, minor: v.minor };
+  if (cudaOfDrivers.has(driver)) return cudaOfDrivers.get(driver);
+  const found = TABLE_VERSIONS.find(({ row }) => compareVersions(driver, row.minDriver) >= 0);
+  const cuda = found ? { major: found.version.major, minor: found.version.minor } : undefined;
+  cudaOfDrivers.set(driver, cuda);
+  return cuda;
 }
 
 export function newestTableCuda(): CudaVersion {

@@ -111,8 +111,19 @@ export interface NodeDriver {
   notes: string[];
 }
 
+// Checks ask this once per pod on a node: read each node once per Facts (the result is read-only).
+const nodeDriverCache = new WeakMap<Facts, Map<string, NodeDriver>>();
+
 /** Reads a node's driver version from every source; `driver` is undefined when none has it. */
 export function nodeDriver(facts: Facts, nodeName: string): NodeDriver {
+  let cache = nodeDriverCache.get(facts);
+  if (!cache) nodeDriverCache.set(facts, (cache = new Map()));
+  let result = cache.get(nodeName);
+  if (!result) cache.set(nodeName, (result = readNodeDriver(facts, nodeName)));
+  return result;
+}
+
+function readNodeDriver(facts: Facts, nodeName: string): NodeDriver {
   const result: NodeDriver = { node: nodeName, seen: [], notes: [] };
   const smiOut = facts.hostCommand(nodeName, 'nvidia-smi');
   if (smiOut) {

@@ -6,8 +6,15 @@ import type { Event, KubeObject, Node, Pod, RuntimeClass } from './kube.js';
 
 export class Facts {
   private readonly byKind = new Map<string, KubeObject[]>();
-  private eventIndex?: Map<string, Event[]>;
+  /** kind → namespace → name → events, oldest first: nested so that a lookup builds no key string. */
+  private eventIndex?: Map<string, Map<string, Map<string, Event[]>>>;
+  /** namespace → pods that have any log; rebuilt when logs are added (they come after the objects, live). */
+  private podsWithLogs = new Map<string, Set<string>>();
+  private podsWithLogsSize = 0;
   private podsByNode?: Map<string, Pod[]>;
+  private nodesByName?: Map<string, Node>;
+  /** namespace → name → pod. */
+  private podsByName?: Map<string, Map<string, Pod>>;
 
   constructor(readonly collection: Collection) {
     for (const obj of collection.objects) {
@@ -50,7 +57,24 @@ export class Facts {
   }
 
   node(name: string): Node | undefined {
-    return this.nodes.find((n) => n.metadata.name === name);
+    // Checks ask this once per pod: an index, not a scan of thousands of nodes each time.
+    if (!this.nodesByName) {
+      this.nodesByName = new Map();
+      for (const node of this.nodes) if (!this.nodesByName.has(node.metadata.name)) this.nodesByName.set(node.metadata.name, node);
+    }
+    return this.nodesByName.get(name);
+  }
+
+  /** The pod of that namespace and name (events name the pod they are about). */
+  pod(namespace: string | undefined, name: string | undefined): Pod | undefined {
+    if (!this.podsByName) {
+      this.podsByName = new Map();
+      for (const pod of this.pods) {
+        const byName = child(this.podsByName, pod.metadata.namespace ?? '', () => new Map<string, Pod>());
+        if (!byName.has(pod.metadata.name)) byName.set(pod.metadata.name, pod);
+      }
+    }
+    return name === undefined ? undefined : this.podsByName.get(namespace ?? '')?.get(name);
   }
 
   podsOn(nodeName: string): Pod[] {
@@ -74,17 +98,26 @@ export class Facts {
       const sorted = [...this.events].sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
       for (const ev of sorted) {
         const o = ev.involvedObject ?? {};
-        const key = `${o.kind}/${o.namespace ?? ''}/${o.name}`;
-        let list = this.eventIndex.get(key);
-        if (!list) this.eventIndex.set(key, (list = []));
+        const list = child(child(child(this.eventIndex, String(o.kind)), o.namespace ?? ''), String(o.name), () => []);
         list.push(ev);
       }
     }
-    return this.eventIndex.get(`${kind}/${namespace ?? ''}/${name}`) ?? [];
+    return this.eventIndex.get(kind)?.get(namespace ?? '')?.get(name) ?? NO_EVENTS;
   }
 
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
-    return this.collection.logs.get(logKey(namespace, pod, container, previous));
+    // Checks ask for every container of every pod; most have no log: answer those without building keys.
+    const logs = this.collection.logs;
+    if (this.podsWithLogsSize !== logs.size) {
+      this.podsWithLogs.clear();
+      for (const key of logs.keys()) {
+        const [ns, podName] = key.split('/', 2) as [string, string];
+        child(this.podsWithLogs, ns, () => new Set<string>()).add(podName);
+      }
+      this.podsWithLogsSize = logs.size;
+    }
+    if (!this.podsWithLogs.get(namespace)?.has(pod)) return undefined;
+    return logs.get(logKey(namespace, pod, container, previous));
   }
 
   host(nodeName: string): NodeHost | undefined {
@@ -117,6 +150,16 @@ export class Facts {
   processes(namespace: string, pod: string, container: string): ProcessInfo[] | undefined {
     return this.collection.processes.get(`${namespace}/${pod}/${container}`);
   }
+}
+
+// Shared by every object without events; frozen, as the index lists are read-only too.
+const NO_EVENTS = Object.freeze([]) as unknown as Event[];
+
+/** The value under `key`, created by `make` (an empty Map by default) when there is none. */
+function child<K, V = Map<string, never>>(map: Map<K, V>, key: K, make: () => V = () => new Map() as V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }
 
 export function eventTime(ev: Event): string {

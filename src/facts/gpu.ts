@@ -35,8 +35,13 @@ export function gpuEvidence(node: Node, facts?: Facts): string[] {
   return evidence;
 }
 
+// Many checks start from the GPU nodes: find them once per Facts (the list is read-only).
+const gpuNodesCache = new WeakMap<Facts, Node[]>();
+
 export function gpuNodes(facts: Facts): Node[] {
-  return facts.nodes.filter((n) => gpuEvidence(n, facts).length > 0);
+  let nodes = gpuNodesCache.get(facts);
+  if (!nodes) gpuNodesCache.set(facts, (nodes = facts.nodes.filter((n) => gpuEvidence(n, facts).length > 0)));
+  return nodes;
 }
 
 function quantity(value: string | undefined): number {
@@ -47,11 +52,18 @@ function quantity(value: string | undefined): number {
 
 /** Effective request of an extended resource: max(sum over containers, max over init containers). */
 export function podResourceRequest(pod: Pod, resource: string): number {
-  const of = (c: { resources?: { limits?: Record<string, string>; requests?: Record<string, string> } }) =>
-    Math.max(quantity(c.resources?.limits?.[resource]), quantity(c.resources?.requests?.[resource]));
-  const main = (pod.spec?.containers ?? []).reduce((sum, c) => sum + of(c), 0);
-  const init = Math.max(0, ...(pod.spec?.initContainers ?? []).map(of));
+  // Plain loops: checks ask this of every pod, several times each.
+  let main = 0;
+  for (const c of pod.spec?.containers ?? []) main += containerRequest(c, resource);
+  let init = 0;
+  for (const c of pod.spec?.initContainers ?? []) init = Math.max(init, containerRequest(c, resource));
   return Math.max(main, init);
+}
+
+function containerRequest(c: { resources?: { limits?: Record<string, string>; requests?: Record<string, string> } }, resource: string): number {
+  const resources = c.resources;
+  if (!resources) return 0;
+  return Math.max(quantity(resources.limits?.[resource]), quantity(resources.requests?.[resource]));
 }
 
 export function podGpuRequest(pod: Pod): number {

@@ -360,18 +360,28 @@ export const OPERANDS: OperandSpec[] = [
   },
 ];
 
-function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([key, want]) => {
+/** A selector as [key, value, isPrefix] terms, read once: it is matched against every pod of the cluster. */
+type CompiledSelector = [key: string, want: string, prefix: boolean][];
+
+const COMPILED_OPERANDS: { spec: OperandSpec; selectors: CompiledSelector[] }[] = OPERANDS.map((spec) => ({
+  spec,
+  selectors: spec.selectors.map((selector) =>
+    Object.entries(selector).map(([key, want]): [string, string, boolean] => (want.endsWith('*') ? [key, want.slice(0, -1), true] : [key, want, false])),
+  ),
+}));
+
+function selectorMatches(selector: CompiledSelector, labels: Record<string, string>): boolean {
+  for (const [key, want, prefix] of selector) {
     const have = labels[key];
-    if (have === undefined) return false;
-    return want.endsWith('*') ? have.startsWith(want.slice(0, -1)) : have === want;
-  });
+    if (have === undefined || (prefix ? !have.startsWith(want) : have !== want)) return false;
+  }
+  return true;
 }
 
 /** The operand a set of pod labels belongs to, if any. */
 export function operandOfLabels(labels: Record<string, string> | undefined): OperandSpec | undefined {
   if (!labels) return undefined;
-  return OPERANDS.find((spec) => spec.selectors.some((s) => selectorMatches(s, labels)));
+  return COMPILED_OPERANDS.find(({ selectors }) => selectors.some((s) => selectorMatches(s, labels)))?.spec;
 }
 
 export function operandOf(pod: Pod): OperandSpec | undefined {
@@ -403,6 +413,25 @@ export function operandPods(facts: Facts): OperandPod[] {
     operandCache.set(facts, found);
   }
   return found;
+}
+
+const operandsByNodeCache = new WeakMap<Facts, Map<string, OperandPod[]>>();
+
+/** Operand pods (validators included) bound to a node: "the same layer on the same node", indexed once. */
+export function operandPodsOn(facts: Facts, nodeName: string): OperandPod[] {
+  let byNode = operandsByNodeCache.get(facts);
+  if (!byNode) {
+    byNode = new Map();
+    for (const entry of operandPods(facts)) {
+      const node = entry.pod.spec?.nodeName;
+      if (!node) continue;
+      let list = byNode.get(node);
+      if (!list) byNode.set(node, (list = []));
+      list.push(entry);
+    }
+    operandsByNodeCache.set(facts, byNode);
+  }
+  return byNode.get(nodeName) ?? [];
 }
 
 /** Device plugin pods that are alive (not terminal) and bound to a node, per node. */

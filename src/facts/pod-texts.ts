@@ -2,7 +2,6 @@
 // its container states, and its events — each with where it was read, for quoting.
 import type { Facts } from './facts.js';
 import type { Pod } from './kube.js';
-import { allStatuses } from './pods.js';
 
 export interface PodText {
   kind: 'log' | 'status' | 'event';
@@ -12,24 +11,32 @@ export interface PodText {
   container?: string;
 }
 
+const NO_TEXTS = Object.freeze([]) as unknown as PodText[];
+
 export function podTexts(facts: Facts, pod: Pod): PodText[] {
+  // Asked of every pod by several checks; most pods have said nothing: plain loops, no arrays to spare.
   const ns = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name;
-  const texts: PodText[] = [];
-  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
-    for (const previous of [false, true]) {
-      const log = facts.log(ns, name, c.name, previous);
-      if (log) texts.push({ kind: 'log', text: log, container: c.name, source: `log of ${ns}/${name} container ${c.name}${previous ? ' (previous run)' : ''}` });
+  let texts: PodText[] | undefined;
+  const add = (text: PodText) => (texts ??= []).push(text);
+  for (const containers of [pod.spec?.initContainers, pod.spec?.containers]) {
+    for (const c of containers ?? []) {
+      const log = facts.log(ns, name, c.name, false);
+      if (log) add({ kind: 'log', text: log, container: c.name, source: `log of ${ns}/${name} container ${c.name}` });
+      const previous = facts.log(ns, name, c.name, true);
+      if (previous) add({ kind: 'log', text: previous, container: c.name, source: `log of ${ns}/${name} container ${c.name} (previous run)` });
     }
   }
-  for (const status of allStatuses(pod)) {
-    for (const state of [status.state, status.lastState]) {
-      const text = state?.waiting?.message ?? state?.terminated?.message;
-      if (text) texts.push({ kind: 'status', text, container: status.name, source: `status of ${ns}/${name} container ${status.name}` });
+  for (const statuses of [pod.status?.initContainerStatuses, pod.status?.containerStatuses]) {
+    for (const status of statuses ?? []) {
+      for (const state of [status.state, status.lastState]) {
+        const text = state?.waiting?.message ?? state?.terminated?.message;
+        if (text) add({ kind: 'status', text, container: status.name, source: `status of ${ns}/${name} container ${status.name}` });
+      }
     }
   }
   for (const ev of facts.eventsFor('Pod', name, ns)) {
-    if (ev.message) texts.push({ kind: 'event', text: ev.message, source: `event ${ev.reason ?? 'without reason'} on pod ${ns}/${name}` });
+    if (ev.message) add({ kind: 'event', text: ev.message, source: `event ${ev.reason ?? 'without reason'} on pod ${ns}/${name}` });
   }
-  return texts;
+  return texts ?? NO_TEXTS;
 }

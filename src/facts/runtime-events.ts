@@ -23,7 +23,7 @@ function matching(facts: Facts, pattern: RegExp): RuntimeEvent[] {
     const m = pattern.exec(event.message ?? '');
     if (!m) continue;
     const o = event.involvedObject ?? {};
-    const pod = o.kind === 'Pod' ? facts.pods.find((p) => p.metadata.name === o.name && p.metadata.namespace === o.namespace) : undefined;
+    const pod = o.kind === 'Pod' ? facts.pod(o.namespace, o.name) : undefined;
     const node = event.source?.host ?? pod?.spec?.nodeName;
     out.push({ name: m[1]!, ...(node ? { node } : {}), event });
   }

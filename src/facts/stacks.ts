@@ -81,7 +81,9 @@ function workloadName(o: KubeObject): string {
   const owner = ownerName(o as Pod);
   if (!owner) return o.metadata.name.replace(/-[a-z0-9]{5}$/, '');
   const hash = labelOf(o, 'pod-template-hash');
-  return hash && owner.endsWith(`-${hash}`) ? owner.slice(0, -hash.length - 1) : owner;
+  // owner ends with "-<hash>": compared in place, as this runs for every pod under several rules.
+  const cut = hash ? owner.length - hash.length - 1 : -1;
+  return cut > 0 && owner.charCodeAt(cut) === 45 /* - */ && owner.endsWith(hash!) ? owner.slice(0, cut) : owner;
 }
 
 interface Rule {

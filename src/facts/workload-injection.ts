@@ -33,7 +33,7 @@ export function workloadInjections(facts: Facts): WorkloadInjection[] {
   result = [];
   for (const [key, processes] of facts.collection.processes) {
     const [namespace, podName, container] = key.split('/') as [string, string, string];
-    const pod = facts.pods.find((p) => p.metadata.namespace === namespace && p.metadata.name === podName);
+    const pod = facts.pod(namespace, podName);
     const records = recordsFromProcesses(processes);
     const detected = (pod && detectPodStack(pod)) ?? stackFromEnv(records[0]?.env);
     if (!detected) continue;

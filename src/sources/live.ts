@@ -6,6 +6,8 @@ export interface LiveOptions {
   context?: string;
   requestTimeoutMs: number;
   chunkSize: number;
+  /** Keep the fields no check reads (ResourceType.unread): `gpuctl collect` writes whole objects. */
+  keepUnread?: boolean;
   debug?: boolean;
   /** Query this Prometheus directly for the metric checks instead of going through the API server's service proxy. */
   prometheusUrl?: string;

@@ -42,7 +42,9 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
     const limit = pLimit(LIST_CONCURRENCY);
     const outcomes = await Promise.all(
       RESOURCE_TYPES.map((type) =>
-        limit(() => listAll(client, type, options.chunkSize, (n) => progress(`listing ${type.plural} (${n.toLocaleString('en-US')})…`))),
+        limit(() =>
+          listAll(client, type, options.chunkSize, (n) => progress(`listing ${type.plural} (${n.toLocaleString('en-US')})…`), options.keepUnread),
+        ),
       ),
     );
     // Collected in table order, whatever order the lists finished in.
