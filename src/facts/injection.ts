@@ -66,20 +66,39 @@ export function stackById(id: InjectionStackId): InjectionStack {
 
 /** The stack whose markers a pod carries, most specific first; undefined for a pod that uses no GPU stack. */
 export function detectPodStack(pod: Pod): { stack: InjectionStack; evidence: string } | undefined {
-  const labels = pod.metadata.labels ?? {};
-  const annotations = pod.metadata.annotations ?? {};
-  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  const resources = new Set(containers.flatMap((c) => [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})]));
-  const envNames = containers.flatMap((c) => (c.env ?? []).map((e) => e.name));
+  // Asked of every running pod of the cluster: plain loops over the pod, nothing built until a match.
+  const labels = pod.metadata.labels;
+  const annotations = pod.metadata.annotations;
+  const lists = [pod.spec?.containers ?? [], pod.spec?.initContainers ?? []];
   for (const stack of INJECTION_STACKS) {
-    const label = Object.keys(labels).find((k) => stack.markers.labels.some((m) => k.startsWith(m)));
-    if (label) return { stack, evidence: `label ${label}=${labels[label]}` };
-    const annotation = Object.keys(annotations).find((k) => stack.markers.annotations.some((m) => k.startsWith(m)));
-    if (annotation) return { stack, evidence: `annotation ${annotation}=${annotations[annotation]}` };
-    const resource = [...resources].find((r) => stack.markers.resources.some((m) => r.startsWith(m)));
-    if (resource) return { stack, evidence: `resource ${resource}` };
-    const env = envNames.find((n) => stack.markers.env.some((m) => n.startsWith(m)));
-    if (env) return { stack, evidence: `env ${env}` };
+    const { markers } = stack;
+    const label = firstKeyWith(labels, markers.labels);
+    if (label) return { stack, evidence: `label ${label}=${labels![label]}` };
+    const annotation = firstKeyWith(annotations, markers.annotations);
+    if (annotation) return { stack, evidence: `annotation ${annotation}=${annotations![annotation]}` };
+    if (markers.resources.length) {
+      for (const containers of lists) {
+        for (const c of containers) {
+          const resource = firstKeyWith(c.resources?.limits, markers.resources) ?? firstKeyWith(c.resources?.requests, markers.resources);
+          if (resource) return { stack, evidence: `resource ${resource}` };
+        }
+      }
+    }
+    if (markers.env.length) {
+      for (const containers of lists) {
+        for (const c of containers) {
+          const env = c.env?.find((e) => markers.env.some((m) => e.name.startsWith(m)));
+          if (env) return { stack, evidence: `env ${env.name}` };
+        }
+      }
+    }
   }
+  return undefined;
+}
+
+/** The first key of `record` that starts with one of `prefixes`. */
+function firstKeyWith(record: Record<string, unknown> | undefined, prefixes: string[]): string | undefined {
+  if (!record || prefixes.length === 0) return undefined;
+  for (const key in record) if (prefixes.some((m) => key.startsWith(m))) return key;
   return undefined;
 }

@@ -692,12 +692,23 @@ export function isFinishedGpuPod(pod: Pod): boolean {
   return gpuContainers.length > 0 && gpuContainers.every((c) => !!containerStatus(pod, c.name)?.state?.terminated);
 }
 
+const holdersCache = new WeakMap<Facts, Map<string, GpuHolder[]>>();
+
 /** Pods bound to the node that ask for GPUs, the finished ones flagged. Admission-refused pods hold nothing. */
 export function gpuHolders(facts: Facts, nodeName: string): GpuHolder[] {
-  return facts
-    .podsOn(nodeName)
-    .filter((pod) => podGpuRequest(pod) > 0 && !isUnexpectedAdmission(pod))
-    .map((pod) => ({ pod, gpus: podGpuRequest(pod), finished: isFinishedGpuPod(pod) }));
+  // Several checks ask this of every GPU node: once per node and Facts (the lists are read-only).
+  let byNode = holdersCache.get(facts);
+  if (!byNode) holdersCache.set(facts, (byNode = new Map()));
+  let holders = byNode.get(nodeName);
+  if (!holders) {
+    holders = [];
+    for (const pod of facts.podsOn(nodeName)) {
+      const gpus = podGpuRequest(pod);
+      if (gpus > 0 && !isUnexpectedAdmission(pod)) holders.push({ pod, gpus, finished: isFinishedGpuPod(pod) });
+    }
+    byNode.set(nodeName, holders);
+  }
+  return holders;
 }
 
 export function describeHolder(holder: GpuHolder): string {

@@ -31,13 +31,6 @@ export interface FailingPull {
   cause: PullCause;
 }
 
-function statusesOf(pod: Pod): { status: ContainerStatus; init: boolean }[] {
-  return [
-    ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
-    ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
-  ];
-}
-
 function specImage(pod: Pod, container: string, init: boolean): string | undefined {
   const list = init ? pod.spec?.initContainers : pod.spec?.containers;
   return list?.find((c) => c.name === container)?.image;
@@ -54,35 +47,47 @@ function pullEvent(facts: Facts, pod: Pod, image: string): Event | undefined {
   return events.sort((a, b) => eventTime(a).localeCompare(eventTime(b))).at(-1);
 }
 
+// Three checks ask for the failing pulls of every pod: find them once per Facts (read-only).
+const pullsCache = new WeakMap<Facts, FailingPull[]>();
+
 export function failingPulls(facts: Facts): FailingPull[] {
-  const pulls: FailingPull[] = [];
-  for (const pod of facts.pods) {
-    for (const { status, init } of statusesOf(pod)) {
-      const reason = status.state?.waiting?.reason;
-      if (!reason || !PULL_WAITING_REASONS.includes(reason)) continue;
-      const image = specImage(pod, status.name, init) ?? status.image ?? '';
-      const reference = parseImageReference(image);
-      const event = pullEvent(facts, pod, image);
-      const statusMessage = status.state?.waiting?.message;
-      const errorText = event?.message ?? statusMessage;
-      pulls.push({
-        pod,
-        container: status.name,
-        init,
-        reason,
-        image,
-        reference,
-        ...(isInvalid(reference) ? {} : { registry: reference.host }),
-        ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
-        ...(statusMessage ? { statusMessage } : {}),
-        ...(event ? { event } : {}),
-        ...(requestHostOf(errorText) ? { requestHost: requestHostOf(errorText)! } : {}),
-        // InvalidImageName is its own cause whatever the text says.
-        cause: classifyPullError(reason === 'InvalidImageName' ? reason : undefined, event?.message, statusMessage),
-      });
+  let pulls = pullsCache.get(facts);
+  if (!pulls) {
+    pulls = [];
+    for (const pod of facts.pods) {
+      addFailingPulls(facts, pod, pod.status?.initContainerStatuses, true, pulls);
+      addFailingPulls(facts, pod, pod.status?.containerStatuses, false, pulls);
     }
+    pullsCache.set(facts, pulls);
   }
   return pulls;
+}
+
+function addFailingPulls(facts: Facts, pod: Pod, statuses: ContainerStatus[] | undefined, init: boolean, pulls: FailingPull[]): void {
+  for (const status of statuses ?? []) {
+    const reason = status.state?.waiting?.reason;
+    if (!reason || !PULL_WAITING_REASONS.includes(reason)) continue;
+    const image = specImage(pod, status.name, init) ?? status.image ?? '';
+    const reference = parseImageReference(image);
+    const event = pullEvent(facts, pod, image);
+    const statusMessage = status.state?.waiting?.message;
+    const errorText = event?.message ?? statusMessage;
+    pulls.push({
+      pod,
+      container: status.name,
+      init,
+      reason,
+      image,
+      reference,
+      ...(isInvalid(reference) ? {} : { registry: reference.host }),
+      ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
+      ...(statusMessage ? { statusMessage } : {}),
+      ...(event ? { event } : {}),
+      ...(requestHostOf(errorText) ? { requestHost: requestHostOf(errorText)! } : {}),
+      // InvalidImageName is its own cause whatever the text says.
+      cause: classifyPullError(reason === 'InvalidImageName' ? reason : undefined, event?.message, statusMessage),
+    });
+  }
 }
 
 /** The key pods failing on the same image share: the normalised reference, or the text as written. */

@@ -76,8 +76,20 @@ const PLURAL: Record<string, string> = { Pod: 'pods', DaemonSet: 'DaemonSets', D
  * The workload a pod belongs to: its controller's name (a Deployment's, through its ReplicaSet's
  * pod-template-hash), or its own name without the generated suffix.
  */
+/** Workload names of pods while detectStacks runs: its rules ask each pod's several times. */
+let workloadNames: Map<KubeObject, string> | undefined;
+
 function workloadName(o: KubeObject): string {
   if (o.kind !== 'Pod') return o.metadata.name;
+  let name = workloadNames?.get(o);
+  if (name === undefined) {
+    name = podWorkloadName(o);
+    workloadNames?.set(o, name);
+  }
+  return name;
+}
+
+function podWorkloadName(o: KubeObject): string {
   const owner = ownerName(o as Pod);
   if (!owner) return o.metadata.name.replace(/-[a-z0-9]{5}$/, '');
   const hash = labelOf(o, 'pod-template-hash');
@@ -238,11 +250,16 @@ export function detectStacks(facts: Facts): DetectedStack[] {
   if (cached) return cached;
   const ctx: Context = { gpuOperatorNamespaces: new Set() };
   const stacks: DetectedStack[] = [];
-  for (const id of ORDER) {
-    const stack = detect(facts, id, ctx);
-    if (!stack) continue;
-    if (id === 'gpu-operator') for (const ns of stack.namespaces) ctx.gpuOperatorNamespaces.add(ns);
-    stacks.push(stack);
+  workloadNames = new Map();
+  try {
+    for (const id of ORDER) {
+      const stack = detect(facts, id, ctx);
+      if (!stack) continue;
+      if (id === 'gpu-operator') for (const ns of stack.namespaces) ctx.gpuOperatorNamespaces.add(ns);
+      stacks.push(stack);
+    }
+  } finally {
+    workloadNames = undefined;
   }
   cache.set(facts, stacks);
   return stacks;
