@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { kubeconfigContexts } from '../src/commands/completion.js';
 import { gpuctl, ROOT } from './helpers/cli.js';
 
@@ -50,5 +51,32 @@ describe('kubectl plugin', () => {
     expect(JSON.parse(out).summary.checks).toBeGreaterThan(1);
     const help = execFileSync('kubectl', ['gpuctl', '--help'], { env: { ...process.env, PATH: `${path.join(ROOT, 'bin')}:${process.env.PATH}` } }).toString();
     expect(help).toMatch(/^Usage: kubectl gpuctl/);
+  });
+});
+
+describe('completion from the cluster', () => {
+  it('completes namespaces after -n and pods for exec-check, from the cluster; nothing when it is unreachable', async () => {
+    const { startSimulator } = await import('./simulator/server.js');
+    const { emptyCollection } = await import('../src/sources/collection.js');
+    const { pod } = await import('./helpers/facts.js');
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const sim = await startSimulator({
+      collection: { ...emptyCollection('t'), objects: [ns('default'), ns('ml'), pod('default', 'web-1'), pod('ml', 'trainer-0'), pod('ml', 'trainer-1')] },
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-comp-'));
+    try {
+      const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'config'));
+      const env = { KUBECONFIG: kubeconfig, HOME: dir };
+      expect((await gpuctl(['__complete', 'doctor', '-n', ''], env)).stdout.trim().split('\n')).toEqual(['default', 'ml']);
+      expect((await gpuctl(['__complete', 'exec-check', '-n', 'ml', 'tr'], env)).stdout.trim().split('\n')).toEqual(['trainer-0', 'trainer-1']);
+      expect((await gpuctl(['__complete', 'exec-check', ''], env)).stdout.trim()).toBe('web-1');
+      expect((await gpuctl(['__complete', 'exec-check', 'web-1', ''], env)).stdout.trim()).toBe('');
+      writeFileSync(path.join(dir, 'gone'), stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': 'x', clusters: [{ name: 'x', cluster: { server: 'http://127.0.0.1:9' } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }] }));
+      const gone = await gpuctl(['__complete', 'doctor', '-n', ''], { KUBECONFIG: path.join(dir, 'gone'), HOME: dir });
+      expect(gone).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

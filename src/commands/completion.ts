@@ -61,13 +61,61 @@ export async function complete(program: Command, words: string[]): Promise<strin
     return checkWords.map((w) => head + w).filter((c) => c.startsWith(current));
   }
   if (previous === '--context') return filter(kubeconfigContexts());
+  if (previous === '-n' || previous === '--namespace') return filter(await clusterNames(words, 'namespaces'));
   const option = [...sub.options, ...globals].find((o) => o.long === previous || o.short === previous);
   if (option?.argChoices) return filter(option.argChoices);
   if (option && option.required) return []; // a value the shell completes (files) or the user types
   if (current.startsWith('-')) return filter([...sub.options, ...globals].flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
   if (sub.name() === 'explain') return filter(checkWords.filter((w) => ALL_CHECKS.some((c) => c.name === w)));
   if (sub.name() === 'completion') return filter(['bash', 'zsh', 'fish']);
+  // exec-check's first argument is a pod: only while no pod was typed yet.
+  if (sub.name() === 'exec-check' && !positionalAfter(before, 'exec-check', sub)) return filter(await clusterNames(words, 'pods'));
   return [];
+}
+
+/** Whether a positional argument already follows the subcommand (skipping options and their values). */
+function positionalAfter(words: string[], command: string, sub: Command): boolean {
+  const rest = words.slice(words.indexOf(command) + 1);
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i]!;
+    if (word === '--') return true;
+    if (!word.startsWith('-')) return true;
+    const option = sub.options.find((o) => o.long === word || o.short === word);
+    if (option && (option.required || option.optional) && !word.includes('=')) i++;
+  }
+  return false;
+}
+
+/** How long completion may wait for the cluster: a shell must never hang on TAB. */
+const CLUSTER_TIMEOUT_MS = 1500;
+
+/**
+ * Namespaces, or pods of the namespace given with -n (else the context's), from the cluster when it answers
+ * within the time limit; nothing otherwise. Honours --kubeconfig and --context typed on the line.
+ */
+export async function clusterNames(words: string[], what: 'namespaces' | 'pods'): Promise<string[]> {
+  const valueOf = (...flags: string[]) => {
+    const i = words.findIndex((w) => flags.includes(w));
+    return i >= 0 && i + 1 < words.length - 1 ? words[i + 1] : undefined;
+  };
+  try {
+    const { connectLive } = await import('../sources/live/connect.js');
+    const session = await connectLive({ kubeconfig: valueOf('--kubeconfig'), context: valueOf('--context'), requestTimeoutMs: CLUSTER_TIMEOUT_MS });
+    try {
+      const namespace = valueOf('-n', '--namespace') ?? session.namespace;
+      const path = what === 'namespaces' ? '/api/v1/namespaces' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+      // Names only: metadata-only lists keep a big namespace cheap.
+      const res = await session.client.getJson<{ items?: { metadata?: { name?: string } }[] }>(
+        `${path}?limit=500`,
+        'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+      );
+      return (res.value?.items ?? []).map((i) => i.metadata?.name ?? '').filter(Boolean);
+    } finally {
+      session.close();
+    }
+  } catch {
+    return []; // unreachable cluster, no kubeconfig: complete nothing, print nothing
+  }
 }
 
 /** Context names from KUBECONFIG (several files) or ~/.kube/config, without loading client-node. */

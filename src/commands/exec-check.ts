@@ -8,6 +8,9 @@ import type { Report } from '../engine.js';
 import { exitCodeOf, findingsOf } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
+import type { LiveSession } from '../sources/live/connect.js';
+import type { ExecTarget } from '../sources/live/exec.js';
+import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 import type { GpuListing } from '../facts/container-probe.js';
 import { osName, straceInstallLine } from '../facts/container-probe.js';
 import type { ExecRecord } from '../facts/exec-tree.js';
@@ -35,6 +38,11 @@ export interface ExecCheckOptions {
   local?: boolean;
   strace?: boolean;
   straceFromHost?: boolean;
+  /** With --strace-from-host: print the kubectl debug commands instead of tracing. */
+  printOnly?: boolean;
+  probeImage?: string;
+  probeNamespace?: string;
+  probeTimeout?: string;
   traceFile?: string;
   timeout: string;
   lang?: Lang;
@@ -57,6 +65,7 @@ interface Extras {
 export async function execCheck(pod: string | undefined, command: string[], opts: ExecCheckOptions): Promise<number> {
   const modes = [opts.local && '--local', opts.traceFile && '--trace-file', opts.strace && '--strace', opts.straceFromHost && '--strace-from-host'].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);
+  if (opts.printOnly && !opts.straceFromHost) throw new UsageError('--print-only goes with --strace-from-host');
   if (opts.local) return execLocal(pod ? [pod, ...command] : command, opts);
   if (opts.traceFile) {
     if (pod) throw new UsageError('--trace-file reads a saved trace: give no pod');
@@ -122,13 +131,14 @@ async function execPod(podName: string, command: string[], opts: ExecCheckOption
     const chosen = chooseContainer(pod, opts.container);
     if ('error' in chosen) throw new GpuctlError(chosen.error);
     const container = chosen.container;
-    if (opts.straceFromHost) {
+    if (opts.straceFromHost && opts.printOnly) {
       process.stdout.write(hostTraceInstructions(pod, container));
       return 0;
     }
     const notRunning = notRunningReason(pod, container);
     if (notRunning) throw new GpuctlError(`${notRunning}: exec-check looks at running processes`);
     const target = { namespace, pod: podName, container };
+    if (opts.straceFromHost) return await execFromHost(session, pod, target, traceMs, requestTimeoutMs, opts);
     const live = await import('../sources/live/container.js');
 
     const tools = opts.strace ? await live.probeTools(session.exec, target, requestTimeoutMs) : undefined;
@@ -167,6 +177,42 @@ async function execPod(podName: string, command: string[], opts: ExecCheckOption
   } finally {
     session.close();
   }
+}
+
+/** --strace-from-host: a probe pod on the pod's node attaches the host's strace to the container for --timeout. */
+async function execFromHost(session: LiveSession, pod: Pod, target: ExecTarget, traceMs: number, requestTimeoutMs: number, opts: ExecCheckOptions): Promise<number> {
+  const node = pod.spec?.nodeName;
+  const containerId = runtimeContainerId(pod, target.container);
+  const what = `container ${target.container} of pod ${target.namespace}/${target.pod}`;
+  if (!node || !containerId) throw new GpuctlError(`${what} has no ${node ? 'container ID' : 'node'} in its status yet: --strace-from-host attaches to a running container`);
+  const { probeApiOf } = await import('../sources/node-probe/cluster.js');
+  const { traceFromHost } = await import('../sources/node-probe/host-trace.js');
+  const notice = (line: string) => process.stderr.write(`gpuctl: ${line}\n`);
+  const trace = await traceFromHost(
+    probeApiOf(session),
+    { node, containerId, what, traceMs, slackMs: Math.max(requestTimeoutMs, 10_000) },
+    {
+      namespace: opts.probeNamespace ?? DEFAULT_PROBE_NAMESPACE,
+      image: opts.probeImage ?? DEFAULT_PROBE_IMAGE,
+      timeoutMs: parseDuration(opts.probeTimeout ?? '60s', '--probe-timeout'),
+      notice,
+    },
+  );
+  const detected = podStack(opts.stack, pod, trace.records);
+  const workload: WorkloadInjection = {
+    namespace: target.namespace,
+    pod: target.pod,
+    container: target.container,
+    stackEvidence: detected.evidence,
+    analysis: analyzeExecTree(trace.records, detected.stack),
+  };
+  const report = reportOf(workload, `pod ${target.namespace}/${target.pod}, container ${target.container}`);
+  const seconds = Math.round(traceMs / 1000);
+  print(report, workload, opts, { source: `host strace of pid ${trace.pid} on node ${node}, execs during ${seconds}s` });
+  // Attaching misses what ran before: say so every time, not only when the tree looks thin.
+  notice(`note: --strace-from-host saw only the execs of the ${seconds}s it traced; to see the entrypoint from its start, restart the pod while tracing or use --strace`);
+  if (trace.unreadable.length > 0) notice(`warning: ${trace.unreadable.length} execve line(s) of the host trace could not be read`);
+  return exitCodeOf(report);
 }
 
 /** --stack, else the pod's markers, else what pid 1 carries. */
@@ -231,9 +277,9 @@ const GPU_LISTING_NOTES: Partial<Record<InjectionStackId, string>> = {
 };
 
 /** The GPU section: a heading line, the devices nvidia-smi listed, and a note where an empty list is expected. */
-function gpuSection(gpus: GpuListing, stack: InjectionStackId): { head: string; devices: string[]; note?: string } {
+function gpuSection(gpus: GpuListing, stack: InjectionStackId, words = ui('en').execCheck): { head: string; devices: string[]; note?: string } {
   const note = gpus.error ? GPU_LISTING_NOTES[stack] : undefined;
-  const head = gpus.error ? `GPUs the container sees: none known — ${gpus.error}` : 'GPUs the container sees (nvidia-smi -L):';
+  const head = gpus.error ? `${words.gpusNone}${gpus.error}` : words.gpus;
   return { head, devices: gpus.lines, ...(note ? { note } : {}) };
 }
 
@@ -264,19 +310,19 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
   }
+  const words = ui(opts.lang).execCheck;
   const tree = renderExecTree(analysis, false, extras.preloadFile, opts.lang);
   const about = [
-    `${ui(opts.lang).execCheck.stack}${analysis.stack.name} (${w.stackEvidence}); processes from ${extras.source}`,
+    `${words.stack}${analysis.stack.name} (${w.stackEvidence})${words.processesFrom}${extras.source}`,
     ...(extras.preloadFile !== undefined ? [`/etc/ld.so.preload: ${extras.preloadFile.trim() || '(empty)'}`] : []),
   ];
+  const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id, words);
   if (opts.output === 'markdown') {
-    const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
     const gpus = section ? ['', section.head, ...section.devices.map((d) => `- \`${d.trim()}\``), ...(section.note ? [`*${section.note}*`] : [])] : [];
     process.stdout.write(`${renderMarkdown(report, opts.lang, 'gpuctl exec-check')}\n${about.join('  \n')}\n\n\`\`\`\n${tree}\`\`\`\n${gpus.join('\n')}\n`);
     return;
   }
   const colour = colourEnabled(process.stdout);
-  const section = extras.gpus && gpuSection(extras.gpus, analysis.stack.id);
   const gpus = section ? `${[section.head, ...section.devices.map((d) => `  ${d}`), ...(section.note ? [`  (${section.note})`] : [])].join('\n')}\n\n` : '';
   process.stdout.write(`${about.join('\n')}\n\n${renderExecTree(analysis, colour, extras.preloadFile, opts.lang)}\n${gpus}`);
   process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang }));

@@ -142,3 +142,41 @@ export function parseGpuListing(stdout: string, exitCode: number | undefined, st
   const cause = output.find((l) => !/^\s*$/.test(l)) ?? `exit code ${exitCode}`;
   return { lines: [], gpus: 0, error: exitCode === 0 ? 'nvidia-smi -L listed no GPU' : `nvidia-smi -L failed (exit code ${exitCode}): ${cause}` };
 }
+
+/**
+ * Run in a probe pod (hostPID, the host's / at /host) as `sh -c HOST_TRACE_SCRIPT sh CONTAINER_ID SECONDS`:
+ * finds the container's first process on the host (crictl inspect, else the /proc/PID/cgroup naming the
+ * container ID, lowest PID) and attaches the host's strace to it and its children for SECONDS. Prints
+ * `@@pid PID` then the trace; `@@no-strace` and the host's os-release when the host has no strace;
+ * `@@no-pid` when the container has no process on this node.
+ */
+export const HOST_TRACE_SCRIPT = [
+  'id=$1; t=$2',
+  // k3s and RKE2 keep crictl (and often strace's neighbours) off the default PATH.
+  'P=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/var/lib/rancher/k3s/data/current/bin:/var/lib/rancher/rke2/bin',
+  `if ! chroot /host env PATH="$P" sh -c 'command -v strace' >/dev/null 2>&1; then printf '@@no-strace\\n@@os-release\\n'; cat /host/etc/os-release 2>/dev/null || cat /host/usr/lib/os-release 2>/dev/null; exit 0; fi`,
+  `pid=$(chroot /host env PATH="$P" crictl inspect --output go-template --template '{{.info.pid}}' "$id" 2>/dev/null)`,
+  'case "$pid" in ""|0|*[!0-9]*) pid=',
+  '  for f in /host/proc/[0-9]*/cgroup; do grep -q "$id" "$f" 2>/dev/null || continue; p=${f#/host/proc/}; p=${p%/cgroup}; if [ -z "$pid" ] || [ "$p" -lt "$pid" ]; then pid=$p; fi; done;;',
+  'esac',
+  `[ -n "$pid" ] || { printf '@@no-pid\\n'; exit 0; }`,
+  `printf '@@pid %s\\n' "$pid"`,
+  'if command -v timeout >/dev/null 2>&1; then T="timeout $t"; else T=""; fi',
+  // strace writes the trace to stderr; SIGTERM from timeout detaches it and leaves the container running.
+  `$T chroot /host env PATH="$P" strace ${STRACE_ARGS.join(' ')} -p "$pid" 2>&1`,
+  'exit 0',
+].join('\n');
+
+/** `sh -c HOST_TRACE_SCRIPT sh CONTAINER_ID SECONDS` */
+export function hostTraceCommand(containerId: string, timeoutMs: number): string[] {
+  return ['sh', '-c', HOST_TRACE_SCRIPT, 'sh', containerId, String(Math.max(1, Math.ceil(timeoutMs / 1000)))];
+}
+
+export type HostTraceOutput = { kind: 'no-strace'; tools: ContainerTools } | { kind: 'no-pid' } | { kind: 'trace'; pid: number; trace: string };
+
+export function parseHostTraceOutput(text: string): HostTraceOutput | undefined {
+  if (text.startsWith('@@no-strace\n')) return { kind: 'no-strace', tools: parseToolsProbe(text.slice('@@no-strace\n'.length)) };
+  if (text.startsWith('@@no-pid')) return { kind: 'no-pid' };
+  const m = /^@@pid (\d+)\n/.exec(text);
+  return m ? { kind: 'trace', pid: Number(m[1]), trace: text.slice(m[0].length) } : undefined;
+}

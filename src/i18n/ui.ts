@@ -26,7 +26,15 @@ export interface Ui {
   playbook: { heading: string; intro: string; source: string; sourceHeading: string; findings: string; step(n: number): string };
   explain: { detects: string; why: string; fix: string; reads: string; readsInput: string; playbook: string; docs: string; english: string };
   checks: { id: string; name: string; category: string; title: string };
-  execCheck: { stack: string; process: string };
+  execCheck: {
+    stack: string;
+    process: string;
+    /** "; processes from /proc" */
+    processesFrom: string;
+    gpus: string;
+    /** Followed by why nvidia-smi listed nothing. */
+    gpusNone: string;
+  };
   /** The doctor's header: the GPU stacks found. */
   stacks: { heading: string; none: string; noneWhy: string; notDetected: string; notRun(n: number): string };
   fleet: {
@@ -75,7 +83,13 @@ const EN: Ui = {
     english: 'English: ',
   },
   checks: { id: 'ID', name: 'NAME', category: 'CATEGORY', title: 'CHECKS THAT' },
-  execCheck: { stack: 'Stack: ', process: 'PROCESS' },
+  execCheck: {
+    stack: 'Stack: ',
+    process: 'PROCESS',
+    processesFrom: '; processes from ',
+    gpus: 'GPUs the container sees (nvidia-smi -L):',
+    gpusNone: 'GPUs the container sees: none known — ',
+  },
   stacks: {
     heading: 'GPU stacks',
     none: 'none detected',
@@ -141,7 +155,13 @@ const ZH_CN: Ui = {
     english: '英文：',
   },
   checks: { id: 'ID', name: '名称', category: '类别', title: '检查内容' },
-  execCheck: { stack: 'GPU 软件栈：', process: '进程' },
+  execCheck: {
+    stack: 'GPU 软件栈：',
+    process: '进程',
+    processesFrom: '；进程来自 ',
+    gpus: '容器内可见的 GPU（nvidia-smi -L）：',
+    gpusNone: '容器内可见的 GPU：无 — ',
+  },
   stacks: {
     heading: 'GPU 软件栈',
     none: '未检测到',

@@ -171,8 +171,8 @@ describe('gpuctl exec-check POD --strace', () => {
     expect(alpine.stderr).toContain("(Alpine Linux v3.20); install it: kubectl exec -n ml trainer-tf -c python -- sh -c 'apk add --no-cache strace'");
   });
 
-  it('--strace-from-host prints the node debug pod that traces the container, and the command to judge its output', async () => {
-    const r = await execCheck(['trainer-tf', '-n', 'ml', '--strace-from-host']);
+  it('--strace-from-host --print-only prints the node debug pod that traces the container, and the command to judge its output', async () => {
+    const r = await execCheck(['trainer-tf', '-n', 'ml', '--strace-from-host', '--print-only']);
     expect(r.exitCode).toBe(0);
     const id = fixture.snapshot.objects.find((o) => o.metadata.name === 'trainer-tf')!.status.containerStatuses[1].containerID.replace('containerd://', '');
     expect(r.stdout).toContain(
@@ -181,6 +181,40 @@ describe('gpuctl exec-check POD --strace', () => {
     expect(r.stdout).toContain('  gpuctl exec-check --trace-file trace.txt --stack tensor-fusion');
     // No exec into the pod: it works for distroless images too.
     expect(fixture.execRequests()).toEqual([]);
+  });
+
+  it('--strace-from-host traces the bash pod from its node through a probe pod: shell-drops-preload, and the probe pod is deleted', async () => {
+    const r = await execCheck(['trainer-bash', '-n', 'ml', '--strace-from-host', '--timeout', '2s', '-o', 'json'], { probe: {} });
+    expect(r.exitCode).toBe(1);
+    const j = parse(r);
+    expect(j.target).toEqual({ namespace: 'ml', pod: 'trainer-bash', container: 'python' });
+    expect(j.source).toBe('host strace of pid 40001 on node cpu-1, execs during 2s');
+    expect(problems(j)).toMatchObject([
+      { name: 'shell-drops-preload', subject: { kind: 'Pod', name: 'trainer-bash', namespace: 'ml' }, message: 'Container python: LD_PRELOAD was lost at bash (`python3 train.py --epochs 10`)' },
+    ]);
+    expect(r.stderr).toContain('saw only the execs of the 2s it traced; to see the entrypoint from its start, restart the pod while tracing or use --strace');
+    const probe = fixture.sim.probe!;
+    // One probe pod, on the pod's node, in kube-system; gone afterwards. No exec into the workload itself.
+    expect(probe.execs).toEqual([{ namespace: 'kube-system', pod: expect.stringMatching(/^gpuctl-probe-[0-9a-f]{8}-cpu-1$/), node: 'cpu-1' }]);
+    expect(probe.objects('pods', 'kube-system')).toEqual([]);
+    const created = fixture.sim.requests.filter((q) => q.method === 'POST' && q.path === '/api/v1/namespaces/kube-system/pods');
+    expect(created).toHaveLength(1);
+    expect(fixture.execRequests().map((q) => q.path)).toEqual([`/api/v1/namespaces/kube-system/pods/${probe.execs[0]!.pod}/exec`]);
+  });
+
+  it('--strace-from-host without the probe permissions: exit 2 naming them, nothing created', async () => {
+    const r = await execCheck(['trainer-bash', '-n', 'ml', '--strace-from-host'], { probe: { denied: ['create pods', 'create pods/exec'] } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('gpuctl: error: --strace-from-host needs permissions this user lacks in namespace kube-system: create pods, create pods/exec');
+    expect(r.stderr).toContain('or use --strace (strace inside the container)');
+    expect(fixture.sim.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/pods'))).toEqual([]);
+  });
+
+  it('--strace-from-host on a host without strace: one line with the install line for the node OS, the probe pod deleted', async () => {
+    const r = await execCheck(['trainer-bash', '-n', 'ml', '--strace-from-host'], { probe: { nodesWithoutStrace: ['cpu-1'] } });
+    expectOneLineError(r, 'strace is not installed on node cpu-1 (Ubuntu 22.04.4 LTS); install it on the node (apt-get update && apt-get install -y strace) or use --strace to trace inside the container');
+    expect(fixture.sim.probe!.execs).toHaveLength(1);
+    expect(fixture.sim.probe!.objects('pods', 'kube-system')).toEqual([]);
   });
 
   it('--trace-file judges a saved trace', async () => {

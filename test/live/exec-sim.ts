@@ -8,6 +8,7 @@ import type { Collection } from '../../src/sources/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import type { Behaviours, Fault, RequestRecord, Simulator } from '../simulator/server.js';
 import { startSimulator } from '../simulator/server.js';
+import type { ProbeClusterOptions } from '../simulator/probe-cluster.js';
 
 export const EXEC_FIXTURE = 'test/fixtures/exec';
 
@@ -18,6 +19,8 @@ export interface StartOptions {
   collection?: Collection;
   /** The kubeconfig context's namespace. */
   namespace?: string;
+  /** Serve probe pods (exec-check --strace-from-host): pods created and deleted, access reviews, the host trace. */
+  probe?: ProbeClusterOptions;
 }
 
 export interface Started {
@@ -47,7 +50,7 @@ export function useExecSimulator() {
       return current!;
     },
     async start(options: StartOptions = {}): Promise<Started> {
-      current = await startSimulator({ collection: options.collection ?? snapshot!, faults: options.faults, containers: options.containers });
+      current = await startSimulator({ collection: options.collection ?? snapshot!, faults: options.faults, containers: options.containers, ...(options.probe ? { probe: options.probe } : {}) });
       const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-exec-'));
       const kubeconfig = await current.writeKubeconfig(path.join(dir, 'kubeconfig'), { context: 'lab', namespace: options.namespace });
       return { sim: current, dir, kubeconfig };

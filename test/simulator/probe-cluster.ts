@@ -8,6 +8,8 @@ import type { Collection } from '../../src/sources/collection.js';
 import { probeScript } from '../../src/sources/node-probe/script.js';
 import type { Catalog, TypeIndex } from './catalog.js';
 import type { Outcome } from './exec.js';
+import { straceOf } from './exec.js';
+import { HOST_TRACE_SCRIPT } from '../../src/facts/container-probe.js';
 import type { KubeletOptions } from './kubelet.js';
 import { SimKubelet } from './kubelet.js';
 import { probeStreamOf } from './node-stream.js';
@@ -22,7 +24,11 @@ export interface ProbeClusterOptions extends KubeletOptions {
   denied?: string[];
   /** The answer of every SelfSubjectAccessReview: a status code (403, 404) instead of a review. */
   accessReviewStatus?: number;
+  /** Nodes whose host has no strace (exec-check --strace-from-host); every other host has it. */
+  nodesWithoutStrace?: string[];
 }
+
+const UBUNTU_2204 = 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n';
 
 export interface WriteReply {
   status: number;
@@ -175,6 +181,7 @@ export class ProbeCluster {
    * from the snapshot, formatted as the real script prints them; undefined for any other command.
    */
   execScript(pod: Pod, _container: string, command: string[]): Outcome | undefined {
+    if (command[0] === 'sh' && command[1] === '-c' && command[2] === HOST_TRACE_SCRIPT) return this.hostTrace(pod, command[4] ?? '');
     const timeout = /T="timeout (\d+)"/.exec(command[2] ?? '')?.[1];
     const isProbe = command.length === 3 && command[0] === 'sh' && command[1] === '-c' && command[2] === probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: Number(timeout) });
     if (!isProbe) return undefined;
@@ -183,6 +190,29 @@ export class ProbeCluster {
     const host = node ? this.collection.nodes.get(node) : undefined;
     // A node without facts in the snapshot: the script still ends, having found nothing.
     return { stdout: Buffer.from(host ? probeStreamOf(host) : '\n@@end\n'), exit: 0 };
+  }
+
+  /**
+   * exec-check --strace-from-host's script in a probe pod: the host's strace attached to the container with
+   * this ID, answered with the trace its pod's process table renders (the pid is its first process's).
+   */
+  private hostTrace(probe: Pod, containerId: string): Outcome {
+    const node = probe.spec?.nodeName ?? '';
+    this.execs.push({ namespace: probe.metadata.namespace ?? '', pod: probe.metadata.name, node });
+    if (this.options.nodesWithoutStrace?.includes(node)) {
+      const osRelease = this.collection.nodes.get(node)?.files.get('/etc/os-release') ?? UBUNTU_2204;
+      return { stdout: Buffer.from(`@@no-strace\n@@os-release\n${osRelease}`), exit: 0 };
+    }
+    for (const pod of this.index('', 'v1', 'pods').all as Pod[]) {
+      if (pod.spec?.nodeName !== node) continue;
+      const status = pod.status?.containerStatuses?.find((c) => c.containerID?.replace(/^\w+:\/\//, '') === containerId);
+      if (!status) continue;
+      const table = this.collection.processes.get(`${pod.metadata.namespace}/${pod.metadata.name}/${status.name}`) ?? [];
+      if (table.length === 0) break;
+      const hostPid = 40000 + Math.min(...table.map((p) => p.pid));
+      return { stdout: Buffer.from(`@@pid ${hostPid}\n${straceOf(table, [])}`), exit: 0 };
+    }
+    return { stdout: Buffer.from('@@no-pid\n'), exit: 0 };
   }
 
   close(): void {

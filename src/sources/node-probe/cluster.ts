@@ -4,11 +4,23 @@ import { Facts } from '../../facts/facts.js';
 import { gpuNodes } from '../../facts/gpu.js';
 import type { Collection } from '../collection.js';
 import type { LiveOptions } from '../live.js';
+import type { LiveSession } from '../live/connect.js';
 import { connectLive } from '../live/connect.js';
 import { execInContainer } from '../live/exec.js';
 import { probeNodesWithDaemonSet } from './daemonset.js';
 import { probeNodesWithPods } from './pod.js';
 import type { ProbeApi, RemoteProbeOptions } from './remote.js';
+
+/** The probe's API over one live session: its client for requests, its exec connection. */
+export function probeApiOf(session: LiveSession): ProbeApi {
+  const { client } = session;
+  return {
+    getJson: (path) => client.getJson(path),
+    post: (path, body) => client.post(path, body),
+    delete: (path) => client.delete(path),
+    exec: (target, command, timeoutMs) => execInContainer(session.exec, target, command, { timeoutMs }),
+  };
+}
 
 export type RemoteProbeMode = 'pod' | 'daemonset';
 
@@ -19,13 +31,7 @@ export async function probeClusterNodes(mode: RemoteProbeMode, live: LiveOptions
     return;
   }
   const session = await connectLive(live);
-  const { client } = session;
-  const api: ProbeApi = {
-    getJson: (path) => client.getJson(path),
-    post: (path, body) => client.post(path, body),
-    delete: (path) => client.delete(path),
-    exec: (target, command, timeoutMs) => execInContainer(session.exec, target, command, { timeoutMs }),
-  };
+  const api = probeApiOf(session);
   try {
     await (mode === 'pod' ? probeNodesWithPods : probeNodesWithDaemonSet)(api, nodes, collection, options);
   } finally {

@@ -44,7 +44,18 @@ export async function probeNodesWithPods(api: ProbeApi, nodes: string[], collect
   }
 }
 
-async function probeOneNode(api: ProbeApi, node: string, collection: Collection, cleanup: ProbeCleanup, options: RemoteProbeOptions & { runId: string }): Promise<void> {
+/** What runs in the probe pod once it runs: the node probe script, unless another job is given. */
+export type ProbePodJob = (podName: string) => Promise<void>;
+
+/** Creates the node's probe pod, waits for it, runs the job in it and deletes it; failures are recorded in `collection`. */
+export async function probeOneNode(
+  api: ProbeApi,
+  node: string,
+  collection: Collection,
+  cleanup: ProbeCleanup,
+  options: RemoteProbeOptions & { runId: string },
+  job?: ProbePodJob,
+): Promise<void> {
   const { namespace, image } = options;
   const manifest = probePod(namespace, node, { runId: options.runId, image });
   const name = manifest.metadata.name;
@@ -65,7 +76,7 @@ async function probeOneNode(api: ProbeApi, node: string, collection: Collection,
       return recordFailure(collection, node, `the API server refused the probe pod ${namespace}/${name}: ${responseCause(created)}${hint}`);
     }
     const started = await waitUntilRunning(api, created.value, node, collection, options);
-    if (started) await runProbeScript(api, collection, namespace, name, node, options);
+    if (started) await (job ? job(name) : runProbeScript(api, collection, namespace, name, node, options));
   } finally {
     await cleanup.delete(path);
   }

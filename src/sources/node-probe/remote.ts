@@ -40,6 +40,8 @@ export interface RemoteProbeOptions {
   progress?: (text: string) => void;
   /** A line for the user on stderr (leftovers removed, an image that does not pull, cleanup failures). */
   notice?: (line: string) => void;
+  /** Who asks, in messages (default `--node-probe MODE`), and what to do without the permissions. */
+  purpose?: { label: string; instead: string };
 }
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 180_000;
@@ -63,10 +65,17 @@ export function responseCause(res: ApiResponse<unknown>): string {
 }
 
 /** Refuses to start (exit 2) when a permission is missing, naming each; goes on when it cannot be told. */
-export async function requireAccess(api: ProbeApi, mode: string, namespace: string, permissions: Permission[], notice: (line: string) => void): Promise<void> {
+export async function requireAccess(
+  api: ProbeApi,
+  label: string,
+  namespace: string,
+  permissions: Permission[],
+  notice: (line: string) => void,
+  instead = 'run with --node-probe none',
+): Promise<void> {
   const access = await checkAccess(api, namespace, permissions);
   if (access.unknown) {
-    notice(`--node-probe ${mode}: cannot check permissions (${access.unknown}); trying anyway`);
+    notice(`${label}: cannot check permissions (${access.unknown}); trying anyway`);
     return;
   }
   if (access.missing.length === 0) return;
@@ -74,11 +83,11 @@ export async function requireAccess(api: ProbeApi, mode: string, namespace: stri
   const resources = [...new Set(permissions.map((p) => `${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}`))].join(',');
   const verbs = [...new Set(permissions.map((p) => p.verb))].join(',');
   throw new GpuctlError(
-    `--node-probe ${mode} needs permissions this user lacks in namespace ${namespace}: ${list}`,
+    `${label} needs permissions this user lacks in namespace ${namespace}: ${list}`,
     2,
     `grant them (kubectl create role gpuctl-probe -n ${namespace} --verb=${verbs} --resource=${resources}; ` +
       `kubectl create rolebinding gpuctl-probe -n ${namespace} --role=gpuctl-probe --user=YOU), ` +
-      `pick a namespace where you have them with --probe-namespace, or run with --node-probe none`,
+      `pick a namespace where you have them with --probe-namespace, or ${instead}`,
   );
 }
 
@@ -186,7 +195,7 @@ export interface ProbeRun {
 export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permissions: Permission[], nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<ProbeRun> {
   const notice = options.notice ?? (() => {});
   const { namespace } = options;
-  await requireAccess(api, mode, namespace, permissions, notice);
+  await requireAccess(api, options.purpose?.label ?? `--node-probe ${mode}`, namespace, permissions, notice, options.purpose?.instead);
   await removeLeftovers(api, namespace, Date.now(), notice);
   const runId = newRunId();
   collection.meta.nodeProbe = { mode, namespace, image: options.image, runId };
