@@ -155,7 +155,7 @@ function playbookCommands(brokenPod: string | undefined): { args: string[]; seed
     { args: ['get', 'runtimeclass'], seed: 'rtx-gpu-kubernetes-homelab (RuntimeClass nvidia)' },
     { args: ['get', 'ds', '-A'], seed: 'gpu-operator-on-y-k8s (operands as DaemonSets)' },
     { args: ['describe', 'clusterpolicy'], seed: 'gpu-operator-on-y-k8s, kantaloupe-prerequisites' },
-    ...(brokenPod ? [{ args: ['describe', 'pod', '-n', 'gpu-operator', brokenPod], seed: 'gpu-operator-on-y-k8s (`kubectl describe pods` of the validator that did not start)' }] : []),
+    ...(brokenPod ? [{ args: ['describe', 'pod', '-n', 'gpu-operator', brokenPod], seed: 'gpu-operator-on-y-k8s (`kubectl describe pods` of an operand pod that is not Ready)' }] : []),
     { args: ['-n', 'gpu-operator', 'logs', 'deployment/gpu-operator', '--tail=200'], seed: 'rtx-gpu-kubernetes-homelab (`kubectl -n gpu-operator logs deployment/gpu-operator`)' },
   ];
 }
@@ -361,7 +361,7 @@ function render({ results, startup, meta }: Saved): string {
   w();
   w('## Method');
   w();
-  w(`- Clusters: \`syntheticCluster({nodes, podsPerNode, brokenFraction: 0.02, seed: 1})\` (test/simulator/synthetic.ts): GPU nodes with NFD/GFD labels, the GPU Operator's operand pods on every node, kube-proxy, workload pods, about 2% broken nodes and pods (NotReady, device-plugin crash, missing GFD labels, driver crash; image pulls, insufficient GPUs, crash loops, admission errors, missing runtime) with their events and logs.`);
+  w(`- Clusters: \`syntheticCluster({nodes, podsPerNode, brokenFraction, seed: 1})\` (test/simulator/synthetic.ts): GPU nodes with NFD/GFD labels, the GPU Operator's operand pods on every node, kube-proxy, workload pods, broken nodes and pods (brokenFraction ${SIZES.map((s) => `${s.brokenFraction} at ${fmtN(s.nodes)}`).join(', ')} nodes: NotReady, device-plugin crash, missing GFD labels, driver crash; image pulls, insufficient GPUs, crash loops, admission errors, missing runtime) with their events and logs.`);
   w('- Served by the API simulator (test/simulator/server.ts, `cacheJson: true`) on loopback, in a child process of its own (bench/sim-child.ts), so its CPU does not mix with the measured process. Its request log gives the API requests of each run.');
   w(`- Each size: one warm-up round (not counted), then ${meta.runs} rounds; each round runs the three variants once, in an order that rotates from round to round. Medians (min–max) of the ${meta.runs} rounds.`);
   w(`- Wall time: from spawn to exit, measured by the parent. Peak RSS: ${RSS_METHOD}; for the playbook, the largest of its commands (they run one after another).`);
