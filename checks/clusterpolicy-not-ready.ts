@@ -1,7 +1,9 @@
 import { defineCheck } from '../src/check.js';
+import { OPERANDS } from '../src/data/operands.js';
+import type { PolicyCondition } from '../src/facts/cluster-policy.js';
+import { clusterPolicyStatesNotReady } from '../src/facts/cluster-policy.js';
 import type { KubeObject } from '../src/facts/kube.js';
-import type { PolicyCondition } from '../src/facts/operator.js';
-import { clusterPolicyStatesNotReady, OPERANDS, operandPods } from '../src/facts/operator.js';
+import { operandPods } from '../src/facts/operands.js';
 import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 

@@ -1,10 +1,52 @@
 import { defineCheck } from '../src/check.js';
-import type { ConfigProblem, RuntimeConfig } from '../src/facts/containerd.js';
-import { describeSource, kubeletRuntimeOf, readContainerdConfig, readDockerConfig, runtimeHintsOf } from '../src/facts/containerd.js';
 import type { Node } from '../src/facts/kube.js';
-import { dropInImportFix, restartCommand } from '../src/facts/runtime-fixes.js';
-import type { NodeHost } from '../src/sources/collection.js';
+import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
+import { describeSource } from '../src/facts/runtime/active-config.js';
+import { readContainerdConfig } from '../src/facts/runtime/containerd-config.js';
+import { kubeletRuntimeOf, runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import type { ConfigProblem, ProblemRule } from '../src/facts/runtime/containerd-problems.js';
+import { readDockerConfig } from '../src/facts/runtime/docker-config.js';
 import type { Fix, Issue } from '../src/model.js';
+import { dropInImportFix, restartCommand } from '../src/remedies/runtime.js';
+import type { NodeHost } from '../src/sources/collection.js';
+
+/** How bad each broken rule is: fatal ones stop the runtime; sections it ignores lose settings silently. */
+const SEVERITY: Record<ProblemRule, 'error' | 'warning'> = {
+  unparsable: 'error',
+  'import-missing': 'error',
+  'top-level-type': 'error',
+  'drop-in-version-above-main': 'warning',
+  'section-replaced': 'warning',
+  'import-glob-unmatched': 'warning',
+  'cri-section-type': 'error',
+  'default-runtime-undefined': 'error',
+  'dump-failed': 'error',
+  'drop-in-not-imported': 'warning',
+  'template-unparsable': 'error',
+  // A template read with its {{ }} actions removed may render fine: gpuctl cannot be sure.
+  'go-template-unparsable': 'warning',
+  'v1-plugin-name-in-v2-config': 'error',
+  'v1-disabled-plugin-name': 'error',
+  'v2-plugin-in-v1-config': 'error',
+  'v3-plugin-on-containerd-1': 'error',
+  'v3-version-on-containerd-1': 'error',
+  'v2-plugin-in-v3-config': 'error',
+  'v3-plugin-under-v2-section': 'error',
+  'v3-plugin-in-older-version': 'warning',
+  'daemon-json-unparsable': 'error',
+  'daemon-json-not-object': 'error',
+};
+
+/** The severity of a config problem where the node's runtime reads the config. */
+export function problemSeverity(problem: ConfigProblem): 'error' | 'warning' {
+  return SEVERITY[problem.rule];
+}
+
+/** What to do, said in the message itself where the rule leaves one obvious edit. */
+const ADVICE: Partial<Record<ProblemRule, string>> = {
+  'v3-plugin-under-v2-section': '; set version = 3 and drop the old section',
+  'v3-plugin-in-older-version': ': set version = 3',
+};
 
 function location(problem: ConfigProblem): string {
   return `${problem.file}${problem.line ? ` line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}` : ''}`;
@@ -83,7 +125,7 @@ export default defineCheck({
   run(facts) {
     const issues: Issue[] = [];
     let read = 0;
-    for (const [name, host] of facts.collection.nodes) {
+    for (const [name, host] of facts.hosts()) {
       const node = facts.node(name);
       const hints = runtimeHintsOf(node);
       const kubeletRuntime = kubeletRuntimeOf(hints);
@@ -94,9 +136,9 @@ export default defineCheck({
         const secondary = config.engine === 'docker' && kubeletRuntime !== 'docker';
         for (const problem of config.problems) {
           issues.push({
-            severity: secondary ? 'warning' : problem.severity,
+            severity: secondary ? 'warning' : problemSeverity(problem),
             subject: { kind: 'Node', name },
-            message: `Node ${name}: ${location(problem)}: ${problem.message}`,
+            message: `Node ${name}: ${location(problem)}: ${problem.message}${ADVICE[problem.rule] ?? ''}`,
             evidence: [
               `${problem.kind}${problem.fatal ? ' (containerd/dockerd cannot load this config)' : ''} in ${location(problem)}`,
               `runtime config read from ${describeSource(config)}`,

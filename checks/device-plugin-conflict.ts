@@ -1,7 +1,9 @@
 import { defineCheck } from '../src/check.js';
+import type { Provider } from '../src/data/operands.js';
+import { PROVIDER_TITLES } from '../src/data/operands.js';
 import { GPU_RESOURCE } from '../src/facts/gpu.js';
-import type { OperandPod, Provider } from '../src/facts/operator.js';
-import { devicePluginPodsByNode, PROVIDER_TITLES } from '../src/facts/operator.js';
+import type { OperandPod } from '../src/facts/operands.js';
+import { devicePluginPodsByNode } from '../src/facts/operands.js';
 import { displayStatus, ownerName, podRef } from '../src/facts/pods.js';
 
 /** Which plugin to turn off, by the pair of providers found on the node. */

@@ -1,10 +1,11 @@
 import { defineCheck } from '../src/check.js';
 import { STACK_DRIVER_MINIMUMS, type StackDriverMinimum } from '../src/data/cuda-drivers.js';
-import type { Issue } from '../src/model.js';
-import { compareVersions, driverBranch, NO_NODE_FACTS, nodeDriver, nodeNamesToJudge } from '../src/facts/driver.js';
+import { compareVersions, driverBranch, nodeDriver, nodeNamesToJudge } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import { findStack } from '../src/facts/stacks.js';
+import type { Issue } from '../src/model.js';
+import { NO_NODE_FACTS } from '../src/node-check.js';
 
 /**
  * Kantaloupe has no id in the shared stack detection (src/facts/stacks.ts) yet: it is found here by

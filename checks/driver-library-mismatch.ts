@@ -1,19 +1,14 @@
 import { defineCheck } from '../src/check.js';
-import type { Issue } from '../src/model.js';
-import {
-  commandText,
-  finishNodeCheck,
-  NO_NODE_FACTS,
-  nodeNamesToJudge,
-  PROC_VERSION_PATH,
-  type NodeWithoutFacts,
-} from '../src/facts/driver.js';
+import { commandText, nodeNamesToJudge, PROC_VERSION_PATH } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import type { Pod } from '../src/facts/kube.js';
-import { isDriverPackage, findNvmlError, parseDpkgQuery, parseProcDriverVersion, upstreamDriverVersion } from '../src/facts/nvidia.js';
+import { isDriverPackage, parseDpkgQuery, parseProcDriverVersion, upstreamDriverVersion } from '../src/facts/nvidia-host.js';
+import { findNvmlError } from '../src/facts/nvidia-smi.js';
 import { podTexts } from '../src/facts/pod-texts.js';
 import { podRef } from '../src/facts/pods.js';
+import type { Issue } from '../src/model.js';
+import { finishNodeCheck, NO_NODE_FACTS, type NodeWithoutFacts } from '../src/node-check.js';
 
 /** Mismatch lines about one pod: its containers' logs (this run and the previous), statuses and events. */
 function podMismatches(facts: Facts, pod: Pod): string[] {
@@ -137,7 +132,7 @@ export default defineCheck({
     }
     if (issues.length) return issues;
     // Logs of the operands can show the mismatch without any node probe; without either there is nothing to judge.
-    if (facts.collection.logs.size > 0 && !judged.length) return [];
+    if (facts.hasLogs && !judged.length) return [];
     const result = finishNodeCheck(issues, judged, without);
     if (!Array.isArray(result) && result.skip === NO_NODE_FACTS) return { skip: `${NO_NODE_FACTS}; no container logs either` };
     return result;

@@ -1,17 +1,11 @@
 import { defineCheck } from '../src/check.js';
-import type { Issue } from '../src/model.js';
-import {
-  commandMissing,
-  commandText,
-  judgeEachNode,
-  notJudged,
-  operatorDriverPods,
-  PROC_VERSION_PATH,
-  type NotJudged,
-} from '../src/facts/driver.js';
+import { commandMissing, commandText, operatorDriverPods, PROC_VERSION_PATH } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuEvidence } from '../src/facts/gpu.js';
-import { findNvmlError, nvidiaGpus, parseDevNvidia, parseLsmod, parseLspci, parseProcDriverVersion } from '../src/facts/nvidia.js';
+import { nvidiaGpus, parseDevNvidia, parseLsmod, parseLspci, parseProcDriverVersion } from '../src/facts/nvidia-host.js';
+import { findNvmlError } from '../src/facts/nvidia-smi.js';
+import type { Issue } from '../src/model.js';
+import { judgeEachNode, notJudged, type NotJudged } from '../src/node-check.js';
 
 /** One of the three signs of a loaded driver: true, false, or undefined when it was not collected. */
 interface Sign {

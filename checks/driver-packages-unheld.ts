@@ -1,6 +1,7 @@
 import { defineCheck } from '../src/check.js';
-import { commandMissing, judgeEachNode, notJudged } from '../src/facts/driver.js';
-import { isDriverPackage, parseAptHolds, parseDpkgQuery } from '../src/facts/nvidia.js';
+import { commandMissing } from '../src/facts/driver.js';
+import { isDriverPackage, parseAptHolds, parseDpkgQuery } from '../src/facts/nvidia-host.js';
+import { judgeEachNode, notJudged } from '../src/node-check.js';
 
 const AUTO_UPGRADES = '/etc/apt/apt.conf.d/20auto-upgrades';
 

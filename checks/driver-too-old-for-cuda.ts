@@ -1,12 +1,13 @@
 import { defineCheck } from '../src/check.js';
 import { FORWARD_COMPAT_NOTE, MINOR_COMPAT_LIMITATIONS, TOOLKIT_TABLE_SOURCE } from '../src/data/cuda-drivers.js';
-import type { Issue } from '../src/model.js';
 import { compareCuda, cudaNeeds, cudaText, judgeCuda, requirementCheckDisabled, type CudaNeed, type CudaVerdict, type CudaVersion } from '../src/facts/cuda.js';
-import { driverBranch, NO_NODE_FACTS, nodeDriver, operatorDriverPods, type NodeDriver, type SourcedVersion } from '../src/facts/driver.js';
+import { driverBranch, nodeDriver, operatorDriverPods, type NodeDriver, type SourcedVersion } from '../src/facts/driver.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuEvidence, podGpuRequest } from '../src/facts/gpu.js';
 import type { Pod } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
+import type { Issue } from '../src/model.js';
+import { NO_NODE_FACTS } from '../src/node-check.js';
 
 function unique(lines: string[]): string[] {
   return [...new Set(lines)];

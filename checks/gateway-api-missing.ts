@@ -54,12 +54,12 @@ export default defineCheck({
     const kantaloupe = findStack(facts, 'kantaloupe');
     const severity: Exclude<Severity, 'ok'> = kantaloupe ? 'warning' : 'info';
     const why = kantaloupe ? `Kantaloupe prerequisites seen: ${kantaloupe.evidence[0]}` : 'HAMi runs but no Kantaloupe sign: needed only to connect this cluster to Kantaloupe';
-    const cluster = { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' };
+    const cluster = { kind: 'Cluster', name: facts.clusterName };
     const classes = facts.all('GatewayClass');
     const gateways = facts.all('Gateway');
 
     if (!crdsInstalled(facts)) {
-      const served = facts.collection.notInstalled.has('GatewayClass');
+      const served = facts.notServed('GatewayClass');
       return [
         {
           severity,

@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
+import { describeHolder, gpuHolders, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/gpu-holders.js';
 import { GPU_RESOURCE, nodeAllocatableGpus } from '../src/facts/gpu.js';
-import { describeHolder, gpuHolders, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/operator.js';
 import { displayStatus, podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 

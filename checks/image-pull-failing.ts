@@ -1,11 +1,12 @@
 import { defineCheck } from '../src/check.js';
 import { isInvalid } from '../src/facts/images.js';
 import { podRef } from '../src/facts/pods.js';
-import type { FailingPull } from '../src/facts/pulls.js';
-import { eventOrigin, failingPulls, groupBy, imageKey, pullErrorText } from '../src/facts/pulls.js';
 import type { PullCause } from '../src/facts/pull-errors.js';
 import { UNKNOWN_CAUSE } from '../src/facts/pull-errors.js';
+import type { FailingPull } from '../src/facts/pulls.js';
+import { eventOrigin, failingPulls, groupBy, imageKey, pullErrorText } from '../src/facts/pulls.js';
 import type { Issue } from '../src/model.js';
+import { pullFix } from '../src/remedies/pulls.js';
 
 const MAX_PODS_LISTED = 5;
 const MAX_ERROR_TEXTS = 2;
@@ -53,7 +54,7 @@ function imageIssue(key: string, pulls: FailingPull[]): Issue {
 
   const podsInNamespace = pods.filter((p) => (p.pod.metadata.namespace ?? 'default') === namespace).map((p) => p.pod.metadata.name);
   const ref = first.reference;
-  const fix = cause.fix({
+  const fix = pullFix(cause, {
     image: first.image,
     namespace,
     pods: podsInNamespace,

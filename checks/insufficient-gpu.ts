@@ -1,7 +1,7 @@
 import { defineCheck } from '../src/check.js';
+import { describeHolder, gpuHolders, unscheduledForWantOfGpu } from '../src/facts/gpu-holders.js';
 import { GPU_RESOURCE, gpuNodes, nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
-import { describeHolder, gpuHolders, unscheduledForWantOfGpu } from '../src/facts/operator.js';
 import { podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 

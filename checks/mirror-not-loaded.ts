@@ -1,21 +1,12 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Node } from '../src/facts/kube.js';
-import type { Distro, Mirror } from '../src/facts/mirrors.js';
-import {
-  containerdRegistrySettings,
-  DISTRO_PATHS,
-  distroServices,
-  hostDirNames,
-  parseHostsToml,
-  parseRegistriesYaml,
-  registriesYamlMirrors,
-  runtimeOf,
-  WILDCARD,
-} from '../src/facts/mirrors.js';
+import { DISTRO_PATHS, generatedMirrorState, listedAgentDir, runtimeOf } from '../src/facts/mirrors.js';
 import { podRef } from '../src/facts/pods.js';
 import { failingPulls } from '../src/facts/pulls.js';
-import type { NodeHost } from '../src/sources/collection.js';
+import { parseRegistriesYaml, registriesYamlMirrors, WILDCARD } from '../src/facts/registry-files.js';
+import type { Distro } from '../src/facts/runtime/services.js';
+import { distroServices } from '../src/facts/runtime/services.js';
 import type { Fix, Issue } from '../src/model.js';
 
 function restartFix(distro: Distro, nodeName: string, node: Node | undefined, why: string, before: string[] = []): Fix {
@@ -29,41 +20,6 @@ function restartFix(distro: Distro, nodeName: string, node: Node | undefined, wh
     summary: `${why}; on node ${nodeName} restart ${distro} so it regenerates its containerd registry config, then check that certs.d has the host`,
     commands: [...before, ...restarts, `sudo ls ${paths.certsDir}`, `sudo journalctl -u ${services[0]} --since -10min | grep -i registr`],
   };
-}
-
-/** Host directories k3s writes for a mirror, and whether the node shows one of them. */
-function loadState(host: NodeHost, distro: Distro, mirror: Mirror): { loaded: boolean; evidence: string } {
-  const paths = DISTRO_PATHS[distro];
-  const dirs = hostDirNames(mirror.registry).map((name) => `${paths.certsDir}/${name}`);
-  for (const dir of dirs) {
-    const copy = host.files.get(`${dir}/hosts.toml`);
-    if (copy !== undefined) {
-      const generated = parseHostsToml(copy, `${dir}/hosts.toml`);
-      const hostOf = (url: string) => url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase();
-      const have = new Set(generated.hosts.map((h) => hostOf(h.url)));
-      const missing = mirror.endpoints.filter((e) => !have.has(hostOf(e)));
-      if (!generated.error && missing.length) {
-        return { loaded: false, evidence: `${dir}/hosts.toml exists but lacks ${missing.join(', ')} from registries.yaml: it was generated from an older registries.yaml` };
-      }
-      return { loaded: true, evidence: `${dir}/hosts.toml` };
-    }
-    if (host.dirs.has(dir)) return { loaded: true, evidence: `${dir} exists (dirs.txt)` };
-  }
-  // k3s before the certs.d switch wrote mirrors into its generated config.toml instead.
-  const generatedConfig = host.files.get(paths.generatedConfig);
-  if (generatedConfig !== undefined) {
-    const settings = containerdRegistrySettings(generatedConfig, paths.generatedConfig);
-    if (settings.legacyMirrors.some((m) => m.registry === mirror.registry)) {
-      return { loaded: true, evidence: `${paths.generatedConfig} has registry.mirrors."${mirror.registry}"` };
-    }
-  }
-  return { loaded: false, evidence: `${dirs.join(' / ')} does not exist (dirs.txt)` };
-}
-
-/** Whether the collected facts looked under the distro's agent directory at all. */
-function lookedAtAgentDir(host: NodeHost, distro: Distro): boolean {
-  const prefix = `/var/lib/rancher/${distro}/agent`;
-  return [...host.dirs, ...host.files.keys()].some((p) => p.startsWith(prefix));
 }
 
 function failingOnNode(facts: Facts, nodeName: string, registry: string): string[] {
@@ -87,13 +43,13 @@ export default defineCheck({
     fix: 'Fix the YAML if it does not parse, then restart k3s (k3s-agent on agents; rke2-server / rke2-agent on RKE2) and check that certs.d holds the host directory.',
   },
   run(facts) {
-    if (facts.collection.nodes.size === 0) {
+    if (facts.probedNodes.length === 0) {
       return { skip: 'no node files collected: run with --node-probe local|pod, or add nodes/NODE/files to the snapshot' };
     }
     const issues: Issue[] = [];
     const unjudged: string[] = [];
     let sawRegistriesYaml = false;
-    for (const [nodeName, host] of facts.collection.nodes) {
+    for (const [nodeName, host] of facts.hosts()) {
       const node = facts.node(nodeName);
       const runtime = runtimeOf(node, host);
       for (const distro of Object.keys(DISTRO_PATHS) as Distro[]) {
@@ -115,12 +71,12 @@ export default defineCheck({
         }
         const mirrors = registriesYamlMirrors(parsed);
         if (mirrors.length === 0) continue;
-        if (!lookedAtAgentDir(host, distro)) {
+        if (!listedAgentDir(host, distro)) {
           unjudged.push(nodeName);
           continue;
         }
         for (const mirror of mirrors) {
-          const state = loadState(host, distro, mirror);
+          const state = generatedMirrorState(host, distro, mirror);
           if (state.loaded) continue;
           const failing = failingOnNode(facts, nodeName, mirror.registry);
           issues.push({

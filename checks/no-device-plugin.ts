@@ -1,6 +1,7 @@
 import { defineCheck } from '../src/check.js';
+import { PROVIDER_TITLES } from '../src/data/operands.js';
 import { GPU_RESOURCE, gpuNodes, podGpuRequest } from '../src/facts/gpu.js';
-import { devicePluginDaemonSets, operandPods, PROVIDER_TITLES } from '../src/facts/operator.js';
+import { devicePluginDaemonSets, operandPods } from '../src/facts/operands.js';
 import { isTerminal, podRef } from '../src/facts/pods.js';
 
 const PODS_SHOWN = 5;
@@ -64,7 +65,7 @@ export default defineCheck({
     return [
       {
         severity: 'error',
-        subject: { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' },
+        subject: { kind: 'Cluster', name: facts.clusterName },
         message: `${requesting.length} pod(s) request ${GPU_RESOURCE} but no device plugin runs in the cluster`,
         evidence,
         fix: { summary, commands },

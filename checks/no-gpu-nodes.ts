@@ -23,7 +23,7 @@ export default defineCheck({
     return [
       {
         severity: remote ? 'info' : 'error',
-        subject: { kind: 'Cluster', name: facts.collection.meta.context ?? 'cluster' },
+        subject: { kind: 'Cluster', name: facts.clusterName },
         message: `None of the ${facts.nodes.length} nodes shows an NVIDIA GPU${remote ? ': expected with VMware Bitfusion, whose GPUs are on its remote servers' : ''}`,
         evidence: [
           `looked for labels ${NFD_NVIDIA_LABELS.join(', ')}, nvidia.com/gpu.product and nvidia.com/gpu capacity`,

@@ -1,14 +1,13 @@
 import { defineCheck } from '../src/check.js';
 import type { ImageReference } from '../src/facts/images.js';
 import { DOCKER_HUB, isInvalid, isUpstreamHost, upstreamEndpoint } from '../src/facts/images.js';
-import type { NodeRegistryConfig, RuntimeFlavour } from '../src/facts/mirrors.js';
-import { CONTAINERD_HOSTS_DIRS, DISTRO_PATHS, distroServices, DOCKER_DAEMON_JSON, mirrorsFor, registryConfigOf, runtimeOf, WILDCARD } from '../src/facts/mirrors.js';
+import type { MirrorTarget, NodeRegistryConfig } from '../src/facts/mirrors.js';
+import { mirrorsFor, mirrorTarget, registryConfigOf, runtimeOf } from '../src/facts/mirrors.js';
 import { podRef } from '../src/facts/pods.js';
 import type { FailingPull } from '../src/facts/pulls.js';
 import { failingPulls, groupBy } from '../src/facts/pulls.js';
-import type { Node } from '../src/facts/kube.js';
+import { WILDCARD } from '../src/facts/registry-files.js';
 import type { Fix, Issue } from '../src/model.js';
-import type { NodeHost } from '../src/sources/collection.js';
 
 /** Public Docker Hub mirrors the TensorFusion playbook lists; the fix says to prefer your own. */
 const PLAYBOOK_DOCKER_HUB_MIRROR = 'https://docker.m.daocloud.io';
@@ -35,53 +34,42 @@ function hereDoc(target: string, body: string[]): string {
 }
 
 /** The mirror configuration for the runtime the node uses, as commands. */
-function runtimeMirrorCommands(
-  runtime: RuntimeFlavour,
-  registry: string,
-  nodeName: string,
-  node: { object?: Node; host?: NodeHost; config?: NodeRegistryConfig },
-  mirrorLine = mirrorVariable(registry),
-): { summary: string; commands: string[] } {
-  // Never overwrite a file the node already has: it holds other settings (the nvidia runtime, other mirrors).
-  const has = (path: string) => node.host?.files.has(path) ?? false;
-  const config = node.config;
-  if (runtime === 'k3s' || runtime === 'rke2') {
-    const paths = DISTRO_PATHS[runtime];
-    const exists = has(paths.registriesYaml);
+function runtimeMirrorCommands(target: MirrorTarget, registry: string, nodeName: string, mirrorLine = mirrorVariable(registry)): { summary: string; commands: string[] } {
+  if (target.via === 'registries.yaml') {
     return {
-      summary: `add a ${registry} mirror to ${paths.registriesYaml} on ${nodeName} and restart ${runtime}`,
+      summary: `add a ${registry} mirror to ${target.registriesYaml} on ${nodeName} and restart ${target.runtime}`,
       commands: [
         mirrorLine,
-        exists
-          ? `sudoedit ${paths.registriesYaml}   # under mirrors: add  "${registry}": { endpoint: ["$MIRROR"] }`
-          : hereDoc(paths.registriesYaml, ['mirrors:', `  "${registry}":`, '    endpoint:', '      - "$MIRROR"']),
-        ...restartCommands(distroServices(runtime, node.object)),
-        `sudo ls ${paths.certsDir}   # should now list ${registry}`,
+        target.registriesYamlExists
+          ? `sudoedit ${target.registriesYaml}   # under mirrors: add  "${registry}": { endpoint: ["$MIRROR"] }`
+          : hereDoc(target.registriesYaml, ['mirrors:', `  "${registry}":`, '    endpoint:', '      - "$MIRROR"']),
+        ...restartCommands(target.services),
+        `sudo ls ${target.certsDir}   # should now list ${registry}`,
       ],
     };
   }
-  if (runtime === 'docker') {
-    if (registry !== DOCKER_HUB) {
+  if (target.via === 'daemon.json') {
+    if (registry !== target.servesOnly) {
       return { summary: `docker's registry-mirrors only serve docker.io: copy the ${registry} images to a registry the node reaches and use those names`, commands: [] };
     }
     return {
-      summary: `add registry-mirrors to ${DOCKER_DAEMON_JSON} on ${nodeName} and restart docker`,
+      summary: `add registry-mirrors to ${target.daemonJson} on ${nodeName} and restart docker`,
       commands: [
         mirrorLine,
-        has(DOCKER_DAEMON_JSON)
-          ? `sudoedit ${DOCKER_DAEMON_JSON}   # add  "registry-mirrors": ["$MIRROR"]  (keep the other keys, e.g. the nvidia runtime)`
-          : hereDoc(DOCKER_DAEMON_JSON, ['{', '  "registry-mirrors": ["$MIRROR"]', '}']),
+        target.daemonJsonExists
+          ? `sudoedit ${target.daemonJson}   # add  "registry-mirrors": ["$MIRROR"]  (keep the other keys, e.g. the nvidia runtime)`
+          : hereDoc(target.daemonJson, ['{', '  "registry-mirrors": ["$MIRROR"]', '}']),
         'sudo systemctl restart docker',
         "docker info | grep -A2 'Registry Mirrors'",
       ],
     };
   }
-  if (runtime === 'cri-o') {
+  if (target.via === 'registries.conf.d') {
     return {
       summary: `add a ${registry} mirror to CRI-O's registries.conf on ${nodeName} and restart crio`,
       commands: [
         mirrorLine,
-        hereDoc(`/etc/containers/registries.conf.d/50-mirror-${registry.replace(/[^a-zA-Z0-9.-]/g, '_')}.conf`, [
+        hereDoc(`${target.registriesDir}/50-mirror-${registry.replace(/[^a-zA-Z0-9.-]/g, '_')}.conf`, [
           '[[registry]]',
           `location = "${registry}"`,
           '[[registry.mirror]]',
@@ -92,17 +80,15 @@ function runtimeMirrorCommands(
     };
   }
   // containerd (or unknown: containerd's hosts.toml is the common case).
-  const hostsDir = config?.containerd?.configPath?.split(':').find(Boolean) ?? CONTAINERD_HOSTS_DIRS[0]!;
-  const needsConfigPath = config?.containerd && !config.containerd.error && !config.containerd.configPath;
-  const plugin = (config?.containerd?.version ?? 2) >= 3 ? 'io.containerd.cri.v1.images' : 'io.containerd.grpc.v1.cri';
+  const { hostsDir, configPathUnset } = target;
   return {
-    summary: `add ${hostsDir}/${registry}/hosts.toml on ${nodeName}${needsConfigPath ? ` and point containerd's config_path at ${hostsDir}` : ''}${runtime === 'unknown' ? ' (k3s: registries.yaml; docker: daemon.json registry-mirrors)' : ''}`,
+    summary: `add ${hostsDir}/${registry}/hosts.toml on ${nodeName}${configPathUnset ? ` and point containerd's config_path at ${hostsDir}` : ''}${target.runtime === 'unknown' ? ' (k3s: registries.yaml; docker: daemon.json registry-mirrors)' : ''}`,
     commands: [
       mirrorLine,
       `sudo mkdir -p ${hostsDir}/${registry}`,
       hereDoc(`${hostsDir}/${registry}/hosts.toml`, [`server = "https://${upstreamEndpoint(registry)}"`, '', '[host."$MIRROR"]', '  capabilities = ["pull", "resolve"]']),
-      ...(needsConfigPath
-        ? [`sudoedit /etc/containerd/config.toml   # under [plugins."${plugin}".registry] set  config_path = "${hostsDir}"`, 'sudo systemctl restart containerd']
+      ...(configPathUnset
+        ? [`sudoedit ${target.mainConfig}   # under [plugins."${target.registryPlugin}".registry] set  config_path = "${hostsDir}"`, 'sudo systemctl restart containerd']
         : []),
     ],
   };
@@ -119,22 +105,22 @@ function nvcrSyncCommands(refs: ImageReference[]): string[] {
 }
 
 /** The fix for one registry on one node, with the TensorFusion playbook's specific advice first. */
-function fixFor(registry: string, refs: ImageReference[], runtime: RuntimeFlavour, nodeName: string, node: { object?: Node; host?: NodeHost; config?: NodeRegistryConfig }): Fix {
+function fixFor(registry: string, refs: ImageReference[], target: MirrorTarget, nodeName: string): Fix {
   if (refs.some(isGreptime)) {
-    const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node);
+    const mirror = runtimeMirrorCommands(target, registry, nodeName);
     return {
       summary: `Point the TensorFusion chart at a GreptimeDB image you can reach (greptime.image.repository), or ${mirror.summary}`,
       commands: [`${TENSOR_FUSION_CHART} --set greptime.image.repository=${GREPTIME_CN_REPOSITORY}`],
     };
   }
   if (registry === 'nvcr.io') {
-    const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node, 'MIRROR=https://$REGISTRY');
+    const mirror = runtimeMirrorCommands(target, registry, nodeName, 'MIRROR=https://$REGISTRY');
     return {
       summary: `Sync the nvcr.io images to a private registry, then point the chart's image repositories at it, or use that registry as the node's nvcr.io mirror: ${mirror.summary}`,
       commands: [...nvcrSyncCommands(refs), ...mirror.commands],
     };
   }
-  const mirror = runtimeMirrorCommands(runtime, registry, nodeName, node);
+  const mirror = runtimeMirrorCommands(target, registry, nodeName);
   return { summary: mirror.summary.charAt(0).toUpperCase() + mirror.summary.slice(1), commands: mirror.commands };
 }
 
@@ -198,7 +184,7 @@ export default defineCheck({
         subject: { kind: 'Node', name: nodeName },
         message: `Node ${nodeName} has no mirror for ${registry}, and pulls from it fail there (${group[0]!.cause.label})`,
         evidence,
-        fix: fixFor(registry, refs, runtime, nodeName, { ...(node ? { object: node } : {}), ...(host ? { host } : {}), ...(config ? { config } : {}) }),
+        fix: fixFor(registry, refs, mirrorTarget(runtime, host, config, node), nodeName),
       });
     }
     if (issues.length === 0 && unjudged.length > 0) {

@@ -1,7 +1,8 @@
 import { defineCheck } from '../src/check.js';
-import { commandMissing, judgeEachNode, notJudged } from '../src/facts/driver.js';
+import { commandMissing } from '../src/facts/driver.js';
 import { gpuEvidence } from '../src/facts/gpu.js';
-import { NVIDIA_VENDOR_ID, nvidiaGpus, parseLspci } from '../src/facts/nvidia.js';
+import { NVIDIA_VENDOR_ID, nvidiaGpus, parseLspci } from '../src/facts/nvidia-host.js';
+import { judgeEachNode, notJudged } from '../src/node-check.js';
 
 export default defineCheck({
   id: 'GPU301',

@@ -1,6 +1,8 @@
 import { defineCheck } from '../src/check.js';
-import { commandMissing, initramfsCommand, judgeEachNode, notJudged } from '../src/facts/driver.js';
-import { parseLsmod } from '../src/facts/nvidia.js';
+import { commandMissing } from '../src/facts/driver.js';
+import { parseLsmod } from '../src/facts/nvidia-host.js';
+import { judgeEachNode, notJudged } from '../src/node-check.js';
+import { initramfsCommand } from '../src/remedies/driver.js';
 
 /** Files that blacklist nouveau: the one people write by hand and the one NVIDIA's .run installer writes. */
 const BLACKLIST_FILES = ['/etc/modprobe.d/blacklist-nouveau.conf', '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf'];

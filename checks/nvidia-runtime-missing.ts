@@ -1,14 +1,16 @@
 import { defineCheck } from '../src/check.js';
-import type { RuntimeConfig } from '../src/facts/containerd.js';
-import { activeRuntimeConfig, describeSource, hasFatalProblem, isNvidiaRuntime, runtimeConfigEvidence, runtimeHintsOf } from '../src/facts/containerd.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
 import type { RuntimeEvent } from '../src/facts/runtime-events.js';
 import { eventLine, missingRuntimeEvents } from '../src/facts/runtime-events.js';
-import { nvidiaRuntimeFix, restartCommand } from '../src/facts/runtime-fixes.js';
+import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
+import { activeRuntimeConfig, describeSource, hasFatalProblem, runtimeConfigEvidence } from '../src/facts/runtime/active-config.js';
+import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { someNames } from '../src/facts/scheduling.js';
 import type { Issue } from '../src/model.js';
+import { nvidiaRuntimeFix, restartCommand } from '../src/remedies/runtime.js';
 
 const MAX_EVENT_LINES = 3;
 

@@ -1,21 +1,15 @@
 import { defineCheck } from '../src/check.js';
+import { PROVIDER_TITLES } from '../src/data/operands.js';
+import { VALIDATION_STEPS } from '../src/data/validation-steps.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { ContainerStatus, Pod } from '../src/facts/kube.js';
-import type { OperandPod } from '../src/facts/operator.js';
-import {
-  eventCauses,
-  firstUnfinishedInit,
-  IMAGE_PULL_REASONS,
-  imagePullPointer,
-  logLines,
-  operandPods,
-  operandPodsOn,
-  PROVIDER_TITLES,
-  VALIDATION_STEPS,
-  warningEventLines,
-} from '../src/facts/operator.js';
+import type { OperandPod } from '../src/facts/operands.js';
+import { operandPods, operandPodsOn } from '../src/facts/operands.js';
+import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
+import { eventCauses } from '../src/remedies/event-causes.js';
+import { imagePullPointer, operandFix } from '../src/remedies/operands.js';
 
 /** A Ready operand that restarted this often (after failing, not after a node reboot) is worth a warning. */
 const RESTART_WARNING = 3;
@@ -101,7 +95,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   const what = `${PROVIDER_TITLES[spec.provider]} ${spec.title} pod ${podRef(pod)}${node ? ` on node ${node}` : ''}`;
   const subject = { kind: 'Pod', name: pod.metadata.name, namespace: ns };
 
-  if (trouble.imagePull) return imagePullPointer(pod, what, allStatuses(pod).find((s) => s.name === trouble.container));
+  if (trouble.imagePull) return { severity: 'info', ...imagePullPointer(pod, what, allStatuses(pod).find((s) => s.name === trouble.container)) };
 
   const evidence = [`pod status: ${displayStatus(pod)}, phase ${pod.status?.phase ?? 'Unknown'}, ${restarts(pod)} restarts${node ? `, node ${node}` : ''}`];
   for (const status of allStatuses(pod)) {
@@ -127,7 +121,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     subject,
     message,
     evidence,
-    fix: spec.fix({ namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous }),
+    fix: operandFix(spec, { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous }),
   };
 }
 

@@ -59,7 +59,7 @@ export default defineCheck({
   },
   run(facts) {
     const servers = prometheusServers(facts);
-    const cluster = facts.collection.meta.context ?? 'cluster';
+    const cluster = facts.clusterName;
     if (servers.length === 0) {
       return [
         {

@@ -1,9 +1,13 @@
 import { defineCheck } from '../src/check.js';
-import type { RuntimeConfig, RuntimeEntry } from '../src/facts/containerd.js';
-import { activeRuntimeConfig, binaryExists, describeSource, hasFatalProblem, isNvidiaRuntime, RUNTIME_BINARIES_COMMAND, runtimeHintsOf } from '../src/facts/containerd.js';
 import type { Node } from '../src/facts/kube.js';
-import { restartCommand } from '../src/facts/runtime-fixes.js';
+import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
+import { activeRuntimeConfig, describeSource, hasFatalProblem } from '../src/facts/runtime/active-config.js';
+import { binaryExists, listedRuntimeBinaries, RUNTIME_BINARIES_COMMAND } from '../src/facts/runtime/binaries.js';
+import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import type { RuntimeEntry } from '../src/facts/runtime/runtimes.js';
+import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import type { Fix, Issue } from '../src/model.js';
+import { restartCommand } from '../src/remedies/runtime.js';
 
 const GPU_OPERATOR_TOOLKIT_DIR = '/usr/local/nvidia/toolkit/';
 
@@ -51,13 +55,13 @@ export default defineCheck({
     let configs = 0;
     let judged = 0;
     const unknown = new Set<string>();
-    for (const [name, host] of facts.collection.nodes) {
+    for (const [name, host] of facts.hosts()) {
       const node = facts.node(name);
       const config = activeRuntimeConfig(host, runtimeHintsOf(node));
       if (!config || hasFatalProblem(config)) continue;
       configs++;
-      const probe = host.commands.get(RUNTIME_BINARIES_COMMAND);
-      const existing = probe ? probe.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      const listed = listedRuntimeBinaries(host);
+      const existing = listed ?? [];
       for (const runtime of config.runtimes) {
         if (!runtime.binary) continue;
         const exists = binaryExists(host, runtime.binary);
@@ -76,7 +80,7 @@ export default defineCheck({
           evidence: [
             `${runtime.definedIn}: runtime "${runtime.name}"${runtime.type ? ` (${runtime.type})` : ''} → ${runtime.binary}`,
             `runtime config read from ${describeSource(config)}`,
-            probe
+            listed
               ? `probe ${RUNTIME_BINARIES_COMMAND} lists the runtime binaries that exist: ${existing.join(', ') || 'none'}`
               : `${runtime.binary} is not among the node's copied files`,
             ...(alternatives.length ? [`the same binary exists at ${alternatives.join(', ')}`] : []),

@@ -1,13 +1,15 @@
 import { defineCheck } from '../src/check.js';
-import { activeRuntimeConfig, describeSource, hasFatalProblem, isNvidiaRuntime, runtimeHintsOf } from '../src/facts/containerd.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import type { KubeObject, Node, RuntimeClass } from '../src/facts/kube.js';
 import { isTerminal, podRef } from '../src/facts/pods.js';
 import { eventLine, missingRuntimeEvents, runtimeClassNotFoundEvents } from '../src/facts/runtime-events.js';
-import { restartCommand } from '../src/facts/runtime-fixes.js';
+import { activeRuntimeConfig, describeSource, hasFatalProblem } from '../src/facts/runtime/active-config.js';
+import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { someNames, unmatchedLabels } from '../src/facts/scheduling.js';
 import type { Issue } from '../src/model.js';
+import { restartCommand } from '../src/remedies/runtime.js';
 
 const WORKLOAD_KINDS = ['Deployment', 'DaemonSet'];
 

@@ -16,7 +16,7 @@ export default defineCheck({
     fix: 'Re-export the file with `kubectl get … -o json > FILE`, or collect the snapshot again with `gpuctl collect`.',
   },
   run(facts) {
-    return facts.collection.problems.map((problem) => processTableProblem(problem) ?? {
+    return facts.sourceProblems.map((problem) => processTableProblem(problem) ?? {
       severity: 'warning' as const,
       subject: { kind: 'File', name: problem.path },
       message: `${problem.path} could not be read: its objects are left out`,

@@ -3,8 +3,9 @@ import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
 import { hasStack } from '../src/facts/stacks.js';
-import { containerLogs, isTensorFusionPod, isWorker, WORKER_TEMPLATE_PATH, workerEnvFix, workerEnvLines } from '../src/facts/tensor-fusion.js';
+import { containerLogs, isTensorFusionPod, isWorker, WORKER_TEMPLATE_PATH, workerEnvLines } from '../src/facts/tensor-fusion.js';
 import type { Issue } from '../src/model.js';
+import { workerEnvFix } from '../src/remedies/tensor-fusion.js';
 
 const INVALID_MEMORY_ADDRESS = /invalid memory address/i;
 /** A Go nil-pointer panic (the operator's own bug), not the GPU memory manager. */

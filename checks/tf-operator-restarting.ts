@@ -1,7 +1,7 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
-import { warningEventLines } from '../src/facts/operator.js';
+import { warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import { hasStack } from '../src/facts/stacks.js';
 import { CONTROLLER_LABEL, containerLogs, controllerPods, errorLines, TENSOR_FUSION_NAMESPACE } from '../src/facts/tensor-fusion.js';

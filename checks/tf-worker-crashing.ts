@@ -1,11 +1,12 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
-import { logLines, warningEventLines } from '../src/facts/operator.js';
+import { logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import { hasStack } from '../src/facts/stacks.js';
-import { WORKER_TEMPLATE_PATH, workerEnvFix, workerEnvLines, workerPods, workloadOf } from '../src/facts/tensor-fusion.js';
+import { WORKER_TEMPLATE_PATH, workerEnvLines, workerPods, workloadOf } from '../src/facts/tensor-fusion.js';
 import type { Issue } from '../src/model.js';
+import { workerEnvFix } from '../src/remedies/tensor-fusion.js';
 
 /** A Ready worker that crashed this often still loses its clients' GPU each time. */
 const RESTART_WARNING = 3;

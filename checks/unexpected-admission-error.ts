@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
+import { describeHolder, gpuHolders, isUnexpectedAdmission, parseAdmissionMessage, UNEXPECTED_ADMISSION } from '../src/facts/gpu-holders.js';
 import type { Pod } from '../src/facts/kube.js';
-import { describeHolder, gpuHolders, isUnexpectedAdmission, parseAdmissionMessage, UNEXPECTED_ADMISSION } from '../src/facts/operator.js';
 import { ownerName, podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 

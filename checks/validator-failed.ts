@@ -1,48 +1,22 @@
 import { defineCheck } from '../src/check.js';
+import type { OperandSpec } from '../src/data/operands.js';
+import { validationStep } from '../src/data/validation-steps.js';
 import type { Facts } from '../src/facts/facts.js';
+import type { GpuHolder } from '../src/facts/gpu-holders.js';
+import { describeHolder, gpuHolders, isUnexpectedAdmission } from '../src/facts/gpu-holders.js';
 import { GPU_RESOURCE } from '../src/facts/gpu.js';
 import type { ContainerStatus, Pod } from '../src/facts/kube.js';
-import type { FixHint, GpuHolder, OperandPod, OperandSpec, ValidationStep } from '../src/facts/operator.js';
-import {
-  describeHolder,
-  eventCauseEntries,
-  eventCauses,
-  firstUnfinishedInit,
-  gpuHolders,
-  IMAGE_PULL_REASONS,
-  imagePullPointer,
-  isUnexpectedAdmission,
-  logLines,
-  operandPods,
-  operandPodsOn,
-  VALIDATION_STEPS,
-  warningEventLines,
-} from '../src/facts/operator.js';
+import type { OperandPod } from '../src/facts/operands.js';
+import { operandPods, operandPodsOn } from '../src/facts/operands.js';
+import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
-import type { Issue } from '../src/model.js';
-
-/** Steps the table does not know (newer operators add some): still named, with the generic advice. */
-function stepFor(name: string): ValidationStep {
-  return (
-    VALIDATION_STEPS[name] ?? {
-      stage: name.replace(/-validation$/, ''),
-      component: name.replace(/-validation$/, ''),
-      layer: `the component that ${name} validates`,
-      does: `the validation step ${name}`,
-      related: ['operand-unhealthy'],
-      fix: (ctx) => ({
-        summary: `Read the ${name} log and fix the component it names`,
-        commands: [
-          `kubectl logs -n ${ctx.namespace} ${ctx.pod} -c ${name}${ctx.previous ? ' --previous' : ''} --tail=100`,
-          `kubectl delete pod -n ${ctx.namespace} ${ctx.pod}   # after the fix: the validation runs again`,
-        ],
-      }),
-    }
-  );
-}
+import type { Fix, Issue } from '../src/model.js';
+import { eventCauseEntries, eventCauses } from '../src/remedies/event-causes.js';
+import { imagePullPointer } from '../src/remedies/operands.js';
+import { stepRemedy } from '../src/remedies/validation.js';
 
 /** A finished pod holding the node's GPU is the first thing to remove (the seed's cuda-vectoradd). */
-function withFreedGpus(fix: FixHint, finished: GpuHolder[]): FixHint {
+function withFreedGpus(fix: Fix, finished: GpuHolder[]): Fix {
   if (finished.length === 0) return fix;
   const deletes = finished.map((h) => `kubectl delete pod -n ${h.pod.metadata.namespace} ${h.pod.metadata.name}   # finished, still holds the GPU`);
   return { summary: `Delete the finished pod that holds the GPU, then run the validation again`, commands: [...deletes, fix.commands[0]!, fix.commands.at(-1)!] };
@@ -88,14 +62,15 @@ function verdictOf(pod: Pod, spec: OperandSpec, facts: Facts): Verdict | undefin
 function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   const verdict = verdictOf(pod, spec, facts);
   if (!verdict) return undefined;
-  const step = stepFor(verdict.step);
+  const step = validationStep(verdict.step);
+  const remedy = stepRemedy(verdict.step);
   const ns = pod.metadata.namespace ?? '';
   const node = pod.spec?.nodeName;
   const container = verdict.status?.name ?? verdict.step;
   const previous = (verdict.status?.restartCount ?? 0) > 0;
   const where = `${spec.title} pod ${podRef(pod)}${node ? ` on node ${node}` : ''}`;
 
-  if (verdict.severity === 'info') return imagePullPointer(pod, `${where} (step ${verdict.step})`, verdict.status);
+  if (verdict.severity === 'info') return { severity: 'info', ...imagePullPointer(pod, `${where} (step ${verdict.step})`, verdict.status) };
 
   const evidence = [
     `pod status: ${displayStatus(pod)}, phase ${pod.status?.phase ?? 'Unknown'}${node ? `, node ${node}` : ''}`,
@@ -135,7 +110,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     evidence.push(`node ${node} allocatable ${GPU_RESOURCE}: ${allocatable ?? 'none'}`);
     for (const h of finished) evidence.push(`finished pod still holding a GPU: ${describeHolder(h)} (see gpu-held-by-finished-pod)`);
   }
-  evidence.push(`related checks: ${step.related.join(', ')}`);
+  evidence.push(`related checks: ${remedy.related.join(', ')}`);
 
   // A pod that cannot even start ran no stage: blame what blocks it, not the stage it would have run first.
   const blocker = eventCauseEntries(facts, pod).find((c) => c.blocksStart);
@@ -157,7 +132,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
     message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails, fix ${step.layer}${cause}`,
     evidence,
-    fix: withFreedGpus(step.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
+    fix: withFreedGpus(remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
   };
 }
 

@@ -80,7 +80,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: result.skip });
       continue;
     }
-    findings.push(...findingsOf(check, result, facts.collection.meta.context ?? 'cluster'));
+    findings.push(...findingsOf(check, result, facts.clusterName));
   }
   findings.sort(
     (a, b) =>

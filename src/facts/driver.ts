@@ -1,17 +1,14 @@
 // The NVIDIA driver of a node, read from every source there is and told with its source: the
 // node's probe outputs (nvidia-smi, its query CSV, /proc/driver/nvidia/version) or the labels of
-// GPU Feature Discovery. Plus the version arithmetic the driver checks share.
-import type { Issue } from '../model.js';
+// GPU Feature Discovery. Plus the version arithmetic the driver checks share, and which nodes a
+// node check looks at.
 import type { CommandOutput } from '../sources/collection.js';
 import type { Facts } from './facts.js';
-import { gpuNodes } from './gpu.js';
 import type { Node, Pod } from './kube.js';
-import { parseNvidiaSmi, parseNvidiaSmiQuery, parseProcDriverVersion } from './nvidia.js';
+import { parseProcDriverVersion } from './nvidia-host.js';
+import { parseNvidiaSmi, parseNvidiaSmiQuery } from './nvidia-smi.js';
 import { ownerName } from './pods.js';
 import { gpuOperatorPodsOn } from './stacks.js';
-
-/** The reason every node check gives when it cannot look. */
-export const NO_NODE_FACTS = 'no node facts: run with --node-probe local|pod or use a snapshot with nodes/NODE/';
 
 export const PROC_VERSION_PATH = '/proc/driver/nvidia/version';
 
@@ -158,61 +155,8 @@ function readNodeDriver(facts: Facts, nodeName: string): NodeDriver {
 /** Nodes a node check should judge: those with GPU evidence and those that were probed. */
 export function nodeNamesToJudge(facts: Facts, gpuNodes: Node[]): string[] {
   const names = new Set(gpuNodes.map((n) => n.metadata.name));
-  for (const name of facts.collection.nodes.keys()) names.add(name);
+  for (const name of facts.probedNodes) names.add(name);
   return [...names].sort();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plumbing the node checks share
-
-export interface NodeWithoutFacts {
-  node: string;
-  /** Why, where it is more than "not probed": "lspci not installed (exit 127)". */
-  why?: string;
-}
-
-/**
- * The result of a node check: its issues; otherwise a skip when any node it should have judged
- * had no facts (a node check never passes for a node it could not look at).
- */
-export function finishNodeCheck<T>(issues: T[], judged: string[], without: NodeWithoutFacts[]): T[] | { skip: string } {
-  if (issues.length) return issues;
-  if (!without.length && judged.length) return [];
-  if (!judged.length && without.every((w) => !w.why)) return { skip: NO_NODE_FACTS };
-  const missing = without.map((w) => (w.why ? `${w.node} (${w.why})` : w.node)).join(', ');
-  const checked = judged.length ? `; checked without findings: ${judged.join(', ')}` : '';
-  return { skip: `no node facts for ${missing || 'any node'}: run with --node-probe local|pod or use a snapshot with nodes/NODE/${checked}` };
-}
-
-/** What a node check's judge returns for a node it could not look at. */
-export interface NotJudged {
-  notJudged: true;
-  why?: string;
-}
-
-export function notJudged(why?: string): NotJudged {
-  return why ? { notJudged: true, why } : { notJudged: true };
-}
-
-/**
- * Runs `judge` over every node a node check should look at (GPU nodes and probed nodes) and
- * collects its issues; skips as finishNodeCheck does when some node could not be judged.
- */
-export function judgeEachNode(facts: Facts, judge: (node: string) => Issue[] | NotJudged): Issue[] | { skip: string } {
-  const issues: Issue[] = [];
-  const judged: string[] = [];
-  const without: NodeWithoutFacts[] = [];
-  for (const name of nodeNamesToJudge(facts, gpuNodes(facts))) {
-    const result = judge(name);
-    if (Array.isArray(result)) {
-      judged.push(name);
-      issues.push(...result);
-    } else {
-      const why = result.why ?? facts.nodeProbeFailure(name);
-      without.push({ node: name, ...(why ? { why } : {}) });
-    }
-  }
-  return finishNodeCheck(issues, judged, without);
 }
 
 /** Pods of the GPU Operator's driver DaemonSet on a node: then the operator, not the host, installs the driver. */
@@ -220,11 +164,4 @@ export function operatorDriverPods(facts: Facts, nodeName: string): Pod[] {
   return gpuOperatorPodsOn(facts, nodeName).filter(
     (p) => p.metadata.labels?.app === 'nvidia-driver-daemonset' || /^nvidia-driver-daemonset/.test(ownerName(p) ?? p.metadata.name),
   );
-}
-
-/** The command that rebuilds the initramfs on the node's distribution (from the node's osImage). */
-export function initramfsCommand(node: Node | undefined): string {
-  const os = node?.status?.nodeInfo?.osImage ?? '';
-  if (/red hat|rhel|centos|rocky|alma|fedora|oracle|amazon linux|suse/i.test(os)) return 'sudo dracut --force';
-  return 'sudo update-initramfs -u';
 }

@@ -1,5 +1,6 @@
-// A read-only, indexed view of a Collection. Checks read only this.
-import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries } from '../sources/collection.js';
+// A read-only, indexed view of a Collection. Checks read only this: never `collection` itself
+// (test/checks/no-collection-reads.test.ts fails when one does).
+import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SourceProblem } from '../sources/collection.js';
 import { logKey } from '../sources/collection.js';
 import { resourceTypeOfKind } from '../sources/resources.js';
 import type { Event, KubeObject, Node, Pod, RuntimeClass } from './kube.js';
@@ -16,16 +17,36 @@ export class Facts {
   /** namespace → name → pod. */
   private podsByName?: Map<string, Map<string, Pod>>;
 
-  constructor(readonly collection: Collection) {
-    for (const obj of collection.objects) {
+  constructor(private readonly source: Collection) {
+    for (const obj of source.objects) {
       let list = this.byKind.get(obj.kind);
       if (!list) this.byKind.set(obj.kind, (list = []));
       list.push(obj);
     }
   }
 
+  /** The Collection underneath, for the pipeline that fills and writes it. Checks read the accessors below. */
+  get collection(): Collection {
+    return this.source;
+  }
+
   get origin(): string {
-    return this.collection.origin;
+    return this.source.origin;
+  }
+
+  /** The cluster's name for findings about the whole cluster: the kubeconfig context, else "cluster". */
+  get clusterName(): string {
+    return this.source.meta.context ?? 'cluster';
+  }
+
+  /** Files and responses that could not be read or parsed. */
+  get sourceProblems(): readonly SourceProblem[] {
+    return this.source.problems;
+  }
+
+  /** Whether any container log was collected. */
+  get hasLogs(): boolean {
+    return this.source.logs.size > 0;
   }
 
   all<T extends KubeObject = KubeObject>(kind: string): T[] {
@@ -47,13 +68,18 @@ export class Facts {
 
   /** Why objects of this kind could not be read; undefined when they were. */
   unavailable(kind: string): string | undefined {
-    return this.collection.unavailable.get(kind);
+    return this.source.unavailable.get(kind);
   }
 
   /** A CRD-backed kind whose API the cluster does not serve (and no object of it in a snapshot). */
   notInstalled(kind: string): boolean {
-    if (this.collection.notInstalled.has(kind)) return true;
+    if (this.notServed(kind)) return true;
     return !!resourceTypeOfKind(kind)?.crd && this.all(kind).length === 0;
+  }
+
+  /** The API server said it does not serve this kind (live discovery): not merely no objects of it. */
+  notServed(kind: string): boolean {
+    return this.source.notInstalled.has(kind);
   }
 
   node(name: string): Node | undefined {
@@ -107,7 +133,7 @@ export class Facts {
 
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
     // Checks ask for every container of every pod; most have no log: answer those without building keys.
-    const logs = this.collection.logs;
+    const logs = this.source.logs;
     if (this.podsWithLogsSize !== logs.size) {
       this.podsWithLogs.clear();
       for (const key of logs.keys()) {
@@ -121,12 +147,22 @@ export class Facts {
   }
 
   host(nodeName: string): NodeHost | undefined {
-    return this.collection.nodes.get(nodeName);
+    return this.source.nodes.get(nodeName);
+  }
+
+  /** Names of the nodes with host facts (probed, or nodes/NODE/ in a snapshot), in collection order. */
+  get probedNodes(): string[] {
+    return [...this.source.nodes.keys()];
+  }
+
+  /** Nodes with host facts and their facts, in collection order. */
+  hosts(): [name: string, host: NodeHost][] {
+    return [...this.source.nodes];
   }
 
   /** Why the node probe could not read this node; undefined when it did or was not asked to. */
   nodeProbeFailure(nodeName: string): string | undefined {
-    return this.collection.meta.nodeProbeFailures?.[nodeName];
+    return this.source.meta.nodeProbeFailures?.[nodeName];
   }
 
   hostFile(nodeName: string, path: string): string | undefined {
@@ -139,16 +175,26 @@ export class Facts {
 
   /** Output of a command run where gpuctl runs (e.g. `helm-version`); undefined when it was not run. */
   localCommand(name: string): CommandOutput | undefined {
-    return this.collection.localCommands?.get(name);
+    return this.source.localCommands?.get(name);
   }
 
   /** The Prometheus queries of the metric checks; undefined when none were made. */
   get prometheusQueries(): PrometheusQueries | undefined {
-    return this.collection.prometheus;
+    return this.source.prometheus;
   }
 
   processes(namespace: string, pod: string, container: string): ProcessInfo[] | undefined {
-    return this.collection.processes.get(`${namespace}/${pod}/${container}`);
+    return this.source.processes.get(`${namespace}/${pod}/${container}`);
+  }
+
+  /** Every captured process table, keyed `namespace/pod/container`. */
+  processTables(): [key: string, processes: ProcessInfo[]][] {
+    return [...this.source.processes];
+  }
+
+  /** A container's /etc/ld.so.preload, keyed `namespace/pod/container` as processTables() is. */
+  preloadFile(key: string): string | undefined {
+    return this.source.preloadFiles.get(key);
   }
 }
 

@@ -1,231 +1,47 @@
-// Registry mirrors configured on a node, read from the files the runtime reads:
-//  - k3s / RKE2 `registries.yaml` (`mirrors: HOST: endpoint: [...]`, `rewrite`, `configs`), which k3s turns
-//    into containerd hosts.toml files under its own certs.d directory when it starts;
-//  - containerd `hosts.toml` under the `config_path` directories (`server`, `[host."URL"]` with capabilities),
-//    and the deprecated `registry.mirrors` tables of config.toml;
-//  - docker `daemon.json` `registry-mirrors` (Docker Hub only).
-// Pure: reads the NodeHost facts a source collected.
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
-import { readContainerdConfig } from './containerd.js';
-import type { CommandOutput, NodeHost } from '../sources/collection.js';
-import { DOCKER_HUB, isUpstreamHost } from './images.js';
+// Registry mirrors configured on a node, judged by which files its runtime reads: k3s / RKE2
+// registries.yaml and their generated certs.d, containerd hosts.toml under `config_path` (read from
+// the effective containerd config, imports followed) and the deprecated `registry.mirrors` tables,
+// docker's daemon.json. And where a new mirror would go for that runtime. Pure: reads the NodeHost
+// facts a source collected; the files themselves are parsed by registry-files.ts.
+import type { NodeHost } from '../sources/collection.js';
+import { DOCKER_HUB } from './images.js';
 import type { Node } from './kube.js';
+import type { HostsToml, Mirror, RegistriesYaml, RegistryFileProblem } from './registry-files.js';
+import { hostDirNames, hostsTomlMirror, mirrorEndpoints, mirrorTablesIn, parseDaemonJsonMirrors, parseHostsToml, parseRegistriesYaml, registriesYamlMirrors, registryOfHostDir, WILDCARD } from './registry-files.js';
+import type { ContainerdConfig, ReadOptions } from './runtime/containerd-config.js';
+import { readContainerdConfig } from './runtime/containerd-config.js';
+import { CRI_IMAGES_V3, CRI_V2 } from './runtime/containerd-plugins.js';
+import { DOCKER_DAEMON_JSON } from './runtime/docker-config.js';
+import type { Distro } from './runtime/services.js';
+import { distroServices } from './runtime/services.js';
 
-export type Distro = 'k3s' | 'rke2';
 export type RuntimeFlavour = Distro | 'containerd' | 'docker' | 'cri-o' | 'unknown';
 
 /** Where k3s and RKE2 keep their registry configuration and what they generate from it. */
-export const DISTRO_PATHS: Record<Distro, { registriesYaml: string; certsDir: string; generatedConfig: string; serverService: string; agentService: string }> = {
+export const DISTRO_PATHS: Record<Distro, { registriesYaml: string; certsDir: string; generatedConfig: string }> = {
   k3s: {
     registriesYaml: '/etc/rancher/k3s/registries.yaml',
     certsDir: '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
     generatedConfig: '/var/lib/rancher/k3s/agent/etc/containerd/config.toml',
-    serverService: 'k3s',
-    agentService: 'k3s-agent',
   },
   rke2: {
     registriesYaml: '/etc/rancher/rke2/registries.yaml',
     certsDir: '/var/lib/rancher/rke2/agent/etc/containerd/certs.d',
     generatedConfig: '/var/lib/rancher/rke2/agent/etc/containerd/config.toml',
-    serverService: 'rke2-server',
-    agentService: 'rke2-agent',
   },
 };
 
-const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
-
-/** The systemd unit of k3s / RKE2 on a node: the server's or the agent's; both when the Node is unknown. */
-export function distroServices(distro: Distro, node: Node | undefined): string[] {
-  const paths = DISTRO_PATHS[distro];
-  if (!node) return [paths.serverService, paths.agentService];
-  const server = CONTROL_PLANE_LABELS.some((l) => node.metadata.labels?.[l] !== undefined);
-  return [server ? paths.serverService : paths.agentService];
-}
-
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const CONTAINERD_HOSTS_DIRS = ['/etc/containerd/certs.d', '/etc/docker/certs.d'];
-export const DOCKER_DAEMON_JSON = '/etc/docker/daemon.json';
-
-/** The registry key that applies to every registry without its own entry. */
-export const WILDCARD = '*';
-
-export type MirrorKind = 'registries.yaml' | 'hosts.toml' | 'config.toml' | 'daemon.json';
-
-export interface Mirror {
-  /** Registry host namespace the mirror serves, or `*` for all. */
-  registry: string;
-  /** Endpoints tried before the registry itself (the registry's own endpoint left out). */
-  endpoints: string[];
-  kind: MirrorKind;
-  /** The file it was read from. */
-  path: string;
-  rewrite?: Record<string, string>;
-}
-
-export interface ConfigProblem {
-  path: string;
-  error: string;
-}
-
-// ---------------------------------------------------------------- registries.yaml
-
-export interface RegistriesYamlMirror {
-  registry: string;
-  endpoints: string[];
-  rewrite?: Record<string, string>;
-}
-
-export interface RegistriesYaml {
-  path: string;
-  mirrors: RegistriesYamlMirror[];
-  /** Registries with a `configs` entry (auth or TLS). */
-  configs: string[];
-  /** Why k3s cannot use the file (not YAML, or the wrong shape); nothing else is set then. */
-  error?: string;
-}
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const shapeOf = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null ? 'empty' : `a ${typeof v}`);
-
-function yamlError(err: unknown): string {
-  const e = err as { message?: string; linePos?: { line: number }[] };
-  const line = e.linePos?.[0]?.line;
-  return `not valid YAML${line ? ` (line ${line})` : ''}: ${String(e.message ?? err).split('\n')[0]}`;
-}
-
-/** Parses registries.yaml as k3s (rancher/wharfie) reads it: unknown keys are ignored, wrong types are errors. */
-export function parseRegistriesYaml(text: string, path: string): RegistriesYaml {
-  const failed = (error: string): RegistriesYaml => ({ path, mirrors: [], configs: [], error });
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    return failed(yamlError(err));
-  }
-  if (doc === null || doc === undefined) return { path, mirrors: [], configs: [] };
-  if (!isMapping(doc)) return failed(`the top level must be a mapping with mirrors: and configs:, not ${shapeOf(doc)}`);
-  const mirrors: RegistriesYamlMirror[] = [];
-  if (doc.mirrors !== undefined && doc.mirrors !== null) {
-    if (!isMapping(doc.mirrors)) return failed(`mirrors must be a mapping of registry host to {endpoint: [...]}, not ${shapeOf(doc.mirrors)}`);
-    for (const [registry, entry] of Object.entries(doc.mirrors)) {
-      if (entry === null) {
-        mirrors.push({ registry, endpoints: [] });
-        continue;
-      }
-      if (!isMapping(entry)) return failed(`mirrors.${registry} must be a mapping with endpoint: [...], not ${shapeOf(entry)}`);
-      const endpoint = entry.endpoint ?? [];
-      if (!Array.isArray(endpoint) || !endpoint.every((e) => typeof e === 'string')) {
-        return failed(`mirrors.${registry}.endpoint must be a list of URLs, not ${shapeOf(endpoint)}`);
-      }
-      const rewrite = entry.rewrite;
-      if (rewrite !== undefined && rewrite !== null && (!isMapping(rewrite) || !Object.values(rewrite).every((v) => typeof v === 'string'))) {
-        return failed(`mirrors.${registry}.rewrite must map a regular expression to a replacement, not ${shapeOf(rewrite)}`);
-      }
-      mirrors.push({ registry, endpoints: endpoint as string[], ...(isMapping(rewrite) ? { rewrite: rewrite as Record<string, string> } : {}) });
-    }
-  }
-  let configs: string[] = [];
-  if (doc.configs !== undefined && doc.configs !== null) {
-    if (!isMapping(doc.configs)) return failed(`configs must be a mapping of registry host to {auth:, tls:}, not ${shapeOf(doc.configs)}`);
-    configs = Object.keys(doc.configs);
-  }
-  return { path, mirrors, configs };
-}
-
-/** The mirrors of a registries.yaml that send pulls somewhere else than the registry itself. */
-export function registriesYamlMirrors(file: RegistriesYaml): Mirror[] {
-  return file.mirrors
-    .map((m): Mirror => ({
-      registry: m.registry,
-      endpoints: mirrorEndpoints(m.registry, m.endpoints),
-      kind: 'registries.yaml',
-      path: file.path,
-      ...(m.rewrite ? { rewrite: m.rewrite } : {}),
-    }))
-    .filter((m) => m.endpoints.length > 0);
-}
-
-// ---------------------------------------------------------------- hosts.toml
-
-export interface HostsToml {
-  path: string;
-  /** The registry the directory is named after (`_default` → `*`, `host_5000_` → `host:5000`). */
-  registry: string;
-  server?: string;
-  hosts: { url: string; capabilities: string[] }[];
-  error?: string;
-}
-
-function tomlError(err: unknown): string {
-  const e = err as { message?: string; line?: number };
-  return `not valid TOML${e.line ? ` (line ${e.line})` : ''}: ${String(e.message ?? err).split('\n')[0]}`;
-}
-
-/** containerd's host directory names for a registry: `host_port_` (all platforms) and `host:port`, `_default` for `*`. */
-export function hostDirNames(registry: string): string[] {
-  if (registry === WILDCARD) return ['_default'];
-  const colon = registry.lastIndexOf(':');
-  if (colon > 0 && !registry.endsWith(']')) return [`${registry.slice(0, colon)}_${registry.slice(colon + 1)}_`, registry];
-  return [registry];
-}
-
-export function registryOfHostDir(dirName: string): string {
-  if (dirName === '_default') return WILDCARD;
-  const port = /^(.+)_(\d+)_$/.exec(dirName);
-  return port ? `${port[1]}:${port[2]}` : dirName;
-}
-
-const DEFAULT_CAPABILITIES = ['pull', 'resolve', 'push'];
-
-export function parseHostsToml(text: string, path: string): HostsToml {
-  const registry = registryOfHostDir(path.split('/').at(-2) ?? '');
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (err) {
-    return { path, registry, hosts: [], error: tomlError(err) };
-  }
-  const hosts: HostsToml['hosts'] = [];
-  if (isMapping(doc.host)) {
-    for (const [url, entry] of Object.entries(doc.host)) {
-      const caps = isMapping(entry) && Array.isArray(entry.capabilities) ? entry.capabilities.map(String) : DEFAULT_CAPABILITIES;
-      hosts.push({ url, capabilities: caps });
-    }
-  }
-  return { path, registry, ...(typeof doc.server === 'string' ? { server: doc.server } : {}), hosts };
-}
-
-function hostOfUrl(url: string): string {
-  const withScheme = url.includes('://') ? url : `//${url}`;
-  try {
-    return new URL(withScheme, 'https://x').host || url;
-  } catch {
-    return url;
-  }
-}
-
-/** Endpoints other than the registry itself: those are what makes an entry a mirror. */
-function mirrorEndpoints(registry: string, urls: string[]): string[] {
-  return urls.filter((url) => registry === WILDCARD || !isUpstreamHost(registry, hostOfUrl(url)));
-}
-
-function hostsTomlMirror(file: HostsToml): Mirror | undefined {
-  const pulling = file.hosts.filter((h) => h.capabilities.includes('pull')).map((h) => h.url);
-  // `server` pointing elsewhere than the registry redirects every pull: a mirror too.
-  const endpoints = mirrorEndpoints(file.registry, [...pulling, ...(file.server ? [file.server] : [])]);
-  return endpoints.length ? { registry: file.registry, endpoints, kind: 'hosts.toml', path: file.path } : undefined;
-}
+/** CRI-O reads registries.conf and the drop-ins of this directory. */
+export const CRIO_REGISTRIES_DIR = '/etc/containers/registries.conf.d';
 
 // ---------------------------------------------------------------- containerd config.toml
-
-/** The CRI registry tables of config versions 1, 2 and 3. */
-const CRI_REGISTRY_PLUGINS = ['io.containerd.cri.v1.images', 'io.containerd.grpc.v1.cri', 'cri'];
 
 export interface ContainerdRegistrySettings {
   path: string;
   version: number;
-  /** `config_path`; undefined when the file does not set it. */
+  /** `config_path`; undefined when the config does not set it. */
   configPath?: string;
   /** True when read from `containerd config dump`, which spells out defaults. */
   fromDump: boolean;
@@ -234,10 +50,8 @@ export interface ContainerdRegistrySettings {
   error?: string;
 }
 
-/** config_path and legacy mirrors of the effective config (imports followed), from the runtime model. */
-function effectiveRegistrySettings(host: NodeHost): ContainerdRegistrySettings | undefined {
-  const model = readContainerdConfig(host);
-  if (!model || model.flavor !== 'containerd') return undefined;
+/** config_path and legacy mirrors of a containerd config as containerd reads it (containerd-config.ts). */
+function registrySettingsOf(model: ContainerdConfig): ContainerdRegistrySettings {
   const fatal = model.problems.find((p) => p.fatal && p.kind === 'parse');
   return {
     path: model.source === 'dump' ? 'containerd config dump' : model.files.join(' + ') || model.mainFile,
@@ -249,57 +63,18 @@ function effectiveRegistrySettings(host: NodeHost): ContainerdRegistrySettings |
   };
 }
 
-function fallbackSettings(text: string | undefined, fromDump: boolean): ContainerdRegistrySettings | undefined {
-  return text === undefined ? undefined : containerdRegistrySettings(text, fromDump ? 'containerd config dump' : CONTAINERD_CONFIG, fromDump);
+/** The registry settings of the node's containerd config (imports followed, or its dump). */
+export function nodeRegistrySettings(host: NodeHost, options: ReadOptions = { flavor: 'containerd' }): ContainerdRegistrySettings | undefined {
+  const model = readContainerdConfig(host, {}, options);
+  return model ? registrySettingsOf(model) : undefined;
 }
 
-/** Reads config_path and the deprecated mirrors from a containerd config (imports are not followed here). */
+/** Reads config_path and the deprecated mirrors from the text of one containerd config file. */
 export function containerdRegistrySettings(text: string, path: string, fromDump = false): ContainerdRegistrySettings {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (err) {
-    return { path, version: 0, fromDump, legacyMirrors: [], error: tomlError(err) };
-  }
-  const version = typeof doc.version === 'number' ? doc.version : typeof doc.version === 'bigint' ? Number(doc.version) : 1;
-  const plugins = isMapping(doc.plugins) ? doc.plugins : {};
-  let configPath: string | undefined;
-  const legacyMirrors: ContainerdRegistrySettings['legacyMirrors'] = [];
-  for (const name of CRI_REGISTRY_PLUGINS) {
-    const plugin = plugins[name];
-    const registry = isMapping(plugin) ? plugin.registry : undefined;
-    if (!isMapping(registry)) continue;
-    if (typeof registry.config_path === 'string') configPath ??= registry.config_path;
-    if (isMapping(registry.mirrors)) {
-      for (const [host, entry] of Object.entries(registry.mirrors)) {
-        const endpoint = isMapping(entry) && Array.isArray(entry.endpoint) ? entry.endpoint.map(String) : [];
-        legacyMirrors.push({ registry: host, endpoints: endpoint });
-      }
-    }
-  }
-  return { path, version, fromDump, legacyMirrors, ...(configPath !== undefined ? { configPath } : {}) };
-}
-
-function configDump(command: CommandOutput | undefined): string | undefined {
-  return command && command.exitCode === 0 && command.stdout.trim() ? command.stdout : undefined;
-}
-
-// ---------------------------------------------------------------- daemon.json
-
-export function parseDaemonJsonMirrors(text: string, path: string): { mirrors: string[]; error?: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    return { mirrors: [], error: `not valid JSON: ${(err as Error).message}` };
-  }
-  if (!isMapping(doc)) return { mirrors: [], error: `${path} must hold a JSON object, not ${shapeOf(doc)}` };
-  const list = doc['registry-mirrors'];
-  if (list === undefined) return { mirrors: [] };
-  if (!Array.isArray(list) || !list.every((m) => typeof m === 'string')) {
-    return { mirrors: [], error: `"registry-mirrors" must be a list of URLs, not ${shapeOf(list)}` };
-  }
-  return { mirrors: list };
+  const host: NodeHost = fromDump
+    ? { files: new Map(), dirs: new Set(), commands: new Map([['containerd-config-dump', { stdout: text, exitCode: 0 }]]) }
+    : { files: new Map([[path, text]]), dirs: new Set(), commands: new Map() };
+  return nodeRegistrySettings(host, { flavor: 'containerd', mainFile: path })!;
 }
 
 // ---------------------------------------------------------------- the node
@@ -330,7 +105,7 @@ export interface NodeRegistryConfig {
   ignored: { mirror: Mirror; why: string }[];
   /** One line per place looked at, for evidence. */
   looked: string[];
-  problems: ConfigProblem[];
+  problems: RegistryFileProblem[];
   registriesYaml?: RegistriesYaml;
   containerd?: ContainerdRegistrySettings;
 }
@@ -406,10 +181,9 @@ export function registryConfigOf(host: NodeHost, runtime: RuntimeFlavour): NodeR
   }
 
   // containerd: config_path decides which hosts.toml files count.
-  const dump = configDump(host.commands.get('containerd-config-dump'));
   const standalone = runtime === 'containerd' || anyRuntime;
   if (standalone) {
-    const settings = effectiveRegistrySettings(host) ?? fallbackSettings(dump ?? host.files.get(CONTAINERD_CONFIG), !!dump);
+    const settings = nodeRegistrySettings(host);
     if (settings) config.containerd = settings;
     let hostsDirs: string[];
     let hostsDirsWhy: string;
@@ -469,4 +243,81 @@ export function registryConfigOf(host: NodeHost, runtime: RuntimeFlavour): NodeR
 export function mirrorsFor(mirrors: Mirror[], registry: string): Mirror[] {
   const own = mirrors.filter((m) => m.registry === registry);
   return own.length ? own : mirrors.filter((m) => m.registry === WILDCARD);
+}
+
+// ---------------------------------------------------------------- mirrors k3s / RKE2 generated
+
+/** Host directories k3s writes for a mirror, and whether the node shows one of them. */
+export function generatedMirrorState(host: NodeHost, distro: Distro, mirror: Mirror): { loaded: boolean; evidence: string } {
+  const paths = DISTRO_PATHS[distro];
+  const dirs = hostDirNames(mirror.registry).map((name) => `${paths.certsDir}/${name}`);
+  for (const dir of dirs) {
+    const copy = host.files.get(`${dir}/hosts.toml`);
+    if (copy !== undefined) {
+      const generated = parseHostsToml(copy, `${dir}/hosts.toml`);
+      const hostOf = (url: string) => url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase();
+      const have = new Set(generated.hosts.map((h) => hostOf(h.url)));
+      const missing = mirror.endpoints.filter((e) => !have.has(hostOf(e)));
+      if (!generated.error && missing.length) {
+        return { loaded: false, evidence: `${dir}/hosts.toml exists but lacks ${missing.join(', ')} from registries.yaml: it was generated from an older registries.yaml` };
+      }
+      return { loaded: true, evidence: `${dir}/hosts.toml` };
+    }
+    if (host.dirs.has(dir)) return { loaded: true, evidence: `${dir} exists (dirs.txt)` };
+  }
+  // k3s before the certs.d switch wrote mirrors into its generated config.toml instead.
+  const generatedConfig = host.files.get(paths.generatedConfig);
+  if (generatedConfig !== undefined) {
+    if (mirrorTablesIn(generatedConfig).includes(mirror.registry)) {
+      return { loaded: true, evidence: `${paths.generatedConfig} has registry.mirrors."${mirror.registry}"` };
+    }
+  }
+  return { loaded: false, evidence: `${dirs.join(' / ')} does not exist (dirs.txt)` };
+}
+
+/** Whether the collected facts looked under the distro's agent directory at all. */
+export function listedAgentDir(host: NodeHost, distro: Distro): boolean {
+  const prefix = `/var/lib/rancher/${distro}/agent`;
+  return [...host.dirs, ...host.files.keys()].some((p) => p.startsWith(prefix));
+}
+
+// ---------------------------------------------------------------- where a new mirror goes
+
+/** Where a mirror for a registry is configured on a node, for the runtime that pulls there. */
+export type MirrorTarget =
+  | { via: 'registries.yaml'; runtime: Distro; registriesYaml: string; registriesYamlExists: boolean; certsDir: string; services: string[] }
+  /** docker's registry-mirrors serve Docker Hub only. */
+  | { via: 'daemon.json'; daemonJson: string; daemonJsonExists: boolean; servesOnly: string }
+  | { via: 'registries.conf.d'; registriesDir: string }
+  | {
+      via: 'hosts.toml';
+      /** containerd, and the common case where the runtime is not known. */
+      runtime: 'containerd' | 'unknown';
+      /** The hosts directory containerd reads: the first of config_path, else its default. */
+      hostsDir: string;
+      /** The config reads, and does not set config_path: a hosts.toml there alone is not read. */
+      configPathUnset: boolean;
+      /** The plugin whose `registry` table holds config_path in this config's version. */
+      registryPlugin: string;
+      mainConfig: string;
+    };
+
+export function mirrorTarget(runtime: RuntimeFlavour, host: NodeHost | undefined, config: NodeRegistryConfig | undefined, node: Node | undefined): MirrorTarget {
+  // Files the node already has hold other settings (the nvidia runtime, other mirrors): never overwritten.
+  const has = (path: string) => host?.files.has(path) ?? false;
+  if (runtime === 'k3s' || runtime === 'rke2') {
+    const paths = DISTRO_PATHS[runtime];
+    return { via: 'registries.yaml', runtime, registriesYaml: paths.registriesYaml, registriesYamlExists: has(paths.registriesYaml), certsDir: paths.certsDir, services: distroServices(runtime, node) };
+  }
+  if (runtime === 'docker') return { via: 'daemon.json', daemonJson: DOCKER_DAEMON_JSON, daemonJsonExists: has(DOCKER_DAEMON_JSON), servesOnly: DOCKER_HUB };
+  if (runtime === 'cri-o') return { via: 'registries.conf.d', registriesDir: CRIO_REGISTRIES_DIR };
+  const containerd = config?.containerd;
+  return {
+    via: 'hosts.toml',
+    runtime,
+    hostsDir: containerd?.configPath?.split(':').find(Boolean) ?? CONTAINERD_HOSTS_DIRS[0]!,
+    configPathUnset: !!containerd && !containerd.error && !containerd.configPath,
+    registryPlugin: (containerd?.version ?? 2) >= 3 ? CRI_IMAGES_V3 : CRI_V2,
+    mainConfig: CONTAINERD_CONFIG,
+  };
 }

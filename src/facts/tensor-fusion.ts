@@ -130,15 +130,6 @@ export function clusterNames(facts: Facts): string[] {
   return facts.all('TensorFusionCluster').map((c) => c.metadata.name);
 }
 
-/** Where to add an env variable to the worker template, as commands a person runs. */
-export function workerEnvFix(facts: Facts, variable: string, value: string): string[] {
-  const clusters = clusterNames(facts);
-  return [
-    ...(clusters.length ? clusters : ['CLUSTER']).map((c) => `kubectl edit tensorfusioncluster ${c}`),
-    `#   ${WORKER_TEMPLATE_PATH}: add {name: ${variable}, value: "${value}"} to each pool's worker container`,
-  ];
-}
-
 // ---- GPUs, GPUNodes, the GPU model table, node discovery ---------------------------------------------
 
 /** The node a GPU object sits on: its nodeSelector's hostname, else its owning GPUNode. */

@@ -31,13 +31,13 @@ export function workloadInjections(facts: Facts): WorkloadInjection[] {
   let result = cache.get(facts);
   if (result) return result;
   result = [];
-  for (const [key, processes] of facts.collection.processes) {
+  for (const [key, processes] of facts.processTables()) {
     const [namespace, podName, container] = key.split('/') as [string, string, string];
     const pod = facts.pod(namespace, podName);
     const records = recordsFromProcesses(processes);
     const detected = (pod && detectPodStack(pod)) ?? stackFromEnv(records[0]?.env);
     if (!detected) continue;
-    const preload = facts.collection.preloadFiles.get(key);
+    const preload = facts.preloadFile(key);
     result.push({
       namespace,
       pod: podName,

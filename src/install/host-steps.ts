@@ -2,7 +2,7 @@
 import { hostExists, hostPath, readHostFile } from './host-files.js';
 import { DPKG_FRONTEND_LOCK, isDriverPackage, TOOLKIT_PACKAGE } from './host-facts.js';
 import { MANUAL_HOST_STEPS, type OsInfo } from './os.js';
-import { inspectConfig, nvidiaRuntimeIn, parseTomlText, type RuntimeTarget } from './runtime-targets.js';
+import { inspectConfig, nvidiaRuntimeInDump, type RuntimeTarget } from './runtime-targets.js';
 import type { Action, Blocker, Gate, InstallContext, Need, Step, Verdict } from './types.js';
 
 export const TOOLKIT_KEY_URL = 'https://nvidia.github.io/libnvidia-container/gpgkey';
@@ -360,8 +360,7 @@ const runtimeConfigStep: Step = {
     const dump = await ctx.exec.probe(['containerd', '--config', hostPath(ctx.root, target.configPath), 'config', 'dump']);
     if (dump.missing) return { ok: true, detail: `nvidia runtime ${state.nvidia} (containerd binary not found: config dump skipped)` };
     if (dump.exitCode !== 0) return { ok: false, detail: `containerd --config ${target.configPath} config dump failed: ${dump.stderr.trim()}` };
-    const effective = parseTomlText(dump.stdout);
-    const inDump = effective.value ? nvidiaRuntimeIn(effective.value) : undefined;
+    const inDump = nvidiaRuntimeInDump(dump.stdout);
     return inDump ? { ok: true, detail: `containerd config dump: ${inDump}` } : { ok: false, detail: 'containerd config dump shows no nvidia runtime' };
   },
 };

@@ -1,6 +1,13 @@
-// The container runtimes a node may run, as data: which file nvidia-ctk edits and which unit to restart.
+// The container runtimes a node may run, as data: which file nvidia-ctk edits and which unit to restart;
+// and what their configs say now, read through the doctor's own readers (src/facts/runtime/).
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { readContainerdConfig } from '../facts/runtime/containerd-config.js';
+import type { ContainerdFlavor } from '../facts/runtime/containerd-paths.js';
+import { CONTAINERD_DUMP_COMMAND } from '../facts/runtime/containerd-paths.js';
+import { CRI_RUNTIME_V3, CRI_V2, runtimeEntries } from '../facts/runtime/containerd-plugins.js';
+import { DOCKER_DAEMON_JSON, readDockerConfig } from '../facts/runtime/docker-config.js';
+import { isTable, parseToml } from '../facts/toml.js';
+import type { NodeHost } from '../sources/collection.js';
 import { globHostFiles, readHostFile } from './host-files.js';
 
 export type RuntimeKind = 'containerd' | 'docker' | 'k3s' | 'rke2';
@@ -83,31 +90,18 @@ export interface ConfigState {
   nvidia?: string;
 }
 
-// The runtimes table of the CRI plugin in config versions 1, 2 and 3.
-const RUNTIME_TABLES: string[][] = [
-  ['plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'runtimes'],
-  ['plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'runtimes'],
-  ['plugins', 'cri', 'containerd', 'runtimes'],
-];
-
-function dig(obj: unknown, keys: string[]): unknown {
-  let cur = obj;
-  for (const k of keys) {
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
-}
+// The runtimes table of the CRI plugin in config versions 2, 3 and 1.
+const RUNTIME_PLUGINS = [CRI_V2, CRI_RUNTIME_V3, 'cri'];
+const NVIDIA_CONTAINER_RUNTIME = /nvidia-container-runtime/;
 
 /** The nvidia runtime in one parsed containerd config: its table, when it runs nvidia-container-runtime. */
 export function nvidiaRuntimeIn(config: unknown): string | undefined {
-  for (const table of RUNTIME_TABLES) {
-    const runtimes = dig(config, table) as Record<string, unknown> | undefined;
-    if (!runtimes || typeof runtimes !== 'object') continue;
-    for (const [name, rt] of Object.entries(runtimes)) {
-      const binary = String(dig(rt, ['options', 'BinaryName']) ?? dig(rt, ['runtime_engine']) ?? '');
-      if (/nvidia-container-runtime/.test(binary)) return `[${table.map(tomlKey).join('.')}.${tomlKey(name)}]`;
-    }
+  const plugins = isTable(config) && isTable(config.plugins) ? config.plugins : {};
+  for (const plugin of RUNTIME_PLUGINS) {
+    const cri = plugins[plugin];
+    const runtimes = isTable(cri) && isTable(cri.containerd) ? cri.containerd.runtimes : undefined;
+    const nvidia = runtimeEntries(runtimes, () => '').find((r) => NVIDIA_CONTAINER_RUNTIME.test(r.binary ?? ''));
+    if (nvidia) return `[${['plugins', plugin, 'containerd', 'runtimes', nvidia.name].map(tomlKey).join('.')}]`;
   }
   return undefined;
 }
@@ -117,48 +111,75 @@ function tomlKey(k: string): string {
 }
 
 export function parseTomlText(text: string): { value?: unknown; error?: string } {
-  try {
-    return { value: parseToml(text) };
-  } catch (err) {
-    return { error: (err as Error).message.split('\n')[0]!.trim() };
-  }
+  const parsed = parseToml(text);
+  return parsed.problem ? { error: parsed.problem.message } : { value: parsed.table };
 }
 
-/** Reads a containerd config and the files it imports; says where the nvidia runtime is, or why it cannot tell. */
-export async function inspectContainerdConfig(root: string, file: string): Promise<ConfigState> {
-  const text = await readHostFile(root, file);
-  if (text === undefined) return { exists: false };
-  const parsed = parseTomlText(text);
-  if (parsed.error) return { exists: true, parseError: { path: file, message: parsed.error } };
-  const own = nvidiaRuntimeIn(parsed.value);
-  if (own) return { exists: true, nvidia: `${own} in ${file}` };
-  const imports = (parsed.value as { imports?: unknown }).imports;
-  for (const pattern of Array.isArray(imports) ? imports.map(String) : []) {
-    const absolute = path.isAbsolute(pattern) ? pattern : path.join(path.dirname(file), pattern);
-    for (const dropIn of await globHostFiles(root, absolute)) {
-      const dropText = (await readHostFile(root, dropIn)) ?? '';
-      const drop = parseTomlText(dropText);
-      if (drop.error) return { exists: true, parseError: { path: dropIn, message: drop.error } };
-      const found = nvidiaRuntimeIn(drop.value);
-      if (found) return { exists: true, nvidia: `${found} in ${dropIn} (imported by ${file})` };
+/** The containerd flavor whose rules (drop-in directories, templates) apply to a target. */
+const FLAVOR: Record<Exclude<RuntimeKind, 'docker'>, ContainerdFlavor> = { containerd: 'containerd', k3s: 'k3s', rke2: 'rke2' };
+
+/**
+ * The host files a containerd config brings with it: the file, what its `imports` name (globs listed
+ * against both the config's directory and /, as containerd 2.x and 1.x resolve a relative pattern), and
+ * theirs. The doctor's reader then decides which of them containerd loads.
+ */
+async function containerdFiles(root: string, file: string): Promise<NodeHost> {
+  const host: NodeHost = { files: new Map(), dirs: new Set(), commands: new Map() };
+  const pending = [file];
+  while (pending.length && host.files.size < MAX_CONFIG_FILES) {
+    const next = pending.shift()!;
+    if (host.files.has(next)) continue;
+    const text = await readHostFile(root, next);
+    if (text === undefined) continue;
+    host.files.set(next, text);
+    const imports = parseToml(text).table?.imports;
+    for (const entry of Array.isArray(imports) ? imports.filter((i): i is string => typeof i === 'string') : []) {
+      const candidates = path.isAbsolute(entry) ? [entry] : [path.join(path.dirname(next), entry), path.join('/', entry)];
+      for (const candidate of candidates) pending.push(...(await globHostFiles(root, candidate)));
     }
   }
-  return { exists: true };
+  return host;
+}
+
+const MAX_CONFIG_FILES = 64;
+
+function located(file: string, main: string): string {
+  return file === main ? file : `${file} (imported by ${main})`;
+}
+
+/** Reads a containerd config and the files it imports as the doctor does; says where the nvidia runtime is, or why it cannot tell. */
+export async function inspectContainerdConfig(root: string, file: string, flavor: ContainerdFlavor = 'containerd'): Promise<ConfigState> {
+  const host = await containerdFiles(root, file);
+  if (!host.files.has(file)) return { exists: false };
+  const config = readContainerdConfig(host, {}, { flavor, mainFile: file });
+  const unreadable = config?.problems.find((p) => p.fatal && UNREADABLE.has(p.kind));
+  if (unreadable) return { exists: true, parseError: { path: unreadable.file, message: unreadable.message } };
+  const nvidia = config?.runtimes.find((r) => NVIDIA_CONTAINER_RUNTIME.test(r.binary ?? ''));
+  if (!nvidia) return { exists: true };
+  const table = nvidiaRuntimeIn(parseToml(host.files.get(nvidia.definedIn) ?? '').table);
+  return { exists: true, nvidia: `${table ?? `runtime "${nvidia.name}"`} in ${located(nvidia.definedIn, file)}` };
+}
+
+/** Problems that mean the file cannot be read at all (the others containerd may still start with). */
+const UNREADABLE = new Set(['parse', 'duplicate-table']);
+
+/** The nvidia runtime in the output of `containerd config dump`, read as the doctor reads a dump. */
+export function nvidiaRuntimeInDump(stdout: string): string | undefined {
+  const host: NodeHost = { files: new Map(), dirs: new Set(), commands: new Map([[CONTAINERD_DUMP_COMMAND, { stdout, exitCode: 0 }]]) };
+  const config = readContainerdConfig(host, {}, { flavor: 'containerd' });
+  return config?.source === 'dump' && config.runtimes.some((r) => NVIDIA_CONTAINER_RUNTIME.test(r.binary ?? '')) ? nvidiaRuntimeIn(parseToml(stdout).table) : undefined;
 }
 
 export async function inspectDockerConfig(root: string, file: string): Promise<ConfigState> {
   const text = await readHostFile(root, file);
   if (text === undefined) return { exists: false };
-  if (!text.trim()) return { exists: true };
-  try {
-    const config = JSON.parse(text) as { runtimes?: Record<string, { path?: string }> };
-    const entry = Object.entries(config.runtimes ?? {}).find(([, rt]) => /nvidia-container-runtime/.test(rt?.path ?? ''));
-    return { exists: true, ...(entry ? { nvidia: `"runtimes"."${entry[0]}" in ${file}` } : {}) };
-  } catch (err) {
-    return { exists: true, parseError: { path: file, message: (err as Error).message } };
-  }
+  const config = readDockerConfig({ files: new Map([[DOCKER_DAEMON_JSON, text]]), dirs: new Set(), commands: new Map() })!;
+  const broken = config.problems.find((p) => p.fatal);
+  if (broken) return { exists: true, parseError: { path: file, message: broken.message.replace(/; dockerd refuses to start$/, '') } };
+  const entry = config.runtimes.find((r) => r.definedIn === DOCKER_DAEMON_JSON && NVIDIA_CONTAINER_RUNTIME.test(r.binary ?? ''));
+  return { exists: true, ...(entry ? { nvidia: `"runtimes"."${entry.name}" in ${file}` } : {}) };
 }
 
 export function inspectConfig(root: string, target: RuntimeTarget): Promise<ConfigState> {
-  return target.format === 'json' ? inspectDockerConfig(root, target.configPath) : inspectContainerdConfig(root, target.configPath);
+  return target.kind === 'docker' ? inspectDockerConfig(root, target.configPath) : inspectContainerdConfig(root, target.configPath, FLAVOR[target.kind]);
 }

@@ -8,10 +8,10 @@ import driverPackagesUnheld from '../../checks/driver-packages-unheld.js';
 import driverTooOldForCuda from '../../checks/driver-too-old-for-cuda.js';
 import noNvidiaPciDevice from '../../checks/no-nvidia-pci-device.js';
 import nouveauLoaded from '../../checks/nouveau-loaded.js';
-import type { Issue } from '../../src/model.js';
 import type { KubeObject, Node, Pod } from '../../src/facts/kube.js';
+import type { Issue } from '../../src/model.js';
+import { NO_NODE_FACTS } from '../../src/node-check.js';
 import type { NodeHost } from '../../src/sources/collection.js';
-import { NO_NODE_FACTS } from '../../src/facts/driver.js';
 import { gpuctl } from '../helpers/cli.js';
 import { factsOf, gpuNode, host, node, pod } from '../helpers/facts.js';
 

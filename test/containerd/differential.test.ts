@@ -8,8 +8,11 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ContainerdConfig } from '../../src/facts/containerd.js';
-import { CONTAINERD_DUMP_COMMAND, hasFatalProblem, isNvidiaRuntime, readContainerdConfig } from '../../src/facts/containerd.js';
+import { hasFatalProblem } from '../../src/facts/runtime/active-config.js';
+import type { ContainerdConfig } from '../../src/facts/runtime/containerd-config.js';
+import { readContainerdConfig } from '../../src/facts/runtime/containerd-config.js';
+import { CONTAINERD_DUMP_COMMAND } from '../../src/facts/runtime/containerd-paths.js';
+import { isNvidiaRuntime } from '../../src/facts/runtime/runtimes.js';
 import { parseToml } from '../../src/facts/toml.js';
 import { host } from '../helpers/facts.js';
 

@@ -2,18 +2,14 @@
 // containerd 2.x and config version 3 (against the format containerd 2.x documents and writes), k3s,
 // RKE2 and MicroK8s files, dumps, docker's daemon.json.
 import { describe, expect, it } from 'vitest';
-import {
-  activeRuntimeConfig,
-  binaryExists,
-  containerdConfigPath,
-  CONTAINERD_DUMP_COMMAND,
-  dumpFailure,
-  hasFatalProblem,
-  isNvidiaRuntime,
-  readContainerdConfig,
-  readDockerConfig,
-  RUNTIME_BINARIES_COMMAND,
-} from '../../src/facts/containerd.js';
+import { problemSeverity } from '../../checks/containerd-config-invalid.js';
+import { activeRuntimeConfig, containerdConfigPath, hasFatalProblem } from '../../src/facts/runtime/active-config.js';
+import { binaryExists, RUNTIME_BINARIES_COMMAND } from '../../src/facts/runtime/binaries.js';
+import { readContainerdConfig } from '../../src/facts/runtime/containerd-config.js';
+import { CONTAINERD_DUMP_COMMAND } from '../../src/facts/runtime/containerd-paths.js';
+import { dumpFailure, type ConfigProblem } from '../../src/facts/runtime/containerd-problems.js';
+import { readDockerConfig } from '../../src/facts/runtime/docker-config.js';
+import { isNvidiaRuntime } from '../../src/facts/runtime/runtimes.js';
 import { globPaths, parseToml, stripGoTemplate } from '../../src/facts/toml.js';
 import { host } from '../helpers/facts.js';
 
@@ -55,6 +51,9 @@ const V2_NVIDIA = `version = 2
   config_path = "/etc/containerd/certs.d"
 `;
 
+// Facts observe problems; how bad each is, is the check's judgement (containerd-config-invalid).
+const judged = (config: { problems: ConfigProblem[] }) => config.problems.map((p) => ({ ...p, severity: problemSeverity(p) }));
+
 const names = (config: { runtimes: { name: string }[] } | undefined) => config?.runtimes.map((r) => r.name).sort();
 
 describe('containerd 2.x, config version 3', () => {
@@ -63,7 +62,7 @@ describe('containerd 2.x, config version 3', () => {
     expect(config).toMatchObject({ version: 3, containerdMajor: 2, runtimePlugin: 'io.containerd.cri.v1.runtime', defaultRuntime: 'runc', configPath: '/etc/containerd/certs.d:/etc/docker/certs.d' });
     expect(names(config)).toEqual(['runc']);
     // Its imports glob matches no copied file: a warning, not an error.
-    expect(config.problems.map((p) => [p.kind, p.severity])).toEqual([['import-unmatched', 'warning']]);
+    expect(judged(config).map((p) => [p.kind, p.severity])).toEqual([['import-unmatched', 'warning']]);
   });
 
   it('deep-merges a drop-in: the nvidia runtime joins runc and the base keeps its registry', () => {
@@ -84,7 +83,7 @@ describe('containerd 2.x, config version 3', () => {
     expect(config.mergeRule).toBe('replace-plugin-sections');
     expect(names(config)).toEqual(['nvidia']);
     expect(config.configPath).toBeUndefined();
-    const replaced = config.problems.find((p) => p.kind === 'section-replaced')!;
+    const replaced = judged(config).find((p) => p.kind === 'section-replaced')!;
     expect(replaced).toMatchObject({ severity: 'warning', file: '/etc/containerd/conf.d/99-nvidia.toml' });
     expect(replaced.message).toContain('registry.config_path');
     expect(config.problems.find((p) => p.kind === 'default-runtime-undefined')?.message).toContain('default_runtime_name = "runc"');
@@ -101,7 +100,7 @@ describe('containerd 2.x, config version 3', () => {
   it('flags a version 3 config with version 2 plugin ids: containerd 2.x ignores the runtimes there', () => {
     const config = readContainerdConfig(host({ [ETC]: V2_NVIDIA.replace('version = 2', 'version = 3') }), V2)!;
     expect(config.runtimes.some(isNvidiaRuntime)).toBe(false);
-    const problem = config.problems.find((p) => p.kind === 'plugin-id')!;
+    const problem = judged(config).find((p) => p.kind === 'plugin-id')!;
     expect(problem).toMatchObject({ severity: 'error', file: ETC });
     expect(problem.message).toContain('version 3 config with version 2 plugin ids');
   });
@@ -110,7 +109,7 @@ describe('containerd 2.x, config version 3', () => {
     const text = V3_BASE.replace('version = 3', 'version = 2') + V3_NVIDIA_DROPIN.replace('version = 3\n', '');
     const on2 = readContainerdConfig(host({ [ETC]: text }), V2)!;
     expect(on2.runtimes.some(isNvidiaRuntime)).toBe(true);
-    expect(on2.problems.find((p) => p.kind === 'version')?.severity).toBe('warning');
+    expect(judged(on2).find((p) => p.kind === 'version')?.severity).toBe('warning');
     const on1 = readContainerdConfig(host({ [ETC]: text }), V1)!;
     expect(on1.runtimes.some(isNvidiaRuntime)).toBe(false);
     expect(on1.problems.find((p) => p.kind === 'plugin-id')?.message).toContain('io.containerd.cri.v1.runtime');
@@ -139,7 +138,7 @@ describe('containerd 2.x, config version 3', () => {
 
   it('warns when a drop-in declares a higher version than the main config', () => {
     const config = readContainerdConfig(host({ [ETC]: `version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n`, '/etc/containerd/conf.d/99-nvidia.toml': V3_NVIDIA_DROPIN }), V2)!;
-    expect(config.problems.find((p) => p.kind === 'version')).toMatchObject({ severity: 'warning', file: '/etc/containerd/conf.d/99-nvidia.toml' });
+    expect(judged(config).find((p) => p.kind === 'version')).toMatchObject({ severity: 'warning', file: '/etc/containerd/conf.d/99-nvidia.toml' });
   });
 });
 
@@ -173,7 +172,7 @@ root = "/var/lib/rancher/k3s/agent/containerd"
     expect(config.unused[0]).toMatchObject({ file: `${K3S}/config-v3.toml.tmpl`, runtimes: [expect.objectContaining({ name: 'nvidia' })] });
 
     const broken = readContainerdConfig(host({ [`${K3S}/config.toml`]: k3sV3, [`${K3S}/config.toml.tmpl`]: '[plugins.x\n' }))!;
-    expect(broken.problems).toEqual([expect.objectContaining({ kind: 'parse', severity: 'error', file: `${K3S}/config.toml.tmpl`, line: 1, fatal: false })]);
+    expect(judged(broken)).toEqual([expect.objectContaining({ kind: 'parse', severity: 'error', file: `${K3S}/config.toml.tmpl`, line: 1, fatal: false })]);
   });
 
   it('RKE2 and MicroK8s by their files; MicroK8s falls back to its template', () => {
@@ -187,7 +186,7 @@ root = "/var/lib/rancher/k3s/agent/containerd"
   it('reports a drop-in that nothing imports, with the runtimes it would add', () => {
     const config = readContainerdConfig(host({ [ETC]: 'version = 2\n', '/etc/containerd/conf.d/99-nvidia.toml': V2_NVIDIA }), V1)!;
     expect(config.runtimes.some(isNvidiaRuntime)).toBe(false);
-    expect(config.problems).toEqual([expect.objectContaining({ kind: 'drop-in-not-imported', file: '/etc/containerd/conf.d/99-nvidia.toml', severity: 'warning' })]);
+    expect(judged(config)).toEqual([expect.objectContaining({ kind: 'drop-in-not-imported', file: '/etc/containerd/conf.d/99-nvidia.toml', severity: 'warning' })]);
     expect(config.unused[0]!.runtimes.map((r) => r.name)).toEqual(['nvidia']);
   });
 

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  containerdRegistrySettings,
-  hostDirNames,
-  mirrorsFor,
-  parseDaemonJsonMirrors,
-  parseHostsToml,
-  parseRegistriesYaml,
-  registryConfigOf,
-  registryOfHostDir,
-  runtimeOf,
-} from '../../src/facts/mirrors.js';
-import { host, node } from '../helpers/facts.js';
+import { containerdRegistrySettings, mirrorsFor, registryConfigOf, runtimeOf } from '../../src/facts/mirrors.js';
+import { hostDirNames, parseDaemonJsonMirrors, parseHostsToml, parseRegistriesYaml, registryOfHostDir } from '../../src/facts/registry-files.js';
 import {
   CONTAINERD_V2_CONFIG_PATH,
   CONTAINERD_V2_LEGACY_MIRRORS,
@@ -21,6 +11,7 @@ import {
   HOSTS_TOML_UPSTREAM_ONLY,
   K3S_REGISTRIES_YAML,
 } from '../fixtures/registry-files.js';
+import { host, node } from '../helpers/facts.js';
 
 const REG = '/etc/rancher/k3s/registries.yaml';
 
@@ -76,7 +67,7 @@ describe('hosts.toml', () => {
   });
 });
 
-describe('containerdRegistrySettings (local until containerd.ts lands)', () => {
+describe('containerdRegistrySettings (through the containerd config reader)', () => {
   it.each([
     [CONTAINERD_V2_CONFIG_PATH, 2, '/etc/containerd/certs.d'],
     [CONTAINERD_V3_IMAGES, 3, '/etc/containerd/certs.d:/etc/docker/certs.d'],

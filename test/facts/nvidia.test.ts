@@ -1,20 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  findNvmlError,
-  isDriverPackage,
-  nvidiaGpus,
-  parseAptHolds,
-  parseDevNvidia,
-  parseDpkgQuery,
-  parseLsmod,
-  parseLspci,
-  parseNvidiaSmi,
-  parseNvidiaSmiQuery,
-  parseProcDriverVersion,
-  upstreamDriverVersion,
-} from '../../src/facts/nvidia.js';
+import { isDriverPackage, nvidiaGpus, parseAptHolds, parseDevNvidia, parseDpkgQuery, parseLsmod, parseLspci, parseProcDriverVersion, upstreamDriverVersion } from '../../src/facts/nvidia-host.js';
+import { findNvmlError, parseNvidiaSmi, parseNvidiaSmiQuery } from '../../src/facts/nvidia-smi.js';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '../fixtures/nvidia', name), 'utf8');
 

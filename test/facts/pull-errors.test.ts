@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPullError, PULL_CAUSES, requestHostOf } from '../../src/facts/pull-errors.js';
+import { pullFix } from '../../src/remedies/pulls.js';
 import { PULL_ERRORS } from '../fixtures/pull-errors.js';
 
 describe('classifyPullError', () => {
@@ -33,12 +34,12 @@ describe('classifyPullError', () => {
 
   it('builds NGC credentials for nvcr.io and a Docker Hub server for docker.io', () => {
     const unauthorized = classifyPullError(PULL_ERRORS.nvcrUnauthorized);
-    const nvcr = unauthorized.fix({ image: 'nvcr.io/nvidia/private/app:1.0', registry: 'nvcr.io', namespace: 'ml', pods: ['trainer-0'] });
+    const nvcr = pullFix(unauthorized, { image: 'nvcr.io/nvidia/private/app:1.0', registry: 'nvcr.io', namespace: 'ml', pods: ['trainer-0'] });
     expect(nvcr.commands[0]).toBe(
       "kubectl create secret docker-registry regcred -n ml --docker-server=nvcr.io --docker-username='$oauthtoken' --docker-password=NGC_API_KEY",
     );
     expect(nvcr.commands).toContain('kubectl delete pod -n ml trainer-0');
-    const hub = classifyPullError(PULL_ERRORS.rateLimited).fix({ image: 'busybox', registry: 'docker.io', namespace: 'default', pods: ['a', 'b'] });
+    const hub = pullFix(classifyPullError(PULL_ERRORS.rateLimited), { image: 'busybox', registry: 'docker.io', namespace: 'default', pods: ['a', 'b'] });
     expect(hub.commands[0]).toContain('--docker-server=https://index.docker.io/v1/');
     expect(hub.commands.at(-1)).toBe('kubectl delete pod -n default a b');
   });

@@ -1,0 +1,67 @@
+// CRI-O: a runtime handler that is not in [crio.runtime.runtimes], a runtime_path that does not exist,
+// a default_runtime without its table. Read from cri-o/cri-o at the tags named per row.
+import type { Wording } from './types.js';
+
+export const CRIO_WORDINGS: Wording[] = [
+  {
+    id: 'crio/runtime-handler-not-found',
+    component: 'CRI-O',
+    versions: '1.18–1.36 (internal/oci/oci.go ValidateRuntimeHandler)',
+    source: 'cri-o/cri-o@v1.20.0:internal/oci/oci.go:94; @v1.28.0:internal/oci/oci.go:108; @v1.34.0:internal/oci/oci.go:118',
+    finding: 'nvidia-runtime-missing',
+    alsoMeans: ['runtimeclass-missing'],
+    channels: ['event'],
+    pattern: /failed to find runtime handler (?<handler>\S+) from runtime list (?<runtimes>map\[[^\]]*\])/,
+    sample:
+      'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to find runtime handler nvidia from runtime list map[crun:0xc0003f2a00 runc:0xc0003f2b40]',
+    captures: { handler: 'nvidia', runtimes: 'map[crun:0xc0003f2a00 runc:0xc0003f2b40]' },
+    note: 'The runtime list prints handler names with pointer values: the names before each ":" are the handlers CRI-O has (here crun and runc, no nvidia).',
+  },
+  {
+    id: 'crio/empty-runtime-path',
+    component: 'CRI-O',
+    versions: '1.18–1.36',
+    source: 'cri-o/cri-o@v1.28.0:internal/oci/oci.go:112',
+    finding: 'runtime-binary-missing',
+    channels: ['event'],
+    pattern: /empty runtime path for runtime handler (?<handler>\S+)/,
+    sample: 'Failed to create pod sandbox: rpc error: code = Unknown desc = empty runtime path for runtime handler nvidia',
+    captures: { handler: 'nvidia' },
+  },
+  {
+    id: 'crio/invalid-runtime-path',
+    component: 'CRI-O',
+    versions: '1.20–1.30 (quoted os.Stat error); 1.31+ wraps with %w, same text without the quotes',
+    source: 'cri-o/cri-o@v1.28.0:pkg/config/config.go:1471; @v1.31.0:pkg/config/config.go:1612; wrappers :912 "validating runtime config" and :1079 "runtime validation"',
+    finding: 'runtime-binary-missing',
+    channels: ['node-journal'],
+    pattern: /invalid runtime_path for runtime '(?<handler>[^']+)': "?stat (?<path>\/[^:]+): no such file or directory/,
+    sample:
+      'validating runtime config: runtime validation: invalid runtime_path for runtime \'nvidia\': "stat /usr/local/nvidia/toolkit/nvidia-container-runtime: no such file or directory"',
+    captures: { handler: 'nvidia', path: '/usr/local/nvidia/toolkit/nvidia-container-runtime' },
+    note: 'CRI-O refuses to start with this config: the node goes NotReady (container runtime is down), every pod on it fails, not only GPU pods.',
+  },
+  {
+    id: 'crio/runtime-not-in-path',
+    component: 'CRI-O',
+    versions: '1.20–1.36',
+    source: 'cri-o/cri-o@v1.28.0:pkg/config/config.go:1464 ("%q not found in $PATH: %w")',
+    finding: 'runtime-binary-missing',
+    channels: ['node-journal'],
+    pattern: /"(?<handler>[^"]+)" not found in \$PATH: exec: "(?<binary>[^"]+)": executable file not found in \$PATH/,
+    sample: 'validating runtime config: runtime validation: "nvidia" not found in $PATH: exec: "nvidia": executable file not found in $PATH',
+    captures: { handler: 'nvidia', binary: 'nvidia' },
+    note: 'A [crio.runtime.runtimes.nvidia] table without runtime_path makes CRI-O look for a binary named like the handler.',
+  },
+  {
+    id: 'crio/default-runtime-without-table',
+    component: 'CRI-O',
+    versions: '1.24–1.36 (1.20–1.23: "default_runtime set to %q, but no runtime entry was found for it")',
+    source: 'cri-o/cri-o@v1.28.0:pkg/config/config.go:1173; @v1.20.0:pkg/config/config.go:758',
+    finding: 'nvidia-runtime-missing',
+    channels: ['node-journal'],
+    pattern: /default_runtime set to "(?<handler>[^"]+)", but no runtime entry (?:table \[crio\.runtime\.runtimes\.[^\]]+\] )?was found/,
+    sample: 'default_runtime set to "nvidia", but no runtime entry table [crio.runtime.runtimes.nvidia] was found',
+    captures: { handler: 'nvidia' },
+  },
+];

@@ -1,0 +1,129 @@
+// The commands that change a node's container runtime config, per distribution: where the config
+// must be edited (k3s/RKE2 templates, MicroK8s' template, a drop-in's import) and how the runtime is
+// restarted so that it reads it.
+import type { Node } from '../facts/kube.js';
+import type { RuntimeConfig } from '../facts/runtime/active-config.js';
+import type { ContainerdConfig } from '../facts/runtime/containerd-config.js';
+import { readContainerdConfig } from '../facts/runtime/containerd-config.js';
+import { CONTAINERD_PATHS } from '../facts/runtime/containerd-paths.js';
+import { CRI_RUNTIME_V3, CRI_V2 } from '../facts/runtime/containerd-plugins.js';
+import { isNvidiaRuntime } from '../facts/runtime/runtimes.js';
+import { runtimeService } from '../facts/runtime/services.js';
+import { hasGoTemplateActions } from '../facts/toml.js';
+import type { Fix } from '../model.js';
+import type { NodeHost } from '../sources/collection.js';
+
+const NVIDIA_BINARY = '/usr/bin/nvidia-container-runtime';
+
+export function restartCommand(config: RuntimeConfig | undefined, node?: Node): string {
+  if (config?.engine === 'containerd' && config.flavor === 'microk8s') return 'sudo snap restart microk8s';
+  return `sudo systemctl restart ${runtimeService(config, node)}`;
+}
+
+/** The nvidia runtime as TOML for a config file of this version (1: [plugins.cri], 2, 3), to append to it. */
+export function nvidiaRuntimeToml(fileVersion: number): string {
+  const plugin = fileVersion >= 3 ? CRI_RUNTIME_V3 : fileVersion === 2 ? CRI_V2 : 'cri';
+  const table = `plugins.'${plugin}'.containerd.runtimes.'nvidia'`;
+  return [`[${table}]`, `  runtime_type = "io.containerd.runc.v2"`, `[${table}.options]`, `  BinaryName = "${NVIDIA_BINARY}"`, `  SystemdCgroup = true`].join('\n');
+}
+
+/** The template k3s/RKE2 render this node's config from: config-v3.toml.tmpl only with containerd 2.x. */
+function activeTemplate(config: ContainerdConfig): { file: string; version: number } | undefined {
+  const v3 = config.templates.find((t) => t.endsWith('/config-v3.toml.tmpl'));
+  if (v3 && config.containerdMajor === 2) return { file: v3, version: 3 };
+  const v2 = config.templates.find((t) => t.endsWith('/config.toml.tmpl'));
+  return v2 ? { file: v2, version: 2 } : undefined;
+}
+
+/** The edit that makes the main config import a drop-in's directory, and the main config after it. */
+function importEdit(main: string, mainText: string, glob: string): { commands: string[]; after: string } {
+  // `containerd config default` writes `imports = []`: fill it in rather than add a second key.
+  if (/^imports = \[\]$/m.test(mainText)) {
+    return { commands: [`sudo sed -i 's|^imports = \\[\\]$|imports = ["${glob}"]|' ${main}`], after: mainText.replace(/^imports = \[\]$/m, `imports = ["${glob}"]`) };
+  }
+  if (/^\s*imports\s*=/m.test(mainText)) {
+    return {
+      commands: [`sudoedit ${main}   # add "${glob}" to the existing imports = [...] list`],
+      after: mainText.replace(/^(\s*imports\s*=\s*\[)/m, `$1"${glob}", `),
+    };
+  }
+  return { commands: [`sudo sed -i '1i imports = ["${glob}"]' ${main}`], after: `imports = ["${glob}"]\n${mainText}` };
+}
+
+/**
+ * How to make containerd read a drop-in nothing imports. Under containerd 1.x a drop-in's plugin
+ * section replaces the main config's whole section, so the import is simulated first: when it would
+ * drop settings (runc, the default runtime, registry config_path) the runtime goes into the main
+ * config instead.
+ */
+export function dropInImportFix(config: ContainerdConfig, dropIn: string, host: NodeHost | undefined, node: Node | undefined): Fix {
+  const on = node ? ` on node ${node.metadata.name}` : '';
+  const restart = restartCommand(config, node);
+  const glob = `${dropIn.slice(0, dropIn.lastIndexOf('/'))}/*.toml`;
+  const edit = importEdit(config.mainFile, host?.files.get(config.mainFile) ?? '', glob);
+  if (host) {
+    const files = new Map(host.files).set(config.mainFile, edit.after);
+    const after = readContainerdConfig({ files, dirs: host.dirs, commands: new Map() }, { containerRuntimeVersion: `containerd://${config.containerdMajor}.0.0` });
+    const breaks = after?.problems.filter((p) => p.fatal || p.kind === 'section-replaced' || p.kind === 'default-runtime-undefined') ?? [];
+    const defines = after?.runtimes.filter((r) => r.definedIn === dropIn).map((r) => r.name) ?? [];
+    if (breaks.length && defines.includes('nvidia')) {
+      return {
+        summary: `Importing ${dropIn} as it is would ${breaks[0]!.kind === 'section-replaced' ? `replace the whole CRI section of ${config.mainFile} (containerd 1.x merges drop-ins per plugin section)` : `break ${config.mainFile}: ${breaks[0]!.message}`}; add the nvidia runtime to ${config.mainFile} itself and restart${on}`,
+        commands: [`sudo tee -a ${config.mainFile} <<'EOF'\n${nvidiaRuntimeToml(config.version)}\nEOF`, restart],
+      };
+    }
+  }
+  return { summary: `Import ${dropIn} from ${config.mainFile} (add "${glob}" to its imports) and restart${on}`, commands: [...edit.commands, restart] };
+}
+
+/**
+ * How to give a node the nvidia runtime: nvidia-ctk for plain containerd and docker, the template
+ * for k3s/RKE2/MicroK8s, the missing import when a drop-in already defines it.
+ */
+export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node | undefined, host: NodeHost | undefined): Fix {
+  const on = node ? ` on node ${node.metadata.name}` : '';
+  const restart = restartCommand(config, node);
+  if (!config) {
+    return {
+      summary: `Configure the NVIDIA runtime in the node's container runtime and restart it${on} (k3s/RKE2: restart k3s/rke2 after installing nvidia-container-toolkit; they add the runtime themselves)`,
+      commands: ['sudo nvidia-ctk runtime configure --runtime=containerd', 'sudo systemctl restart containerd'],
+    };
+  }
+  if (config.engine === 'docker') {
+    return {
+      summary: `Add the nvidia runtime to ${config.file} and restart docker${on}`,
+      commands: ['sudo nvidia-ctk runtime configure --runtime=docker', restart],
+    };
+  }
+  const notImported = config.unused.find((u) => u.why.startsWith('not imported') && u.runtimes.some(isNvidiaRuntime));
+  if (notImported) return dropInImportFix(config, notImported.file, host, node);
+  if (config.flavor === 'k3s' || config.flavor === 'rke2') {
+    const template = activeTemplate(config);
+    if (!template) {
+      return {
+        summary: `${config.flavor} adds the nvidia runtime to its containerd config by itself when it finds ${NVIDIA_BINARY} at start: install nvidia-container-toolkit and restart ${config.flavor}${on}; edits to ${config.mainFile} are overwritten on restart`,
+        commands: [`ls -l ${NVIDIA_BINARY} || sudo apt-get install -y nvidia-container-toolkit`, restart],
+      };
+    }
+    const text = host?.files.get(template.file) ?? '';
+    return hasGoTemplateActions(text)
+      ? {
+          summary: `Add the nvidia runtime to ${template.file} (${config.mainFile} is rendered from it) and restart ${config.flavor}${on}`,
+          commands: [`sudo tee -a ${template.file} <<'EOF'\n${nvidiaRuntimeToml(template.version)}\nEOF`, restart],
+        }
+      : {
+          summary: `Configure the nvidia runtime in ${template.file} (${config.mainFile} is rendered from it) and restart ${config.flavor}${on}`,
+          commands: [`sudo nvidia-ctk runtime configure --runtime=containerd --config=${template.file}`, restart],
+        };
+  }
+  if (config.flavor === 'microk8s') {
+    return {
+      summary: `Enable MicroK8s' nvidia addon, or add the runtime to ${CONTAINERD_PATHS.microk8s.templates[0]} and restart MicroK8s${on}`,
+      commands: ['microk8s enable nvidia', restart],
+    };
+  }
+  return {
+    summary: `Configure the nvidia runtime in containerd and restart it${on}`,
+    commands: ['sudo nvidia-ctk runtime configure --runtime=containerd', restart],
+  };
+}
