@@ -33,6 +33,9 @@ import noMirrorForHost from './no-mirror-for-host.js';
 import noNvidiaPciDevice from './no-nvidia-pci-device.js';
 import nouveauLoaded from './nouveau-loaded.js';
 import nvidiaRuntimeMissing from './nvidia-runtime-missing.js';
+import nvidiaRuntimeNotSelected from './nvidia-runtime-not-selected.js';
+import operandDeployLabelMissing from './operand-deploy-label-missing.js';
+import operandTaintUntolerated from './operand-taint-untolerated.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
 import prometheusTooOld from './prometheus-too-old.js';
@@ -84,6 +87,9 @@ export const ALL_CHECKS: Check[] = [
   noNvidiaPciDevice,
   nouveauLoaded,
   nvidiaRuntimeMissing,
+  nvidiaRuntimeNotSelected,
+  operandDeployLabelMissing,
+  operandTaintUntolerated,
   operandUnhealthy,
   operandsDisabled,
   prometheusTooOld,
