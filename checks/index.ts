@@ -15,6 +15,7 @@ import driverNotLoaded from './driver-not-loaded.js';
 import driverPackagesUnheld from './driver-packages-unheld.js';
 import driverTooOldForCuda from './driver-too-old-for-cuda.js';
 import envDroppedByChild from './env-dropped-by-child.js';
+import fabricManagerNotRunning from './fabric-manager-not-running.js';
 import gatewayApiMissing from './gateway-api-missing.js';
 import gpuHeldByFinishedPod from './gpu-held-by-finished-pod.js';
 import gpuMetricsMissing from './gpu-metrics-missing.js';
@@ -69,6 +70,7 @@ export const ALL_CHECKS: Check[] = [
   driverPackagesUnheld,
   driverTooOldForCuda,
   envDroppedByChild,
+  fabricManagerNotRunning,
   gatewayApiMissing,
   gpuHeldByFinishedPod,
   gpuMetricsMissing,
