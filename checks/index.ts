@@ -10,6 +10,7 @@ import containerdConfigInvalid from './containerd-config-invalid.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
 import driverBelowMinimum from './driver-below-minimum.js';
+import driverImageUnavailable from './driver-image-unavailable.js';
 import driverLibraryMismatch from './driver-library-mismatch.js';
 import driverNotLoaded from './driver-not-loaded.js';
 import driverPackagesUnheld from './driver-packages-unheld.js';
@@ -65,6 +66,7 @@ export const ALL_CHECKS: Check[] = [
   deviceCountAssert,
   devicePluginConflict,
   driverBelowMinimum,
+  driverImageUnavailable,
   driverLibraryMismatch,
   driverNotLoaded,
   driverPackagesUnheld,
