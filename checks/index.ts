@@ -52,6 +52,7 @@ import tfOperatorRestarting from './tf-operator-restarting.js';
 import tfScheduleFailed from './tf-schedule-failed.js';
 import tfWorkerCrashing from './tf-worker-crashing.js';
 import tfWorkerNotRunning from './tf-worker-not-running.js';
+import toolkitConfigUnsupported from './toolkit-config-unsupported.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
 import validatorFailed from './validator-failed.js';
 
@@ -108,6 +109,7 @@ export const ALL_CHECKS: Check[] = [
   tfScheduleFailed,
   tfWorkerCrashing,
   tfWorkerNotRunning,
+  toolkitConfigUnsupported,
   unexpectedAdmissionError,
   validatorFailed,
 ].sort((a, b) => a.id.localeCompare(b.id));
