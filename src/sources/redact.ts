@@ -41,6 +41,16 @@ function words(name: string): string[] {
 
 /** Whether a key, env, flag or header name holds a credential: `DB_PWD`, `GITHUB_PAT`, `--hf-token`, `identityToken`. */
 export function isSecretName(name: string): boolean {
+  let known = nameCache.get(name);
+  if (known === undefined) {
+    if (nameCache.size > 10_000) nameCache.clear();
+    nameCache.set(name, (known = judgeName(name)));
+  }
+  return known;
+}
+const nameCache = new Map<string, boolean>();
+
+function judgeName(name: string): boolean {
   if (STRUCTURAL_NAMES.has(name.replace(/^-+/, '').toLowerCase())) return false;
   const ws = words(name);
   if (!ws.length || REFERENCE_SUFFIXES.has(ws[ws.length - 1]!)) return false;
@@ -54,9 +64,8 @@ export function isSecretName(name: string): boolean {
  * (`key: nvidia.com/gpu`) unless its value looks generated: letters and digits, no dots or slashes.
  */
 export function isSecretPair(name: string, value: string): boolean {
-  if (keepValue(value)) return false;
-  if (/^-{0,2}key$/i.test(name)) return value.length >= 8 && /\d/.test(value) && /[A-Za-z]/.test(value) && !/[./\s]/.test(value);
-  return isSecretName(name);
+  if (/^-{0,2}key$/i.test(name)) return value.length >= 8 && /\d/.test(value) && /[A-Za-z]/.test(value) && !/[./\s]/.test(value) && !keepValue(value);
+  return isSecretName(name) && !keepValue(value);
 }
 
 /** Values kept even under a secret name: counts (`max_tokens=512`), booleans, empty, already redacted. */
@@ -94,6 +103,11 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/"'<>]*):([^\s@/"'<>]+)@/
 const URL_TOKEN_USER = /\b([a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_-]{20,})@/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const TOKEN_SHAPES = /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|hf_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9_-]{20,})\b/g;
+/** Names, tags, quantities: no separator a pair needs, so only a token's own shape could be a secret. */
+const SIMPLE = /^[\w./+-]{0,256}$/;
+const SIMPLE_SHAPES = /eyJ|gh[pousr]_|github_pat_|glpat-|hf_|xox[abprs]-|AKIA|sk-|[A-Za-z0-9+/]{12}/;
+const TOKEN_PREFIXES = /gh[pousr]_|github_pat_|glpat-|hf_|xox[abprs]-|AKIA|sk-/;
+const BASE64_RUN = /[A-Za-z0-9+/]{12}/;
 const PRIVATE_KEY = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 const BASE64_AUTH = /(^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{12,512}={0,2})(?![A-Za-z0-9+/=])/g;
 const SHORT_P = /(^|\s)(-p)([ \t]+)(<redacted by gpuctl>|[^\s-][^\s]*)/g;
@@ -114,68 +128,77 @@ function isUserPassBase64(token: string): boolean {
   return /^[\x21-\x39\x3b-\x7e]{1,256}:[\x21-\x7e]{1,256}$/.test(text);
 }
 
+/** `WHERE line N` for a text of several lines. */
+function placeIn(text: string, where: string, offset: number): string {
+  if (!text.includes('\n')) return where;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return `${where} line ${line}`;
+}
+
 /** Redacts credentials in one text (a file, a log, a command output, a field); records each by line. */
 function redactTextAt(text: string, where: string, rec: Recorder, mode: Mode): string {
-  if (!text) return text;
-  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-  const at = (offset: number) => (text.includes('\n') ? `${where} line ${lineOf(offset)}` : where);
-  let out = text.replace(PRIVATE_KEY, (_m, begin: string, end: string, offset: number) => {
+  if (!text || (SIMPLE.test(text) && !SIMPLE_SHAPES.test(text))) return text;
+  const at = (offset: number) => placeIn(text, where, offset);
+  // Each rule runs only where a cheap look says it could match: most strings of a cluster are names and tags.
+  const lower = text.toLowerCase();
+  let out = !text.includes('PRIVATE KEY') ? text : text.replace(PRIVATE_KEY, (_m, begin: string, end: string, offset: number) => {
     rec.hit(at(offset), 'private key block');
     return `${begin}\n${REDACTED}\n${end}`;
   });
   if (out.includes('\n') && /:\s*[|>]/.test(out)) out = redactBlockScalars(out, where, rec);
-  out = out.replace(AUTH_HEADER, (m, head: string, scheme: string | undefined, value: string, offset: number) => {
+  if (lower.includes('authorization')) out = out.replace(AUTH_HEADER, (m, head: string, scheme: string | undefined, value: string, offset: number) => {
     if (keepValue(value) || (mode === 'prose' && !scheme && proseWord(value))) return m;
     rec.hit(at(offset), 'Authorization header');
     return `${head}${scheme ? `${scheme} ` : ''}${REDACTED}`;
   });
-  out = out.replace(AUTH_SCHEME, (m, scheme: string, space: string, value: string, offset: number) => {
+  if (lower.includes('bearer') || lower.includes('basic')) out = out.replace(AUTH_SCHEME, (m, scheme: string, space: string, value: string, offset: number) => {
     if (value.includes(REDACTED.slice(1, 9)) || /^[a-z]+$/.test(value)) return m;
     rec.hit(at(offset), `${scheme} credential`);
     return `${scheme}${space}${REDACTED}`;
   });
-  out = out.replace(COOKIE_HEADER, (m, head: string, value: string, offset: number) => {
+  if (lower.includes('cookie')) out = out.replace(COOKIE_HEADER, (m, head: string, value: string, offset: number) => {
     if (keepValue(value)) return m;
     rec.hit(at(offset), 'cookie');
     return `${head}${REDACTED}`;
   });
-  out = out.replace(URL_USERINFO, (m, scheme: string, user: string, pass: string, offset: number) => {
+  if (text.includes('@')) out = out.replace(URL_USERINFO, (m, scheme: string, user: string, pass: string, offset: number) => {
     if (pass === REDACTED || pass.includes('redacted')) return m;
     rec.hit(at(offset), 'password in URL');
     return `${scheme}${user}:${REDACTED}@`;
   });
-  out = out.replace(URL_TOKEN_USER, (_m, scheme: string, _user: string, offset: number) => {
+  if (text.includes('@')) out = out.replace(URL_TOKEN_USER, (_m, scheme: string, _user: string, offset: number) => {
     rec.hit(at(offset), 'token in URL');
     return `${scheme}${REDACTED}@`;
   });
-  out = out.replace(JWT, (_m, offset: number) => {
+  if (text.includes('eyJ')) out = out.replace(JWT, (_m, offset: number) => {
     rec.hit(at(offset), 'JWT');
     return REDACTED;
   });
-  out = out.replace(TOKEN_SHAPES, (_m, _t, offset: number) => {
+  if (TOKEN_PREFIXES.test(text)) out = out.replace(TOKEN_SHAPES, (_m, _t, offset: number) => {
     rec.hit(at(offset), 'access token');
     return REDACTED;
   });
-  out = redactKeyValues(out, (key, value) => !isSecretPair(key, value) || HEADER_KEYS.test(key) || (mode === 'prose' && proseWord(value)), (offset, key) =>
+  if (text.includes(':') || text.includes('=')) out = redactKeyValues(out, (key, value) => !isSecretPair(key, value) || HEADER_KEYS.test(key) || (mode === 'prose' && proseWord(value)), (offset, key) =>
     rec.hit(at(offset), `key ${key.replace(/^-+/, '')}`),
   );
-  out = out.replace(FLAG_SPACE_VALUE, (m, pre: string, flag: string, space: string, value: string, offset: number) => {
+  if (text.includes('-')) out = out.replace(FLAG_SPACE_VALUE, (m, pre: string, flag: string, space: string, value: string, offset: number) => {
     if (!isSecretPair(flag, value) || (mode === 'prose' && proseWord(value))) return m;
     rec.hit(at(offset), `argument ${flag}`);
     return `${pre}${flag}${space}${REDACTED}`;
   });
-  out = out.replace(SHORT_P, (m, pre: string, flag: string, space: string, value: string, offset: number, whole: string) => {
+  if (text.includes('-p')) out = out.replace(SHORT_P, (m, pre: string, flag: string, space: string, value: string, offset: number, whole: string) => {
     const command = whole.slice(0, offset).split(/[\n;&|]/).pop()!;
     if (portLike(value) || keepValue(value) || !PASSWORD_P.test(command)) return m;
     rec.hit(at(offset), 'argument -p');
     return `${pre}${flag}${space}${REDACTED}`;
   });
-  out = out.replace(USER_PASS, (m, head: string, user: string, pass: string, offset: number) => {
+  if (text.includes('-u') || text.includes('--creds')) out = out.replace(USER_PASS, (m, head: string, user: string, pass: string, offset: number) => {
     if (keepValue(pass) || pass.startsWith('<redacted')) return m;
     rec.hit(at(offset), 'user:password argument');
     return `${head}${user}:${REDACTED}`;
   });
-  out = out.replace(BASE64_AUTH, (m, pre: string, token: string, offset: number) => {
+  if (BASE64_RUN.test(text)) out = out.replace(BASE64_AUTH, (m, pre: string, token: string, offset: number) => {
     if (!isUserPassBase64(token)) return m;
     rec.hit(at(offset), 'base64 user:password');
     return `${pre}${REDACTED}`;
