@@ -5,9 +5,12 @@ import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { KubeObject } from '../facts/kube.js';
 import type { Collection, CommandOutput } from './collection.js';
-import { redactEnviron, redactObject, redactText } from './redact.js';
+import { redactCollection, redactEnviron, redactObject, redactText, type RedactionReport } from './redact.js';
 
-export async function writeSnapshot(collection: Collection, target: string): Promise<void> {
+/** Writes the redacted collection; returns what was redacted where (also in the bundle's meta.json). */
+export async function writeSnapshot(unredacted: Collection, target: string): Promise<RedactionReport> {
+  // The one choke point: everything below writes from the redacted copy only.
+  const { collection, report } = redactCollection(unredacted);
   if (/\.(tar\.gz|tgz)$/i.test(target)) {
     const staging = await mkdtemp(path.join(tmpdir(), 'gpuctl-collect-'));
     try {
@@ -18,9 +21,10 @@ export async function writeSnapshot(collection: Collection, target: string): Pro
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-    return;
+    return report;
   }
   await writeDir(collection, target);
+  return report;
 }
 
 async function writeDir(collection: Collection, root: string): Promise<void> {
