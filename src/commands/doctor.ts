@@ -57,6 +57,10 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   if (opts.snapshot && (opts.kubeconfig || opts.context || opts.prometheusUrl)) {
     throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context/--prometheus-url');
   }
+  if (opts.demo && (opts.kubeconfig || opts.context || opts.prometheusUrl || opts.allContexts)) {
+    const given = [opts.kubeconfig && '--kubeconfig', opts.context && '--context', opts.prometheusUrl && '--prometheus-url', opts.allContexts && '--all-contexts'].filter(Boolean);
+    throw new UsageError(`--demo reads the bundled example, no cluster: drop ${given.join(', ')}`);
+  }
   if (opts.prometheusUrl && !/^https?:\/\/[^/]/.test(opts.prometheusUrl)) {
     throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not "${opts.prometheusUrl}"`);
   }
