@@ -4,7 +4,7 @@ import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 import { FLAG_HELP, dryRunMode, normalizeArgv, parseVerbosity } from './flags.js';
 import { LANGS, resolveLang } from './i18n/lang.js';
-import { invokedAs } from './invocation.js';
+import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -229,9 +229,23 @@ async function main(argv: string[]): Promise<void> {
   // bypass option parsing: program options such as --lang are read after a subcommand too, and a half-typed
   // value must be completed, not rejected.
   if (argv[2] === '__complete') {
-    const { complete } = await import('./commands/completion.js');
-    process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
+    const { complete, completeCobra } = await import('./commands/completion.js');
+    // bin/kubectl_complete-gpuctl: kubectl reads Cobra's protocol (candidates, then :DIRECTIVE).
+    if (process.env.GPUCTL_COMPLETION === 'cobra') process.stdout.write(await completeCobra(program, argv.slice(3)));
+    else process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
     return;
+  }
+  // `gpuctl … | head`: a reader that has gone away is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+  // As a kubectl plugin, every gpuctl command that a report, a hint or an error suggests reads `kubectl gpuctl …`.
+  if (process.env.GPUCTL_KUBECTL_PLUGIN) {
+    const names = program.commands.map((c) => c.name());
+    for (const stream of [process.stdout, process.stderr]) writeAsInvoked(stream, names);
   }
   try {
     await program.parseAsync(normalizeArgv(argv));
