@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { gpuctlCommand } from '../invocation.js';
 import { didYouMean } from '../suggest.js';
 import { placesOf } from '../playbook/walk.js';
+import { docsUrl } from '../paths.js';
 
 export function explain(token: string, lang: Lang = 'en'): string {
   const t = token.trim().toLowerCase();
@@ -32,7 +33,7 @@ export function explain(token: string, lang: Lang = 'en'): string {
     ...placesOf(check.name).map(
       ({ playbook, step, index }) => `${words.explain.playbook}${playbookTitle(playbook, lang)} › ${words.playbook.step(index + 1)}${stepTitle(playbook, step, lang)} (${step.layer})`,
     ),
-    `${words.explain.docs}${localDocsPath(check.name, lang)}`,
+    `${words.explain.docs}${docsUrl(localDocsPath(check.name, lang))}`,
     '',
   ].join('\n');
 }
