@@ -4,9 +4,6 @@ import { UsageError } from '../errors.js';
 import { gpuctlCommand } from '../invocation.js';
 import { gatherLive, type LiveGatherOptions } from './gather.js';
 
-<<<<<<< HEAD
-export async function collect(opts: LiveGatherOptions & { output: string; redactReport?: boolean }): Promise<void> {
-=======
 export interface CollectOptions extends LiveGatherOptions {
   /** -f/--output-file: a directory, or a file ending in .tar.gz. */
   outputFile?: string;
@@ -14,6 +11,8 @@ export interface CollectOptions extends LiveGatherOptions {
   outputDirectory?: string;
   /** -o: the format of the cluster objects (json, yaml); an older release took the path here. */
   output?: string;
+  /** --redact-report: print what was redacted where. */
+  redactReport?: boolean;
 }
 
 export const OBJECT_FORMATS = ['json', 'yaml'] as const;
@@ -42,20 +41,15 @@ export function collectTarget(opts: CollectOptions): { target: string; format: O
 export async function collect(opts: CollectOptions): Promise<void> {
   const { target, format, notice } = collectTarget(opts);
   if (notice) process.stderr.write(`gpuctl: warning: ${notice}\n`);
->>>>>>> habits
   // A snapshot is whole: it also serves people reading it, not only the checks.
   const collection = await gatherLive({ ...opts, keepUnread: true });
   collection.meta.gpuctlVersion = version;
   const { writeSnapshot } = await import('../sources/snapshot-writer.js');
-<<<<<<< HEAD
-  const redactions = await writeSnapshot(collection, opts.output);
+  const redactions = await writeSnapshot(collection, target, { format });
   if (opts.redactReport) {
     for (const place of redactions.places) process.stdout.write(`redacted: ${place.where} (${place.rule})\n`);
     if (redactions.count > redactions.places.length) process.stdout.write(`redacted: … and ${redactions.count - redactions.places.length} more\n`);
   }
-=======
-  await writeSnapshot(collection, target, { format });
->>>>>>> habits
   const parts = [
     `${collection.objects.length} objects`,
     `${collection.logs.size} logs`,
