@@ -17,6 +17,8 @@ const MAX_EVENT_LINES = 3;
 function issueFor(node: Node | undefined, nodeName: string | undefined, config: RuntimeConfig | undefined, events: RuntimeEvent[], facts: Facts): Issue | undefined {
   const host = nodeName ? facts.host(nodeName) : undefined;
   const readable = config && !hasFatalProblem(config);
+  // CRI-O with the NVIDIA OCI hook (OpenShift) needs no nvidia handler: a pod asking for one is runtimeclass-missing's.
+  if (readable && config.engine === 'cri-o' && config.nvidiaHooks.length > 0 && !config.runtimes.some(isNvidiaRuntime)) return undefined;
   const hasNvidia = readable && config.runtimes.some(isNvidiaRuntime);
   // Nothing to judge: no readable config (an unloadable one is containerd-config-invalid's) and no event.
   if ((hasNvidia || !readable) && events.length === 0) return undefined;
@@ -25,7 +27,7 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const pods = [...new Set(events.map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
   const subject = nodeName ? { kind: 'Node', name: nodeName } : { kind: 'Pod', name: events[0]!.event.involvedObject?.name ?? '?', namespace: events[0]!.event.involvedObject?.namespace };
   const where = nodeName ? `Node ${nodeName}` : `Pod ${pods[0]}`;
-  const engine = config?.engine === 'docker' ? 'docker' : 'containerd';
+  const engine = config?.engine === 'docker' ? 'docker' : config?.engine === 'cri-o' ? 'CRI-O' : 'containerd';
 
   if (hasNvidia) {
     // The file says nvidia, the running runtime says no: it has not re-read its config.
@@ -41,7 +43,7 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const evidence = [...eventEvidence, ...(readable ? runtimeConfigEvidence(config) : [])];
   if (config && !readable) evidence.push(`runtime config ${describeSource(config)} does not load (see containerd-config-invalid)`);
   if (!config && nodeName) evidence.push(`no runtime config collected from node ${nodeName}; run with --node-probe to read it`);
-  const hidden = config?.engine === 'containerd' ? config.unused.find((u) => u.runtimes.some(isNvidiaRuntime)) : undefined;
+  const hidden = config && config.engine !== 'docker' ? config.unused.find((u) => u.runtimes.some(isNvidiaRuntime)) : undefined;
   const message = readable
     ? hidden
       ? `${where}: the nvidia runtime is defined in ${hidden.file}, which ${engine} does not read (${hidden.why})`
