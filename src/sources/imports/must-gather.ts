@@ -1,6 +1,7 @@
 // The NVIDIA GPU Operator's hack/must-gather.sh output: cluster_policy.yaml, gpu_operand_pods.yaml,
 // gpu_operand_ds.yaml, gpu_operator_pod.yaml, gpu_nodes.labels, gpu_nodes.descr, per-pod logs
 // written with `--all-containers --prefix`, and nvidia-bug-report_NODE.log.gz.
+import { pushAll } from '../../bounded.js';
 import { gunzipSync } from 'node:zlib';
 import type { KubeObject, Node } from '../../facts/kube.js';
 import type { Collection, NodeHost } from '../collection.js';
@@ -36,7 +37,7 @@ export async function loadMustGather(files: SnapshotFiles, label: string): Promi
   if ((await files.list('')).some((e) => e.name === 'cluster_policy.missing')) collection.notInstalled.add('ClusterPolicy');
   const describe = (await text('gpu_nodes.descr')) ?? '';
   const labels = await text('gpu_nodes.labels');
-  if (labels !== undefined) collection.objects.push(...nodesFromLabels(labels, describe));
+  if (labels !== undefined) pushAll(collection.objects, nodesFromLabels(labels, describe));
   // must-gather only gathers the operator namespace: the rest of the cluster is unknown, not empty.
   for (const kind of ['Event', 'RuntimeClass', 'Deployment']) collection.unavailable.set(kind, 'not in a GPU Operator must-gather');
   const pods = collection.objects.filter((o) => o.kind === 'Pod');
