@@ -77,6 +77,7 @@ export async function loadMustGather(files: SnapshotFiles, label: string): Promi
 /** gpu_nodes.labels: a node name line, then "- key=value" lines, a blank line between nodes. */
 function nodesFromLabels(text: string, describe: string): Node[] {
   const nodes: Node[] = [];
+  const blocks = describeBlocks(describe);
   let current: Node | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -86,19 +87,30 @@ function nodesFromLabels(text: string, describe: string): Node[] {
       if (current && eq > 2) current.metadata.labels![line.slice(2, eq)] = line.slice(eq + 1);
       continue;
     }
-    current = { apiVersion: 'v1', kind: 'Node', metadata: { name: line, labels: {} }, status: resourcesFromDescribe(describe, line) };
+    // A node name is a DNS subdomain: a line that cannot be one is not a node.
+    if (line.length > 253 || /\s/.test(line)) {
+      current = undefined;
+      continue;
+    }
+    current = { apiVersion: 'v1', kind: 'Node', metadata: { name: line, labels: {} }, status: resourcesFromDescribe(blocks.get(line)) };
     nodes.push(current);
   }
   return nodes;
 }
 
 /** Capacity and Allocatable blocks of `kubectl describe node NAME`. */
-function resourcesFromDescribe(describe: string, node: string): Node['status'] {
-  const start = describe.search(new RegExp(`^Name:\\s+${node.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
-  if (start < 0) return {};
-  const rest = describe.slice(start);
-  const next = rest.slice(1).search(/^Name:\s+/m);
-  const block = next < 0 ? rest : rest.slice(0, next + 1);
+/** `kubectl describe node` output split once into node name → its block (one pass, whatever the node count). */
+function describeBlocks(describe: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const starts = [...describe.matchAll(/^Name:[ \t]+(\S+)[ \t]*$/gm)];
+  starts.forEach((m, i) => {
+    if (!blocks.has(m[1]!)) blocks.set(m[1]!, describe.slice(m.index, starts[i + 1]?.index ?? describe.length));
+  });
+  return blocks;
+}
+
+function resourcesFromDescribe(block: string | undefined): Node['status'] {
+  if (block === undefined) return {};
   const section = (title: string) => {
     const m = new RegExp(`^${title}:\\n((?:[ \\t]+\\S+:[ \\t]+\\S+\\n)+)`, 'm').exec(block);
     return m ? Object.fromEntries(m[1]!.trim().split('\n').map((l) => l.trim().split(/:\s+/) as [string, string])) : undefined;
