@@ -18,18 +18,8 @@ import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { ROOT, gpuctl } from '../helpers/cli.js';
+import { prng } from '../simulator/synthetic.js';
 
-/** mulberry32: small, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 // GPUCTL_FUZZ_SEED=N explores other inputs; CI runs the fixed seed.
 const rand = prng(Number(process.env.GPUCTL_FUZZ_SEED ?? 0x13));
 const int = (n: number) => Math.floor(rand() * n);
