@@ -4,6 +4,7 @@ import { commandLine, satisfies } from '../facts/exec-tree.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { maxOf } from '../bounded.js';
+import { terminalSafe } from './safe.js';
 import { makeChalk, paint, textWidth } from './style.js';
 
 export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string, lang: Lang = 'en'): string {
@@ -28,7 +29,7 @@ export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadF
     const marks = analysis.stack.requirements.map((q) =>
       !r.env ? paint(c, 'skipped', '?') : satisfies(r.env, q, preloadFile) ? paint(c, 'ok', '✓') : paint(c, 'error', '✗'),
     );
-    rows.push([String(r.pid), `${indent(depth)}${commandLine(r, 70)}`, ...marks]);
+    rows.push([String(r.pid), `${indent(depth)}${terminalSafe(commandLine(r, 70))}`, ...marks]);
     const below = children.get(r.id) ?? [];
     for (let i = below.length - 1; i >= 0; i--) stack.push({ r: below[i]!, depth: depth + 1 });
   }

@@ -5,10 +5,11 @@ import { ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import type { TakenStep } from '../playbook/walk.js';
 import type { Playbook } from '../playbook/steps.js';
+import { terminalSafe } from './safe.js';
 import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
 
 function subjectOf(f: Finding): string {
-  return `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
+  return terminalSafe(`${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`);
 }
 
 export function renderTakenText(taken: TakenStep[], colour: boolean, lang: Lang = 'en'): string {
@@ -19,7 +20,7 @@ export function renderTakenText(taken: TakenStep[], colour: boolean, lang: Lang 
   taken.forEach(({ playbook, step, findings, commands }, i) => {
     lines.push(`${i + 1}. ${c.bold(stepTitle(playbook, step, lang))} ${c.dim(`[${step.layer} · ${playbookTitle(playbook, lang)}]`)}`);
     for (const f of findings) lines.push(`   ${paint(c, f.severity, SYMBOL[f.severity])} ${f.name}: ${subjectOf(f)}`);
-    for (const cmd of commands) lines.push(`   ${c.cyan('$')} ${cmd}`);
+    for (const cmd of commands) lines.push(`   ${c.cyan('$')} ${terminalSafe(cmd)}`);
   });
   return lines.join('\n') + '\n';
 }
@@ -29,7 +30,7 @@ export function renderTakenMarkdown(taken: TakenStep[], lang: Lang = 'en'): stri
   const out = ['', `### ${ui(lang).playbook.heading}`, ''];
   taken.forEach(({ playbook, step, findings, commands }, i) => {
     out.push(`${i + 1}. **${stepTitle(playbook, step, lang)}** (${step.layer} · ${playbookTitle(playbook, lang)}) — ${findings.map((f) => `\`${f.name}\` ${subjectOf(f)}`).join(', ')}`);
-    if (commands.length) out.push('', '   ```sh', ...commands.map((c) => `   ${c}`), '   ```');
+    if (commands.length) out.push('', '   ```sh', ...commands.map((c) => `   ${terminalSafe(c)}`), '   ```');
   });
   return out.join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ import type { Ui } from '../i18n/ui.js';
 import { ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import { CATEGORIES } from '../model.js';
+import { safeReport } from './safe.js';
 import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
 
 export interface TextOptions {
@@ -19,7 +20,8 @@ export interface TextOptions {
   lang?: Lang;
 }
 
-export function renderText(report: Report, options: TextOptions): string {
+export function renderText(unsafe: Report, options: TextOptions): string {
+  const report = safeReport(unsafe);
   const c = makeChalk(options.colour);
   const lang = options.lang ?? 'en';
   const words = ui(lang);
