@@ -141,7 +141,8 @@ describe('fuzz: untrusted input ends in findings or a one-line error', () => {
 
   it('the strace and /proc dump parsers (400 inputs)', () => {
     const strace = ['execve("/bin/sh", ["sh", "-c", "x"], ["PATH=/usr/bin"]) = 0', '[pid 12] execve("/usr/bin/bash", ["bash"], ["A=b" <unfinished ...>', '[pid 12] <... execve resumed>) = 0', '+++ exited with 0 +++', '[pid 13] clone(child_stack=NULL) = 14', '--- SIGCHLD {si_signo=SIGCHLD} ---'];
-    const proc = '\n@@gpuctl-proc 1\n1 (sh) S 0 1 1\n@@cmdline\nsh\0-c\0x\0\n@@environ\nPATH=/usr/bin\0';
+    const m = '0f3c9a2e-1111-4222-8333-444455556666';
+    const proc = `@@gpuctl-dump ${m} 9\n\n@@gpuctl-proc ${m} 1\n1 (sh) S 0 1 1\n@@cmdline ${m}\nsh\0-c\0x\0\n@@environ ${m}\nPATH=/usr/bin\0`;
     for (let i = 0; i < 200; i++) {
       const lines = Array.from({ length: 1 + int(30) }, () => {
         const line = pick(strace);
