@@ -1,3 +1,4 @@
+import { capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
@@ -22,8 +23,7 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const hasNvidia = readable && config.runtimes.some(isNvidiaRuntime);
   // Nothing to judge: no readable config (an unloadable one is containerd-config-invalid's) and no event.
   if ((hasNvidia || !readable) && events.length === 0) return undefined;
-  const eventEvidence = events.slice(0, MAX_EVENT_LINES).map((e) => eventLine(e.event));
-  if (events.length > MAX_EVENT_LINES) eventEvidence.push(`… and ${events.length - MAX_EVENT_LINES} more such events`);
+  const eventEvidence = capMap(events, MAX_EVENT_LINES, (e) => eventLine(e.event), 'such events');
   const pods = [...new Set(events.map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
   const subject = nodeName ? { kind: 'Node', name: nodeName } : { kind: 'Pod', name: events[0]!.event.involvedObject?.name ?? '?', namespace: events[0]!.event.involvedObject?.namespace };
   const where = nodeName ? `Node ${nodeName}` : `Pod ${pods[0]}`;

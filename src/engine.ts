@@ -7,6 +7,7 @@ import type { DetectedStack } from './facts/stacks.js';
 import { detectStacks, STACK_NAMES } from './facts/stacks.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
+import { capLines, capText, MAX_EVIDENCE_LINES, pushAll } from './bounded.js';
 import { oneLine } from './sources/snapshot.js';
 import { gpuctlCommand } from './invocation.js';
 import { didYouMean } from './suggest.js';
@@ -93,7 +94,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: result.skip });
       continue;
     }
-    findings.push(...findingsOf(check, result, facts.clusterName));
+    pushAll(findings, findingsOf(check, result, facts.clusterName));
   }
   findings.sort(
     (a, b) =>
@@ -117,9 +118,10 @@ export function findingsOf(check: Check, issues: Issue[], clusterName: string): 
       docs: docsPath(name),
       severity: issue.severity,
       subject: issue.subject,
-      message: issue.message,
-      evidence: issue.evidence ?? [],
-      ...(issue.fix ? { fix: issue.fix } : {}),
+      message: capText(issue.message),
+      // Bounded whatever a check produced: the report stays linear in the number of findings.
+      evidence: capLines(issue.evidence ?? [], MAX_EVIDENCE_LINES, 'evidence lines').map((line) => capText(line)),
+      ...(issue.fix ? { fix: { ...issue.fix, commands: capLines(issue.fix.commands, MAX_EVIDENCE_LINES, 'commands').map((c, i, all) => (i === MAX_EVIDENCE_LINES && all.length > MAX_EVIDENCE_LINES ? `# ${c}` : c)) } } : {}),
     };
   });
 }

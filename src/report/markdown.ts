@@ -5,9 +5,11 @@ import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { docsUrl } from '../paths.js';
+import { safeReport } from './safe.js';
 import { SYMBOL } from './style.js';
 
-export function renderMarkdown(report: Report, lang: Lang = 'en', title = 'gpuctl doctor'): string {
+export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuctl doctor'): string {
+  const report = safeReport(unsafe);
   const sum = summarize(report);
   const words = ui(lang);
   const n = words.counts(sum);

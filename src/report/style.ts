@@ -44,6 +44,8 @@ export function visible(text: string): string {
 
 /** Columns a string takes in a terminal: CJK ideographs and full-width punctuation take two. */
 export function textWidth(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return visible(text).length;
   let width = 0;
   for (const ch of visible(text)) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
   return width;

@@ -9,6 +9,7 @@ import { ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import { CATEGORIES } from '../model.js';
 import { docsUrl, localDocs } from '../paths.js';
+import { safeReport } from './safe.js';
 import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
 import { wrapCommand, wrapText } from './wrap.js';
 
@@ -29,7 +30,8 @@ export interface TextOptions {
 
 type Chalk = ReturnType<typeof makeChalk>;
 
-export function renderText(report: Report, options: TextOptions): string {
+export function renderText(unsafe: Report, options: TextOptions): string {
+  const report = safeReport(unsafe);
   const c = makeChalk(options.colour);
   const lang = options.lang ?? 'en';
   const words = ui(lang);

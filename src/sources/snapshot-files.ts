@@ -3,6 +3,7 @@
 // /etc/shadow` is refused, not read), never opens a FIFO, socket or device (opening a FIFO blocks forever), reads
 // at most a limit of bytes per kind of file, and reports every refusal as a problem naming the file and why,
 // which becomes a snapshot-file-unreadable finding; the rest of the snapshot is read as usual.
+import { pushAll } from '../bounded.js';
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -70,7 +71,7 @@ export class SnapshotFiles {
   /** From now on refusals go to PROBLEMS (an importer's own collection), those made so far too. */
   reportInto(problems: SourceProblem[]): void {
     if (problems === this.problems) return;
-    problems.push(...this.problems.splice(0));
+    pushAll(problems, this.problems.splice(0));
     this.problems = problems;
   }
 
@@ -153,7 +154,7 @@ export class SnapshotFiles {
     for (const entry of await this.list(rel)) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.kind === 'file') out.push(child);
-      else if (await this.dirOk(child)) out.push(...(await this.walk(child)));
+      else if (await this.dirOk(child)) pushAll(out, await this.walk(child));
     }
     return out;
   }

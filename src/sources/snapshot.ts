@@ -5,15 +5,18 @@ import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta, SourceProblem } from './collection.js';
 import { emptyCollection, logKey } from './collection.js';
-import { parseObjects } from './parse-objects.js';
+import { dedupeObjects, parseObjects } from './parse-objects.js';
 import { FILE_LIMITS, SnapshotFiles } from './snapshot-files.js';
 
 export async function loadSnapshot(snapshotPath: string): Promise<Collection> {
   const info = await stat(snapshotPath).catch(() => undefined);
   if (!info) throw new GpuctlError(`snapshot not found: ${snapshotPath}`);
-  if (info.isDirectory()) return loadSnapshotDir(snapshotPath, snapshotPath);
-  if (/\.(tar\.gz|tgz|tar)$/i.test(snapshotPath)) return loadSnapshotArchive(snapshotPath);
-  throw new GpuctlError(`snapshot must be a directory or a .tar.gz archive: ${snapshotPath}`);
+  let collection: Collection;
+  if (info.isDirectory()) collection = await loadSnapshotDir(snapshotPath, snapshotPath);
+  else if (/\.(tar\.gz|tgz|tar)$/i.test(snapshotPath)) collection = await loadSnapshotArchive(snapshotPath);
+  else throw new GpuctlError(`snapshot must be a directory or a .tar.gz archive: ${snapshotPath}`);
+  collection.objects = dedupeObjects(collection.objects);
+  return collection;
 }
 
 async function loadSnapshotArchive(archive: string): Promise<Collection> {
@@ -253,13 +256,15 @@ async function readProcesses(files: SnapshotFiles, collection: Collection): Prom
 async function readMeta(files: SnapshotFiles, collection: Collection): Promise<void> {
   const text = await files.readText('meta.json', FILE_LIMITS.smallFileBytes);
   if (text === undefined) return;
+  let meta: unknown;
   try {
-    const meta = parseJson(text);
-    if (!meta || typeof meta !== 'object' || Array.isArray(meta)) throw new Error(`expected an object, found ${meta === null ? 'null' : Array.isArray(meta) ? 'an array' : typeof meta}`);
-    collection.meta = meta as SnapshotMeta;
+    meta = parseJson(text);
   } catch (err) {
     collection.problems.push({ path: 'meta.json', message: `invalid JSON: ${oneLine(err)}` });
+    return;
   }
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) collection.meta = meta as SnapshotMeta;
+  else collection.problems.push({ path: 'meta.json', message: `not a JSON object (found ${meta === null ? 'null' : Array.isArray(meta) ? 'an array' : typeof meta}); ignored` });
 }
 
 /** JSON.parse of a file's text, a leading byte-order mark allowed. */

@@ -254,7 +254,7 @@ describe('gpuctl exec-check POD: bad input, one line and exit 2', () => {
   it('exec stream cut halfway', async () => {
     expectOneLineError(
       await execCheck(['trainer-tf', '-n', 'ml'], { faults: [{ path: '/exec$', cut: true, count: 1 }] }),
-      /^exec in container python of pod ml\/trainer-tf was cut off after \d+ bytes of output \(connection closed with code 1006 before the exit status\)$/,
+      /^exec in container python of pod ml\/trainer-tf was cut off after [\d,]+ bytes of output \(connection closed with code 1006 before the exit status\)$/,
     );
   });
 

@@ -1,5 +1,6 @@
 // `kubectl cluster-info dump --output-directory DIR [--all-namespaces]`: nodes.json at the top,
 // NS/{pods,events,daemonsets,deployments,…}.json and NS/POD/logs.txt below.
+import { pushAll } from '../../bounded.js';
 import type { Collection } from '../collection.js';
 import { emptyCollection, logKey } from '../collection.js';
 import { parseObjects } from '../parse-objects.js';
@@ -21,7 +22,7 @@ export async function loadClusterInfoDump(files: SnapshotFiles, label: string): 
     if (buf === undefined) return;
     const result = parseObjects(buf, rel);
     if (result.error) collection.problems.push({ path: rel, message: result.error });
-    collection.objects.push(...result.objects);
+    pushAll(collection.objects, result.objects);
   };
   await addFile('nodes.json');
   for (const ns of await files.dirNames('')) {

@@ -1,6 +1,7 @@
 // The NVIDIA GPU Operator's hack/must-gather.sh output: cluster_policy.yaml, gpu_operand_pods.yaml,
 // gpu_operand_ds.yaml, gpu_operator_pod.yaml, gpu_nodes.labels, gpu_nodes.descr, per-pod logs
 // written with `--all-containers --prefix`, and nvidia-bug-report_NODE.log.gz.
+import { pushAll } from '../../bounded.js';
 import { gunzipSync } from 'node:zlib';
 import type { KubeObject, Node } from '../../facts/kube.js';
 import type { Collection, NodeHost } from '../collection.js';
@@ -36,7 +37,7 @@ export async function loadMustGather(files: SnapshotFiles, label: string): Promi
   if ((await files.list('')).some((e) => e.name === 'cluster_policy.missing')) collection.notInstalled.add('ClusterPolicy');
   const describe = (await text('gpu_nodes.descr')) ?? '';
   const labels = await text('gpu_nodes.labels');
-  if (labels !== undefined) collection.objects.push(...nodesFromLabels(labels, describe));
+  if (labels !== undefined) pushAll(collection.objects, nodesFromLabels(labels, describe));
   // must-gather only gathers the operator namespace: the rest of the cluster is unknown, not empty.
   for (const kind of ['Event', 'RuntimeClass', 'Deployment']) collection.unavailable.set(kind, 'not in a GPU Operator must-gather');
   const pods = collection.objects.filter((o) => o.kind === 'Pod');
@@ -76,6 +77,7 @@ export async function loadMustGather(files: SnapshotFiles, label: string): Promi
 /** gpu_nodes.labels: a node name line, then "- key=value" lines, a blank line between nodes. */
 function nodesFromLabels(text: string, describe: string): Node[] {
   const nodes: Node[] = [];
+  const blocks = describeBlocks(describe);
   let current: Node | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -85,19 +87,30 @@ function nodesFromLabels(text: string, describe: string): Node[] {
       if (current && eq > 2) current.metadata.labels![line.slice(2, eq)] = line.slice(eq + 1);
       continue;
     }
-    current = { apiVersion: 'v1', kind: 'Node', metadata: { name: line, labels: {} }, status: resourcesFromDescribe(describe, line) };
+    // A node name is a DNS subdomain: a line that cannot be one is not a node.
+    if (line.length > 253 || /\s/.test(line)) {
+      current = undefined;
+      continue;
+    }
+    current = { apiVersion: 'v1', kind: 'Node', metadata: { name: line, labels: {} }, status: resourcesFromDescribe(blocks.get(line)) };
     nodes.push(current);
   }
   return nodes;
 }
 
 /** Capacity and Allocatable blocks of `kubectl describe node NAME`. */
-function resourcesFromDescribe(describe: string, node: string): Node['status'] {
-  const start = describe.search(new RegExp(`^Name:\\s+${node.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
-  if (start < 0) return {};
-  const rest = describe.slice(start);
-  const next = rest.slice(1).search(/^Name:\s+/m);
-  const block = next < 0 ? rest : rest.slice(0, next + 1);
+/** `kubectl describe node` output split once into node name → its block (one pass, whatever the node count). */
+function describeBlocks(describe: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const starts = [...describe.matchAll(/^Name:[ \t]+(\S+)[ \t]*$/gm)];
+  starts.forEach((m, i) => {
+    if (!blocks.has(m[1]!)) blocks.set(m[1]!, describe.slice(m.index, starts[i + 1]?.index ?? describe.length));
+  });
+  return blocks;
+}
+
+function resourcesFromDescribe(block: string | undefined): Node['status'] {
+  if (block === undefined) return {};
   const section = (title: string) => {
     const m = new RegExp(`^${title}:\\n((?:[ \\t]+\\S+:[ \\t]+\\S+\\n)+)`, 'm').exec(block);
     return m ? Object.fromEntries(m[1]!.trim().split('\n').map((l) => l.trim().split(/:\s+/) as [string, string])) : undefined;
