@@ -137,6 +137,7 @@ const collectCommand = program
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
+  .option('--redact-report', 'print each place a credential was redacted (also listed in the bundle\'s meta.json), to review before sharing')
   .addOption(maxExecPodsOption());
 nodeProbeOptions(collectCommand).action(async (opts) => {
   const { collect } = await import('./commands/collect.js');

@@ -11,6 +11,8 @@ export interface CollectOptions extends LiveGatherOptions {
   outputDirectory?: string;
   /** -o: the format of the cluster objects (json, yaml); an older release took the path here. */
   output?: string;
+  /** --redact-report: print what was redacted where. */
+  redactReport?: boolean;
 }
 
 export const OBJECT_FORMATS = ['json', 'yaml'] as const;
@@ -43,7 +45,11 @@ export async function collect(opts: CollectOptions): Promise<void> {
   const collection = await gatherLive({ ...opts, keepUnread: true });
   collection.meta.gpuctlVersion = version;
   const { writeSnapshot } = await import('../sources/snapshot-writer.js');
-  await writeSnapshot(collection, target, { format });
+  const redactions = await writeSnapshot(collection, target, { format });
+  if (opts.redactReport) {
+    for (const place of redactions.places) process.stdout.write(`redacted: ${place.where} (${place.rule})\n`);
+    if (redactions.count > redactions.places.length) process.stdout.write(`redacted: … and ${redactions.count - redactions.places.length} more\n`);
+  }
   const parts = [
     `${collection.objects.length} objects`,
     `${collection.logs.size} logs`,

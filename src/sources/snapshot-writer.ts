@@ -5,14 +5,17 @@ import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { KubeObject } from '../facts/kube.js';
 import type { Collection, CommandOutput } from './collection.js';
-import { redactEnviron, redactObject, redactText } from './redact.js';
+import { redactCollection, redactEnviron, redactObject, redactText, type RedactionReport } from './redact.js';
 
 export interface WriteOptions {
   /** The cluster objects as JSON (default) or YAML lists; the snapshot reader takes both. */
   format?: 'json' | 'yaml';
 }
 
-export async function writeSnapshot(collection: Collection, target: string, options: WriteOptions = {}): Promise<void> {
+/** Writes the redacted collection; returns what was redacted where (also in the bundle's meta.json). */
+export async function writeSnapshot(unredacted: Collection, target: string, options: WriteOptions = {}): Promise<RedactionReport> {
+  // The one choke point: everything below writes from the redacted copy only.
+  const { collection, report } = redactCollection(unredacted);
   if (/\.(tar\.gz|tgz)$/i.test(target)) {
     const staging = await mkdtemp(path.join(tmpdir(), 'gpuctl-collect-'));
     try {
@@ -23,9 +26,10 @@ export async function writeSnapshot(collection: Collection, target: string, opti
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-    return;
+    return report;
   }
   await writeDir(collection, target, options);
+  return report;
 }
 
 async function writeDir(collection: Collection, root: string, options: WriteOptions): Promise<void> {
