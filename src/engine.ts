@@ -22,6 +22,8 @@ export interface Report {
   stacks?: DetectedStack[];
   /** Checks of stacks the cluster does not run: they stay quiet. */
   notApplicable?: Skipped[];
+  /** Ids of checks that passed without a ✓ line in text (quietWithout, quietPass); JSON keeps their ok finding. */
+  quietPasses?: string[];
 }
 
 /** The kinds stack detection reads: when one could not be listed, an undetected stack may still be there. */
@@ -68,6 +70,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
   const skipped: Skipped[] = [];
   const notApplicable: Skipped[] = [];
   const ran: Check[] = [];
+  const quietPasses: string[] = [];
   const stacks = detectStacks(facts);
   const detectionComplete = STACK_EVIDENCE_KINDS.every((kind) => !facts.unavailable(kind));
   for (const check of checks) {
@@ -94,6 +97,9 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: result.skip });
       continue;
     }
+    if (result.length === 0 && (check.quietPass?.(facts) || (check.quietWithout && !check.quietWithout.some((id) => stacks.some((s) => s.id === id))))) {
+      quietPasses.push(check.id);
+    }
     pushAll(findings, findingsOf(check, result, facts.clusterName));
   }
   findings.sort(
@@ -101,7 +107,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
   );
-  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable };
+  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable, quietPasses };
 }
 
 /** A check's issues as findings; no issue at all is one ok finding about the cluster. */

@@ -4,7 +4,7 @@ import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../engine.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
 import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
-import { UsageError } from '../errors.js';
+import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import type { Lang } from '../i18n/lang.js';
 import { renderJson } from '../report/json.js';
@@ -155,5 +155,13 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   if (opts.demo) return loadSnapshot(path.join(packageRoot(), DEMO_SNAPSHOT));
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
   const { gatherLive } = await import('./gather.js');
-  return gatherLive(opts);
+  try {
+    return await gatherLive(opts);
+  } catch (err) {
+    const { NO_KUBECONFIG, NO_KUBECONFIG_ERROR } = await import('../sources/live/kubeconfig.js');
+    if (err instanceof Error && err.name === NO_KUBECONFIG_ERROR) {
+      throw new GpuctlError(`${NO_KUBECONFIG}: pass --kubeconfig FILE, set KUBECONFIG, or analyse a snapshot with --snapshot DIR (--demo: the bundled example)`);
+    }
+    throw err;
+  }
 }

@@ -34,6 +34,11 @@ export class Facts {
     return this.source.origin;
   }
 
+  /** Read from a live cluster in this run rather than from snapshot files. */
+  get live(): boolean {
+    return !!this.source.live;
+  }
+
   /** The cluster's name for findings about the whole cluster: the kubeconfig context, else "cluster". */
   get clusterName(): string {
     return this.source.meta.context ?? 'cluster';

@@ -40,7 +40,8 @@ export function renderText(unsafe: Report, options: TextOptions): string {
   if (options.preamble) lines.push(...options.preamble);
   if (report.stacks) lines.push(...renderStacks(report, c, words, width), '');
   for (const category of CATEGORIES) {
-    const findings = report.findings.filter((f) => f.category === category && (f.severity !== 'ok' || options.showOk !== false));
+    const quiet = new Set(report.quietPasses ?? []);
+    const findings = report.findings.filter((f) => f.category === category && (f.severity !== 'ok' || (options.showOk !== false && !quiet.has(f.id))));
     const skipped = report.skipped.filter((s) => report.checks.find((k) => k.id === s.id)?.category === category);
     if (findings.length === 0 && skipped.length === 0) continue;
     const heading = words.category(category);

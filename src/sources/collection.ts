@@ -93,6 +93,8 @@ export interface Collection {
   localCommands?: Map<string, CommandOutput>;
   /** Prometheus queries for the metric checks; absent when not made. */
   prometheus?: PrometheusQueries;
+  /** Read from a live cluster in this run (not from files). */
+  live?: boolean;
 }
 
 export function emptyCollection(origin: string): Collection {
