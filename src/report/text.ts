@@ -1,6 +1,6 @@
 // The terminal report: grouped by category, ✓ ‼ ✗, evidence and fix under each problem.
 import type { Report } from '../engine.js';
-import { summarize } from '../engine.js';
+import { describeUnread, summarize } from '../engine.js';
 import { STACK_NAMES, type StackId } from '../facts/stacks.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
@@ -41,7 +41,9 @@ export function renderText(report: Report, options: TextOptions): string {
   const sum = summarize(report);
   const n = words.counts(sum);
   const counts = [paint(c, sum.errors ? 'error' : 'ok', n.errors), paint(c, sum.warnings ? 'warning' : 'ok', n.warnings), n.passed, n.skipped];
-  lines.push(`${words.status}${counts.join(n.separator)}${n.total}`);
+  const incomplete = report.incomplete ? paint(c, 'error', words.incomplete.status) : '';
+  lines.push(`${words.status}${incomplete}${counts.join(n.separator)}${n.total}`);
+  if (report.incomplete) lines.push(`${words.incomplete.notRead}${describeUnread(report.incomplete)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -69,14 +71,15 @@ const STACK_EVIDENCE_SHOWN = 2;
 function renderStacks(report: Report, c: ReturnType<typeof makeChalk>, words: Ui): string[] {
   const stacks = report.stacks ?? [];
   const lines = [c.bold(words.stacks.heading), c.dim('-'.repeat(textWidth(words.stacks.heading)))];
-  if (stacks.length === 0) lines.push(`${c.dim('●')} ${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`);
+  if (stacks.length === 0 && !report.stacksIncomplete) lines.push(`${c.dim('●')} ${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`);
   for (const stack of stacks) {
     lines.push(`${c.green('●')} ${c.bold(stack.name)}${stack.namespaces.length ? c.dim(`  ${stack.namespaces.join(', ')}`) : ''}`);
     for (const e of stack.evidence.slice(0, STACK_EVIDENCE_SHOWN)) lines.push(`    ${c.dim('·')} ${e}`);
   }
   const absent = (Object.keys(STACK_NAMES) as StackId[]).filter((id) => !stacks.some((s) => s.id === id));
   const quiet = report.notApplicable?.length ?? 0;
-  if (stacks.length > 0 && absent.length > 0) {
+  if (report.stacksIncomplete) lines.push(c.dim(words.stacks.incomplete));
+  else if (stacks.length > 0 && absent.length > 0) {
     lines.push(c.dim(`${words.stacks.notDetected}${absent.map((id) => STACK_NAMES[id]).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`));
   }
   return lines;
