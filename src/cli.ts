@@ -38,10 +38,20 @@ nodeProbeOptions(doctorCommand)
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
   .option('--skip <list>', 'skip these checks (names, ids or categories, comma-separated)')
   .option('--no-ok', 'hide the checks that passed')
+  .option('--allow-partial', 'an incomplete run (a resource type, log, process table or node that checks need could not be read: 403, timeout, refused, 5xx, cut) exits on its findings instead of 2')
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .option('--fix', 'apply the safe fixes the findings name (label nodes, delete finished pods and jobs, create RuntimeClasses), asking first')
   .option('-y, --yes', 'with --fix: apply without asking (for scripts)')
   .addOption(dryRunOption('with --fix: print the changes, make none'))
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 nothing at error severity, 1 an error finding (or --fail-on warning), 2 could not run.
+Incomplete runs: when a resource type, log, process table or node that checks need could not be read
+(403, timeout, refused, 5xx after retries, cut connection; not "not installed"), stderr names it in one
+line, the summary says INCOMPLETE, the checks that needed it are skipped (JUnit: errors), never passed,
+and the exit code is 2 unless --allow-partial. See docs/output.md.`,
+  )
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
     process.exitCode = await doctor({ ...opts, dryRun: dryRunMode(opts.dryRun), debug: debug(), lang: lang() });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../engine.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
-import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
+import { exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import type { Lang } from '../i18n/lang.js';
@@ -45,6 +45,8 @@ export interface DoctorOptions {
   yes?: boolean;
   /** --fix: print the plan, change nothing. */
   dryRun?: boolean;
+  /** An incomplete run (inputs not read) exits on its findings instead of 2. */
+  allowPartial?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -77,11 +79,13 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
   process.stdout.write(render(report, opts));
-  if (!opts.fix) return exitCodeOf(report, opts.failOn);
+  const incomplete = incompleteLine(report, opts.allowPartial);
+  if (incomplete) process.stderr.write(incomplete);
+  if (!opts.fix) return exitCodeOf(report, opts.failOn, opts.allowPartial);
   const { fixFindings } = await import('./fix.js');
   return fixFindings(
     report,
-    { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn },
+    { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn, allowPartial: opts.allowPartial },
     {
       write: (text) => process.stdout.write(text),
       apply: async (actions) => (await import('../sources/live/apply.js')).applyActions(liveOptions(opts), actions),

@@ -54,7 +54,7 @@ export async function fleet(contexts: string[], checks: Check[], opts: DoctorOpt
   );
   process.stdout.write(opts.output === 'json' ? fleetJson(results) : fleetTable(results, colourEnabled(process.stdout), opts.lang, terminalWidth(process.stdout)));
   // Unreachable clusters make the run incomplete (2) unless a reachable one already failed (1).
-  const codes = results.map((r) => (r.report ? exitCodeOf(r.report, opts.failOn) : 2));
+  const codes = results.map((r) => (r.report ? exitCodeOf(r.report, opts.failOn, opts.allowPartial) : 2));
   return codes.includes(1) ? 1 : Math.max(0, ...codes);
 }
 
@@ -72,7 +72,9 @@ function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en'
     const worst = r.report.findings.find((f) => f.severity === 'error') ?? r.report.findings.find((f) => f.severity === 'warning');
     return [
       r.context,
-      paint(c, s.errors ? 'error' : s.warnings ? 'warning' : 'ok', s.errors ? words.failing : s.warnings ? words.warnings : words.healthy),
+      s.errors || !r.report.incomplete
+        ? paint(c, s.errors ? 'error' : s.warnings ? 'warning' : 'ok', s.errors ? words.failing : s.warnings ? words.warnings : words.healthy)
+        : paint(c, 'error', words.incomplete),
       String(s.errors),
       String(s.warnings),
       String(s.skipped),

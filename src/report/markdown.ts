@@ -1,6 +1,6 @@
 // A report that pastes well into a GitHub issue: a summary table, then one section per problem.
 import type { Report } from '../engine.js';
-import { summarize } from '../engine.js';
+import { describeUnread, summarize } from '../engine.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
@@ -17,8 +17,9 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
   const out: string[] = [
     `## ${title} — ${escape(report.origin)}`,
     '',
-    `**${[n.errors, n.warnings, n.passed, n.skipped].join(n.separator)}**${n.total}`,
+    `**${report.incomplete ? words.incomplete.status : ''}${[n.errors, n.warnings, n.passed, n.skipped].join(n.separator)}**${n.total}`,
     '',
+    ...(report.incomplete ? [`${words.incomplete.notRead}${escape(describeUnread(report.incomplete))}`, ''] : []),
     ...(report.stacks ? [`${words.stacks.heading}: ${report.stacks.length ? report.stacks.map((s) => `**${escape(s.name)}**${s.namespaces.length ? ` (${s.namespaces.join(', ')})` : ''}`).join(', ') : words.stacks.none}`, ''] : []),
   ];
   // The table holds what needs reading (problems, skipped checks); the passes fold into a <details> below it.

@@ -1,6 +1,6 @@
 // The terminal report: grouped by category, ✓ ‼ ✗, evidence and fix under each problem.
 import type { Report } from '../engine.js';
-import { summarize } from '../engine.js';
+import { describeUnread, summarize } from '../engine.js';
 import { STACK_NAMES, type StackId } from '../facts/stacks.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
@@ -56,7 +56,9 @@ export function renderText(unsafe: Report, options: TextOptions): string {
   const sum = summarize(report);
   const n = words.counts(sum);
   const counts = [paint(c, sum.errors ? 'error' : 'ok', n.errors), paint(c, sum.warnings ? 'warning' : 'ok', n.warnings), n.passed, n.skipped];
-  lines.push(...wrapText(`${words.status}${counts.join(n.separator)}${n.total}`, width, '', '  '));
+  const incomplete = report.incomplete ? paint(c, 'error', words.incomplete.status) : '';
+  lines.push(...wrapText(`${words.status}${incomplete}${counts.join(n.separator)}${n.total}`, width, '', '  '));
+  if (report.incomplete) lines.push(...wrapText(`${words.incomplete.notRead}${describeUnread(report.incomplete)}`, width, '', '  '));
   return lines.join('\n') + '\n';
 }
 
@@ -89,14 +91,15 @@ const STACK_EVIDENCE_SHOWN = 2;
 function renderStacks(report: Report, c: Chalk, words: Ui, width: number | undefined): string[] {
   const stacks = report.stacks ?? [];
   const lines = [c.bold(words.stacks.heading), c.dim('-'.repeat(textWidth(words.stacks.heading)))];
-  if (stacks.length === 0) lines.push(...wrapText(`${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`, width, `${c.dim('●')} `, '  '));
+  if (stacks.length === 0 && !report.stacksIncomplete) lines.push(...wrapText(`${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`, width, `${c.dim('●')} `, '  '));
   for (const stack of stacks) {
     lines.push(...wrapText(`${c.bold(stack.name)}${stack.namespaces.length ? c.dim(`  ${stack.namespaces.join(', ')}`) : ''}`, width, `${c.green('●')} `, '  '));
     for (const e of stack.evidence.slice(0, STACK_EVIDENCE_SHOWN)) lines.push(...wrapText(e, width, `    ${c.dim('·')} `, '      '));
   }
   const absent = (Object.keys(STACK_NAMES) as StackId[]).filter((id) => !stacks.some((s) => s.id === id));
   const quiet = report.notApplicable?.length ?? 0;
-  if (stacks.length > 0 && absent.length > 0) {
+  if (report.stacksIncomplete) lines.push(...wrapText(c.dim(words.stacks.incomplete), width, '', '  '));
+  else if (stacks.length > 0 && absent.length > 0) {
     lines.push(...wrapText(c.dim(`${words.stacks.notDetected}${absent.map((id) => STACK_NAMES[id]).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`), width, '', '  '));
   }
   return lines;

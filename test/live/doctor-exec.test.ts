@@ -74,7 +74,9 @@ describe('gpuctl doctor: process tables of injecting pods, live', () => {
 
   it('exec forbidden: one problem for all pods, the rest of the doctor runs', async () => {
     const r = await doctor(['--checks', 'injection,snapshot'], [{ path: '/exec$', status: 403 }]);
-    expect(r.stderr).toBe('');
+    // Nothing captured: the run is incomplete, says so in one line, exits 2 (docs/output.md).
+    expect(r.stderr).toMatch(/^gpuctl: incomplete: could not read 5 process tables: .+ \(exec into pod .+ is forbidden \(403\)[^\n]*$/);
+    expect(r.exitCode).toBe(2);
     const problems = parse(r).findings.filter((f) => f.name === 'snapshot-file-unreadable');
     expect(problems).toHaveLength(1);
     expect(problems[0]!.fix).toEqual({ summary: 'Grant exec into pods (RBAC: create on pods/exec), or run where it is granted', commands: ['kubectl auth can-i create pods/exec --all-namespaces'] });

@@ -109,7 +109,9 @@ describe('gpuctl doctor --node-probe pod', () => {
   it('reports a probe pod that never starts, removes it, and still probes the other nodes', async () => {
     served = await serve(DRIVER, { stuckNodes: ['gpu-2'] });
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-timeout', '1s']);
-    expect(r.exitCode).toBe(1);
+    // gpu-2 was not read: the run is incomplete (docs/output.md), exit 2, one line naming the node.
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^gpuctl: incomplete: could not read node gpu-2 \(the probe pod .+; it was removed\); \d+ check\(s\) skipped \(exit 2; --allow-partial to accept partial results\)$/);
     expect(problemsAbout(r.stdout, 'gpu-2')).toEqual([
       expect.stringMatching(/^node facts not read: the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-2 did not start within 1s \(--probe-timeout\): phase Pending, no container started \(the node has not picked the pod up\); it was removed$/),
     ]);
@@ -117,6 +119,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     expect(served.sim.probe!.execs.map((e) => e.node)).toEqual(['gpu-1']);
     expect(served.requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-2$/)).toHaveLength(1);
     expect(served.leftovers()).toEqual([]);
+    expect((await served.run(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-timeout', '1s', '--allow-partial'])).exitCode).toBe(1);
   });
 
   it('reports a node deleted mid-run instead of crashing', async () => {

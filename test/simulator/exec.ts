@@ -42,6 +42,8 @@ export interface ExecContext {
   catalog: Catalog;
   collection: Collection;
   faults: FaultTable;
+  /** The `refuse` fault: the server stops accepting connections. */
+  refuseConnections?: () => void;
   behaviours: Behaviours;
   /** Answers a command before the container replays the snapshot (the node probe's script); undefined to pass. */
   script?: (pod: Pod, container: string, command: string[]) => Outcome | undefined;
@@ -103,6 +105,11 @@ export function createExecServer(ctx: ExecContext): ExecServer {
 
       const fault: Fault | undefined = ctx.faults.take(entry.method, url.pathname, url.search.slice(1));
       if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault?.refuse) {
+        ctx.refuseConnections?.();
+        socket.destroy();
+        return;
+      }
       if (fault?.status) {
         entry.fault = 'status';
         return refuse(statusForCode(fault.status, { method: entry.method, path: url.pathname, target }, { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds: 1 }));

@@ -223,12 +223,14 @@ export function mergeInOrder(target: Collection, results: Map<string, Collection
     for (const [node, host] of result.nodes) target.nodes.set(node, host);
     pushAll(target.problems, result.problems);
     for (const [node, reason] of Object.entries(result.meta.nodeProbeFailures ?? {})) (target.meta.nodeProbeFailures ??= {})[node] = reason;
+    for (const node of result.meta.nodesGone ?? []) (target.meta.nodesGone ??= []).push(node);
   }
 }
 
 /** Why a node could not be probed: a problem of the collection and the reason node checks skip it. */
 export function recordFailure(collection: Collection, node: string, reason: string): void {
   (collection.meta.nodeProbeFailures ??= {})[node] = reason;
+  if (reason === nodeGoneReason(node)) (collection.meta.nodesGone ??= []).push(node);
   collection.problems.push({ path: `nodes/${node}`, message: `node facts not read: ${reason}` });
 }
 
