@@ -4,21 +4,30 @@
 // usage: node bench/lower-bound.mjs SERVER_URL CONCURRENCY [ACCEPT ]PATH…   (each PATH with its limit=…;
 // an Accept header other than application/json goes before the path, separated by a space)
 // A 404 (a CRD that is not installed) ends that list, as it does for gpuctl.
+// An https:// server (the real kube-apiserver) takes the client certificate from LOWER_BOUND_TLS_DIR
+// (ca.crt, admin.crt, admin.key).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 
 const [server, concurrencyArg, ...paths] = process.argv.slice(2);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+const tls = server.startsWith('https:');
+const tlsDir = process.env.LOWER_BOUND_TLS_DIR ?? '';
+const agent = tls
+  ? new https.Agent({ keepAlive: true, maxSockets: 16, ca: readFileSync(path.join(tlsDir, 'ca.crt')), cert: readFileSync(path.join(tlsDir, 'admin.crt')), key: readFileSync(path.join(tlsDir, 'admin.key')) })
+  : new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function get(path, accept) {
   return new Promise((resolve, reject) => {
-    const req = http.get(new URL(path, server), { agent, headers: { Accept: accept } }, (res) => {
+    const req = (tls ? https : http).get(new URL(path, server), { agent, headers: { Accept: accept } }, (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
       res.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        // The real server's 404 for a group no CRD serves is plain text.
         if (res.statusCode === 404) return resolve({ items: [] });
         if (res.statusCode !== 200) return reject(new Error(`${path}: ${res.statusCode}`));
-        resolve(body);
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       });
       res.on('error', reject);
     });

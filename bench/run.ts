@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { LIST_CONCURRENCY } from '../src/sources/live/collect.js';
 import { listPath, PARTIAL_METADATA_LIST } from '../src/sources/live/list.js';
 import { RESOURCE_TYPES } from '../src/sources/resources.js';
+import { KUBERNETES_VERSION } from '../test/apiserver/build.js';
 import { formatRows, summariseProfile } from './profile.js';
 import type { ChildStart, RequestSummary } from './sim-child.js';
 
@@ -29,7 +30,7 @@ const SNAPSHOT_EXAMPLE = 'examples/healthy-gpu-operator';
 const GNU_TIME = '/usr/bin/time';
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 10,100,1000,5000] [--runs 5] [--startup-runs 20] [--kubectl PATH] [--out bench/RESULTS.md] [--no-profile] | --render bench/RESULTS.json';
+  'usage: npm run bench -- [--sizes 10,100,1000,5000] [--servers simulator,kube-apiserver] [--runs 5] [--startup-runs 20] [--kubectl PATH] [--out bench/RESULTS.md] [--no-profile] | --render bench/RESULTS.json';
 
 // ---------------------------------------------------------------------------------------------
 // Measuring one process
@@ -104,7 +105,17 @@ interface Ready {
   brokenNodes: number;
   brokenPods: number;
   brokenPod?: string;
+  /** The real kube-apiserver: where its certificates are, how long loading the cluster took. */
+  certDir?: string;
+  loadSeconds?: number;
 }
+
+/** Where the synthetic cluster is served from. */
+type Server = 'simulator' | 'kube-apiserver';
+const SERVERS: Server[] = ['simulator', 'kube-apiserver'];
+const SERVER_CHILD: Record<Server, string> = { simulator: 'sim-child.ts', 'kube-apiserver': 'apiserver-child.ts' };
+/** The real kube-apiserver serves the sizes up to this one (loading 100,000 pods through its API takes too long). */
+const REAL_MAX_NODES = 1_000;
 
 class SimChild {
   private constructor(
@@ -112,13 +123,13 @@ class SimChild {
     readonly ready: Ready,
   ) {}
 
-  static async start(start: ChildStart): Promise<SimChild> {
-    const child = fork(path.join(import.meta.dirname, 'sim-child.ts'), [], {
+  static async start(start: ChildStart, server: Server = 'simulator'): Promise<SimChild> {
+    const child = fork(path.join(import.meta.dirname, SERVER_CHILD[server]), [], {
       execArgv: ['--import', 'tsx', '--max-old-space-size=8192'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = new Promise<Ready>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it was ready`)));
+      child.once('exit', (code) => reject(new Error(`the ${server} exited (${code}) before it was ready`)));
       child.once('message', (m) => resolve(m as Ready));
     });
     child.send(start);
@@ -176,6 +187,8 @@ interface Run {
 }
 
 interface SizeResult {
+  /** Absent in runs saved before the real kube-apiserver was benchmarked: the simulator. */
+  server?: Server;
   nodes: number;
   pods: number;
   ready: Ready;
@@ -186,19 +199,19 @@ interface SizeResult {
   seconds: number;
 }
 
-async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: string, profile: boolean): Promise<SizeResult> {
+async function benchSize(size: (typeof SIZES)[number], runs: number, kubectl: string, profile: boolean, server: Server = 'simulator'): Promise<SizeResult> {
   const { nodes, pods, brokenFraction } = size;
   const began = performance.now();
   const work = await mkdtemp(path.join(os.tmpdir(), 'gpuctl-bench-'));
   const kubeconfig = path.join(work, 'kubeconfig');
-  log(`${nodes} nodes / ${pods} pods: generating and serving the cluster…`);
-  const sim = await SimChild.start({ nodes, podsPerNode: pods / nodes, brokenFraction, kubeconfig });
+  log(`${nodes} nodes / ${pods} pods on the ${server}: generating and serving the cluster…`);
+  const sim = await SimChild.start({ nodes, podsPerNode: pods / nodes, brokenFraction, kubeconfig }, server);
   const { ready } = sim;
   log(`  ${ready.objects} objects (${ready.nodes} nodes, ${ready.pods} pods, ${ready.events} events) at ${ready.url}`);
-  const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', HOME: work };
+  const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', HOME: work, ...(ready.certDir ? { LOWER_BOUND_TLS_DIR: ready.certDir } : {}) };
   const listPaths = RESOURCE_TYPES.map((type) => `${type.metadataOnly ? `${PARTIAL_METADATA_LIST} ` : ''}${listPath(type, CHUNK_SIZE)}`);
   const commands = playbookCommands(ready.brokenPod);
-  const result: SizeResult = { nodes, pods, ready, runs: { gpuctl: [], playbook: [], lower: [] }, seconds: 0 };
+  const result: SizeResult = { server, nodes, pods, ready, runs: { gpuctl: [], playbook: [], lower: [] }, seconds: 0 };
 
   const one: Record<Variant, (first: boolean) => Promise<{ wallMs: number; rssKb: number; cpuMs: number }>> = {
     async gpuctl(first) {
@@ -363,6 +376,7 @@ function render({ results, startup, meta }: Saved): string {
   w();
   w(`- Clusters: \`syntheticCluster({nodes, podsPerNode, brokenFraction, seed: 1})\` (test/simulator/synthetic.ts): GPU nodes with NFD/GFD labels, the GPU Operator's operand pods on every node, kube-proxy, workload pods, broken nodes and pods (brokenFraction ${SIZES.map((s) => `${s.brokenFraction} at ${fmtN(s.nodes)}`).join(', ')} nodes: NotReady, device-plugin crash, missing GFD labels, driver crash; image pulls, insufficient GPUs, crash loops, admission errors, missing runtime) with their events and logs.`);
   w('- Served by the API simulator (test/simulator/server.ts, `cacheJson: true`) on loopback, in a child process of its own (bench/sim-child.ts), so its CPU does not mix with the measured process. Its request log gives the API requests of each run.');
+  w(`- Rows marked kube-apiserver: the same cluster loaded into a real kube-apiserver ${KUBERNETES_VERSION} + etcd (test/apiserver, bench/apiserver-child.ts; TLS with a client certificate, RBAC, the kubelet stand-in for logs), up to ${fmtN(REAL_MAX_NODES)} nodes; requests counted from its apiserver_request_total metric. The real server sends kubectl Tables. Its processes share the machine's two cores with the measured one, so wall times include its CPU; the targets are judged on the simulator rows.`);
   w(`- Each size: one warm-up round (not counted), then ${meta.runs} rounds; each round runs the three variants once, in an order that rotates from round to round. Medians (min–max) of the ${meta.runs} rounds.`);
   w(`- Wall time: from spawn to exit, measured by the parent. Peak RSS: ${RSS_METHOD}; for the playbook, the largest of its commands (they run one after another).`);
   w(`- (a) \`node bin/gpuctl doctor -o json\` with KUBECONFIG pointing at the simulator (the esbuild bundle, default --chunk-size ${CHUNK_SIZE}, ${LIST_CONCURRENCY} lists in flight, then the logs of troubled GPU pods).`);
@@ -375,18 +389,18 @@ function render({ results, startup, meta }: Saved): string {
   w();
   w('Wall time, median of the rounds; the CPU-time ratios (user + system of the measured processes) beside them are what other load on the machine moves least.');
   w();
-  w('| nodes / pods | gpuctl doctor | kubectl playbook | lower bound | gpuctl ÷ playbook (CPU) | gpuctl ÷ lower bound (CPU) | gpuctl peak RSS |');
-  w('|---|---|---|---|---|---|---|');
+  w('| server | nodes / pods | gpuctl doctor | kubectl playbook | lower bound | gpuctl ÷ playbook (CPU) | gpuctl ÷ lower bound (CPU) | gpuctl peak RSS |');
+  w('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const [g, p, l] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.wallMs))) as [number, number, number];
     const [gc, pc, lc] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.cpuMs))) as [number, number, number];
-    w(`| ${fmtN(r.nodes)} / ${fmtN(r.pods)} | ${fmtMs(g)} | ${fmtMs(p)} | ${fmtMs(l)} | **${ratio(g, p)}** (${ratio(gc, pc)}) | **${ratio(g, l)}** (${ratio(gc, lc)}) | ${fmtMb(median(r.runs.gpuctl.map((x) => x.rssKb)))} |`);
+    w(`| ${r.server ?? 'simulator'} | ${fmtN(r.nodes)} / ${fmtN(r.pods)} | ${fmtMs(g)} | ${fmtMs(p)} | ${fmtMs(l)} | **${ratio(g, p)}** (${ratio(gc, pc)}) | **${ratio(g, l)}** (${ratio(gc, lc)}) | ${fmtMb(median(r.runs.gpuctl.map((x) => x.rssKb)))} |`);
   }
   w();
   w('## Targets');
   w();
   const targets: string[] = [];
-  for (const r of results) {
+  for (const r of results.filter((x) => (x.server ?? 'simulator') === 'simulator')) {
     const [g, p, l] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.wallMs))) as [number, number, number];
     const [gc, pc, lc] = VARIANTS.map((v) => median(r.runs[v].map((x) => x.cpuMs))) as [number, number, number];
     if (r.nodes <= 100) targets.push(`gpuctl ≤ 0.5 × playbook at ${fmtN(r.nodes)} nodes: ${ratio(g, p)} wall — ${verdict(g / p, 0.5)}; CPU ${ratio(gc, pc)}`);
@@ -403,8 +417,9 @@ function render({ results, startup, meta }: Saved): string {
     const v = median(version.runs.map((x) => x.wallMs)) / median(node0.runs.map((x) => x.wallMs));
     targets.push(`\`gpuctl --version\` ≤ 1.5 × \`node -e 0\`: ${v.toFixed(2)}× — ${verdict(v, 1.5)}`);
   }
-  if (results.length > 1) {
-    const req = results.map((r) => `${fmtN(r.nodes)} nodes: ${median(r.runs.gpuctl.map((x) => x.requests.lists))} list pages, ${median(r.runs.gpuctl.map((x) => x.requests.logs))} logs`);
+  const simResults = results.filter((x) => (x.server ?? 'simulator') === 'simulator');
+  if (simResults.length > 1) {
+    const req = simResults.map((r) => `${fmtN(r.nodes)} nodes: ${median(r.runs.gpuctl.map((x) => x.requests.lists))} list pages, ${median(r.runs.gpuctl.map((x) => x.requests.logs))} logs`);
     targets.push(`gpuctl's API requests grow with types and pages, not nodes: ${req.join('; ')} (logs are capped at 200, list pages are ⌈objects / ${CHUNK_SIZE}⌉ per type)`);
   }
   for (const t of targets) w(`- ${t}`);
@@ -412,8 +427,9 @@ function render({ results, startup, meta }: Saved): string {
   w('## Per size');
   for (const r of results) {
     w();
-    w(`### ${fmtN(r.nodes)} nodes / ${fmtN(r.pods)} pods`);
+    w(`### ${fmtN(r.nodes)} nodes / ${fmtN(r.pods)} pods${r.server === 'kube-apiserver' ? ', real kube-apiserver' : ''}`);
     w();
+    if (r.ready.loadSeconds !== undefined) w(`Loaded into kube-apiserver ${KUBERNETES_VERSION} + etcd through its API in ${r.ready.loadSeconds.toFixed(0)} s.`);
     w(`${fmtN(r.ready.objects)} objects served (${fmtN(r.ready.events)} events; ${r.ready.brokenNodes} broken nodes, ${r.ready.brokenPods} broken pods); this size took ${r.seconds.toFixed(0)} s.`);
     if (r.gpuctlSummary) w(`gpuctl's summary: ${Object.entries(r.gpuctlSummary).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
     w();
@@ -474,6 +490,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         sizes: { type: 'string', default: SIZES.map((s) => s.nodes).join(',') },
+        servers: { type: 'string', default: SERVERS.join(',') },
         runs: { type: 'string', default: '5' },
         'startup-runs': { type: 'string', default: '20' },
         kubectl: { type: 'string', default: 'kubectl' },
@@ -502,6 +519,11 @@ async function main(): Promise<number> {
   const startupRuns = Number(values['startup-runs']);
   const wanted = values.sizes.split(',').map((s) => Number(s.trim()));
   const sizes = wanted.map((n) => SIZES.find((s) => s.nodes === n));
+  const servers = values.servers.split(',').map((s) => s.trim()) as Server[];
+  if (servers.some((s) => !SERVERS.includes(s))) {
+    console.error(`bench: --servers takes ${SERVERS.join(', ')}\n${USAGE}`);
+    return 2;
+  }
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(startupRuns) || startupRuns < 1 || sizes.some((s) => !s)) {
     console.error(`bench: --runs and --startup-runs want positive integers, --sizes a list of ${SIZES.map((s) => s.nodes).join(', ')}\n${USAGE}`);
     return 2;
@@ -519,7 +541,12 @@ async function main(): Promise<number> {
   log(`start-up: ${startupRuns} runs each…`);
   const startup = await benchStartup(startupRuns);
   const results: SizeResult[] = [];
-  for (const size of sizes) results.push(await benchSize(size!, runs, values.kubectl, !values['no-profile'] && size!.nodes >= 1000));
+  for (const server of servers) {
+    for (const size of sizes) {
+      if (server === 'kube-apiserver' && size!.nodes > REAL_MAX_NODES) continue;
+      results.push(await benchSize(size!, runs, values.kubectl, server === 'simulator' && !values['no-profile'] && size!.nodes >= 1000, server));
+    }
+  }
 
   const saved: Saved = {
     results,

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { startSimulator } from '../test/simulator/server.js';
 import { requestKind } from '../test/scale/counting-proxy.js';
 import { syntheticCluster } from '../test/simulator/synthetic.js';
+import { readyMessage } from './cluster-ready.js';
 
 export interface ChildStart {
   nodes: number;
@@ -50,23 +51,7 @@ process.once('message', async (start: ChildStart) => {
   // cacheJson: each object is serialised once and its JSON kept, so repeated runs cost the server little.
   const sim = await startSimulator({ collection: cluster, cacheJson: true });
   await sim.writeKubeconfig(start.kubeconfig, { context: 'bench' });
-  const count = (kind: string) => cluster.objects.filter((o) => o.kind === kind).length;
-  // The pod the playbook describes: an operand that is not running as it should (a validator, as in the seed).
-  const brokenOperand = cluster.objects.find((o) => {
-    const status = (o as { status?: { phase?: string; containerStatuses?: { ready?: boolean }[] } }).status;
-    return o.kind === 'Pod' && o.metadata.namespace === 'gpu-operator' && status?.phase !== 'Succeeded' && !!status?.containerStatuses?.some((c) => !c.ready);
-  });
-  send({
-    type: 'ready',
-    url: sim.url,
-    objects: cluster.objects.length,
-    nodes: count('Node'),
-    pods: count('Pod'),
-    events: count('Event'),
-    brokenNodes: cluster.broken.nodes.size,
-    brokenPods: cluster.broken.pods.size,
-    brokenPod: brokenOperand ? brokenOperand.metadata.name : undefined,
-  });
+  send(readyMessage(cluster, sim.url));
   process.on('message', (message: { type: string }) => {
     if (message.type === 'take') {
       const taken = sim.requests.splice(0, sim.requests.length);

@@ -395,6 +395,8 @@ function statusFor(o: KubeObject, options: LoadOptions): unknown {
     ...status,
     addresses: [{ type: 'InternalDNS', address: 'localhost' }, ...addresses],
     daemonEndpoints: { kubeletEndpoint: { Port: options.kubeletPort } },
+    // The stand-in speaks WebSocket exec itself: kube-apiserver then proxies the upgrade as is.
+    declaredFeatures: [...new Set([...((status.declaredFeatures ?? []) as string[]), 'ExtendWebSocketsToKubelet'])],
   };
 }
 

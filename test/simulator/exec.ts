@@ -47,6 +47,11 @@ export interface ExecContext {
   behaviours: Behaviours;
   /** Answers a command before the container replays the snapshot (the node probe's script); undefined to pass. */
   script?: (pod: Pod, container: string, command: string[]) => Outcome | undefined;
+  /**
+   * Which pod and container a request path names: the API server's `…/pods/NAME/exec?container=C` by
+   * default; the kubelet stand-in of test/apiserver serves the kubelet's `/exec/NS/POD/CONTAINER`.
+   */
+  route?: (url: URL) => { namespace: string; name: string; container?: string } | undefined;
   /** Called with the request record once the answer is known. */
   record(entry: { method: string; path: string; query: Record<string, string>; status: number; fault?: 'latency' | 'status' | 'cut' | 'hang' }): void;
 }
@@ -66,6 +71,11 @@ export interface Outcome {
 
 export function isExecPath(urlPath: string): boolean {
   return EXEC_PATH.test(urlPath);
+}
+
+function apiServerRoute(url: URL): { namespace: string; name: string; container?: string } | undefined {
+  const m = EXEC_PATH.exec(url.pathname);
+  return m ? { namespace: decodeURIComponent(m[1]!), name: decodeURIComponent(m[2]!), container: url.searchParams.get('container') ?? undefined } : undefined;
 }
 
 export interface ExecServer {
@@ -98,9 +108,9 @@ export function createExecServer(ctx: ExecContext): ExecServer {
           `HTTP/1.1 ${s.code} ${STATUS_CODES[s.code]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       };
-      const m = EXEC_PATH.exec(url.pathname);
-      if (!m) return refuse(notFound());
-      const [namespace, name] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
+      const route = (ctx.route ?? apiServerRoute)(url);
+      if (!route) return refuse(notFound());
+      const { namespace, name } = route;
       const target = { verb: 'create' as const, group: '', plural: 'pods', namespace, name, subresource: 'exec' };
 
       const fault: Fault | undefined = ctx.faults.take(entry.method, url.pathname, url.search.slice(1));
@@ -116,7 +126,7 @@ export function createExecServer(ctx: ExecContext): ExecServer {
       }
       const pod = ctx.catalog.lookup('', 'v1', 'pods')?.byKey.get(`${namespace}/${name}`) as Pod | undefined;
       if (!pod) return refuse(notFound(target));
-      const container = resolveContainer(pod, url.searchParams.get('container') ?? undefined);
+      const container = resolveContainer(pod, route.container);
       if (typeof container !== 'string') return refuse(container);
       const running = pod.status?.containerStatuses?.find((s) => s.name === container)?.state?.running;
       if (pod.status?.phase !== 'Running' || !running) return refuse(badRequest(`unable to upgrade connection: container not found ("${container}")`));

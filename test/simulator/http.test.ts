@@ -196,10 +196,12 @@ describe('selectors', () => {
     expect(await select('labelSelector=' + encodeURIComponent('app=nvidia-device-plugin-daemonset,app.kubernetes.io/part-of=nvidia-gpu'))).toEqual(['nvidia-device-plugin-daemonset-7xk2p']);
   });
 
-  it('fieldSelector: well-known fields and generic dotted paths', async () => {
+  it("fieldSelector: the fields kube-apiserver supports for the resource, a 400 for others", async () => {
     expect(await select('fieldSelector=spec.nodeName%3Dcpu-1')).toEqual(['coredns-7db6d8ff4d-h2k9x', 'gpu-operator-6b8c9d7f5-x2x7q']);
     expect(await select('fieldSelector=status.phase%3D%3DPending,metadata.namespace%21%3Dml')).toEqual(['nvidia-operator-validator-q8r4t']);
-    expect(await select('fieldSelector=spec.runtimeClassName%3Dnvidia')).toEqual(['nvidia-device-plugin-daemonset-7xk2p', 'nvidia-operator-validator-q8r4t']);
+    const refused = await get(sim.url, '/api/v1/pods?fieldSelector=spec.runtimeClassName%3Dnvidia');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'field label not supported: spec.runtimeClassName' });
     const events = (await get<ListBody>(sim.url, '/api/v1/namespaces/ml/events?fieldSelector=' + encodeURIComponent('involvedObject.name=train-0,type!=Normal'))).body;
     expect(events.items.map((e) => e.reason)).toEqual(['FailedScheduling']);
   });

@@ -98,12 +98,48 @@ function splitFieldRequirements(selector: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p);
 }
 
-export function compileFieldSelector(selector: string | null | undefined): Predicate | undefined {
+/**
+ * The field labels kube-apiserver takes in a fieldSelector, by resource (`plural` or `plural.group`):
+ * its field label conversion functions (pkg/apis/core/v1/conversion.go and the other groups'). Every
+ * resource takes metadata.name and metadata.namespace; anything else is refused with a 400.
+ */
+const FIELD_LABELS: Record<string, string[]> = {
+  pods: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
+  nodes: ['spec.unschedulable'],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  namespaces: ['status.phase'],
+  secrets: ['type'],
+  replicationcontrollers: ['status.replicas'],
+  'replicasets.apps': ['status.replicas'],
+  'jobs.batch': ['status.successful'],
+  'certificatesigningrequests.certificates.k8s.io': ['spec.signerName'],
+};
+
+/** Whether kube-apiserver takes `field` in a fieldSelector on this resource. */
+export function supportsFieldLabel(group: string, plural: string, field: string): boolean {
+  return field === 'metadata.name' || field === 'metadata.namespace' || (FIELD_LABELS[group ? `${plural}.${group}` : plural]?.includes(field) ?? false);
+}
+
+/** `supported`: the resource's field labels; absent, any dotted path is taken. */
+export function compileFieldSelector(selector: string | null | undefined, supported?: (field: string) => boolean): Predicate | undefined {
   if (!selector || !selector.trim()) return undefined;
   const tests: Predicate[] = splitFieldRequirements(selector).map((req) => {
     const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(req);
     if (!m) throw new SelectorError(`invalid selector: '${req}'; can't understand '${req}'`);
     const [, field, op, raw] = m as unknown as [string, string, string, string];
+    if (supported && !supported(field)) throw new SelectorError(`field label not supported: ${field}`);
     const path = field.split('.');
     const value = unescapeFieldValue(raw);
     return op === '!=' ? (o) => fieldValue(o, path) !== value : (o) => fieldValue(o, path) === value;

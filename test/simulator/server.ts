@@ -16,7 +16,7 @@ import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { ProbeCluster, type ProbeClusterOptions } from './probe-cluster.js';
 import { podLog, readLogQuery } from './logs.js';
 import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
-import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError } from './selectors.js';
+import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError, supportsFieldLabel } from './selectors.js';
 import { serviceProxy } from './service-proxy.js';
 import { applyWrite } from './writes.js';
 import {
@@ -237,7 +237,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const { type } = index;
     let predicate: Predicate | undefined;
     try {
-      predicate = combine(compileLabelSelector(params.get('labelSelector')), compileFieldSelector(params.get('fieldSelector')));
+      predicate = combine(compileLabelSelector(params.get('labelSelector')), compileFieldSelector(params.get('fieldSelector'), (f) => supportsFieldLabel(type.group, type.plural, f)));
     } catch (err) {
       if (err instanceof SelectorError) return statusReply(badRequest(err.message));
       throw err;
