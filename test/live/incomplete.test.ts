@@ -23,7 +23,7 @@ import type { Fault } from '../simulator/server.js';
 import { startSimulator } from '../simulator/server.js';
 
 const EXAMPLES = ['examples/hami-kantaloupe', 'examples/tensor-fusion-injection', 'examples/bitfusion', 'examples/healthy-gpu-operator', 'test/fixtures/sim', 'test/fixtures/exec'];
-const REQUEST_TIMEOUT_MS = 300;
+const REQUEST_TIMEOUT_MS = 1500; // long enough that a loaded CI machine answers the healthy lists in time
 
 let snapshots: Map<string, Collection>;
 beforeAll(async () => {
@@ -72,7 +72,7 @@ const passed = (report: Report, check: string) => report.findings.some((f) => f.
 const FAULTS: { name: string; fault: Omit<Fault, 'path'>; why: RegExp }[] = [
   { name: '403', fault: { status: 403 }, why: /^forbidden: .* is forbidden: User ".+" cannot / },
   { name: '500 after retries', fault: { status: 500 }, why: /^failed after 4 attempts: 500 Internal Server Error/ },
-  { name: 'timeout', fault: { hang: true }, why: /no answer within 300ms/ },
+  { name: 'timeout', fault: { hang: true }, why: /no answer within 1500ms/ },
   { name: 'cut connection', fault: { cut: true }, why: /cut|closed|reset|ended|incomplete/i },
   { name: 'refused', fault: { refuse: true }, why: /refused/ },
 ];
@@ -92,7 +92,7 @@ function expectIncomplete(label: string, report: Report, what: RegExp, why: RegE
   expect(exitCodeOf(report, 'error', true), label).toBeLessThan(2);
   for (const check of dependsOn) expect(passed(report, check), `${label}: ${check} passed on unread data`).toBe(false);
   // Whatever was skipped for want of the data says what was not read.
-  for (const s of report.skipped.filter((s) => s.incomplete)) expect(s.reason, label).toMatch(/^(not read: |cannot list )/);
+  for (const s of report.skipped.filter((s) => s.incomplete)) expect(s.reason, label).toMatch(/^(not read: |cannot list )|could not be read \(/);
 }
 
 describe('incomplete runs: each resource type the checks read', () => {
