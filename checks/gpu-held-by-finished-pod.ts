@@ -1,14 +1,38 @@
 import { capJoin, capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
-import { describeHolder, gpuHolders, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/gpu-holders.js';
+import { describeHolder, gpuHolders, isCrashLoopingGpuPod, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/gpu-holders.js';
+import { templateOwner } from '../src/facts/workload-owner.js';
 import { GPU_RESOURCE, nodeAllocatableGpus } from '../src/facts/gpu.js';
-import { displayStatus, podRef } from '../src/facts/pods.js';
-import type { Issue } from '../src/model.js';
+import { displayStatus, podRef, restarts } from '../src/facts/pods.js';
+import type { Pod } from '../src/facts/kube.js';
+import type { Fix, Issue } from '../src/model.js';
 
 /** Enough waiters to make the point without flooding the report. */
 const WAITERS_SHOWN = 5;
 /** The pods bound on the node, named in each finding: a few, or 1,000 findings each name 1,000 pods. */
 const HOLDERS_SHOWN = 10;
+
+function finishedFix(pod: Pod, ns: string): Fix {
+  return {
+    summary: 'Delete the finished pod to release its GPU (save its logs first if you need them); then recreate pods that failed admission',
+    commands: [`kubectl logs -n ${ns} ${pod.metadata.name} --all-containers > ${pod.metadata.name}.log`, `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
+  };
+}
+
+/** Its controller would recreate it, GPU and crash included: stop the workload, keep the crash's log. */
+function crashLoopFix(pod: Pod, ns: string): Fix {
+  const owner = templateOwner(pod);
+  const keepLog = `kubectl logs -n ${ns} ${pod.metadata.name} --all-containers --previous > ${pod.metadata.name}.previous.log`;
+  return owner && owner.kind !== 'daemonset'
+    ? {
+        summary: `Stop ${owner.kind} ${ns}/${owner.name} until its crash is fixed (the log of the last crash first): each new pod would take the GPU and crash again`,
+        commands: [keepLog, `kubectl -n ${ns} scale ${owner.kind} ${owner.name} --replicas=0`],
+      }
+    : {
+        summary: 'Save the log of the last crash, then delete the pod to release its GPU; fix the crash before starting it again',
+        commands: [keepLog, `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
+      };
+}
 
 export default defineCheck({
   id: 'GPU503',
@@ -18,18 +42,19 @@ export default defineCheck({
   needs: ['Pod'],
   ok: 'no finished pod holds a GPU that another pod waits for',
   explain: {
-    detects: `A pod that has finished (Completed, Error, or NotReady with its GPU containers exited) but is still bound to its node with a ${GPU_RESOURCE} request, on a node where other pods wait for a GPU: refused with UnexpectedAdmissionError, Pending with "Insufficient ${GPU_RESOURCE}", or a GPU Operator validator that cannot get its GPU.`,
+    detects: `A pod that has finished (Completed, Error, or NotReady with its GPU containers exited), or whose GPU container is crash-looping (CrashLoopBackOff: the devices stay allocated between restarts), but is still bound to its node with a ${GPU_RESOURCE} request, on a node where other pods wait for a GPU: refused with UnexpectedAdmissionError, Pending with "Insufficient ${GPU_RESOURCE}", or a GPU Operator validator that cannot get its GPU.`,
     why: 'On a node with one GPU (a passthrough card) a leftover test pod such as cuda-vectoradd keeps the device: after a reboot the kubelet admits it first, the device plugin validator then finds 0 GPUs available and fails, and real workloads stay Pending. Whether the kubelet frees the devices of terminated pods depends on its version; deleting the pod always does.',
     fix: 'Delete the finished pod (its logs go with it: save them first if needed); the waiting pods are admitted or scheduled on the next try. Run one-off GPU tests as Jobs with ttlSecondsAfterFinished so they clean up after themselves.',
   },
   run(facts) {
     const issues: Issue[] = [];
     // the nodes come from the pods' spec.nodeName: Node objects are not needed to judge, only to quote
-    const nodeNames = new Set(facts.pods.filter(isFinishedGpuPod).map((p) => p.spec!.nodeName!));
+    const nodeNames = new Set(facts.pods.filter((p) => isFinishedGpuPod(p) || isCrashLoopingGpuPod(p)).map((p) => p.spec!.nodeName!));
     for (const name of nodeNames) {
       const node = facts.node(name);
       const holders = gpuHolders(facts, name);
-      const finished = holders.filter((h) => h.finished);
+      // A crash-looping pod keeps its devices between restarts as firmly as a finished one.
+      const finished = holders.filter((h) => h.finished || h.crashLooping);
       if (finished.length === 0) continue;
       // quiet when nobody waits: a finished pod on an idle node harms no one
       const waiters = podsWaitingForGpu(facts, name).filter((w) => !finished.some((h) => h.pod === w.pod));
@@ -41,19 +66,13 @@ export default defineCheck({
         issues.push({
           severity: 'error',
           subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
-          message: `Finished pod ${podRef(pod)} (${displayStatus(pod)}) still holds ${holder.gpus} ${GPU_RESOURCE} on node ${name}, where ${waiters.length} pod(s) wait for a GPU`,
+          message: `${holder.finished ? 'Finished' : 'Crash-looping'} pod ${podRef(pod)} (${displayStatus(pod)}${holder.finished ? '' : `, ${restarts(pod)} restarts`}) still holds ${holder.gpus} ${GPU_RESOURCE} on node ${name}, where ${waiters.length} pod(s) wait for a GPU`,
           evidence: [
             `pod ${podRef(pod)}: phase ${pod.status?.phase ?? 'Unknown'}, status ${displayStatus(pod)}, requests ${holder.gpus} ${GPU_RESOURCE}, spec.nodeName ${name}`,
             `node ${name}: allocatable ${GPU_RESOURCE} ${node ? nodeAllocatableGpus(node) : 'unknown (Node not read)'}, requested by bound pods ${held}: ${capJoin(holders, HOLDERS_SHOWN, describeHolder)}`,
             ...capMap(waiters, WAITERS_SHOWN, (w) => `waiting: ${podRef(w.pod)}: ${w.why}`, 'waiting'),
           ],
-          fix: {
-            summary: 'Delete the finished pod to release its GPU (save its logs first if you need them); then recreate pods that failed admission',
-            commands: [
-              `kubectl logs -n ${ns} ${pod.metadata.name} --all-containers > ${pod.metadata.name}.log`,
-              `kubectl delete pod -n ${ns} ${pod.metadata.name}`,
-            ],
-          },
+          fix: holder.finished ? finishedFix(pod, ns) : crashLoopFix(pod, ns),
         });
       }
     }

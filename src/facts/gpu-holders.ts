@@ -110,10 +110,16 @@ export interface GpuHolder {
   gpus: number;
   /** Terminal, or every container that asks for a GPU has exited while the pod lives on. */
   finished: boolean;
+  /** A GPU container in CrashLoopBackOff: the pod keeps its GPU although nothing runs on it. */
+  crashLooping: boolean;
 }
 
 function containerStatus(pod: Pod, name: string): ContainerStatus | undefined {
   return pod.status?.containerStatuses?.find((s) => s.name === name);
+}
+
+function gpuContainersOf(pod: Pod) {
+  return (pod.spec?.containers ?? []).filter((c) => [c.resources?.limits?.[GPU_RESOURCE], c.resources?.requests?.[GPU_RESOURCE]].some((q) => q && q !== '0'));
 }
 
 /**
@@ -123,10 +129,14 @@ function containerStatus(pod: Pod, name: string): ContainerStatus | undefined {
 export function isFinishedGpuPod(pod: Pod): boolean {
   if (!pod.spec?.nodeName || podGpuRequest(pod) === 0 || isUnexpectedAdmission(pod)) return false;
   if (isTerminal(pod)) return true;
-  const gpuContainers = (pod.spec.containers ?? []).filter((c) =>
-    [c.resources?.limits?.[GPU_RESOURCE], c.resources?.requests?.[GPU_RESOURCE]].some((q) => q && q !== '0'),
-  );
+  const gpuContainers = gpuContainersOf(pod);
   return gpuContainers.length > 0 && gpuContainers.every((c) => !!containerStatus(pod, c.name)?.state?.terminated);
+}
+
+/** GPU containers waiting in CrashLoopBackOff: allocated devices stay with the pod between restarts. */
+export function isCrashLoopingGpuPod(pod: Pod): boolean {
+  if (!pod.spec?.nodeName || podGpuRequest(pod) === 0 || isTerminal(pod)) return false;
+  return gpuContainersOf(pod).some((c) => containerStatus(pod, c.name)?.state?.waiting?.reason === 'CrashLoopBackOff');
 }
 
 const holdersCache = new WeakMap<Facts, Map<string, GpuHolder[]>>();
@@ -141,7 +151,7 @@ export function gpuHolders(facts: Facts, nodeName: string): GpuHolder[] {
     holders = [];
     for (const pod of facts.podsOn(nodeName)) {
       const gpus = podGpuRequest(pod);
-      if (gpus > 0 && !isUnexpectedAdmission(pod)) holders.push({ pod, gpus, finished: isFinishedGpuPod(pod) });
+      if (gpus > 0 && !isUnexpectedAdmission(pod)) holders.push({ pod, gpus, finished: isFinishedGpuPod(pod), crashLooping: isCrashLoopingGpuPod(pod) });
     }
     byNode.set(nodeName, holders);
   }
@@ -150,5 +160,5 @@ export function gpuHolders(facts: Facts, nodeName: string): GpuHolder[] {
 
 export function describeHolder(holder: GpuHolder): string {
   const phase = holder.pod.status?.phase ?? 'Unknown';
-  return `${podRef(holder.pod)} (${holder.gpus} GPU, ${phase}${holder.finished ? ', finished' : ''})`;
+  return `${podRef(holder.pod)} (${holder.gpus} GPU, ${phase}${holder.finished ? ', finished' : holder.crashLooping ? ', CrashLoopBackOff' : ''})`;
 }

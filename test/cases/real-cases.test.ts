@@ -21,7 +21,6 @@ interface CaseJson {
 
 /** Broken cases the current checks miss, and why (see /work/notes/research/corpus-baseline.md). */
 const NOT_YET: Record<string, string> = {
-  'k8s-device-plugin-328': 'gpu-held-by-finished-pod does not count crash-looping holders',
 };
 
 const CATALOGUE = catalogueNames(ROOT);

@@ -425,6 +425,23 @@ describe('gpu-held-by-finished-pod', () => {
     expect(found[0]!.evidence!.some((e) => e.startsWith('waiting: ml/stable-diffusion-0: Pending: 0/3 nodes are available: 1 Insufficient nvidia.com/gpu'))).toBe(true);
   });
 
+  it('counts a crash-looping GPU pod as a holder, and stops its Deployment rather than deleting a pod it would recreate', () => {
+    const looping = pod('ml', 'trainer-7f8d9c-k2x9p', {
+      spec: { nodeName: 'gpu-1', containers: [{ name: 'main', image: 'trainer', resources: { limits: { 'nvidia.com/gpu': '1' } } }] },
+      status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: false, restartCount: 187, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } } }] },
+      labels: { 'pod-template-hash': '7f8d9c' },
+    });
+    looping.metadata.ownerReferences = [{ kind: 'ReplicaSet', name: 'trainer-7f8d9c', controller: true }];
+    const waiting = gpuPod('ml', 'notebook-4', undefined, 1, pendingInsufficient());
+    const [found, ...rest] = issues(gpuHeldByFinishedPod, factsOf([gpuNode('gpu-1'), looping, waiting]));
+    expect(rest).toEqual([]);
+    expect(found!.message).toBe('Crash-looping pod ml/trainer-7f8d9c-k2x9p (CrashLoopBackOff, 187 restarts) still holds 1 nvidia.com/gpu on node gpu-1, where 1 pod(s) wait for a GPU');
+    expect(found!.fix!.commands).toEqual(['kubectl logs -n ml trainer-7f8d9c-k2x9p --all-containers --previous > trainer-7f8d9c-k2x9p.previous.log', 'kubectl -n ml scale deployment trainer --replicas=0']);
+    // Restarting without CrashLoopBackOff (it runs now) holds its GPU for work: not a finding.
+    const running = { ...looping, status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 3, state: { running: {} } }] } } as typeof looping;
+    expect(issues(gpuHeldByFinishedPod, factsOf([gpuNode('gpu-1'), running, waiting]))).toEqual([]);
+  });
+
   it('judges from pods alone when Node objects were not read', () => {
     const vectoradd = gpuPod('default', 'cuda-vectoradd', 'gpu-1', 1, succeeded());
     const refused = gpuPod('ml', 'train', 'gpu-1', 1, refusedAtAdmission());
