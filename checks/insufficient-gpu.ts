@@ -2,7 +2,9 @@ import { capJoin, capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import { describeHolder, gpuHolders, unscheduledForWantOfGpu } from '../src/facts/gpu-holders.js';
 import { GPU_RESOURCE, gpuNodes, nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
-import type { Node } from '../src/facts/kube.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Node, Pod } from '../src/facts/kube.js';
+import { isUnscheduled, matchesNodeSelector } from '../src/facts/scheduling.js';
 import { podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 
@@ -12,6 +14,41 @@ const HOLDERS_SHOWN = 10;
 const NODES_SHOWN = 8;
 const FINISHED_SHOWN = 5;
 
+/**
+ * Pending GPU pods the scheduler's words were not read for (events expired, not collected) whose request
+ * no node they may land on can ever meet: decided from the nodes' allocatable GPUs alone.
+ */
+function oversizedRequests(facts: Facts, explained: Set<Pod>): Issue[] {
+  if (facts.unavailable('Node')) return [];
+  const nodes = gpuNodes(facts);
+  const issues: Issue[] = [];
+  for (const pod of facts.pods) {
+    if (explained.has(pod) || !isUnscheduled(pod)) continue;
+    const wants = podGpuRequest(pod);
+    if (wants === 0) continue;
+    const fitting = nodes.filter((n) => matchesNodeSelector(pod, n));
+    const largest = Math.max(0, ...fitting.map(nodeAllocatableGpus));
+    // No allocatable GPU at all is the device plugin's story (no-device-plugin, gpu-not-allocatable).
+    if (largest === 0 || wants <= largest) continue;
+    const ns = pod.metadata.namespace ?? 'default';
+    issues.push({
+      severity: 'error',
+      subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      message: `Pod ${podRef(pod)} requests ${wants} ${GPU_RESOURCE} but no node it may run on has more than ${largest} allocatable: it can never be scheduled`,
+      evidence: [
+        `pod ${podRef(pod)}: Pending, requests ${wants} ${GPU_RESOURCE}${Object.keys(pod.spec?.nodeSelector ?? {}).length ? `, nodeSelector ${Object.entries(pod.spec!.nodeSelector!).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`,
+        ...capMap(fitting.sort((a, b) => nodeAllocatableGpus(b) - nodeAllocatableGpus(a)), NODES_SHOWN, (n) => `node ${n.metadata.name}: allocatable ${GPU_RESOURCE} ${nodeAllocatableGpus(n)}`, 'GPU nodes'),
+        'judged from the nodes\' allocatable GPUs: no scheduler message about this pod was read',
+      ],
+      fix: {
+        summary: `Lower the request to at most ${largest} GPU(s) per pod, or add a node with more GPUs`,
+        commands: [`kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{.spec.containers[*].resources}'   # lower the request to at most ${largest}`],
+      },
+    });
+  }
+  return issues;
+}
+
 export default defineCheck({
   id: 'GPU507',
   name: 'insufficient-gpu',
@@ -20,13 +57,14 @@ export default defineCheck({
   needs: ['Pod', 'Node'],
   ok: `no pod is Pending for want of ${GPU_RESOURCE}`,
   explain: {
-    detects: `Pods left Pending by the scheduler with "0/N nodes are available: … Insufficient ${GPU_RESOURCE}" (their PodScheduled condition or FailedScheduling events); shows each GPU node's allocatable GPUs against the requests of the pods bound to it, and who holds them.`,
+    detects: `Pods left Pending by the scheduler with "0/N nodes are available: … Insufficient ${GPU_RESOURCE}" (their PodScheduled condition or FailedScheduling events), and Pending pods whose request no node they may land on can meet (decided from the nodes' allocatable GPUs when no scheduler message was read); shows each GPU node's allocatable GPUs against the requests of the pods bound to it, and who holds them.`,
     why: 'The pods never start until a GPU frees up. Often the GPUs are held by pods nobody needs any more (finished test pods, idle notebooks) or the request is larger than any single node has.',
     fix: 'Free GPUs (delete finished or idle pods that hold them), add GPU nodes or GPUs, or lower the request to what one node can offer. If no node advertises GPUs at all, fix the device plugin first (no-device-plugin, gpu-not-allocatable).',
   },
   run(facts) {
     const pending = unscheduledForWantOfGpu(facts);
-    if (pending.length === 0) return [];
+    const oversized = oversizedRequests(facts, new Set(pending.map((p) => p.pod)));
+    if (pending.length === 0) return oversized;
 
     const nodes: Node[] = gpuNodes(facts);
     const usage = nodes
@@ -91,6 +129,6 @@ export default defineCheck({
         },
       });
     }
-    return issues;
+    return [...issues, ...oversized];
   },
 });

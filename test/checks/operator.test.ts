@@ -564,6 +564,22 @@ describe('insufficient-gpu', () => {
     });
     expect(issues(insufficientGpu, factsOf([gpuNode('gpu-1'), cpu]))).toEqual([]);
   });
+
+  it('decides from the facts when no scheduler message was read: a request larger than every node it may land on', () => {
+    const big = gpuPod('ml', 'llm-70b', undefined, 8, { phase: 'Pending' });
+    const [issue, ...rest] = issues(insufficientGpu, factsOf([gpuNode('gpu-1', 4), gpuNode('gpu-2', 2), big]));
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({ severity: 'error', subject: { kind: 'Pod', name: 'llm-70b', namespace: 'ml' } });
+    expect(issue!.message).toBe('Pod ml/llm-70b requests 8 nvidia.com/gpu but no node it may run on has more than 4 allocatable: it can never be scheduled');
+    expect(issue!.evidence).toContain("judged from the nodes' allocatable GPUs: no scheduler message about this pod was read");
+    // nodeSelector narrows the nodes: 4 fits gpu-1, but the selector allows only gpu-2 (2 GPUs)
+    const picky = gpuPod('ml', 'picky', undefined, 4, { phase: 'Pending' }, { nodeSelector: { pool: 'small' } });
+    const small = gpuNode('gpu-2', 2, { pool: 'small' });
+    expect(issues(insufficientGpu, factsOf([gpuNode('gpu-1', 4), small, picky]))[0]!.message).toContain('no node it may run on has more than 2 allocatable');
+    // a request that fits some node, or a cluster with no allocatable GPU at all, is left to the scheduler and the device plugin checks
+    expect(issues(insufficientGpu, factsOf([gpuNode('gpu-1', 4), gpuPod('ml', 'ok', undefined, 4, { phase: 'Pending' })]))).toEqual([]);
+    expect(issues(insufficientGpu, factsOf([node('gpu-1', { 'nvidia.com/gpu.present': 'true' }), big]))).toEqual([]);
+  });
 });
 
 describe('clusterpolicy-not-ready', () => {
