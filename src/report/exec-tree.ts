@@ -3,11 +3,11 @@ import type { ExecAnalysis, ExecRecord } from '../facts/exec-tree.js';
 import { commandLine, satisfies } from '../facts/exec-tree.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
-import { maxOf } from '../bounded.js';
 import { terminalSafe } from './safe.js';
-import { makeChalk, paint, textWidth } from './style.js';
+import { makeChalk, paint } from './style.js';
+import { renderTable } from './wrap.js';
 
-export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string, lang: Lang = 'en'): string {
+export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string, lang: Lang = 'en', width?: number): string {
   const c = makeChalk(colour);
   const vars = analysis.stack.requirements.map((q) => q.variable);
   const children = new Map<number | undefined, ExecRecord[]>();
@@ -34,10 +34,8 @@ export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadF
     for (let i = below.length - 1; i >= 0; i--) stack.push({ r: below[i]!, depth: depth + 1 });
   }
   const header = ['PID', ui(lang).execCheck.process, ...vars];
-  // Each column's width once: the layout is linear in the number of processes.
-  const widths = header.map((h, i) => maxOf(rows.map((row) => textWidth(row[i]!)), textWidth(h)));
-  const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]!))).join('  ');
-  return [c.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+  // The command lines give way (cut with …) so that the variables' columns stay on screen.
+  return renderTable(header, rows, width, { flexible: 1, minFlexible: 20, overflow: 'ellipsis', header: c.bold }).join('\n') + '\n';
 }
 
 /** Past this depth the tree is not drawn wider: the depth is written instead. */
@@ -47,5 +45,3 @@ function indent(depth: number): string {
   if (depth <= MAX_INDENT) return `${'  '.repeat(depth - 1)}└ `;
   return `${'  '.repeat(MAX_INDENT - 1)}└(depth ${depth}) `;
 }
-
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - textWidth(s)));

@@ -127,7 +127,7 @@ export async function loadSnapshotDir(root: string, label: string): Promise<Coll
     throw new GpuctlError(
       `snapshot ${label} has none of cluster/, nodes/, logs/, pods/, and is no GPU Operator must-gather or cluster-info dump`,
       2,
-      'write one with `gpuctl collect -o DIR` or see the snapshot format in docs/snapshot.md',
+      'write one with `gpuctl collect -f DIR` or see the snapshot format in docs/snapshot.md',
     );
   }
   await Promise.all([

@@ -258,11 +258,11 @@ describe('gpuctl collect: planted secrets', () => {
     const served = await serve(cluster, {});
     try {
       const out = path.join(dir, 'bundle');
-      const r = await served.run(['collect', '-o', out, '--node-probe', 'pod', '--redact-report']);
+      const r = await served.run(['collect', '-f', out, '--node-probe', 'pod', '--redact-report']);
       expect(r.stderr).toMatch(/^gpuctl: wrote .*bundle: .*1 node probed/);
       expect(r.exitCode).toBe(0);
       const tgz = path.join(dir, 'bundle.tar.gz');
-      expect((await served.run(['collect', '-o', tgz, '--node-probe', 'pod'])).exitCode).toBe(0);
+      expect((await served.run(['collect', '-f', tgz, '--node-probe', 'pod'])).exitCode).toBe(0);
       const unpacked = path.join(dir, 'unpacked');
       execFileSync('sh', ['-c', `mkdir -p "${unpacked}" && tar xzf "${tgz}" -C "${unpacked}"`]);
       for (const tree of [out, unpacked]) {
