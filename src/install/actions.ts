@@ -1,5 +1,5 @@
 // Carries out one action: programs through Exec, internal actions (backup, write, mark) in-process.
-import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandResult, Exec } from './exec.js';
 import { displayArgv } from './exec.js';
@@ -79,14 +79,14 @@ export class ActionRunner {
           return { ok: true };
         case 'write-file':
           await mkdir(path.dirname(at(action.path)), { recursive: true });
-          await writeFile(at(action.path), action.content);
+          await writeAtomically(at(action.path), action.content);
           return { ok: true };
         case 'copy':
           if (!(await hostExists(this.root, action.to)) && (await hostExists(this.root, action.from))) await copyFile(at(action.from), at(action.to));
           return { ok: true };
         case 'mark':
           await mkdir(at(RESTART_MARKERS), { recursive: true });
-          await writeFile(at(`${RESTART_MARKERS}/${action.marker}`), `${new Date().toISOString()}\n`);
+          await writeAtomically(at(`${RESTART_MARKERS}/${action.marker}`), `${new Date().toISOString()}\n`);
           return { ok: true };
         case 'unmark':
           await rm(at(`${RESTART_MARKERS}/${action.marker}`), { force: true });
@@ -110,4 +110,31 @@ export class ActionRunner {
     await copyFile(original, hostPath(this.root, copy));
     this.backups.push({ path: file, backup: copy, restore: `cp -p ${displayArgv([hostPath(this.root, copy)])} ${displayArgv([original])}` });
   }
+}
+
+/**
+ * Temp file in the same directory, fsync, rename over the target, fsync the directory: a crash or a full disk
+ * leaves the old file or the new one, never half of either.
+ */
+export async function writeAtomically(file: string, content: string | Buffer): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.gpuctl-${process.pid}-${Date.now()}.tmp`);
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
+  await dir?.sync().catch(() => undefined);
+  await dir?.close();
 }

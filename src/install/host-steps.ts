@@ -341,6 +341,14 @@ const runtimeConfigStep: Step = {
     }
     const state = await inspectConfig(ctx.root, target);
     if (state.parseError) return { needed: false, reason: `${target.title}: ${evidence}`, blocked: invalidConfig(target, state.parseError) };
+    // A file that parses as TOML may still be refused by containerd (`version = "two"`): its own verdict first, before any edit.
+    if (target.kind === 'containerd' && state.exists) {
+      const dump = await ctx.exec.probe(['containerd', '--config', hostPath(ctx.root, target.configPath), 'config', 'dump']);
+      if (!dump.missing && !dump.timedOut && dump.exitCode !== 0) {
+        const why = dump.stderr.split('\n').find((l) => l.trim())?.trim() ?? `exit ${dump.exitCode}`;
+        return { needed: false, reason: `${target.title}: ${evidence}`, blocked: invalidConfig(target, { path: target.configPath, message: `containerd refuses it: ${why}` }) };
+      }
+    }
     if (state.nvidia) return { needed: false, reason: `${target.title} (${evidence}): nvidia runtime ${state.nvidia}` };
     if (!state.exists && target.seedFrom) {
       const rendered = await inspectConfig(ctx.root, { ...target, configPath: target.seedFrom });
@@ -354,8 +362,9 @@ const runtimeConfigStep: Step = {
     if (!target) return [];
     const actions: Action[] = [{ kind: 'mkdir', path: dirOf(target.configPath) }, { kind: 'backup', path: target.configPath }];
     if (target.seedFrom) actions.push({ kind: 'copy', from: target.seedFrom, to: target.configPath });
-    actions.push({ kind: 'mark', marker: target.kind });
     actions.push(run(['nvidia-ctk', 'runtime', 'configure', `--runtime=${target.ctkRuntime}`, `--config=${hostPath(ctx.root, target.configPath)}`]));
+    // After the edit succeeded: a failed nvidia-ctk leaves no restart pending for a config it did not change.
+    actions.push({ kind: 'mark', marker: target.kind });
     return actions;
   },
   async verify(ctx) {

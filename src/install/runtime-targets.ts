@@ -1,5 +1,6 @@
 // The container runtimes a node may run, as data: which file nvidia-ctk edits and which unit to restart;
 // and what their configs say now, read through the doctor's own readers (src/facts/runtime/).
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { readContainerdConfig } from '../facts/runtime/containerd-config.js';
 import type { ContainerdFlavor } from '../facts/runtime/containerd-paths.js';
@@ -8,7 +9,7 @@ import { CRI_RUNTIME_V3, CRI_V2, runtimeEntries } from '../facts/runtime/contain
 import { DOCKER_DAEMON_JSON, readDockerConfig } from '../facts/runtime/docker-config.js';
 import { isTable, parseToml } from '../facts/toml.js';
 import type { NodeHost } from '../sources/collection.js';
-import { globHostFiles, readHostFile } from './host-files.js';
+import { globHostFiles, hostPath, readHostFile } from './host-files.js';
 
 export type RuntimeKind = 'containerd' | 'docker' | 'k3s' | 'rke2';
 export const RUNTIME_KINDS: RuntimeKind[] = ['containerd', 'docker', 'k3s', 'rke2'];
@@ -180,6 +181,10 @@ export async function inspectDockerConfig(root: string, file: string): Promise<C
   return { exists: true, ...(entry ? { nvidia: `"runtimes"."${entry.name}" in ${file}` } : {}) };
 }
 
-export function inspectConfig(root: string, target: RuntimeTarget): Promise<ConfigState> {
-  return target.kind === 'docker' ? inspectDockerConfig(root, target.configPath) : inspectContainerdConfig(root, target.configPath, FLAVOR[target.kind]);
+export async function inspectConfig(root: string, target: RuntimeTarget): Promise<ConfigState> {
+  // A directory (or a FIFO) where the config file belongs is not "no config yet": nothing may be written there.
+  const st = await lstat(hostPath(root, target.configPath)).catch(() => undefined);
+  if (st && !st.isFile() && !st.isSymbolicLink()) return { exists: true, parseError: { path: target.configPath, message: st.isDirectory() ? 'a directory, not a file' : 'not a regular file' } };
+  if (target.kind === 'docker') return inspectDockerConfig(root, target.configPath);
+  return inspectContainerdConfig(root, target.configPath, FLAVOR[target.kind]);
 }

@@ -1,5 +1,6 @@
 // Text that fits the terminal: prose wrapped at spaces with a hanging indent (never inside a word; CJK text
 // may break between characters), shell commands continued with ` \` outside quotes, table cells cut with "…".
+import { maxOf } from '../bounded.js';
 import { textWidth, visible } from './style.js';
 
 /** Below this a report is unreadable anyway; wrapping narrower only makes it longer. */
@@ -187,7 +188,8 @@ export interface TableOptions {
 export function renderTable(header: string[], rows: string[][], width: number | undefined, options: TableOptions = {}): string[] {
   const all = [header, ...rows];
   const flexible = options.flexible ?? header.length - 1;
-  const widths = header.map((_, i) => Math.max(...all.map((r) => textWidth(r[i] ?? ''))));
+  // Not Math.max(...): a table of 100,000 rows (exec-check) is too many arguments.
+  const widths = header.map((_, i) => maxOf(all.map((r) => textWidth(r[i] ?? ''))));
   if (width) {
     const others = widths.reduce((sum, w, i) => (i === flexible ? sum : sum + w), 0) + 2 * (header.length - 1);
     widths[flexible] = Math.min(widths[flexible]!, Math.max(options.minFlexible ?? 10, width - others));

@@ -373,17 +373,7 @@ export function redactCollection(collection: Collection): { collection: Collecti
   return { collection: redacted, report };
 }
 
-/** A deep copy of one object with secrets removed; the input is left as it was. */
-export function redactObject(obj: KubeObject): KubeObject {
-  return redactObjectWith(obj, new Recorder());
-}
-
 /** Host files (registries.yaml, hosts.toml, daemon.json), logs, command outputs: credentials in text. */
 export function redactText(text: string): string {
   return redactTextAt(text, '', new Recorder(), 'config');
-}
-
-/** Process environments captured by exec-check: same rule as pod env. */
-export function redactEnviron(env: Record<string, string>): Record<string, string> {
-  return redactProcess({ pid: 0, ppid: 0, cmdline: [], environ: env }, '', new Recorder()).environ;
 }

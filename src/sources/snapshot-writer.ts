@@ -5,7 +5,7 @@ import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { KubeObject } from '../facts/kube.js';
 import type { Collection, CommandOutput } from './collection.js';
-import { redactCollection, redactEnviron, redactObject, redactText, type RedactionReport } from './redact.js';
+import { redactCollection, type RedactionReport } from './redact.js';
 
 export interface WriteOptions {
   /** The cluster objects as JSON (default) or YAML lists; the snapshot reader takes both. */
@@ -37,7 +37,12 @@ async function writeDir(collection: Collection, root: string, options: WriteOpti
     throw new GpuctlError(`cannot write the snapshot to ${root}: ${(err as Error).message}`);
   });
   const byKind = new Map<string, KubeObject[]>();
-  for (const obj of collection.objects) byKind.set(obj.kind, [...(byKind.get(obj.kind) ?? []), redactObject(obj)]);
+  // The collection is redacted already (writeSnapshot); one push per object, not a copy of the list each time.
+  for (const obj of collection.objects) {
+    const list = byKind.get(obj.kind);
+    if (list) list.push(obj);
+    else byKind.set(obj.kind, [obj]);
+  }
   const files: [string, string][] = [];
   const { stringify } = options.format === 'yaml' ? await import('yaml') : { stringify: undefined };
   for (const [kind, items] of byKind) {
@@ -50,15 +55,14 @@ async function writeDir(collection: Collection, root: string, options: WriteOpti
     files.push([`logs/${ns}/${pod}/${rest}.log`, text]);
   }
   for (const [node, host] of collection.nodes) {
-    for (const [file, text] of host.files) files.push([`nodes/${node}/files${file}`, redactText(text)]);
+    for (const [file, text] of host.files) files.push([`nodes/${node}/files${file}`, text]);
     if (host.dirs.size) files.push([`nodes/${node}/dirs.txt`, [...host.dirs].join('\n') + '\n']);
     files.push(...commandFiles(`nodes/${node}/commands`, host.commands));
   }
   if (collection.localCommands) files.push(...commandFiles('local/commands', collection.localCommands));
   if (collection.prometheus) files.push(['prometheus/queries.json', JSON.stringify(collection.prometheus, null, 1)]);
   for (const [key, table] of collection.processes) {
-    const redacted = table.map((p) => ({ ...p, environ: redactEnviron(p.environ) }));
-    files.push([`pods/${key}/processes.json`, JSON.stringify(redacted, null, 1)]);
+    files.push([`pods/${key}/processes.json`, JSON.stringify(table, null, 1)]);
   }
   for (const [key, text] of collection.preloadFiles) files.push([`pods/${key}/ld.so.preload`, text]);
   for (const [key, commands] of collection.containerCommands) files.push(...commandFiles(`pods/${key}/commands`, commands));
