@@ -91,3 +91,13 @@ describe('markdown', () => {
     expect(rest).not.toContain('tf-operator-restarting');
   });
 });
+
+describe('README', () => {
+  it('says that the demo exits 1 and how long the suite takes', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile('README.md', 'utf8');
+    expect(readme).toContain('so it exits with status 1');
+    expect(readme).toMatch(/whole run takes about \d+ minutes/);
+    expect((await gpuctl(['doctor', '--demo'])).exitCode).toBe(1);
+  });
+});
