@@ -51,6 +51,7 @@ export default defineCheck({
   title: 'Bitfusion annotations and resources have valid values',
   needs: ['Pod'],
   ok: 'every Bitfusion pod has valid annotations and resources (or Bitfusion is not in use)',
+  quietWithout: ['bitfusion'],
   explain: {
     detects: `Pods (and Deployment or DaemonSet templates without pods) whose ${MANAGEMENT_ANNOTATION} is not all/injection/none, ${OS_ANNOTATION} not ubuntu18/ubuntu20/centos7/centos8, ${VERSION_ANNOTATION} not 250; or whose containers ask for ${GPU_AMOUNT} without a positive integer, or with both or neither of ${GPU_PERCENT} and ${GPU_MEMORY}.`,
     why: 'The webhook turns these into the client install and the `bitfusion run -n N -p P` command: a wrong value leaves the pod uninjected, with the wrong client, or with a resource request the device plugin cannot serve.',

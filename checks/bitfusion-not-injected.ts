@@ -70,6 +70,7 @@ export default defineCheck({
   title: 'Bitfusion pods were injected by the webhook',
   needs: ['Pod'],
   ok: 'every pod asking for Bitfusion was injected (or Bitfusion is not in use)',
+  quietWithout: ['bitfusion'],
   explain: {
     detects: `Pods annotated auto-management/bitfusion: all or injection without ${STATUS_ANNOTATION}: ${INJECTED}, and pods with all whose container commands were not rewritten to \`bitfusion run\`.`,
     why: 'The webhook installs the Bitfusion client (init container, LD_LIBRARY_PATH, token) and rewrites the command at pod creation; a pod it skipped runs its program on no GPU at all.',

@@ -28,6 +28,7 @@ export default defineCheck({
   title: `Bitfusion token secret (${SECRET_NAME}) exists where it is needed`,
   needs: ['Pod'],
   ok: `${SECRET_NAME} exists in ${SECRET_HOME} and in every namespace with Bitfusion workloads (or Bitfusion is not in use)`,
+  quietWithout: ['bitfusion'],
   explain: {
     detects: `Where Bitfusion is in use: Secret ${SECRET_NAME} missing in ${SECRET_HOME} (where the device plugin and webhook read it), or in a namespace with pods annotated auto-management/bitfusion: all or injection. Secrets are read as metadata only: their content never leaves the cluster.`,
     why: 'The secret holds the Bitfusion token (ca.crt, client.yaml, servers.conf). The webhook copies it into each workload namespace at injection; without it the client cannot authenticate to the Bitfusion servers and the pod cannot mount it.',

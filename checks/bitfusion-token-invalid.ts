@@ -50,6 +50,7 @@ export default defineCheck({
   title: 'Bitfusion workloads reach the Bitfusion server',
   needs: ['Pod'],
   ok: 'no Bitfusion workload log shows errors reaching the Bitfusion server (or Bitfusion is not in use)',
+  quietWithout: ['bitfusion'],
   explain: {
     detects:
       'Logs of Bitfusion workloads (pods annotated auto-management/bitfusion or asking for bitfusion.io resources) with the client\'s errors reaching its server: "Token expired at: …", and `[ERROR]` lines about the server, servers.conf, the token, authentication, certificates or connections.',

@@ -5,6 +5,7 @@ import { describeSource } from '../src/facts/runtime/active-config.js';
 import { readContainerdConfig } from '../src/facts/runtime/containerd-config.js';
 import { kubeletRuntimeOf, runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
 import type { ConfigProblem, ProblemRule } from '../src/facts/runtime/containerd-problems.js';
+import { readCrioConfig } from '../src/facts/runtime/crio-config.js';
 import { readDockerConfig } from '../src/facts/runtime/docker-config.js';
 import type { Fix, Issue } from '../src/model.js';
 import { dropInImportFix, restartCommand } from '../src/remedies/runtime.js';
@@ -56,7 +57,11 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
   const restart = restartCommand(config, node);
   const show = problem.line ? `sudo sed -n '${Math.max(1, problem.line - 2)},${problem.line + 2}p' ${problem.file}` : `sudo cat ${problem.file}`;
   const verify =
-    config.engine === 'docker' ? `sudo python3 -m json.tool ${problem.file} >/dev/null` : `sudo containerd --config ${config.mainFile} config dump >/dev/null`;
+    config.engine === 'docker'
+      ? `sudo python3 -m json.tool ${problem.file} >/dev/null`
+      : config.engine === 'cri-o'
+        ? 'sudo crio config >/dev/null   # CRI-O validates its config and drop-ins'
+        : `sudo containerd --config ${config.mainFile} config dump >/dev/null`;
   switch (problem.kind) {
     case 'parse':
     case 'type':
@@ -129,7 +134,7 @@ export default defineCheck({
       const node = facts.node(name);
       const hints = runtimeHintsOf(node);
       const kubeletRuntime = kubeletRuntimeOf(hints);
-      const configs = [readContainerdConfig(host, hints), readDockerConfig(host)].filter((c): c is RuntimeConfig => !!c);
+      const configs = [readContainerdConfig(host, hints), readDockerConfig(host), readCrioConfig(host)].filter((c): c is RuntimeConfig => !!c);
       read += configs.length;
       for (const config of configs) {
         // A broken daemon.json matters to Kubernetes only where docker is the node's runtime.
@@ -142,7 +147,7 @@ export default defineCheck({
             evidence: [
               `${problem.kind}${problem.fatal ? ' (containerd/dockerd cannot load this config)' : ''} in ${location(problem)}`,
               `runtime config read from ${describeSource(config)}`,
-              ...(config.engine === 'containerd' ? config.notes : []),
+              ...(config.engine !== 'docker' ? config.notes : []),
             ],
             fix: fixFor(problem, config, node, host),
           });

@@ -1,3 +1,4 @@
+import { capJoin, capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import { describeHolder, gpuHolders, isFinishedGpuPod, podsWaitingForGpu } from '../src/facts/gpu-holders.js';
 import { GPU_RESOURCE, nodeAllocatableGpus } from '../src/facts/gpu.js';
@@ -6,6 +7,8 @@ import type { Issue } from '../src/model.js';
 
 /** Enough waiters to make the point without flooding the report. */
 const WAITERS_SHOWN = 5;
+/** The pods bound on the node, named in each finding: a few, or 1,000 findings each name 1,000 pods. */
+const HOLDERS_SHOWN = 10;
 
 export default defineCheck({
   id: 'GPU503',
@@ -41,9 +44,8 @@ export default defineCheck({
           message: `Finished pod ${podRef(pod)} (${displayStatus(pod)}) still holds ${holder.gpus} ${GPU_RESOURCE} on node ${name}, where ${waiters.length} pod(s) wait for a GPU`,
           evidence: [
             `pod ${podRef(pod)}: phase ${pod.status?.phase ?? 'Unknown'}, status ${displayStatus(pod)}, requests ${holder.gpus} ${GPU_RESOURCE}, spec.nodeName ${name}`,
-            `node ${name}: allocatable ${GPU_RESOURCE} ${node ? nodeAllocatableGpus(node) : 'unknown (Node not read)'}, requested by bound pods ${held}: ${holders.map(describeHolder).join(', ')}`,
-            ...waiters.slice(0, WAITERS_SHOWN).map((w) => `waiting: ${podRef(w.pod)}: ${w.why}`),
-            ...(waiters.length > WAITERS_SHOWN ? [`… and ${waiters.length - WAITERS_SHOWN} more waiting`] : []),
+            `node ${name}: allocatable ${GPU_RESOURCE} ${node ? nodeAllocatableGpus(node) : 'unknown (Node not read)'}, requested by bound pods ${held}: ${capJoin(holders, HOLDERS_SHOWN, describeHolder)}`,
+            ...capMap(waiters, WAITERS_SHOWN, (w) => `waiting: ${podRef(w.pod)}: ${w.why}`, 'waiting'),
           ],
           fix: {
             summary: 'Delete the finished pod to release its GPU (save its logs first if you need them); then recreate pods that failed admission',

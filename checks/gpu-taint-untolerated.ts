@@ -17,6 +17,7 @@ import {
   tolerationFor,
   untoleratedTaints,
 } from '../src/facts/scheduling.js';
+import { templateOwner } from '../src/facts/workload-owner.js';
 import type { Fix, Issue } from '../src/model.js';
 
 type PodToleration = Toleration & { tolerationSeconds?: number };
@@ -53,18 +54,6 @@ function isDefaultToleration(t: PodToleration): boolean {
     t.effect === 'NoExecute' &&
     t.tolerationSeconds === 300
   );
-}
-
-/** The workload whose pod template to patch: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, ReplicaSet. */
-function templateOwner(pod: Pod): { kind: string; name: string } | undefined {
-  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
-  if (!owner) return undefined;
-  const hash = pod.metadata.labels?.['pod-template-hash'];
-  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
-    return { kind: 'deployment', name: owner.name.slice(0, -hash.length - 1) };
-  }
-  if (['ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(owner.kind)) return { kind: owner.kind.toLowerCase(), name: owner.name };
-  return undefined; // Jobs and bare pods: a Job's template cannot be changed
 }
 
 function tolerationFix(pod: Pod, taints: { key: string; value?: string; effect?: string }[]): Fix {

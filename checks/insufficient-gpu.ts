@@ -1,3 +1,4 @@
+import { capJoin, capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import { describeHolder, gpuHolders, unscheduledForWantOfGpu } from '../src/facts/gpu-holders.js';
 import { GPU_RESOURCE, gpuNodes, nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
@@ -5,6 +6,8 @@ import type { Node } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 
+/** Pods named per node line. */
+const HOLDERS_SHOWN = 10;
 /** Per-node lines are enough to see the picture on a small cluster; a big one gets the busiest. */
 const NODES_SHOWN = 8;
 const FINISHED_SHOWN = 5;
@@ -35,13 +38,12 @@ export default defineCheck({
       .sort((a, b) => b.allocatable - a.allocatable);
     const largest = Math.max(0, ...usage.map((u) => u.allocatable));
     const totalFree = usage.reduce((sum, u) => sum + Math.max(0, u.allocatable - u.requested), 0);
-    const usageLines = usage.slice(0, NODES_SHOWN).map(
-      (u) =>
-        `node ${u.node.metadata.name}: allocatable ${GPU_RESOURCE} ${u.allocatable}, requested ${u.requested}${
-          u.holders.length ? ` by ${u.holders.map(describeHolder).join(', ')}` : ''
-        }`,
+    const usageLines = capMap(
+      usage,
+      NODES_SHOWN,
+      (u) => `node ${u.node.metadata.name}: allocatable ${GPU_RESOURCE} ${u.allocatable}, requested ${u.requested}${u.holders.length ? ` by ${capJoin(u.holders, HOLDERS_SHOWN, describeHolder)}` : ''}`,
+      'GPU nodes',
     );
-    if (usage.length > NODES_SHOWN) usageLines.push(`… and ${usage.length - NODES_SHOWN} more GPU nodes`);
     if (usage.length === 0) usageLines.push(`no node shows an NVIDIA GPU (see no-gpu-nodes)`);
     const finished = usage.flatMap((u) => u.holders.filter((h) => h.finished));
     // the same cleanup serves every Pending pod: a few commands, the rest is gpu-held-by-finished-pod's list
@@ -63,7 +65,7 @@ export default defineCheck({
           : [
               ...cleanup,
               ...describeNodes,
-              `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{range .spec.containers[*]}{.name}: {.resources.limits}{"\\n"}{end}'   # lower the request to at most ${largest}`,
+              `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{.spec.containers[*].resources}'   # lower the request to at most ${largest}`,
             ];
       issues.push({
         severity: never ? 'error' : 'warning',

@@ -1,3 +1,4 @@
+import { capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import { PROVIDER_TITLES } from '../src/data/operands.js';
 import { GPU_RESOURCE, gpuNodes, podGpuRequest } from '../src/facts/gpu.js';
@@ -29,10 +30,7 @@ export default defineCheck({
     const plugins = operandPods(facts).filter((o) => o.spec.advertisesGpus && !isTerminal(o.pod));
     if (plugins.length > 0) return [];
 
-    const evidence = requesting
-      .slice(0, PODS_SHOWN)
-      .map((p) => `pod ${podRef(p)} requests ${podGpuRequest(p)} ${GPU_RESOURCE} (${p.status?.phase ?? 'Unknown'})`);
-    if (requesting.length > PODS_SHOWN) evidence.push(`… and ${requesting.length - PODS_SHOWN} more pods`);
+    const evidence = capMap(requesting, PODS_SHOWN, (p) => `pod ${podRef(p)} requests ${podGpuRequest(p)} ${GPU_RESOURCE} (${p.status?.phase ?? 'Unknown'})`, 'pods');
     evidence.push('no pod labelled app=nvidia-device-plugin-daemonset, app.kubernetes.io/name=nvidia-device-plugin, name=nvidia-device-plugin-ds or app.kubernetes.io/component=hami-device-plugin');
 
     const daemonSets = devicePluginDaemonSets(facts);

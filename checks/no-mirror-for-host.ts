@@ -1,3 +1,4 @@
+import { capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import type { ImageReference } from '../src/facts/images.js';
 import { DOCKER_HUB, isInvalid, isUpstreamHost, upstreamEndpoint } from '../src/facts/images.js';
@@ -125,9 +126,7 @@ function fixFor(registry: string, refs: ImageReference[], target: MirrorTarget, 
 }
 
 function pullLines(pulls: FailingPull[]): string[] {
-  const lines = pulls.slice(0, MAX_IMAGES).map((p) => `pod ${podRef(p.pod)} cannot pull ${p.image}: ${p.cause.label}${p.requestHost ? ` (error from ${p.requestHost})` : ''} (image-pull-failing)`);
-  if (pulls.length > MAX_IMAGES) lines.push(`… and ${pulls.length - MAX_IMAGES} more pods`);
-  return lines;
+  return capMap(pulls, MAX_IMAGES, (p) => `pod ${podRef(p.pod)} cannot pull ${p.image}: ${p.cause.label}${p.requestHost ? ` (error from ${p.requestHost})` : ''} (image-pull-failing)`, 'pods');
 }
 
 export default defineCheck({

@@ -1,3 +1,4 @@
+import { capMap } from '../src/bounded.js';
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
@@ -17,15 +18,16 @@ const MAX_EVENT_LINES = 3;
 function issueFor(node: Node | undefined, nodeName: string | undefined, config: RuntimeConfig | undefined, events: RuntimeEvent[], facts: Facts): Issue | undefined {
   const host = nodeName ? facts.host(nodeName) : undefined;
   const readable = config && !hasFatalProblem(config);
+  // CRI-O with the NVIDIA OCI hook (OpenShift) needs no nvidia handler: a pod asking for one is runtimeclass-missing's.
+  if (readable && config.engine === 'cri-o' && config.nvidiaHooks.length > 0 && !config.runtimes.some(isNvidiaRuntime)) return undefined;
   const hasNvidia = readable && config.runtimes.some(isNvidiaRuntime);
   // Nothing to judge: no readable config (an unloadable one is containerd-config-invalid's) and no event.
   if ((hasNvidia || !readable) && events.length === 0) return undefined;
-  const eventEvidence = events.slice(0, MAX_EVENT_LINES).map((e) => eventLine(e.event));
-  if (events.length > MAX_EVENT_LINES) eventEvidence.push(`… and ${events.length - MAX_EVENT_LINES} more such events`);
+  const eventEvidence = capMap(events, MAX_EVENT_LINES, (e) => eventLine(e.event), 'such events');
   const pods = [...new Set(events.map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
   const subject = nodeName ? { kind: 'Node', name: nodeName } : { kind: 'Pod', name: events[0]!.event.involvedObject?.name ?? '?', namespace: events[0]!.event.involvedObject?.namespace };
   const where = nodeName ? `Node ${nodeName}` : `Pod ${pods[0]}`;
-  const engine = config?.engine === 'docker' ? 'docker' : 'containerd';
+  const engine = config?.engine === 'docker' ? 'docker' : config?.engine === 'cri-o' ? 'CRI-O' : 'containerd';
 
   if (hasNvidia) {
     // The file says nvidia, the running runtime says no: it has not re-read its config.
@@ -41,7 +43,7 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const evidence = [...eventEvidence, ...(readable ? runtimeConfigEvidence(config) : [])];
   if (config && !readable) evidence.push(`runtime config ${describeSource(config)} does not load (see containerd-config-invalid)`);
   if (!config && nodeName) evidence.push(`no runtime config collected from node ${nodeName}; run with --node-probe to read it`);
-  const hidden = config?.engine === 'containerd' ? config.unused.find((u) => u.runtimes.some(isNvidiaRuntime)) : undefined;
+  const hidden = config && config.engine !== 'docker' ? config.unused.find((u) => u.runtimes.some(isNvidiaRuntime)) : undefined;
   const message = readable
     ? hidden
       ? `${where}: the nvidia runtime is defined in ${hidden.file}, which ${engine} does not read (${hidden.why})`

@@ -4,6 +4,7 @@ import type { Facts } from '../src/facts/facts.js';
 import type { KubeObject, Node, Pod, RuntimeClass } from '../src/facts/kube.js';
 import { operandOf } from '../src/facts/operands.js';
 import { podTexts } from '../src/facts/pod-texts.js';
+import { templateOwner } from '../src/facts/workload-owner.js';
 import { isTerminal, podRef } from '../src/facts/pods.js';
 import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
 import { activeRuntimeConfig, describeSource, hasFatalProblem } from '../src/facts/runtime/active-config.js';
@@ -97,17 +98,8 @@ function symptomLines(facts: Facts, pods: Pod[]): string[] {
 }
 
 function ownerPatch(pod: Pod, runtimeClass: string): string | undefined {
-  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
-  if (!owner) return undefined;
-  const ns = pod.metadata.namespace ?? 'default';
-  const hash = pod.metadata.labels?.['pod-template-hash'];
-  const target =
-    owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)
-      ? `deployment ${owner.name.slice(0, -hash.length - 1)}`
-      : ['DaemonSet', 'StatefulSet', 'ReplicaSet'].includes(owner.kind)
-        ? `${owner.kind.toLowerCase()} ${owner.name}`
-        : undefined;
-  return target && `kubectl -n ${ns} patch ${target} --type=merge -p '{"spec":{"template":{"spec":{"runtimeClassName":"${runtimeClass}"}}}}'`;
+  const owner = templateOwner(pod);
+  return owner && `kubectl -n ${pod.metadata.namespace ?? 'default'} patch ${owner.kind} ${owner.name} --type=merge -p '{"spec":{"template":{"spec":{"runtimeClassName":"${runtimeClass}"}}}}'`;
 }
 
 export default defineCheck({
@@ -129,6 +121,7 @@ export default defineCheck({
     for (const node of facts.nodes) {
       const config = activeRuntimeConfig(facts.host(node.metadata.name), runtimeHintsOf(node));
       if (!config || hasFatalProblem(config)) continue;
+      if (config.engine === 'cri-o' && config.nvidiaHooks.length > 0) continue; // the OCI hook injects the GPU under any handler
       const nvidia = config.runtimes.filter(isNvidiaRuntime);
       if (nvidia.length === 0) continue; // no NVIDIA runtime at all is nvidia-runtime-missing's
       const misrouted = misroutedPods(facts, node, config, classes);

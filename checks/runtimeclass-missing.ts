@@ -3,11 +3,16 @@ import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import type { KubeObject, Node, RuntimeClass } from '../src/facts/kube.js';
 import { isTerminal, podRef } from '../src/facts/pods.js';
-import { eventLine, missingRuntimeEvents, runtimeClassNotFoundEvents } from '../src/facts/runtime-events.js';
+import type { RuntimeEvent } from '../src/facts/runtime-events.js';
+import { eventLine, handlerNotSupportedEvents, missingRuntimeEvents, runtimeClassNotFoundEvents } from '../src/facts/runtime-events.js';
+import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
 import { activeRuntimeConfig, describeSource, hasFatalProblem } from '../src/facts/runtime/active-config.js';
 import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
 import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { someNames, unmatchedLabels } from '../src/facts/scheduling.js';
+import { findStack, gpuOperatorNamespace } from '../src/facts/stacks.js';
+import { templateOwner } from '../src/facts/workload-owner.js';
+import { operandOf, operandOfDaemonSet } from '../src/facts/operands.js';
 import type { Issue } from '../src/model.js';
 import { restartCommand } from '../src/remedies/runtime.js';
 
@@ -46,6 +51,34 @@ function usersOf(facts: Facts): Map<string, string[]> {
 
 function matchesSelector(node: Node, selector: Record<string, string> | undefined): boolean {
   return unmatchedLabels(node.metadata.labels, selector).length === 0;
+}
+
+/** Pods must not name a RuntimeClass where the node's runtime injects the GPU without a handler. */
+function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node, who: string[], said: RuntimeEvent[], disagree: string[], why: string, config: RuntimeConfig): Issue {
+  const remove = (kind: string, ns: string, obj: string) => `kubectl -n ${ns} patch ${kind} ${obj} --type=json -p '[{"op":"remove","path":"/spec/template/spec/runtimeClassName"}]'`;
+  const targets = new Set<string>();
+  // The GPU Operator rewrites its own operands: those are fixed through its settings, not patched.
+  const managed = (kind: string, ref: string) => kind === 'DaemonSet' && !!facts.all<KubeObject>('DaemonSet').find((d) => `${d.metadata.namespace}/${d.metadata.name}` === ref && operandOfDaemonSet(d));
+  for (const w of who) {
+    const [kind, ref] = w.split(' ') as [string, string];
+    if (/^(Deployment|DaemonSet)$/.test(kind) && !managed(kind, ref)) targets.add(remove(kind.toLowerCase(), ...(ref.split('/') as [string, string])));
+  }
+  for (const pod of facts.podsOn(node.metadata.name).filter((p) => p.spec?.runtimeClassName === name && !operandOf(p))) {
+    const owner = templateOwner(pod);
+    if (owner) targets.add(remove(owner.kind, pod.metadata.namespace ?? 'default', owner.name));
+  }
+  const patches = [...targets].slice(0, 5);
+  const operator = findStack(facts, 'gpu-operator');
+  return {
+    severity: 'error',
+    subject: { kind: 'RuntimeClass', name },
+    message: `RuntimeClass ${name}: ${why}; pods that name it cannot start there${who.length ? ` (${someNames(who)})` : ''}`,
+    evidence: [`RuntimeClass ${name}: handler: ${handler}`, `runtime config read from ${describeSource(config)}`, ...said.slice(0, 3).map((e) => eventLine(e.event)), ...disagree],
+    fix: {
+      summary: `Remove runtimeClassName: ${name} from the GPU pods that run on ${node.metadata.name}${config.engine === 'docker' ? ' (the nvidia runtime must be docker\'s default-runtime instead)' : ''}${operator && config.engine === 'docker' ? '; tell the GPU Operator the runtime is docker (operator.defaultRuntime=docker)' : ''}`,
+      commands: [...patches, ...(operator && config.engine === 'docker' ? [`helm upgrade gpu-operator nvidia/gpu-operator -n ${gpuOperatorNamespace(facts)} --reuse-values --set operator.defaultRuntime=docker`] : [])],
+    },
+  };
 }
 
 export default defineCheck({
@@ -107,16 +140,31 @@ export default defineCheck({
       );
       for (const node of candidates) {
         const config = activeRuntimeConfig(facts.host(node.metadata.name), runtimeHintsOf(node));
-        if (!config || config.engine !== 'containerd' || hasFatalProblem(config)) continue;
+        if (!config || hasFatalProblem(config)) continue;
+        const said = [...missingRuntimeEvents(facts), ...handlerNotSupportedEvents(facts)].filter((e) => e.name === handler && e.node === node.metadata.name);
+        // A pod of this RuntimeClass that ran here shows the handler worked, unless the kubelet now says it does not.
+        const ran = facts.podsOn(node.metadata.name).filter((p) => p.spec?.runtimeClassName === name && (p.status?.phase === 'Succeeded' || p.status?.phase === 'Running'));
+        if (ran.length > 0 && said.length === 0) continue;
+        const disagree = ran.length > 0 ? [`sources disagree: ${someNames(ran.map((p) => `Pod ${podRef(p)}`))} ran with this RuntimeClass on ${node.metadata.name}, but the kubelet's newer events say the handler is missing`] : [];
+        if (config.engine === 'docker') {
+          // dockershim and cri-dockerd take no handler at all: docker's default runtime is the only one.
+          issues.push(noHandlerIssue(facts, name, handler, node, users.get(name) ?? [], said, disagree, `node ${node.metadata.name} runs Docker, which takes no RuntimeClass handler: its default runtime (${config.defaultRuntime}) runs every pod`, config));
+          continue;
+        }
         if (config.runtimes.some((r) => r.name === handler)) continue;
         const nvidia = config.runtimes.filter(isNvidiaRuntime);
+        const hooked = config.engine === 'cri-o' && config.nvidiaHooks.length > 0;
+        if (hooked && nvidia.length === 0 && /nvidia/i.test(handler)) {
+          issues.push(noHandlerIssue(facts, name, handler, node, users.get(name) ?? [], said, disagree, `CRI-O on node ${node.metadata.name} has no "${handler}" handler: it injects the GPU through the NVIDIA OCI hook (${config.nvidiaHooks.join(', ')}) for every handler`, config));
+          continue;
+        }
         if (handler === 'nvidia' && nvidia.length === 0) continue;
         const events = failures.filter((e) => e.name === handler && e.node === node.metadata.name);
         const replacement = /nvidia/i.test(handler) && nvidia[0] ? nvidia[0].name : undefined;
         issues.push({
           severity: 'error',
           subject: { kind: 'RuntimeClass', name },
-          message: `RuntimeClass ${name}: handler "${handler}" is not a runtime of containerd on node ${node.metadata.name}${replacement ? ` (its NVIDIA runtime is called "${replacement}")` : ''}`,
+          message: `RuntimeClass ${name}: handler "${handler}" is not a runtime of ${config.engine === 'cri-o' ? 'CRI-O' : 'containerd'} on node ${node.metadata.name}${replacement ? ` (its NVIDIA runtime is called "${replacement}")` : ''}`,
           evidence: [
             `RuntimeClass ${name}: handler: ${handler}`,
             `runtime config read from ${describeSource(config)}`,
@@ -129,7 +177,7 @@ export default defineCheck({
                 commands: [`kubectl delete runtimeclass ${name}`, runtimeClassYaml(name, replacement)],
               }
             : {
-                summary: `Add a runtime called ${handler} to containerd on ${node.metadata.name} and restart it, or recreate the RuntimeClass with a handler the node has`,
+                summary: `Add a runtime called ${handler} to ${config.engine === 'cri-o' ? 'CRI-O' : 'containerd'} on ${node.metadata.name} and restart it, or recreate the RuntimeClass with a handler the node has`,
                 commands: [restartCommand(config, node)],
               },
         });

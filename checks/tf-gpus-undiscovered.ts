@@ -146,6 +146,7 @@ export default defineCheck({
   title: 'TensorFusion has discovered every GPU',
   needs: ['Node'],
   ok: 'TensorFusion lists every GPU of its nodes with their TFlops (or TensorFusion is not installed)',
+  quietWithout: ['tensor-fusion'],
   explain: {
     detects: `Nodes whose GPUNode shows total TFlops 0, whose GPUs are missing from \`kubectl get gpu\` (fewer than the node shows), or whose NodeDiscovery job in ${TENSOR_FUSION_NAMESPACE} failed; then whether ConfigMap ${GPU_INFO_CONFIGMAP} lists the node's GPU model (from the discovery log, nvidia-smi or GFD's label).`,
     why: 'Node discovery looks each GPU up by its nvidia-smi name in the model table to learn its TFlops, and exits on an unknown model: the GPU is never listed, total TFlops stays 0, and workloads fail with "Failed to schedule GPU".',

@@ -46,6 +46,7 @@ export default defineCheck({
   title: 'No "Invalid Memory Address" from the TensorFusion memory manager',
   needs: ['Pod'],
   ok: 'no TensorFusion log shows "Invalid Memory Address" (or TensorFusion is not installed)',
+  quietWithout: ['tensor-fusion'],
   explain: {
     detects: 'Logs of TensorFusion workers and workloads with "Invalid Memory Address" (Go\'s "invalid memory address or nil pointer dereference" panics are left out: that is a crash, see tf-operator-restarting and tf-worker-crashing).',
     why: 'TensorFusion virtualises GPUs with a special MMIO; CUDA cuMemMap behaves oddly there, and the GPU memory manager written for it causes "Invalid Memory Address" in rare cases: the CUDA program fails.',

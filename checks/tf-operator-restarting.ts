@@ -54,6 +54,7 @@ export default defineCheck({
   title: 'TensorFusion operator is not restarting',
   needs: ['Pod'],
   ok: 'the TensorFusion operator pods are not restarting (or TensorFusion is not installed)',
+  quietWithout: ['tensor-fusion'],
   explain: {
     detects: `Controller pods of the TensorFusion operator (namespace ${TENSOR_FUSION_NAMESPACE}, label ${CONTROLLER_LABEL.key}=${CONTROLLER_LABEL.value}) that restarted, crash-loop or failed; quotes the error lines of their logs (the previous run first).`,
     why: 'The operator schedules GPUs for TensorFusionWorkloads, starts workers and keeps GPUNode and GPU status: while it restarts, new TensorFusion pods stay stuck starting.',

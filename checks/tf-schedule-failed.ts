@@ -88,6 +88,7 @@ export default defineCheck({
   title: 'TensorFusion workloads get their GPUs',
   needs: ['Event'],
   ok: 'no TensorFusionWorkload reports "Failed to schedule GPU" (or TensorFusion is not installed)',
+  quietWithout: ['tensor-fusion'],
   explain: {
     detects: 'TensorFusionWorkload Warning events "Failed to schedule GPU" (reason ScheduleGPUFailed), and compares the workload\'s TFlops/VRAM requests with what each GPU of its pool has available and in total.',
     why: 'No worker starts for the workload, so its pods stay stuck starting (the first branch of the troubleshooting page).',

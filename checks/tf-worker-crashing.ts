@@ -49,6 +49,7 @@ export default defineCheck({
   title: 'TensorFusion GPU workers are not crashing',
   needs: ['Pod'],
   ok: 'no TensorFusion GPU worker is crash-looping or restarting (or TensorFusion is not installed)',
+  quietWithout: ['tensor-fusion'],
   explain: {
     detects: 'TensorFusion GPU worker pods (label tensor-fusion.ai/component=worker) that crash-loop, failed, or restarted after non-zero exits; quotes the crash log and says whether TF_ENABLE_LOG is set in the worker template.',
     why: 'The worker holds the GPU share its clients use remotely: each crash drops their CUDA context, and a crash-looping worker leaves them stuck starting.',

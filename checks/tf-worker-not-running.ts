@@ -81,6 +81,7 @@ export default defineCheck({
   title: 'TensorFusion pods do not hang while starting',
   needs: ['Pod'],
   ok: 'no TensorFusion workload pod is stuck starting (or TensorFusion is not installed)',
+  quietWithout: ['tensor-fusion'],
   explain: {
     detects: `Pods with label ${WORKLOAD_LABEL} (not workers) that are not Ready, split as the troubleshooting page does: their workload's worker is not running (1: no GPU available) or is running and Ready (2: the client injection failed).`,
     why: 'A TensorFusion pod starts only with a worker that holds its GPU share and with the TensorFusion libraries injected into its process; either missing leaves it hanging in its start.',

@@ -11,6 +11,7 @@ import { podRef } from '../src/facts/pods.js';
 import type { ContainerdConfig } from '../src/facts/runtime/containerd-config.js';
 import { readContainerdConfig } from '../src/facts/runtime/containerd-config.js';
 import { CONTAINERD_DUMP_COMMAND, runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import { CRIO_DROP_IN_DIR, readCrioConfig } from '../src/facts/runtime/crio-config.js';
 import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { findStack, gpuOperatorNamespace } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
@@ -104,6 +105,20 @@ function reasonsOn(facts: Facts, node: Node, config: ContainerdConfig | undefine
       fix: {
         summary: `Have containerd import ${dir}/*.toml (see nvidia-runtime-missing's fix), or point the toolkit's drop-in (nvidia-ctk --drop-in-config, RUNTIME_DROP_IN_CONFIG) at a directory ${config!.mainFile} imports`,
         commands: [`grep -n '^imports' ${config!.mainFile}`, `sudo nvidia-ctk runtime configure --runtime=containerd --drop-in-config=${dir}/99-nvidia.toml`],
+      },
+    });
+  }
+
+  // 3b. The same on CRI-O: nvidia-ctk 1.18.0–1.19.0 wrote its drop-in to /etc/crio/conf.d, which CRI-O never reads.
+  const crio = readCrioConfig(facts.host(name));
+  const stray = crio?.unused.find((u) => u.runtimes.some(isNvidiaRuntime));
+  if (stray) {
+    reasons.push({
+      message: `Node ${name}: the toolkit wrote its CRI-O drop-in to ${stray.file}, where CRI-O does not look (${stray.why})`,
+      evidence: [`${stray.file} defines ${stray.runtimes.filter(isNvidiaRuntime).map((r) => r.name).join(', ')}`, `CRI-O runtimes: ${crio!.runtimes.map((r) => r.name).join(', ')} (from ${crio!.files.join(', ') || crio!.mainFile})`],
+      fix: {
+        summary: `Upgrade the NVIDIA Container Toolkit to 1.19.1 or later (nvidia-ctk 1.18.0–1.19.0 used the wrong CRI-O drop-in directory), and move the drop-in to ${CRIO_DROP_IN_DIR}`,
+        commands: [`sudo mv ${stray.file} ${CRIO_DROP_IN_DIR}/`, 'sudo systemctl restart crio', 'sudo apt-get install -y --only-upgrade nvidia-container-toolkit'],
       },
     });
   }

@@ -34,6 +34,13 @@ export interface Check {
   stacks?: StackId[];
   /** Shown with ✓ when the check finds nothing. */
   ok: string;
+  /**
+   * Its pass prints no ✓ line (JSON keeps the ok finding) when none of these stacks is detected: the check
+   * still runs, so a workload that asks for an absent stack is still reported.
+   */
+  quietWithout?: StackId[];
+  /** Its pass prints no ✓ line when this says so (snapshot-file-unreadable on a live run: no files were read). */
+  quietPass?: (facts: Facts) => boolean;
   explain: Explain;
   run(facts: Facts): Issue[] | Skip;
 }

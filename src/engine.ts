@@ -3,11 +3,16 @@ import type { Check } from './check.js';
 import { docsPath, isSkip } from './check.js';
 import { UsageError } from './errors.js';
 import type { Facts } from './facts/facts.js';
+import { kindLabel } from './facts/facts.js';
+import type { UnreadInput } from './facts/facts.js';
 import type { DetectedStack } from './facts/stacks.js';
 import { detectStacks, STACK_NAMES } from './facts/stacks.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
+import { capLines, capText, MAX_EVIDENCE_LINES, pushAll } from './bounded.js';
 import { oneLine } from './sources/snapshot.js';
+import { gpuctlCommand } from './invocation.js';
+import { didYouMean } from './suggest.js';
 
 export interface Report {
   origin: string;
@@ -19,10 +24,16 @@ export interface Report {
   stacks?: DetectedStack[];
   /** Checks of stacks the cluster does not run: they stay quiet. */
   notApplicable?: Skipped[];
+  /** Ids of checks that passed without a ✓ line in text (quietWithout, quietPass); JSON keeps their ok finding. */
+  quietPasses?: string[];
+  /**
+   * The inputs checks (or stack detection) needed that could not be read (403, timeout, refused, 5xx, cut):
+   * the run is incomplete (docs/output.md). Absent when everything the checks read was read.
+   */
+  incomplete?: UnreadInput[];
+  /** Stack detection read objects that could not be listed: a stack it did not find may still be there. */
+  stacksIncomplete?: boolean;
 }
-
-/** The kinds stack detection reads: when one could not be listed, an undetected stack may still be there. */
-const STACK_EVIDENCE_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'Namespace'];
 
 export interface Selection {
   only?: string[];
@@ -39,14 +50,25 @@ export function selectChecks(all: Check[], selection: Selection): Check[] {
   const tokens = [...(selection.only ?? []), ...(selection.skip ?? [])];
   for (const token of tokens) {
     if (!all.some((c) => matches(c, token))) {
-      throw new UsageError(`unknown check "${token}"`, 'list the names, ids and categories with `gpuctl checks`');
+      const words = [...all.map((c) => c.name), ...all.map((c) => c.category)];
+      throw new UsageError(
+        `unknown check "${token}"`,
+        didYouMean(token, words) ?? `list the names, ids and categories with \`${gpuctlCommand('checks')}\``,
+      );
     }
   }
-  return all.filter(
+  const chosen = all.filter(
     (c) =>
       (!selection.only?.length || selection.only.some((t) => matches(c, t))) &&
       !(selection.skip ?? []).some((t) => matches(c, t)),
   );
+  if (chosen.length === 0) {
+    const given = [selection.only?.length ? `--checks ${selection.only.join(',')}` : '', selection.skip?.length ? `--skip ${selection.skip.join(',')}` : '']
+      .filter(Boolean)
+      .join(' ');
+    throw new UsageError(`${given} selects no check`, 'a check both chosen and skipped does not run; drop it from one of the lists');
+  }
+  return chosen;
 }
 
 export function runChecks(checks: Check[], facts: Facts): Report {
@@ -54,8 +76,14 @@ export function runChecks(checks: Check[], facts: Facts): Report {
   const skipped: Skipped[] = [];
   const notApplicable: Skipped[] = [];
   const ran: Check[] = [];
-  const stacks = detectStacks(facts);
-  const detectionComplete = STACK_EVIDENCE_KINDS.every((kind) => !facts.unavailable(kind));
+  const quietPasses: string[] = [];
+  // Where some input could not be read, each check (and the detection) runs on a view that records the
+  // unread inputs it touched: one that touched any never passes (docs/output.md, "Incomplete runs").
+  const unread = new Map<string, string>();
+  const detection = facts.tracking();
+  const stacks = detectStacks(detection ?? facts);
+  const detectionComplete = !detection?.touchedUnread.size;
+  for (const [what, why] of detection?.touchedUnread ?? []) unread.set(what, why);
   for (const check of checks) {
     if (check.stacks && detectionComplete && !check.stacks.some((id) => stacks.some((s) => s.id === id))) {
       const names = check.stacks.map((id) => STACK_NAMES[id]).join(' or ');
@@ -65,29 +93,72 @@ export function runChecks(checks: Check[], facts: Facts): Report {
     ran.push(check);
     const missing = check.needs.map((kind) => [kind, facts.unavailable(kind)] as const).find(([, why]) => why);
     if (missing) {
-      skipped.push({ id: check.id, name: check.name, reason: `cannot list ${plural(missing[0])} (${missing[1]})` });
+      unread.set(kindLabel(missing[0]), missing[1]!);
+      skipped.push({ id: check.id, name: check.name, reason: `cannot list ${kindLabel(missing[0])} (${missing[1]})`, incomplete: true });
       continue;
     }
+    const view = facts.tracking();
     let result;
     try {
-      result = check.run(facts);
+      result = check.run(view ?? facts);
     } catch (err) {
       // A bug in one check must not take the others down; say so loudly instead.
       skipped.push({ id: check.id, name: check.name, reason: `check failed: ${oneLine(err)}` });
+      continue;
+    }
+    const touched = view?.touchedUnread ?? new Map<string, string>();
+    for (const [what, why] of touched) unread.set(what, why);
+    // Issues found in what was read are true; "nothing found" (or a skip) over unread data is not a pass.
+    if (touched.size && (isSkip(result) || result.length === 0)) {
+      // A check's own skip that already names why (a node check quoting the probe failure) is kept as it is.
+      const own = isSkip(result) && [...touched.values()].some((why) => result.skip.includes(why)) ? result.skip : undefined;
+      skipped.push({ id: check.id, name: check.name, reason: own ?? unreadReason(touched), incomplete: true });
       continue;
     }
     if (isSkip(result)) {
       skipped.push({ id: check.id, name: check.name, reason: result.skip });
       continue;
     }
-    findings.push(...findingsOf(check, result, facts.clusterName));
+    if (result.length === 0 && (check.quietPass?.(facts) || (check.quietWithout && !check.quietWithout.some((id) => stacks.some((s) => s.id === id))))) {
+      quietPasses.push(check.id);
+    }
+    pushAll(findings, findingsOf(check, result, facts.clusterName));
   }
   findings.sort(
     (a, b) =>
       CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
   );
-  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable };
+  const incomplete = unread.size ? { incomplete: [...unread].map(([what, why]) => ({ what, why })), stacksIncomplete: !detectionComplete } : {};
+  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable, quietPasses, ...incomplete };
+}
+
+/** Why a check that touched unread inputs did not judge: what was not read, grouped by reason. */
+export function unreadReason(touched: ReadonlyMap<string, string>): string {
+  return `not read: ${describeUnread([...touched].map(([what, why]) => ({ what, why })))}`;
+}
+
+/**
+ * Unread inputs in one line, those of one kind and reason together:
+ * `pods (forbidden: …); 3 logs (500 Internal Server Error); node gpu-1 (image does not pull)`.
+ */
+export function describeUnread(inputs: UnreadInput[]): string {
+  const groups = new Map<string, { noun: string; names: string[]; why: string }>();
+  for (const { what, why } of inputs) {
+    const space = what.lastIndexOf(' ');
+    const noun = space < 0 ? what : what.slice(0, space);
+    const key = `${noun}\u0000${why}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { noun, names: [], why }));
+    group.names.push(space < 0 ? '' : what.slice(space + 1));
+  }
+  return [...groups.values()]
+    .map(({ noun, names, why }) => {
+      if (names.length === 1) return `${names[0] ? `${noun} ${names[0]}` : noun} (${why})`;
+      const shown = names.slice(0, 3).join(', ');
+      return `${names.length} ${noun}s: ${shown}${names.length > 3 ? ', …' : ''} (${why})`;
+    })
+    .join('; ');
 }
 
 /** A check's issues as findings; no issue at all is one ok finding about the cluster. */
@@ -104,9 +175,10 @@ export function findingsOf(check: Check, issues: Issue[], clusterName: string): 
       docs: docsPath(name),
       severity: issue.severity,
       subject: issue.subject,
-      message: issue.message,
-      evidence: issue.evidence ?? [],
-      ...(issue.fix ? { fix: issue.fix } : {}),
+      message: capText(issue.message),
+      // Bounded whatever a check produced: the report stays linear in the number of findings.
+      evidence: capLines(issue.evidence ?? [], MAX_EVIDENCE_LINES, 'evidence lines').map((line) => capText(line)),
+      ...(issue.fix ? { fix: { ...issue.fix, commands: capLines(issue.fix.commands, MAX_EVIDENCE_LINES, 'commands').map((c, i, all) => (i === MAX_EVIDENCE_LINES && all.length > MAX_EVIDENCE_LINES ? `# ${c}` : c)) } } : {}),
     };
   });
 }
@@ -120,15 +192,24 @@ export function summarize(report: Report) {
     info: count('info'),
     ok: count('ok'),
     skipped: report.skipped.length,
+    // Only where it is: complete runs keep the summary they always had.
+    ...(report.incomplete ? { incomplete: true, unread: report.incomplete } : {}),
   };
 }
 
-/** 1 when a finding reaches the --fail-on severity (error by default), else 0. */
-export function exitCodeOf(report: Report, failOn: 'error' | 'warning' = 'error'): number {
+/**
+ * 2 when the run is incomplete (docs/output.md) unless partial results are allowed; else 1 when a
+ * finding reaches the --fail-on severity (error by default), else 0.
+ */
+export function exitCodeOf(report: Report, failOn: 'error' | 'warning' = 'error', allowPartial = false): number {
+  if (report.incomplete && !allowPartial) return 2;
   return report.findings.some((f) => f.severity !== 'ok' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
-function plural(kind: string): string {
-  const lower = kind.toLowerCase();
-  return lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+/** The one stderr line of an incomplete run: what was not read, and what that means for the exit code. */
+export function incompleteLine(report: Report, allowPartial = false): string | undefined {
+  if (!report.incomplete) return undefined;
+  const skipped = report.skipped.filter((s) => s.incomplete).length;
+  const exit = allowPartial ? 'partial results allowed (--allow-partial)' : 'exit 2; --allow-partial to accept partial results';
+  return `gpuctl: incomplete: could not read ${describeUnread(report.incomplete)}; ${skipped} check(s) skipped (${exit})\n`;
 }

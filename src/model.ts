@@ -54,6 +54,8 @@ export interface Skipped {
   id: string;
   name: string;
   reason: string;
+  /** Skipped because inputs it needs could not be read: the run is incomplete, JUnit counts it as an error. */
+  incomplete?: true;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, error: 3 };

@@ -1,5 +1,6 @@
 // What the node checks share: they judge every node that has GPU evidence or was probed, and a node
 // check never passes for a node it could not look at (it skips, naming the nodes without facts).
+import { pushAll } from './bounded.js';
 import { nodeNamesToJudge } from './facts/driver.js';
 import type { Facts } from './facts/facts.js';
 import { gpuNodes } from './facts/gpu.js';
@@ -49,7 +50,7 @@ export function judgeEachNode(facts: Facts, judge: (node: string) => Issue[] | N
     const result = judge(name);
     if (Array.isArray(result)) {
       judged.push(name);
-      issues.push(...result);
+      pushAll(issues, result);
     } else {
       const why = result.why ?? facts.nodeProbeFailure(name);
       without.push({ node: name, ...(why ? { why } : {}) });

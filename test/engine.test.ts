@@ -23,8 +23,70 @@ describe('runChecks', () => {
     const facts = factsOf([], { unavailable: new Map([['Pod', 'forbidden: pods is forbidden']]) });
     const report = runChecks([needsPods], facts);
     expect(report.findings).toEqual([]);
-    expect(report.skipped).toEqual([{ id: 'GPU999', name: 'needs-pods', reason: 'cannot list pods (forbidden: pods is forbidden)' }]);
-    expect(exitCodeOf(report)).toBe(0);
+    expect(report.skipped).toEqual([{ id: 'GPU999', name: 'needs-pods', reason: 'cannot list pods (forbidden: pods is forbidden)', incomplete: true }]);
+    // The run is incomplete: exit 2, unless partial results are allowed.
+    expect(report.incomplete).toEqual([{ what: 'pods', why: 'forbidden: pods is forbidden' }]);
+    expect(exitCodeOf(report)).toBe(2);
+    expect(exitCodeOf(report, 'error', true)).toBe(0);
+  });
+
+  describe('incomplete runs: what a check read is recorded, not declared', () => {
+    const reads = (name: string, read: (f: import('../src/facts/facts.js').Facts) => unknown, issues = false) =>
+      defineCheck({
+        id: `GPU9${name.length}`, name, category: 'nodes', title: 't', needs: [], ok: `${name} fine`, explain,
+        run: (facts) => {
+          read(facts);
+          return issues ? [{ severity: 'warning' as const, subject: { kind: 'Node', name: 'n' }, message: 'seen anyway' }] : [];
+        },
+      });
+    const unread = {
+      unavailable: new Map([['Event', 'failed after 4 attempts: 500 Internal Server Error']]),
+      unreadLogs: new Map([['ml/p/c', 'no answer within 10s (--request-timeout)']]),
+      unreadProcesses: new Map([['ml/p/c', 'exec into pod ml/p is forbidden (403)']]),
+      meta: { nodeProbeFailures: { 'gpu-1': 'the probe pod did not start within 60s' } },
+    };
+    const facts = () => factsOf([node('gpu-1'), { kind: 'Pod', metadata: { name: 'p', namespace: 'ml' } }], unread);
+
+    it('a check that read an unread input and found nothing is skipped with what it did not read, never ✓', () => {
+      const cases: [string, (f: import('../src/facts/facts.js').Facts) => unknown, string][] = [
+        ['events', (f) => f.eventsFor('Pod', 'p', 'ml'), 'not read: events (failed after 4 attempts: 500 Internal Server Error)'],
+        ['log', (f) => f.log('ml', 'p', 'c'), 'not read: log ml/p/c (no answer within 10s (--request-timeout))'],
+        ['procs', (f) => f.processTables(), 'not read: process table ml/p/c (exec into pod ml/p is forbidden (403))'],
+        ['host', (f) => f.host('gpu-1'), 'not read: node gpu-1 (the probe pod did not start within 60s)'],
+        ['files', (f) => f.sourceProblems, 'not read: events (failed after 4 attempts: 500 Internal Server Error); log ml/p/c (no answer within 10s (--request-timeout)); process table ml/p/c (exec into pod ml/p is forbidden (403)); node gpu-1 (the probe pod did not start within 60s)'],
+      ];
+      for (const [name, read, reason] of cases) {
+        const report = runChecks([reads(name, read)], facts());
+        expect(report.findings, name).toEqual([]);
+        expect(report.skipped, name).toEqual([{ id: expect.any(String), name, reason, incomplete: true }]);
+        expect(exitCodeOf(report), name).toBe(2);
+      }
+    });
+
+    it('reads of what was read stay passes; issues found in what was read are reported', () => {
+      const report = runChecks([reads('nodes-only', (f) => [f.nodes, f.log('ml', 'p', 'other')]), reads('found', (f) => f.events, true)], facts());
+      expect(report.findings.map((f) => [f.name, f.severity])).toEqual([['found', 'warning'], ['nodes-only', 'ok']]);
+      expect(report.incomplete).toEqual([{ what: 'events', why: 'failed after 4 attempts: 500 Internal Server Error' }]);
+    });
+
+    it('an index built by an earlier check does not hide a later check\'s read', () => {
+      const podsForbidden = factsOf([], { unavailable: new Map([['Pod', 'forbidden']]) });
+      const report = runChecks([reads('first', (f) => f.podsOn('gpu-1')), reads('second', (f) => f.podsOn('gpu-1'))], podsForbidden);
+      expect(report.skipped.map((s) => [s.name, s.reason])).toEqual([['first', 'not read: pods (forbidden)'], ['second', 'not read: pods (forbidden)']]);
+    });
+
+    it('stack detection that could not list pods sets no stack aside as not applicable', () => {
+      const report = runChecks(ALL_CHECKS.filter((c) => c.stacks), factsOf([], { unavailable: new Map([['Pod', 'forbidden']]) }));
+      expect(report.stacksIncomplete).toBe(true);
+      expect(report.notApplicable).toEqual([]);
+      expect(report.findings.filter((f) => f.severity === 'ok')).toEqual([]);
+    });
+
+    it('a complete run tracks nothing and reports no incomplete fields', () => {
+      const report = runChecks(ALL_CHECKS, factsOf([node('gpu-1')]));
+      expect(report.incomplete).toBeUndefined();
+      expect(report.stacksIncomplete).toBeUndefined();
+    });
   });
 
   it('emits an ok finding for a check that found nothing, and error findings with id, name, docs', () => {

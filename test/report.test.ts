@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { version } from '../package.json';
 import { defineCheck } from '../src/check.js';
 import { runChecks } from '../src/engine.js';
 import { renderJson } from '../src/report/json.js';
@@ -31,7 +32,8 @@ describe('text report', () => {
     expect(text).toContain('nodes\n-----\n✓ nodes look fine\n- cannot-see skipped: cannot list nodes (forbidden)');
     expect(text).toContain('✗ validator | stuck [GPU997 always-fails]\n    on Pod gpu-operator/validator\n    · init container plugin-validation waiting\n    fix: delete the finished pod\n      $ kubectl delete pod -n default cuda-vectoradd');
     expect(text.indexOf('nodes\n')).toBeLessThan(text.indexOf('operator\n'));
-    expect(text).toMatch(/Status: 1 error, 0 warnings, 1 passed, 1 skipped \(3 checks\)\n$/);
+    // Nodes could not be listed: the run is incomplete, and says what it did not read.
+    expect(text).toMatch(/Status: INCOMPLETE — 1 error, 0 warnings, 1 passed, 1 skipped \(3 checks\)\nnot read, so the checks that need it did not pass or fail: nodes \(forbidden\)\n$/);
     expect(text).not.toMatch(/\x1b\[/);
   });
   it('colours with escape codes when asked, and hides ok lines with showOk false', () => {
@@ -55,11 +57,13 @@ describe('json report', () => {
     expect(Object.keys(out)).toEqual(['findings', 'skipped', 'summary']);
     expect(out.findings[0]).toEqual({
       id: 'GPU995', name: 'all-good', severity: 'ok', category: 'nodes', subject: { kind: 'Cluster', name: 'cluster' },
-      message: 'nodes look fine', evidence: [], docs: 'docs/checks/all-good.md',
+      message: 'nodes look fine', evidence: [], docs: 'docs/checks/all-good.md', docsUrl: `https://unpkg.com/gpuctl@${version}/docs/checks/all-good.md`,
     });
     expect(out.findings[1]).toMatchObject({ severity: 'error', subject: { kind: 'Pod', name: 'validator', namespace: 'gpu-operator' }, fix: { commands: ['kubectl delete pod -n default cuda-vectoradd'] } });
-    expect(out.skipped).toEqual([{ id: 'GPU996', name: 'cannot-see', reason: 'cannot list nodes (forbidden)' }]);
-    expect(out.summary).toMatchObject({ errors: 1, warnings: 0, ok: 1, skipped: 1, checks: 3 });
+    expect(out.skipped).toEqual([{ id: 'GPU996', name: 'cannot-see', reason: 'cannot list nodes (forbidden)', incomplete: true }]);
+    expect(out.summary).toMatchObject({ errors: 1, warnings: 0, ok: 1, skipped: 1, checks: 3, incomplete: true, unread: [{ what: 'nodes', why: 'forbidden' }] });
+    // A complete run's summary has no such keys.
+    expect(Object.keys(JSON.parse(renderJson(runChecks([passing], factsOf([])))).summary)).toEqual(['origin', 'checks', 'errors', 'warnings', 'info', 'ok', 'skipped']);
   });
 });
 
@@ -76,10 +80,15 @@ describe('junit report', () => {
   it('one testcase per check: failure for errors, skipped with reason, and warnings fail only with --fail-on warning', async () => {
     const { renderJunit } = await import('../src/report/junit.js');
     const xml = renderJunit(report);
-    expect(xml).toContain('<testsuite name="gpuctl doctor" tests="3" failures="1" errors="0" skipped="1">');
+    // The check that could not read its nodes is an error of the run, not a skip.
+    expect(xml).toContain('<testsuite name="gpuctl doctor" tests="3" failures="1" errors="1" skipped="0">');
     expect(xml).toContain('<testcase classname="gpuctl.operator" name="always-fails (GPU997)">\n    <failure message="validator | stuck" type="error">');
     expect(xml).toContain('  $ kubectl delete pod -n default cuda-vectoradd</failure>');
-    expect(xml).toContain('<skipped message="cannot list nodes (forbidden)"/>');
+    expect(xml).toContain('<error message="cannot list nodes (forbidden)" type="incomplete"/>');
+    const judgedNothing = defineCheck({ id: 'GPU993', name: 'no-facts', category: 'nodes', title: 't', needs: [], ok: 'x', explain, run: () => ({ skip: 'no node facts' }) });
+    const plain = renderJunit(runChecks([judgedNothing], factsOf([])));
+    expect(plain).toContain('tests="1" failures="0" errors="0" skipped="1"');
+    expect(plain).toContain('<skipped message="no node facts"/>');
     expect(xml).toContain('<testcase classname="gpuctl.nodes" name="all-good (GPU995)"/>');
   });
   it('escapes XML and strips control characters', async () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../engine.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
-import { exitCodeOf, runChecks, selectChecks } from '../engine.js';
-import { UsageError } from '../errors.js';
+import { exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
+import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import type { Lang } from '../i18n/lang.js';
 import { renderJson } from '../report/json.js';
@@ -14,6 +14,7 @@ import { walkPlaybook } from '../playbook/walk.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
+import { terminalWidth } from '../report/wrap.js';
 import type { Collection } from '../sources/collection.js';
 import type { NodeProbeMode } from './gather.js';
 import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
@@ -44,6 +45,8 @@ export interface DoctorOptions {
   yes?: boolean;
   /** --fix: print the plan, change nothing. */
   dryRun?: boolean;
+  /** An incomplete run (inputs not read) exits on its findings instead of 2. */
+  allowPartial?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -56,6 +59,10 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   }
   if (opts.snapshot && (opts.kubeconfig || opts.context || opts.prometheusUrl)) {
     throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context/--prometheus-url');
+  }
+  if (opts.demo && (opts.kubeconfig || opts.context || opts.prometheusUrl || opts.allContexts)) {
+    const given = [opts.kubeconfig && '--kubeconfig', opts.context && '--context', opts.prometheusUrl && '--prometheus-url', opts.allContexts && '--all-contexts'].filter(Boolean);
+    throw new UsageError(`--demo reads the bundled example, no cluster: drop ${given.join(', ')}`);
   }
   if (opts.prometheusUrl && !/^https?:\/\/[^/]/.test(opts.prometheusUrl)) {
     throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not "${opts.prometheusUrl}"`);
@@ -72,11 +79,13 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   const collection = await gather(opts);
   const report = runChecks(checks, new Facts(collection));
   process.stdout.write(render(report, opts));
-  if (!opts.fix) return exitCodeOf(report, opts.failOn);
+  const incomplete = incompleteLine(report, opts.allowPartial);
+  if (incomplete) process.stderr.write(incomplete);
+  if (!opts.fix) return exitCodeOf(report, opts.failOn, opts.allowPartial);
   const { fixFindings } = await import('./fix.js');
   return fixFindings(
     report,
-    { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn },
+    { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn, allowPartial: opts.allowPartial },
     {
       write: (text) => process.stdout.write(text),
       apply: async (actions) => (await import('../sources/live/apply.js')).applyActions(liveOptions(opts), actions),
@@ -138,8 +147,9 @@ function render(report: Report, opts: DoctorOptions): string {
       return renderJunit(report, opts.failOn, opts.lang);
     default: {
       const colour = colourEnabled(process.stdout);
-      const playbook = renderTakenText(taken, colour, opts.lang);
-      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang }) + (playbook ? `\n${playbook}` : '');
+      const width = terminalWidth(process.stdout);
+      const playbook = renderTakenText(taken, colour, opts.lang, width);
+      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang, width, debug: opts.debug }) + (playbook ? `\n${playbook}` : '');
     }
   }
 }
@@ -149,5 +159,13 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   if (opts.demo) return loadSnapshot(path.join(packageRoot(), DEMO_SNAPSHOT));
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
   const { gatherLive } = await import('./gather.js');
-  return gatherLive(opts);
+  try {
+    return await gatherLive(opts);
+  } catch (err) {
+    const { NO_KUBECONFIG, NO_KUBECONFIG_ERROR } = await import('../sources/live/kubeconfig.js');
+    if (err instanceof Error && err.name === NO_KUBECONFIG_ERROR) {
+      throw new GpuctlError(`${NO_KUBECONFIG}: pass --kubeconfig FILE, set KUBECONFIG, or analyse a snapshot with --snapshot DIR (--demo: the bundled example)`);
+    }
+    throw err;
+  }
 }

@@ -29,6 +29,7 @@ import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
+import { terminalWidth, wrapText } from '../report/wrap.js';
 
 export interface ExecCheckOptions {
   namespace?: string;
@@ -132,7 +133,7 @@ async function execPod(podName: string, command: string[], opts: ExecCheckOption
     if ('error' in chosen) throw new GpuctlError(chosen.error);
     const container = chosen.container;
     if (opts.straceFromHost && opts.printOnly) {
-      process.stdout.write(hostTraceInstructions(pod, container));
+      process.stdout.write(hostTraceInstructions(pod, container, { image: opts.probeImage ?? DEFAULT_PROBE_IMAGE, namespace: opts.probeNamespace ?? DEFAULT_PROBE_NAMESPACE }));
       return 0;
     }
     const notRunning = notRunningReason(pod, container);
@@ -239,18 +240,27 @@ function straceMissing(target: { namespace: string; pod: string; container: stri
   return `strace is not installed in ${where}${os ? ` (${os})` : ''}; ${how}; or trace from the node with --strace-from-host, or drop --strace for the /proc view`;
 }
 
-/** The node-side trace, as commands to run: a privileged debug pod with the host's PIDs attaches to the container. */
-export function hostTraceInstructions(pod: Pod, container: string): string {
+/**
+ * The node-side trace, as commands to run: a privileged debug pod (the --probe-image, in the --probe-namespace)
+ * with the host's PIDs runs the host's crictl and strace on the container, as --strace-from-host does.
+ */
+export function hostTraceInstructions(pod: Pod, container: string, probe: { image: string; namespace: string }): string {
   const node = pod.spec?.nodeName ?? 'NODE';
   const id = runtimeContainerId(pod, container) ?? 'CONTAINER_ID';
   const stack = detectPodStack(pod)?.stack.id;
-  const inner = `PID=$(chroot /host crictl inspect --output go-template --template "{{.info.pid}}" ${id}) && exec strace ${STRACE_ARGS.join(' ')} -p "$PID" 2>&1`;
+  const inner = `PID=$(crictl inspect --output go-template --template "{{.info.pid}}" ${id}) && exec strace ${STRACE_ARGS.join(' ')} -p "$PID" 2>&1`;
   return [
     `To trace container ${container} of pod ${pod.metadata.namespace}/${pod.metadata.name} from its node ${node}, run a privileged debug pod`,
-    "that shares the host's process IDs, attach strace to the container's first process and save what it runs",
+    "that shares the host's process IDs, attach the host's strace to the container's first process and save what it runs",
     '(Ctrl-C ends the trace; only execs that happen while it runs are seen, so restart the work inside the pod meanwhile):',
     '',
-    `  kubectl debug node/${node} -i --profile=sysadmin --image=nicolaka/netshoot -- sh -c '${inner}' > trace.txt`,
+    `  kubectl debug node/${node} -i -n ${probe.namespace} --profile=sysadmin --image=${probe.image} -- chroot /host sh -c '${inner}' > trace.txt`,
+    '',
+    `kubectl debug leaves its pod (node-debugger-${node}-…) behind when the trace ends: delete it`,
+    '',
+    `  kubectl get pods -n ${probe.namespace} -o name | grep node-debugger-${node}- | xargs kubectl delete -n ${probe.namespace}`,
+    '',
+    "The host needs strace (apt-get install strace, dnf install strace); the image only needs sh (--probe-image).",
     '',
     ...(id === 'CONTAINER_ID' ? ['The container has no ID yet in the pod status: find it on the node with `crictl ps --name ' + container + '`.', ''] : []),
     'Then judge the trace:',
@@ -323,7 +333,11 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
     return;
   }
   const colour = colourEnabled(process.stdout);
-  const gpus = section ? `${[section.head, ...section.devices.map((d) => `  ${d}`), ...(section.note ? [`  (${section.note})`] : [])].join('\n')}\n\n` : '';
-  process.stdout.write(`${about.join('\n')}\n\n${renderExecTree(analysis, colour, extras.preloadFile, opts.lang)}\n${gpus}`);
-  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang }));
+  const width = terminalWidth(process.stdout);
+  const gpus = section
+    ? [...wrapText(section.head, width, '', '  '), ...section.devices.flatMap((d) => wrapText(d.trim(), width, '  ', '    ')), ...(section.note ? wrapText(`(${section.note})`, width, '  ') : []), '']
+    : [];
+  // The title first, then what was looked at, the process table and the GPUs, then the findings.
+  const preamble = [...about.flatMap((line) => wrapText(line, width, '', '  ')), '', ...renderExecTree(analysis, colour, extras.preloadFile, opts.lang, width).trimEnd().split('\n'), '', ...gpus];
+  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang, width, debug: opts.debug, preamble }));
 }

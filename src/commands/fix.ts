@@ -13,6 +13,7 @@ export interface FixOptions {
   dryRun?: boolean;
   colour: boolean;
   failOn: 'error' | 'warning';
+  allowPartial?: boolean;
 }
 
 /** The I/O, injected: the doctor wires the live cluster and the terminal, tests wire fakes. */
@@ -71,22 +72,22 @@ export async function fixFindings(report: Report, opts: FixOptions, deps: FixDep
   const plan = planFixes(report.findings);
   deps.write('\n' + renderPlan(plan, opts.colour));
   const actions = plan.automatic.flatMap((fix) => fix.actions.map((action) => ({ fix, action })));
-  if (actions.length === 0) return exitCodeOf(report, opts.failOn);
+  if (actions.length === 0) return exitCodeOf(report, opts.failOn, opts.allowPartial);
   if (opts.dryRun) {
     deps.write(c.dim('--dry-run: nothing was changed.\n'));
-    return exitCodeOf(report, opts.failOn);
+    return exitCodeOf(report, opts.failOn, opts.allowPartial);
   }
 
   const chosen = await choose(actions, deps, !!opts.yes);
   if (chosen.length === 0) {
     deps.write('Nothing applied.\n');
-    return exitCodeOf(report, opts.failOn);
+    return exitCodeOf(report, opts.failOn, opts.allowPartial);
   }
   deps.write(`\n${c.bold('Applying')}\n`);
   const results = await deps.apply(chosen);
   for (const r of results) deps.write(`  ${paint(c, r.ok ? 'ok' : 'error', r.ok ? SYMBOL.ok : SYMBOL.error)} ${r.action.describe}: ${r.outcome}\n`);
   const applied = new Set(results.filter((r) => r.ok).map((r) => r.action));
-  if (applied.size === 0) return exitCodeOf(report, opts.failOn);
+  if (applied.size === 0) return exitCodeOf(report, opts.failOn, opts.allowPartial);
 
   // Read the cluster again: a finding is fixed when the same check no longer reports it on the same object.
   const after = await deps.recheck();
@@ -100,5 +101,5 @@ export async function fixFindings(report: Report, opts: FixOptions, deps: FixDep
   }
   const left = after.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
   deps.write(`${left} problem${left === 1 ? '' : 's'} left (errors and warnings); run gpuctl doctor for the full report.\n`);
-  return exitCodeOf(after, opts.failOn);
+  return exitCodeOf(after, opts.failOn, opts.allowPartial);
 }

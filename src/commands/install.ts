@@ -23,7 +23,7 @@ export async function install(raw: RawInstallOptions): Promise<number> {
     phases,
     gates: [...(options.phases.host ? HOST_GATES : []), ...(options.phases.cluster ? CLUSTER_GATES : [])],
     steps,
-    context: await contextLines(ctx),
+    context: contextLines,
   };
   const io = runnerIO(options.output);
   const colour = options.output === 'text' && colourEnabled(process.stdout);
@@ -94,12 +94,25 @@ async function contextLines(ctx: InstallContext): Promise<string[]> {
     lines.push(`host: ${os.prettyName}; runtime: ${runtime.target ? `${runtime.target.title} (${runtime.evidence})` : 'none found'}`);
   }
   if (o.phases.cluster) {
-    const helm = await ctx.cluster.helmVersion();
     const host = await hostEvidence(ctx);
-    lines.push(`cluster: ${o.context ? `context ${o.context}` : 'current kubeconfig context'}; helm ${helm.missing ? 'not installed' : helm.raw || '?'}`);
+    lines.push(await clusterLine(ctx));
     lines.push(`driver on the hosts: ${host.driver.present ? 'yes' : 'no'} (${host.driver.why}); toolkit: ${host.toolkit.present ? 'yes' : 'no'} (${host.toolkit.why})${host.distro ? `; ${host.distro.kind}` : ''}`);
   }
   return lines;
+}
+
+/** Which cluster, whether `kubectl get nodes` answered, and helm: what the header says it detected. */
+export async function clusterLine(ctx: InstallContext): Promise<string> {
+  const o = ctx.options;
+  const target = `${o.context ? `context ${o.context}` : 'the current kubeconfig context'}${o.kubeconfig ? ` of ${o.kubeconfig}` : ''}`;
+  const [nodes, helm] = await Promise.all([ctx.cluster.nodes(), ctx.cluster.helmVersion()]);
+  const noConfig = /localhost:8080|127\.0\.0\.1:8080/.test(nodes.error ?? '') ? ' (no kubeconfig found: kubectl fell back to localhost:8080; set KUBECONFIG or --kubeconfig)' : '';
+  const reach = nodes.nodes
+    ? `kubectl get nodes: ${nodes.nodes.length} node${nodes.nodes.length === 1 ? '' : 's'}`
+    : nodes.missing
+      ? 'kubectl is not installed'
+      : `kubectl get nodes failed: ${nodes.error}${noConfig}`;
+  return `cluster: ${target}; ${reach}; helm: ${helm.missing ? 'not installed' : helm.raw || '?'}`;
 }
 
 export function runnerIO(output: 'text' | 'json'): RunnerIO {

@@ -8,7 +8,7 @@ import { parseInstallOptions } from '../install/options.js';
 import type { PlanSpec } from '../install/runner.js';
 import type { InstallContext, Step } from '../install/types.js';
 import { colourEnabled } from '../report/style.js';
-import { planAndRun, printOutcome, runnerIO } from './install.js';
+import { clusterLine, planAndRun, printOutcome, runnerIO } from './install.js';
 
 export interface UninstallOptions {
   dryRun?: boolean;
@@ -42,13 +42,17 @@ export async function uninstall(raw: UninstallOptions): Promise<number> {
   const io = runnerIO(options.output);
 
   const gates = await Promise.all(CLUSTER_GATES.map(async (g) => ({ g, b: await g.check(ctx) })));
-  const steps = gates.some((x) => x.b) ? [] : await uninstallSteps(ctx);
+  // Without helm or the cluster the releases cannot be listed: a dry run still shows what would be removed.
+  const steps = gates.some((x) => x.b) ? (options.dryRun ? genericUninstallSteps() : []) : await uninstallSteps(ctx);
   const spec: PlanSpec = {
     command: 'uninstall',
     phases: ['cluster'],
     gates: CLUSTER_GATES,
     steps,
-    context: [`releases labelled ${OWNER_SELECTOR} and RuntimeClass ${RUNTIME_CLASS} when gpuctl created it; releases installed by others stay`],
+    context: async (c) => [
+      `releases labelled ${OWNER_SELECTOR} and RuntimeClass ${RUNTIME_CLASS} when gpuctl created it; releases installed by others stay`,
+      await clusterLine(c),
+    ],
   };
   const result = await planAndRun(ctx, spec, io, colour);
   if (result.outcome === 'ok') {
@@ -62,6 +66,27 @@ function order(release: HelmRelease): number {
   const chart = splitChartColumn(release.chart).name;
   const index = COMPONENTS.findIndex((c) => CHARTS[c].chart === chart);
   return index < 0 ? COMPONENTS.length : index;
+}
+
+/** The plan when the releases cannot be listed: every release gpuctl labelled, then its RuntimeClass. */
+function genericUninstallSteps(): Step[] {
+  const unknown = async () => ({ needed: true, reason: 'cannot be listed yet' });
+  return [
+    {
+      id: 'uninstall-releases',
+      phase: 'cluster',
+      title: `every helm release labelled ${OWNER_SELECTOR}, latest chart first`,
+      needed: unknown,
+      async commands(c) {
+        return [
+          { kind: 'run', argv: c.cluster.helm('list', '--all-namespaces', '--selector', OWNER_SELECTOR), mutating: false, note: 'the releases to remove' },
+          { kind: 'run', argv: c.cluster.helm('uninstall', 'RELEASE', '--namespace', 'NAMESPACE'), mutating: true, note: 'for each of them' },
+        ];
+      },
+      verify: async () => ({ ok: true, detail: '' }),
+    },
+    runtimeClassStep(),
+  ];
 }
 
 async function uninstallSteps(ctx: InstallContext): Promise<Step[]> {
@@ -83,7 +108,12 @@ async function uninstallSteps(ctx: InstallContext): Promise<Step[]> {
       },
     };
   });
-  steps.push({
+  steps.push(runtimeClassStep());
+  return steps;
+}
+
+function runtimeClassStep(): Step {
+  return {
     id: 'uninstall-runtimeclass',
     phase: 'cluster',
     title: `RuntimeClass ${RUNTIME_CLASS}`,
@@ -96,9 +126,9 @@ async function uninstallSteps(ctx: InstallContext): Promise<Step[]> {
     async commands(c) {
       return [{ kind: 'run', argv: c.cluster.kubectl('delete', 'runtimeclass', RUNTIME_CLASS), mutating: true, timeoutMs: 60_000 }];
     },
+    requires: ['cluster-access'],
     async verify(c) {
       return (await c.cluster.get('runtimeclass', RUNTIME_CLASS)) ? { ok: false, detail: 'still there' } : { ok: true, detail: 'deleted' };
     },
-  });
-  return steps;
+  };
 }

@@ -16,6 +16,11 @@ export class Facts {
   private nodesByName?: Map<string, Node>;
   /** namespace → name → pod. */
   private podsByName?: Map<string, Map<string, Pod>>;
+  /**
+   * While a check runs on an incomplete collection (see `Facts.tracking`): the inputs it touched that
+   * could not be read, what → why. Undefined otherwise, so the accessors cost nothing on a complete run.
+   */
+  private touched?: Map<string, string>;
 
   constructor(private readonly source: Collection) {
     for (const obj of source.objects) {
@@ -34,22 +39,59 @@ export class Facts {
     return this.source.origin;
   }
 
+  /** Read from a live cluster in this run rather than from snapshot files. */
+  get live(): boolean {
+    return !!this.source.live;
+  }
+
   /** The cluster's name for findings about the whole cluster: the kubeconfig context, else "cluster". */
   get clusterName(): string {
     return this.source.meta.context ?? 'cluster';
   }
 
-  /** Files and responses that could not be read or parsed. */
+  /**
+   * A view of the same collection that records which unread inputs the code run on it touches: a fresh
+   * Facts, so no index or cache built for another check hides a read. Undefined when nothing is unread.
+   */
+  tracking(): Facts | undefined {
+    if (unreadInputs(this.source).length === 0) return undefined;
+    const view = new Facts(this.source);
+    view.touched = new Map();
+    return view;
+  }
+
+  /** The unread inputs touched since `tracking()` made this view, what → why. */
+  get touchedUnread(): ReadonlyMap<string, string> {
+    return this.touched ?? new Map();
+  }
+
+  private touch(what: string, why: string | undefined): void {
+    if (why !== undefined && this.touched && !this.touched.has(what)) this.touched.set(what, why);
+  }
+
+  private touchKind(kind: string): void {
+    if (this.touched) this.touch(kindLabel(kind), this.source.unavailable.get(kind));
+  }
+
+  private touchAll(prefix: 'log' | 'process table' | 'node'): void {
+    if (!this.touched) return;
+    for (const input of unreadInputs(this.source)) if (input.what.startsWith(`${prefix} `)) this.touch(input.what, input.why);
+  }
+
+  /** Files and responses that could not be read or parsed: "nothing wrong" with them is only true of a complete read. */
   get sourceProblems(): readonly SourceProblem[] {
+    if (this.touched) for (const input of unreadInputs(this.source)) this.touch(input.what, input.why);
     return this.source.problems;
   }
 
   /** Whether any container log was collected. */
   get hasLogs(): boolean {
+    this.touchAll('log');
     return this.source.logs.size > 0;
   }
 
   all<T extends KubeObject = KubeObject>(kind: string): T[] {
+    this.touchKind(kind);
     return (this.byKind.get(kind) ?? []) as T[];
   }
 
@@ -74,6 +116,7 @@ export class Facts {
   /** A CRD-backed kind whose API the cluster does not serve (and no object of it in a snapshot). */
   notInstalled(kind: string): boolean {
     if (this.notServed(kind)) return true;
+    this.touchKind(kind);
     return !!resourceTypeOfKind(kind)?.crd && this.all(kind).length === 0;
   }
 
@@ -83,6 +126,7 @@ export class Facts {
   }
 
   node(name: string): Node | undefined {
+    this.touchKind('Node');
     // Checks ask this once per pod: an index, not a scan of thousands of nodes each time.
     if (!this.nodesByName) {
       this.nodesByName = new Map();
@@ -93,6 +137,7 @@ export class Facts {
 
   /** The pod of that namespace and name (events name the pod they are about). */
   pod(namespace: string | undefined, name: string | undefined): Pod | undefined {
+    this.touchKind('Pod');
     if (!this.podsByName) {
       this.podsByName = new Map();
       for (const pod of this.pods) {
@@ -104,6 +149,7 @@ export class Facts {
   }
 
   podsOn(nodeName: string): Pod[] {
+    this.touchKind('Pod');
     if (!this.podsByNode) {
       this.podsByNode = new Map();
       for (const pod of this.pods) {
@@ -119,6 +165,7 @@ export class Facts {
 
   /** Events about one object, oldest first. */
   eventsFor(kind: string, name: string, namespace?: string): Event[] {
+    this.touchKind('Event');
     if (!this.eventIndex) {
       this.eventIndex = new Map();
       const sorted = [...this.events].sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
@@ -134,6 +181,10 @@ export class Facts {
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
     // Checks ask for every container of every pod; most have no log: answer those without building keys.
     const logs = this.source.logs;
+    if (this.touched && this.source.unreadLogs?.size) {
+      const key = logKey(namespace, pod, container, previous);
+      this.touch(`log ${key}`, this.source.unreadLogs.get(key));
+    }
     if (this.podsWithLogsSize !== logs.size) {
       this.podsWithLogs.clear();
       for (const key of logs.keys()) {
@@ -147,16 +198,19 @@ export class Facts {
   }
 
   host(nodeName: string): NodeHost | undefined {
+    if (this.touched && !this.source.meta.nodesGone?.includes(nodeName)) this.touch(`node ${nodeName}`, this.source.meta.nodeProbeFailures?.[nodeName]);
     return this.source.nodes.get(nodeName);
   }
 
   /** Names of the nodes with host facts (probed, or nodes/NODE/ in a snapshot), in collection order. */
   get probedNodes(): string[] {
+    this.touchAll('node');
     return [...this.source.nodes.keys()];
   }
 
   /** Nodes with host facts and their facts, in collection order. */
   hosts(): [name: string, host: NodeHost][] {
+    this.touchAll('node');
     return [...this.source.nodes];
   }
 
@@ -184,18 +238,49 @@ export class Facts {
   }
 
   processes(namespace: string, pod: string, container: string): ProcessInfo[] | undefined {
-    return this.source.processes.get(`${namespace}/${pod}/${container}`);
+    const key = `${namespace}/${pod}/${container}`;
+    if (this.touched) this.touch(`process table ${key}`, this.source.unreadProcesses?.get(key));
+    return this.source.processes.get(key);
   }
 
   /** Every captured process table, keyed `namespace/pod/container`. */
   processTables(): [key: string, processes: ProcessInfo[]][] {
+    this.touchAll('process table');
     return [...this.source.processes];
   }
 
   /** A container's /etc/ld.so.preload, keyed `namespace/pod/container` as processTables() is. */
   preloadFile(key: string): string | undefined {
+    if (this.touched) this.touch(`process table ${key}`, this.source.unreadProcesses?.get(key));
     return this.source.preloadFiles.get(key);
   }
+}
+
+/** One input the checks need that could not be read, for reasons other than "not installed". */
+export interface UnreadInput {
+  /** `pods` (a resource type), `log NS/POD/CONTAINER[.previous]`, `process table NS/POD/CONTAINER`, `node NAME`. */
+  what: string;
+  why: string;
+}
+
+/** Every input of the collection that could not be read: resource types, logs, process tables, node probes. */
+export function unreadInputs(collection: Collection): UnreadInput[] {
+  return [
+    ...[...collection.unavailable].map(([kind, why]) => ({ what: kindLabel(kind), why })),
+    ...[...(collection.unreadLogs ?? [])].map(([key, why]) => ({ what: `log ${key}`, why })),
+    ...[...(collection.unreadProcesses ?? [])].map(([key, why]) => ({ what: `process table ${key}`, why })),
+    ...Object.entries(collection.meta.nodeProbeFailures ?? {})
+      .filter(([node]) => !collection.meta.nodesGone?.includes(node))
+      .map(([node, why]) => ({ what: `node ${node}`, why })),
+  ];
+}
+
+/** A kind as the API names its objects: `pods`, `runtimeclasses`, `clusterpolicies`. */
+export function kindLabel(kind: string): string {
+  const type = resourceTypeOfKind(kind);
+  if (type) return type.plural;
+  const lower = kind.toLowerCase();
+  return lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
 }
 
 // Shared by every object without events; frozen, as the index lists are read-only too.

@@ -5,6 +5,10 @@ import { eventOrigin } from './pulls.js';
 
 /** kubelet, on FailedCreatePodSandBox: `failed to get sandbox runtime: no runtime for "nvidia" is configured`. */
 const NO_RUNTIME = /no runtime for "([^"]+)" is configured/;
+/** CRI-O, on FailedCreatePodSandBox: `failed to find runtime handler nvidia from runtime list map[crun:… runc:…]`. */
+const CRIO_NO_HANDLER = /failed to find runtime handler (\S+) from runtime list/;
+/** dockershim / cri-dockerd, which take no handler at all: `RuntimeHandler "nvidia" not supported`. */
+const HANDLER_NOT_SUPPORTED = /RuntimeHandler "([^"]+)" not supported/;
 /** API admission, on the controller's FailedCreate: `pod rejected: RuntimeClass "nvidia" not found`. */
 /** The kubelet, when the RuntimeClass went away after admission: `runtimeclass.node.k8s.io "nvidia" not found`. */
 const RUNTIME_CLASS_NOT_FOUND = /(?:RuntimeClass|runtimeclass\.node\.k8s\.io) "([^"]+)" not found/;
@@ -31,7 +35,12 @@ function matching(facts: Facts, pattern: RegExp): RuntimeEvent[] {
 }
 
 export function missingRuntimeEvents(facts: Facts): RuntimeEvent[] {
-  return matching(facts, NO_RUNTIME);
+  return [...matching(facts, NO_RUNTIME), ...matching(facts, CRIO_NO_HANDLER)];
+}
+
+/** The node's runtime takes no RuntimeClass handler (Docker through dockershim or cri-dockerd). */
+export function handlerNotSupportedEvents(facts: Facts): RuntimeEvent[] {
+  return matching(facts, HANDLER_NOT_SUPPORTED);
 }
 
 export function runtimeClassNotFoundEvents(facts: Facts): RuntimeEvent[] {

@@ -1,5 +1,6 @@
 // How the scheduler decides where a pod may go: taints and tolerations, nodeSelector, and what
 // FailedScheduling events say about it. Pure functions over objects.
+import { capJoin } from '../bounded.js';
 import type { Facts } from './facts.js';
 import { podGpuRequest } from './gpu.js';
 import type { Event, Node, Pod, Taint, Toleration } from './kube.js';
@@ -130,7 +131,7 @@ export function gpuPodsWaitingOn(facts: Facts, nodeName: string): Pod[] {
 
 /** `ns/a, ns/b, ns/c and 4 more`: a few names of a list for one evidence line. */
 export function someNames(refs: string[], shown = 3): string {
-  return refs.slice(0, shown).join(', ') + (refs.length > shown ? ` and ${refs.length - shown} more` : '');
+  return capJoin(refs, shown);
 }
 
 export interface NodeSelectorRequirement {

@@ -36,8 +36,11 @@ export interface Ui {
     gpusNone: string;
   };
   /** The doctor's header: the GPU stacks found. */
-  stacks: { heading: string; none: string; noneWhy: string; notDetected: string; notRun(n: number): string };
+  stacks: { heading: string; none: string; noneWhy: string; notDetected: string; notRun(n: number): string; incomplete: string };
+  /** An incomplete run (docs/output.md): before the counts, and the line naming what was not read. */
+  incomplete: { status: string; notRead: string };
   fleet: {
+    incomplete: string;
     headers: [string, string, string, string, string, string];
     unreachable: string;
     failing: string;
@@ -96,8 +99,11 @@ const EN: Ui = {
     noneWhy: '(no GPU Operator, device plugin, HAMi, Kantaloupe, TensorFusion or Bitfusion objects)',
     notDetected: 'not detected: ',
     notRun: (n) => ` (${plural(n, 'check')} not run)`,
+    incomplete: 'detection incomplete: objects it reads could not be listed, so a stack not shown here may still run',
   },
+  incomplete: { status: 'INCOMPLETE — ', notRead: 'not read, so the checks that need it did not pass or fail: ' },
   fleet: {
+    incomplete: 'incomplete',
     headers: ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'FIRST PROBLEM'],
     unreachable: 'unreachable',
     failing: 'failing',
@@ -168,8 +174,11 @@ const ZH_CN: Ui = {
     noneWhy: '（没有 GPU Operator、设备插件、HAMi、Kantaloupe、TensorFusion 或 Bitfusion 的对象）',
     notDetected: '未检测到：',
     notRun: (n) => `（${n} 项检查未运行）`,
+    incomplete: '检测不完整：部分对象无法读取，这里未列出的软件栈仍可能在运行',
   },
+  incomplete: { status: '不完整 — ', notRead: '未能读取（依赖它们的检查既未通过也未失败）：' },
   fleet: {
+    incomplete: '不完整',
     headers: ['上下文', '状态', '错误', '警告', '跳过', '首个问题'],
     unreachable: '无法连接',
     failing: '有错误',

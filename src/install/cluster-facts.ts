@@ -58,7 +58,7 @@ export class ClusterFacts {
   async nodes(): Promise<{ nodes?: Node[]; error?: string; missing?: boolean }> {
     const r = await this.exec.probe(this.kubectl('get', 'nodes', '-o', 'json'));
     if (r.missing) return { missing: true, error: 'kubectl is not installed' };
-    if (r.exitCode !== 0) return { error: firstLine(r.stderr) || `kubectl exited ${r.exitCode}` };
+    if (r.exitCode !== 0) return { error: kubectlError(r.stderr) || `kubectl exited ${r.exitCode}` };
     const list = parseJson<{ items?: Node[] }>(r.stdout);
     return list ? { nodes: (list.items ?? []).map((n) => ({ ...n, kind: 'Node' as const })) } : { error: 'kubectl get nodes printed no JSON' };
   }
@@ -99,7 +99,7 @@ export class ClusterFacts {
   /** Pods of one namespace, optionally by label selector; read fresh each time (waits poll it). */
   async pods(namespace: string, selector?: string): Promise<{ pods?: Pod[]; error?: string }> {
     const r = await this.exec.run(this.kubectl('get', 'pods', '-n', namespace, ...(selector ? ['-l', selector] : []), '-o', 'json'), { timeoutMs: 30_000 });
-    if (r.exitCode !== 0) return { error: firstLine(r.stderr) || `kubectl exited ${r.exitCode}` };
+    if (r.exitCode !== 0) return { error: kubectlError(r.stderr) || `kubectl exited ${r.exitCode}` };
     return { pods: (parseJson<{ items?: Pod[] }>(r.stdout)?.items ?? []).map((p) => ({ ...p, kind: 'Pod' as const })) };
   }
 }
@@ -118,4 +118,13 @@ export function parseJson<T>(text: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What kubectl said, without its klog lines ("E1203 12:00:00.000 memcache.go:265] couldn't get …"): the last
+ * plain line ("The connection to the server localhost:8080 was refused …"), else the first line.
+ */
+export function kubectlError(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.filter((l) => !/^[EIWF]\d{4} /.test(l)).at(-1) ?? lines[0] ?? '';
 }

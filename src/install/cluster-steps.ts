@@ -63,19 +63,22 @@ export const CLUSTER_GATES: Gate[] = [
 export async function hostEvidence(ctx: InstallContext): Promise<HostEvidence> {
   const o = ctx.options;
   const local = async () => ((await ctx.host.nvidiaDevices()).lines.length > 0 ? ctx.host : undefined);
+  // The host phase installs them only when it runs: a blocked one (no GPU seen, lspci missing) installs nothing.
+  const hostPhaseRuns = o.phases.host && !ctx.blockedPhases.has('host');
+  const blockedNote = o.phases.host && !hostPhaseRuns ? '; the host phase of this run is blocked' : '';
   const driver = await (async () => {
     if (o.hostDriver !== 'auto') return { present: o.hostDriver === 'yes', why: `--host-driver ${o.hostDriver}` };
-    if (o.phases.host) return { present: true, why: 'the host phase of this run installs it' };
+    if (hostPhaseRuns) return { present: true, why: 'the host phase of this run installs it' };
     const host = await local();
     const d = host ? await host.driver() : undefined;
-    return d?.installed ? { present: true, why: d.evidence[0] ?? 'found on this node' } : { present: false, why: 'not found on this machine; the GPU Operator deploys it (--host-driver yes if the nodes have one)' };
+    return d?.installed ? { present: true, why: d.evidence[0] ?? 'found on this node' } : { present: false, why: `not found on this machine${blockedNote}; the GPU Operator deploys it (--host-driver yes if the nodes have one)` };
   })();
   const toolkit = await (async () => {
     if (o.hostToolkit !== 'auto') return { present: o.hostToolkit === 'yes', why: `--host-toolkit ${o.hostToolkit}` };
-    if (o.phases.host) return { present: true, why: 'the host phase of this run installs it' };
+    if (hostPhaseRuns) return { present: true, why: 'the host phase of this run installs it' };
     const host = await local();
     const t = host ? await host.toolkit() : undefined;
-    return t?.installed ? { present: true, why: `nvidia-container-toolkit ${t.version} on this node` } : { present: false, why: 'not found on this machine; the GPU Operator deploys it (--host-toolkit yes if the nodes have one)' };
+    return t?.installed ? { present: true, why: `nvidia-container-toolkit ${t.version} on this node` } : { present: false, why: `not found on this machine${blockedNote}; the GPU Operator deploys it (--host-toolkit yes if the nodes have one)` };
   })();
   const nodes = (await ctx.cluster.nodes()).nodes ?? [];
   let distro: HostEvidence['distro'];
@@ -270,6 +273,7 @@ function repoUpdateStep(repos: string[], releases: Step[]): Step {
 const runtimeClassStep: Step = {
   id: 'runtimeclass',
   phase: 'cluster',
+  requires: ['cluster-access'], // kubectl only, no helm
   title: `RuntimeClass ${RUNTIME_CLASS} (pods choose the NVIDIA runtime with runtimeClassName: ${RUNTIME_CLASS})`,
   async needed(ctx) {
     const rc = await ctx.cluster.get('runtimeclass', RUNTIME_CLASS);
@@ -302,6 +306,7 @@ function nodeLabelStep(profile: Profile): Step {
   return {
     id: 'node-labels',
     phase: 'cluster',
+    requires: ['cluster-access'],
     title: `Label the GPU nodes ${text} (${labels.map((l) => l.why).join('; ')})`,
     async needed(ctx) {
       const { nodes, why } = await chosenGpuNodes(ctx);

@@ -14,6 +14,7 @@ export function makeContext(options: InstallOptions): InstallContext {
     host: new HostFacts(options.root, exec),
     cluster: new ClusterFacts(exec, { kubeconfig: options.kubeconfig, context: options.context }),
     done: new Set(),
+    blockedPhases: new Set(),
     refresh: (changed) => exec.forget(changed),
   };
 }

@@ -45,9 +45,9 @@ export class HostFacts {
   }
 
   /** `lspci -nn` lines of NVIDIA devices (vendor 10de). */
-  async nvidiaDevices(): Promise<{ lines: string[]; problem?: string }> {
+  async nvidiaDevices(): Promise<{ lines: string[]; problem?: string; lspciMissing?: boolean }> {
     const r = await this.exec.probe(['lspci', '-nn']);
-    if (r.missing) return { lines: [], problem: 'lspci is not installed (apt-get install pciutils / dnf install pciutils)' };
+    if (r.missing) return { lines: [], problem: 'lspci is not installed (apt-get install pciutils / dnf install pciutils)', lspciMissing: true };
     if (r.exitCode !== 0) return { lines: [], problem: `lspci -nn failed (exit ${r.exitCode}): ${r.stderr.trim()}` };
     return { lines: nvidiaPciLines(r.stdout).map((l) => l.trim()) };
   }

@@ -40,6 +40,7 @@ export const HOST_GATES: Gate[] = [
   {
     id: 'os-supported',
     phase: 'host',
+    hidesCommands: true,
     title: 'Operating system with known install commands',
     async check(ctx) {
       const os = await ctx.host.os();
@@ -57,8 +58,16 @@ export const HOST_GATES: Gate[] = [
     phase: 'host',
     title: 'An NVIDIA GPU on the PCI bus',
     async check(ctx) {
-      const { lines, problem } = await ctx.host.nvidiaDevices();
+      const { lines, problem, lspciMissing } = await ctx.host.nvidiaDevices();
       if (lines.length > 0) return undefined;
+      if (lspciMissing) {
+        return {
+          code: 'lspci-missing',
+          message: 'lspci is not installed: gpuctl cannot tell whether this machine has an NVIDIA GPU',
+          hint: 'install pciutils (sudo apt-get install -y pciutils on Debian and Ubuntu, sudo dnf install -y pciutils on RHEL), then run gpuctl install again',
+          manual: ['sudo apt-get install -y pciutils   # or: sudo dnf install -y pciutils', 'lspci -nn | grep -i 10de'],
+        };
+      }
       return {
         code: 'no-nvidia-pci-device',
         message: problem

@@ -28,6 +28,8 @@ export interface StepRecord {
   commands: PlannedCommand[];
   detail?: string;
   blocked?: Blocker;
+  /** Dry run: the prerequisites (failed gates) this step waits for. */
+  missing?: Blocker[];
   failure?: { message: string; command?: string; exitCode?: number; stderr?: string; diagnosis?: Diagnosis };
 }
 
@@ -71,20 +73,30 @@ export function renderPlan(result: RunResult, colour: boolean): string {
   const c = makeChalk(colour);
   const lines = [c.bold(`gpuctl ${result.command}${result.profile ? ` — profile ${result.profile}` : ''}${result.dryRun ? ' (dry run)' : ''}`)];
   lines.push(...result.context.map((l) => c.dim(l)), '');
+  // A missing prerequisite is explained at the first step that waits for it; later ones name it.
+  const shown = new Set<string>();
   for (const phase of result.phases) {
     const steps = result.steps.filter((s) => s.phase === phase);
     lines.push(c.bold(`${phase} phase`));
-    if (steps.length === 0) lines.push(`  ${c.dim(result.blocked.length ? '(not planned: see below)' : '(no steps)')}`);
-    for (const s of steps) lines.push(...renderStepLine(s, c, true));
+    if (steps.length === 0) lines.push(`  ${c.dim(result.blocked.some((b) => b.gate && !b.step) && !result.dryRun ? '(not planned: see below; --dry-run shows its steps)' : '(no steps)')}`);
+    for (const s of steps) lines.push(...renderStepLine(s, c, true, shown));
     lines.push('');
   }
   return lines.join('\n');
 }
 
-function renderStepLine(s: StepRecord, c: Chalk, withCommands: boolean): string[] {
+function renderStepLine(s: StepRecord, c: Chalk, withCommands: boolean, shown = new Set<string>()): string[] {
   const tone = s.status === 'satisfied' || s.status === 'done' ? 'ok' : s.status === 'blocked' || s.status === 'failed' ? 'error' : s.status === 'needed' ? 'info' : 'skipped';
   const what = s.status === 'satisfied' ? 'already satisfied' : s.status === 'needed' ? 'needed' : s.status;
-  const lines = [`  ${paint(c, tone, MARK[s.status])} ${c.bold(s.id)} ${s.title}`, `      ${c.dim(`${what}: ${s.reason}`)}`];
+  const lines = [`  ${paint(c, tone, MARK[s.status])} ${c.bold(s.id)} ${s.title}`];
+  if (s.missing?.length) {
+    // A dry run's step behind a missing prerequisite: what is missing and how to get it, then what it would run.
+    for (const m of s.missing) {
+      lines.push(`      ${paint(c, 'error', 'missing:')} ${shown.has(m.code) ? `${m.code} (as above)` : `${m.message}${m.hint ? ` — ${m.hint}` : ''}`}`);
+      shown.add(m.code);
+    }
+    lines.push(`      ${c.dim(s.commands.length ? 'then it would run:' : 'its commands depend on what the missing prerequisite would show')}`);
+  } else lines.push(`      ${c.dim(`${what}: ${s.reason}`)}`);
   if (withCommands && (s.status === 'needed' || s.status === 'blocked')) {
     for (const cmd of s.commands) {
       const text = (cmd.argv ? cmd.display : c.dim(cmd.display)).replace(/\n/g, '\n        ');
@@ -98,7 +110,7 @@ export function renderBlocked(result: RunResult, colour: boolean): string {
   const c = makeChalk(colour);
   const lines: string[] = [];
   for (const b of result.blocked) {
-    lines.push(`${paint(c, 'error', '✗')} ${c.bold(`stopped before any change: ${b.code}`)}${b.step ? c.dim(` (step ${b.step})`) : b.gate ? c.dim(` (check ${b.gate})`) : ''}`);
+    lines.push(`${paint(c, 'error', '✗')} ${c.bold(`${result.dryRun ? 'missing prerequisite' : 'stopped before any change'}: ${b.code}`)}${b.step ? c.dim(` (step ${b.step})`) : b.gate ? c.dim(` (check ${b.gate})`) : ''}`);
     lines.push(`  ${b.message}`);
     if (b.hint) lines.push(`  ${c.bold('what to do:')} ${b.hint}`);
     for (const m of b.manual ?? []) lines.push(`    ${m.startsWith('#') ? c.dim(m) : `${c.cyan('$')} ${m}`}`);
@@ -178,7 +190,9 @@ export function renderSummary(result: RunResult, colour: boolean): string {
     ok: `${count('done')} step(s) done, ${count('satisfied')} already satisfied`,
     'nothing-to-do': `nothing to do: all ${result.steps.length} steps are already satisfied`,
     planned: `dry run: ${count('needed')} step(s) would run ${result.steps.flatMap((s) => (s.status === 'needed' ? s.commands : [])).filter((x) => x.mutating).length} command(s); nothing was changed`,
-    blocked: 'stopped before any change',
+    blocked: result.dryRun
+      ? `dry run: ${result.blocked.length} missing prerequisite(s) (${result.blocked.map((b) => b.code).join(', ')}) stop the plan above; nothing was changed`
+      : 'stopped before any change',
     refused: 'nothing was changed',
     failed: 'failed',
     interrupted: 'interrupted',

@@ -19,7 +19,8 @@ export interface PlanSpec {
   phases: Phase[];
   gates: Gate[];
   steps: Step[];
-  context: string[];
+  /** The header: what was detected; a function is called after the gates (it may say what they found missing). */
+  context: string[] | ((ctx: InstallContext) => Promise<string[]>);
 }
 
 /** SIGINT between commands: finish the one running, then stop. A second Ctrl-C aborts it. */
@@ -65,22 +66,31 @@ export async function makePlan(ctx: InstallContext, spec: PlanSpec): Promise<Run
     dryRun: ctx.options.dryRun,
     outcome: 'planned',
     exitCode: 0,
-    context: spec.context,
+    context: [],
     steps: [],
     blocked: [],
     backups: [],
     notes: [],
     verify: [],
   };
+  const dryRun = ctx.options.dryRun;
   for (const gate of spec.gates) {
-    // One stop per phase: no GPU question on an OS gpuctl cannot install on.
-    if (result.blocked.some((b) => spec.gates.find((g) => g.id === b.gate)?.phase === gate.phase)) continue;
+    // One stop per phase (no GPU question on an OS gpuctl cannot install on), except in a dry run, which lists
+    // every missing prerequisite.
+    if (!dryRun && result.blocked.some((b) => spec.gates.find((g) => g.id === b.gate)?.phase === gate.phase)) continue;
     const blocker = await gate.check(ctx);
     if (blocker) result.blocked.push({ ...blocker, gate: gate.id });
   }
-  // A failed gate (no GPU, no helm) makes the phase's steps meaningless: show the gate alone.
   const blockedPhases = new Set(spec.gates.filter((g) => result.blocked.some((b) => b.gate === g.id)).map((g) => g.phase));
-  for (const step of spec.steps.filter((s) => !blockedPhases.has(s.phase))) {
+  for (const phase of blockedPhases) ctx.blockedPhases.add(phase);
+  result.context = typeof spec.context === 'function' ? await spec.context(ctx) : spec.context;
+  for (const step of spec.steps) {
+    if (blockedPhases.has(step.phase)) {
+      // A failed gate (no GPU, no helm) stops the phase: a real run shows the gate alone; a dry run still shows
+      // each step, marked with the prerequisites it waits for.
+      if (dryRun) result.steps.push(await waitingStep(ctx, spec, step, result));
+      continue;
+    }
     const need = await step.needed(ctx);
     const commands = need.needed || need.blocked ? plannedCommands(await step.commands(ctx), ctx.root) : [];
     const record: StepRecord = {
@@ -96,6 +106,33 @@ export async function makePlan(ctx: InstallContext, spec: PlanSpec): Promise<Run
     if (need.blocked) result.blocked.push({ ...need.blocked, step: step.id });
   }
   return result;
+}
+
+/** A step of a blocked phase in a dry run: its commands as far as they can be known, and what it waits for. */
+async function waitingStep(ctx: InstallContext, spec: PlanSpec, step: Step, result: RunResult): Promise<StepRecord> {
+  const gates = spec.gates.filter((g) => g.phase === step.phase && (step.requires ?? [g.id]).includes(g.id)).map((g) => g.id);
+  const missing = result.blocked.filter((b) => b.gate && gates.includes(b.gate)).map(({ gate: _g, step: _s, ...b }) => b);
+  const hidden = spec.gates.some((g) => g.hidesCommands && gates.includes(g.id) && result.blocked.some((b) => b.gate === g.id));
+  let commands: PlannedCommand[] = [];
+  try {
+    if (!hidden) commands = plannedCommands(await step.commands(ctx), ctx.root);
+  } catch {
+    // The commands depend on facts the missing prerequisite hides (helm's releases): the title says what it does.
+  }
+  if (missing.length === 0) {
+    // Its own prerequisites are there (kubectl, not helm): plan it as usual.
+    const need = await step.needed(ctx);
+    return { id: step.id, phase: step.phase, title: step.title, status: need.needed ? 'needed' : 'satisfied', reason: need.reason, commands: need.needed ? commands : [] };
+  }
+  return {
+    id: step.id,
+    phase: step.phase,
+    title: step.title,
+    status: 'blocked',
+    reason: `waits for ${missing.map((b) => b.code).join(', ')}`,
+    commands,
+    missing,
+  };
 }
 
 /** Carries out a plan made by makePlan. Returns the same result, filled in. */

@@ -71,6 +71,8 @@ export interface Step {
   needed(ctx: InstallContext): Promise<Need>;
   commands(ctx: InstallContext): Promise<Action[]>;
   verify(ctx: InstallContext): Promise<Verdict>;
+  /** The gates (ids) it cannot run without; default: every gate of its phase. */
+  requires?: string[];
 }
 
 /** A check of the whole phase that runs before planning its steps (OS, NVIDIA device, helm). */
@@ -79,6 +81,8 @@ export interface Gate {
   phase: Phase;
   title: string;
   check(ctx: InstallContext): Promise<Blocker | undefined>;
+  /** When it fails, the steps' commands are not known either (an OS without install commands): a dry run shows none. */
+  hidesCommands?: boolean;
 }
 
 export interface InstallContext {
@@ -90,6 +94,8 @@ export interface InstallContext {
   cluster: ClusterFacts;
   /** Steps of this run that changed something, by id (values and notes depend on them). */
   done: Set<string>;
+  /** Phases whose gates failed: this run will not carry them out (a dry run still shows their steps). */
+  blockedPhases: Set<Phase>;
   /** Forget cached probe results after a step changed the system (by the argv it ran; none: all). */
   refresh(changed?: string[][]): void;
 }

@@ -1,4 +1,5 @@
 // After the steps: the doctor's own checks confirm the result (node checks on the host, operator checks on the cluster).
+import { pushAll } from '../bounded.js';
 import { hostname } from 'node:os';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Check } from '../check.js';
@@ -99,7 +100,7 @@ export async function verifyCluster(ctx: InstallContext): Promise<Report> {
       continue;
     }
     const items = parseJson<{ items?: KubeObject[] }>(r.stdout)?.items ?? [];
-    collection.objects.push(...items.map((o) => ({ ...o, kind })));
+    pushAll(collection.objects, items.map((o) => ({ ...o, kind })));
   }
   return runChecks(checks, new Facts(collection));
 }

@@ -6,6 +6,7 @@ import type { RuntimeConfig } from '../facts/runtime/active-config.js';
 import type { ContainerdConfig } from '../facts/runtime/containerd-config.js';
 import { readContainerdConfig } from '../facts/runtime/containerd-config.js';
 import { CONTAINERD_PATHS } from '../facts/runtime/containerd-paths.js';
+import { CRIO_DROP_IN_DIR } from '../facts/runtime/crio-config.js';
 import { CRI_RUNTIME_V3, CRI_V2 } from '../facts/runtime/containerd-plugins.js';
 import { isNvidiaRuntime } from '../facts/runtime/runtimes.js';
 import { runtimeService } from '../facts/runtime/services.js';
@@ -95,6 +96,18 @@ export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node |
       commands: ['sudo nvidia-ctk runtime configure --runtime=docker', restart],
     };
   }
+  if (config.engine === 'cri-o') {
+    const stray = config.unused.find((u) => u.runtimes.some(isNvidiaRuntime));
+    return stray
+      ? {
+          summary: `Move ${stray.file} to ${CRIO_DROP_IN_DIR}, where CRI-O reads drop-ins (nvidia-ctk 1.18.0–1.19.0 wrote it to the wrong directory; fixed in 1.19.1), and restart CRI-O${on}`,
+          commands: [`sudo mv ${stray.file} ${CRIO_DROP_IN_DIR}/`, restart],
+        }
+      : {
+          summary: `Add the nvidia runtime to CRI-O (a drop-in in ${CRIO_DROP_IN_DIR}) and restart it${on}; on OpenShift the GPU Operator injects the GPU through its OCI hook instead`,
+          commands: [`sudo nvidia-ctk runtime configure --runtime=crio --drop-in-config=${CRIO_DROP_IN_DIR}/99-nvidia.toml`, restart],
+        };
+  }
   const notImported = config.unused.find((u) => u.why.startsWith('not imported') && u.runtimes.some(isNvidiaRuntime));
   if (notImported) return dropInImportFix(config, notImported.file, host, node);
   if (config.flavor === 'k3s' || config.flavor === 'rke2') {
@@ -136,6 +149,7 @@ export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node |
 export function defaultRuntimeCommands(config: RuntimeConfig, node: Node | undefined, runtimeName: string, operatorToolkit: boolean): string[] {
   const restart = restartCommand(config, node);
   if (config.engine === 'docker') return [`sudo nvidia-ctk runtime configure --runtime=docker --set-as-default`, restart];
+  if (config.engine === 'cri-o') return [`sudo nvidia-ctk runtime configure --runtime=crio --set-as-default --drop-in-config=${CRIO_DROP_IN_DIR}/99-nvidia.toml`, restart];
   if (config.flavor === 'k3s' || config.flavor === 'rke2') {
     if (operatorToolkit && config.flavor === 'rke2') {
       const template = CONTAINERD_PATHS.rke2.templates[config.containerdMajor === 2 ? 0 : 1];

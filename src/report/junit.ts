@@ -14,6 +14,8 @@ export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'in
     const failing = findings.filter((f) => f.severity !== 'ok' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
     const others = findings.filter((f) => f.severity !== 'ok' && !failing.includes(f));
     const attrs = `classname="gpuctl.${check.category}" name="${xml(check.name)} (${check.id})"`;
+    // A check that could not run for want of unread inputs is an error of the run, never a pass or a plain skip.
+    if (skipped?.incomplete) return `  <testcase ${attrs}><error message="${xml(skipped.reason)}" type="incomplete"/></testcase>`;
     if (skipped) return `  <testcase ${attrs}><skipped message="${xml(skipped.reason)}"/></testcase>`;
     const body = [
       ...failing.map((f) => `    <failure message="${xml(failureMessage(f, lang))}" type="${f.severity}">${xml(describe(f))}</failure>`),
@@ -22,10 +24,11 @@ export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'in
     return body.length ? `  <testcase ${attrs}>\n${body.join('\n')}\n  </testcase>` : `  <testcase ${attrs}/>`;
   });
   const failures = cases.filter((c) => c.includes('<failure')).length;
-  const skipped = report.skipped.length;
+  const errors = report.skipped.filter((s) => s.incomplete).length;
+  const skipped = report.skipped.length - errors;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="gpuctl doctor" tests="${report.checks.length}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    `<testsuite name="gpuctl doctor" tests="${report.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
     ...cases,
     '</testsuite>',
     '',

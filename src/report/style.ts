@@ -4,7 +4,9 @@ import type { Severity } from '../model.js';
 
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  // FORCE_COLOR=0 (or false) turns colour off, as chalk's supports-color reads it; any other value forces it on.
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
@@ -42,6 +44,8 @@ export function visible(text: string): string {
 
 /** Columns a string takes in a terminal: CJK ideographs and full-width punctuation take two. */
 export function textWidth(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return visible(text).length;
   let width = 0;
   for (const ch of visible(text)) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
   return width;

@@ -34,6 +34,8 @@ export interface SnapshotMeta {
   nodeProbe?: { mode: string; namespace: string; image: string; runId: string };
   /** node → why the node probe could not read it (image does not pull, pod never started, node deleted). */
   nodeProbeFailures?: Record<string, string>;
+  /** Nodes deleted while the probe ran: among nodeProbeFailures, but gone, not unread (the run stays complete). */
+  nodesGone?: string[];
   [key: string]: unknown;
 }
 
@@ -87,12 +89,21 @@ export interface Collection {
   /** CRD kinds whose API is not served: absent, which is a fact, not an error. */
   notInstalled: Set<string>;
   /**
+   * Logs the checks asked for that could not be fetched (403, timeout, 5xx, cut), `logKey` → why. Not a
+   * log that does not exist (400/404): that is a fact. Checks that read one are skipped, the run is incomplete.
+   */
+  unreadLogs?: Map<string, string>;
+  /** Process tables (exec) that could not be captured, `ns/pod/container` → why; as unreadLogs. */
+  unreadProcesses?: Map<string, string>;
+  /**
    * Commands run on the machine gpuctl runs on (not a node), like `helm-version` (`helm version --short`):
    * absent when not run. A snapshot carries them in local/commands/NAME.txt.
    */
   localCommands?: Map<string, CommandOutput>;
   /** Prometheus queries for the metric checks; absent when not made. */
   prometheus?: PrometheusQueries;
+  /** Read from a live cluster in this run (not from files). */
+  live?: boolean;
 }
 
 export function emptyCollection(origin: string): Collection {

@@ -12,11 +12,49 @@ export function looksBinary(buf: Buffer): boolean {
   return head.includes(0);
 }
 
+/** Brackets nested deeper than this are refused before parsing: parsers and walkers recurse. */
+export const MAX_NESTING = 512;
+
+/** How deep `[`/`{` nest in TEXT outside strings, stopping past MAX: linear, no recursion. */
+export function nestingDepth(text: string, max = MAX_NESTING): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \\ */) i++;
+      else if (ch === 34 /* " */) inString = false;
+      continue;
+    }
+    if (ch === 34) inString = true;
+    else if (ch === 91 /* [ */ || ch === 123 /* { */) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > max) return deepest;
+    } else if (ch === 93 || ch === 125) depth = Math.max(0, depth - 1);
+  }
+  return deepest;
+}
+
 export function parseObjects(buf: Buffer, fileName: string): ParseResult {
+  try {
+    return parseObjectsUnguarded(buf, fileName);
+  } catch (err) {
+    // The parsers' own limits (a stack overflow, a string too long for V8, an alias bomb): a problem, never a crash.
+    const message = err instanceof RangeError ? `too large or too deeply nested to parse (${err.message})` : (err as Error).message;
+    return { objects: [], error: `cannot parse: ${message.split('\n')[0]}` };
+  }
+}
+
+function parseObjectsUnguarded(buf: Buffer, fileName: string): ParseResult {
   if (buf.length === 0) return { objects: [] };
   if (looksBinary(buf)) return { objects: [], error: 'binary data, not JSON or YAML' };
-  const text = buf.toString('utf8');
+  let text = buf.toString('utf8');
+  // A byte-order mark (Windows editors, PowerShell's Out-File) is not content.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const isJson = /\.json$/i.test(fileName) || /^\s*[[{]/.test(text.slice(0, 64));
+  // JSON.parse does not recurse; the YAML parser does, so flow collections are measured first.
+  if (!isJson && nestingDepth(text) > MAX_NESTING) return { objects: [], error: `nested more than ${MAX_NESTING} levels deep; not parsed` };
   const docs: unknown[] = [];
   if (isJson) {
     try {
@@ -37,7 +75,11 @@ export function parseObjects(buf: Buffer, fileName: string): ParseResult {
         const line = e.linePos?.[0]?.line;
         return { objects: [], error: `invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}` };
       }
-      docs.push(doc.toJS({ maxAliasCount: 1000 }));
+      try {
+        docs.push(doc.toJS({ maxAliasCount: 1000 }));
+      } catch (err) {
+        return { objects: [], error: `invalid YAML: ${(err as Error).message.split('\n')[0]}` };
+      }
     }
   }
   const objects: KubeObject[] = [];
@@ -47,6 +89,29 @@ export function parseObjects(buf: Buffer, fileName: string): ParseResult {
     if (bad) return { objects, error: bad };
   }
   return { objects };
+}
+
+/**
+ * One copy of each object (kind, namespace, name): the same object saved in several files must not make
+ * findings twice or inflate counts. The copy with the highest resourceVersion wins, else the first.
+ */
+export function dedupeObjects(objects: KubeObject[]): KubeObject[] {
+  const byKey = new Map<string, number>();
+  const out: KubeObject[] = [];
+  for (const obj of objects) {
+    const group = typeof obj.apiVersion === 'string' && obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+    const key = `${group}\u0000${obj.kind}\u0000${obj.metadata?.namespace ?? ''}\u0000${obj.metadata?.name}`;
+    const at = byKey.get(key);
+    if (at === undefined) {
+      byKey.set(key, out.length);
+      out.push(obj);
+    } else if (resourceVersion(obj) > resourceVersion(out[at]!)) out[at] = obj;
+  }
+  return out;
+}
+
+function resourceVersion(obj: KubeObject): number {
+  return Number((obj.metadata as { resourceVersion?: string } | undefined)?.resourceVersion) || 0;
 }
 
 function collect(doc: unknown, into: KubeObject[], listKind?: string, listApiVersion?: string): string | undefined {

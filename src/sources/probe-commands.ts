@@ -34,6 +34,7 @@ const RUNTIME_CONFIG_DIRS = [
   '/var/lib/rancher/k3s/agent/etc/containerd',
   '/var/lib/rancher/rke2/agent/etc/containerd',
   '/var/snap/microk8s/current/args',
+  '/etc/crio',
 ];
 
 /**
@@ -44,7 +45,7 @@ const RUNTIME_CONFIG_DIRS = [
 function runtimeBinariesShell(): string {
   // $GPUCTL_PROBE_ROOT: the host root of a local probe that does not chroot (tests); empty on a node.
   const R = '"$GPUCTL_PROBE_ROOT"';
-  const configured = String.raw`$(grep -rhoE 'BinaryName *= *["'\''][^"'\'']+' ` + RUNTIME_CONFIG_DIRS.map((d) => R + d).join(' ') + String.raw` 2>/dev/null | sed 's/.*["'\'']//')`;
+  const configured = String.raw`$(grep -rhoE '(BinaryName|runtime_path) *= *["'\''][^"'\'']+' ` + RUNTIME_CONFIG_DIRS.map((d) => R + d).join(' ') + String.raw` 2>/dev/null | sed 's/.*["'\'']//')`;
   const docker = `$(grep -hoE '"path" *: *"[^"]+"' ${R}/etc/docker/daemon.json 2>/dev/null | sed 's/.*: *"//; s/"$//')`;
   return `for p in ${RUNTIME_BINARY_CANDIDATES.join(' ')} ${configured} ${docker}; do case "$p" in /*) [ -e ${R}"$p" ] && echo "$p";; *) command -v "$p";; esac; done; true`;
 }
@@ -102,6 +103,14 @@ export const PROBE_FILES: string[] = [
   // driver checks
   '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf',
   '/proc/cmdline',
+  // CRI-O: its config, the drop-ins it reads and the directory nvidia-ctk 1.18.0–1.19.0 wrote to by mistake,
+  // and the OCI hooks through which OpenShift's GPU Operator injects the GPU.
+  '/etc/crio/crio.conf',
+  '/etc/crio/crio.conf.d/*',
+  '/etc/crio/conf.d/*',
+  '/usr/share/containers/oci/hooks.d/*.json',
+  '/etc/containers/oci/hooks.d/*.json',
+  '/run/containers/oci/hooks.d/*.json',
 ];
 
 /** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
@@ -115,4 +124,5 @@ export const PROBE_DIRS: string[] = [
   '/etc/containerd/certs.d/*',
   '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*',
   '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*',
+  '/etc/crio/crio.conf.d',
 ];

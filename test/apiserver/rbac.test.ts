@@ -70,9 +70,8 @@ describe('gpuctl doctor as a user RBAC keeps from pods, secrets and events (exam
     expect(out.findings.filter((f) => skipped.has(f.name))).toEqual([]);
     // Offline this example has four errors; every one needs pods.
     expect(out.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    // TODO(issue 12): DESIGN.md says a run that could not read what its checks need exits 2 (stderr says
-    // so) unless partial results were allowed; main exits 0 here. This asserts main until that rule lands.
-    expect(exitCode).toBe(0);
+    // The incomplete-run rule (docs/output.md): pods, secrets and events were not read, so the run exits 2.
+    expect(exitCode).toBe(2);
   });
 
   it('with pods and events granted, skips the Bitfusion secret checks for the secrets the server refused', async () => {

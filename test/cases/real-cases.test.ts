@@ -21,9 +21,6 @@ interface CaseJson {
 
 /** Broken cases the current checks miss, and why (see /work/notes/research/corpus-baseline.md). */
 const NOT_YET: Record<string, string> = {
-  'gpu-operator-1298': 'evidence source unread: CRI-O runtimes (/etc/crio) and its "failed to find runtime handler" wording',
-  'gpu-operator-2236': 'evidence source unread: CRI-O drop-ins under /etc/crio/crio.conf.d (the toolkit writes its runtime there)',
-  'gpu-operator-236': 'wording unknown: dockershim "RuntimeHandler \\"nvidia\\" not supported"',
   'k8s-device-plugin-328': 'gpu-held-by-finished-pod does not count crash-looping holders',
 };
 

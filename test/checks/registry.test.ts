@@ -139,7 +139,7 @@ describe('image-pull-failing', () => {
 
   it('is skipped by the engine when pods cannot be listed', () => {
     const report = runChecks([imagePullFailing], factsOf([], { unavailable: new Map([['Pod', 'forbidden']]) }));
-    expect(report.skipped).toEqual([{ id: 'GPU401', name: 'image-pull-failing', reason: 'cannot list pods (forbidden)' }]);
+    expect(report.skipped).toEqual([{ id: 'GPU401', name: 'image-pull-failing', reason: 'cannot list pods (forbidden)', incomplete: true }]);
   });
 });
 

@@ -59,9 +59,10 @@ describe('SHEBANG_SCRIPT', () => {
 
 describe('PROC_DUMP_SCRIPT', () => {
   it('carries /etc/ld.so.preload ahead of the processes, only when the file exists', () => {
-    expect(parsePreloadFile('@@gpuctl-preload\n/usr/local/vgpu/libvgpu.so\n\n@@gpuctl-proc 1\n')).toBe('/usr/local/vgpu/libvgpu.so\n');
-    expect(parsePreloadFile('\n@@gpuctl-proc 1\n1 (sh) S 0')).toBeUndefined();
-    expect(PROC_DUMP_SCRIPT.split('\n')[0]).toBe("if [ -r /etc/ld.so.preload ]; then printf '@@gpuctl-preload\\n'; cat /etc/ld.so.preload; fi");
+    const m = '0f3c9a2e-1111-4222-8333-444455556666';
+    expect(parsePreloadFile(`@@gpuctl-dump ${m} 7\n@@gpuctl-preload ${m}\n/usr/local/vgpu/libvgpu.so\n\n@@gpuctl-proc ${m} 1\n`)).toBe('/usr/local/vgpu/libvgpu.so\n');
+    expect(parsePreloadFile(`@@gpuctl-dump ${m} 7\n\n@@gpuctl-proc ${m} 1\n1 (sh) S 0`)).toBeUndefined();
+    expect(PROC_DUMP_SCRIPT.split('\n')[3]).toBe("if [ -r /etc/ld.so.preload ]; then printf '@@gpuctl-preload %s\\n' \"$m\"; cat /etc/ld.so.preload; fi");
   });
 });
 

@@ -29,11 +29,15 @@ describe('PROC_DUMP_SCRIPT on the real /proc', () => {
   });
 
   it('parses stat with parentheses in comm, marks unreadable environ, drops kernel threads, survives garbage', () => {
+    const m = '0f3c9a2e-1111-4222-8333-444455556666';
     const dump = [
-      '\n@@gpuctl-proc 42\n42 (weird) name)) S 7 42 42 0 -1\n@@cmdline\npython3\0-c\0x\0\n@@environ\n@@unreadable',
-      '\n@@gpuctl-proc 2\n2 (kthreadd) S 0 0 0\n@@cmdline\n\n@@environ\n',
-      '\n@@gpuctl-proc nonsense',
-      '\n@@gpuctl-proc 43\n43 (x) S 42 1\n@@cmdline\n/bin/x\0\n@@environ\nA=1\0BAD\xff\0',
+      `@@gpuctl-dump ${m} 99\n`,
+      `\n@@gpuctl-proc ${m} 42\n42 (weird) name)) S 7 42 42 0 -1\n@@cmdline ${m}\npython3\0-c\0x\0\n@@environ ${m}\n@@unreadable ${m}`,
+      `\n@@gpuctl-proc ${m} 2\n2 (kthreadd) S 0 0 0\n@@cmdline ${m}\n\n@@environ ${m}\n`,
+      `\n@@gpuctl-proc ${m} nonsense`,
+      `\n@@gpuctl-proc ${m} 43\n43 (x) S 42 1\n@@cmdline ${m}\n/bin/x\0\n@@environ ${m}\nA=1\0BAD\xff\0`,
+      `\n@@gpuctl-proc ${m} 99\n99 (sh) S 1 1\n@@cmdline ${m}\nsh\0-c\0script\0\n@@environ ${m}\n`,
+      `\n@@gpuctl-proc ${m} 100\n100 (cat) S 99 1\n@@cmdline ${m}\ncat\0/proc/1/environ\0\n@@environ ${m}\n`,
     ].join('');
     const parsed = parseProcDump(dump);
     expect(parsed).toEqual([

@@ -74,7 +74,9 @@ describe('gpuctl doctor: process tables of injecting pods, live', () => {
 
   it('exec forbidden: one problem for all pods, the rest of the doctor runs', async () => {
     const r = await doctor(['--checks', 'injection,snapshot'], [{ path: '/exec$', status: 403 }]);
-    expect(r.stderr).toBe('');
+    // Nothing captured: the run is incomplete, says so in one line, exits 2 (docs/output.md).
+    expect(r.stderr).toMatch(/^gpuctl: incomplete: could not read 5 process tables: .+ \(exec into pod .+ is forbidden \(403\)[^\n]*$/);
+    expect(r.exitCode).toBe(2);
     const problems = parse(r).findings.filter((f) => f.name === 'snapshot-file-unreadable');
     expect(problems).toHaveLength(1);
     expect(problems[0]!.fix).toEqual({ summary: 'Grant exec into pods (RBAC: create on pods/exec), or run where it is granted', commands: ['kubectl auth can-i create pods/exec --all-namespaces'] });
@@ -87,7 +89,7 @@ describe('gpuctl doctor: process tables of injecting pods, live', () => {
   it('gpuctl collect writes what it captured into the snapshot, which is judged the same way offline', async () => {
     const { dir, kubeconfig } = await serve();
     const out = path.join(dir, 'bundle');
-    const collected = await gpuctl(['collect', '-o', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], { HOME: dir, KUBECONFIG: '' });
+    const collected = await gpuctl(['collect', '-f', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], { HOME: dir, KUBECONFIG: '' });
     expect(collected.stderr).toMatch(/^gpuctl: wrote .*bundle: \d+ objects, \d+ logs, 0 nodes probed, 4 process tables$/);
     const written = await loadSnapshot(out);
     expect([...written.processes.keys()].sort()).toEqual(['ml/hami-infer/server', 'ml/trainer-bash/python', 'ml/trainer-tf/python', 'tensorflow-benchmark/bf-pkgs/bf-pkgs']);

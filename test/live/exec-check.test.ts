@@ -176,8 +176,13 @@ describe('gpuctl exec-check POD --strace', () => {
     expect(r.exitCode).toBe(0);
     const id = fixture.snapshot.objects.find((o) => o.metadata.name === 'trainer-tf')!.status.containerStatuses[1].containerID.replace('containerd://', '');
     expect(r.stdout).toContain(
-      `  kubectl debug node/cpu-1 -i --profile=sysadmin --image=nicolaka/netshoot -- sh -c 'PID=$(chroot /host crictl inspect --output go-template --template "{{.info.pid}}" ${id}) && exec strace -f -qq -v -s 99999 -e trace=execve,clone,clone3,fork,vfork -p "$PID" 2>&1' > trace.txt`,
+      `  kubectl debug node/cpu-1 -i -n kube-system --profile=sysadmin --image=busybox:1.36 -- chroot /host sh -c 'PID=$(crictl inspect --output go-template --template "{{.info.pid}}" ${id}) && exec strace -f -qq -v -s 99999 -e trace=execve,clone,clone3,fork,vfork -p "$PID" 2>&1' > trace.txt`,
     );
+    // kubectl debug's pod stays after the trace: the instructions say how to delete it.
+    expect(r.stdout).toContain('  kubectl get pods -n kube-system -o name | grep node-debugger-cpu-1- | xargs kubectl delete -n kube-system');
+    const pinned = await execCheck(['trainer-tf', '-n', 'ml', '--strace-from-host', '--print-only', '--probe-image', 'registry.local/busybox:1.36', '--probe-namespace', 'gpu-debug']);
+    expect(pinned.stdout).toContain('kubectl debug node/cpu-1 -i -n gpu-debug --profile=sysadmin --image=registry.local/busybox:1.36 -- chroot /host sh -c');
+    expect(pinned.stdout).not.toContain('netshoot');
     expect(r.stdout).toContain('  gpuctl exec-check --trace-file trace.txt --stack tensor-fusion');
     // No exec into the pod: it works for distroless images too.
     expect(fixture.execRequests()).toEqual([]);
@@ -254,7 +259,7 @@ describe('gpuctl exec-check POD: bad input, one line and exit 2', () => {
   it('exec stream cut halfway', async () => {
     expectOneLineError(
       await execCheck(['trainer-tf', '-n', 'ml'], { faults: [{ path: '/exec$', cut: true, count: 1 }] }),
-      /^exec in container python of pod ml\/trainer-tf was cut off after \d+ bytes of output \(connection closed with code 1006 before the exit status\)$/,
+      /^exec in container python of pod ml\/trainer-tf was cut off after [\d,]+ bytes of output \(connection closed with code 1006 before the exit status\)$/,
     );
   });
 

@@ -118,7 +118,9 @@ describe('gpuctl doctor against the simulator', () => {
     const skipped = json(r).skipped.filter((s) => needPods.includes(s.name));
     expect(skipped.map((s) => s.name)).toEqual(needPods);
     for (const s of skipped) expect(s.reason).toMatch(/^cannot list pods \(forbidden: pods is forbidden: User ".+" cannot list resource "pods"/);
-    expect(r.stderr).toBe('');
+    // The run is incomplete (docs/output.md): one line says what was not read, exit 2.
+    expect(r.stderr).toMatch(/^gpuctl: incomplete: could not read pods \(forbidden: [^\n]+\)$/);
+    expect(r.exitCode).toBe(2);
   });
 
   it('takes the absent ClusterPolicy CRD as not installed, without an error', async () => {

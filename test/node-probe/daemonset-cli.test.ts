@@ -72,7 +72,10 @@ describe('gpuctl doctor --node-probe daemonset', () => {
     collection.objects.push(gpuNode('gpu-3'));
     served = await serve(collection, { stuckNodes: ['gpu-2'], vanishingNodes: ['gpu-3'] });
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'daemonset', '--probe-timeout', '1s']);
-    expect(r.exitCode).toBe(1);
+    // gpu-2 was not read (incomplete, exit 2); gpu-3 is gone, which is no unread input.
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^gpuctl: incomplete: could not read node gpu-2 \([^\n]+$/);
+    expect(r.stderr).not.toMatch(/gpu-3/);
     expect(problemsAbout(r.stdout, 'gpu-2')).toEqual([
       expect.stringMatching(/^node facts not read: the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-\w+ did not start within 1s \(--probe-timeout\): phase Pending, no container started/),
     ]);

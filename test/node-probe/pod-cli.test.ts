@@ -109,7 +109,9 @@ describe('gpuctl doctor --node-probe pod', () => {
   it('reports a probe pod that never starts, removes it, and still probes the other nodes', async () => {
     served = await serve(DRIVER, { stuckNodes: ['gpu-2'] });
     const r = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-timeout', '1s']);
-    expect(r.exitCode).toBe(1);
+    // gpu-2 was not read: the run is incomplete (docs/output.md), exit 2, one line naming the node.
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^gpuctl: incomplete: could not read node gpu-2 \(the probe pod .+; it was removed\); \d+ check\(s\) skipped \(exit 2; --allow-partial to accept partial results\)$/);
     expect(problemsAbout(r.stdout, 'gpu-2')).toEqual([
       expect.stringMatching(/^node facts not read: the probe pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-2 did not start within 1s \(--probe-timeout\): phase Pending, no container started \(the node has not picked the pod up\); it was removed$/),
     ]);
@@ -117,6 +119,7 @@ describe('gpuctl doctor --node-probe pod', () => {
     expect(served.sim.probe!.execs.map((e) => e.node)).toEqual(['gpu-1']);
     expect(served.requests('DELETE', /gpuctl-probe-[0-9a-f]{8}-gpu-2$/)).toHaveLength(1);
     expect(served.leftovers()).toEqual([]);
+    expect((await served.run(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-timeout', '1s', '--allow-partial'])).exitCode).toBe(1);
   });
 
   it('reports a node deleted mid-run instead of crashing', async () => {
@@ -175,7 +178,7 @@ describe('gpuctl collect --node-probe pod', () => {
   it('writes the node facts, without the probe pods, and doctor --snapshot on the bundle gives the same node findings', async () => {
     served = await serve(DRIVER);
     const bundle = path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-bundle-')), 'bundle');
-    const r = await served.run(['collect', '-o', bundle, '--node-probe', 'pod']);
+    const r = await served.run(['collect', '-f', bundle, '--node-probe', 'pod']);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/wrote .*bundle: \d+ objects, \d+ logs, 2 nodes probed/);
     expect(readFileSync(path.join(bundle, 'nodes/gpu-1/commands/nvidia-smi.txt'), 'utf8')).toBe(readFileSync(path.join(DRIVER, 'nodes/gpu-1/commands/nvidia-smi.txt'), 'utf8'));
@@ -190,7 +193,7 @@ describe('gpuctl collect --node-probe pod', () => {
   it('keeps the probe pod that could not pull in the bundle, so the registry finding survives', async () => {
     served = await serve(DRIVER, { unpullableImages: ['busybox:1.36'] });
     const bundle = path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-bundle-')), 'bundle');
-    await served.run(['collect', '-o', bundle, '--node-probe', 'pod']);
+    await served.run(['collect', '-f', bundle, '--node-probe', 'pod']);
     const offline = report((await gpuctl(['doctor', '--snapshot', bundle, '-o', 'json'])).stdout);
     expect(offline.findings.find((f) => f.name === 'image-pull-failing')!.subject.name).toBe('docker.io/library/busybox:1.36');
     expect(offline.skipped.find((s) => s.name === 'driver-not-loaded')!.reason).toContain('cannot pull its image busybox:1.36');

@@ -4,6 +4,7 @@
 // pods/NS/POD/CONTAINER/processes.json (+ ld.so.preload), formatted byte for byte as the real script prints
 // /proc; `nvidia-smi -L` from pods/…/commands/nvidia-smi-L.txt; strace from the same process table.
 // What a snapshot cannot say (no /bin/sh, strace installed, /proc hidden) comes from ContainerBehaviour.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -41,6 +42,8 @@ export interface ExecContext {
   catalog: Catalog;
   collection: Collection;
   faults: FaultTable;
+  /** The `refuse` fault: the server stops accepting connections. */
+  refuseConnections?: () => void;
   behaviours: Behaviours;
   /** Answers a command before the container replays the snapshot (the node probe's script); undefined to pass. */
   script?: (pod: Pod, container: string, command: string[]) => Outcome | undefined;
@@ -112,6 +115,11 @@ export function createExecServer(ctx: ExecContext): ExecServer {
 
       const fault: Fault | undefined = ctx.faults.take(entry.method, url.pathname, url.search.slice(1));
       if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault?.refuse) {
+        ctx.refuseConnections?.();
+        socket.destroy();
+        return;
+      }
       if (fault?.status) {
         entry.fault = 'status';
         return refuse(statusForCode(fault.status, { method: entry.method, path: url.pathname, target }, { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds: 1 }));
@@ -227,11 +235,15 @@ function toolsProbe(b: ContainerBehaviour): Outcome {
 /** Exactly what PROC_DUMP_SCRIPT prints: /proc/[0-9]* in glob (string) order, the dump shell included. */
 export function procDump(collection: Collection, key: string, behaviour: ContainerBehaviour): Outcome {
   const preload = collection.preloadFiles.get(key);
-  const parts: Buffer[] = preload === undefined ? [] : [Buffer.from(`@@gpuctl-preload\n${preload}`)];
   const table = behaviour.proc === 'hidden' ? [] : (collection.processes.get(key) ?? []);
+  // The shell's random marker (the kernel's uuid) and its own pid come first.
+  const marker = randomUUID();
+  const selfPid = table.reduce((max, p) => Math.max(max, p.pid), 0) + 1;
+  const parts: Buffer[] = [Buffer.from(`@@gpuctl-dump ${marker} ${selfPid}\n`)];
+  if (preload !== undefined) parts.push(Buffer.from(`@@gpuctl-preload ${marker}\n${preload}`));
   if (table.length === 0) return { stdout: Buffer.concat(parts), exit: 0 };
   const self: ProcessInfo = {
-    pid: Math.max(...table.map((p) => p.pid)) + 1,
+    pid: selfPid,
     ppid: 0,
     cmdline: ['sh', '-c', PROC_DUMP_SCRIPT],
     environ: table.find((p) => p.pid === 1)?.environ ?? {},
@@ -240,12 +252,12 @@ export function procDump(collection: Collection, key: string, behaviour: Contain
   const errors: string[] = [];
   for (const p of [...table, self].sort((a, b) => String(a.pid).localeCompare(String(b.pid)))) {
     const comm = (p.cmdline[0] ?? '').split('/').pop()!.slice(0, 15);
-    parts.push(Buffer.from(`\n@@gpuctl-proc ${p.pid}\n${p.pid} (${comm}) S ${p.ppid} ${p.pid} ${p.pid} 0 -1 4194560 1520 0 0 0 3 1 0 0 20 0 1 0 4242 5832704 412\n`));
-    parts.push(Buffer.from('\n@@cmdline\n'), Buffer.from(p.cmdline.map((a) => `${a}\0`).join('')));
-    parts.push(Buffer.from('\n@@environ\n'));
+    parts.push(Buffer.from(`\n@@gpuctl-proc ${marker} ${p.pid}\n${p.pid} (${comm}) S ${p.ppid} ${p.pid} ${p.pid} 0 -1 4194560 1520 0 0 0 3 1 0 0 20 0 1 0 4242 5832704 412\n`));
+    parts.push(Buffer.from(`\n@@cmdline ${marker}\n`), Buffer.from(p.cmdline.map((a) => `${a}\0`).join('')));
+    parts.push(Buffer.from(`\n@@environ ${marker}\n`));
     if (p.environUnreadable || (denied && p !== self)) {
       errors.push(`cat: /proc/${p.pid}/environ: Permission denied\n`);
-      parts.push(Buffer.from('@@unreadable'));
+      parts.push(Buffer.from(`@@unreadable ${marker}`));
       continue;
     }
     parts.push(Buffer.from(Object.entries(p.environ).map(([k, v]) => `${k}=${v}\0`).join('')));

@@ -26,6 +26,11 @@ export interface Fault {
   cut?: boolean | { afterBytes: number };
   /** Never answer; the connection stays open until the client gives up or the simulator closes. */
   hang?: boolean;
+  /**
+   * The API server goes away (crashed, restarting): the simulator stops accepting connections and drops
+   * this one without an answer, so the retry and every later new connection is refused (ECONNREFUSED).
+   */
+  refuse?: boolean;
 }
 
 export const DEFAULT_USER = 'system:serviceaccount:default:gpuctl';

@@ -59,7 +59,7 @@ export interface RequestRecord {
   /** The status sent; 0 while unanswered (and forever for a hung request). */
   status: number;
   /** The fault applied to this request, if any. */
-  fault?: 'latency' | 'status' | 'cut' | 'hang';
+  fault?: 'latency' | 'status' | 'cut' | 'hang' | 'refuse';
 }
 
 export interface KubeconfigOptions {
@@ -357,6 +357,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       record.fault = 'hang';
       return; // the socket stays open until the client or close() ends it
     }
+    if (fault?.refuse) {
+      record.fault = 'refuse';
+      refuseConnections();
+      req.socket.destroy();
+      return;
+    }
     let reply: Reply;
     if (fault?.status) {
       record.fault = 'status';
@@ -402,9 +408,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     faults,
     behaviours: options.containers ?? {},
     record: (entry) => requests.push(entry),
+    refuseConnections: () => refuseConnections(),
     ...(probe ? { script: (pod: Pod, container: string, command: string[]) => probe.execScript(pod, container, command) } : {}),
   });
   server.on('upgrade', exec.upgrade);
+  let listening = true;
+  /** Stops accepting connections (idle keep-alive ones close too, as Node's http server does): later ones are refused. */
+  const refuseConnections = () => {
+    if (!listening) return;
+    listening = false;
+    server.close();
+  };
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -428,7 +442,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     async close() {
       probe?.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+      listening = false;
       server.closeAllConnections();
       exec.close();
       await closed;

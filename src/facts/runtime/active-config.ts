@@ -5,18 +5,20 @@ import type { ContainerdConfig } from './containerd-config.js';
 import { readContainerdConfig } from './containerd-config.js';
 import type { RuntimeHints } from './containerd-paths.js';
 import { kubeletRuntimeOf } from './containerd-paths.js';
+import type { CrioConfig } from './crio-config.js';
+import { readCrioConfig } from './crio-config.js';
 import type { DockerConfig } from './docker-config.js';
 import { readDockerConfig } from './docker-config.js';
 import { isNvidiaRuntime } from './runtimes.js';
 
-export type RuntimeConfig = ContainerdConfig | DockerConfig;
+export type RuntimeConfig = ContainerdConfig | DockerConfig | CrioConfig;
 
 /** The config the node's kubelet runtime reads: docker's for a docker:// node, else containerd's. */
 export function activeRuntimeConfig(host: NodeHost | undefined, hints: RuntimeHints = {}): RuntimeConfig | undefined {
   const kubeletRuntime = kubeletRuntimeOf(hints);
-  if (kubeletRuntime === 'cri-o') return undefined;
+  if (kubeletRuntime === 'cri-o') return readCrioConfig(host);
   if (kubeletRuntime === 'docker') return readDockerConfig(host);
-  return readContainerdConfig(host, hints) ?? (kubeletRuntime ? undefined : readDockerConfig(host));
+  return readContainerdConfig(host, hints) ?? (kubeletRuntime ? undefined : (readDockerConfig(host) ?? readCrioConfig(host)));
 }
 
 /** containerd's registry hosts directory (`config_path`) for a node, with the file it came from. */
@@ -29,6 +31,7 @@ export function containerdConfigPath(host: NodeHost | undefined, hints: RuntimeH
 /** One line saying where a config verdict comes from. */
 export function describeSource(config: RuntimeConfig): string {
   if (config.engine === 'docker') return config.file;
+  if (config.engine === 'cri-o') return config.files.join(' + ') || config.mainFile;
   if (config.source === 'dump') {
     return `\`containerd config dump\` on the node (loaded: ${config.files.join(', ') || 'no file'})`;
   }
@@ -46,10 +49,11 @@ export function runtimeConfigEvidence(config: RuntimeConfig): string[] {
   const lines = [`runtime config read from ${describeSource(config)}`];
   lines.push(`runtimes: ${config.runtimes.map((r) => `${r.name}${r.binary ? ` (${r.binary})` : ''}`).join(', ') || 'none'}`);
   lines.push(`default runtime: ${config.defaultRuntime}`);
-  if (config.engine === 'containerd') {
+  if (config.engine !== 'docker') {
     for (const unused of config.unused.filter((u) => u.runtimes.some(isNvidiaRuntime))) {
-      lines.push(`${unused.file} defines ${unused.runtimes.filter(isNvidiaRuntime).map((r) => r.name).join(', ')}, but containerd does not read it: ${unused.why}`);
+      lines.push(`${unused.file} defines ${unused.runtimes.filter(isNvidiaRuntime).map((r) => r.name).join(', ')}, but ${config.engine === 'cri-o' ? 'CRI-O' : 'containerd'} does not read it: ${unused.why}`);
     }
+    if (config.engine === 'cri-o' && config.nvidiaHooks.length) lines.push(`NVIDIA OCI hook: ${config.nvidiaHooks.join(', ')} (injects the GPU for every handler)`);
     lines.push(...config.notes);
   }
   return lines;

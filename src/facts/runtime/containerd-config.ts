@@ -15,6 +15,7 @@
 // - Top-level scalars: a later non-zero value wins (so a drop-in's `version` wins).
 // - containerd 1.x: a later file's `[plugins."ID"]` section REPLACES the whole earlier section of
 //   the same plugin id (containerd issue #5837). containerd 2.x deep-merges them (PR #9982).
+import { pushAll } from '../../bounded.js';
 import path from 'node:path';
 import type { NodeHost } from '../../sources/collection.js';
 import type { TomlTable } from '../toml.js';
@@ -114,7 +115,7 @@ function leafPaths(table: TomlTable, prefix = ''): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(table)) {
     const p = prefix ? `${prefix}.${key}` : key;
-    if (isTable(value) && Object.keys(value).length) out.push(...leafPaths(value, p));
+    if (isTable(value) && Object.keys(value).length) pushAll(out, leafPaths(value, p));
     else out.push(p);
   }
   return out;
@@ -172,7 +173,7 @@ function loadFiles(host: NodeHost, mainFile: string, major: 1 | 2): Loaded {
     const plugins = major === 2 ? migrateToV3(rawPlugins, version) : rawPlugins;
     loaded.files.push({ file, version, plugins: rawPlugins });
     if (version !== 0) loaded.mergedVersion = version;
-    loaded.disabledPlugins.push(...strings(table.disabled_plugins));
+    pushAll(loaded.disabledPlugins, strings(table.disabled_plugins));
     for (const [id, section] of Object.entries(plugins)) {
       const before = loaded.plugins[id];
       if (major === 1) {
@@ -192,7 +193,7 @@ function loadFiles(host: NodeHost, mainFile: string, major: 1 | 2): Loaded {
     for (const entry of strings(table.imports)) {
       const { paths, glob } = resolveImport(file, entry, major, host.files.keys());
       if (glob && paths.length === 0) loaded.problems.push(importGlobUnmatched(file, entry, lineOf(text, entry), major));
-      pending.push(...paths);
+      pushAll(pending, paths);
     }
   }
   return loaded;
@@ -268,7 +269,7 @@ function computeContainerdConfig(host: NodeHost, hints: RuntimeHints, options: R
   } else {
     runtimePlugin = imagesPlugin = effectiveVersion === 1 ? 'cri' : CRI_V2;
   }
-  if (hasMain && !problems.some((p) => p.fatal)) problems.push(...versionProblems(loaded, major, effectiveVersion, hints));
+  if (hasMain && !problems.some((p) => p.fatal)) pushAll(problems, versionProblems(loaded, major, effectiveVersion, hints));
   if (hasMain && !problems.some((p) => p.fatal)) {
     const mistyped = criTypeProblem(loaded.plugins[runtimePlugin], runtimePlugin, loaded.pluginSource.get(runtimePlugin) ?? mainFile);
     if (mistyped) problems.push(mistyped);

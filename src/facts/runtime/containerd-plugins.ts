@@ -6,6 +6,7 @@
 // (containerd 2.x) moves runtimes to `io.containerd.cri.v1.runtime` and registries to
 // `io.containerd.cri.v1.images`; containerd 2.x migrates older files, containerd 1.x does not know
 // those ids. A `runtimes` table replaces the built-in `runc` entry in 1.x.
+import { pushAll } from '../../bounded.js';
 import type { TomlTable } from '../toml.js';
 import { isTable } from '../toml.js';
 import type { RuntimeEntry } from './runtimes.js';
@@ -138,7 +139,7 @@ export function runtimesInTable(table: TomlTable, file: string): RuntimeEntry[] 
   const out: RuntimeEntry[] = [];
   for (const id of [CRI_RUNTIME_V3, CRI_V2, 'cri']) {
     const cri = plugins[id];
-    if (isTable(cri) && isTable(cri.containerd)) out.push(...runtimeEntries(cri.containerd.runtimes, () => file));
+    if (isTable(cri) && isTable(cri.containerd)) pushAll(out, runtimeEntries(cri.containerd.runtimes, () => file));
   }
   return out;
 }

@@ -28,6 +28,7 @@ export function distroServices(distro: Distro, node: Node | undefined): string[]
 /** The service that runs the node's container runtime (an agent's when the Node is unknown). */
 export function runtimeService(config: RuntimeConfig | undefined, node?: Node): string {
   if (config?.engine === 'docker') return 'docker';
+  if (config?.engine === 'cri-o') return 'crio';
   switch (config?.flavor) {
     case 'k3s':
     case 'rke2':

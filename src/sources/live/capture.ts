@@ -12,6 +12,8 @@ import { ExecFailure } from './exec.js';
 
 export const DEFAULT_MAX_EXEC_PODS = 20;
 export const EXEC_CONCURRENCY = 4;
+/** Exec failures that leave a process table unread (the run incomplete); a pod gone or a container not running is a fact. */
+const UNREAD_KINDS = new Set(['forbidden', 'unauthorized', 'server', 'cut', 'timeout', 'network']);
 
 export async function captureInjectedProcesses(
   conn: ExecConnection,
@@ -38,12 +40,15 @@ export async function captureInjectedProcesses(
   const limit = pLimit(options.concurrency ?? EXEC_CONCURRENCY);
   // One 403 answers for every pod: the rest are not tried, and one problem says so.
   const refused = { message: '', skipped: 0 };
+  const unread = (collection.unreadProcesses ??= new Map());
+  const refusedKeys: string[] = [];
   await Promise.all(
     targets.map((target) =>
       limit(async () => {
         const key = `${target.namespace}/${target.pod}/${target.container}`;
         if (refused.message) {
           refused.skipped++;
+          refusedKeys.push(key);
           return;
         }
         try {
@@ -54,7 +59,12 @@ export async function captureInjectedProcesses(
           if (err instanceof ExecFailure && err.kind === 'forbidden') {
             if (refused.message) refused.skipped++;
             else refused.message = err.message;
-          } else collection.problems.push({ path: `pods/${key}/processes.json`, message: `process table not captured: ${(err as Error).message}` });
+            refusedKeys.push(key);
+          } else {
+            collection.problems.push({ path: `pods/${key}/processes.json`, message: `process table not captured: ${(err as Error).message}` });
+            // The API or the connection failed (not a fact of the container, like a missing sh): unread.
+            if (err instanceof ExecFailure && UNREAD_KINDS.has(err.kind)) unread.set(key, err.message);
+          }
         }
       }),
     ),
@@ -62,5 +72,7 @@ export async function captureInjectedProcesses(
   if (refused.message) {
     const more = refused.skipped > 0 ? ` (${refused.skipped} more container(s) not captured)` : '';
     collection.problems.push({ path: 'pods/', message: `process tables not captured: ${refused.message}${more}` });
+    for (const key of refusedKeys) unread.set(key, refused.message);
   }
+  if (unread.size === 0) delete collection.unreadProcesses;
 }

@@ -282,6 +282,10 @@ export function describeNetworkError(err: unknown): RequestFailure {
   if (message === 'aborted') return new RequestFailure('connection cut off mid-response', true);
   if (message === 'socket hang up') return new RequestFailure('connection closed by the server (socket hang up)', true);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new RequestFailure(`connection reset (${code})`, true);
+  // OpenSSL's "ssl3_get_record:wrong version number": the first bytes back were not TLS but plain HTTP.
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message)) {
+    return new RequestFailure("the server answered plain HTTP to a TLS client: check the server URL's scheme (http:// instead of https://?)", false);
+  }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_|ERR_OSSL|EPROTO/.test(code) || /certificate|TLS|SSL/i.test(message)) {
     return new RequestFailure(`TLS error: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, false);
   }

@@ -33,6 +33,7 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
   try {
     progress(`connecting to ${server}`);
     const collection = emptyCollection(`context ${loaded.context} (${server})`);
+    collection.live = true;
     collection.meta = {
       context: loaded.context,
       serverVersion: await serverVersion(client, loaded),

@@ -35,7 +35,7 @@ export interface ExecResult {
   truncated: boolean;
 }
 
-export type ExecFailureKind = 'forbidden' | 'not-found' | 'rejected' | 'unauthorized' | 'cut' | 'timeout' | 'network';
+export type ExecFailureKind = 'forbidden' | 'not-found' | 'rejected' | 'unauthorized' | 'server' | 'cut' | 'timeout' | 'network';
 
 /** The exec could not be run or did not finish: one line, naming the pod and container. */
 export class ExecFailure extends GpuctlError {
@@ -234,7 +234,8 @@ function refusal(err: UpgradeRefused, target: ExecTarget): [ExecFailureKind, str
     case 404:
       return ['not-found', `pod ${pod} not found (404)${detail}`];
     default:
-      return ['rejected', `exec into ${describeTarget(target)} was refused (${err.message})`];
+      // 5xx: the API server (or the kubelet behind it) failed, which says nothing about the container.
+      return [err.status >= 500 ? 'server' : 'rejected', `exec into ${describeTarget(target)} was refused (${err.message})`];
   }
 }
 

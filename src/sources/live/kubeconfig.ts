@@ -15,6 +15,10 @@ import { oneLine } from '../snapshot.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+export const NO_KUBECONFIG = 'no kubeconfig (no --kubeconfig, KUBECONFIG unset, no ~/.kube/config, not in a pod)';
+/** The name of the error thrown without any kubeconfig. */
+export const NO_KUBECONFIG_ERROR = 'NoKubeconfigError';
+
 export interface KubeconfigFlags {
   kubeconfig?: string;
   context?: string;
@@ -52,9 +56,8 @@ export async function loadKubeconfig(flags: KubeconfigFlags, serviceAccountRoot 
     kc.loadFromCluster(serviceAccountRoot);
     source = 'in-cluster service account';
   } else {
-    throw new GpuctlError(
-      'no kubeconfig (no --kubeconfig, KUBECONFIG unset, no ~/.kube/config, not in a pod): pass --kubeconfig FILE or use --snapshot DIR',
-    );
+    // Only the doctor reads snapshots: it adds --snapshot to the way out (commands/doctor.ts).
+    throw Object.assign(new GpuctlError(`${NO_KUBECONFIG}: pass --kubeconfig FILE or set KUBECONFIG`), { name: NO_KUBECONFIG_ERROR });
   }
   return selectContext(kc, flags.context, source);
 }

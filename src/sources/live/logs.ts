@@ -40,6 +40,7 @@ export async function fetchLogs(client: KubeClient, targets: LogTarget[], collec
           cause = err.message;
         }
         collection.problems.push({ path: `logs/${key}.log`, message: `log not fetched: ${cause}` });
+        (collection.unreadLogs ??= new Map()).set(key, cause);
       }),
     ),
   );

@@ -1,6 +1,7 @@
 // What --node-probe pod and --node-probe daemonset share: the API they use, the permission check, the
 // removal of leftovers, reading a probe pod's progress, running the script through exec, and recording
 // a node that could not be probed (a problem of the collection, and the reason node checks give).
+import { pushAll } from '../../bounded.js';
 import { GpuctlError } from '../../errors.js';
 import type { Event, KubeObject, Pod } from '../../facts/kube.js';
 import { PULL_WAITING_REASONS } from '../../facts/pulls.js';
@@ -218,16 +219,18 @@ export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permiss
 
 export function mergeInOrder(target: Collection, results: Map<string, Collection>): void {
   for (const result of results.values()) {
-    target.objects.push(...result.objects);
+    pushAll(target.objects, result.objects);
     for (const [node, host] of result.nodes) target.nodes.set(node, host);
-    target.problems.push(...result.problems);
+    pushAll(target.problems, result.problems);
     for (const [node, reason] of Object.entries(result.meta.nodeProbeFailures ?? {})) (target.meta.nodeProbeFailures ??= {})[node] = reason;
+    for (const node of result.meta.nodesGone ?? []) (target.meta.nodesGone ??= []).push(node);
   }
 }
 
 /** Why a node could not be probed: a problem of the collection and the reason node checks skip it. */
 export function recordFailure(collection: Collection, node: string, reason: string): void {
   (collection.meta.nodeProbeFailures ??= {})[node] = reason;
+  if (reason === nodeGoneReason(node)) (collection.meta.nodesGone ??= []).push(node);
   collection.problems.push({ path: `nodes/${node}`, message: `node facts not read: ${reason}` });
 }
 
