@@ -41,7 +41,13 @@ process.once('message', async (start: ChildStart) => {
   let before = new Map<string, number>();
   const snapshot = async () => {
     const counters = parseCounters((await apiRequest(cp, { path: '/metrics', accept: 'text/plain' })).text);
-    return new Map(counters.map((c) => [`${c.verb} ${c.resource} ${c.subresource} ${c.code}`, c.value]));
+    // Series that differ in other labels (group, scope, version) add up under one key.
+    const sums = new Map<string, number>();
+    for (const c of counters) {
+      const key = `${c.verb} ${c.resource} ${c.subresource} ${c.code}`;
+      sums.set(key, (sums.get(key) ?? 0) + c.value);
+    }
+    return sums;
   };
   before = await snapshot();
   send({ ...readyMessage(cluster, cp.url), certDir: cp.certDir, loadSeconds: loaded.seconds, refused: loaded.refused.length });

@@ -25,6 +25,7 @@ export async function loadExample(dir: string, kubelet: KubeletStandIn): Promise
   const cp = controlPlane();
   const collection = await loadSnapshot(dir);
   kubelet.serve(collection);
+  kubelet.requests.length = 0;
   const loaded = await loadCollection(cp, collection, { kubeletPort: kubelet.port });
   return {
     ...loaded,
