@@ -41,7 +41,8 @@ export default defineCheck({
         evidence.push(`condition ${c.type}=${c.status}${c.reason ? ` reason ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}${c.lastTransitionTime ? ` (since ${c.lastTransitionTime})` : ''}`);
       }
       const subject = { kind: 'ClusterPolicy', name };
-      const describe = `kubectl get clusterpolicy ${name} -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\\n"}{end}'`;
+      // Short enough to paste from an 80-column terminal: the conditions as JSON (type, status, reason, message).
+      const describe = `kubectl get clusterpolicy ${name} -o jsonpath='{.status.conditions}'`;
 
       if (state === 'ignored') {
         issues.push({

@@ -10,11 +10,13 @@ import containerdConfigInvalid from './containerd-config-invalid.js';
 import deviceCountAssert from './device-count-assert.js';
 import devicePluginConflict from './device-plugin-conflict.js';
 import driverBelowMinimum from './driver-below-minimum.js';
+import driverImageUnavailable from './driver-image-unavailable.js';
 import driverLibraryMismatch from './driver-library-mismatch.js';
 import driverNotLoaded from './driver-not-loaded.js';
 import driverPackagesUnheld from './driver-packages-unheld.js';
 import driverTooOldForCuda from './driver-too-old-for-cuda.js';
 import envDroppedByChild from './env-dropped-by-child.js';
+import fabricManagerNotRunning from './fabric-manager-not-running.js';
 import gatewayApiMissing from './gateway-api-missing.js';
 import gpuHeldByFinishedPod from './gpu-held-by-finished-pod.js';
 import gpuMetricsMissing from './gpu-metrics-missing.js';
@@ -33,6 +35,9 @@ import noMirrorForHost from './no-mirror-for-host.js';
 import noNvidiaPciDevice from './no-nvidia-pci-device.js';
 import nouveauLoaded from './nouveau-loaded.js';
 import nvidiaRuntimeMissing from './nvidia-runtime-missing.js';
+import nvidiaRuntimeNotSelected from './nvidia-runtime-not-selected.js';
+import operandDeployLabelMissing from './operand-deploy-label-missing.js';
+import operandTaintUntolerated from './operand-taint-untolerated.js';
 import operandUnhealthy from './operand-unhealthy.js';
 import operandsDisabled from './operands-disabled.js';
 import prometheusTooOld from './prometheus-too-old.js';
@@ -47,6 +52,7 @@ import tfOperatorRestarting from './tf-operator-restarting.js';
 import tfScheduleFailed from './tf-schedule-failed.js';
 import tfWorkerCrashing from './tf-worker-crashing.js';
 import tfWorkerNotRunning from './tf-worker-not-running.js';
+import toolkitConfigUnsupported from './toolkit-config-unsupported.js';
 import unexpectedAdmissionError from './unexpected-admission-error.js';
 import validatorFailed from './validator-failed.js';
 
@@ -61,11 +67,13 @@ export const ALL_CHECKS: Check[] = [
   deviceCountAssert,
   devicePluginConflict,
   driverBelowMinimum,
+  driverImageUnavailable,
   driverLibraryMismatch,
   driverNotLoaded,
   driverPackagesUnheld,
   driverTooOldForCuda,
   envDroppedByChild,
+  fabricManagerNotRunning,
   gatewayApiMissing,
   gpuHeldByFinishedPod,
   gpuMetricsMissing,
@@ -84,6 +92,9 @@ export const ALL_CHECKS: Check[] = [
   noNvidiaPciDevice,
   nouveauLoaded,
   nvidiaRuntimeMissing,
+  nvidiaRuntimeNotSelected,
+  operandDeployLabelMissing,
+  operandTaintUntolerated,
   operandUnhealthy,
   operandsDisabled,
   prometheusTooOld,
@@ -98,6 +109,7 @@ export const ALL_CHECKS: Check[] = [
   tfScheduleFailed,
   tfWorkerCrashing,
   tfWorkerNotRunning,
+  toolkitConfigUnsupported,
   unexpectedAdmissionError,
   validatorFailed,
 ].sort((a, b) => a.id.localeCompare(b.id));

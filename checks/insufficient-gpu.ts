@@ -63,7 +63,7 @@ export default defineCheck({
           : [
               ...cleanup,
               ...describeNodes,
-              `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{range .spec.containers[*]}{.name}: {.resources.limits}{"\\n"}{end}'   # lower the request to at most ${largest}`,
+              `kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{.spec.containers[*].resources}'   # lower the request to at most ${largest}`,
             ];
       issues.push({
         severity: never ? 'error' : 'warning',

@@ -2,19 +2,24 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
+import { FLAG_HELP, dryRunMode, normalizeArgv, parseVerbosity } from './flags.js';
 import { LANGS, resolveLang } from './i18n/lang.js';
-
-const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 
-const program = new Command(process.env.GPUCTL_KUBECTL_PLUGIN ? 'kubectl gpuctl' : 'gpuctl')
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+const program = new Command(invokedAs())
   .description('Diagnose and fix the GPU stack on Kubernetes')
-  .version(version, '-v, --version')
+  .version(version, '--version', 'print the version (also: gpuctl version)')
+  .addOption(new Option('-v, --v <level>', 'log verbosity, as kubectl: 6 and above log each API request and show stack traces (as --debug)').argParser(parseVerbosity))
   .option('--debug', 'show stack traces and request logs')
   .addOption(new Option('--lang <lang>', 'language of the reports and explanations (default: from LC_ALL, LC_MESSAGES, LANG); JSON stays English').choices(LANGS))
-  .showHelpAfterError('(run gpuctl --help for usage)')
+  .showHelpAfterError(`(run ${invokedAs()} --help for usage)`)
+  .addHelpText('after', FLAG_HELP)
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  // commander's own usage errors ("error: unknown option …") get the same prefix as ours.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'gpuctl: error: ')) });
 
 const doctorCommand = program
   .command('doctor')
@@ -36,8 +41,8 @@ nodeProbeOptions(doctorCommand)
   .option('--allow-partial', 'an incomplete run (a resource type, log, process table or node that checks need could not be read: 403, timeout, refused, 5xx, cut) exits on its findings instead of 2')
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .option('--fix', 'apply the safe fixes the findings name (label nodes, delete finished pods and jobs, create RuntimeClasses), asking first')
-  .option('--yes', 'with --fix: apply without asking (for scripts)')
-  .option('--dry-run', 'with --fix: print the changes, make none')
+  .option('-y, --yes', 'with --fix: apply without asking (for scripts)')
+  .addOption(dryRunOption('with --fix: print the changes, make none'))
   .addHelpText(
     'after',
     `
@@ -49,7 +54,7 @@ and the exit code is 2 unless --allow-partial. See docs/output.md.`,
   )
   .action(async (opts) => {
     const { doctor } = await import('./commands/doctor.js');
-    process.exitCode = await doctor({ ...opts, debug: program.opts().debug, lang: lang() });
+    process.exitCode = await doctor({ ...opts, dryRun: dryRunMode(opts.dryRun), debug: debug(), lang: lang() });
   });
 
 program
@@ -75,7 +80,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .action(async (pod: string | undefined, command: string[], opts) => {
     const { execCheck } = await import('./commands/exec-check.js');
-    process.exitCode = await execCheck(pod, command, { ...opts, debug: program.opts().debug, lang: lang() });
+    process.exitCode = await execCheck(pod, command, { ...opts, debug: debug(), lang: lang() });
   });
 
 program
@@ -84,7 +89,7 @@ program
   .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(['gpu-operator', 'device-plugin', 'hami', 'tensor-fusion', 'kantaloupe']).default('gpu-operator'))
   .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
   .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
-  .option('--dry-run', 'print every command in order and change nothing')
+  .addOption(dryRunOption('print every command in order and change nothing'))
   .option('-y, --yes', 'do not ask for confirmation')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--driver <branch>', 'NVIDIA driver branch to install, e.g. 535 (nvidia-driver-535); default: ubuntu-drivers picks')
@@ -104,13 +109,13 @@ program
   .addOption(new Option('--root <dir>', 'host filesystem root (tests; also GPUCTL_HOST_ROOT)').hideHelp())
   .action(async (opts) => {
     const { install } = await import('./commands/install.js');
-    process.exitCode = await install(opts);
+    process.exitCode = await install({ ...opts, dryRun: dryRunMode(opts.dryRun) });
   });
 
 program
   .command('uninstall')
   .description('remove the helm releases and the RuntimeClass that gpuctl install created')
-  .option('--dry-run', 'print every command in order and change nothing')
+  .addOption(dryRunOption('print every command in order and change nothing'))
   .option('-y, --yes', 'do not ask for confirmation')
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--kubeconfig <file>', 'path to the kubeconfig file')
@@ -118,7 +123,7 @@ program
   .option('--host', 'print how to remove the driver and toolkit from a host by hand')
   .action(async (opts) => {
     const { uninstall } = await import('./commands/uninstall.js');
-    process.exitCode = await uninstall(opts);
+    process.exitCode = await uninstall({ ...opts, dryRun: dryRunMode(opts.dryRun) });
   });
 
 program
@@ -134,16 +139,19 @@ program
 const collectCommand = program
   .command('collect')
   .description('write a snapshot of a live cluster (objects, logs of GPU pods, node facts) for offline analysis or a support ticket')
-  .requiredOption('-o, --output <path>', 'a directory, or a file ending in .tar.gz')
+  .option('-f, --output-file <path>', 'where to write the snapshot: a directory, or a file ending in .tar.gz')
+  .option('--output-directory <dir>', 'where to write the snapshot directory (the name kubectl cluster-info dump uses)')
+  .option('-o, --output <format>', 'format of the cluster objects: json or yaml (as kubectl cluster-info dump); a path here is taken as -f, with a warning', 'json')
   .option('--kubeconfig <file>', 'path to the kubeconfig file')
   .option('--context <name>', 'the kubeconfig context to use')
   .option('--request-timeout <duration>', 'time limit of each API request', '10s')
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
+  .option('--redact-report', 'print each place a credential was redacted (also listed in the bundle\'s meta.json), to review before sharing')
   .addOption(maxExecPodsOption());
 nodeProbeOptions(collectCommand).action(async (opts) => {
   const { collect } = await import('./commands/collect.js');
-  await collect({ ...opts, debug: program.opts().debug });
+  await collect({ ...opts, debug: debug() });
 });
 
 program
@@ -165,6 +173,14 @@ program
   });
 
 program
+  .command('version')
+  .description('print the version of gpuctl (the same as --version)')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action((opts: { output: 'text' | 'json' }) => {
+    process.stdout.write(opts.output === 'json' ? `${JSON.stringify({ gpuctlVersion: version })}\n` : `${version}\n`);
+  });
+
+program
   .command('completion')
   .description('print a shell completion script: source <(gpuctl completion bash)')
   .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
@@ -173,6 +189,17 @@ program
     process.stdout.write(completionScript(shell));
   });
 
+
+/** --debug, or kubectl's -v/--v at 6 and above (request logs). */
+function debug(): boolean {
+  const { debug, v } = program.opts<{ debug?: boolean; v?: number }>();
+  return !!debug || (v ?? 0) >= 6;
+}
+
+/** --dry-run, --dry-run=client (the same) or --dry-run=none (a real run), as kubectl takes it. */
+function dryRunOption(description: string): Option {
+  return new Option('--dry-run [mode]', `${description} (=client: the same; =none: a real run)`).choices(['client', 'none']);
+}
 
 /** --lang wherever it was given (before or after the subcommand), else the locale's language. */
 function lang() {
@@ -213,14 +240,37 @@ async function main(argv: string[]): Promise<void> {
   // bypass option parsing: program options such as --lang are read after a subcommand too, and a half-typed
   // value must be completed, not rejected.
   if (argv[2] === '__complete') {
-    const { complete } = await import('./commands/completion.js');
-    process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
+    const { complete, completeCobra } = await import('./commands/completion.js');
+    // bin/kubectl_complete-gpuctl: kubectl reads Cobra's protocol (candidates, then :DIRECTIVE).
+    if (process.env.GPUCTL_COMPLETION === 'cobra') process.stdout.write(await completeCobra(program, argv.slice(3)));
+    else process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
     return;
   }
+  // `gpuctl … | head`: a reader that has gone away is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+  // As a kubectl plugin, every gpuctl command that a report, a hint or an error suggests reads `kubectl gpuctl …`.
+  if (process.env.GPUCTL_KUBECTL_PLUGIN) {
+    const names = program.commands.map((c) => c.name());
+    for (const stream of [process.stdout, process.stderr]) writeAsInvoked(stream, names);
+  }
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(normalizeArgv(argv));
   } catch (err) {
-    process.exitCode = reportError(err, argv.includes('--debug'));
+    process.exitCode = reportError(err, argv.includes('--debug') || debugFromArgv());
+  }
+}
+
+/** Whether -v 6 was parsed before the error (the options may not all have been read). */
+function debugFromArgv(): boolean {
+  try {
+    return debug();
+  } catch {
+    return false;
   }
 }
 

@@ -10,6 +10,8 @@ import { detectStacks, STACK_NAMES } from './facts/stacks.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
 import { oneLine } from './sources/snapshot.js';
+import { gpuctlCommand } from './invocation.js';
+import { didYouMean } from './suggest.js';
 
 export interface Report {
   origin: string;
@@ -45,14 +47,25 @@ export function selectChecks(all: Check[], selection: Selection): Check[] {
   const tokens = [...(selection.only ?? []), ...(selection.skip ?? [])];
   for (const token of tokens) {
     if (!all.some((c) => matches(c, token))) {
-      throw new UsageError(`unknown check "${token}"`, 'list the names, ids and categories with `gpuctl checks`');
+      const words = [...all.map((c) => c.name), ...all.map((c) => c.category)];
+      throw new UsageError(
+        `unknown check "${token}"`,
+        didYouMean(token, words) ?? `list the names, ids and categories with \`${gpuctlCommand('checks')}\``,
+      );
     }
   }
-  return all.filter(
+  const chosen = all.filter(
     (c) =>
       (!selection.only?.length || selection.only.some((t) => matches(c, t))) &&
       !(selection.skip ?? []).some((t) => matches(c, t)),
   );
+  if (chosen.length === 0) {
+    const given = [selection.only?.length ? `--checks ${selection.only.join(',')}` : '', selection.skip?.length ? `--skip ${selection.skip.join(',')}` : '']
+      .filter(Boolean)
+      .join(' ');
+    throw new UsageError(`${given} selects no check`, 'a check both chosen and skipped does not run; drop it from one of the lists');
+  }
+  return chosen;
 }
 
 export function runChecks(checks: Check[], facts: Facts): Report {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { docsUrl } from '../src/paths.js';
 import { ALL_CHECKS } from '../checks/index.js';
 import noGpuNodes from '../checks/no-gpu-nodes.js';
 import { defineCheck } from '../src/check.js';
@@ -100,7 +101,7 @@ describe('reporters in Chinese', () => {
     expect(lines[head + 1]).toBe('    对象：Cluster cluster');
     expect(lines[head + 2]).toBe(`    ${finding.message}`);
     expect(text).toContain(`    修复：${zh.fixSummary}\n      ${finding.fix!.summary}\n      $ ${finding.fix!.commands[0]}`);
-    expect(text).toContain('参见：docs/zh-CN/checks/no-gpu-nodes.md');
+    expect(text).toContain(`参见：${docsUrl('docs/zh-CN/checks/no-gpu-nodes.md')}`);
     expect(text).toContain('节点 (nodes)\n------------\n');
     expect(text).toMatch(/状态：1 个错误，0 个警告，0 项通过，0 项跳过（共 1 项检查）\n$/);
   });
@@ -126,13 +127,14 @@ describe('reporters in Chinese', () => {
 });
 
 describe('gpuctl in Chinese', () => {
-  const zh = { LANG: 'zh_CN.UTF-8' };
+  // Wide enough that a headline stays on one line (at 80 columns the report wraps: test/cli/fits-terminal.test.ts).
+  const zh = { LANG: 'zh_CN.UTF-8', COLUMNS: '400' };
   const headline = (name: string) => translationOf(name, 'zh-CN')!.headline;
 
   it('LANG=zh_CN.UTF-8 makes doctor --demo print Chinese chrome and headlines; --lang en overrides it', async () => {
     const r = await gpuctl(['doctor', '--demo'], zh);
     expect(r.exitCode).toBe(1);
-    for (const text of ['节点 (nodes)', '驱动程序 (driver)', '✓ 已在节点上找到 NVIDIA GPU', `✗ ${headline('gpu-held-by-finished-pod')} [GPU503 gpu-held-by-finished-pod]`, '对象：Pod default/cuda-vectoradd', '修复：', '参见：docs/zh-CN/checks/', '排查手册\n', '状态：']) {
+    for (const text of ['节点 (nodes)', '驱动程序 (driver)', '✓ 已在节点上找到 NVIDIA GPU', `✗ ${headline('gpu-held-by-finished-pod')} [GPU503 gpu-held-by-finished-pod]`, '对象：Pod default/cuda-vectoradd', '修复：', `参见：${docsUrl('docs/zh-CN/checks/')}`, '排查手册\n', '状态：']) {
       expect(r.stdout).toContain(text);
     }
     // The specific English message stays, right under the subject.
@@ -162,7 +164,7 @@ describe('gpuctl in Chinese', () => {
     const r = await gpuctl(['explain', 'GPU502', '--lang', 'zh-CN']);
     expect(r.stdout).toContain(`validator-failed (GPU502, operator)\n${text.title}\n\n检测内容：${text.explain.detects}`);
     expect(r.stdout).toContain(`如何修复：${text.explain.fix}`);
-    expect(r.stdout).toContain('文档：docs/zh-CN/checks/validator-failed.md');
+    expect(r.stdout).toContain(`文档：${docsUrl('docs/zh-CN/checks/validator-failed.md')}`);
     expect(r.stdout).toMatch(/排查手册：.*第 \d+ 步：/);
     expect((await gpuctl(['explain', 'validator-failed'], zh)).stdout).toBe(r.stdout);
     const en = await gpuctl(['explain', 'validator-failed']);

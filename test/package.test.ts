@@ -18,6 +18,7 @@ describe('npm pack', () => {
   it('ships the runnable parts only', () => {
     expect(files).toContain('bin/gpuctl');
     expect(files).toContain('bin/kubectl-gpuctl');
+    expect(files).toContain('bin/kubectl_complete-gpuctl');
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('CHANGELOG.md');
     expect(files.filter((f) => /^(src|test|checks|bench|scripts|node_modules)\//.test(f))).toEqual([]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { version } from '../package.json';
 import { defineCheck } from '../src/check.js';
 import { runChecks } from '../src/engine.js';
 import { renderJson } from '../src/report/json.js';
@@ -56,7 +57,7 @@ describe('json report', () => {
     expect(Object.keys(out)).toEqual(['findings', 'skipped', 'summary']);
     expect(out.findings[0]).toEqual({
       id: 'GPU995', name: 'all-good', severity: 'ok', category: 'nodes', subject: { kind: 'Cluster', name: 'cluster' },
-      message: 'nodes look fine', evidence: [], docs: 'docs/checks/all-good.md',
+      message: 'nodes look fine', evidence: [], docs: 'docs/checks/all-good.md', docsUrl: `https://unpkg.com/gpuctl@${version}/docs/checks/all-good.md`,
     });
     expect(out.findings[1]).toMatchObject({ severity: 'error', subject: { kind: 'Pod', name: 'validator', namespace: 'gpu-operator' }, fix: { commands: ['kubectl delete pod -n default cuda-vectoradd'] } });
     expect(out.skipped).toEqual([{ id: 'GPU996', name: 'cannot-see', reason: 'cannot list nodes (forbidden)', incomplete: true }]);

@@ -1,13 +1,55 @@
 // `gpuctl collect`: a live cluster into the snapshot layout, redacted, for `doctor --snapshot` elsewhere.
 import { version } from '../../package.json';
+import { UsageError } from '../errors.js';
+import { gpuctlCommand } from '../invocation.js';
 import { gatherLive, type LiveGatherOptions } from './gather.js';
 
-export async function collect(opts: LiveGatherOptions & { output: string }): Promise<void> {
+export interface CollectOptions extends LiveGatherOptions {
+  /** -f/--output-file: a directory, or a file ending in .tar.gz. */
+  outputFile?: string;
+  /** --output-directory: kubectl cluster-info dump's name for it. */
+  outputDirectory?: string;
+  /** -o: the format of the cluster objects (json, yaml); an older release took the path here. */
+  output?: string;
+  /** --redact-report: print what was redacted where. */
+  redactReport?: boolean;
+}
+
+export const OBJECT_FORMATS = ['json', 'yaml'] as const;
+export type ObjectFormat = (typeof OBJECT_FORMATS)[number];
+
+/** Where to write and in which format, from -f, --output-directory and -o (a path given to -o still works). */
+export function collectTarget(opts: CollectOptions): { target: string; format: ObjectFormat; notice?: string } {
+  const output = opts.output ?? 'json';
+  const isFormat = (OBJECT_FORMATS as readonly string[]).includes(output);
+  const paths = [opts.outputFile, opts.outputDirectory].filter((p): p is string => !!p);
+  if (paths.length > 1) throw new UsageError('give one place to write: -f/--output-file or --output-directory, not both');
+  if (paths.length === 1) {
+    if (!isFormat) throw new UsageError(`-o is the format of the objects (json or yaml), not "${output}"`, `the path goes to -f: ${gpuctlCommand(`collect -f ${paths[0]}`)}`);
+    return { target: paths[0]!, format: output as ObjectFormat };
+  }
+  if (!isFormat) {
+    return {
+      target: output,
+      format: 'json',
+      notice: `-o is the format now, as in doctor; write the path with -f: ${gpuctlCommand(`collect -f ${output}`)}`,
+    };
+  }
+  throw new UsageError('collect needs where to write the snapshot', `${gpuctlCommand('collect -f bundle.tar.gz')}, or --output-directory DIR`);
+}
+
+export async function collect(opts: CollectOptions): Promise<void> {
+  const { target, format, notice } = collectTarget(opts);
+  if (notice) process.stderr.write(`gpuctl: warning: ${notice}\n`);
   // A snapshot is whole: it also serves people reading it, not only the checks.
   const collection = await gatherLive({ ...opts, keepUnread: true });
   collection.meta.gpuctlVersion = version;
   const { writeSnapshot } = await import('../sources/snapshot-writer.js');
-  await writeSnapshot(collection, opts.output);
+  const redactions = await writeSnapshot(collection, target, { format });
+  if (opts.redactReport) {
+    for (const place of redactions.places) process.stdout.write(`redacted: ${place.where} (${place.rule})\n`);
+    if (redactions.count > redactions.places.length) process.stdout.write(`redacted: … and ${redactions.count - redactions.places.length} more\n`);
+  }
   const parts = [
     `${collection.objects.length} objects`,
     `${collection.logs.size} logs`,
@@ -16,5 +58,5 @@ export async function collect(opts: LiveGatherOptions & { output: string }): Pro
     ...(collection.processes.size ? [`${collection.processes.size} process table${collection.processes.size === 1 ? '' : 's'}`] : []),
     ...(collection.unavailable.size ? [`${collection.unavailable.size} kinds unreadable (${[...collection.unavailable.keys()].join(', ')})`] : []),
   ];
-  process.stderr.write(`gpuctl: wrote ${opts.output}: ${parts.join(', ')}\n`);
+  process.stderr.write(`gpuctl: wrote ${target}: ${parts.join(', ')}\n`);
 }

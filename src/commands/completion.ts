@@ -39,8 +39,13 @@ complete -c kubectl-gpuctl -f -a '(__gpuctl_complete)'
   }
 }
 
-/** Candidates for the last word, given all words after `gpuctl`. */
+/** Candidates for the last word, given all words after `gpuctl`; `--flag=val` completes the value after the `=`. */
 export async function complete(program: Command, words: string[]): Promise<string[]> {
+  const inline = /^(--?[A-Za-z][\w-]*)=(.*)$/s.exec(words.at(-1) ?? '');
+  if (inline) {
+    const values = await complete(program, [...words.slice(0, -1), inline[1]!, inline[2]!]);
+    return values.map((v) => `${inline[1]}=${v}`);
+  }
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const commands = program.commands.filter((c) => !c.name().startsWith('__'));
@@ -71,6 +76,21 @@ export async function complete(program: Command, words: string[]): Promise<strin
   // exec-check's first argument is a pod: only while no pod was typed yet.
   if (sub.name() === 'exec-check' && !positionalAfter(before, 'exec-check', sub)) return filter(await clusterNames(words, 'pods'));
   return [];
+}
+
+/**
+ * Cobra's completion protocol, which kubectl (1.26+) speaks with a plugin's `kubectl_complete-NAME`: one
+ * candidate a line, then `:DIRECTIVE` — 4 (no file completion) unless the word is a flag's free value
+ * (--snapshot, --kubeconfig, -f …), where 0 lets the shell complete file names.
+ */
+export async function completeCobra(program: Command, words: string[]): Promise<string> {
+  const candidates = await complete(program, words);
+  const previous = words.at(-2);
+  const commands = program.commands;
+  const sub = commands.find((c) => words.slice(0, -1).includes(c.name()));
+  const option = [...(sub?.options ?? []), ...program.options].find((o) => o.long === previous || o.short === previous);
+  const freeValue = candidates.length === 0 && !!option && option.required && !option.argChoices;
+  return [...candidates, `:${freeValue ? 0 : 4}`].join('\n') + '\n';
 }
 
 /** Whether a positional argument already follows the subcommand (skipping options and their values). */

@@ -14,6 +14,7 @@ import { walkPlaybook } from '../playbook/walk.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
+import { terminalWidth } from '../report/wrap.js';
 import type { Collection } from '../sources/collection.js';
 import type { NodeProbeMode } from './gather.js';
 import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
@@ -58,6 +59,10 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   }
   if (opts.snapshot && (opts.kubeconfig || opts.context || opts.prometheusUrl)) {
     throw new UsageError('--snapshot reads no cluster: drop --kubeconfig/--context/--prometheus-url');
+  }
+  if (opts.demo && (opts.kubeconfig || opts.context || opts.prometheusUrl || opts.allContexts)) {
+    const given = [opts.kubeconfig && '--kubeconfig', opts.context && '--context', opts.prometheusUrl && '--prometheus-url', opts.allContexts && '--all-contexts'].filter(Boolean);
+    throw new UsageError(`--demo reads the bundled example, no cluster: drop ${given.join(', ')}`);
   }
   if (opts.prometheusUrl && !/^https?:\/\/[^/]/.test(opts.prometheusUrl)) {
     throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not "${opts.prometheusUrl}"`);
@@ -142,8 +147,9 @@ function render(report: Report, opts: DoctorOptions): string {
       return renderJunit(report, opts.failOn, opts.lang);
     default: {
       const colour = colourEnabled(process.stdout);
-      const playbook = renderTakenText(taken, colour, opts.lang);
-      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang }) + (playbook ? `\n${playbook}` : '');
+      const width = terminalWidth(process.stdout);
+      const playbook = renderTakenText(taken, colour, opts.lang, width);
+      return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang, width, debug: opts.debug }) + (playbook ? `\n${playbook}` : '');
     }
   }
 }

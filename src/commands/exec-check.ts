@@ -29,6 +29,7 @@ import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
+import { terminalWidth, wrapText } from '../report/wrap.js';
 
 export interface ExecCheckOptions {
   namespace?: string;
@@ -326,7 +327,11 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
     return;
   }
   const colour = colourEnabled(process.stdout);
-  const gpus = section ? `${[section.head, ...section.devices.map((d) => `  ${d}`), ...(section.note ? [`  (${section.note})`] : [])].join('\n')}\n\n` : '';
-  process.stdout.write(`${about.join('\n')}\n\n${renderExecTree(analysis, colour, extras.preloadFile, opts.lang)}\n${gpus}`);
-  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang }));
+  const width = terminalWidth(process.stdout);
+  const gpus = section
+    ? [...wrapText(section.head, width, '', '  '), ...section.devices.flatMap((d) => wrapText(d.trim(), width, '  ', '    ')), ...(section.note ? wrapText(`(${section.note})`, width, '  ') : []), '']
+    : [];
+  // The title first, then what was looked at, the process table and the GPUs, then the findings.
+  const preamble = [...about.flatMap((line) => wrapText(line, width, '', '  ')), '', ...renderExecTree(analysis, colour, extras.preloadFile, opts.lang, width).trimEnd().split('\n'), '', ...gpus];
+  process.stdout.write(renderText(report, { colour, title: 'gpuctl exec-check', lang: opts.lang, width, debug: opts.debug, preamble }));
 }

@@ -3,16 +3,18 @@ import { checkTexts, localDocsPath, playbookTitle, stepTitle } from '../i18n/che
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { UsageError } from '../errors.js';
+import { gpuctlCommand } from '../invocation.js';
+import { didYouMean } from '../suggest.js';
 import { placesOf } from '../playbook/walk.js';
+import { docsUrl } from '../paths.js';
 
 export function explain(token: string, lang: Lang = 'en'): string {
   const t = token.trim().toLowerCase();
   const check = ALL_CHECKS.find((c) => c.name === t || c.id.toLowerCase() === t);
   if (!check) {
-    const close = ALL_CHECKS.filter((c) => c.name.includes(t) || t.includes(c.name)).map((c) => c.name);
     throw new UsageError(
       `no check named "${token}"`,
-      close.length ? `did you mean ${close.join(', ')}?` : 'list them with `gpuctl checks`',
+      didYouMean(t, ALL_CHECKS.map((c) => c.name)) ?? `list them with \`${gpuctlCommand('checks')}\``,
     );
   }
   const words = ui(lang);
@@ -31,7 +33,7 @@ export function explain(token: string, lang: Lang = 'en'): string {
     ...placesOf(check.name).map(
       ({ playbook, step, index }) => `${words.explain.playbook}${playbookTitle(playbook, lang)} › ${words.playbook.step(index + 1)}${stepTitle(playbook, step, lang)} (${step.layer})`,
     ),
-    `${words.explain.docs}${localDocsPath(check.name, lang)}`,
+    `${words.explain.docs}${docsUrl(localDocsPath(check.name, lang))}`,
     '',
   ].join('\n');
 }

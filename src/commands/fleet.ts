@@ -8,7 +8,8 @@ import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { renderJson } from '../report/json.js';
-import { colourEnabled, makeChalk, paint, textWidth } from '../report/style.js';
+import { colourEnabled, makeChalk, paint } from '../report/style.js';
+import { renderTable, terminalWidth } from '../report/wrap.js';
 import { oneLine } from '../sources/snapshot.js';
 import { kubeconfigContexts } from './completion.js';
 import type { DoctorOptions } from './doctor.js';
@@ -51,7 +52,7 @@ export async function fleet(contexts: string[], checks: Check[], opts: DoctorOpt
       }),
     ),
   );
-  process.stdout.write(opts.output === 'json' ? fleetJson(results) : fleetTable(results, colourEnabled(process.stdout), opts.lang));
+  process.stdout.write(opts.output === 'json' ? fleetJson(results) : fleetTable(results, colourEnabled(process.stdout), opts.lang, terminalWidth(process.stdout)));
   // Unreachable clusters make the run incomplete (2) unless a reachable one already failed (1).
   const codes = results.map((r) => (r.report ? exitCodeOf(r.report, opts.failOn, opts.allowPartial) : 2));
   return codes.includes(1) ? 1 : Math.max(0, ...codes);
@@ -62,7 +63,7 @@ function fleetJson(results: ClusterResult[]): string {
   return JSON.stringify({ clusters }, null, 2) + '\n';
 }
 
-function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en'): string {
+function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en', width?: number): string {
   const c = makeChalk(colour);
   const words = ui(lang).fleet;
   const rows = results.map((r) => {
@@ -80,9 +81,6 @@ function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en'
       worst ? `${worst.name}: ${showFinding(worst, lang).headline}` : '',
     ];
   });
-  const header = words.headers;
-  const widths = header.map((h, i) => Math.max(textWidth(h), ...rows.map((r) => textWidth(r[i]!))));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell.slice(0, 100) : cell + ' '.repeat(widths[i]! - textWidth(cell)))).join('  ');
-  return [c.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+  // The first problem (or why a cluster was unreachable) wraps in its column at the terminal's width.
+  return renderTable(words.headers, rows, width, { minFlexible: 20, overflow: 'wrap', header: c.bold }).join('\n') + '\n';
 }

@@ -34,6 +34,8 @@ export interface OperandSpec {
   validator?: boolean;
   /** For the workload validators: the validation step they carry out (also their init container's name). */
   step?: string;
+  /** Opens the GPU through NVML or CUDA, so its pod must run under the NVIDIA runtime (RuntimeClass or default). */
+  usesGpu?: boolean;
 }
 
 /** Table order matters: the first spec whose selector matches wins. */
@@ -45,6 +47,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-operator-validator' }],
     containers: ['nvidia-operator-validator'],
+    usesGpu: true,
     clusterPolicyState: 'state-operator-validation',
     validator: true,
   },
@@ -54,6 +57,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-cuda-validator' }],
     containers: ['nvidia-cuda-validator'],
+    usesGpu: true,
     validator: true,
     step: 'cuda-validation',
   },
@@ -63,6 +67,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-device-plugin-validator' }],
     containers: ['nvidia-device-plugin-validator'],
+    usesGpu: true,
     validator: true,
     step: 'plugin-validation',
   },
@@ -108,6 +113,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-device-plugin-daemonset' }],
     containers: ['nvidia-device-plugin', 'config-manager'],
+    usesGpu: true,
     clusterPolicyState: 'state-device-plugin',
     advertisesGpus: true,
   },
@@ -117,6 +123,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-device-plugin-mps-control-daemon' }],
     containers: ['mps-control-daemon-ctr'],
+    usesGpu: true,
   },
   {
     component: 'gfd',
@@ -124,6 +131,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'gpu-feature-discovery' }],
     containers: ['gpu-feature-discovery', 'config-manager'],
+    usesGpu: true,
     clusterPolicyState: 'gpu-feature-discovery',
   },
   {
@@ -132,6 +140,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-dcgm-exporter' }],
     containers: ['nvidia-dcgm-exporter'],
+    usesGpu: true,
     clusterPolicyState: 'state-dcgm-exporter',
   },
   {
@@ -140,6 +149,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-dcgm' }],
     containers: ['nvidia-dcgm-ctr'],
+    usesGpu: true,
     clusterPolicyState: 'state-dcgm',
   },
   {
@@ -148,6 +158,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'gpu-operator',
     selectors: [{ app: 'nvidia-mig-manager' }],
     containers: ['nvidia-mig-manager'],
+    usesGpu: true,
     clusterPolicyState: 'state-mig-manager',
   },
   {
@@ -207,6 +218,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'nvidia-device-plugin',
     selectors: [{ 'app.kubernetes.io/name': 'nvidia-device-plugin' }, { name: 'nvidia-device-plugin-ds' }],
     containers: ['nvidia-device-plugin-ctr', 'nvidia-device-plugin-sidecar'],
+    usesGpu: true,
     advertisesGpus: true,
   },
   {
@@ -215,6 +227,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'nvidia-device-plugin',
     selectors: [{ 'app.kubernetes.io/name': 'nvidia-device-plugin-mps-control-daemon' }],
     containers: ['mps-control-daemon-ctr'],
+    usesGpu: true,
   },
   {
     component: 'gfd',
@@ -225,6 +238,7 @@ export const OPERANDS: OperandSpec[] = [
       { 'app.kubernetes.io/name': 'gpu-feature-discovery' },
     ],
     containers: ['gpu-feature-discovery-ctr', 'gpu-feature-discovery'],
+    usesGpu: true,
   },
   {
     component: 'dcgm-exporter',
@@ -232,6 +246,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'nvidia-device-plugin',
     selectors: [{ 'app.kubernetes.io/name': 'dcgm-exporter' }],
     containers: ['exporter'],
+    usesGpu: true,
   },
   // HAMi registers nvidia.com/gpu itself; it runs beside the GPU Operator only with devicePlugin.enabled=false
   {
@@ -240,6 +255,7 @@ export const OPERANDS: OperandSpec[] = [
     provider: 'hami',
     selectors: [{ 'app.kubernetes.io/component': 'hami-device-plugin' }],
     containers: ['device-plugin', 'vgpu-monitor'],
+    usesGpu: true,
     advertisesGpus: true,
   },
 ];

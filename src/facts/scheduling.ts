@@ -132,3 +132,65 @@ export function gpuPodsWaitingOn(facts: Facts, nodeName: string): Pod[] {
 export function someNames(refs: string[], shown = 3): string {
   return refs.slice(0, shown).join(', ') + (refs.length > shown ? ` and ${refs.length - shown} more` : '');
 }
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** A pod spec's (or pod template's) placement fields that this module reads. */
+export interface PlacementSpec {
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+}
+
+function requirementHolds(req: NodeSelectorRequirement, value: string | undefined): boolean {
+  const values = req.values ?? [];
+  switch (req.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+    case 'Lt': {
+      const have = Number.parseInt(value ?? '', 10);
+      const want = Number.parseInt(values[0] ?? '', 10);
+      if (Number.isNaN(have) || Number.isNaN(want)) return false;
+      return req.operator === 'Gt' ? have > want : have < want;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a node satisfies a spec's nodeSelector and required node affinity, as the scheduler's
+ * NodeAffinity plugin decides (k8s.io/component-helpers/scheduling/corev1/nodeaffinity): terms are
+ * ORed, the requirements of a term ANDed, a term with no requirement matches nothing.
+ */
+export function nodeMatchesPlacement(spec: PlacementSpec | undefined, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  if (unmatchedLabels(labels, spec?.nodeSelector).length > 0) return false;
+  const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!terms) return true;
+  return terms.some((term) => {
+    const expressions = term.matchExpressions ?? [];
+    const fields = term.matchFields ?? [];
+    if (expressions.length === 0 && fields.length === 0) return false;
+    return (
+      expressions.every((r) => requirementHolds(r, labels[r.key])) &&
+      fields.every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
+    );
+  });
+}

@@ -23,6 +23,9 @@ export const ZH_CN_PLAYBOOKS: Record<string, PlaybookTranslation> = {
     steps: {
       'nfd-labels': 'NFD 为 GPU 节点打上 pci-10de 标签了吗？',
       'operands-opt-out': '节点是否被排除在 operand 之外？',
+      'operand-placement': '每个组件 DaemonSet 都能容忍 GPU 节点的污点吗？',
+      'driver-image': '驱动镜像对节点的操作系统存在吗？',
+      'fabric-manager': 'NVSwitch 系统上：fabric manager 在运行，且与驱动版本一致吗？',
       'runtime-after-operator': '工具包重写 config.toml 后丢失了 nvidia 运行时吗？',
       validators: '哪个验证器步骤失败了？',
       'leftover-pod': '已结束的 Pod（cuda-vectoradd）是否仍占着唯一的 GPU？',

@@ -603,4 +603,82 @@ export const ZH_CN_CHECKS: Record<string, CheckTranslation> = {
       fix: '在 vCenter 的 Bitfusion 插件中检查令牌，下载新令牌，删除每个命名空间中的 bitfusion-secret，在 kube-system 中重新创建，执行 `make deploy`，然后重建工作负载。',
     },
   },
+  'nvidia-runtime-not-selected': {
+    title: 'GPU Pod 使用节点上已配置的 nvidia 运行时',
+    ok: '在已读取运行时配置的节点上，每个 GPU Pod 都运行在 NVIDIA 运行时下（通过 RuntimeClass 或默认运行时）',
+    headline: '节点已配置 nvidia 运行时，但 GPU Pod 没有使用它',
+    fixSummary: '给 GPU Pod 设置 runtimeClassName: nvidia，或把 nvidia 设为节点的默认运行时',
+    explain: {
+      detects:
+        '节点的容器运行时配置里有 NVIDIA 运行时，但 GPU Pod（请求 nvidia.com/… 资源的 Pod，以及设备插件、GFD、DCGM、验证器）运行在其他 handler 下：Pod 没有指定 RuntimeClass 而 default_runtime_name 是 runc，或其 RuntimeClass 指向非 NVIDIA 的 handler。设备插件和工作负载日志中"找不到 NVML / 驱动"的报错会作为证据引用。',
+      why: 'k3s、RKE2 以及不带 --set-as-default 的 nvidia-ctk runtime configure 只把 nvidia 添加为额外的 handler。没有选择它的 Pod 拿不到驱动库：设备插件报 "could not load NVML library"，不上报 GPU；CUDA 程序报 "no CUDA-capable device" 或 "driver version is insufficient"，尽管节点本身没有问题。',
+      fix: '给 GPU Pod 设置 runtimeClassName: nvidia（没有该 RuntimeClass 时先创建，handler 为 nvidia；设备插件 chart 有 runtimeClassName 参数），或把 nvidia 设为节点默认运行时（k3s/RKE2：在 config.yaml 中设置 default-runtime: nvidia；containerd：nvidia-ctk runtime configure --set-as-default）。',
+    },
+  },
+
+  'toolkit-config-unsupported': {
+    title: 'NVIDIA Container Toolkit 能识别节点的容器运行时配置',
+    ok: '没有节点的 toolkit 版本过旧，也没有写入 containerd 不读取的 drop-in',
+    headline: 'NVIDIA Container Toolkit 不支持节点的运行时配置',
+    fixSummary: '升级 toolkit（containerd 2.x 需 1.17.4 及以上），让它从配置文件读取配置，并把 drop-in 写到 containerd 会 import 的位置',
+    explain: {
+      detects:
+        'toolkit 对节点来说过旧：containerd 配置 version 3（containerd 2.x）而 toolkit 早于 1.17.4（"unsupported config version: 3"），cgroup v2 主机而 libnvidia-container 早于 1.8（"cgroup subsystem devices not found"），或 ldconfig 路径属于其他发行版；或者 toolkit 写的 drop-in containerd 不会读取：版本高于根配置（containerd 2.3 拒绝启动："drop-in config version 4 higher than root config version 2"），或所在目录不在根配置的 imports 中。会读取 toolkit 日志、容器状态、事件以及 `containerd config dump` 的退出码和 stderr。',
+      why: 'toolkit 因此从未添加 nvidia 运行时，或添加到了 containerd 不读取的位置，甚至让 containerd 无法启动：所有需要 nvidia 运行时的组件和 GPU Pod 都在等待，而 toolkit Pod 只是在不断重启。',
+      fix: '使用支持该节点的 toolkit 版本（containerd 2.x 需 1.17.4+），让它从文件读取配置（RUNTIME_CONFIG_SOURCE=file）或迁移根配置，并把 drop-in 写到 containerd import 的目录。',
+    },
+  },
+
+  'operand-deploy-label-missing': {
+    title: 'GPU 节点带有 GPU Operator 各 DaemonSet 所选择的 nvidia.com/gpu.deploy.<组件> 标签',
+    ok: '每个 GPU 节点都带有选择它的 GPU Operator DaemonSet 所需的 nvidia.com/gpu.deploy.<组件>=true 标签',
+    headline: 'GPU 节点缺少 nvidia.com/gpu.deploy.<组件> 标签，对应组件不会部署到该节点',
+    fixSummary: '把节点上的 nvidia.com/gpu.deploy.<组件> 标签设回 true，或检查 Operator 控制器为何没有设置',
+    explain: {
+      detects:
+        'GPU 节点（nvidia.com/gpu.present=true）上某个 GPU Operator DaemonSet 没有 Pod，因为其 nodeSelector 要求的组件标签（nvidia.com/gpu.deploy.driver、.container-toolkit、.device-plugin 等）不存在、为空或不是 "true"。整体退出（nvidia.com/gpu.deploy.operands=false）属于 operands-disabled；vm-passthrough 和 vm-vgpu 节点本就部署其他组件。',
+      why: 'Operator 通过这些标签选择每个组件的节点，并在协调 GPU 节点时自行设置它们。标签缺失说明 Operator 没有协调该节点（控制器异常，或标签被手动删除、设为 false）：该组件永远不会部署到这里，缺少驱动、toolkit 或设备插件时节点无法提供 GPU。',
+      fix: '把标签设回 true（kubectl label node NODE nvidia.com/gpu.deploy.组件=true --overwrite），或让 Operator 来设置：检查其控制器 Pod 是否运行并查看日志。有意设置的 false 保留即可。',
+    },
+  },
+
+  'fabric-manager-not-running': {
+    title: 'NVSwitch 系统运行着与驱动版本一致的 fabric manager',
+    ok: '在读取到的日志、事件和节点文件中，没有 NVSwitch 节点出现 fabric manager 故障或 CUDA 802 错误',
+    headline: 'NVSwitch 系统上的 fabric manager 没有运行',
+    fixSummary: '安装并启动与驱动版本完全一致的 nvidia-fabricmanager，或使用带有匹配版本的驱动镜像',
+    explain: {
+      detects:
+        'GPU 通过 NVSwitch 互联的节点（lspci 列出 NVSwitch 设备，或 8 × A100/H100/H200/B200 SXM）上 fabric manager 没有运行：其日志显示版本与驱动不一致或启动失败，驱动容器找不到 fabricmanager.cfg，或节点上的 CUDA 程序报错误 802 "system not yet initialized"。会读取 Pod 日志（当前与上一次）、容器状态、事件以及 /var/log/fabricmanager.log。',
+      why: '在 NVSwitch 系统上，fabric manager 完成 NVLink 拓扑训练之前 CUDA 不会分配设备。此时 nvidia-smi 和驱动 Pod 看起来都正常，设备插件也上报了所有 GPU，但所有 CUDA 程序（包括 GPU Operator 的 CUDA 验证器）都会失败。',
+      fix: '安装并启动与驱动版本完全一致的 nvidia-fabricmanager（主机驱动），或使用带有匹配 fabric manager 的 GPU Operator 驱动镜像；Blackwell HGX 上还需加载 fabric manager 和 NVLSM 所需的 InfiniBand 模块（ib_umad）。',
+    },
+  },
+
+  'operand-taint-untolerated': {
+    title: 'GPU 组件的 DaemonSet 能容忍其需要运行的 GPU 节点的污点',
+    ok: '每个 GPU 组件 DaemonSet 都能容忍其所选 GPU 节点的污点',
+    headline: 'GPU 组件的 DaemonSet 不容忍 GPU 节点的污点，没有在该节点上运行 Pod',
+    fixSummary: '在 DaemonSet 的 Pod 模板中添加容忍：GPU Operator 在 ClusterPolicy 的 daemonsets.tolerations 中设置',
+    explain: {
+      detects:
+        'GPU 组件的 DaemonSet（设备插件、NFD worker、GFD、DCGM exporter、驱动、toolkit、验证器、HAMi 设备插件）的 Pod 模板选中了某个 GPU 节点（nodeSelector 与必需的节点亲和性），却不容忍该节点的某个 NoSchedule/NoExecute 污点，因而在那里没有 Pod。容忍按 Kubernetes 的规则匹配；DaemonSet 控制器自动容忍的节点状态污点不计入。',
+      why: 'DaemonSet 控制器不会把 Pod 放到其模板不容忍污点的节点上：该节点的 DESIRED 为 0，也没有任何事件说明原因。没有设备插件，节点永远不会上报 nvidia.com/gpu；没有驱动或 toolkit，其他组件都无法启动，GPU Pod 以 "Insufficient nvidia.com/gpu" 一直 Pending。',
+      fix: '在 DaemonSet 的 Pod 模板中添加容忍：GPU Operator 在 ClusterPolicy 的 daemonsets.tolerations 中设置（chart 参数 daemonsets.tolerations），Helm chart 设置其 tolerations 参数，其他情况用 kubectl patch。',
+    },
+  },
+
+  'driver-image-unavailable': {
+    title: 'GPU Operator 的驱动镜像存在，且适用于节点的操作系统和内核',
+    ok: '没有 GPU Operator 驱动 Pod 因镜像或内核软件包不存在而失败',
+    headline: 'GPU Operator 的驱动镜像对节点的操作系统或内核不存在',
+    fixSummary: '使用受支持的操作系统或已发布的驱动版本、预编译/自定义驱动镜像，或在主机上安装驱动并设置 driver.enabled=false——镜像仓库的 mirror 无济于事',
+    explain: {
+      detects:
+        'GPU Operator 的驱动 Pod 无法启动，因为其镜像不存在：镜像仓库对 Operator 根据节点操作系统标签推导出的 tag（<驱动版本>-<ID><VERSION_ID>）返回 "not found" / "manifest unknown"；或驱动容器找不到节点内核对应的软件包；或 Operator 读不到内核和操作系统标签而无法推导 tag。会引用节点的 NFD os_release 标签。',
+      why: 'NVIDIA 只为受支持的发行版和版本发布驱动镜像。在其他操作系统上（或新版本尚未支持时）该 tag 根本不存在，驱动永远装不上，其他组件都在等待它——而拉取错误看起来像是镜像仓库问题，仿佛配置 mirror 就能解决。',
+      fix: '让 GPU 节点运行受支持的操作系统，选择已为其发布的驱动版本，使用预编译或自定义驱动镜像，或在主机上安装驱动并设置 driver.enabled=false。',
+    },
+  },
+
 };

@@ -127,3 +127,24 @@ export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node |
     commands: ['sudo nvidia-ctk runtime configure --runtime=containerd', restart],
   };
 }
+
+/**
+ * How to make a node's NVIDIA runtime its default, so that pods naming no RuntimeClass get it: k3s and
+ * RKE2 take `default-runtime` in their config.yaml (k3s ≥ v1.28.4, #8751), the GPU Operator's toolkit on
+ * RKE2 must write the template, plain containerd and docker take nvidia-ctk's --set-as-default.
+ */
+export function defaultRuntimeCommands(config: RuntimeConfig, node: Node | undefined, runtimeName: string, operatorToolkit: boolean): string[] {
+  const restart = restartCommand(config, node);
+  if (config.engine === 'docker') return [`sudo nvidia-ctk runtime configure --runtime=docker --set-as-default`, restart];
+  if (config.flavor === 'k3s' || config.flavor === 'rke2') {
+    if (operatorToolkit && config.flavor === 'rke2') {
+      const template = CONTAINERD_PATHS.rke2.templates[config.containerdMajor === 2 ? 0 : 1];
+      return [
+        `helm upgrade gpu-operator nvidia/gpu-operator -n gpu-operator --reuse-values --set 'toolkit.env[0].name=CONTAINERD_CONFIG' --set 'toolkit.env[0].value=${template}' --set 'toolkit.env[1].name=CONTAINERD_SOCKET' --set 'toolkit.env[1].value=/run/k3s/containerd/containerd.sock'`,
+      ];
+    }
+    return [`echo 'default-runtime: ${runtimeName}' | sudo tee -a /etc/rancher/${config.flavor}/config.yaml`, restart];
+  }
+  if (config.flavor === 'microk8s') return [`sudoedit ${CONTAINERD_PATHS.microk8s.templates[0]}   # default_runtime_name = "${runtimeName}"`, restart];
+  return [`sudo nvidia-ctk runtime configure --runtime=containerd --set-as-default --config=${config.mainFile}`, restart];
+}

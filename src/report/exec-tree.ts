@@ -3,9 +3,10 @@ import type { ExecAnalysis, ExecRecord } from '../facts/exec-tree.js';
 import { commandLine, satisfies } from '../facts/exec-tree.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
-import { makeChalk, paint, textWidth } from './style.js';
+import { makeChalk, paint } from './style.js';
+import { renderTable } from './wrap.js';
 
-export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string, lang: Lang = 'en'): string {
+export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadFile?: string, lang: Lang = 'en', width?: number): string {
   const c = makeChalk(colour);
   const vars = analysis.stack.requirements.map((q) => q.variable);
   const children = new Map<number | undefined, ExecRecord[]>();
@@ -26,9 +27,6 @@ export function renderExecTree(analysis: ExecAnalysis, colour: boolean, preloadF
   };
   walk(undefined, 0);
   const header = ['PID', ui(lang).execCheck.process, ...vars];
-  const width = (i: number) => Math.max(textWidth(header[i]!), ...rows.map((row) => textWidth(row[i]!)));
-  const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, width(i)))).join('  ');
-  return [c.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+  // The command lines give way (cut with …) so that the variables' columns stay on screen.
+  return renderTable(header, rows, width, { flexible: 1, minFlexible: 20, overflow: 'ellipsis', header: c.bold }).join('\n') + '\n';
 }
-
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - textWidth(s)));

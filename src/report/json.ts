@@ -1,5 +1,6 @@
 import type { Report } from '../engine.js';
 import { summarize } from '../engine.js';
+import { docsUrl } from '../paths.js';
 
 /** DESIGN.md's `-o json` contract: one object, findings + skipped + summary. */
 export function renderJson(report: Report): string {
@@ -14,6 +15,7 @@ export function renderJson(report: Report): string {
       evidence: f.evidence,
       ...(f.fix ? { fix: f.fix } : {}),
       docs: f.docs,
+      docsUrl: docsUrl(f.docs),
     })),
     skipped: report.skipped,
     summary: { origin: report.origin, ...summarize(report) },

@@ -4,6 +4,7 @@ import { describeUnread, summarize } from '../engine.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
+import { docsUrl } from '../paths.js';
 import { SYMBOL } from './style.js';
 
 export function renderMarkdown(report: Report, lang: Lang = 'en', title = 'gpuctl doctor'): string {
@@ -29,7 +30,7 @@ export function renderMarkdown(report: Report, lang: Lang = 'en', title = 'gpuct
   if (problems.length) out.push('', `### ${words.markdown.details}`);
   for (const f of problems) {
     const shown = showFinding(f, lang);
-    out.push('', `#### ${SYMBOL[f.severity]} ${escape(shown.headline)}`, '', `\`${f.id}\` \`${f.name}\` · ${f.category} · ${words.markdown.see} \`${shown.docs}\``);
+    out.push('', `#### ${SYMBOL[f.severity]} ${escape(shown.headline)}`, '', `\`${f.id}\` \`${f.name}\` · ${f.category} · ${words.markdown.see} [${shown.docs.replace(/^docs\//, '')}](${docsUrl(shown.docs)})`);
     if (shown.message) out.push('', escape(shown.message));
     if (f.evidence.length) {
       out.push('', `<details><summary>${words.markdown.evidence}</summary>`, '', '```', ...f.evidence, '```', '', '</details>');

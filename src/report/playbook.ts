@@ -6,20 +6,22 @@ import type { Finding } from '../model.js';
 import type { TakenStep } from '../playbook/walk.js';
 import type { Playbook } from '../playbook/steps.js';
 import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
+import { wrapCommand, wrapText } from './wrap.js';
 
 function subjectOf(f: Finding): string {
   return `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
 }
 
-export function renderTakenText(taken: TakenStep[], colour: boolean, lang: Lang = 'en'): string {
+export function renderTakenText(taken: TakenStep[], colour: boolean, lang: Lang = 'en', width?: number): string {
   if (taken.length === 0) return '';
   const c = makeChalk(colour);
   const words = ui(lang).playbook;
-  const lines = [c.bold(words.heading), c.dim('-'.repeat(textWidth(words.heading))), c.dim(words.intro)];
+  const lines = [c.bold(words.heading), c.dim('-'.repeat(textWidth(words.heading))), ...wrapText(c.dim(words.intro), width)];
   taken.forEach(({ playbook, step, findings, commands }, i) => {
-    lines.push(`${i + 1}. ${c.bold(stepTitle(playbook, step, lang))} ${c.dim(`[${step.layer} · ${playbookTitle(playbook, lang)}]`)}`);
-    for (const f of findings) lines.push(`   ${paint(c, f.severity, SYMBOL[f.severity])} ${f.name}: ${subjectOf(f)}`);
-    for (const cmd of commands) lines.push(`   ${c.cyan('$')} ${cmd}`);
+    const number = `${i + 1}. `;
+    lines.push(...wrapText(`${c.bold(stepTitle(playbook, step, lang))} ${c.dim(`[${step.layer} · ${playbookTitle(playbook, lang)}]`)}`, width, number, ' '.repeat(number.length)));
+    for (const f of findings) lines.push(...wrapText(`${f.name}: ${subjectOf(f)}`, width, `   ${paint(c, f.severity, SYMBOL[f.severity])} `, '     '));
+    for (const cmd of commands) lines.push(...wrapCommand(cmd, width, `   ${c.cyan('$')} `, '       '));
   });
   return lines.join('\n') + '\n';
 }

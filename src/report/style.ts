@@ -4,7 +4,9 @@ import type { Severity } from '../model.js';
 
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  // FORCE_COLOR=0 (or false) turns colour off, as chalk's supports-color reads it; any other value forces it on.
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 

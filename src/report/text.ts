@@ -8,7 +8,9 @@ import type { Ui } from '../i18n/ui.js';
 import { ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import { CATEGORIES } from '../model.js';
+import { docsUrl, localDocs } from '../paths.js';
 import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
+import { wrapCommand, wrapText } from './wrap.js';
 
 export interface TextOptions {
   colour: boolean;
@@ -17,14 +19,24 @@ export interface TextOptions {
   /** The first line's command name. */
   title?: string;
   lang?: Lang;
+  /** Wrap to this many columns (terminalWidth()); none: one line per item. */
+  width?: number;
+  /** --debug: the docs' local path besides the URL. */
+  debug?: boolean;
+  /** Lines between the title and the findings (exec-check: what was looked at, the process table). */
+  preamble?: string[];
 }
+
+type Chalk = ReturnType<typeof makeChalk>;
 
 export function renderText(report: Report, options: TextOptions): string {
   const c = makeChalk(options.colour);
   const lang = options.lang ?? 'en';
   const words = ui(lang);
-  const lines: string[] = [c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), ''];
-  if (report.stacks) lines.push(...renderStacks(report, c, words), '');
+  const width = options.width;
+  const lines: string[] = [...wrapText(c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), width, '', '  '), ''];
+  if (options.preamble) lines.push(...options.preamble);
+  if (report.stacks) lines.push(...renderStacks(report, c, words, width), '');
   for (const category of CATEGORIES) {
     const findings = report.findings.filter((f) => f.category === category && (f.severity !== 'ok' || options.showOk !== false));
     const skipped = report.skipped.filter((s) => report.checks.find((k) => k.id === s.id)?.category === category);
@@ -32,9 +44,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const heading = words.category(category);
     lines.push(c.bold(heading));
     lines.push(c.dim('-'.repeat(textWidth(heading))));
-    for (const f of findings) lines.push(...renderFinding(f, c, lang, words));
+    for (const f of findings) lines.push(...renderFinding(f, c, lang, words, options));
     for (const s of skipped) {
-      lines.push(`${paint(c, 'skipped', SYMBOL.skipped)} ${s.name} ${c.dim(`${words.skipped}${s.reason}`)}`);
+      lines.push(...wrapText(`${s.name} ${c.dim(`${words.skipped}${s.reason}`)}`, width, `${paint(c, 'skipped', SYMBOL.skipped)} `, '  '));
     }
     lines.push('');
   }
@@ -42,25 +54,30 @@ export function renderText(report: Report, options: TextOptions): string {
   const n = words.counts(sum);
   const counts = [paint(c, sum.errors ? 'error' : 'ok', n.errors), paint(c, sum.warnings ? 'warning' : 'ok', n.warnings), n.passed, n.skipped];
   const incomplete = report.incomplete ? paint(c, 'error', words.incomplete.status) : '';
-  lines.push(`${words.status}${incomplete}${counts.join(n.separator)}${n.total}`);
-  if (report.incomplete) lines.push(`${words.incomplete.notRead}${describeUnread(report.incomplete)}`);
+  lines.push(...wrapText(`${words.status}${incomplete}${counts.join(n.separator)}${n.total}`, width, '', '  '));
+  if (report.incomplete) lines.push(...wrapText(`${words.incomplete.notRead}${describeUnread(report.incomplete)}`, width, '', '  '));
   return lines.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, c: ReturnType<typeof makeChalk>, lang: Lang, words: Ui): string[] {
+function renderFinding(f: Finding, c: Chalk, lang: Lang, words: Ui, options: TextOptions): string[] {
+  const width = options.width;
   const shown = showFinding(f, lang);
-  const head = `${paint(c, f.severity, SYMBOL[f.severity])} ${shown.headline}`;
-  if (f.severity === 'ok') return [head];
+  const symbol = `${paint(c, f.severity, SYMBOL[f.severity])} `;
+  if (f.severity === 'ok') return wrapText(shown.headline, width, symbol, '  ');
   const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
-  const lines = [`${head} ${c.dim(`[${f.id} ${f.name}]`)}`, `    ${c.dim(words.on)}${subject}`];
-  if (shown.message) lines.push(`    ${shown.message}`);
-  for (const e of f.evidence) lines.push(`    ${c.dim('·')} ${e}`);
+  const lines = [
+    ...wrapText(`${shown.headline} ${c.dim(`[${f.id} ${f.name}]`)}`, width, symbol, '  '),
+    ...wrapText(subject, width, `    ${c.dim(words.on)}`, '      '),
+  ];
+  if (shown.message) lines.push(...wrapText(shown.message, width, '    '));
+  for (const e of f.evidence) lines.push(...wrapText(e, width, `    ${c.dim('·')} `, '      '));
   if (f.fix) {
-    lines.push(`    ${c.bold(words.fix)}${shown.fixSummary}`);
-    if (shown.fixDetail) lines.push(`      ${c.dim(shown.fixDetail)}`);
-    for (const cmd of f.fix.commands) lines.push(`      ${c.cyan('$')} ${cmd}`);
+    lines.push(...wrapText(shown.fixSummary ?? '', width, `    ${c.bold(words.fix)}`, '      '));
+    if (shown.fixDetail) lines.push(...wrapText(c.dim(shown.fixDetail), width, '      '));
+    for (const cmd of f.fix.commands) lines.push(...wrapCommand(cmd, width, `      ${c.cyan('$')} `, '          '));
   }
-  lines.push(`    ${c.dim(`${words.see}${shown.docs}`)}`);
+  lines.push(...wrapText(c.dim(docsUrl(shown.docs)), width, `    ${c.dim(words.see)}`, '      '));
+  if (options.debug) lines.push(...wrapText(c.dim(localDocs(shown.docs)), width, `    ${c.dim('local: ')}`, '      '));
   return lines;
 }
 
@@ -68,19 +85,19 @@ function renderFinding(f: Finding, c: ReturnType<typeof makeChalk>, lang: Lang, 
 const STACK_EVIDENCE_SHOWN = 2;
 
 /** The header: which GPU stacks the cluster runs, and which were not found (their checks stay quiet). */
-function renderStacks(report: Report, c: ReturnType<typeof makeChalk>, words: Ui): string[] {
+function renderStacks(report: Report, c: Chalk, words: Ui, width: number | undefined): string[] {
   const stacks = report.stacks ?? [];
   const lines = [c.bold(words.stacks.heading), c.dim('-'.repeat(textWidth(words.stacks.heading)))];
-  if (stacks.length === 0 && !report.stacksIncomplete) lines.push(`${c.dim('●')} ${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`);
+  if (stacks.length === 0 && !report.stacksIncomplete) lines.push(...wrapText(`${words.stacks.none} ${c.dim(words.stacks.noneWhy)}`, width, `${c.dim('●')} `, '  '));
   for (const stack of stacks) {
-    lines.push(`${c.green('●')} ${c.bold(stack.name)}${stack.namespaces.length ? c.dim(`  ${stack.namespaces.join(', ')}`) : ''}`);
-    for (const e of stack.evidence.slice(0, STACK_EVIDENCE_SHOWN)) lines.push(`    ${c.dim('·')} ${e}`);
+    lines.push(...wrapText(`${c.bold(stack.name)}${stack.namespaces.length ? c.dim(`  ${stack.namespaces.join(', ')}`) : ''}`, width, `${c.green('●')} `, '  '));
+    for (const e of stack.evidence.slice(0, STACK_EVIDENCE_SHOWN)) lines.push(...wrapText(e, width, `    ${c.dim('·')} `, '      '));
   }
   const absent = (Object.keys(STACK_NAMES) as StackId[]).filter((id) => !stacks.some((s) => s.id === id));
   const quiet = report.notApplicable?.length ?? 0;
-  if (report.stacksIncomplete) lines.push(c.dim(words.stacks.incomplete));
+  if (report.stacksIncomplete) lines.push(...wrapText(c.dim(words.stacks.incomplete), width, '', '  '));
   else if (stacks.length > 0 && absent.length > 0) {
-    lines.push(c.dim(`${words.stacks.notDetected}${absent.map((id) => STACK_NAMES[id]).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`));
+    lines.push(...wrapText(c.dim(`${words.stacks.notDetected}${absent.map((id) => STACK_NAMES[id]).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`), width, '', '  '));
   }
   return lines;
 }

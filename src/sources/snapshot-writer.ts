@@ -5,33 +5,45 @@ import path from 'node:path';
 import { GpuctlError } from '../errors.js';
 import type { KubeObject } from '../facts/kube.js';
 import type { Collection, CommandOutput } from './collection.js';
-import { redactEnviron, redactObject, redactText } from './redact.js';
+import { redactCollection, redactEnviron, redactObject, redactText, type RedactionReport } from './redact.js';
 
-export async function writeSnapshot(collection: Collection, target: string): Promise<void> {
+export interface WriteOptions {
+  /** The cluster objects as JSON (default) or YAML lists; the snapshot reader takes both. */
+  format?: 'json' | 'yaml';
+}
+
+/** Writes the redacted collection; returns what was redacted where (also in the bundle's meta.json). */
+export async function writeSnapshot(unredacted: Collection, target: string, options: WriteOptions = {}): Promise<RedactionReport> {
+  // The one choke point: everything below writes from the redacted copy only.
+  const { collection, report } = redactCollection(unredacted);
   if (/\.(tar\.gz|tgz)$/i.test(target)) {
     const staging = await mkdtemp(path.join(tmpdir(), 'gpuctl-collect-'));
     try {
       const name = path.basename(target).replace(/\.(tar\.gz|tgz)$/i, '');
-      await writeDir(collection, path.join(staging, name));
+      await writeDir(collection, path.join(staging, name), options);
       const tar = await import('tar');
       await tar.c({ gzip: true, file: target, cwd: staging, portable: true }, [name]);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-    return;
+    return report;
   }
-  await writeDir(collection, target);
+  await writeDir(collection, target, options);
+  return report;
 }
 
-async function writeDir(collection: Collection, root: string): Promise<void> {
+async function writeDir(collection: Collection, root: string, options: WriteOptions): Promise<void> {
   await mkdir(root, { recursive: true }).catch((err) => {
     throw new GpuctlError(`cannot write the snapshot to ${root}: ${(err as Error).message}`);
   });
   const byKind = new Map<string, KubeObject[]>();
   for (const obj of collection.objects) byKind.set(obj.kind, [...(byKind.get(obj.kind) ?? []), redactObject(obj)]);
   const files: [string, string][] = [];
+  const { stringify } = options.format === 'yaml' ? await import('yaml') : { stringify: undefined };
   for (const [kind, items] of byKind) {
-    files.push([`cluster/${kind.toLowerCase()}s.json`, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 1)]);
+    const list = { apiVersion: 'v1', kind: 'List', items };
+    if (stringify) files.push([`cluster/${kind.toLowerCase()}s.yaml`, stringify(list, { lineWidth: 0 })]);
+    else files.push([`cluster/${kind.toLowerCase()}s.json`, JSON.stringify(list, null, 1)]);
   }
   for (const [key, text] of collection.logs) {
     const [ns, pod, rest] = splitKey(key);

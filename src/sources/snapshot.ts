@@ -1,18 +1,12 @@
 // Reads a snapshot directory (or .tar.gz of one) in the layout of DESIGN.md into a Collection.
-import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
-import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta } from './collection.js';
+import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta, SourceProblem } from './collection.js';
 import { emptyCollection, logKey } from './collection.js';
-import { looksBinary, parseObjects } from './parse-objects.js';
-
-export const LIMITS = {
-  objectFileBytes: 1024 * 1024 * 1024,
-  hostFileBytes: 8 * 1024 * 1024,
-  /** Checks quote the end of a log; the head of a long log is noise. */
-  logTailBytes: 512 * 1024,
-};
+import { parseObjects } from './parse-objects.js';
+import { FILE_LIMITS, SnapshotFiles } from './snapshot-files.js';
 
 export async function loadSnapshot(snapshotPath: string): Promise<Collection> {
   const info = await stat(snapshotPath).catch(() => undefined);
@@ -25,24 +19,90 @@ export async function loadSnapshot(snapshotPath: string): Promise<Collection> {
 async function loadSnapshotArchive(archive: string): Promise<Collection> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gpuctl-snapshot-'));
   try {
-    const tar = await import('tar');
-    try {
-      await tar.x({ file: archive, cwd: dir, strict: true, preservePaths: false });
-    } catch (err) {
-      throw new GpuctlError(`snapshot archive ${archive} is truncated or not a tar.gz: ${oneLine(err)}`);
-    }
+    const problems = await extractArchive(archive, dir);
     // Archives made with `tar czf x.tar.gz snapshot/` hold one top directory: look inside it.
     const entries = await readdir(dir, { withFileTypes: true });
     const root =
       entries.length === 1 && entries[0]!.isDirectory() && !isLayoutDir(entries[0]!.name)
         ? path.join(dir, entries[0]!.name)
         : dir;
-    return await loadSnapshotDir(root, archive);
+    const collection = await loadSnapshotDir(root, archive);
+    collection.problems.unshift(...problems);
+    return collection;
   } finally {
     // tar may still be flushing entries after a failed extract: retry, and never mask the real error.
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
   }
 }
+
+/**
+ * Unpacks regular files and directories only (links, devices and FIFOs are refused), at most
+ * ARCHIVE_LIMITS.bytes of tar stream once uncompressed: a small .tar.gz can unpack to terabytes. What was
+ * unpacked before a limit is analysed; the refusals come back as problems.
+ */
+async function extractArchive(archive: string, dir: string): Promise<SourceProblem[]> {
+  const problems: SourceProblem[] = [];
+  const name = path.basename(archive);
+  const tar = await import('tar');
+  const { createReadStream } = await import('node:fs');
+  const { createGunzip } = await import('node:zlib');
+  const { pipeline } = await import('node:stream/promises');
+  const { Transform } = await import('node:stream');
+  let bytes = 0;
+  let entries = 0;
+  let overLimit: string | undefined;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      if (bytes > ARCHIVE_LIMITS.bytes) {
+        overLimit = `the archive unpacks to more than ${ARCHIVE_LIMITS.bytes / 1073741824} GB; what came after was not read`;
+        done(new Error(overLimit));
+      } else done(null, chunk);
+    },
+  });
+  const extract = tar.x({
+    cwd: dir,
+    strict: true,
+    preservePaths: false,
+    filter: (entryPath, entry) => {
+      const type = (entry as { type?: string }).type;
+      if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile' && type !== 'Directory') {
+        problems.push({ path: `${name}:${entryPath}`, message: `a ${type === 'SymbolicLink' ? 'symbolic link' : type === 'Link' ? 'hard link' : (type ?? 'special file').toLowerCase()} in the archive, not unpacked` });
+        return false;
+      }
+      if (++entries > ARCHIVE_LIMITS.entries) {
+        if (entries === ARCHIVE_LIMITS.entries + 1) problems.push({ path: name, message: `the archive has more than ${ARCHIVE_LIMITS.entries} entries; the rest were not unpacked` });
+        return false;
+      }
+      return true;
+    },
+  });
+  const gzipped = await isGzip(archive);
+  try {
+    const source = createReadStream(archive);
+    if (gzipped) await pipeline(source, createGunzip(), cap, extract as unknown as NodeJS.WritableStream);
+    else await pipeline(source, cap, extract as unknown as NodeJS.WritableStream);
+  } catch (err) {
+    if (!overLimit) throw new GpuctlError(`snapshot archive ${archive} is truncated or not a tar.gz: ${oneLine(err)}`);
+    problems.push({ path: name, message: overLimit });
+  }
+  return problems;
+}
+
+async function isGzip(file: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An archive's limits, once uncompressed (docs/snapshot.md "Limits"). */
+export const ARCHIVE_LIMITS = { bytes: 4 * 1073741824, entries: 200_000 };
 
 const LAYOUT_DIRS = ['cluster', 'logs', 'nodes', 'pods', 'local', 'prometheus'];
 function isLayoutDir(name: string): boolean {
@@ -54,26 +114,27 @@ export async function loadSnapshotDir(root: string, label: string): Promise<Coll
   const top = await readdir(root).catch((err) => {
     throw new GpuctlError(`cannot read snapshot ${label}: ${oneLine(err)}`);
   });
+  const files = new SnapshotFiles(root, collection.problems);
   if (!top.some((name) => isLayoutDir(name) || name === 'meta.json')) {
     // Bundles other tools write, recognised by their layout.
     const { isMustGather, loadMustGather } = await import('./imports/must-gather.js');
-    if (await isMustGather(root)) return loadMustGather(root, label);
+    if (await isMustGather(files)) return loadMustGather(files, label);
     const { isClusterInfoDump, loadClusterInfoDump } = await import('./imports/cluster-info-dump.js');
-    if (await isClusterInfoDump(root)) return loadClusterInfoDump(root, label);
+    if (await isClusterInfoDump(files)) return loadClusterInfoDump(files, label);
     throw new GpuctlError(
       `snapshot ${label} has none of cluster/, nodes/, logs/, pods/, and is no GPU Operator must-gather or cluster-info dump`,
       2,
-      'write one with `gpuctl collect -o DIR` or see the snapshot format in docs/snapshot.md',
+      'write one with `gpuctl collect -f DIR` or see the snapshot format in docs/snapshot.md',
     );
   }
   await Promise.all([
-    readClusterObjects(root, collection),
-    readLogs(root, collection),
-    readNodes(root, collection),
-    readProcesses(root, collection),
-    readMeta(root, collection),
-    readLocalCommands(root, collection),
-    readPrometheusQueries(root, collection),
+    readClusterObjects(files, collection),
+    readLogs(files, collection),
+    readNodes(files, collection),
+    readProcesses(files, collection),
+    readMeta(files, collection),
+    readLocalCommands(files, collection),
+    readPrometheusQueries(files, collection),
   ]);
   for (const [kind, reason] of Object.entries(collection.meta.unavailable ?? {})) {
     collection.unavailable.set(kind, reason);
@@ -81,85 +142,77 @@ export async function loadSnapshotDir(root: string, label: string): Promise<Coll
   return collection;
 }
 
-async function readClusterObjects(root: string, collection: Collection): Promise<void> {
-  const files = (await walk(path.join(root, 'cluster'))).filter((f) => /\.(json|ya?ml)$/i.test(f)).sort();
-  for (const file of files) {
-    const rel = path.relative(root, file);
-    const size = (await stat(file)).size;
-    if (size > LIMITS.objectFileBytes) {
-      collection.problems.push({ path: rel, message: `${mb(size)} is over the ${mb(LIMITS.objectFileBytes)} limit; skipped` });
-      continue;
-    }
-    if (await headIsBinary(file)) {
-      collection.problems.push({ path: rel, message: 'binary data, not JSON or YAML' });
-      continue;
-    }
-    const result = parseObjects(await readFile(file), file);
+async function readClusterObjects(files: SnapshotFiles, collection: Collection): Promise<void> {
+  for (const rel of (await files.walk('cluster')).filter((f) => /\.(json|ya?ml)$/i.test(f))) {
+    const buf = await files.read(rel, FILE_LIMITS.objectFileBytes, { what: 'object file' });
+    if (buf === undefined) continue;
+    const result = parseObjects(buf, rel);
     if (result.error) collection.problems.push({ path: rel, message: result.error });
     for (const obj of result.objects) collection.objects.push(obj);
   }
 }
 
-async function readLogs(root: string, collection: Collection): Promise<void> {
-  const base = path.join(root, 'logs');
-  for (const file of await walk(base)) {
-    const parts = path.relative(base, file).split(path.sep);
+async function readLogs(files: SnapshotFiles, collection: Collection): Promise<void> {
+  for (const rel of await files.walk('logs')) {
+    const parts = rel.split('/').slice(1);
     const match = parts.length === 3 ? /^(.+?)(\.previous)?\.log$/.exec(parts[2]!) : null;
     if (!match) continue;
-    collection.logs.set(logKey(parts[0]!, parts[1]!, match[1]!, !!match[2]), await readTail(file, LIMITS.logTailBytes));
+    const text = await files.readText(rel, FILE_LIMITS.logTailBytes, { tail: true });
+    if (text !== undefined) collection.logs.set(logKey(parts[0]!, parts[1]!, match[1]!, !!match[2]), text);
   }
 }
 
-async function readNodes(root: string, collection: Collection): Promise<void> {
-  const base = path.join(root, 'nodes');
-  for (const nodeName of await dirNames(base)) {
+async function readNodes(files: SnapshotFiles, collection: Collection): Promise<void> {
+  for (const nodeName of await files.dirNames('nodes')) {
     const host: NodeHost = { files: new Map(), dirs: new Set(), commands: new Map() };
-    const nodeDir = path.join(base, nodeName);
-    const filesDir = path.join(nodeDir, 'files');
-    for (const file of await walk(filesDir)) {
-      const hostPath = '/' + path.relative(filesDir, file).split(path.sep).join('/');
-      const size = (await stat(file)).size;
-      if (size > LIMITS.hostFileBytes) {
-        collection.problems.push({ path: path.relative(root, file), message: `${mb(size)} host file is over ${mb(LIMITS.hostFileBytes)}; skipped` });
-        continue;
-      }
-      host.files.set(hostPath, await readFile(file, 'utf8'));
+    const nodeDir = `nodes/${nodeName}`;
+    for (const rel of await files.walk(`${nodeDir}/files`)) {
+      const text = await files.readText(rel, FILE_LIMITS.hostFileBytes, { what: 'host file' });
+      if (text !== undefined) host.files.set(rel.slice(`${nodeDir}/files`.length), text);
     }
-    const dirs = await readFile(path.join(nodeDir, 'dirs.txt'), 'utf8').catch(() => '');
+    const dirs = (await files.readText(`${nodeDir}/dirs.txt`, FILE_LIMITS.hostFileBytes)) ?? '';
     for (const line of dirs.split('\n')) if (line.trim()) host.dirs.add(line.trim().replace(/\/+$/, ''));
-    host.commands = await readCommands(path.join(nodeDir, 'commands'));
+    host.commands = await readCommands(files, `${nodeDir}/commands`);
     collection.nodes.set(nodeName, host);
   }
 }
 
-/** COMMANDS_DIR/NAME.txt (stdout), NAME.exit (a non-zero exit code), NAME.stderr. */
-async function readCommands(commandsDir: string): Promise<Map<string, CommandOutput>> {
+/** COMMANDS_DIR/NAME.txt (stdout), NAME.exit (a non-zero exit code), NAME.stderr; one that cannot be read is left out. */
+async function readCommands(files: SnapshotFiles, commandsDir: string): Promise<Map<string, CommandOutput>> {
   const commands = new Map<string, CommandOutput>();
-  for (const entry of await readdir(commandsDir).catch(() => [] as string[])) {
+  const names = new Set(await files.fileNames(commandsDir));
+  for (const entry of names) {
     const m = /^(.+)\.txt$/.exec(entry);
     if (!m) continue;
     const name = m[1]!;
-    const read = (suffix: string) => readFile(path.join(commandsDir, name + suffix), 'utf8').catch(() => undefined);
+    // undefined: absent; null: there but refused (a link, a FIFO, too big), which is a problem already.
+    const read = async (suffix: string) => {
+      const rel = `${commandsDir}/${name}${suffix}`;
+      if (!names.has(name + suffix)) return (await files.has(rel)) ? null : undefined;
+      return (await files.readText(rel, FILE_LIMITS.commandFileBytes, { what: 'command output' })) ?? null;
+    };
     const [stdout, exit, stderr] = await Promise.all([read('.txt'), read('.exit'), read('.stderr')]);
+    // A refused file (null) is a problem already: its command is unknown, not an empty output.
+    if (stdout == null || exit === null) continue;
     const exitCode = exit === undefined ? 0 : Number.parseInt(exit.trim(), 10);
-    commands.set(name, { stdout: stdout ?? '', exitCode: Number.isNaN(exitCode) ? 1 : exitCode, stderr });
+    commands.set(name, { stdout, exitCode: Number.isNaN(exitCode) ? 1 : exitCode, stderr: stderr ?? undefined });
   }
   return commands;
 }
 
 /** local/commands/: what ran on the machine gpuctl ran on (helm version…). */
-async function readLocalCommands(root: string, collection: Collection): Promise<void> {
-  const commands = await readCommands(path.join(root, 'local', 'commands'));
+async function readLocalCommands(files: SnapshotFiles, collection: Collection): Promise<void> {
+  const commands = await readCommands(files, 'local/commands');
   if (commands.size > 0) collection.localCommands = commands;
 }
 
 /** prometheus/queries.json: the metric queries of a live run (see docs/checks/gpu-metrics-missing.md). */
-async function readPrometheusQueries(root: string, collection: Collection): Promise<void> {
-  const rel = path.join('prometheus', 'queries.json');
-  const text = await readFile(path.join(root, rel), 'utf8').catch(() => undefined);
+async function readPrometheusQueries(files: SnapshotFiles, collection: Collection): Promise<void> {
+  const rel = 'prometheus/queries.json';
+  const text = await files.readText(rel, FILE_LIMITS.smallFileBytes * 16);
   if (text === undefined) return;
   try {
-    const value = JSON.parse(text) as PrometheusQueries;
+    const value = parseJson(text) as PrometheusQueries;
     if (!value || typeof value !== 'object' || !Array.isArray(value.results)) throw new Error('expected an object with a "results" array');
     if (value.results.some((r) => !r || typeof r.query !== 'string')) throw new Error('every result needs a "query" string');
     collection.prometheus = value;
@@ -168,89 +221,50 @@ async function readPrometheusQueries(root: string, collection: Collection): Prom
   }
 }
 
-async function readProcesses(root: string, collection: Collection): Promise<void> {
-  const base = path.join(root, 'pods');
-  for (const container of await containerDirs(base)) {
-    const commands = await readCommands(path.join(base, container, 'commands'));
-    if (commands.size > 0) collection.containerCommands.set(container.split(path.sep).join('/'), commands);
-  }
-  for (const file of await walk(base)) {
-    const parts = path.relative(base, file).split(path.sep);
-    if (parts.length !== 4) continue;
-    if (parts[3] === 'ld.so.preload') {
-      collection.preloadFiles.set(parts.slice(0, 3).join('/'), await readFile(file, 'utf8'));
-      continue;
-    }
-    if (parts[3] !== 'processes.json') continue;
-    const rel = path.relative(root, file);
-    try {
-      const table = JSON.parse(await readFile(file, 'utf8')) as ProcessInfo[];
-      if (!Array.isArray(table)) throw new Error('expected an array of processes');
-      collection.processes.set(parts.slice(0, 3).join('/'), table);
-    } catch (err) {
-      collection.problems.push({ path: rel, message: `invalid process table: ${oneLine(err)}` });
+async function readProcesses(files: SnapshotFiles, collection: Collection): Promise<void> {
+  for (const ns of await files.dirNames('pods')) {
+    for (const pod of await files.dirNames(`pods/${ns}`)) {
+      for (const container of await files.dirNames(`pods/${ns}/${pod}`)) {
+        const key = `${ns}/${pod}/${container}`;
+        const dir = `pods/${key}`;
+        const commands = await readCommands(files, `${dir}/commands`);
+        if (commands.size > 0) collection.containerCommands.set(key, commands);
+        const names = await files.fileNames(dir);
+        if (names.includes('ld.so.preload')) {
+          const preload = await files.readText(`${dir}/ld.so.preload`, FILE_LIMITS.hostFileBytes, { what: 'ld.so.preload' });
+          if (preload !== undefined) collection.preloadFiles.set(key, preload);
+        }
+        if (!names.includes('processes.json')) continue;
+        const rel = `${dir}/processes.json`;
+        const text = await files.readText(rel, FILE_LIMITS.processTableBytes, { what: 'process table' });
+        if (text === undefined) continue;
+        try {
+          const table = parseJson(text) as ProcessInfo[];
+          if (!Array.isArray(table)) throw new Error('expected an array of processes');
+          collection.processes.set(key, table);
+        } catch (err) {
+          collection.problems.push({ path: rel, message: `invalid process table: ${oneLine(err)}` });
+        }
+      }
     }
   }
 }
 
-async function readMeta(root: string, collection: Collection): Promise<void> {
-  const text = await readFile(path.join(root, 'meta.json'), 'utf8').catch(() => undefined);
+async function readMeta(files: SnapshotFiles, collection: Collection): Promise<void> {
+  const text = await files.readText('meta.json', FILE_LIMITS.smallFileBytes);
   if (text === undefined) return;
   try {
-    collection.meta = JSON.parse(text) as SnapshotMeta;
+    const meta = parseJson(text);
+    if (!meta || typeof meta !== 'object' || Array.isArray(meta)) throw new Error(`expected an object, found ${meta === null ? 'null' : Array.isArray(meta) ? 'an array' : typeof meta}`);
+    collection.meta = meta as SnapshotMeta;
   } catch (err) {
     collection.problems.push({ path: 'meta.json', message: `invalid JSON: ${oneLine(err)}` });
   }
 }
 
-/** `NS/POD/CONTAINER` directories under pods/. */
-async function containerDirs(base: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const ns of await dirNames(base)) {
-    for (const pod of await dirNames(path.join(base, ns))) {
-      for (const container of await dirNames(path.join(base, ns, pod))) out.push(path.join(ns, pod, container));
-    }
-  }
-  return out;
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
-
-async function dirNames(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
-}
-
-async function headIsBinary(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(8192);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return looksBinary(buf.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readTail(file: string, bytes: number): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const start = Math.max(0, size - bytes);
-    const buf = Buffer.alloc(size - start);
-    await handle.read(buf, 0, buf.length, start);
-    const text = buf.toString('utf8');
-    return start > 0 ? text.slice(text.indexOf('\n') + 1) : text;
-  } finally {
-    await handle.close();
-  }
-}
-
-function mb(bytes: number): string {
-  return `${Math.round(bytes / 1048576)} MB`;
+/** JSON.parse of a file's text, a leading byte-order mark allowed. */
+function parseJson(text: string): unknown {
+  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
 export function oneLine(err: unknown): string {

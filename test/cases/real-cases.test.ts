@@ -21,22 +21,10 @@ interface CaseJson {
 
 /** Broken cases the current checks miss, and why (see /work/notes/research/corpus-baseline.md). */
 const NOT_YET: Record<string, string> = {
-  'aicr-1688': 'no check: toolkit-config-unsupported (containerd 2.3 drop-in version check)',
-  'gpu-driver-container-735': 'no check: fabric-manager-not-running',
   'gpu-operator-1298': 'evidence source unread: CRI-O runtimes (/etc/crio) and its "failed to find runtime handler" wording',
-  'gpu-operator-2060': 'no check: toolkit-config-unsupported (toolkit older than containerd config version 3)',
-  'gpu-operator-2236': 'evidence source unread: /etc/crio drop-ins; no check: toolkit-config-unsupported',
+  'gpu-operator-2236': 'evidence source unread: CRI-O drop-ins under /etc/crio/crio.conf.d (the toolkit writes its runtime there)',
   'gpu-operator-236': 'wording unknown: dockershim "RuntimeHandler \\"nvidia\\" not supported"',
-  'gpu-operator-26': 'no check: operand-taint-untolerated',
-  'gpu-operator-2781': 'no check: fabric-manager-not-running (CUDA 802 in a workload log)',
-  'gpu-operator-418': 'no check: driver-image-unavailable (reported as image-pull-failing)',
-  'gpu-operator-473': 'no check: nvidia-runtime-not-selected; the vectorAdd wording is taken as driver-too-old-for-cuda',
-  'gpu-operator-722': 'no check: driver-image-unavailable (CRI-O "manifest unknown" wording)',
-  'k3s-4070': 'no check: nvidia-runtime-not-selected',
   'k8s-device-plugin-328': 'gpu-held-by-finished-pod does not count crash-looping holders',
-  'k8s-device-plugin-406': 'no check: nvidia-runtime-not-selected',
-  'k8s-device-plugin-477': 'no check: nvidia-runtime-not-selected',
-  'k8s-device-plugin-68': 'no check: operand-taint-untolerated',
 };
 
 const CATALOGUE = catalogueNames(ROOT);

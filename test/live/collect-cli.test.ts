@@ -34,7 +34,7 @@ describe('gpuctl collect', () => {
     );
     const conn = await serve(collection);
     const bundle = path.join(dir, 'bundle.tar.gz');
-    const r = await gpuctl(['collect', '-o', bundle, '--node-probe', 'none', ...conn], { HOME: dir, KUBECONFIG: '' });
+    const r = await gpuctl(['collect', '-f', bundle, '--node-probe', 'none', ...conn], { HOME: dir, KUBECONFIG: '' });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/^gpuctl: wrote .*bundle\.tar\.gz: \d+ objects, \d+ logs, 0 nodes probed\n?$/);
     const unpacked = path.join(dir, 'unpacked');
@@ -50,7 +50,7 @@ describe('gpuctl collect', () => {
   it('--node-probe local probes this machine when it is a node of the cluster, and refuses when it is not', async () => {
     const conn = await serve({ ...(await loadSnapshot('test/fixtures/sim')), objects: [gpuNode(hostname())] });
     const out = path.join(dir, 'probed');
-    const r = await gpuctl(['collect', '-o', out, '--node-probe', 'local', ...conn], { HOME: dir, KUBECONFIG: '' });
+    const r = await gpuctl(['collect', '-f', out, '--node-probe', 'local', ...conn], { HOME: dir, KUBECONFIG: '' });
     expect(r.stderr).toContain('1 node probed');
     const back = await loadSnapshot(out);
     expect(back.nodes.get(hostname())!.commands.get('uname')).toMatchObject({ exitCode: 0 });

@@ -89,7 +89,7 @@ describe('gpuctl doctor: process tables of injecting pods, live', () => {
   it('gpuctl collect writes what it captured into the snapshot, which is judged the same way offline', async () => {
     const { dir, kubeconfig } = await serve();
     const out = path.join(dir, 'bundle');
-    const collected = await gpuctl(['collect', '-o', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], { HOME: dir, KUBECONFIG: '' });
+    const collected = await gpuctl(['collect', '-f', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], { HOME: dir, KUBECONFIG: '' });
     expect(collected.stderr).toMatch(/^gpuctl: wrote .*bundle: \d+ objects, \d+ logs, 0 nodes probed, 4 process tables$/);
     const written = await loadSnapshot(out);
     expect([...written.processes.keys()].sort()).toEqual(['ml/hami-infer/server', 'ml/trainer-bash/python', 'ml/trainer-tf/python', 'tensorflow-benchmark/bf-pkgs/bf-pkgs']);

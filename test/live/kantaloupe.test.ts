@@ -131,7 +131,7 @@ describe('Kantaloupe prerequisites, live', () => {
     const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'kubeconfig'), { context: 'lab' });
     const env = { HOME: dir, KUBECONFIG: '', PATH: `${fakeHelm(dir, 'v3.13.2+g2a2fb3b')}:${process.env.PATH}` };
     const out = path.join(dir, 'snap');
-    const collected = await gpuctl(['collect', '-o', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], env);
+    const collected = await gpuctl(['collect', '-f', out, '--kubeconfig', kubeconfig, '--node-probe', 'none'], env);
     expect(collected.stderr).toMatch(/3 Prometheus queries/);
     const again = await gpuctl(['doctor', '--snapshot', out, '-o', 'json']);
     expect(finding(again, 'helm-too-old')).toMatchObject([{ severity: 'warning' }]);

@@ -178,7 +178,7 @@ describe('gpuctl collect --node-probe pod', () => {
   it('writes the node facts, without the probe pods, and doctor --snapshot on the bundle gives the same node findings', async () => {
     served = await serve(DRIVER);
     const bundle = path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-bundle-')), 'bundle');
-    const r = await served.run(['collect', '-o', bundle, '--node-probe', 'pod']);
+    const r = await served.run(['collect', '-f', bundle, '--node-probe', 'pod']);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/wrote .*bundle: \d+ objects, \d+ logs, 2 nodes probed/);
     expect(readFileSync(path.join(bundle, 'nodes/gpu-1/commands/nvidia-smi.txt'), 'utf8')).toBe(readFileSync(path.join(DRIVER, 'nodes/gpu-1/commands/nvidia-smi.txt'), 'utf8'));
@@ -193,7 +193,7 @@ describe('gpuctl collect --node-probe pod', () => {
   it('keeps the probe pod that could not pull in the bundle, so the registry finding survives', async () => {
     served = await serve(DRIVER, { unpullableImages: ['busybox:1.36'] });
     const bundle = path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-bundle-')), 'bundle');
-    await served.run(['collect', '-o', bundle, '--node-probe', 'pod']);
+    await served.run(['collect', '-f', bundle, '--node-probe', 'pod']);
     const offline = report((await gpuctl(['doctor', '--snapshot', bundle, '-o', 'json'])).stdout);
     expect(offline.findings.find((f) => f.name === 'image-pull-failing')!.subject.name).toBe('docker.io/library/busybox:1.36');
     expect(offline.skipped.find((s) => s.name === 'driver-not-loaded')!.reason).toContain('cannot pull its image busybox:1.36');

@@ -208,6 +208,17 @@ export const FABRIC_MANAGER_WORDINGS: Wording[] = [
     captures: { fm_version: '590.48.01', driver_version: '580.126.09' },
   },
   {
+    id: 'fabric-manager/failed-to-start',
+    component: 'nvidia-fabricmanager (nv-fabricmanager)',
+    versions: 'R470–R580',
+    source: 'doc:NVIDIA Fabric Manager User Guide ("Fabric Manager log"); quoted in NVIDIA/gpu-operator#2781',
+    finding: 'fabric-manager-not-running',
+    channels: ['node-journal', 'log'],
+    pattern: /fabric manager failed to start with error: (?<error>\S+)/,
+    sample: '[Aug 21 2026 08:02:31] [ERROR] [tid 412] fabric manager failed to start with error: NV_WARN_NOTHING_TO_DO',
+    captures: { error: 'NV_WARN_NOTHING_TO_DO' },
+  },
+  {
     id: 'cuda/system-not-yet-initialized',
     component: 'CUDA runtime (cudaErrorSystemNotReady = 802)',
     versions: 'CUDA 10.1+',

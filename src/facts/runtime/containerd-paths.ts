@@ -69,12 +69,15 @@ export function kubeletRuntimeOf(hints: RuntimeHints): 'containerd' | 'docker' |
 }
 
 export function flavorOf(host: NodeHost, hints: RuntimeHints = {}): ContainerdFlavor {
-  const versions = `${hints.kubeletVersion ?? ''} ${hints.containerRuntimeVersion ?? ''}`;
-  if (/k3s/.test(versions)) return 'k3s';
-  if (/rke2/.test(versions)) return 'rke2';
+  // The kubelet's version names the distribution (v1.26.0+rke2r1, v1.28.5+k3s1); the containerd version
+  // does not tell them apart: RKE2 ships k3s' containerd build (containerd://1.6.12-k3s1).
+  const kubelet = hints.kubeletVersion ?? '';
+  if (/rke2/.test(kubelet)) return 'rke2';
+  if (/k3s/.test(kubelet)) return 'k3s';
   for (const flavor of ['k3s', 'rke2', 'microk8s'] as const) {
     const paths = CONTAINERD_PATHS[flavor];
     if ([paths.config, ...paths.templates].some((f) => host.files.has(f))) return flavor;
   }
+  if (/k3s/.test(hints.containerRuntimeVersion ?? '')) return 'k3s';
   return 'containerd';
 }

@@ -1,37 +1,36 @@
 // `kubectl cluster-info dump --output-directory DIR [--all-namespaces]`: nodes.json at the top,
 // NS/{pods,events,daemonsets,deployments,…}.json and NS/POD/logs.txt below.
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Collection } from '../collection.js';
 import { emptyCollection, logKey } from '../collection.js';
 import { parseObjects } from '../parse-objects.js';
+import { FILE_LIMITS, type SnapshotFiles } from '../snapshot-files.js';
 
-export async function isClusterInfoDump(root: string): Promise<boolean> {
-  const names = await readdir(root).catch(() => [] as string[]);
-  if (!names.includes('nodes.json')) return false;
-  for (const name of names) {
-    if (await readdir(path.join(root, name)).then((inner) => inner.includes('pods.json'), () => false)) return true;
+export async function isClusterInfoDump(files: SnapshotFiles): Promise<boolean> {
+  if (!(await files.fileNames('')).includes('nodes.json')) return false;
+  for (const name of await files.dirNames('')) {
+    if ((await files.fileNames(name)).includes('pods.json')) return true;
   }
   return false;
 }
 
-export async function loadClusterInfoDump(root: string, label: string): Promise<Collection> {
+export async function loadClusterInfoDump(files: SnapshotFiles, label: string): Promise<Collection> {
   const collection = emptyCollection(`cluster-info dump ${label}`);
-  const addFile = async (file: string) => {
-    const result = parseObjects(await readFile(file), file);
-    if (result.error) collection.problems.push({ path: path.relative(root, file), message: result.error });
+  files.reportInto(collection.problems);
+  const addFile = async (rel: string) => {
+    const buf = await files.read(rel, FILE_LIMITS.objectFileBytes, { what: 'object file' });
+    if (buf === undefined) return;
+    const result = parseObjects(buf, rel);
+    if (result.error) collection.problems.push({ path: rel, message: result.error });
     collection.objects.push(...result.objects);
   };
-  await addFile(path.join(root, 'nodes.json'));
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const nsDir = path.join(root, entry.name);
-    for (const inner of await readdir(nsDir, { withFileTypes: true })) {
-      const full = path.join(nsDir, inner.name);
-      if (inner.isFile() && inner.name.endsWith('.json')) await addFile(full);
-      if (inner.isDirectory()) {
-        const logs = await readFile(path.join(full, 'logs.txt'), 'utf8').catch(() => undefined);
-        if (logs !== undefined) splitContainerLogs(logs, entry.name, inner.name, collection);
+  await addFile('nodes.json');
+  for (const ns of await files.dirNames('')) {
+    for (const inner of await files.list(ns)) {
+      const rel = `${ns}/${inner.name}`;
+      if (inner.kind === 'file' && inner.name.endsWith('.json')) await addFile(rel);
+      if (inner.kind === 'dir' && (await files.fileNames(rel)).includes('logs.txt')) {
+        const logs = await files.readText(`${rel}/logs.txt`, FILE_LIMITS.prefixedLogTailBytes, { tail: true });
+        if (logs !== undefined) splitContainerLogs(logs, ns, inner.name, collection);
       }
     }
   }

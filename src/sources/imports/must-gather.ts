@@ -1,59 +1,72 @@
 // The NVIDIA GPU Operator's hack/must-gather.sh output: cluster_policy.yaml, gpu_operand_pods.yaml,
 // gpu_operand_ds.yaml, gpu_operator_pod.yaml, gpu_nodes.labels, gpu_nodes.descr, per-pod logs
 // written with `--all-containers --prefix`, and nvidia-bug-report_NODE.log.gz.
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { KubeObject, Node } from '../../facts/kube.js';
 import type { Collection, NodeHost } from '../collection.js';
 import { emptyCollection, logKey } from '../collection.js';
 import { parseObjects } from '../parse-objects.js';
+import { FILE_LIMITS, type SnapshotFiles } from '../snapshot-files.js';
 
 const MARKERS = ['gpu_operand_pods.yaml', 'cluster_policy.yaml', 'cluster_policy.missing', 'gpu_nodes.labels'];
 
-export async function isMustGather(root: string): Promise<boolean> {
-  const names = await readdir(root).catch(() => [] as string[]);
+export async function isMustGather(files: SnapshotFiles): Promise<boolean> {
+  const names = (await files.list('')).map((e) => e.name);
   return MARKERS.filter((m) => names.includes(m)).length >= 2 || (names.includes('must-gather.log') && names.some((n) => MARKERS.includes(n)));
 }
 
-export async function loadMustGather(root: string, label: string): Promise<Collection> {
+export async function loadMustGather(files: SnapshotFiles, label: string): Promise<Collection> {
   const collection = emptyCollection(`GPU Operator must-gather ${label}`);
-  const names = await readdir(root);
+  files.reportInto(collection.problems);
+  const problems = collection.problems;
+  const names = await files.fileNames('');
+  const text = (name: string, limit = FILE_LIMITS.hostFileBytes, tail = false) => (names.includes(name) ? files.readText(name, limit, { tail }) : Promise.resolve(undefined));
   for (const name of ['cluster_policy.yaml', 'gpu_operand_pods.yaml', 'gpu_operand_ds.yaml', 'gpu_operator_pod.yaml']) {
     if (!names.includes(name)) continue;
-    const result = parseObjects(await readFile(path.join(root, name)), name);
-    if (result.error) collection.problems.push({ path: name, message: result.error });
+    const buf = await files.read(name, FILE_LIMITS.objectFileBytes, { what: 'object file' });
+    if (buf === undefined) continue;
+    const result = parseObjects(buf, name);
+    if (result.error) problems.push({ path: name, message: result.error });
     for (const obj of result.objects) {
       if (!collection.objects.some((o) => o.kind === obj.kind && o.metadata.name === obj.metadata.name && o.metadata.namespace === obj.metadata.namespace)) {
         collection.objects.push(obj);
       }
     }
   }
-  if (names.includes('cluster_policy.missing')) collection.notInstalled.add('ClusterPolicy');
-  const describe = names.includes('gpu_nodes.descr') ? await readFile(path.join(root, 'gpu_nodes.descr'), 'utf8') : '';
-  if (names.includes('gpu_nodes.labels')) {
-    collection.objects.push(...nodesFromLabels(await readFile(path.join(root, 'gpu_nodes.labels'), 'utf8'), describe));
-  }
+  if ((await files.list('')).some((e) => e.name === 'cluster_policy.missing')) collection.notInstalled.add('ClusterPolicy');
+  const describe = (await text('gpu_nodes.descr')) ?? '';
+  const labels = await text('gpu_nodes.labels');
+  if (labels !== undefined) collection.objects.push(...nodesFromLabels(labels, describe));
   // must-gather only gathers the operator namespace: the rest of the cluster is unknown, not empty.
   for (const kind of ['Event', 'RuntimeClass', 'Deployment']) collection.unavailable.set(kind, 'not in a GPU Operator must-gather');
   const pods = collection.objects.filter((o) => o.kind === 'Pod');
   for (const name of names) {
     const log = /^gpu_operand_pod_(.+?)(\.previous)?\.log$/.exec(name);
     const operator = /^gpu_operator_pod(\.previous)?\.log$/.exec(name);
-    if (log) splitPrefixedLog(await readFile(path.join(root, name), 'utf8'), log[1]!, !!log[2], pods, collection);
-    else if (operator) {
+    if (log) {
+      const body = await text(name, FILE_LIMITS.prefixedLogTailBytes, true);
+      if (body !== undefined) splitPrefixedLog(body, log[1]!, !!log[2], pods, collection);
+    } else if (operator) {
       const pod = pods.find((p) => p.metadata.labels?.app === 'gpu-operator');
-      if (pod) {
+      const body = pod ? await text(name, FILE_LIMITS.logTailBytes, true) : undefined;
+      if (pod && body !== undefined) {
         const container = pod.spec?.containers?.[0]?.name ?? 'gpu-operator';
-        collection.logs.set(logKey(pod.metadata.namespace ?? 'gpu-operator', pod.metadata.name, container, !!operator[1]), await readFile(path.join(root, name), 'utf8'));
+        collection.logs.set(logKey(pod.metadata.namespace ?? 'gpu-operator', pod.metadata.name, container, !!operator[1]), body);
       }
     }
     const report = /^nvidia-bug-report_(.+)\.log\.gz$/.exec(name);
     if (report) {
+      const gz = await files.read(name, FILE_LIMITS.gzipFileBytes, { what: 'bug report' });
+      if (gz === undefined) continue;
       try {
-        collection.nodes.set(report[1]!, hostFromBugReport(gunzipSync(await readFile(path.join(root, name))).toString('utf8')));
+        // maxOutputLength: a small gzip can unpack to gigabytes.
+        collection.nodes.set(report[1]!, hostFromBugReport(gunzipSync(gz, { maxOutputLength: FILE_LIMITS.gzipMemberBytes }).toString('utf8')));
       } catch (err) {
-        collection.problems.push({ path: name, message: `not a gzip file: ${(err as Error).message}` });
+        const code = (err as NodeJS.ErrnoException).code;
+        problems.push({
+          path: name,
+          message: code === 'ERR_BUFFER_TOO_LARGE' ? `unpacks to more than the ${FILE_LIMITS.gzipMemberBytes / 1048576} MB limit; not read` : `not a gzip file: ${(err as Error).message}`,
+        });
       }
     }
   }

@@ -1,0 +1,104 @@
+import { defineCheck } from '../src/check.js';
+import { DRIVER_IMAGE_OSES, KERNEL_LABEL, OS_ID_LABEL, OS_VERSION_LABEL } from '../src/data/driver-images.js';
+import { matchWordings, wordingsFor } from '../src/data/wordings/index.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Pod } from '../src/facts/kube.js';
+import { operandOf, operandPods } from '../src/facts/operands.js';
+import { podTexts } from '../src/facts/pod-texts.js';
+import { ownerName, podRef } from '../src/facts/pods.js';
+import { failingPulls } from '../src/facts/pulls.js';
+import { someNames } from '../src/facts/scheduling.js';
+import { gpuOperatorNamespace } from '../src/facts/stacks.js';
+import type { Fix, Issue } from '../src/model.js';
+
+const LOG_ROWS = wordingsFor('driver-image-unavailable').filter((w) => w.channels.includes('log') && w.finding === 'driver-image-unavailable');
+
+function isDriverPod(pod: Pod): boolean {
+  const operand = operandOf(pod);
+  return operand?.provider === 'gpu-operator' && operand.component === 'driver';
+}
+
+function osOf(facts: Facts, nodeName: string | undefined): { id?: string; version?: string; kernel?: string } {
+  const labels = (nodeName && facts.node(nodeName)?.metadata.labels) || {};
+  return { id: labels[OS_ID_LABEL], version: labels[OS_VERSION_LABEL], kernel: labels[KERNEL_LABEL] };
+}
+
+function fixFor(facts: Facts, published: boolean, osTag: string | undefined): Fix {
+  const ns = gpuOperatorNamespace(facts);
+  return {
+    summary: published
+      ? `Pick a driver version NVIDIA publishes for ${osTag}, or use precompiled drivers, or install the driver on the hosts and set driver.enabled=false — a registry mirror cannot serve a tag that does not exist`
+      : `NVIDIA publishes no driver image for ${osTag ?? 'this OS'}: run the GPU nodes on a supported OS (${DRIVER_IMAGE_OSES.map((o) => o.id).join(', ')}), build a custom driver image, or install the driver on the hosts and set driver.enabled=false — a registry mirror cannot help`,
+    commands: [
+      ...(osTag ? [`skopeo list-tags docker://nvcr.io/nvidia/driver | grep -- '-${osTag}"'   # the driver versions published for this OS`] : []),
+      `kubectl patch clusterpolicy cluster-policy --type=merge -p '{"spec":{"driver":{"version":"<a published version>"}}}'`,
+      `helm upgrade gpu-operator nvidia/gpu-operator -n ${ns} --reuse-values --set driver.enabled=false   # after installing the driver on every GPU node`,
+    ],
+  };
+}
+
+export default defineCheck({
+  id: 'GPU510',
+  name: 'driver-image-unavailable',
+  category: 'operator',
+  title: "The GPU Operator's driver image exists for the nodes' OS and kernel",
+  needs: ['Pod', 'Node'],
+  stacks: ['gpu-operator'],
+  ok: 'no GPU Operator driver pod fails for an image or kernel packages that do not exist',
+  explain: {
+    detects:
+      'The GPU Operator\'s driver pod cannot start because its image does not exist: the registry answers "not found" / "manifest unknown" for the tag the operator derived from the node\'s OS labels (<driver>-<ID><VERSION_ID>), or the driver container cannot find packages for the node\'s kernel, or the operator cannot read the kernel and OS labels to derive the tag at all. The node\'s NFD os_release labels are quoted.',
+    why: 'NVIDIA publishes driver images only for supported distributions and versions. On another OS (or before a new release is supported) the tag simply does not exist, the driver never installs, and every other operand waits for it — while the pull error looks like a registry problem that a mirror would fix.',
+    fix: 'Run the GPU nodes on a supported OS, choose a driver version published for it, use precompiled or custom driver images, or install the driver on the hosts and set driver.enabled=false.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    // 1. The tag does not exist.
+    const byImage = new Map<string, { pods: Pod[]; nodes: Set<string>; line: string }>();
+    for (const pull of failingPulls(facts)) {
+      if (!isDriverPod(pull.pod) || pull.cause.id !== 'not-found') continue;
+      let entry = byImage.get(pull.image);
+      if (!entry) byImage.set(pull.image, (entry = { pods: [], nodes: new Set(), line: pull.event?.message ?? pull.statusMessage ?? '' }));
+      entry.pods.push(pull.pod);
+      if (pull.node) entry.nodes.add(pull.node);
+    }
+    for (const [image, { pods, nodes, line }] of byImage) {
+      const first = pods[0]!;
+      const os = osOf(facts, first.spec?.nodeName);
+      const osTag = os.id ? `${os.id}${os.version ?? ''}` : undefined;
+      const published = !!os.id && DRIVER_IMAGE_OSES.some((o) => o.id === os.id);
+      const owner = ownerName(first);
+      issues.push({
+        severity: 'error',
+        subject: owner ? { kind: 'DaemonSet', name: owner, namespace: first.metadata.namespace } : { kind: 'Pod', name: first.metadata.name, namespace: first.metadata.namespace },
+        message: published
+          ? `The GPU Operator's driver image ${image} does not exist: this driver version is not published for ${osTag} (${someNames([...nodes])})`
+          : `The GPU Operator's driver image ${image} does not exist: NVIDIA publishes no driver image for ${osTag ?? "the nodes' OS"} (${someNames([...nodes])})`,
+        evidence: [
+          `${podRef(first)}: ${line}`.trim(),
+          ...(os.id ? [`node ${first.spec?.nodeName}: ${OS_ID_LABEL}=${os.id}, ${OS_VERSION_LABEL}=${os.version ?? 'absent'} → tag suffix -${osTag}`] : []),
+          `driver images are published for: ${DRIVER_IMAGE_OSES.map((o) => `${o.id} ${o.versions}`).join('; ')}`,
+          ...(pods.length > 1 ? [`${pods.length} driver pods fail the same way`] : []),
+        ],
+        fix: fixFor(facts, published, osTag),
+      });
+    }
+    // 2. The driver container finds no packages for the kernel.
+    for (const { pod } of operandPods(facts).filter((o) => isDriverPod(o.pod))) {
+      const hit = podTexts(facts, pod).flatMap((t) => matchWordings(t.text, LOG_ROWS).map((m) => ({ t, m })))[0];
+      if (!hit) continue;
+      const os = osOf(facts, pod.spec?.nodeName);
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
+        message: `The GPU Operator's driver container ${podRef(pod)} finds no driver packages for kernel ${os.kernel ?? 'of its node'}${os.id ? ` (${os.id} ${os.version ?? ''})`.trimEnd() : ''} on node ${pod.spec?.nodeName ?? '?'}`,
+        evidence: [`${hit.t.source}: ${hit.m.wording.sample.split('\n').at(-1)}`, ...(hit.m.wording.note ? [hit.m.wording.note] : [])],
+        fix: {
+          summary: 'Boot a kernel whose headers the distribution publishes, use precompiled drivers (driver.usePrecompiled=true) for a supported kernel, or install the driver on the host and set driver.enabled=false',
+          commands: [`kubectl -n ${pod.metadata.namespace} logs ${pod.metadata.name} -c nvidia-driver-ctr --tail=30`, `kubectl get node ${pod.spec?.nodeName ?? 'NODE'} -L ${KERNEL_LABEL}`],
+        },
+      });
+    }
+    return issues;
+  },
+});

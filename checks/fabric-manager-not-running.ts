@@ -1,0 +1,117 @@
+import { defineCheck } from '../src/check.js';
+import { matchWordings, wordingsFor } from '../src/data/wordings/index.js';
+import { nodeDriver, operatorDriverPods } from '../src/facts/driver.js';
+import { fabricNeed } from '../src/facts/fabric.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Node } from '../src/facts/kube.js';
+import { parseLsmod } from '../src/facts/nvidia-host.js';
+import { podTexts } from '../src/facts/pod-texts.js';
+import { gpuOperatorNamespace } from '../src/facts/stacks.js';
+import type { Fix, Issue } from '../src/model.js';
+
+const FM_LOG = '/var/log/fabricmanager.log';
+const ROWS = wordingsFor('fabric-manager-not-running');
+const CUDA_802 = 'cuda/system-not-yet-initialized';
+
+interface Hit {
+  id: string;
+  line: string;
+  source: string;
+  captures: Record<string, string>;
+}
+
+/** Every place on the node that may say the fabric is not up: pod logs and states, events, the FM log file. */
+function hitsOn(facts: Facts, node: Node): Hit[] {
+  const hits: Hit[] = [];
+  const texts = facts.podsOn(node.metadata.name).flatMap((pod) => podTexts(facts, pod));
+  const fmLog = facts.hostFile(node.metadata.name, FM_LOG);
+  if (fmLog) texts.push({ kind: 'log', text: fmLog, source: `${FM_LOG} on ${node.metadata.name}` });
+  for (const text of texts) {
+    for (const { wording, captures } of matchWordings(text.text, ROWS)) {
+      if (hits.some((h) => h.id === wording.id && h.source === text.source)) continue;
+      const line = text.text.split('\n').find((l) => wording.pattern.test(l)) ?? wording.pattern.exec(text.text)![0];
+      hits.push({ id: wording.id, line: line.trim(), source: text.source, captures });
+    }
+  }
+  return hits;
+}
+
+function fixFor(facts: Facts, node: Node, driver: string | undefined, blackwell: boolean, mismatch: boolean): Fix {
+  const name = node.metadata.name;
+  const driverPods = operatorDriverPods(facts, name);
+  const branch = driver?.split('.')[0];
+  const ibModules = blackwell && !parseLsmod(facts.hostCommand(name, 'lsmod')?.stdout ?? '').has('ib_umad');
+  const ib = ibModules ? ['sudo modprobe ib_umad   # Blackwell: the fabric manager and NVLSM reach the NVLink switches through the InfiniBand stack'] : [];
+  if (driverPods.length > 0) {
+    const ns = gpuOperatorNamespace(facts);
+    return {
+      summary: mismatch
+        ? `The GPU Operator's driver container starts the fabric manager on ${name}: use a driver image whose fabric manager is of the driver's version${driver ? ` (${driver})` : ''}, then restart the driver pod`
+        : `The GPU Operator's driver container could not start the fabric manager on ${name}: read why in its log${ibModules ? ', load the InfiniBand modules it needs' : ''}, then restart the driver pod`,
+      commands: [...ib, `kubectl -n ${ns} logs ${driverPods[0]!.metadata.name} -c nvidia-driver-ctr | grep -i fabric`, 'kubectl edit clusterpolicy    # spec.driver.version / spec.driver.image', `kubectl -n ${ns} delete pod ${driverPods[0]!.metadata.name}`],
+    };
+  }
+  return {
+    summary: `Install the fabric manager of the driver's exact version${driver ? ` (${driver})` : ''} on ${name} and start it`,
+    commands: [
+      ...ib,
+      branch ? `sudo apt-get install -y nvidia-fabricmanager-${branch}=${driver}-1   # RHEL: sudo dnf install nvidia-fabric-manager-${driver}` : 'sudo apt-get install -y nvidia-fabricmanager-<driver branch>',
+      'sudo systemctl enable --now nvidia-fabricmanager',
+      'nvidia-smi -q | grep -A2 -i "fabric"   # State: Completed',
+    ],
+  };
+}
+
+export default defineCheck({
+  id: 'GPU308',
+  name: 'fabric-manager-not-running',
+  category: 'driver',
+  title: 'NVSwitch systems run a fabric manager of the driver\'s version',
+  needs: ['Node', 'Pod'],
+  ok: 'no NVSwitch node shows a fabric manager failure or CUDA error 802 in the logs, events and node files gpuctl read',
+  explain: {
+    detects:
+      'A node whose GPUs connect through NVSwitch (lspci lists NVSwitch devices, or 8 × A100/H100/H200/B200 SXM) where the fabric manager is not up: its log says its version does not match the driver or that it failed to start, the driver container found no fabricmanager.cfg, or CUDA programs on the node fail with error 802 "system not yet initialized". Pod logs (current and previous), container states, events and /var/log/fabricmanager.log are read.',
+    why: 'On NVSwitch systems CUDA hands out no device until the fabric manager has trained the NVLink fabric. Without it nvidia-smi and the driver pod look healthy, the device plugin advertises every GPU, and yet every CUDA program, the GPU Operator\'s CUDA validator included, fails with 802.',
+    fix: 'Install and start nvidia-fabricmanager of exactly the driver\'s version (host driver), or use a GPU Operator driver image that carries the matching one; on Blackwell HGX load the InfiniBand modules (ib_umad) that fabric manager and NVLSM need.',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    for (const node of facts.nodes) {
+      const hits = hitsOn(facts, node);
+      if (hits.length === 0) continue;
+      const need = fabricNeed(facts, node);
+      const fmOwn = hits.filter((h) => h.id !== CUDA_802);
+      // CUDA's 802 alone, on a node gpuctl cannot show to be an NVSwitch system, is only a strong hint.
+      if (!need && fmOwn.length === 0) {
+        issues.push({
+          severity: 'warning',
+          subject: { kind: 'Node', name: node.metadata.name },
+          message: `Node ${node.metadata.name}: CUDA reports error 802 "system not yet initialized", which on NVSwitch systems means the fabric manager is not running`,
+          evidence: [...hits.slice(0, 3).map((h) => `${h.source}: ${h.line}`), 'gpuctl could not tell whether this node has NVSwitch (no lspci with NVSwitch, GPU model unknown or not an SXM board)'],
+          fix: { summary: `Check the fabric manager on ${node.metadata.name}`, commands: ['systemctl status nvidia-fabricmanager', 'nvidia-smi -q | grep -A2 -i "fabric"'] },
+        });
+        continue;
+      }
+      const driver = nodeDriver(facts, node.metadata.name).driver?.value ?? hits.find((h) => h.captures.driver_version)?.captures.driver_version;
+      const mismatch = hits.find((h) => h.captures.fm_version);
+      const workloads = [...new Set(hits.filter((h) => h.id === CUDA_802).map((h) => h.source))];
+      const name = node.metadata.name;
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Node', name },
+        message: mismatch
+          ? `Node ${name}: the fabric manager (${mismatch.captures.fm_version}) does not match the driver (${mismatch.captures.driver_version}) and does not run, so CUDA cannot use the GPUs of this ${need?.title ?? 'NVSwitch system'}`
+          : `Node ${name}: the fabric manager is not running, so CUDA cannot use the GPUs of this ${need?.title ?? 'NVSwitch system'}${workloads.length ? ` (error 802 in ${workloads.length} log${workloads.length === 1 ? '' : 's'})` : ''}`,
+        evidence: [
+          ...(need ? [need.because] : []),
+          ...(driver ? [`driver ${driver}`] : []),
+          ...hits.slice(0, 4).map((h) => `${h.source}: ${h.line}`),
+          ...(hits.length > 4 ? [`… and ${hits.length - 4} more such lines`] : []),
+        ],
+        fix: fixFor(facts, node, driver, /B200|B300|GB200|GB300/.test(need?.title ?? ''), !!mismatch),
+      });
+    }
+    return issues;
+  },
+});

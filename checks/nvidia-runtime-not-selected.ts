@@ -1,0 +1,166 @@
+import { defineCheck } from '../src/check.js';
+import { wordingsFor, matchWordings } from '../src/data/wordings/index.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { KubeObject, Node, Pod, RuntimeClass } from '../src/facts/kube.js';
+import { operandOf } from '../src/facts/operands.js';
+import { podTexts } from '../src/facts/pod-texts.js';
+import { isTerminal, podRef } from '../src/facts/pods.js';
+import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
+import { activeRuntimeConfig, describeSource, hasFatalProblem } from '../src/facts/runtime/active-config.js';
+import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
+import { hasStack } from '../src/facts/stacks.js';
+import { someNames } from '../src/facts/scheduling.js';
+import type { Issue } from '../src/model.js';
+import { defaultRuntimeCommands } from '../src/remedies/runtime.js';
+
+const MAX_PODS = 5;
+const SYMPTOMS = wordingsFor('nvidia-runtime-not-selected');
+
+/** Why the pod opens the GPU itself: an nvidia.com/… resource, or an operand that talks to NVML. */
+function gpuUse(pod: Pod): string | undefined {
+  for (const c of pod.spec?.containers ?? []) {
+    const keys = [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})].filter((k) => k.startsWith('nvidia.com/'));
+    if (keys.length) return `requests ${[...new Set(keys)].join(', ')}`;
+  }
+  const operand = operandOf(pod);
+  return operand?.usesGpu ? `${operand.title} (opens the GPU through NVML)` : undefined;
+}
+
+/** Devices handed to runc by containerd's CDI support: the device plugin's cdi-cri strategy, or the operator's CDI default. */
+function cdiInjects(facts: Facts, pods: Pod[]): string | undefined {
+  for (const pod of pods) {
+    if (!operandOf(pod)?.advertisesGpus) continue;
+    for (const c of pod.spec?.containers ?? []) {
+      const env = c.env?.find((e) => e.name === 'DEVICE_LIST_STRATEGY')?.value ?? '';
+      const arg = [...(c.args ?? []), ...(c.command ?? [])].find((a) => a.startsWith('--device-list-strategy')) ?? '';
+      if (/cdi-cri|cdi-annotations/.test(env + arg)) return `the device plugin ${podRef(pod)} hands devices over by CDI (${env ? `DEVICE_LIST_STRATEGY=${env}` : arg})`;
+    }
+  }
+  for (const policy of facts.all<KubeObject>('ClusterPolicy')) {
+    const cdi = policy.spec?.cdi as { enabled?: boolean; default?: boolean } | undefined;
+    if (cdi?.enabled && cdi.default) return `ClusterPolicy ${policy.metadata.name}: cdi.enabled and cdi.default`;
+  }
+  return undefined;
+}
+
+interface Misrouted {
+  pod: Pod;
+  use: string;
+  handler: string;
+  how: string;
+}
+
+function misroutedPods(facts: Facts, node: Node, config: RuntimeConfig, classes: Map<string, RuntimeClass>): Misrouted[] {
+  // A pod that failed counts too (a CUDA sample exits at once); one that succeeded evidently had its GPU.
+  const pods = facts.podsOn(node.metadata.name).filter((p) => !isTerminal(p) || p.status?.phase === 'Failed');
+  const cdi = cdiInjects(facts, pods);
+  const out: Misrouted[] = [];
+  for (const pod of pods) {
+    const use = gpuUse(pod);
+    if (!use) continue;
+    const operand = operandOf(pod);
+    if (cdi && !operand) continue; // a workload's devices come by CDI under runc: nothing to select
+    const rcName = pod.spec?.runtimeClassName;
+    let handler: string;
+    let how: string;
+    if (rcName) {
+      const rc = classes.get(rcName);
+      if (!rc?.handler || config.engine === 'docker') continue; // a missing RuntimeClass is runtimeclass-missing's
+      handler = rc.handler;
+      how = `runtimeClassName: ${rcName} → handler ${handler}`;
+    } else {
+      handler = config.defaultRuntime;
+      how = `no runtimeClassName → the default runtime ${handler}`;
+    }
+    const runtime = config.runtimes.find((r) => r.name === handler);
+    if (!runtime || isNvidiaRuntime(runtime)) continue; // an undefined handler is runtimeclass-missing's or containerd-config-invalid's
+    out.push({ pod, use, handler, how });
+  }
+  return out;
+}
+
+/** What the misrouted pods said that shows they ran without the NVIDIA runtime (NVML not found, no driver…). */
+function symptomLines(facts: Facts, pods: Pod[]): string[] {
+  const lines: string[] = [];
+  for (const pod of pods) {
+    for (const text of podTexts(facts, pod)) {
+      const hit = matchWordings(text.text, SYMPTOMS)[0];
+      if (!hit) continue;
+      const line = text.text.split('\n').find((l) => hit.wording.pattern.test(l)) ?? hit.wording.pattern.exec(text.text)![0];
+      lines.push(`${text.source}: ${line.trim()}`);
+      break;
+    }
+    if (lines.length >= 3) break;
+  }
+  return lines;
+}
+
+function ownerPatch(pod: Pod, runtimeClass: string): string | undefined {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
+  if (!owner) return undefined;
+  const ns = pod.metadata.namespace ?? 'default';
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  const target =
+    owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)
+      ? `deployment ${owner.name.slice(0, -hash.length - 1)}`
+      : ['DaemonSet', 'StatefulSet', 'ReplicaSet'].includes(owner.kind)
+        ? `${owner.kind.toLowerCase()} ${owner.name}`
+        : undefined;
+  return target && `kubectl -n ${ns} patch ${target} --type=merge -p '{"spec":{"template":{"spec":{"runtimeClassName":"${runtimeClass}"}}}}'`;
+}
+
+export default defineCheck({
+  id: 'GPU205',
+  name: 'nvidia-runtime-not-selected',
+  category: 'runtime',
+  title: 'GPU pods run under the nvidia runtime that their node configures',
+  needs: ['Node', 'Pod', 'RuntimeClass'],
+  ok: 'every GPU pod on a node whose runtime config was read runs under an NVIDIA runtime (its RuntimeClass or the default)',
+  explain: {
+    detects:
+      'A node whose container runtime config defines an NVIDIA runtime, but whose GPU pods (pods requesting nvidia.com/… and the device plugin, GFD, DCGM and validators) run under another handler: the pod names no RuntimeClass and `default_runtime_name` is runc, or its RuntimeClass points at a non-NVIDIA handler. Device plugin and workload logs that say NVML or the driver is missing are quoted as evidence.',
+    why: 'k3s, RKE2 and `nvidia-ctk runtime configure` without --set-as-default add nvidia as an extra handler only. A pod that does not select it gets no driver libraries: the device plugin logs "could not load NVML library" and advertises no GPU, CUDA apps say "no CUDA-capable device" or "driver version is insufficient" although the node is fine.',
+    fix: 'Give the GPU pods `runtimeClassName: nvidia` (create the RuntimeClass with handler nvidia if it is missing; the device plugin chart has a runtimeClassName value), or make nvidia the node\'s default runtime (k3s/RKE2: `default-runtime: nvidia` in config.yaml; containerd: `nvidia-ctk runtime configure --set-as-default`).',
+  },
+  run(facts) {
+    const issues: Issue[] = [];
+    const classes = new Map(facts.runtimeClasses.map((rc) => [rc.metadata.name, rc]));
+    for (const node of facts.nodes) {
+      const config = activeRuntimeConfig(facts.host(node.metadata.name), runtimeHintsOf(node));
+      if (!config || hasFatalProblem(config)) continue;
+      const nvidia = config.runtimes.filter(isNvidiaRuntime);
+      if (nvidia.length === 0) continue; // no NVIDIA runtime at all is nvidia-runtime-missing's
+      const misrouted = misroutedPods(facts, node, config, classes);
+      if (misrouted.length === 0) continue;
+
+      const preferred = nvidia.find((r) => r.name === 'nvidia') ?? nvidia[0]!;
+      const rc = [...classes.values()].find((c) => c.handler === preferred.name);
+      const rcName = rc?.metadata.name ?? 'nvidia';
+      const name = node.metadata.name;
+      const handlers = [...new Set(misrouted.map((m) => m.handler))];
+      const pods = misrouted.map((m) => `Pod ${podRef(m.pod)}`);
+      const patches = [...new Set(misrouted.map((m) => ownerPatch(m.pod, rcName)).filter((c): c is string => !!c))].slice(0, MAX_PODS);
+      const create = rc ? [] : [`kubectl apply -f - <<'EOF'\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: nvidia\nhandler: ${preferred.name}\nEOF`];
+      const operatorToolkit = hasStack(facts, 'gpu-operator');
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Node', name },
+        message: `Node ${name}: the ${preferred.name} runtime is configured but not used: ${misrouted.length} GPU pod${misrouted.length === 1 ? '' : 's'} run${misrouted.length === 1 ? 's' : ''} under ${handlers.join(', ')} without the NVIDIA libraries (${someNames(pods)})`,
+        evidence: [
+          `runtime config read from ${describeSource(config)}`,
+          `default runtime: ${config.defaultRuntime}; NVIDIA runtimes: ${nvidia.map((r) => `${r.name}${r.binary ? ` (${r.binary})` : ''} in ${r.definedIn}`).join(', ')}`,
+          rc ? `RuntimeClass ${rc.metadata.name} selects handler ${preferred.name}` : `no RuntimeClass has handler ${preferred.name}`,
+          ...misrouted.slice(0, MAX_PODS).map((m) => `Pod ${podRef(m.pod)} ${m.use}: ${m.how}`),
+          ...(misrouted.length > MAX_PODS ? [`… and ${misrouted.length - MAX_PODS} more GPU pods`] : []),
+          ...symptomLines(facts, misrouted.map((m) => m.pod)),
+        ],
+        fix: {
+          summary: `Run the GPU pods with runtimeClassName: ${rcName}${rc ? '' : ' (create the RuntimeClass first)'}, or make ${preferred.name} the default runtime on node ${name}; then recreate the pods`,
+          commands: [...create, ...patches, ...defaultRuntimeCommands(config, node, preferred.name, operatorToolkit)],
+        },
+      });
+    }
+    return issues;
+  },
+});
