@@ -42,6 +42,7 @@ nodeProbeOptions(doctorCommand)
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .option('--fix', 'apply the safe fixes the findings name (label nodes, delete finished pods and jobs, create RuntimeClasses), asking first')
   .option('-y, --yes', 'with --fix: apply without asking (for scripts)')
+  .option('--backup-dir <dir>', 'with --fix: where a delete saves the object\'s manifest and its containers\' logs first (default: ./gpuctl-fix-TIMESTAMP)')
   .addOption(dryRunOption('with --fix: print the changes, make none'))
   .addHelpText(
     'after',
