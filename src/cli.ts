@@ -149,6 +149,7 @@ const collectCommand = program
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .option('--redact-report', 'print each place a credential was redacted (also listed in the bundle\'s meta.json), to review before sharing')
+  .option('--force', 'replace an existing bundle file, or write into a directory that is not empty (refused otherwise)')
   .addOption(maxExecPodsOption());
 nodeProbeOptions(collectCommand).action(async (opts) => {
   const { collect } = await import('./commands/collect.js');

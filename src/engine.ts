@@ -89,8 +89,9 @@ export function runChecks(checks: Check[], facts: Facts): Report {
     ran.push(check);
     const missing = check.needs.map((kind) => [kind, facts.unavailable(kind)] as const).find(([, why]) => why);
     if (missing) {
-      unread.set(kindLabel(missing[0]), missing[1]!);
-      skipped.push({ id: check.id, name: check.name, reason: `cannot list ${kindLabel(missing[0])} (${missing[1]})`, incomplete: true });
+      const failed = facts.readFailed(missing[0]);
+      if (failed) unread.set(kindLabel(missing[0]), missing[1]!);
+      skipped.push({ id: check.id, name: check.name, reason: `cannot list ${kindLabel(missing[0])} (${missing[1]})`, ...(failed ? { incomplete: true as const } : {}) });
       continue;
     }
     const view = facts.tracking();
