@@ -18,7 +18,7 @@ export default defineCheck({
     fix: 'Re-export the file with `kubectl get … -o json > FILE`, or collect the snapshot again with `gpuctl collect`.',
   },
   run(facts) {
-    return facts.sourceProblems.map((problem) => processTableProblem(problem) ?? {
+    return facts.sourceProblems.map((problem) => processTableProblem(problem) ?? nodeProbeProblem(problem) ?? {
       severity: 'warning' as const,
       subject: { kind: 'File', name: problem.path },
       message: `${problem.path} could not be read: its objects are left out`,
@@ -30,6 +30,32 @@ export default defineCheck({
     });
   },
 });
+
+/**
+ * A node the node probe could not read (src/sources/node-probe/remote.ts): the fix is the probe pod's (its
+ * events, more time, another image or namespace), not a file's; the reason is stated here, once.
+ */
+function nodeProbeProblem(problem: SourceProblem): Issue | undefined {
+  const node = /^nodes\/([^/]+)$/.exec(problem.path)?.[1];
+  if (!node || !problem.message.startsWith('node facts not read: ')) return undefined;
+  const pod = /the probe pod ([a-z0-9.-]+)\/([a-z0-9.-]+)/.exec(problem.message);
+  const commands = [
+    ...(pod ? [`kubectl get events -n ${pod[1]} --field-selector involvedObject.name=${pod[2]}`, `kubectl describe pod -n ${pod[1]} ${pod[2]}`] : []),
+    `kubectl describe node ${node}`,
+    'gpuctl doctor --node-probe pod --probe-timeout 3m',
+    'gpuctl doctor --node-probe pod --probe-image REGISTRY/busybox:1.36',
+  ];
+  return {
+    severity: 'warning',
+    subject: { kind: 'Node', name: node },
+    message: `The node probe could not read node ${node}: its host checks (runtime, driver, mirrors) did not judge it`,
+    evidence: [problem.message],
+    fix: {
+      summary: 'See why the probe pod did not run (its events; describe it while it is there), then probe again with more time (--probe-timeout), an image the node can pull (--probe-image) or a namespace that allows privileged pods (--probe-namespace)',
+      commands,
+    },
+  };
+}
 
 /** A process table the live doctor could not capture (src/sources/live/capture.ts): the fix is in the pod, not a file. */
 function processTableProblem(problem: SourceProblem): Issue | undefined {

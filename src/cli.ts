@@ -42,6 +42,7 @@ nodeProbeOptions(doctorCommand)
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .option('--fix', 'apply the safe fixes the findings name (label nodes, delete finished pods and jobs, create RuntimeClasses), asking first')
   .option('-y, --yes', 'with --fix: apply without asking (for scripts)')
+  .option('--backup-dir <dir>', 'with --fix: where a delete saves the object\'s manifest and its containers\' logs first (default: ./gpuctl-fix-TIMESTAMP)')
   .addOption(dryRunOption('with --fix: print the changes, make none'))
   .addHelpText(
     'after',
@@ -148,6 +149,7 @@ const collectCommand = program
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .option('--prometheus-url <url>', "query this Prometheus for the GPU metric checks instead of the cluster's (through the API server)")
   .option('--redact-report', 'print each place a credential was redacted (also listed in the bundle\'s meta.json), to review before sharing')
+  .option('--force', 'replace an existing bundle file, or write into a directory that is not empty (refused otherwise)')
   .addOption(maxExecPodsOption());
 nodeProbeOptions(collectCommand).action(async (opts) => {
   const { collect } = await import('./commands/collect.js');

@@ -93,8 +93,9 @@ export function runChecks(checks: Check[], facts: Facts): Report {
     ran.push(check);
     const missing = check.needs.map((kind) => [kind, facts.unavailable(kind)] as const).find(([, why]) => why);
     if (missing) {
-      unread.set(kindLabel(missing[0]), missing[1]!);
-      skipped.push({ id: check.id, name: check.name, reason: `cannot list ${kindLabel(missing[0])} (${missing[1]})`, incomplete: true });
+      const failed = facts.readFailed(missing[0]);
+      if (failed) unread.set(kindLabel(missing[0]), missing[1]!);
+      skipped.push({ id: check.id, name: check.name, reason: `cannot list ${kindLabel(missing[0])} (${missing[1]})`, ...(failed ? { incomplete: true as const } : {}) });
       continue;
     }
     const view = facts.tracking();
@@ -110,9 +111,9 @@ export function runChecks(checks: Check[], facts: Facts): Report {
     for (const [what, why] of touched) unread.set(what, why);
     // Issues found in what was read are true; "nothing found" (or a skip) over unread data is not a pass.
     if (touched.size && (isSkip(result) || result.length === 0)) {
-      // A check's own skip that already names why (a node check quoting the probe failure) is kept as it is.
-      const own = isSkip(result) && [...touched.values()].some((why) => result.skip.includes(why)) ? result.skip : undefined;
-      skipped.push({ id: check.id, name: check.name, reason: own ?? unreadReason(touched), incomplete: true });
+      // A check's own skip says best why it could not judge (the unread inputs are in the summary line);
+      // a pass over unread data becomes a skip naming them.
+      skipped.push({ id: check.id, name: check.name, reason: isSkip(result) ? result.skip : unreadReason(touched), incomplete: true });
       continue;
     }
     if (isSkip(result)) {
@@ -135,8 +136,17 @@ export function runChecks(checks: Check[], facts: Facts): Report {
 
 /** Why a check that touched unread inputs did not judge: what was not read, grouped by reason. */
 export function unreadReason(touched: ReadonlyMap<string, string>): string {
-  return `not read: ${describeUnread([...touched].map(([what, why]) => ({ what, why })))}`;
+  // Stated once: a node probe's reason is in its finding, a long one in the summary, not in every skip.
+  const first = [...touched.keys()].find((what) => what.startsWith('node '));
+  const brief = [...touched].map(([what, why]) => ({
+    what,
+    why: what.startsWith('node ') ? `the node probe failed: see snapshot-file-unreadable on Node ${first!.slice(5)}` : why.length > MAX_REASON ? 'why: see the summary' : why,
+  }));
+  return `not read: ${describeUnread(brief)}`;
 }
+
+/** Longer reasons are left to the summary's "not read" line (403 messages are often 200 characters). */
+const MAX_REASON = 160;
 
 /**
  * Unread inputs in one line, those of one kind and reason together:

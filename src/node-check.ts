@@ -13,6 +13,8 @@ export interface NodeWithoutFacts {
   node: string;
   /** Why, where it is more than "not probed": "lspci not installed (exit 127)". */
   why?: string;
+  /** The node probe ran and failed on it: the reason and its fix are in one finding, not in every skip. */
+  probeFailed?: boolean;
 }
 
 /**
@@ -22,10 +24,17 @@ export interface NodeWithoutFacts {
 export function finishNodeCheck<T>(issues: T[], judged: string[], without: NodeWithoutFacts[]): T[] | { skip: string } {
   if (issues.length) return issues;
   if (!without.length && judged.length) return [];
-  if (!judged.length && without.every((w) => !w.why)) return { skip: NO_NODE_FACTS };
-  const missing = without.map((w) => (w.why ? `${w.node} (${w.why})` : w.node)).join(', ');
+  if (!judged.length && without.every((w) => !w.why && !w.probeFailed)) return { skip: NO_NODE_FACTS };
   const checked = judged.length ? `; checked without findings: ${judged.join(', ')}` : '';
-  return { skip: `no node facts for ${missing || 'any node'}: run with --node-probe local|pod or use a snapshot with nodes/NODE/${checked}` };
+  const failed = without.filter((w) => w.probeFailed).map((w) => w.node);
+  const others = without.filter((w) => !w.probeFailed);
+  const parts = [
+    ...(others.length || !failed.length
+      ? [`no node facts for ${others.map((w) => (w.why ? `${w.node} (${w.why})` : w.node)).join(', ') || 'any node'}: run with --node-probe local|pod or use a snapshot with nodes/NODE/`]
+      : []),
+    ...(failed.length ? [`the node probe could not read ${failed.join(', ')} (why, and what to do: snapshot-file-unreadable on Node ${failed[0]})`] : []),
+  ];
+  return { skip: `${parts.join('; ')}${checked}` };
 }
 
 /** What a node check's judge returns for a node it could not look at. */
@@ -52,8 +61,8 @@ export function judgeEachNode(facts: Facts, judge: (node: string) => Issue[] | N
       judged.push(name);
       pushAll(issues, result);
     } else {
-      const why = result.why ?? facts.nodeProbeFailure(name);
-      without.push({ node: name, ...(why ? { why } : {}) });
+      const probeFailed = !result.why && !!facts.nodeProbeFailure(name);
+      without.push({ node: name, ...(result.why ? { why: result.why } : {}), ...(probeFailed ? { probeFailed } : {}) });
     }
   }
   return finishNodeCheck(issues, judged, without);

@@ -13,6 +13,8 @@ export interface CollectOptions extends LiveGatherOptions {
   output?: string;
   /** --redact-report: print what was redacted where. */
   redactReport?: boolean;
+  /** Replace an existing bundle file, or write into a non-empty directory. */
+  force?: boolean;
 }
 
 export const OBJECT_FORMATS = ['json', 'yaml'] as const;
@@ -41,11 +43,13 @@ export function collectTarget(opts: CollectOptions): { target: string; format: O
 export async function collect(opts: CollectOptions): Promise<void> {
   const { target, format, notice } = collectTarget(opts);
   if (notice) process.stderr.write(`gpuctl: warning: ${notice}\n`);
+  const { checkTarget, writeSnapshot } = await import('../sources/snapshot-writer.js');
+  // Before reading the cluster: a refusal should not cost the user a whole collection.
+  await checkTarget(target, opts.force);
   // A snapshot is whole: it also serves people reading it, not only the checks.
   const collection = await gatherLive({ ...opts, keepUnread: true });
   collection.meta.gpuctlVersion = version;
-  const { writeSnapshot } = await import('../sources/snapshot-writer.js');
-  const redactions = await writeSnapshot(collection, target, { format });
+  const redactions = await writeSnapshot(collection, target, { format, force: opts.force });
   if (opts.redactReport) {
     for (const place of redactions.places) process.stdout.write(`redacted: ${place.where} (${place.rule})\n`);
     if (redactions.count > redactions.places.length) process.stdout.write(`redacted: … and ${redactions.count - redactions.places.length} more\n`);

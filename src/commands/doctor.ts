@@ -47,6 +47,14 @@ export interface DoctorOptions {
   dryRun?: boolean;
   /** An incomplete run (inputs not read) exits on its findings instead of 2. */
   allowPartial?: boolean;
+  /** --fix: where deletes save the object and its logs first (default ./gpuctl-fix-TIMESTAMP). */
+  backupDir?: string;
+}
+
+/** The folder of this run's saves: given, or a new timestamped one in the working directory. */
+function backupDir(given: string | undefined): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return path.resolve(given ?? `gpuctl-fix-${stamp}`);
 }
 
 const list = (s?: string) => (s ? s.split(',').map((t) => t.trim()).filter(Boolean) : undefined);
@@ -88,7 +96,7 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
     { yes: opts.yes, dryRun: opts.dryRun, colour: colourEnabled(process.stdout), failOn: opts.failOn, allowPartial: opts.allowPartial },
     {
       write: (text) => process.stdout.write(text),
-      apply: async (actions) => (await import('../sources/live/apply.js')).applyActions(liveOptions(opts), actions),
+      apply: async (actions) => (await import('../sources/live/apply.js')).applyActions(liveOptions(opts), actions, '', backupDir(opts.backupDir)),
       recheck: async () => runChecks(checks, new Facts(await gather(opts))),
       ask: opts.yes ? undefined : ask,
     },

@@ -91,6 +91,9 @@ async function execTraceFile(file: string, opts: ExecCheckOptions): Promise<numb
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new GpuctlError(err.code === 'ENOENT' ? `trace file not found: ${file}` : `cannot read the trace file ${file}: ${err.code ?? err.message}`);
   });
+  if (text.includes('\0') || !parseStrace(text.slice(0, 1 << 20)).straceLines) {
+    throw new GpuctlError(`${file} is not strace output: no line looks like a traced call (execve(…) = 0, +++ exited …); record one with strace ${STRACE_ARGS.join(' ')} -o FILE -- CMD`);
+  }
   const { records, unreadable } = parseStrace(text);
   if (records.length === 0) {
     throw new GpuctlError(`${file} holds no successful execve: record it with strace ${STRACE_ARGS.join(' ')} -o FILE -- CMD (or -p PID)`);

@@ -1,5 +1,6 @@
 // `gpuctl doctor --fix`: show the plan (what gpuctl can change, what is left to a person), ask for each
 // change (or take --yes), apply, read the cluster again and show which findings went away.
+import path from 'node:path';
 import type { Report } from '../engine.js';
 import { exitCodeOf } from '../engine.js';
 import type { ApiAction, AutomaticFix, FixPlan } from '../fix/plan.js';
@@ -34,7 +35,7 @@ export function renderPlan(plan: FixPlan, colour: boolean): string {
   const lines = [c.bold('Fixes'), c.dim('-----')];
   const actions = plan.automatic.flatMap((fix) => fix.actions.map((action) => ({ fix, action })));
   if (actions.length === 0) lines.push('Nothing gpuctl can change by itself.');
-  else lines.push(`gpuctl can make ${actions.length} change${actions.length === 1 ? '' : 's'} (safe, and easy to undo):`);
+  else lines.push(`gpuctl can make ${actions.length} change${actions.length === 1 ? '' : 's'} (safe; deletes save the object and its logs first):`);
   actions.forEach(({ fix, action }, i) => {
     lines.push(`  ${i + 1}. ${action.describe} ${c.dim(`[${fix.finding.name}]`)}`);
     lines.push(`     ${c.cyan('$')} ${action.kubectl}`);
@@ -85,7 +86,15 @@ export async function fixFindings(report: Report, opts: FixOptions, deps: FixDep
   }
   deps.write(`\n${c.bold('Applying')}\n`);
   const results = await deps.apply(chosen);
-  for (const r of results) deps.write(`  ${paint(c, r.ok ? 'ok' : 'error', r.ok ? SYMBOL.ok : SYMBOL.error)} ${r.action.describe}: ${r.outcome}\n`);
+  for (const r of results) {
+    deps.write(`  ${paint(c, r.ok ? 'ok' : 'error', r.ok ? SYMBOL.ok : SYMBOL.error)} ${r.action.describe}: ${r.outcome}\n`);
+    // Where what the delete destroyed now lives, and the undo with the real path.
+    const manifest = r.saved?.find((f) => f.endsWith('.json'));
+    if (manifest) {
+      const logs = r.saved!.length - 1;
+      deps.write(`     ${c.dim(`saved first: ${manifest}${logs ? ` and ${logs} log${logs === 1 ? '' : 's'} beside it (${path.dirname(path.dirname(path.dirname(manifest)))}/logs/)` : ''}; undo: kubectl create -f ${manifest}`)}\n`);
+    }
+  }
   const applied = new Set(results.filter((r) => r.ok).map((r) => r.action));
   if (applied.size === 0) return exitCodeOf(report, opts.failOn, opts.allowPartial);
 

@@ -2,7 +2,7 @@
 // (test/checks/no-collection-reads.test.ts fails when one does).
 import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SourceProblem } from '../sources/collection.js';
 import { logKey } from '../sources/collection.js';
-import { resourceTypeOfKind } from '../sources/resources.js';
+import { pluralOf, resourceTypeOfKind } from '../sources/resources.js';
 import type { Event, KubeObject, Node, Pod, RuntimeClass } from './kube.js';
 
 export class Facts {
@@ -70,7 +70,12 @@ export class Facts {
   }
 
   private touchKind(kind: string): void {
-    if (this.touched) this.touch(kindLabel(kind), this.source.unavailable.get(kind));
+    if (this.touched && !this.source.notCollected?.has(kind)) this.touch(kindLabel(kind), this.source.unavailable.get(kind));
+  }
+
+  /** Reading this kind failed (403, timeout, 5xx, cut…): not merely absent from the input. */
+  readFailed(kind: string): boolean {
+    return this.source.unavailable.has(kind) && !this.source.notCollected?.has(kind);
   }
 
   private touchAll(prefix: 'log' | 'process table' | 'node'): void {
@@ -266,7 +271,7 @@ export interface UnreadInput {
 /** Every input of the collection that could not be read: resource types, logs, process tables, node probes. */
 export function unreadInputs(collection: Collection): UnreadInput[] {
   return [
-    ...[...collection.unavailable].map(([kind, why]) => ({ what: kindLabel(kind), why })),
+    ...[...collection.unavailable].filter(([kind]) => !collection.notCollected?.has(kind)).map(([kind, why]) => ({ what: kindLabel(kind), why })),
     ...[...(collection.unreadLogs ?? [])].map(([key, why]) => ({ what: `log ${key}`, why })),
     ...[...(collection.unreadProcesses ?? [])].map(([key, why]) => ({ what: `process table ${key}`, why })),
     ...Object.entries(collection.meta.nodeProbeFailures ?? {})
@@ -277,10 +282,7 @@ export function unreadInputs(collection: Collection): UnreadInput[] {
 
 /** A kind as the API names its objects: `pods`, `runtimeclasses`, `clusterpolicies`. */
 export function kindLabel(kind: string): string {
-  const type = resourceTypeOfKind(kind);
-  if (type) return type.plural;
-  const lower = kind.toLowerCase();
-  return lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+  return pluralOf(kind);
 }
 
 // Shared by every object without events; frozen, as the index lists are read-only too.

@@ -37,7 +37,11 @@ export interface LogSelection {
   omitted: number;
 }
 
-export function logTargets(facts: Facts, limit = MAX_LOG_TARGETS): LogSelection {
+/**
+ * `everyContainer` (gpuctl collect): of each pod picked, the log of every container that has run, the GPU
+ * container(s) first, not only those in error: a bundle for a person also needs the healthy GPU process's own words.
+ */
+export function logTargets(facts: Facts, limit = MAX_LOG_TARGETS, everyContainer = false): LogSelection {
   const stackPods: Pod[] = [];
   const workloadPods: Pod[] = [];
   for (const pod of facts.pods) {
@@ -47,7 +51,7 @@ export function logTargets(facts: Facts, limit = MAX_LOG_TARGETS): LogSelection 
     else if (podGpuRequest(pod) > 0 || detectPodStack(pod)) workloadPods.push(pod);
   }
   // The stack's own pods first: their logs name root causes more often than a workload's.
-  const wanted = [...sortByName(stackPods), ...sortByName(workloadPods)].flatMap(containerLogs);
+  const wanted = [...sortByName(stackPods), ...sortByName(workloadPods)].flatMap((pod) => containerLogs(pod, everyContainer));
   return { targets: wanted.slice(0, limit), omitted: Math.max(0, wanted.length - limit) };
 }
 
@@ -83,18 +87,28 @@ function hasError(s: ContainerStatus, init: boolean): boolean {
 }
 
 /** The logs of a troubled pod worth reading: containers in error, and the previous run of restarted ones. */
-function containerLogs(pod: Pod): LogTarget[] {
+function containerLogs(pod: Pod, everyContainer = false): LogTarget[] {
   const base = { namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name };
   const targets: LogTarget[] = [];
-  for (const { status, init } of containerStatuses(pod)) {
+  const statuses = containerStatuses(pod);
+  // The containers that ask for a GPU first: theirs is the log a person opens first.
+  if (everyContainer) statuses.sort((a, b) => Number(asksForGpu(pod, b.status.name)) - Number(asksForGpu(pod, a.status.name)));
+  for (const { status, init } of statuses) {
     const restarted = (status.restartCount ?? 0) > 0;
-    if (!restarted && !hasError(status, init)) continue;
+    if (!everyContainer && !restarted && !hasError(status, init)) continue;
     // The kubelet serves the latest run's log, also while the container waits in CrashLoopBackOff.
     const hasRun = !!(status.state?.running || status.state?.terminated || status.lastState?.terminated);
     if (hasRun) targets.push({ ...base, container: status.name, previous: false });
     if (restarted) targets.push({ ...base, container: status.name, previous: true });
   }
   return targets;
+}
+
+/** The container requests or limits a GPU resource (nvidia.com/gpu, a HAMi or Bitfusion one). */
+function asksForGpu(pod: Pod, container: string): boolean {
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === container);
+  const resources = spec?.resources as { limits?: Record<string, unknown>; requests?: Record<string, unknown> } | undefined;
+  return Object.keys({ ...resources?.limits, ...resources?.requests }).some((k) => /gpu/i.test(k));
 }
 
 function sortByName(pods: Pod[]): Pod[] {

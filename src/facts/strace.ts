@@ -14,15 +14,27 @@ export interface StraceParse {
   records: ExecRecord[];
   /** Lines that looked like syscalls but could not be read. */
   unreadable: string[];
+  /** execve calls that failed, in order: the path and the kernel's words (`No such file or directory`). */
+  failedExecs?: { path: string; error: string }[];
+  /** Lines that look like strace output at all (a syscall, a signal, an exit): 0 for a file that is not a trace. */
+  straceLines?: number;
 }
+
+/** A line strace writes: `[pid N] ` or `N ` prefix, then a call `name(`, `<... name resumed>`, `+++ exited` or `--- SIG`. */
+const STRACE_LINE = /^(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:[a-z_][a-z0-9_]*\(|<\.\.\. [a-z_0-9]+ resumed>|\+\+\+ |--- )/;
 
 export function parseStrace(output: string): StraceParse {
   const calls: Call[] = [];
   const pending = new Map<number, Call>();
   const unreadable: string[] = [];
+  const failedExecs: { path: string; error: string }[] = [];
+  let straceLines = 0;
   const MAIN = 0;
   output.split('\n').forEach((raw, line) => {
-    const m = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(.*)$/.exec(raw.trimEnd())!;
+    if (STRACE_LINE.test(raw)) straceLines++;
+    // `s`: a line of arbitrary bytes may hold \r or U+2028, which `.` would not match.
+    const m = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(.*)$/s.exec(raw.trimEnd());
+    if (!m) return;
     const pid = Number(m[1] ?? m[2] ?? MAIN);
     const rest = m[3]!;
     if (!rest || rest.startsWith('+++') || rest.startsWith('---')) return;
@@ -60,7 +72,11 @@ export function parseStrace(output: string): StraceParse {
       unreadable.push(call.text.slice(0, 200));
       continue;
     }
-    if (parsed.result !== 0) continue; // PATH search misses and failed execs start nothing
+    if (parsed.result !== 0) {
+      // PATH search misses and failed execs start nothing; their words say why a command never ran.
+      failedExecs.push({ path: parsed.path, error: /=\s+-1\s+E[A-Z0-9]+\s+\(([^)]*)\)/.exec(call.text)?.[1] ?? 'failed' });
+      continue;
+    }
     execs.push({ pid: call.pid, line: call.line, path: parsed.path, argv: parsed.argv, env: parsed.env });
   }
 
@@ -74,24 +90,47 @@ export function parseStrace(output: string): StraceParse {
   }
 
   const records: ExecRecord[] = [];
-  const latestBefore = (pid: number, line: number, seen = new Set<number>()): number | undefined => {
-    const own = [...records].reverse().find((r) => r.pid === pid && execs[r.id]!.line < line);
-    if (own) return own.id;
-    const leader = threadOf.get(pid);
-    if (leader !== undefined && !seen.has(pid)) {
-      seen.add(pid);
-      return latestBefore(leader, line, seen);
+  /** pid → its execs so far, in line order: the latest before a line is a binary search, not a scan. */
+  const execsOf = new Map<number, { line: number; id: number }[]>();
+  const lastExecBefore = (pid: number, line: number): number | undefined => {
+    const list = execsOf.get(pid);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.line < line) lo = mid + 1;
+      else hi = mid;
     }
-    const origin = createdBy.get(pid);
-    if (!origin || seen.has(pid)) return undefined;
-    seen.add(pid);
-    return latestBefore(origin.pid, origin.line, seen);
+    return lo > 0 ? list[lo - 1]!.id : undefined;
+  };
+  // A loop, not recursion: a chain of forks thousands deep (none exec'ing) must not exhaust the stack.
+  const latestBefore = (pid: number, line: number): number | undefined => {
+    const seen = new Set<number>();
+    for (;;) {
+      const own = lastExecBefore(pid, line);
+      if (own !== undefined) return own;
+      const leader = threadOf.get(pid);
+      if (leader !== undefined && !seen.has(pid)) {
+        seen.add(pid);
+        pid = leader;
+        continue;
+      }
+      const origin = createdBy.get(pid);
+      if (!origin || seen.has(pid)) return undefined;
+      seen.add(pid);
+      pid = origin.pid;
+      line = origin.line;
+    }
   };
   execs.forEach((e, id) => {
     const parent = latestBefore(e.pid, e.line);
     records.push({ id, pid: e.pid, path: e.path, argv: e.argv, ...(e.env ? { env: e.env } : {}), ...(parent !== undefined ? { parent } : {}) });
+    let list = execsOf.get(e.pid);
+    if (!list) execsOf.set(e.pid, (list = []));
+    list.push({ line: e.line, id });
   });
-  return { records, unreadable };
+  return { records, unreadable, failedExecs, straceLines };
 }
 
 /** execve("/path", ["a", "b"], ["K=V", …] or 0x7ff… /* N vars *\/) = 0 */
@@ -143,32 +182,34 @@ function readArray(text: string, pos: number): { values: string[]; end: number }
 /** A C string as strace prints it, with escapes; a trailing `...` marks truncation (-s too small). */
 function readString(text: string, pos: number): { value: string; end: number } | undefined {
   if (text[pos] !== '"') return undefined;
-  const bytes: number[] = [];
+  // Plain runs are copied whole (a value can be megabytes long); escapes are bytes, decoded with them as UTF-8.
+  const parts: Buffer[] = [];
   let i = pos + 1;
-  while (i < text.length && text[i] !== '"') {
-    if (text[i] === '\\') {
-      const next = text[i + 1]!;
-      const simple: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, '"': 34, '\\': 92 };
-      if (next in simple) {
-        bytes.push(simple[next]!);
-        i += 2;
-      } else if (next === 'x') {
-        bytes.push(Number.parseInt(text.slice(i + 2, i + 4), 16));
-        i += 4;
-      } else {
-        const oct = /^[0-7]{1,3}/.exec(text.slice(i + 1))?.[0];
-        bytes.push(oct ? Number.parseInt(oct, 8) : next.charCodeAt(0));
-        i += 1 + (oct?.length ?? 1);
-      }
+  for (;;) {
+    // The plain run up to the next quote or backslash: one pass over the string, however long.
+    let stop = i;
+    while (stop < text.length && text.charCodeAt(stop) !== 34 && text.charCodeAt(stop) !== 92) stop++;
+    if (stop >= text.length) return undefined;
+    if (stop > i) parts.push(Buffer.from(text.slice(i, stop), 'utf8'));
+    i = stop;
+    if (text.charCodeAt(stop) === 34) break;
+    const next = text[i + 1];
+    if (next === undefined) return undefined;
+    const simple: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, '"': 34, '\\': 92 };
+    if (next in simple) {
+      parts.push(Buffer.of(simple[next]!));
+      i += 2;
+    } else if (next === 'x') {
+      const hex = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 2, i + 4))?.[0];
+      if (hex) parts.push(Buffer.of(Number.parseInt(hex, 16)));
+      i += 2 + (hex?.length ?? 0);
     } else {
-      const code = text.codePointAt(i)!;
-      const ch = String.fromCodePoint(code);
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      i += ch.length;
+      const oct = /^[0-7]{1,3}/.exec(text.slice(i + 1, i + 4))?.[0];
+      parts.push(oct ? Buffer.of(Number.parseInt(oct, 8) & 0xff) : Buffer.from(next, 'utf8'));
+      i += 1 + (oct?.length ?? 1);
     }
   }
-  if (i >= text.length) return undefined;
   let end = i + 1;
   if (text.startsWith('...', end)) end += 3;
-  return { value: Buffer.from(bytes).toString('utf8'), end };
+  return { value: Buffer.concat(parts).toString('utf8'), end };
 }

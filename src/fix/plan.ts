@@ -1,7 +1,7 @@
 // `gpuctl doctor --fix`, the plan: which findings gpuctl may fix itself, as data. Each entry turns a finding
-// (its subject, and the kubectl command its fix already names) into API calls that are safe and easy to
-// undo: label or unlabel a node, delete a finished pod or a NodeDiscovery job, create a missing
-// RuntimeClass. Everything else — Helm values, anything on a host — is printed for a person, never applied.
+// (its subject, and the kubectl command its fix already names) into API calls that are safe and can be
+// undone: label or unlabel a node, delete a finished pod or a NodeDiscovery job (saved first, see `save`),
+// create a missing RuntimeClass. Everything else — Helm values, anything on a host — is printed for a person, never applied.
 import { GPU_PRESENT_LABEL, OPERANDS_LABEL } from '../facts/gpu.js';
 import type { Finding } from '../model.js';
 
@@ -17,6 +17,11 @@ export interface ApiAction {
   kubectl: string;
   /** How to take it back. */
   undo: string;
+  /**
+   * A delete: the object's manifest (GET `path` without its query) and, for a pod, every container's current
+   * and previous log are saved before it, into the fix's backup folder; when they cannot be, nothing is deleted.
+   */
+  save?: { kind: 'Pod' | 'Job'; namespace: string; name: string };
 }
 
 export interface AutomaticFix {
@@ -65,9 +70,10 @@ export function deletePod(namespace: string, name: string): ApiAction {
   return {
     method: 'DELETE',
     path: `/api/v1/namespaces/${namespace}/pods/${name}`,
-    describe: `delete pod ${namespace}/${name} (its logs go with it)`,
+    describe: `delete pod ${namespace}/${name} (its manifest and every container's logs are saved first)`,
     kubectl: `kubectl delete pod -n ${namespace} ${name}`,
-    undo: `recreate it from its manifest (kubectl get pod -n ${namespace} ${name} -o yaml, saved before)`,
+    undo: `kubectl create -f BACKUP/${savedManifest('Pod', namespace, name)} (the manifest saved before the delete, in the folder gpuctl names; the logs are beside it)`,
+    save: { kind: 'Pod', namespace, name },
   };
 }
 
@@ -76,10 +82,16 @@ export function deleteJob(namespace: string, name: string): ApiAction {
   return {
     method: 'DELETE',
     path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}?propagationPolicy=Background`,
-    describe: `delete job ${namespace}/${name} and its pods, so its controller runs it again`,
+    describe: `delete job ${namespace}/${name} and its pods, so its controller runs it again (its manifest is saved first)`,
     kubectl: `kubectl delete job -n ${namespace} ${name}`,
-    undo: 'its controller recreates the job',
+    undo: `its controller recreates the job; else kubectl create -f BACKUP/${savedManifest('Job', namespace, name)} (saved before the delete)`,
+    save: { kind: 'Job', namespace, name },
   };
+}
+
+/** Where a deleted object's manifest goes in the backup folder: the snapshot layout, so `doctor --snapshot` reads it. */
+export function savedManifest(kind: 'Pod' | 'Job', namespace: string, name: string): string {
+  return `cluster/${namespace}/${kind.toLowerCase()}-${name}.json`;
 }
 
 export function createRuntimeClass(name: string, handler: string): ApiAction {

@@ -91,6 +91,7 @@ export async function verifyCluster(ctx: InstallContext): Promise<Report> {
     const type = resourceTypeOfKind(kind);
     if (!type) {
       collection.unavailable.set(kind, 'not read by gpuctl install');
+      (collection.notCollected ??= new Set()).add(kind);
       continue;
     }
     const r = await ctx.exec.run(ctx.cluster.kubectl('get', resourceName(type), ...(type.namespaced ? ['--all-namespaces'] : []), '-o', 'json'), { timeoutMs: 60_000 });

@@ -93,6 +93,11 @@ export interface Collection {
    * log that does not exist (400/404): that is a fact. Checks that read one are skipped, the run is incomplete.
    */
   unreadLogs?: Map<string, string>;
+  /**
+   * Kinds of `unavailable` that this input does not carry at all (a GPU Operator must-gather has no events):
+   * the checks needing them skip, but no read failed, so the run is not incomplete.
+   */
+  notCollected?: Set<string>;
   /** Process tables (exec) that could not be captured, `ns/pod/container` → why; as unreadLogs. */
   unreadProcesses?: Map<string, string>;
   /**

@@ -131,6 +131,15 @@ export function resourceName(type: ResourceType): string {
   return type.group ? `${type.plural}.${type.group}` : type.plural;
 }
 
+/** A kind as the API names its objects: `pods`, `runtimeclasses`, `clusterpolicies`, `ingresses`. */
+export function pluralOf(kind: string): string {
+  const type = resourceTypeOfKind(kind);
+  if (type) return type.plural;
+  const lower = kind.toLowerCase();
+  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
+  return /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+}
+
 export function resourceTypeOfKind(kind: string): ResourceType | undefined {
   return RESOURCE_TYPES.find((t) => t.kind === kind);
 }

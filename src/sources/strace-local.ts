@@ -42,6 +42,7 @@ export async function traceLocal(
       throw new GpuctlError(`strace is not allowed to trace here: ${firstLine(run.stderr)}`, 2, 'ptrace needs CAP_SYS_PTRACE (in a pod: securityContext.capabilities.add [SYS_PTRACE])');
     }
     const parsed = parseStrace(await readFile(out, 'utf8').catch(() => ''));
+    if (parsed.records.length === 0) throw new GpuctlError(neverRan(command, parsed, run.stderr, run.exitCode), 2);
     await addInterpreters(parsed, options.cwd);
     return { ...parsed, exitCode: run.exitCode ?? -1, stdout: String(run.stdout ?? ''), stderr: String(run.stderr ?? ''), timedOut: !!run.timedOut };
   } finally {
@@ -57,6 +58,19 @@ async function addInterpreters(parsed: StraceParse, cwd?: string): Promise<void>
     const interpreter = shebangInterpreter(head.split('\n')[0]!);
     if (interpreter) record.interpreter = interpreter;
   }
+}
+
+/**
+ * Why a traced command started no program, in the shell's words (`./x: No such file or directory`): the
+ * kernel's answer to its execve, or strace's own when it could not even find the file.
+ */
+export function neverRan(command: string[], parsed: StraceParse, stderr: string | undefined, exitCode: number | undefined): string {
+  const failed = parsed.failedExecs?.at(-1);
+  if (failed) return `${command[0]}: ${failed.error}`;
+  const cannot = /strace: (?:Can't stat|exec:?)\s*'?([^':]*)'?:\s*(.+)$/m.exec(stderr ?? '');
+  if (cannot) return `${cannot[1] || command[0]}: ${cannot[2]!.trim()}`;
+  const said = firstLine(stderr);
+  return `${command[0]} ran no program under strace${exitCode !== undefined ? ` (exit ${exitCode})` : ''}${said ? `: ${said}` : ''}`;
 }
 
 async function exists(file: string): Promise<boolean> {

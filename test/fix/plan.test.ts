@@ -125,7 +125,7 @@ describe('fixFindings', () => {
   it('--dry-run prints the plan and changes nothing', async () => {
     const f = fakes();
     expect(await fixFindings(before, { dryRun: true, colour: false, failOn: 'error' }, f.deps)).toBe(1);
-    expect(f.out()).toContain('gpuctl can make 2 changes (safe, and easy to undo):\n  1. label node gpu-2 gpu=on [hami-node-not-enabled]\n     $ kubectl label node gpu-2 gpu=on --overwrite\n     PATCH /api/v1/nodes/gpu-2 {"metadata":{"labels":{"gpu":"on"}}}');
+    expect(f.out()).toContain('gpuctl can make 2 changes (safe; deletes save the object and its logs first):\n  1. label node gpu-2 gpu=on [hami-node-not-enabled]\n     $ kubectl label node gpu-2 gpu=on --overwrite\n     PATCH /api/v1/nodes/gpu-2 {"metadata":{"labels":{"gpu":"on"}}}');
     expect(f.out()).toContain('Not applied by gpuctl (1): their commands are in the report above\n  ✗ device-plugin-conflict on Node gpu-1 — changes Helm values or releases');
     expect(f.out()).toContain('--dry-run: nothing was changed.');
     expect(f.applied).toEqual([]);
@@ -134,7 +134,7 @@ describe('fixFindings', () => {
   it('asks before each change: y applies, n skips; then re-checks and shows what was fixed', async () => {
     const f = fakes(['y', 'n'], [finding('device-plugin-conflict', node('gpu-1'))]);
     const code = await fixFindings(before, { colour: false, failOn: 'error' }, f.deps);
-    expect(f.asked).toEqual(['Apply 1/2: label node gpu-2 gpu=on? [y/N/a/q] ', 'Apply 2/2: delete pod default/cuda-vectoradd (its logs go with it)? [y/N/a/q] ']);
+    expect(f.asked).toEqual(['Apply 1/2: label node gpu-2 gpu=on? [y/N/a/q] ', 'Apply 2/2: delete pod default/cuda-vectoradd (its manifest and every container\'s logs are saved first)? [y/N/a/q] ']);
     expect(f.applied.map((a) => a.path)).toEqual(['/api/v1/nodes/gpu-2']);
     expect(f.out()).toContain('Applying\n  ✓ label node gpu-2 gpu=on: 200 OK\n');
     expect(f.out()).toContain('After the fixes (cluster read again, checks run again)\n  ✓ fixed: hami-node-not-enabled on Node gpu-2\n');
@@ -157,7 +157,7 @@ describe('fixFindings', () => {
     const f = fakes([], [still]);
     const code = await fixFindings(before, { yes: true, colour: false, failOn: 'error' }, f.deps);
     expect(f.asked).toEqual([]);
-    expect(f.out()).toContain('  ✗ delete pod default/cuda-vectoradd (its logs go with it): 403 Forbidden: pods "cuda-vectoradd" is forbidden\n');
+    expect(f.out()).toContain('  ✗ delete pod default/cuda-vectoradd (its manifest and every container\'s logs are saved first): 403 Forbidden: pods "cuda-vectoradd" is forbidden\n');
     // only the applied change is re-judged: the refused delete is not listed as fixed or failing
     expect(f.out()).toContain('  ✓ fixed: hami-node-not-enabled on Node gpu-2\n');
     expect(f.out()).not.toContain('fixed: gpu-held-by-finished-pod');

@@ -1,6 +1,6 @@
 // `gpuctl doctor --fix` end to end: the real CLI against the simulator, which takes the writes; a second
 // doctor run on the same simulator shows the findings gone.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import type { Simulator } from '../simulator/server.js';
 import { startSimulator } from '../simulator/server.js';
 
 let sim: Simulator | undefined;
+/** Where --fix saves what it deletes in this test (never the working directory). */
+let backup = '';
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
@@ -22,7 +24,8 @@ async function serve(snapshot: string): Promise<(args: string[]) => Promise<CliR
   sim = await startSimulator({ collection });
   const dir = mkdtempSync(path.join(tmpdir(), 'gpuctl-fix-'));
   const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'kubeconfig'), { context: 'lab' });
-  return (args) => gpuctl(['doctor', '--kubeconfig', kubeconfig, ...args], { HOME: dir, KUBECONFIG: '' });
+  backup = path.join(dir, 'backup');
+  return (args) => gpuctl(['doctor', '--kubeconfig', kubeconfig, ...(args.includes('--fix') && !args.includes('--backup-dir') ? ['--backup-dir', backup] : []), ...args], { HOME: dir, KUBECONFIG: '' });
 }
 
 const writes = () => sim!.requests.filter((r) => r.method !== 'GET');
@@ -35,7 +38,7 @@ describe('gpuctl doctor --fix against the simulator', () => {
     expect(problems(await doctor(['-o', 'json']), 'hami-node-not-enabled')).toEqual(['gpu-a10-02']);
     const r = await doctor(['--fix', '--yes']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('gpuctl can make 1 change (safe, and easy to undo):\n  1. label node gpu-a10-02 gpu=on [hami-node-not-enabled]');
+    expect(r.stdout).toContain('gpuctl can make 1 change (safe; deletes save the object and its logs first):\n  1. label node gpu-a10-02 gpu=on [hami-node-not-enabled]');
     expect(r.stdout).toMatch(/Not applied by gpuctl \(\d+\): .*\n(.*\n)*  ✗ device-plugin-conflict on Node gpu-a10-01 — changes Helm values or releases\n/);
     expect(r.stdout).toContain('Applying\n  ✓ label node gpu-a10-02 gpu=on: 200 OK\n');
     expect(r.stdout).toContain('  ✓ fixed: hami-node-not-enabled on Node gpu-a10-02\n');
@@ -56,6 +59,14 @@ describe('gpuctl doctor --fix against the simulator', () => {
     expect(writes().map((w) => `${w.method} ${w.path} ${w.status}`).sort()).toEqual(['DELETE /api/v1/namespaces/default/pods/cuda-vectoradd 200', 'PATCH /api/v1/nodes/gpu-2 200']);
     expect(r.stdout).toContain('  ✓ fixed: gpu-held-by-finished-pod on Pod default/cuda-vectoradd\n');
     expect(r.stdout).toContain('  ✓ fixed: operands-disabled on Node gpu-2\n');
+    // What the delete destroyed was saved first, in the snapshot layout, and the output names it.
+    const manifest = path.join(backup, 'cluster/default/pod-cuda-vectoradd.json');
+    expect(r.stdout).toContain(`     saved first: ${manifest} and 1 log beside it (${backup}/logs/); undo: kubectl create -f ${manifest}\n`);
+    expect(JSON.parse(readFileSync(manifest, 'utf8'))).toMatchObject({ kind: 'Pod', metadata: { name: 'cuda-vectoradd', namespace: 'default' } });
+    expect(readFileSync(path.join(backup, 'logs/default/cuda-vectoradd/cuda-vectoradd.log'), 'utf8')).toBe(readFileSync('test/fixtures/sim/logs/default/cuda-vectoradd/cuda-vectoradd.log', 'utf8'));
+    // The folder is a snapshot: gpuctl doctor --snapshot reads it.
+    const saved = await loadSnapshot(backup);
+    expect([saved.objects.map((o) => `${o.kind} ${o.metadata.name}`), [...saved.logs.keys()], saved.problems]).toEqual([['Pod cuda-vectoradd'], ['default/cuda-vectoradd/cuda-vectoradd'], []]);
     const after = await doctor(['-o', 'json']);
     expect(problems(after, 'gpu-held-by-finished-pod')).toEqual([]);
     expect(problems(after, 'operands-disabled')).toEqual([]);
@@ -75,6 +86,18 @@ describe('gpuctl doctor --fix against the simulator', () => {
     ]);
     expect(r.stdout).toMatch(/  ✗ still failing: tf-gpus-undiscovered on GPUNode gpu-node-2 — /);
     expect(await discoveryPods()).toEqual([]);
+  });
+
+  it('deletes nothing whose manifest or logs it cannot save first', async () => {
+    const doctor = await serve('test/fixtures/sim');
+    sim!.setFaults([{ path: '/pods/cuda-vectoradd/log$', status: 403 }]);
+    const r = await doctor(['--fix', '--yes', '--checks', 'gpu-held-by-finished-pod']);
+    expect(r.stdout).toMatch(/  ✗ delete pod default\/cuda-vectoradd .*: not deleted: the log of container cuda-vectoradd could not be saved first: 403 Forbidden: /);
+    expect(writes()).toEqual([]);
+    sim!.setFaults([{ method: 'GET', path: '^/api/v1/namespaces/default/pods/cuda-vectoradd$', status: 500 }]);
+    const r2 = await doctor(['--fix', '--yes', '--checks', 'gpu-held-by-finished-pod', '--backup-dir', path.join(backup, 'two')]);
+    expect(r2.stdout).toMatch(/: not deleted: its manifest could not be read to save it first: 500 Internal Server Error/);
+    expect(writes()).toEqual([]);
   });
 
   it('reports a change the API server refuses, and does not call it fixed', async () => {

@@ -105,7 +105,8 @@ export function report(stdout: string): { findings: ReportFinding[]; skipped: { 
 /** The evidence of the problems the probe reported about a node (snapshot-file-unreadable on nodes/NODE). */
 export function problemsAbout(stdout: string, node: string): string[] {
   return report(stdout)
-    .findings.filter((f) => f.name === 'snapshot-file-unreadable' && f.subject.name === `nodes/${node}`)
+    // The node probe's failures are findings about the node (with the probe's fixes), others about the file.
+    .findings.filter((f) => f.name === 'snapshot-file-unreadable' && (f.subject.name === `nodes/${node}` || (f.subject.kind === 'Node' && f.subject.name === node)))
     .flatMap((f) => f.evidence);
 }
 

@@ -98,7 +98,13 @@ describe('gpuctl doctor --node-probe pod', () => {
     expect(mirror[0]!.message).toBe('Node gpu-1 has no mirror for docker.io, and pulls from it fail there (the node cannot reach the registry)');
     expect(problemsAbout(r.stdout, 'gpu-1')[0]).toMatch(/cannot pull its image busybox:1\.36 \((ErrImagePull|ImagePullBackOff): Failed to pull image "busybox:1\.36": .* i\/o timeout\); see image-pull-failing; pass --probe-image/);
     // Node checks skip naming why.
-    expect(skipped.find((s) => s.name === 'driver-not-loaded')!.reason).toMatch(/^no node facts for gpu-1 \(the probe pod .* cannot pull its image busybox:1\.36/);
+    // Node checks skip naming the nodes; the reason is stated once, in the finding about each node, with the probe's fixes.
+    expect(skipped.find((s) => s.name === 'driver-not-loaded')!.reason).toBe('the node probe could not read gpu-1, gpu-2 (why, and what to do: snapshot-file-unreadable on Node gpu-1)');
+    expect(skipped.filter((s) => /cannot pull its image/.test(s.reason))).toEqual([]);
+    const probeFinding = findings.find((f) => f.name === 'snapshot-file-unreadable' && f.subject.kind === 'Node' && f.subject.name === 'gpu-1') as unknown as { fix: { summary: string; commands: string[] } };
+    expect(probeFinding.fix.summary).toMatch(/--probe-timeout.*--probe-image.*--probe-namespace/);
+    expect(probeFinding.fix.commands).toEqual(expect.arrayContaining([expect.stringMatching(/^kubectl get events -n kube-system --field-selector involvedObject.name=gpuctl-probe-[0-9a-f]{8}-gpu-1$/), 'gpuctl doctor --node-probe pod --probe-timeout 3m']));
+    expect(probeFinding.fix.commands.join('\n')).not.toMatch(/export|objects\.json/);
     expect(served.leftovers()).toEqual([]);
 
     // The same cluster with an image the nodes can pull.
@@ -196,7 +202,7 @@ describe('gpuctl collect --node-probe pod', () => {
     await served.run(['collect', '-f', bundle, '--node-probe', 'pod']);
     const offline = report((await gpuctl(['doctor', '--snapshot', bundle, '-o', 'json'])).stdout);
     expect(offline.findings.find((f) => f.name === 'image-pull-failing')!.subject.name).toBe('docker.io/library/busybox:1.36');
-    expect(offline.skipped.find((s) => s.name === 'driver-not-loaded')!.reason).toContain('cannot pull its image busybox:1.36');
+    expect(offline.skipped.find((s) => s.name === 'driver-not-loaded')!.reason).toMatch(/^the node probe could not read gpu-1/);
   });
 });
 

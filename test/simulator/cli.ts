@@ -9,7 +9,7 @@ import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { startSimulator } from './server.js';
 import { syntheticCluster } from './synthetic.js';
 
-const USAGE = 'usage: npm run sim -- SNAPSHOT|--synthetic NODESxPODS_PER_NODE [--port N] [--kubeconfig FILE] [--cache-json]';
+const USAGE = 'usage: npm run sim -- SNAPSHOT|--synthetic NODESxPODS_PER_NODE [--port N] [--kubeconfig FILE] [--cache-json] [--probe]';
 
 async function main(): Promise<number> {
   let parsed;
@@ -21,6 +21,8 @@ async function main(): Promise<number> {
         kubeconfig: { type: 'string' },
         synthetic: { type: 'string' },
         'cache-json': { type: 'boolean' },
+        // Answer gpuctl's node probe (--node-probe pod|daemonset) and exec-check --strace-from-host from the snapshot's nodes/.
+        probe: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -67,7 +69,7 @@ async function main(): Promise<number> {
 
   let sim;
   try {
-    sim = await startSimulator({ collection, port, cacheJson: values['cache-json'] });
+    sim = await startSimulator({ collection, port, cacheJson: values['cache-json'], ...(values.probe ? { probe: {} } : {}) });
   } catch (err) {
     console.error(`sim: cannot listen on port ${port}: ${(err as Error).message}`);
     return 2;

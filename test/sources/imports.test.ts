@@ -66,12 +66,9 @@ describe('GPU Operator must-gather', () => {
     expect(c.nodes.get('gpu-node-1')!.files.get('/proc/driver/nvidia/version')).toContain('535.129.03');
     expect(c.unavailable.get('Event')).toBe('not in a GPU Operator must-gather');
 
-    // A must-gather holds no events, RuntimeClasses or Deployments: the run says it is incomplete (exit 2)
-    // unless partial results are allowed.
-    const strict = await gpuctl(['doctor', '--snapshot', dir, '-o', 'json']);
-    expect(strict.exitCode).toBe(2);
-    expect(strict.stderr).toMatch(/events \(not in a GPU Operator must-gather\)/);
-    const r = await gpuctl(['doctor', '--snapshot', dir, '-o', 'json', '--allow-partial']);
+    // A must-gather carries no events, RuntimeClasses or Deployments by design: not collected, so the run is
+    // complete (the checks that need them are skipped, not passed).
+    const r = await gpuctl(['doctor', '--snapshot', dir, '-o', 'json']);
     expect(r.exitCode).toBeLessThan(2);
     expect(JSON.parse(r.stdout).summary.origin).toContain('must-gather');
   });

@@ -39,7 +39,10 @@ export async function loadMustGather(files: SnapshotFiles, label: string): Promi
   const labels = await text('gpu_nodes.labels');
   if (labels !== undefined) pushAll(collection.objects, nodesFromLabels(labels, describe));
   // must-gather only gathers the operator namespace: the rest of the cluster is unknown, not empty.
-  for (const kind of ['Event', 'RuntimeClass', 'Deployment']) collection.unavailable.set(kind, 'not in a GPU Operator must-gather');
+  for (const kind of ['Event', 'RuntimeClass', 'Deployment']) {
+    collection.unavailable.set(kind, 'not in a GPU Operator must-gather');
+    (collection.notCollected ??= new Set()).add(kind);
+  }
   const pods = collection.objects.filter((o) => o.kind === 'Pod');
   for (const name of names) {
     const log = /^gpu_operand_pod_(.+?)(\.previous)?\.log$/.exec(name);

@@ -57,7 +57,8 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
     });
 
     const facts = new Facts(collection);
-    const { targets, omitted } = logTargets(facts);
+    // collect (keepUnread) writes a bundle for a person: every container of the pods picked, GPU container first.
+    const { targets, omitted } = logTargets(facts, undefined, options.keepUnread);
     if (targets.length > 0) progress(`fetching ${targets.length} container logs…`);
     // Kantaloupe's prerequisites: the GPU metrics in Prometheus, and the local helm. Only where HAMi or
     // Kantaloupe runs (or --prometheus-url asks), so other clusters see no extra request or process.

@@ -110,6 +110,9 @@ export async function traceInContainer(
         `strace may not trace in ${where} (${line.trim()}): add the SYS_PTRACE capability to the container (securityContext.capabilities.add: [SYS_PTRACE]) or use --strace-from-host`,
       );
     }
+    const failed = parsed.failedExecs?.at(-1);
+    // The shell's words for a command that is not there or not executable: `./x: No such file or directory`.
+    if (failed) throw new GpuctlError(`strace started nothing in ${where}: ${command[0] ?? failed.path}: ${failed.error}`);
     throw new GpuctlError(`strace started nothing in ${where}: ${line.trim() || `exit code ${result.exitCode ?? '?'}`}`);
   }
   const timedOut = result.exitCode === 137 && performance.now() - started >= traceMs - 500;
