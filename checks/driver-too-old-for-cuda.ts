@@ -131,13 +131,28 @@ export default defineCheck({
           });
           continue;
         }
+        if (verdict?.kind === 'ok') {
+          // The text names the driver, but the versions fit: blaming the healthy driver would send the user
+          // the wrong way. Containers without the host's driver libraries (the NVIDIA runtime not selected, a
+          // stub or compat libcuda in the image) print the same words.
+          issues.push({
+            severity: 'warning',
+            subject,
+            message: `Pod ${ref} reports an insufficient CUDA driver, but driver ${driver} on node ${node} ${supports}, enough for CUDA ${cudaText(required!)}: the container did not get the host's driver libraries`,
+            evidence: [...evidence, `source of the table: ${TOOLKIT_TABLE_SOURCE}`],
+            fix: {
+              summary: `Check that the pod runs under the NVIDIA runtime on ${node} (see nvidia-runtime-not-selected) and that its image ships no stub or compat libcuda that shadows the host's`,
+              commands: [`kubectl get pod -n ${pod.metadata.namespace ?? 'default'} ${pod.metadata.name} -o jsonpath='{.spec.runtimeClassName}'`, `kubectl get runtimeclass`],
+            },
+          });
+          continue;
+        }
         issues.push({
           severity: 'error',
           subject,
           message: `Pod ${ref} fails because driver ${driver} on node ${node} is too old for its CUDA runtime`,
           evidence: [
             ...evidence,
-            ...(verdict?.kind === 'ok' ? ['the versions gpuctl found fit the driver: the runtime inside the image is newer than its tag or env says'] : []),
             `source of the table: ${TOOLKIT_TABLE_SOURCE}`,
           ],
           fix,

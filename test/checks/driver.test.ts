@@ -276,6 +276,17 @@ describe('driver-too-old-for-cuda', () => {
     expect(issue).toMatchObject({ severity: 'error', message: 'Pod ml/train-0 fails because driver 470.57.02 on node gpu-1 is too old for its CUDA runtime' });
     expect(issue!.evidence![0]).toBe('log of ml/train-0 container main: RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime version');
   });
+  it('does not blame a driver that fits: "insufficient" from a container without the host libraries is a warning pointing at the runtime', () => {
+    const p = cudaPod('nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda11.7.1-ubuntu20.04');
+    const facts = withHosts([gpuNode('gpu-1'), p], { 'gpu-1': host({}, { 'nvidia-smi': fx('smi-535.txt') }) }, {
+      logs: new Map([['ml/train-0/main', 'Failed to allocate device vector A (error code CUDA driver version is insufficient for CUDA runtime version)!\n']]),
+    });
+    const [issue, ...rest] = issues(driverTooOldForCuda.run(facts));
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({ severity: 'warning' });
+    expect(issue!.message).toMatch(/^Pod ml\/train-0 reports an insufficient CUDA driver, but driver \S+ on node gpu-1 supports CUDA [\d.]+, enough for CUDA 11\.7\.1: the container did not get the host's driver libraries$/);
+    expect(issue!.fix!.summary).toContain('nvidia-runtime-not-selected');
+  });
   it('is quiet when the driver meets the row', () => {
     const facts = withHosts([gpuNode('gpu-1'), cudaPod('nvidia/cuda:12.2.2-base-ubuntu22.04')], { 'gpu-1': host({}, { 'nvidia-smi': fx('smi-535.txt') }) });
     expect(driverTooOldForCuda.run(facts)).toEqual([]);
