@@ -3,6 +3,8 @@ import type { Pod } from '../src/facts/kube.js';
 import type { Facts } from '../src/facts/facts.js';
 import { GPU_RESOURCE, gpuEvidence, gpuNodes, nodeAllocatableGpus, nodeCapacityGpus, OPERANDS_LABEL } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
+import { matchWordings } from '../src/data/wordings/index.js';
+import { podTexts } from '../src/facts/pod-texts.js';
 import { displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import { unmatchedLabels } from '../src/facts/scheduling.js';
 import {
@@ -92,6 +94,9 @@ export default defineCheck({
           `device plugin pod ${podRef(pod)} (${STACK_NAMES[stack]}) on this node: ${displayStatus(pod)}, ${isReady(pod) ? 'ready' : 'not ready'}, ${restarts(pod)} restart(s)`,
         );
       }
+      // What the plugin itself said (its logs, previous logs, container states, events), in the components' words.
+      const said = plugins.flatMap(({ pod }) => pluginWords(facts, pod)).slice(0, 3);
+      evidence.push(...said.map((w) => `${w.source}: ${w.line} (${w.finding === 'gpu-not-allocatable' ? 'the plugin found no GPU' : `see ${w.finding}`})`));
       if (podsUnreadable) evidence.push(`pods could not be listed (${podsUnreadable}): the device plugin pod is unknown`);
       else if (plugins.length === 0) evidence.push('no NVIDIA device plugin pod runs on this node');
       const logCommands = plugins.map(({ pod }) => `kubectl logs -n ${pod.metadata.namespace} ${pod.metadata.name} --all-containers --tail=50`);
@@ -152,16 +157,37 @@ export default defineCheck({
         subject: { kind: 'Node', name },
         message: `Node ${name} has an NVIDIA GPU but advertises no ${GPU_RESOURCE}: no device plugin registered it`,
         evidence,
-        fix: noRegistrationFix(facts, name, blockers, plugins.map(({ pod }) => pod), logCommands),
+        fix: noRegistrationFix(facts, name, blockers, plugins.map(({ pod }) => pod), logCommands, said[0]?.finding),
       });
     }
     return issues;
   },
 });
 
-function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], plugins: Pod[], logCommands: string[]): Fix {
+/** Lines of a device plugin pod that a wording row recognises, with the finding the row stands for. */
+function pluginWords(facts: Facts, pod: Pod): { source: string; line: string; finding: string }[] {
+  const found: { source: string; line: string; finding: string }[] = [];
+  for (const text of podTexts(facts, pod)) {
+    const hit = matchWordings(text.text)[0];
+    if (!hit) continue;
+    // The line where the match starts (some rows span two lines of a log).
+    const at = hit.wording.pattern.exec(text.text)!.index;
+    const end = text.text.indexOf('\n', at);
+    const line = text.text.slice(text.text.lastIndexOf('\n', at) + 1, end < 0 ? undefined : end);
+    found.push({ source: text.source, line: line.trim(), finding: [hit.wording.finding, ...(hit.wording.alsoMeans ?? [])].join(' or ') });
+  }
+  return found;
+}
+
+function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], plugins: Pod[], logCommands: string[], cause?: string): Fix {
   if (blockers.length > 0) {
     return { summary: 'Let the device plugin onto the node', commands: blockers.map((b) => b.command) };
+  }
+  if (plugins.length > 0 && cause && cause !== 'gpu-not-allocatable') {
+    return {
+      summary: `The device plugin registered nothing; its own words point at ${cause} (see that finding's fix)`,
+      commands: [...logCommands, ...plugins.map((p) => `kubectl describe pod -n ${p.metadata.namespace} ${p.metadata.name}`)],
+    };
   }
   // A plugin pod that never started its container cannot have registered: why it does not start is the question.
   const notStarted = plugins.filter((p) => !p.status?.containerStatuses?.some((c) => c.state?.running));

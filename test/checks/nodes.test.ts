@@ -132,6 +132,16 @@ describe('gpu-not-allocatable', () => {
     expect(issues[0]!.fix!.commands).toContain('kubectl get pods -n gpu-operator -o wide --field-selector spec.nodeName=gpu-1');
   });
 
+  it("quotes the device plugin's own words and points its fix at the finding they stand for", () => {
+    const plugin = operatorDevicePluginPod('gpu-1', crashStatus(7));
+    const key = `${plugin.metadata.namespace}/${plugin.metadata.name}/${plugin.spec!.containers![0]!.name}`;
+    const log = 'I0608 19:40:11.052611       1 factory.go:107] Detected non-NVML platform: could not load NVML library: libnvidia-ml.so.1: cannot open shared object file: No such file or directory\n';
+    const facts = factsOf([...gpuOperator(), withoutGpuResource(gpuNode('gpu-1')), plugin], { logs: new Map([[key, log]]) });
+    const [issue] = issuesOf(gpuNotAllocatable.run(facts));
+    expect(issue!.evidence).toContain(`log of ${plugin.metadata.namespace}/${plugin.metadata.name} container ${plugin.spec!.containers![0]!.name}: ${log.trim()} (see nvidia-runtime-not-selected or nvidia-runtime-missing or driver-not-loaded)`);
+    expect(issue!.fix!.summary).toBe("The device plugin registered nothing; its own words point at nvidia-runtime-not-selected or nvidia-runtime-missing or driver-not-loaded (see that finding's fix)");
+  });
+
   it('points at the label that keeps the plugin off the node', () => {
     const optedOut = withLabels(withoutGpuResource(gpuNode('gpu-1')), { 'nvidia.com/gpu.deploy.operands': 'false' });
     const [issue] = issuesOf(gpuNotAllocatable.run(factsOf([...gpuOperator(), optedOut])));
