@@ -92,7 +92,7 @@ export default defineCheck({
         severity: 'error',
         subject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
         message: `The GPU Operator's driver container ${podRef(pod)} finds no driver packages for kernel ${os.kernel ?? 'of its node'}${os.id ? ` (${os.id} ${os.version ?? ''})`.trimEnd() : ''} on node ${pod.spec?.nodeName ?? '?'}`,
-        evidence: [`${hit.t.source}: ${hit.m.wording.sample.split('\n').at(-1)}`, ...(hit.m.wording.note ? [hit.m.wording.note] : [])],
+        evidence: [`${hit.t.source}: ${hit.m.line}`, ...(hit.m.wording.note ? [hit.m.wording.note] : [])],
         fix: {
           summary: 'Boot a kernel whose headers the distribution publishes, use precompiled drivers (driver.usePrecompiled=true) for a supported kernel, or install the driver on the host and set driver.enabled=false',
           commands: [`kubectl -n ${pod.metadata.namespace} logs ${pod.metadata.name} -c nvidia-driver-ctr --tail=30`, `kubectl get node ${pod.spec?.nodeName ?? 'NODE'} -L ${KERNEL_LABEL}`],

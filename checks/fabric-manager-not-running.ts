@@ -27,10 +27,9 @@ function hitsOn(facts: Facts, node: Node): Hit[] {
   const fmLog = facts.hostFile(node.metadata.name, FM_LOG);
   if (fmLog) texts.push({ kind: 'log', text: fmLog, source: `${FM_LOG} on ${node.metadata.name}` });
   for (const text of texts) {
-    for (const { wording, captures } of matchWordings(text.text, ROWS)) {
+    for (const { wording, captures, line } of matchWordings(text.text, ROWS)) {
       if (hits.some((h) => h.id === wording.id && h.source === text.source)) continue;
-      const line = text.text.split('\n').find((l) => wording.pattern.test(l)) ?? wording.pattern.exec(text.text)![0];
-      hits.push({ id: wording.id, line: line.trim(), source: text.source, captures });
+      hits.push({ id: wording.id, line, source: text.source, captures });
     }
   }
   return hits;

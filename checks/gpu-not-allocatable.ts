@@ -170,11 +170,7 @@ function pluginWords(facts: Facts, pod: Pod): { source: string; line: string; fi
   for (const text of podTexts(facts, pod)) {
     const hit = matchWordings(text.text)[0];
     if (!hit) continue;
-    // The line where the match starts (some rows span two lines of a log).
-    const at = hit.wording.pattern.exec(text.text)!.index;
-    const end = text.text.indexOf('\n', at);
-    const line = text.text.slice(text.text.lastIndexOf('\n', at) + 1, end < 0 ? undefined : end);
-    found.push({ source: text.source, line: line.trim(), finding: [hit.wording.finding, ...(hit.wording.alsoMeans ?? [])].join(' or ') });
+    found.push({ source: text.source, line: hit.line, finding: [hit.wording.finding, ...(hit.wording.alsoMeans ?? [])].join(' or ') });
   }
   return found;
 }

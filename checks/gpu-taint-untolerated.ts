@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
-import { gpuNodes, nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
+import { gpuNodes, nodeAllocatableGpus, nvidiaResources, podGpuRequest } from '../src/facts/gpu.js';
 import type { Pod, Taint, Toleration } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
 import {
@@ -21,17 +21,6 @@ import { templateOwner } from '../src/facts/workload-owner.js';
 import type { Fix, Issue } from '../src/model.js';
 
 type PodToleration = Toleration & { tolerationSeconds?: number };
-
-/** Resources that only NVIDIA GPU nodes offer: nvidia.com/gpu, MIG slices, HAMi's gpumem/gpucores. */
-function nvidiaResources(pod: Pod): string[] {
-  const names = new Set<string>();
-  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
-    for (const k of [...Object.keys(c.resources?.requests ?? {}), ...Object.keys(c.resources?.limits ?? {})]) {
-      if (k.startsWith('nvidia.com/')) names.add(k);
-    }
-  }
-  return [...names];
-}
 
 /** Why this pod is meant for a GPU node, or undefined when it is not. */
 function gpuIntent(pod: Pod, facts: Facts, gpuNodeNames: Set<string>): string | undefined {

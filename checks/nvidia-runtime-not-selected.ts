@@ -13,17 +13,16 @@ import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { hasStack } from '../src/facts/stacks.js';
 import { someNames } from '../src/facts/scheduling.js';
 import type { Issue } from '../src/model.js';
-import { defaultRuntimeCommands } from '../src/remedies/runtime.js';
+import { defaultRuntimeCommands, runtimeClassYaml } from '../src/remedies/runtime.js';
+import { nvidiaResources } from '../src/facts/gpu.js';
 
 const MAX_PODS = 5;
 const SYMPTOMS = wordingsFor('nvidia-runtime-not-selected');
 
 /** Why the pod opens the GPU itself: an nvidia.com/… resource, or an operand that talks to NVML. */
 function gpuUse(pod: Pod): string | undefined {
-  for (const c of pod.spec?.containers ?? []) {
-    const keys = [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})].filter((k) => k.startsWith('nvidia.com/'));
-    if (keys.length) return `requests ${[...new Set(keys)].join(', ')}`;
-  }
+  const resources = nvidiaResources(pod);
+  if (resources.length) return `requests ${resources.join(', ')}`;
   const operand = operandOf(pod);
   return operand?.usesGpu ? `${operand.title} (opens the GPU through NVML)` : undefined;
 }
@@ -88,8 +87,7 @@ function symptomLines(facts: Facts, pods: Pod[]): string[] {
     for (const text of podTexts(facts, pod)) {
       const hit = matchWordings(text.text, SYMPTOMS)[0];
       if (!hit) continue;
-      const line = text.text.split('\n').find((l) => hit.wording.pattern.test(l)) ?? hit.wording.pattern.exec(text.text)![0];
-      lines.push(`${text.source}: ${line.trim()}`);
+      lines.push(`${text.source}: ${hit.line}`);
       break;
     }
     if (lines.length >= 3) break;
@@ -134,7 +132,7 @@ export default defineCheck({
       const handlers = [...new Set(misrouted.map((m) => m.handler))];
       const pods = misrouted.map((m) => `Pod ${podRef(m.pod)}`);
       const patches = [...new Set(misrouted.map((m) => ownerPatch(m.pod, rcName)).filter((c): c is string => !!c))].slice(0, MAX_PODS);
-      const create = rc ? [] : [`kubectl apply -f - <<'EOF'\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: nvidia\nhandler: ${preferred.name}\nEOF`];
+      const create = rc ? [] : [runtimeClassYaml('nvidia', preferred.name)];
       const operatorToolkit = hasStack(facts, 'gpu-operator');
       issues.push({
         severity: 'error',

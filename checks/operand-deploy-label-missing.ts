@@ -1,12 +1,11 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
-import { GPU_PRESENT_LABEL, OPERANDS_LABEL, gpuNodes } from '../src/facts/gpu.js';
+import { DEPLOY_LABEL_PREFIX, GPU_PRESENT_LABEL, OPERANDS_LABEL, gpuNodes } from '../src/facts/gpu.js';
 import type { KubeObject, Node } from '../src/facts/kube.js';
-import { operandOfDaemonSet } from '../src/facts/operands.js';
+import { daemonSetHasPodOn, operandOfDaemonSet } from '../src/facts/operands.js';
 import { gpuOperatorNamespace } from '../src/facts/stacks.js';
 import type { Issue, Severity } from '../src/model.js';
 
-const DEPLOY_LABEL_PREFIX = 'nvidia.com/gpu.deploy.';
 /** Without these a GPU node never offers a usable GPU; the others (GFD, DCGM, MIG manager…) only add to it. */
 const ESSENTIAL = new Set(['driver', 'toolkit', 'device-plugin']);
 /** vm-passthrough and vm-vgpu nodes get the sandbox operands' labels instead of the container ones. */
@@ -30,18 +29,12 @@ interface Gap {
   value: string | undefined;
 }
 
-function hasPodOf(facts: Facts, ds: KubeObject, node: string): boolean {
-  return facts
-    .podsOn(node)
-    .some((p) => p.metadata.namespace === ds.metadata.namespace && p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name));
-}
-
 function gapsOn(facts: Facts, node: Node, daemonSets: { ds: KubeObject; title: string; component: string; label: string }[]): Gap[] {
   const labels = node.metadata.labels ?? {};
   const gaps: Gap[] = [];
   for (const d of daemonSets) {
     const value = labels[d.label];
-    if (value === 'true' || intended(d.label, value, labels) || hasPodOf(facts, d.ds, node.metadata.name)) continue;
+    if (value === 'true' || intended(d.label, value, labels) || daemonSetHasPodOn(facts, d.ds, node.metadata.name)) continue;
     gaps.push({ ...d, value });
   }
   return gaps;

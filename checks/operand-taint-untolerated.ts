@@ -1,20 +1,13 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
-import { gpuNodes } from '../src/facts/gpu.js';
+import { DEPLOY_LABEL_PREFIX, gpuNodes } from '../src/facts/gpu.js';
 import type { KubeObject, Node, Taint, Toleration } from '../src/facts/kube.js';
-import { operandOfDaemonSet } from '../src/facts/operands.js';
+import { daemonSetHasPodOn, operandOfDaemonSet } from '../src/facts/operands.js';
 import type { PlacementSpec } from '../src/facts/scheduling.js';
 import { formatTaint, formatToleration, isNodeConditionTaint, nodeMatchesPlacement, sameTaint, someNames, tolerationFor, untoleratedTaints } from '../src/facts/scheduling.js';
 import type { Fix, Issue } from '../src/model.js';
 
 const MAX_NODES = 5;
-const DEPLOY_LABEL_PREFIX = 'nvidia.com/gpu.deploy.';
-
-function hasPodOf(facts: Facts, ds: KubeObject, node: string): boolean {
-  return facts
-    .podsOn(node)
-    .some((p) => p.metadata.namespace === ds.metadata.namespace && p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name));
-}
 
 function jsonArg(value: unknown): string {
   return `'${JSON.stringify(value)}'`;
@@ -73,7 +66,7 @@ export default defineCheck({
         if (!nodeMatchesPlacement(spec, node)) continue;
         // The DaemonSet controller tolerates not-ready, unreachable, pressure and unschedulable taints itself.
         const taints = untoleratedTaints(tolerations, node.spec?.taints).filter((t) => !isNodeConditionTaint(t));
-        if (taints.length === 0 || hasPodOf(facts, ds, node.metadata.name)) continue;
+        if (taints.length === 0 || daemonSetHasPodOn(facts, ds, node.metadata.name)) continue;
         blocked.push({ node, taints });
       }
       if (blocked.length === 0) continue;

@@ -14,13 +14,9 @@ import { findStack, gpuOperatorNamespace } from '../src/facts/stacks.js';
 import { templateOwner } from '../src/facts/workload-owner.js';
 import { operandOf, operandOfDaemonSet } from '../src/facts/operands.js';
 import type { Issue } from '../src/model.js';
-import { restartCommand } from '../src/remedies/runtime.js';
+import { restartCommand, runtimeClassYaml } from '../src/remedies/runtime.js';
 
 const WORKLOAD_KINDS = ['Deployment', 'DaemonSet'];
-
-function runtimeClassYaml(name: string, handler: string): string {
-  return `kubectl apply -f - <<'EOF'\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: ${name}\nhandler: ${handler}\nEOF`;
-}
 
 /** The handler a missing RuntimeClass most likely needs: nvidia for NVIDIA-looking names. */
 function likelyHandler(name: string): string {

@@ -35,7 +35,7 @@ function texts(facts: Facts, node: Node): PodText[] {
 function hit(all: PodText[], id: string): { text: PodText; line: string; captures: Record<string, string> } | undefined {
   for (const text of all) {
     const m = matchWordings(text.text, ROWS).find((h) => h.wording.id === id);
-    if (m) return { text, line: text.text.split('\n').find((l) => m.wording.pattern.test(l))?.trim() ?? m.wording.sample, captures: m.captures };
+    if (m) return { text, line: m.line, captures: m.captures };
   }
   return undefined;
 }

@@ -5,6 +5,8 @@ import type { Node, Pod } from './kube.js';
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const GPU_PRESENT_LABEL = 'nvidia.com/gpu.present';
 export const OPERANDS_LABEL = 'nvidia.com/gpu.deploy.operands';
+/** The GPU Operator's per-operand node labels: nvidia.com/gpu.deploy.driver, .device-plugin, … */
+export const DEPLOY_LABEL_PREFIX = 'nvidia.com/gpu.deploy.';
 
 /** The NFD labels NVIDIA's must-gather script looks for (PCI vendor 10de, with and without class). */
 export const NFD_NVIDIA_LABELS = [
@@ -64,6 +66,17 @@ function containerRequest(c: { resources?: { limits?: Record<string, string>; re
   const resources = c.resources;
   if (!resources) return 0;
   return Math.max(quantity(resources.limits?.[resource]), quantity(resources.requests?.[resource]));
+}
+
+/** The NVIDIA resources a pod asks for (nvidia.com/gpu, MIG slices, HAMi's gpumem/gpucores), init containers included. */
+export function nvidiaResources(pod: Pod): string[] {
+  const names = new Set<string>();
+  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+    for (const k of [...Object.keys(c.resources?.requests ?? {}), ...Object.keys(c.resources?.limits ?? {})]) {
+      if (k.startsWith('nvidia.com/')) names.add(k);
+    }
+  }
+  return [...names];
 }
 
 export function podGpuRequest(pod: Pod): number {

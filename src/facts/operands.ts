@@ -93,6 +93,13 @@ export function devicePluginPodsByNode(facts: Facts): Map<string, OperandPod[]> 
   return byNode;
 }
 
+/** Whether a pod of this DaemonSet is bound to the node. */
+export function daemonSetHasPodOn(facts: Facts, ds: KubeObject, node: string): boolean {
+  return facts
+    .podsOn(node)
+    .some((p) => p.metadata.namespace === ds.metadata.namespace && p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name));
+}
+
 export function devicePluginDaemonSets(facts: Facts): { ds: KubeObject; spec: OperandSpec }[] {
   return facts
     .all('DaemonSet')

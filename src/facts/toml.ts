@@ -19,6 +19,16 @@ export function isTable(value: unknown): value is TomlTable {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** `from` over `to`, table by table (a value that is not a table replaces what was there). */
+export function mergeTables(to: TomlTable, from: TomlTable): TomlTable {
+  const out: TomlTable = { ...to };
+  for (const [key, value] of Object.entries(from)) {
+    const existing = out[key];
+    out[key] = isTable(existing) && isTable(value) ? mergeTables(existing, value) : value;
+  }
+  return out;
+}
+
 export function parseToml(text: string): TomlResult {
   try {
     return { table: parse(text) as TomlTable };

@@ -16,6 +16,11 @@ import type { NodeHost } from '../sources/collection.js';
 
 const NVIDIA_BINARY = '/usr/bin/nvidia-container-runtime';
 
+/** The command that creates a RuntimeClass for a handler (the handler cannot be changed afterwards). */
+export function runtimeClassYaml(name: string, handler: string): string {
+  return `kubectl apply -f - <<'EOF'\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: ${name}\nhandler: ${handler}\nEOF`;
+}
+
 export function restartCommand(config: RuntimeConfig | undefined, node?: Node): string {
   if (config?.engine === 'containerd' && config.flavor === 'microk8s') return 'sudo snap restart microk8s';
   return `sudo systemctl restart ${runtimeService(config, node)}`;

@@ -123,7 +123,7 @@ export const cases = [
     confirmation: { by: 'the toolkit fix (NVIDIA/nvidia-container-toolkit commit 584f68ef, v1.19.1); the thread itself has no maintainer answer yet' },
     expect: { errors: ['nvidia-runtime-missing', 'toolkit-config-unsupported'] },
     components: { 'container-toolkit': '1.19.0-1', 'cri-o': '1.33.4', rke2: 'v1.33.5+rke2r1', 'gpu-operator': 'v25.10.1' },
-    rebuilt: 'The event, the toolkit version, the commands and the drop-in\'s path and head are the reporter\'s; the rest of the drop-in follows nvidia-ctk\'s CRI-O output. crio.conf, node names and operand states are filled in.',
+    rebuilt: 'The event, the toolkit version, the commands and the drop-in\'s path and head are the reporter\'s; the rest of the drop-in follows nvidia-ctk\'s CRI-O output. crio.conf, node names and operand states are filled in. runtime-binaries.txt lists what the probe prints for the runtime_path lines of crio.conf (crun and runc exist: CRI-O runs).',
     snapshot: { context: 'rke2-ml', serverVersion: 'v1.33.5+rke2r1', capturedAt: '2026-03-20T08:41:12Z' },
     build(s) {
       const created = '2026-03-20T07:50:00Z';
@@ -140,7 +140,7 @@ export const cases = [
       const smoke = gpuPod(s, { name: 'cuda-vectoradd', image: 'nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda12.5.0', runtimeClassName: 'nvidia', node, created: '2026-03-20T08:10:00Z', restartPolicy: 'OnFailure', gpus: 0, phase: 'Pending', state: { waiting: 'ContainerCreating' } });
       smoke.spec.containers[0].resources = {};
       s.event({ object: smoke, reason: 'FailedCreatePodSandBox', message: 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to find runtime handler nvidia from runtime list map[crun:0xc000305680 runc:0xc000305980]', host: node, count: 139, first: '2026-03-20T08:10:02Z', last: '2026-03-20T08:40:44Z' });
-      gpuHost(s, node, { gpu: 'L4', kernel, os: 'ubuntu24.04', driver: '580.126.09', cuda: '13.0', built: 'Fri Jan 16 00:35:41 UTC 2026', gcc: 'gcc version 13.3.0 (Ubuntu 13.3.0-6ubuntu2~24.04)', files: { '/etc/crio/crio.conf': crioConf(), '/etc/crio/conf.d/99-nvidia.toml': crioNvidiaDropIn('/usr/bin/nvidia-container-runtime') }, dirs: ['/etc/crio/crio.conf.d', '/etc/crio/conf.d'], binaries: HOST_TOOLKIT, holds: [] });
+      gpuHost(s, node, { gpu: 'L4', kernel, os: 'ubuntu24.04', driver: '580.126.09', cuda: '13.0', built: 'Fri Jan 16 00:35:41 UTC 2026', gcc: 'gcc version 13.3.0 (Ubuntu 13.3.0-6ubuntu2~24.04)', files: { '/etc/crio/crio.conf': crioConf(), '/etc/crio/conf.d/99-nvidia.toml': crioNvidiaDropIn('/usr/bin/nvidia-container-runtime') }, dirs: ['/etc/crio/crio.conf.d', '/etc/crio/conf.d'], binaries: [...HOST_TOOLKIT, '/usr/libexec/crio/crun', '/usr/libexec/crio/runc'], holds: [] });
     },
   },
   {

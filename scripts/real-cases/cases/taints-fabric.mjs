@@ -48,13 +48,13 @@ export const cases = [
     confirmation: { by: 'reporter and maintainers (enhancement implemented: ClusterPolicy daemonsets.tolerations)' },
     expect: { errors: ['operand-taint-untolerated'] },
     components: { 'gpu-operator': '1.0.0', kubernetes: 'v1.16.4' },
-    rebuilt: 'The taint and the behaviour are the reporter\'s. The DaemonSets\' status (DESIRED 0), the pending workload and the node facts are filled in as Kubernetes and the 1.0 assets behave.',
+    rebuilt: 'The taint and the behaviour are the reporter\'s. The DaemonSets\' status (DESIRED 0), the pending workload and the node facts are filled in as Kubernetes and the 1.0 assets behave. The GPU nodes carry the nvidia.com/gpu.deploy.* labels that the rebuilt DaemonSets select, as the operator sets them on every node with nvidia.com/gpu.present=true whatever its taints.',
     snapshot: { context: 'prod-ml', serverVersion: 'v1.16.4', capturedAt: '2020-01-14T10:20:11Z' },
     build(s) {
       const created = '2020-01-13T16:00:00Z';
       const taint = { effect: 'NoSchedule', key: 'dedicated', value: 'gpu' };
       const gpuNodes = ['gpu-pool-node-1', 'gpu-pool-node-2'];
-      cluster(s, { flavour: 'kubeadm', k8s: 'v1.16.4', runtime: 'docker://19.3.5', kernel: '4.15.0-72-generic', os: 'ubuntu18.04', cp: 'master-1', created: '2019-12-01T00:00:00Z', heartbeat: '2020-01-14T10:19:50Z', workers: [{ name: 'cpu-pool-node-1' }, ...gpuNodes.map((name) => ({ name, gpu: 'T4', taints: [taint], labels: { 'nvidia.com/gpu.present': 'true' } }))] });
+      cluster(s, { flavour: 'kubeadm', k8s: 'v1.16.4', runtime: 'docker://19.3.5', kernel: '4.15.0-72-generic', os: 'ubuntu18.04', cp: 'master-1', created: '2019-12-01T00:00:00Z', heartbeat: '2020-01-14T10:19:50Z', workers: [{ name: 'cpu-pool-node-1' }, ...gpuNodes.map((name) => ({ name, gpu: 'T4', taints: [taint], labels: operatorDeployLabels() }))] });
       const g = gpuOperator(s, { ns: 'gpu-operator-resources', version: 'v1.0.0', created, defaultRuntime: 'docker', validator: false, gfd: false, runtimeClass: false, osTag: 'ubuntu18.04', cpNode: 'master-1', allNodes: ['master-1', 'cpu-pool-node-1', ...gpuNodes], nfdNodes: ['master-1', 'cpu-pool-node-1'], nfdDesired: 2, gpuNodes, dsStatus: Object.fromEntries(['driver', 'toolkit', 'devicePlugin', 'dcgmExporter'].map((c) => [c, { desired: 0, current: 0, ready: 0 }])), policyStatus: { state: 'ready' } });
       const wl = gpuPod(s, { ns: 'ml', name: 'trainer-0', image: 'tensorflow/tensorflow:2.0.0-gpu', created: '2020-01-14T09:00:00Z', tolerations: [{ ...taint, operator: 'Equal' }], unschedulable: '0/4 nodes are available: 1 node(s) had taints that the pod didn\'t tolerate, 3 Insufficient nvidia.com/gpu.' });
       s.ns('ml', '2019-12-02T00:00:00Z');

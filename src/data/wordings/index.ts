@@ -35,12 +35,22 @@ export function wordingsFor(finding: string): Wording[] {
   return [...WORDINGS.filter((w) => w.finding === finding), ...WORDINGS.filter((w) => w.alsoMeans?.includes(finding))];
 }
 
-/** Every row whose pattern occurs in `text`, with its named captures. */
-export function matchWordings(text: string, rows: Wording[] = WORDINGS): { wording: Wording; captures: Record<string, string> }[] {
-  const hits: { wording: Wording; captures: Record<string, string> }[] = [];
+export interface WordingHit {
+  wording: Wording;
+  captures: Record<string, string>;
+  /** The whole line of `text` where the match starts, trimmed: what evidence quotes (rows may span lines). */
+  line: string;
+}
+
+/** Every row whose pattern occurs in `text`, with its named captures and the line it starts on. */
+export function matchWordings(text: string, rows: Wording[] = WORDINGS): WordingHit[] {
+  const hits: WordingHit[] = [];
   for (const wording of rows) {
     const m = wording.pattern.exec(text);
-    if (m) hits.push({ wording, captures: Object.fromEntries(Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string> });
+    if (!m) continue;
+    const end = text.indexOf('\n', m.index);
+    const line = text.slice(text.lastIndexOf('\n', m.index) + 1, end < 0 ? undefined : end).trim();
+    hits.push({ wording, captures: Object.fromEntries(Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>, line });
   }
   return hits;
 }

@@ -19,7 +19,7 @@ import { pushAll } from '../../bounded.js';
 import path from 'node:path';
 import type { NodeHost } from '../../sources/collection.js';
 import type { TomlTable } from '../toml.js';
-import { cleanPath, globPaths, hasGoTemplateActions, isTable, parseToml, stripGoTemplate } from '../toml.js';
+import { cleanPath, globPaths, hasGoTemplateActions, isTable, mergeTables, parseToml, stripGoTemplate } from '../toml.js';
 import type { ContainerdFlavor, RuntimeHints } from './containerd-paths.js';
 import { CONTAINERD_DUMP_COMMAND, CONTAINERD_PATHS, containerdMajorOf, flavorOf } from './containerd-paths.js';
 import type { CriView } from './containerd-plugins.js';
@@ -101,15 +101,6 @@ function emptyLoaded(): Loaded {
   return { files: [], plugins: {}, pluginSource: new Map(), mergedVersion: 0, disabledPlugins: [], problems: [] };
 }
 
-function deepMerge(to: TomlTable, from: TomlTable): TomlTable {
-  const out: TomlTable = { ...to };
-  for (const [key, value] of Object.entries(from)) {
-    const existing = out[key];
-    out[key] = isTable(existing) && isTable(value) ? deepMerge(existing, value) : value;
-  }
-  return out;
-}
-
 /** Leaf key paths of a table, for saying what a replaced section lost. */
 function leafPaths(table: TomlTable, prefix = ''): string[] {
   const out: string[] = [];
@@ -186,7 +177,7 @@ function loadFiles(host: NodeHost, mainFile: string, major: 1 | 2): Loaded {
         }
         loaded.plugins[id] = section;
       } else {
-        loaded.plugins[id] = isTable(before) && isTable(section) ? deepMerge(before, section) : section;
+        loaded.plugins[id] = isTable(before) && isTable(section) ? mergeTables(before, section) : section;
       }
       loaded.pluginSource.set(id, file);
     }

@@ -3,7 +3,7 @@
 // it defines, its default runtime, and the OCI hooks that inject the GPU without a handler (OpenShift's
 // GPU Operator: oci-nvidia-hook.json).
 import type { NodeHost } from '../../sources/collection.js';
-import { isTable, parseToml, type TomlTable } from '../toml.js';
+import { isTable, mergeTables, parseToml, type TomlTable } from '../toml.js';
 import type { ConfigProblem } from './containerd-problems.js';
 import { unparsable } from './containerd-problems.js';
 import type { UnusedConfig } from './containerd-config.js';
@@ -30,12 +30,6 @@ export interface CrioConfig {
   problems: ConfigProblem[];
   unused: UnusedConfig[];
   notes: string[];
-}
-
-function deepMerge(to: TomlTable, from: TomlTable): TomlTable {
-  const out: TomlTable = { ...to };
-  for (const [k, v] of Object.entries(from)) out[k] = isTable(out[k]) && isTable(v) ? deepMerge(out[k] as TomlTable, v) : v;
-  return out;
 }
 
 function runtimesOf(table: TomlTable, file: (name: string) => string): RuntimeEntry[] {
@@ -73,7 +67,7 @@ export function readCrioConfig(host: NodeHost | undefined): CrioConfig | undefin
     }
     config.files.push(file);
     for (const r of runtimesOf(parsed.table, () => file)) definedIn.set(r.name, file);
-    merged = deepMerge(merged, parsed.table);
+    merged = mergeTables(merged, parsed.table);
   }
   config.runtimes = runtimesOf(merged, (name) => definedIn.get(name) ?? CRIO_CONFIG);
   const runtimeTable = ((merged.crio as TomlTable | undefined)?.runtime ?? {}) as TomlTable;
