@@ -118,6 +118,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     return {
       severity: verdict.severity,
       subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      scope: { tags: ['cannot-start', `blocked-by:${blocker.check}`] },
       message: `${where} cannot start, so no validation stage ran: ${blocker.cause} (see ${blocker.check})`,
       evidence,
       fix: {
@@ -130,6 +131,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   return {
     severity: verdict.severity,
     subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+    scope: { stage: step.stage },
     message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails, fix ${step.layer}${cause}`,
     evidence,
     fix: withFreedGpus(remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
