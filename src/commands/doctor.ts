@@ -144,10 +144,10 @@ function render(report: Report, opts: DoctorOptions): string {
   const taken = walkPlaybook(report.findings);
   switch (opts.output) {
     case 'json': {
-      const { findings, skipped, summary } = JSON.parse(renderJson(report));
+      const { findings, skipped, summary, rootCauses } = JSON.parse(renderJson(report));
       const stacks = (report.stacks ?? []).map(({ id, name, namespaces, evidence }) => ({ id, name, namespaces, evidence }));
       const notApplicable = report.notApplicable ?? [];
-      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken) }, null, 2) + '\n';
+      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken), rootCauses }, null, 2) + '\n';
     }
     case 'markdown':
       return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
