@@ -78,6 +78,16 @@ describe('the demo', () => {
     // The symptoms, one line each under it.
     for (const name of ['validator-failed', 'unexpected-admission-error', 'clusterpolicy-not-ready', 'insufficient-gpu']) expect(r.stdout).toContain(`${name}  `);
   });
+  it('symptoms say what they see and point to their cause; none blames the healthy device plugin', async () => {
+    const report = await run('examples/passthrough-gpu-held');
+    const validators = report.findings.filter((f) => f.name === 'validator-failed');
+    expect(validators).toHaveLength(2);
+    for (const f of validators) {
+      expect(f.message).not.toMatch(/fix the device plugin/);
+      expect(f.message).toContain('although the device plugin pod gpu-operator/nvidia-device-plugin-daemonset-8x6zq is Running and node z-k8s-n-1 advertises 1 nvidia.com/gpu');
+      expect(f.message).toContain('finished pod default/cuda-vectoradd holds it (see gpu-held-by-finished-pod)');
+    }
+  });
   it('-o wide keeps every finding with its evidence, the passes and the playbook', async () => {
     const r = await gpuctl(['doctor', '--demo', '-o', 'wide'], { COLUMNS: '400' });
     expect(r.exitCode).toBe(1);
