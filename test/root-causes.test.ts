@@ -8,6 +8,10 @@ import { causesOf, runChecks } from '../src/engine.js';
 import { Facts } from '../src/facts/facts.js';
 import { renderJson } from '../src/report/json.js';
 import { renderSummary } from '../src/report/summary.js';
+import { commandKey, walkPlaybook } from '../src/playbook/walk.js';
+import { fleetTable } from '../src/commands/fleet.js';
+import { renderJunit } from '../src/report/junit.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 import { gpuctl } from './helpers/cli.js';
 import { syntheticCluster } from './simulator/synthetic.js';
@@ -125,4 +129,45 @@ describe('at 2,000 nodes', () => {
     expect(text).toContain(`select(.name == "nvidia-runtime-missing") | .subject.name`);
     expect(text.match(/\$ sudo nvidia-ctk runtime configure --runtime=containerd/g)).toHaveLength(1);
   }, 60_000);
+});
+
+describe('the playbook walks the graph', () => {
+  it('causes before their symptoms, then the layers; each command once', async () => {
+    // gpu-operator-26: the untolerated taint (nodes layer) keeps the driver off the nodes (driver layer).
+    const report = await run('test/cases/real/gpu-operator-26');
+    const byLayer = walkPlaybook(report.findings);
+    expect(byLayer[0]!.findings.map((f) => f.name)).toContain('driver-not-loaded');
+    const byCause = walkPlaybook(report.findings, undefined, causesOf(report));
+    expect(byCause[0]!.findings.map((f) => f.name)).toEqual(Array(5).fill('operand-taint-untolerated'));
+    for (const name of ['passthrough-gpu-held', 'no-nvidia-runtime']) {
+      const r = await run(`examples/${name}`);
+      const taken = walkPlaybook(r.findings, undefined, causesOf(r));
+      expect(taken[0]!.findings.map((f) => f.name)).toContain(causesOf(r).roots[0]!.name);
+      const keys = taken.flatMap((t) => t.commands.map(commandKey));
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+  });
+});
+
+describe('the other formats lead with the cause too', () => {
+  it('--all-contexts shows each cluster\'s first root cause, not its first symptom', async () => {
+    const table = fleetTable([{ context: 'z', report: await run('examples/passthrough-gpu-held') }, { context: 'y', report: await run('examples/no-nvidia-runtime') }], false, 'en', 200);
+    const [header, z, y] = table.split('\n');
+    expect(header).toMatch(/ROOT CAUSE$/);
+    expect(z).toMatch(/gpu-held-by-finished-pod: Finished pod default\/cuda-vectoradd/);
+    expect(y).toMatch(/nvidia-runtime-missing: /);
+  });
+  it('-o markdown starts with the root cause and folds the passes; -o junit marks explained findings', async () => {
+    const report = await run('examples/passthrough-gpu-held');
+    const md = renderMarkdown(report);
+    expect(md.indexOf('### Root cause')).toBeLessThan(md.indexOf('| | check |'));
+    expect(md).toMatch(/### Root cause\n\n1\. ✗ \*\*Finished pod default\/cuda-vectoradd/);
+    expect(md.match(/kubectl delete pod -n default cuda-vectoradd$/gm)?.length).toBeGreaterThanOrEqual(1);
+    expect(md).toContain('<details><summary>✓ ');
+    const junit = renderJunit(report);
+    expect(junit).toContain('type="error (explained)"');
+    expect(junit).toMatch(/no nvidia\.com\/gpu was available at admission \(a finished pod holds it\) \(explained by gpu-held-by-finished-pod on Pod default\/cuda-vectoradd\)/);
+    // The root cause itself is a plain failure.
+    expect(junit).toMatch(/<failure message="Finished pod default\/cuda-vectoradd[^"]*" type="error">/);
+  });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../engine.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
-import { exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
+import { causesOf, exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import type { Lang } from '../i18n/lang.js';
@@ -144,7 +144,7 @@ function liveOptions(opts: DoctorOptions) {
 }
 
 function render(report: Report, opts: DoctorOptions): string {
-  const taken = walkPlaybook(report.findings);
+  const taken = walkPlaybook(report.findings, undefined, causesOf(report));
   switch (opts.output) {
     case 'json': {
       const { findings, skipped, summary, rootCauses } = JSON.parse(renderJson(report));

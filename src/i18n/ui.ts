@@ -144,7 +144,7 @@ const EN: Ui = {
   },
   fleet: {
     incomplete: 'incomplete',
-    headers: ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'FIRST PROBLEM'],
+    headers: ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'ROOT CAUSE'],
     unreachable: 'unreachable',
     failing: 'failing',
     warnings: 'warnings',
@@ -234,7 +234,7 @@ const ZH_CN: Ui = {
   },
   fleet: {
     incomplete: '不完整',
-    headers: ['上下文', '状态', '错误', '警告', '跳过', '首个问题'],
+    headers: ['上下文', '状态', '错误', '警告', '跳过', '根本原因'],
     unreachable: '无法连接',
     failing: '有错误',
     warnings: '有警告',

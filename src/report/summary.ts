@@ -9,6 +9,7 @@ import type { Ui } from '../i18n/ui.js';
 import type { Finding } from '../model.js';
 import { docsUrl } from '../paths.js';
 import { statusLines, textContext } from './text.js';
+import { commandKey } from '../playbook/walk.js';
 import { makeChalk, paint, SYMBOL, textWidth } from './style.js';
 import { truncate, wrapCommand, wrapText } from './wrap.js';
 
@@ -42,7 +43,7 @@ function subjectName(f: Finding): string {
 }
 
 /** "nodes", "pods", "DaemonSets": the subjects' kind, plural. */
-function kindNoun(findings: Finding[]): string {
+export function kindNoun(findings: Finding[]): string {
   const kinds = new Set(findings.map((f) => f.subject.kind));
   if (kinds.size !== 1) return 'objects';
   const kind = [...kinds][0]!;
@@ -163,8 +164,8 @@ function renderRoot(root: RootCause, c: Chalk, lang: Lang, words: Ui, width: num
     const note = group.placeholder ? words.causes.forEach(group.each, noun, group.placeholder) : group.each ? words.causes.onEach(group.each, noun) : '';
     lines.push(...wrapText(`${shown.fixSummary ?? ''}${note ? ` ${c.dim(`(${note})`)}` : ''}`, width, `    ${c.bold(words.fix)}`, '      '));
     for (const cmd of group.commands) {
-      if (printed.has(cmd)) continue;
-      printed.add(cmd);
+      if (printed.has(commandKey(cmd))) continue;
+      printed.add(commandKey(cmd));
       lines.push(...wrapCommand(cmd, width, `      ${c.cyan('$')} `, '          '));
     }
     // Which names to run it for: more than a line holds are one query away.
