@@ -76,6 +76,8 @@ export const CAUSE_RULES: readonly Rule[] = [
   // No device plugin anywhere: its DaemonSet lands nowhere.
   { symptom: 'no-device-plugin', cause: 'operand-taint-untolerated', on: 'cluster', when: (_s, c) => component('device-plugin')(c), because: 'the device plugin DaemonSet tolerates no GPU node\'s taint' },
   ...each('no-device-plugin', ['operand-deploy-label-missing', 'operands-disabled'], { on: 'cluster', because: 'node labels keep the device plugin off the GPU nodes' }),
+  { symptom: 'no-device-plugin', cause: 'nvidia-runtime-not-selected', on: 'cluster', because: 'the device plugin runs without the NVIDIA runtime and finds no GPU' },
+  { symptom: 'no-device-plugin', cause: 'operand-unhealthy', on: 'cluster', when: (_s, c) => component('device-plugin')(c), because: 'the device plugin pods are not running' },
 
   // Pending for want of GPUs.
   { symptom: 'insufficient-gpu', cause: 'gpu-held-by-finished-pod', on: 'cluster', when: (s) => !tagged('oversized')(s), because: 'finished pods hold the GPUs the pod waits for' },
