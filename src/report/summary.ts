@@ -146,7 +146,9 @@ function renderRoot(root: RootCause, c: Chalk, lang: Lang, words: Ui, width: num
     lines.push(...wrapText(`${shown.headline} ${tag}`, width, symbol, '  '));
     const where = subjectText(first);
     const evidence = first.evidence[0];
-    const line = `${c.dim(words.on)}${where}${evidence ? ` ${c.dim('·')} ${evidence}` : ''}`;
+    // Where, unless the headline says it already; then the first evidence line.
+    const said = shown.headline.includes(first.subject.name) || shown.message?.includes(first.subject.name);
+    const line = said && evidence ? `${c.dim('·')} ${evidence}` : `${c.dim(words.on)}${where}${evidence ? ` ${c.dim('·')} ${evidence}` : ''}`;
     lines.push(`    ${indent ? truncate(line, indent) : line}`);
   } else {
     const noun = kindNoun(root.findings);
