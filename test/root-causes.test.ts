@@ -43,6 +43,12 @@ function expectExplained(report: Report): void {
     expect(json.findings[i].explainedBy.length, `${f.name} on ${f.subject.name}`).toBeGreaterThan(0);
     expect(graph.roots.some((r) => r.explains.includes(f)), `${f.name} on ${f.subject.name} under a root cause`).toBe(true);
   });
+  // Every ref a root cause or explainedBy names is a finding's ref; refs are unique.
+  const refs = json.findings.map((f: { ref: string }) => f.ref);
+  expect(new Set(refs).size).toBe(refs.length);
+  for (const r of json.rootCauses) for (const ref of [...r.findings, ...r.explains]) expect(refs).toContain(ref);
+  for (const f of json.findings) for (const ref of f.explainedBy ?? []) expect(refs).toContain(ref);
+  expect(json.findings.filter((f: { severity: string; explainedBy?: string[] }) => f.severity !== 'ok' && !f.explainedBy)).toEqual([]);
   const text = renderSummary(report, { colour: false });
   for (const r of graph.roots.filter((r) => r.severity !== 'info')) for (const f of r.explains) expect(text).toContain(`${f.name}  `);
 }
