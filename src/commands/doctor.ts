@@ -15,7 +15,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import { terminalWidth } from '../report/wrap.js';
-import type { Collection } from '../sources/collection.js';
+import type { Collection } from '../collection/collection.js';
 import type { NodeProbeMode } from './gather.js';
 import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
 

@@ -18,7 +18,7 @@ import { analyzeExecTree, commandLine, recordsFromProcesses } from '../facts/exe
 import { chooseContainer, notRunningReason, runtimeContainerId, specCommand } from '../facts/exec-target.js';
 import type { InjectionStack, InjectionStackId } from '../facts/injection.js';
 import { detectPodStack, INJECTION_STACKS, stackById } from '../facts/injection.js';
-import type { Pod } from '../facts/kube.js';
+import type { Pod } from '../collection/kube.js';
 import { parseStrace, STRACE_ARGS } from '../facts/strace.js';
 import type { WorkloadInjection } from '../facts/workload-injection.js';
 import { stackFromEnv } from '../facts/workload-injection.js';

@@ -10,7 +10,7 @@ import { ui } from '../i18n/ui.js';
 import { renderJson } from '../report/json.js';
 import { colourEnabled, makeChalk, paint } from '../report/style.js';
 import { renderTable, terminalWidth } from '../report/wrap.js';
-import { oneLine } from '../sources/snapshot.js';
+import { oneLine } from '../errors.js';
 import { kubeconfigContexts } from './completion.js';
 import type { DoctorOptions } from './doctor.js';
 import { gatherLive } from './gather.js';

@@ -1,7 +1,7 @@
 // Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
 import { GpuctlError } from '../errors.js';
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
-import type { Collection } from '../sources/collection.js';
+import type { Collection } from '../collection/collection.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
 export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';

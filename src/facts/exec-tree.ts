@@ -1,6 +1,6 @@
 // Follows injected variables down a tree of execs and names the exec where one was lost.
 // The tree comes from /proc (one record per process) or from strace (one record per execve).
-import type { ProcessInfo } from '../sources/collection.js';
+import type { ProcessInfo } from '../collection/collection.js';
 import type { InjectionStack, Requirement } from './injection.js';
 
 export interface ExecRecord {

@@ -4,7 +4,7 @@ import { analyzeExecTree, recordsFromProcesses } from './exec-tree.js';
 import type { Facts } from './facts.js';
 import type { InjectionStack } from './injection.js';
 import { detectPodStack, INJECTION_STACKS } from './injection.js';
-import type { Pod } from './kube.js';
+import type { Pod } from '../collection/kube.js';
 
 export interface WorkloadInjection {
   namespace: string;

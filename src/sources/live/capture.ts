@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { injectedContainers, notRunningReason } from '../../facts/exec-target.js';
 import { Facts } from '../../facts/facts.js';
 import { injectingPods } from '../../facts/workload-injection.js';
-import type { Collection } from '../collection.js';
+import type { Collection } from '../../collection/collection.js';
 import { captureProcesses } from './container.js';
 import type { ExecConnection } from './exec.js';
 import { ExecFailure } from './exec.js';

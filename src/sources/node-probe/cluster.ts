@@ -2,7 +2,7 @@
 // collected, and probe them with pods or one DaemonSet.
 import { Facts } from '../../facts/facts.js';
 import { gpuNodes } from '../../facts/gpu.js';
-import type { Collection } from '../collection.js';
+import type { Collection } from '../../collection/collection.js';
 import type { LiveOptions } from '../live.js';
 import type { LiveSession } from '../live/connect.js';
 import { connectLive } from '../live/connect.js';

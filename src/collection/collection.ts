@@ -1,5 +1,9 @@
-// What any source (snapshot directory, live cluster, node probe) hands to the facts layer.
-import type { KubeObject } from '../facts/kube.js';
+// What any source (snapshot directory, live cluster, node probe) hands to the facts layer: neutral types
+// that sources fill and facts read, so that facts never import sources.
+import type { KubeObject } from './kube.js';
+
+/** The exit code a shell gives a command it cannot find: how an absent tool is recorded. */
+export const NOT_FOUND_EXIT = 127;
 
 export interface CommandOutput {
   stdout: string;
