@@ -27,6 +27,36 @@ export interface ProcessInfo {
   environUnreadable?: boolean;
 }
 
+/** One program started in a container or a traced command: from its process table or from strace. */
+export interface ExecRecord {
+  id: number;
+  /** The record whose program started this one: the forking parent, or the same pid before an exec. */
+  parent?: number;
+  pid: number;
+  argv: string[];
+  /** The file executed, where known (strace); a script's interpreter from its #! line. */
+  path?: string;
+  interpreter?: string;
+  /** Absent when the environment could not be read. */
+  env?: Record<string, string>;
+}
+
+/**
+ * What `gpuctl exec-check` captured of one container or command (a mode of exec-check is a source): the
+ * programs it ran, from /proc or strace, and which GPU stack to judge them against where the command knows.
+ */
+export interface ExecTrace {
+  /** The pod and container; for a local command or a saved trace, `local`, its name, `strace`. */
+  namespace: string;
+  pod: string;
+  container: string;
+  records: ExecRecord[];
+  /** The stack's id and why (`--stack`, the pod's markers, the first process's environment). */
+  stack: { id: string; evidence: string };
+  /** A local command or a saved trace: no pod, nothing to kubectl. */
+  local?: boolean;
+}
+
 export interface SnapshotMeta {
   capturedAt?: string;
   context?: string;
@@ -82,6 +112,8 @@ export interface Collection {
   nodes: Map<string, NodeHost>;
   /** `ns/pod/container` → process table as exec-check captures it. */
   processes: Map<string, ProcessInfo[]>;
+  /** exec-check: `ns/pod/container` → the exec tree one of its modes captured (absent in a doctor run). */
+  execTraces?: Map<string, ExecTrace>;
   /** `ns/pod/container` → the container's /etc/ld.so.preload (HAMi may preload through it). */
   preloadFiles: Map<string, string>;
   /** `ns/pod/container` → command name (`nvidia-smi-L`) → what it printed inside the container. */

@@ -3,18 +3,8 @@
 import type { ProcessInfo } from '../collection/collection.js';
 import type { InjectionStack, Requirement } from './injection.js';
 
-export interface ExecRecord {
-  id: number;
-  /** The record whose program started this one: the forking parent, or the same pid before an exec. */
-  parent?: number;
-  pid: number;
-  argv: string[];
-  /** The file executed, where known (strace); a script's interpreter from its #! line. */
-  path?: string;
-  interpreter?: string;
-  /** Absent when the environment could not be read. */
-  env?: Record<string, string>;
-}
+import type { ExecRecord } from '../collection/collection.js';
+export type { ExecRecord };
 
 export interface Drop {
   variable: string;

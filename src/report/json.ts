@@ -1,24 +1,48 @@
 import type { Report } from '../engine.js';
 import { summarize } from '../engine.js';
 import { docsUrl } from '../paths.js';
+import type { Finding } from '../model.js';
+import { walkPlaybook } from '../playbook/walk.js';
+import { takenJson } from './playbook.js';
 
-/** DESIGN.md's `-o json` contract: one object, findings + skipped + summary. */
-export function renderJson(report: Report): string {
-  const out = {
-    findings: report.findings.map((f) => ({
-      id: f.id,
-      name: f.name,
-      severity: f.severity,
-      category: f.category,
-      subject: f.subject,
-      message: f.message,
-      evidence: f.evidence,
-      ...(f.fix ? { fix: f.fix } : {}),
-      docs: f.docs,
-      docsUrl: docsUrl(f.docs),
-    })),
+/**
+ * DESIGN.md's `-o json` contract (docs/output.md), the one builder of doctor, each cluster of fleet and
+ * exec-check: the stacks found, findings, skipped, the checks not applicable, the summary and the playbook
+ * walked. Later versions only add fields: here, and in `findingJson` for each finding.
+ */
+export function reportJson(report: Report) {
+  return {
+    stacks: (report.stacks ?? []).map(({ id, name, namespaces, evidence }) => ({ id, name, namespaces, evidence })),
+    findings: report.findings.map(findingJson),
     skipped: report.skipped,
+    notApplicable: report.notApplicable ?? [],
     summary: { origin: report.origin, ...summarize(report) },
+    playbook: takenJson(walkPlaybook(report.findings)),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+}
+
+export function findingJson(f: Finding) {
+  return {
+    id: f.id,
+    name: f.name,
+    severity: f.severity,
+    category: f.category,
+    subject: f.subject,
+    message: f.message,
+    evidence: f.evidence,
+    ...(f.fix ? { fix: f.fix } : {}),
+    docs: f.docs,
+    docsUrl: docsUrl(f.docs),
+  };
+}
+
+/** `reportJson` as the one object `-o json` prints; `extra` (exec-check's tree) comes first. */
+export function renderReportJson(report: Report, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...extra, ...reportJson(report) }, null, 2) + '\n';
+}
+
+/** The contract's first three fields alone (findings, skipped, summary): what `install` embeds. */
+export function renderJson(report: Report): string {
+  const { findings, skipped, summary } = reportJson(report);
+  return JSON.stringify({ findings, skipped, summary }, null, 2) + '\n';
 }
