@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LIST_CONCURRENCY } from '../src/sources/live/collect.js';
 import { listPath, PARTIAL_METADATA_LIST } from '../src/sources/live/list.js';
-import { RESOURCE_TYPES } from '../src/sources/resources.js';
+import { RESOURCE_TYPES } from '../src/collection/resources.js';
 import { KUBERNETES_VERSION } from '../test/apiserver/build.js';
 import { formatRows, summariseProfile } from './profile.js';
 import type { ChildStart, RequestSummary } from './sim-child.js';

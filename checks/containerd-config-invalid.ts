@@ -9,7 +9,7 @@ import { readCrioConfig } from '../src/facts/runtime/crio-config.js';
 import { readDockerConfig } from '../src/facts/runtime/docker-config.js';
 import type { Fix, Issue } from '../src/model.js';
 import { dropInImportFix, restartCommand } from '../src/remedies/runtime.js';
-import type { NodeHost } from '../src/sources/collection.js';
+import type { NodeHost } from '../src/collection/collection.js';
 
 /** How bad each broken rule is: fatal ones stop the runtime; sections it ignores lose settings silently. */
 const SEVERITY: Record<ProblemRule, 'error' | 'warning'> = {

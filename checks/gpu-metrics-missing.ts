@@ -5,7 +5,7 @@ import { dcgmExporterDaemonSets, gpuServiceMonitors, KANTALOUPE_METRICS, prometh
 import { someNames } from '../src/facts/scheduling.js';
 import { findStack, gpuOperatorNamespace } from '../src/facts/stacks.js';
 import type { Issue } from '../src/model.js';
-import type { PrometheusQueries } from '../src/sources/collection.js';
+import type { PrometheusQueries } from '../src/collection/collection.js';
 
 const ref = (o: { metadata: { name: string; namespace?: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
 

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { defineCheck } from '../src/check.js';
-import { NOT_FOUND_EXIT } from '../src/sources/local-commands.js';
+import { NOT_FOUND_EXIT } from '../src/collection/collection.js';
 
 /** kantaloupe-prerequisites: 要求：Helm 3.14 或更高版本. */
 const MINIMUM = '3.14.0';

@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
 import type { Issue } from '../src/model.js';
-import type { SourceProblem } from '../src/sources/collection.js';
+import type { SourceProblem } from '../src/collection/collection.js';
 
 export default defineCheck({
   id: 'GPU001',

@@ -10,7 +10,7 @@ import { detectStacks, STACK_NAMES } from './facts/stacks.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
 import { capLines, capText, MAX_EVIDENCE_LINES, pushAll } from './bounded.js';
-import { oneLine } from './sources/snapshot.js';
+import { oneLine } from './errors.js';
 import { gpuctlCommand } from './invocation.js';
 import { didYouMean } from './suggest.js';
 import { CAUSE_RULES } from '../checks/links.js';

@@ -17,3 +17,8 @@ export class UsageError extends GpuctlError {
     this.name = 'UsageError';
   }
 }
+
+export function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.trim();
+}

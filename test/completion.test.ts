@@ -57,7 +57,7 @@ describe('kubectl plugin', () => {
 describe('completion from the cluster', () => {
   it('completes namespaces after -n and pods for exec-check, from the cluster; nothing when it is unreachable', async () => {
     const { startSimulator } = await import('./simulator/server.js');
-    const { emptyCollection } = await import('../src/sources/collection.js');
+    const { emptyCollection } = await import('../src/collection/collection.js');
     const { pod } = await import('./helpers/facts.js');
     const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     const sim = await startSimulator({

@@ -7,8 +7,8 @@ import { Facts } from '../src/facts/facts.js';
 import { nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
 import type { Event, KubeObject, Pod } from '../src/facts/kube.js';
 import { displayStatus } from '../src/facts/pods.js';
-import type { Collection } from '../src/sources/collection.js';
-import { RESOURCE_TYPES } from '../src/sources/resources.js';
+import type { Collection } from '../src/collection/collection.js';
+import { RESOURCE_TYPES } from '../src/collection/resources.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 import { ROOT, gpuctl } from './helpers/cli.js';
 

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/model.js';
-import type { Collection } from '../src/sources/collection.js';
+import type { Collection } from '../src/collection/collection.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 import type { CliResult } from './helpers/cli.js';
 import { gpuctl, ROOT } from './helpers/cli.js';

@@ -7,9 +7,9 @@ import { causesOf, exitCodeOf, incompleteLine, runChecks, selectChecks } from '.
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import type { Lang } from '../i18n/lang.js';
-import { renderJson } from '../report/json.js';
+import { renderReportJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
-import { renderTakenMarkdown, renderTakenText, takenJson } from '../report/playbook.js';
+import { renderTakenMarkdown, renderTakenText } from '../report/playbook.js';
 import { walkPlaybook } from '../playbook/walk.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
@@ -17,7 +17,7 @@ import { renderText } from '../report/text.js';
 import { renderSummary } from '../report/summary.js';
 import { gpuctlCommand } from '../invocation.js';
 import { terminalWidth } from '../report/wrap.js';
-import type { Collection } from '../sources/collection.js';
+import type { Collection } from '../collection/collection.js';
 import type { NodeProbeMode } from './gather.js';
 import { DEMO_SNAPSHOT, packageRoot } from '../paths.js';
 
@@ -144,14 +144,9 @@ function liveOptions(opts: DoctorOptions) {
 }
 
 function render(report: Report, opts: DoctorOptions): string {
+  if (opts.output === 'json') return renderReportJson(report);
   const taken = walkPlaybook(report.findings, undefined, causesOf(report));
   switch (opts.output) {
-    case 'json': {
-      const { findings, skipped, summary, rootCauses } = JSON.parse(renderJson(report));
-      const stacks = (report.stacks ?? []).map(({ id, name, namespaces, evidence }) => ({ id, name, namespaces, evidence }));
-      const notApplicable = report.notApplicable ?? [];
-      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken), rootCauses }, null, 2) + '\n';
-    }
     case 'markdown':
       return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
     case 'junit':

@@ -1,11 +1,14 @@
 // `gpuctl exec-check`: does the injected GPU runtime reach the process that uses the GPU?
 // In a pod (its /proc, or its command under strace), in a local command under strace, or in a saved trace.
 import { readFile } from 'node:fs/promises';
-import envDroppedByChild, { envDroppedByChild as dropsOf } from '../../checks/env-dropped-by-child.js';
-import injectionEnvMissing, { injectionEnvMissing as neverInjectedOf } from '../../checks/injection-env-missing.js';
-import shellDropsPreload, { shellDropsPreload as shellDropsOf } from '../../checks/shell-drops-preload.js';
+import envDroppedByChild from '../../checks/env-dropped-by-child.js';
+import injectionEnvMissing from '../../checks/injection-env-missing.js';
+import shellDropsPreload from '../../checks/shell-drops-preload.js';
+import type { Collection, ExecTrace } from '../collection/collection.js';
+import { emptyCollection, logKey } from '../collection/collection.js';
 import type { Report } from '../engine.js';
-import { exitCodeOf, findingsOf } from '../engine.js';
+import { exitCodeOf, runChecks } from '../engine.js';
+import { Facts } from '../facts/facts.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { LiveSession } from '../sources/live/connect.js';
@@ -14,18 +17,18 @@ import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-pr
 import type { GpuListing } from '../facts/container-probe.js';
 import { osName, straceInstallLine } from '../facts/container-probe.js';
 import type { ExecRecord } from '../facts/exec-tree.js';
-import { analyzeExecTree, commandLine, recordsFromProcesses } from '../facts/exec-tree.js';
+import { commandLine, recordsFromProcesses } from '../facts/exec-tree.js';
 import { chooseContainer, notRunningReason, runtimeContainerId, specCommand } from '../facts/exec-target.js';
 import type { InjectionStack, InjectionStackId } from '../facts/injection.js';
 import { detectPodStack, INJECTION_STACKS, stackById } from '../facts/injection.js';
-import type { Pod } from '../facts/kube.js';
+import type { Pod } from '../collection/kube.js';
 import { parseStrace, STRACE_ARGS } from '../facts/strace.js';
 import type { WorkloadInjection } from '../facts/workload-injection.js';
-import { stackFromEnv } from '../facts/workload-injection.js';
+import { stackFromEnv, workloadInjections } from '../facts/workload-injection.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { renderExecTree } from '../report/exec-tree.js';
-import { renderJson } from '../report/json.js';
+import { renderReportJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
@@ -111,15 +114,7 @@ function judgeTrace(records: ExecRecord[], name: string, origin: string, opts: E
       `pass --stack ${INJECTION_STACKS.map((s) => s.id).join('|')}`,
     );
   }
-  const workload: WorkloadInjection = {
-    namespace: 'local',
-    pod: name,
-    container: 'strace',
-    stackEvidence: detected.evidence,
-    analysis: analyzeExecTree(records, detected.stack),
-    local: true,
-  };
-  const report = reportOf(workload, origin);
+  const { report, workload } = judge({ namespace: 'local', pod: name, container: 'strace', records, stack: idOf(detected), local: true }, origin);
   print(report, workload, opts, { source: 'strace' });
   return exitCodeOf(report);
 }
@@ -164,14 +159,11 @@ async function execPod(podName: string, command: string[], opts: ExecCheckOption
       timedOut = trace.timedOut;
       source = `strace of ${commandLine({ id: 0, pid: 0, argv: traced }, 80)}`;
     }
-    const workload: WorkloadInjection = {
-      namespace,
-      pod: podName,
-      container,
-      stackEvidence: detected.evidence,
-      analysis: analyzeExecTree(records, detected.stack, capture.preloadFile),
-    };
-    const report = reportOf(workload, `pod ${namespace}/${podName}, container ${container}`);
+    const { report, workload } = judge(
+      { namespace, pod: podName, container, records, stack: idOf(detected) },
+      `pod ${namespace}/${podName}, container ${container}`,
+      capture.preloadFile,
+    );
     print(report, workload, opts, { source, gpus, preloadFile: capture.preloadFile });
     if (capture.unreadable > 0) {
       process.stderr.write(`gpuctl: warning: the environment of ${capture.unreadable} process(es) could not be read (shown as ?)\n`);
@@ -203,14 +195,10 @@ async function execFromHost(session: LiveSession, pod: Pod, target: ExecTarget, 
     },
   );
   const detected = podStack(opts.stack, pod, trace.records);
-  const workload: WorkloadInjection = {
-    namespace: target.namespace,
-    pod: target.pod,
-    container: target.container,
-    stackEvidence: detected.evidence,
-    analysis: analyzeExecTree(trace.records, detected.stack),
-  };
-  const report = reportOf(workload, `pod ${target.namespace}/${target.pod}, container ${target.container}`);
+  const { report, workload } = judge(
+    { namespace: target.namespace, pod: target.pod, container: target.container, records: trace.records, stack: idOf(detected) },
+    `pod ${target.namespace}/${target.pod}, container ${target.container}`,
+  );
   const seconds = Math.round(traceMs / 1000);
   print(report, workload, opts, { source: `host strace of pid ${trace.pid} on node ${node}, execs during ${seconds}s` });
   // Attaching misses what ran before: say so every time, not only when the tree looks thin.
@@ -275,14 +263,29 @@ export function hostTraceInstructions(pod: Pod, container: string, probe: { imag
   ].join('\n');
 }
 
-export function reportOf(w: WorkloadInjection, origin: string): Report {
-  const findings = [
-    ...findingsOf(injectionEnvMissing, neverInjectedOf(w), w.pod),
-    ...findingsOf(shellDropsPreload, shellDropsOf(w), w.pod),
-    ...findingsOf(envDroppedByChild, dropsOf(w), w.pod),
-  ];
-  return { origin, findings, skipped: [], checks: INJECTION_CHECKS };
+/**
+ * Each mode of exec-check (exec into the pod, strace in it, strace from its node, a local command, a saved
+ * trace) is a source: what it captured becomes a Collection, judged by the doctor's engine and checks.
+ */
+export function traceCollection(trace: ExecTrace, origin: string, preloadFile?: string): Collection {
+  const collection = emptyCollection(origin);
+  // The run is about one workload, not a cluster: its ok findings name it.
+  collection.meta.context = trace.pod;
+  const key = logKey(trace.namespace, trace.pod, trace.container);
+  collection.execTraces = new Map([[key, trace]]);
+  if (preloadFile !== undefined) collection.preloadFiles.set(key, preloadFile);
+  return collection;
 }
+
+/** The engine's report on one capture, and the workload the checks judged (for the tree and the JSON). */
+export function judge(trace: ExecTrace, origin: string, preloadFile?: string): { report: Report; workload: WorkloadInjection } {
+  const facts = new Facts(traceCollection(trace, origin, preloadFile));
+  // One workload, no cluster read: no stacks header (DESIGN.md: absent where no cluster was read).
+  const report: Report = { ...runChecks(INJECTION_CHECKS, facts), stacks: undefined };
+  return { report, workload: workloadInjections(facts)[0]! };
+}
+
+const idOf = (detected: { stack: InjectionStack; evidence: string }) => ({ id: detected.stack.id, evidence: detected.evidence });
 
 /** What an empty GPU list means for a stack, where it is expected. */
 const GPU_LISTING_NOTES: Partial<Record<InjectionStackId, string>> = {
@@ -304,7 +307,6 @@ function gpusJson(gpus: GpuListing, stack: InjectionStackId) {
 function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, extras: Extras): void {
   const { analysis } = w;
   if (opts.output === 'json') {
-    const base = JSON.parse(renderJson(report));
     const processes = analysis.records.map((r) => ({
       pid: r.pid,
       parent: r.parent,
@@ -318,9 +320,8 @@ function print(report: Report, w: WorkloadInjection, opts: ExecCheckOptions, ext
       processes,
       ...(extras.gpus ? { gpus: gpusJson(extras.gpus, analysis.stack.id) } : {}),
       ...(extras.preloadFile !== undefined ? { preloadFile: extras.preloadFile } : {}),
-      ...base,
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(renderReportJson(report, out));
     return;
   }
   const words = ui(opts.lang).execCheck;

@@ -7,10 +7,10 @@ import { Facts } from '../facts/facts.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
-import { renderJson } from '../report/json.js';
+import { reportJson } from '../report/json.js';
 import { colourEnabled, makeChalk, paint } from '../report/style.js';
 import { renderTable, terminalWidth } from '../report/wrap.js';
-import { oneLine } from '../sources/snapshot.js';
+import { oneLine } from '../errors.js';
 import { kubeconfigContexts } from './completion.js';
 import type { DoctorOptions } from './doctor.js';
 import { gatherLive } from './gather.js';
@@ -59,7 +59,8 @@ export async function fleet(contexts: string[], checks: Check[], opts: DoctorOpt
 }
 
 function fleetJson(results: ClusterResult[]): string {
-  const clusters = results.map((r) => (r.report ? { context: r.context, ...JSON.parse(renderJson(r.report)) } : { context: r.context, error: r.error }));
+  // Each cluster's report is the doctor's -o json, its context first.
+  const clusters = results.map((r) => (r.report ? { context: r.context, ...reportJson(r.report) } : { context: r.context, error: r.error }));
   return JSON.stringify({ clusters }, null, 2) + '\n';
 }
 

@@ -1,7 +1,6 @@
 // Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
-import { GpuctlError } from '../errors.js';
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
-import type { Collection } from '../sources/collection.js';
+import type { Collection } from '../collection/collection.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
 export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';
@@ -44,15 +43,15 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   };
   try {
     const { collectLive } = await import('../sources/live.js');
+    const { localNodeProbePhase, remoteNodeProbePhase } = await import('../sources/node-probe/cluster.js');
     const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
-    const collection = await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress });
-    if (remote) {
-      const { probeClusterNodes } = await import('../sources/node-probe/cluster.js');
-      await probeClusterNodes(opts.nodeProbe as 'pod' | 'daemonset', live, collection, { ...remote, progress, notice });
-    } else {
-      await probeNodes(collection, opts.nodeProbe as 'auto' | 'local' | 'none', progress);
-    }
-    return collection;
+    // The lists, the logs and process tables of what they found, then the node probes (src/sources/pipeline.ts).
+    const nodeProbes = remote
+      ? [remoteNodeProbePhase(opts.nodeProbe as 'pod' | 'daemonset', live, { ...remote, progress, notice })]
+      : opts.nodeProbe === 'none'
+        ? []
+        : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
+    return await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress }, '', nodeProbes);
   } finally {
     spinner?.stop();
   }
@@ -66,24 +65,4 @@ function remoteOptions(opts: LiveGatherOptions) {
     timeoutMs: parseDuration(opts.probeTimeout ?? '60s', '--probe-timeout'),
     concurrency: parsePositiveInt(opts.nodeConcurrency ?? '5', '--node-concurrency'),
   };
-}
-
-async function probeNodes(collection: Collection, mode: 'auto' | 'local' | 'none', progress: (text: string) => void): Promise<void> {
-  if (mode === 'none') return;
-  const { localNodeName, probeLocalNode } = await import('../sources/node-probe/local.js');
-  const { hostname } = await import('node:os');
-  const nodes = collection.objects.filter((o) => o.kind === 'Node');
-  const name = localNodeName(nodes);
-  if (!name) {
-    if (mode === 'auto') return;
-    throw new GpuctlError(
-      `--node-probe local: this machine (${hostname()}) is not a node of the cluster`,
-      2,
-      'run gpuctl on the GPU node itself, or use --node-probe none',
-    );
-  }
-  progress(`probing node ${name} (local)…`);
-  const host = await probeLocalNode();
-  if (!host.complete) collection.problems.push({ path: `nodes/${name}`, message: 'the node probe stopped before it finished; node facts are partial' });
-  collection.nodes.set(name, host);
 }

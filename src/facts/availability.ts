@@ -1,7 +1,7 @@
 // Why a check cannot judge: a kind it reads could not be listed. For checks of optional stacks, which
 // look at a kind only once they know the stack is there (and stay quiet otherwise).
 import type { Facts } from './facts.js';
-import { resourceTypeOfKind } from '../sources/resources.js';
+import { resourceTypeOfKind } from '../collection/resources.js';
 
 /** "cannot list secrets (forbidden: …)" for the first of the kinds that could not be listed. */
 export function cannotList(facts: Facts, kinds: string[]): string | undefined {

@@ -1,7 +1,7 @@
 // VMware Bitfusion on Kubernetes (bitfusion-with-kubernetes-integration) as its manifests and webhook
 // write it: the components `make deploy` installs, the annotations and resources a workload uses, and
 // the valid values the integration documents.
-import type { Container, KubeObject, Pod } from './kube.js';
+import type { Container, KubeObject, Pod } from '../collection/kube.js';
 import { BITFUSION_WEBHOOK_NAMESPACE } from './stacks.js';
 
 export { BITFUSION_WEBHOOK_NAMESPACE };

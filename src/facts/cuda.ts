@@ -5,7 +5,7 @@ import { MINOR_VERSION_COMPATIBILITY, TOOLKIT_DRIVER_TABLE } from '../data/cuda-
 import { compareVersions } from './driver.js';
 import type { Facts } from './facts.js';
 import { isInvalid, parseImageReference } from './images.js';
-import type { Container, Pod } from './kube.js';
+import type { Container, Pod } from '../collection/kube.js';
 import { podTexts } from './pod-texts.js';
 
 export interface CudaVersion {

@@ -2,9 +2,9 @@
 // node's probe outputs (nvidia-smi, its query CSV, /proc/driver/nvidia/version) or the labels of
 // GPU Feature Discovery. Plus the version arithmetic the driver checks share, and which nodes a
 // node check looks at.
-import type { CommandOutput } from '../sources/collection.js';
+import type { CommandOutput } from '../collection/collection.js';
 import type { Facts } from './facts.js';
-import type { Node, Pod } from './kube.js';
+import type { Node, Pod } from '../collection/kube.js';
 import { parseProcDriverVersion } from './nvidia-host.js';
 import { parseNvidiaSmi, parseNvidiaSmiQuery } from './nvidia-smi.js';
 import { ownerName } from './pods.js';

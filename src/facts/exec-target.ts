@@ -1,6 +1,6 @@
 // Which container of a pod exec-check and the live doctor look into, and whether it can be exec'd into.
 import type { InjectionStack } from './injection.js';
-import type { Pod } from './kube.js';
+import type { Pod } from '../collection/kube.js';
 import { podRef } from './pods.js';
 
 /** TensorFusion names the containers it injects (comma-separated); kubectl names the default one. */

@@ -1,20 +1,10 @@
 // Follows injected variables down a tree of execs and names the exec where one was lost.
 // The tree comes from /proc (one record per process) or from strace (one record per execve).
-import type { ProcessInfo } from '../sources/collection.js';
+import type { ProcessInfo } from '../collection/collection.js';
 import type { InjectionStack, Requirement } from './injection.js';
 
-export interface ExecRecord {
-  id: number;
-  /** The record whose program started this one: the forking parent, or the same pid before an exec. */
-  parent?: number;
-  pid: number;
-  argv: string[];
-  /** The file executed, where known (strace); a script's interpreter from its #! line. */
-  path?: string;
-  interpreter?: string;
-  /** Absent when the environment could not be read. */
-  env?: Record<string, string>;
-}
+import type { ExecRecord } from '../collection/collection.js';
+export type { ExecRecord };
 
 export interface Drop {
   variable: string;

@@ -1,7 +1,7 @@
 // Whether a node is an NVSwitch system whose GPUs need the fabric manager, and what says so.
 import { FABRIC_SYSTEMS, NVSWITCH_PCI } from '../data/fabric-systems.js';
 import type { Facts } from './facts.js';
-import type { Node } from './kube.js';
+import type { Node } from '../collection/kube.js';
 import { parseLspci } from './nvidia-host.js';
 import { parseNvidiaSmiQuery } from './nvidia-smi.js';
 

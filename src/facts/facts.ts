@@ -1,9 +1,9 @@
 // A read-only, indexed view of a Collection. Checks read only this: never `collection` itself
 // (test/checks/no-collection-reads.test.ts fails when one does).
-import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SourceProblem } from '../sources/collection.js';
-import { logKey } from '../sources/collection.js';
-import { pluralOf, resourceTypeOfKind } from '../sources/resources.js';
-import type { Event, KubeObject, Node, Pod, RuntimeClass } from './kube.js';
+import type { Collection, CommandOutput, ExecTrace, NodeHost, ProcessInfo, PrometheusQueries, SourceProblem } from '../collection/collection.js';
+import { logKey } from '../collection/collection.js';
+import { pluralOf, resourceTypeOfKind } from '../collection/resources.js';
+import type { Event, KubeObject, Node, Pod, RuntimeClass } from '../collection/kube.js';
 
 export class Facts {
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -252,6 +252,11 @@ export class Facts {
   processTables(): [key: string, processes: ProcessInfo[]][] {
     this.touchAll('process table');
     return [...this.source.processes];
+  }
+
+  /** exec-check's captures: `namespace/pod/container` → the exec tree and the stack to judge it against. */
+  execTraces(): [key: string, trace: ExecTrace][] {
+    return [...(this.source.execTraces ?? [])];
   }
 
   /** A container's /etc/ld.so.preload, keyed `namespace/pod/container` as processTables() is. */

@@ -3,7 +3,7 @@
 // scheduler left Pending with "Insufficient nvidia.com/gpu".
 import type { Facts } from './facts.js';
 import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
-import type { ContainerStatus, Pod } from './kube.js';
+import type { ContainerStatus, Pod } from '../collection/kube.js';
 import { operandOf } from './operands.js';
 import { countSuffix, firstUnfinishedInit } from './pod-evidence.js';
 import { isTerminal, podRef } from './pods.js';

@@ -1,6 +1,6 @@
 // What counts as evidence of an NVIDIA GPU, and how much GPU a pod asks for.
 import type { Facts } from './facts.js';
-import type { Node, Pod } from './kube.js';
+import type { Node, Pod } from '../collection/kube.js';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const GPU_PRESENT_LABEL = 'nvidia.com/gpu.present';

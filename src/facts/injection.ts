@@ -1,5 +1,5 @@
 // What each GPU-sharing stack injects into a workload's environment, and how to tell which stack a pod uses.
-import type { Pod } from './kube.js';
+import type { Pod } from '../collection/kube.js';
 
 export type InjectionStackId = 'tensor-fusion' | 'hami' | 'bitfusion' | 'nvidia';
 

@@ -3,7 +3,7 @@
 import { podGpuRequest } from './gpu.js';
 import type { Facts } from './facts.js';
 import { detectPodStack } from './injection.js';
-import type { ContainerStatus, Pod } from './kube.js';
+import type { ContainerStatus, Pod } from '../collection/kube.js';
 import { isReady, restarts } from './pods.js';
 
 /** Namespaces where the GPU Operator, device plugins, HAMi, TensorFusion and Bitfusion run. */

@@ -3,9 +3,9 @@
 // the effective containerd config, imports followed) and the deprecated `registry.mirrors` tables,
 // docker's daemon.json. And where a new mirror would go for that runtime. Pure: reads the NodeHost
 // facts a source collected; the files themselves are parsed by registry-files.ts.
-import type { NodeHost } from '../sources/collection.js';
+import type { NodeHost } from '../collection/collection.js';
 import { DOCKER_HUB } from './images.js';
-import type { Node } from './kube.js';
+import type { Node } from '../collection/kube.js';
 import type { HostsToml, Mirror, RegistriesYaml, RegistryFileProblem } from './registry-files.js';
 import { hostDirNames, hostsTomlMirror, mirrorEndpoints, mirrorTablesIn, parseDaemonJsonMirrors, parseHostsToml, parseRegistriesYaml, registriesYamlMirrors, registryOfHostDir, WILDCARD } from './registry-files.js';
 import type { ContainerdConfig, ReadOptions } from './runtime/containerd-config.js';

@@ -4,7 +4,7 @@
 import type { OperandSpec } from '../data/operands.js';
 import { OPERANDS } from '../data/operands.js';
 import type { Facts } from './facts.js';
-import type { KubeObject, Pod } from './kube.js';
+import type { KubeObject, Pod } from '../collection/kube.js';
 import { isTerminal } from './pods.js';
 
 /** A selector as [key, value, isPrefix] terms, read once: it is matched against every pod of the cluster. */

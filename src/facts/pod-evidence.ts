@@ -1,7 +1,7 @@
 // What a pod's init containers, events and logs say, as evidence lines for findings about it.
 import type { Facts } from './facts.js';
 import { eventTime } from './facts.js';
-import type { ContainerStatus, Event, Pod } from './kube.js';
+import type { ContainerStatus, Event, Pod } from '../collection/kube.js';
 import { lastLines } from './pods.js';
 
 /** Waiting reasons that mean an image could not be pulled: image-pull-failing reports them. */

@@ -1,7 +1,7 @@
 // Everything a pod has said in words: container logs (this run and the previous), the messages of
 // its container states, and its events — each with where it was read, for quoting.
 import type { Facts } from './facts.js';
-import type { Pod } from './kube.js';
+import type { Pod } from '../collection/kube.js';
 
 export interface PodText {
   kind: 'log' | 'status' | 'event';

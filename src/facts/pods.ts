@@ -1,5 +1,5 @@
 // Pod states as an operator reads them in `kubectl get pods`.
-import type { ContainerStatus, Pod } from './kube.js';
+import type { ContainerStatus, Pod } from '../collection/kube.js';
 
 export function podRef(pod: Pod): string {
   return `${pod.metadata.namespace}/${pod.metadata.name}`;

@@ -1,6 +1,6 @@
 // Reads every process of a container from /proc with nothing but POSIX sh and cat, and parses the result.
 // The container's /etc/ld.so.preload comes first in the same dump: HAMi may preload through it.
-import type { ProcessInfo } from '../sources/collection.js';
+import type { ProcessInfo } from '../collection/collection.js';
 
 // The framing cannot be imitated by what a process holds: the dump shell draws a random marker at run time
 // (the kernel's random uuid; it is in no argv or environ a process could read, only in the shell's memory and

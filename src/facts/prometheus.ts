@@ -4,7 +4,7 @@
 import semver from 'semver';
 import type { Facts } from './facts.js';
 import { isInvalid, parseImageReference } from './images.js';
-import type { KubeObject, Pod } from './kube.js';
+import type { KubeObject, Pod } from '../collection/kube.js';
 import type { LabelSelector } from './label-selectors.js';
 import { formatSelector, unmetRequirements } from './label-selectors.js';
 

@@ -3,7 +3,7 @@ import type { Facts } from './facts.js';
 import { eventTime } from './facts.js';
 import type { ImageReference, InvalidImageReference } from './images.js';
 import { isInvalid, parseImageReference } from './images.js';
-import type { ContainerStatus, Event, Pod } from './kube.js';
+import type { ContainerStatus, Event, Pod } from '../collection/kube.js';
 import type { PullCause } from './pull-errors.js';
 import { classifyPullError, requestHostOf } from './pull-errors.js';
 

@@ -1,6 +1,6 @@
 // Events in which the kubelet or an API admission says a container runtime or RuntimeClass is missing.
 import type { Facts } from './facts.js';
-import type { Event } from './kube.js';
+import type { Event } from '../collection/kube.js';
 import { eventOrigin } from './pulls.js';
 
 /** kubelet, on FailedCreatePodSandBox: `failed to get sandbox runtime: no runtime for "nvidia" is configured`. */

@@ -3,7 +3,7 @@
 import { capJoin } from '../bounded.js';
 import type { Facts } from './facts.js';
 import { podGpuRequest } from './gpu.js';
-import type { Event, Node, Pod, Taint, Toleration } from './kube.js';
+import type { Event, Node, Pod, Taint, Toleration } from '../collection/kube.js';
 
 /** Only these effects keep a pod off a node; PreferNoSchedule is a preference the scheduler may ignore. */
 export const BLOCKING_EFFECTS = ['NoSchedule', 'NoExecute'];

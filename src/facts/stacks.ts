@@ -2,7 +2,7 @@
 // objects), each with the lines of evidence that gave it away. Checks of absent stacks stay quiet.
 import type { Facts } from './facts.js';
 import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
-import type { KubeObject, Pod } from './kube.js';
+import type { KubeObject, Pod } from '../collection/kube.js';
 import { ownerName } from './pods.js';
 import { gpuExporterOf } from './prometheus.js';
 import { someNames } from './scheduling.js';

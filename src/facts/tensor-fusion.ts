@@ -3,7 +3,7 @@
 // GPUs say about discovery, the GPU model table, the worker template of the TensorFusionCluster.
 import { parse as parseYaml } from 'yaml';
 import type { Facts } from './facts.js';
-import type { KubeObject, Pod } from './kube.js';
+import type { KubeObject, Pod } from '../collection/kube.js';
 import { lastLines } from './pods.js';
 import { parseQuantity } from './quantity.js';
 import { TENSOR_FUSION_NAMESPACE } from './stacks.js';

@@ -1,10 +1,11 @@
-// For each container whose process table was captured, which stack it uses and where injection broke.
+// For each container whose process table was captured (or that exec-check traced), which stack it uses and
+// where injection broke.
 import type { ExecAnalysis } from './exec-tree.js';
 import { analyzeExecTree, recordsFromProcesses } from './exec-tree.js';
 import type { Facts } from './facts.js';
-import type { InjectionStack } from './injection.js';
-import { detectPodStack, INJECTION_STACKS } from './injection.js';
-import type { Pod } from './kube.js';
+import type { InjectionStack, InjectionStackId } from './injection.js';
+import { detectPodStack, INJECTION_STACKS, stackById } from './injection.js';
+import type { Pod } from '../collection/kube.js';
 
 export interface WorkloadInjection {
   namespace: string;
@@ -44,6 +45,16 @@ export function workloadInjections(facts: Facts): WorkloadInjection[] {
       container,
       stackEvidence: detected.evidence,
       analysis: analyzeExecTree(records, detected.stack, preload),
+    });
+  }
+  for (const [key, trace] of facts.execTraces()) {
+    result.push({
+      namespace: trace.namespace,
+      pod: trace.pod,
+      container: trace.container,
+      stackEvidence: trace.stack.evidence,
+      analysis: analyzeExecTree(trace.records, stackById(trace.stack.id as InjectionStackId), facts.preloadFile(key)),
+      ...(trace.local ? { local: true } : {}),
     });
   }
   cache.set(facts, result);

@@ -1,6 +1,6 @@
 // The workload whose pod template made a pod: what a fix patches (a Deployment through its ReplicaSet's
 // pod-template-hash, a StatefulSet, DaemonSet or bare ReplicaSet). Jobs and bare pods have no template to patch.
-import type { Pod } from './kube.js';
+import type { Pod } from '../collection/kube.js';
 
 export function templateOwner(pod: Pod): { kind: 'deployment' | 'statefulset' | 'daemonset' | 'replicaset'; name: string } | undefined {
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];

@@ -1,6 +1,6 @@
 // What the cluster has already, read with helm and kubectl (read-only probes, cached until refresh()).
 import semver from 'semver';
-import type { KubeObject, Node, Pod } from '../facts/kube.js';
+import type { KubeObject, Node, Pod } from '../collection/kube.js';
 import { OWNER_SELECTOR } from './charts.js';
 import type { CommandResult, Exec } from './exec.js';
 import { firstLine } from './host-facts.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { Facts } from '../facts/facts.js';
 import { gpuNodes } from '../facts/gpu.js';
-import { emptyCollection } from '../sources/collection.js';
+import { emptyCollection } from '../collection/collection.js';
 import { localNodeName } from '../sources/node-probe/local.js';
 import { CHARTS, chartRef, needsRepo, OWNER_LABEL, OWNER_SELECTOR, OWNER_VALUE, splitChartColumn, type ChartSpec, type ComponentId } from './charts.js';
 import { helmTooOld, MIN_HELM, type HelmRelease } from './cluster-facts.js';

@@ -8,7 +8,7 @@ import { CONTAINERD_DUMP_COMMAND } from '../facts/runtime/containerd-paths.js';
 import { CRI_RUNTIME_V3, CRI_V2, runtimeEntries } from '../facts/runtime/containerd-plugins.js';
 import { DOCKER_DAEMON_JSON, readDockerConfig } from '../facts/runtime/docker-config.js';
 import { isTable, parseToml } from '../facts/toml.js';
-import type { NodeHost } from '../sources/collection.js';
+import type { NodeHost } from '../collection/collection.js';
 import { globHostFiles, hostPath, readHostFile } from './host-files.js';
 
 export type RuntimeKind = 'containerd' | 'docker' | 'k3s' | 'rke2';

@@ -1,5 +1,5 @@
 // Commands that change a node's NVIDIA driver setup.
-import type { Node } from '../facts/kube.js';
+import type { Node } from '../collection/kube.js';
 
 /** The command that rebuilds the initramfs on the node's distribution (from the node's osImage). */
 export function initramfsCommand(node: Node | undefined): string {

@@ -1,7 +1,7 @@
 // Causes that a pod's Warning events name outright, each pointing to the check that owns it: a pod
 // stuck for one of them is that check's to explain (operand-unhealthy and validator-failed say "see …").
 import type { Facts } from '../facts/facts.js';
-import type { Pod } from '../facts/kube.js';
+import type { Pod } from '../collection/kube.js';
 
 /**
  * Known causes that events name outright, each pointing to the check that owns it.

@@ -2,7 +2,7 @@
 // is src/data/operands.ts), and the pointer a pod stuck on an image pull gets: shared by
 // operand-unhealthy and validator-failed.
 import type { OperandSpec } from '../data/operands.js';
-import type { ContainerStatus, Pod } from '../facts/kube.js';
+import type { ContainerStatus, Pod } from '../collection/kube.js';
 import type { Fix, Issue } from '../model.js';
 
 /** Where a fix command points: the pod, its namespace and node, the container to read. */

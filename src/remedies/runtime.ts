@@ -1,7 +1,7 @@
 // The commands that change a node's container runtime config, per distribution: where the config
 // must be edited (k3s/RKE2 templates, MicroK8s' template, a drop-in's import) and how the runtime is
 // restarted so that it reads it.
-import type { Node } from '../facts/kube.js';
+import type { Node } from '../collection/kube.js';
 import type { RuntimeConfig } from '../facts/runtime/active-config.js';
 import type { ContainerdConfig } from '../facts/runtime/containerd-config.js';
 import { readContainerdConfig } from '../facts/runtime/containerd-config.js';
@@ -12,7 +12,7 @@ import { isNvidiaRuntime } from '../facts/runtime/runtimes.js';
 import { runtimeService } from '../facts/runtime/services.js';
 import { hasGoTemplateActions } from '../facts/toml.js';
 import type { Fix } from '../model.js';
-import type { NodeHost } from '../sources/collection.js';
+import type { NodeHost } from '../collection/collection.js';
 
 const NVIDIA_BINARY = '/usr/bin/nvidia-container-runtime';
 

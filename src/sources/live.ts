@@ -1,6 +1,8 @@
 // Live cluster source: the options contract; the code is in src/sources/live/ (client, kubeconfig, list,
 // logs, collect). Loaded lazily by `doctor`, so @kubernetes/client-node stays off the start-up path.
 
+import type { ResourceType } from '../collection/resources.js';
+
 export interface LiveOptions {
   kubeconfig?: string;
   context?: string;
@@ -13,6 +15,11 @@ export interface LiveOptions {
   prometheusUrl?: string;
   /** Running pods of injecting stacks whose process tables are read through exec; 0 = none. */
   maxExecPods?: number;
+  /**
+   * The resource types the lists phase lists (src/sources/live/collect.ts); absent: every type gpuctl reads
+   * (RESOURCE_TYPES). The one place a narrower list — derived from the checks' needs — comes in.
+   */
+  resourceTypes?: readonly ResourceType[];
   onProgress?: (text: string) => void;
 }
 

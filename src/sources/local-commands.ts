@@ -1,7 +1,8 @@
 // Commands gpuctl runs on the machine it runs on (the operator's workstation, not a node), as data, and
 // the runner. Their output lands in Collection.localCommands; a snapshot carries it in
 // local/commands/NAME.txt (NAME.exit, NAME.stderr beside it, as for node probes).
-import type { CommandOutput } from './collection.js';
+import type { CommandOutput } from '../collection/collection.js';
+import { NOT_FOUND_EXIT } from '../collection/collection.js';
 
 export interface LocalCommand {
   name: string;
@@ -13,8 +14,6 @@ export const LOCAL_COMMANDS: LocalCommand[] = [
   { name: 'helm-version', argv: ['helm', 'version', '--short'], why: 'Kantaloupe needs Helm 3.14 or newer' },
 ];
 
-/** The exit code a shell gives a command it cannot find: how an absent tool is recorded. */
-export const NOT_FOUND_EXIT = 127;
 export const LOCAL_COMMAND_TIMEOUT_MS = 5000;
 
 /** Runs each command once, concurrently, with a time limit; a missing or hung tool is an output, never a throw. */

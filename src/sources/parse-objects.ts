@@ -1,6 +1,6 @@
 // Turns what `kubectl get -o json|yaml` prints into objects: one object, a (*)List, or multi-document YAML.
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../facts/kube.js';
+import type { KubeObject } from '../collection/kube.js';
 
 /** YAML parsing is ~50× slower than JSON: past this, ask for JSON instead of hanging. */
 export const MAX_YAML_BYTES = 32 * 1024 * 1024;

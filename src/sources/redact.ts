@@ -2,8 +2,8 @@
 // One choke point: `redactCollection` walks everything a Collection holds (objects, logs, node files,
 // command outputs, process tables, preload files, Prometheus answers, meta) and returns a redacted copy
 // with the list of places it changed; the snapshot writer applies it before it writes anything.
-import type { KubeObject } from '../facts/kube.js';
-import type { Collection, CommandOutput, NodeHost, ProcessInfo } from './collection.js';
+import type { KubeObject } from '../collection/kube.js';
+import type { Collection, CommandOutput, NodeHost, ProcessInfo } from '../collection/collection.js';
 
 export const REDACTED = '<redacted by gpuctl>';
 const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];

@@ -7,7 +7,7 @@ import { pushAll } from '../bounded.js';
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceProblem } from './collection.js';
+import type { SourceProblem } from '../collection/collection.js';
 
 const MiB = 1024 * 1024;
 

@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
-import type { KubeObject } from '../facts/kube.js';
-import type { Collection, CommandOutput } from './collection.js';
+import type { KubeObject } from '../collection/kube.js';
+import type { Collection, CommandOutput } from '../collection/collection.js';
 import { redactCollection, type RedactionReport } from './redact.js';
-import { pluralOf } from './resources.js';
+import { pluralOf } from '../collection/resources.js';
 
 export interface WriteOptions {
   /** The cluster objects as JSON (default) or YAML lists; the snapshot reader takes both. */

@@ -2,9 +2,9 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GpuctlError } from '../errors.js';
-import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta, SourceProblem } from './collection.js';
-import { emptyCollection, logKey } from './collection.js';
+import { GpuctlError, oneLine } from '../errors.js';
+import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta, SourceProblem } from '../collection/collection.js';
+import { emptyCollection, logKey } from '../collection/collection.js';
 import { dedupeObjects, parseObjects } from './parse-objects.js';
 import { FILE_LIMITS, SnapshotFiles } from './snapshot-files.js';
 
@@ -272,7 +272,3 @@ function parseJson(text: string): unknown {
   return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
-export function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0]!.trim();
-}

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiVersionOf, RESOURCE_TYPES } from '../../src/sources/resources.js';
+import { apiVersionOf, RESOURCE_TYPES } from '../../src/collection/resources.js';
 import { gpuctl } from '../helpers/cli.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { apiRequest, compactEtcd, startControlPlane, type ApiResponse } from './control-plane.js';

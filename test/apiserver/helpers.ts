@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { writeKubeconfig, type ControlPlaneInfo, type User } from './control-plane.js';
 import { startKubelet, type KubeletStandIn } from './kubelet.js';

@@ -12,7 +12,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Pod } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { Catalog } from '../simulator/catalog.js';
 import { createExecServer, type ExecServer } from '../simulator/exec.js';
 import { FaultTable } from '../simulator/faults.js';

@@ -5,8 +5,8 @@
 // change what admission lets in (webhook configurations, quotas, limit ranges). `unload` removes it all,
 // so one API server serves one test file's examples one after another.
 import type { KubeObject } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
-import { RESOURCE_TYPES } from '../../src/sources/resources.js';
+import type { Collection } from '../../src/collection/collection.js';
+import { RESOURCE_TYPES } from '../../src/collection/resources.js';
 import { guessPlural, splitApiVersion } from '../simulator/catalog.js';
 import { apiRequest, type ApiResponse, type ControlPlaneInfo } from './control-plane.js';
 

@@ -7,7 +7,7 @@ import bitfusionTokenInvalid from '../../checks/bitfusion-token-invalid.js';
 import noGpuNodes from '../../checks/no-gpu-nodes.js';
 import type { Check } from '../../src/check.js';
 import type { Container, KubeObject, Pod } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { factsOf, node, pod } from '../helpers/facts.js';
 import { kubeObject, namespace, readyStatus } from '../helpers/stacks.js';
 

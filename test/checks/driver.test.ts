@@ -11,7 +11,7 @@ import nouveauLoaded from '../../checks/nouveau-loaded.js';
 import type { KubeObject, Node, Pod } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
 import { NO_NODE_FACTS } from '../../src/node-check.js';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { gpuctl } from '../helpers/cli.js';
 import { factsOf, gpuNode, host, node, pod } from '../helpers/facts.js';
 

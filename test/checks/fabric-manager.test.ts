@@ -4,7 +4,7 @@ import { isSkip } from '../../src/check.js';
 import { fabricNeed } from '../../src/facts/fabric.js';
 import type { KubeObject, Node } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { factsOf, gpuNode, host, pod } from '../helpers/facts.js';
 
 const NVSWITCH = 'c0:00.0 Bridge [0680]: NVIDIA Corporation GH100 [H100 NVSwitch] [10de:22a3] (rev a1)\n';

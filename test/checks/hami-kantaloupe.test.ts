@@ -9,7 +9,7 @@ import servicemonitorNotSelected from '../../checks/servicemonitor-not-selected.
 import { isSkip } from '../../src/check.js';
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
-import type { PrometheusQueries } from '../../src/sources/collection.js';
+import type { PrometheusQueries } from '../../src/collection/collection.js';
 import { factsOf, pod } from '../helpers/facts.js';
 import { daemonSet, gpuOperator, hami, kubeObject, namespace } from '../helpers/stacks.js';
 

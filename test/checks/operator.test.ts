@@ -14,7 +14,7 @@ import { parseAdmissionMessage } from '../../src/facts/gpu-holders.js';
 import type { ContainerStatus, Event, KubeObject, Pod } from '../../src/facts/kube.js';
 import { operandOf } from '../../src/facts/operands.js';
 import type { Issue } from '../../src/model.js';
-import { logKey } from '../../src/sources/collection.js';
+import { logKey } from '../../src/collection/collection.js';
 import { factsOf, gpuNode, node, pod } from '../helpers/facts.js';
 
 const NS = 'gpu-operator';

@@ -6,7 +6,7 @@ import type { Skip } from '../../src/check.js';
 import { runChecks } from '../../src/engine.js';
 import type { Event, KubeObject, Node, Pod } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { factsOf, host, node, pod } from '../helpers/facts.js';
 import { PULL_ERRORS } from '../fixtures/pull-errors.js';
 import { CONTAINERD_V2_NO_CONFIG_PATH, DAEMON_JSON_MIRRORS, HOSTS_TOML_DOCKER_MIRROR, K3S_GENERATED_HOSTS_TOML, K3S_REGISTRIES_YAML } from '../fixtures/registry-files.js';

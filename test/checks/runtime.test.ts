@@ -6,7 +6,7 @@ import runtimeclassMissing from '../../checks/runtimeclass-missing.js';
 import { isSkip } from '../../src/check.js';
 import type { Event, Node, RuntimeClass } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { factsOf, gpuNode, host, node, pod } from '../helpers/facts.js';
 
 const ETC = '/etc/containerd/config.toml';

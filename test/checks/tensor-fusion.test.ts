@@ -7,7 +7,7 @@ import tfWorkerCrashing from '../../checks/tf-worker-crashing.js';
 import tfWorkerNotRunning from '../../checks/tf-worker-not-running.js';
 import type { Check } from '../../src/check.js';
 import type { Event, KubeObject, Pod } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { factsOf, host, node, pod } from '../helpers/facts.js';
 import { crashStatus, kubeObject, namespace, readyStatus } from '../helpers/stacks.js';
 

@@ -4,7 +4,7 @@ import { isSkip } from '../../src/check.js';
 import { toolkitVersionOfImage } from '../../src/data/toolkit-support.js';
 import type { Event, KubeObject, Node } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { factsOf, gpuNode, host, pod } from '../helpers/facts.js';
 
 const ETC = '/etc/containerd/config.toml';

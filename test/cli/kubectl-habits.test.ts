@@ -8,7 +8,7 @@ import { version } from '../../package.json';
 import { normalizeArgv, parseVerbosity } from '../../src/flags.js';
 import { collectTarget } from '../../src/commands/collect.js';
 import { colourEnabled } from '../../src/report/style.js';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { writeSnapshot } from '../../src/sources/snapshot-writer.js';
 import { closest, didYouMean, editDistance } from '../../src/suggest.js';

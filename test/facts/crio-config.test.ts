@@ -9,7 +9,7 @@ import type { Event, KubeObject, Node } from '../../src/facts/kube.js';
 import { activeRuntimeConfig, runtimeConfigEvidence } from '../../src/facts/runtime/active-config.js';
 import { readCrioConfig } from '../../src/facts/runtime/crio-config.js';
 import type { Issue } from '../../src/model.js';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { factsOf, gpuNode, host, pod } from '../helpers/facts.js';
 
 const CRIO = '/etc/crio/crio.conf';

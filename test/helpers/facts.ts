@@ -1,8 +1,8 @@
 // Builds Facts from plain objects for check unit tests: the same path the snapshot takes.
 import { Facts } from '../../src/facts/facts.js';
 import type { KubeObject, Node, Pod } from '../../src/facts/kube.js';
-import type { Collection, NodeHost } from '../../src/sources/collection.js';
-import { emptyCollection } from '../../src/sources/collection.js';
+import type { Collection, NodeHost } from '../../src/collection/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 
 export function factsOf(objects: KubeObject[], extra: Partial<Collection> = {}): Facts {
   return new Facts({ ...emptyCollection('test'), objects, ...extra });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import type { Simulator } from '../simulator/server.js';
 import { startSimulator } from '../simulator/server.js';

@@ -6,7 +6,7 @@ import { GpuctlError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { collectLive } from '../../src/sources/live.js';
 import { SERVICE_ACCOUNT_DIR } from '../../src/sources/live/kubeconfig.js';
-import { RESOURCE_TYPES } from '../../src/sources/resources.js';
+import { RESOURCE_TYPES } from '../../src/collection/resources.js';
 import { gpuNode, pod } from '../helpers/facts.js';
 import type { FakeApi, FakeApiOptions } from './fake-api.js';
 import { startFakeApi, status, writeKubeconfig } from './fake-api.js';

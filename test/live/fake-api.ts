@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../../src/facts/kube.js';
-import { RESOURCE_TYPES } from '../../src/sources/resources.js';
+import { RESOURCE_TYPES } from '../../src/collection/resources.js';
 
 export interface RecordedRequest {
   path: string;

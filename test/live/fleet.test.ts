@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import type { Simulator } from '../simulator/server.js';
 import { startSimulator } from '../simulator/server.js';
 import { gpuctl } from '../helpers/cli.js';

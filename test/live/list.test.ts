@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { KubeClient } from '../../src/sources/live/client.js';
 import { listAll, listPath } from '../../src/sources/live/list.js';
-import type { ResourceType } from '../../src/sources/resources.js';
-import { resourceTypeOfKind } from '../../src/sources/resources.js';
+import type { ResourceType } from '../../src/collection/resources.js';
+import { resourceTypeOfKind } from '../../src/collection/resources.js';
 import type { FakeApi, FakeApiOptions } from './fake-api.js';
 import { startFakeApi, status } from './fake-api.js';
 

@@ -2,10 +2,10 @@
 // secret content survives the list — against the fake API and the simulator.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { KubeClient } from '../../src/sources/live/client.js';
 import { listAll, listPath, PARTIAL_METADATA_LIST } from '../../src/sources/live/list.js';
-import { resourceTypeOfKind } from '../../src/sources/resources.js';
+import { resourceTypeOfKind } from '../../src/collection/resources.js';
 import type { Simulator } from '../simulator/server.js';
 import { startSimulator } from '../simulator/server.js';
 import type { FakeApi } from './fake-api.js';

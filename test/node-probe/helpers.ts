@@ -7,7 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach } from 'vitest';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { KubeObject } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { BIN, type CliResult, gpuctl, ROOT } from '../helpers/cli.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeHost } from '../../src/sources/collection.js';
+import type { NodeHost } from '../../src/collection/collection.js';
 import { parseProbeOutput, probeScript } from '../../src/sources/node-probe/script.js';
 import { probeStreamOf } from '../simulator/node-stream.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeExecTree, recordsFromProcesses } from '../../src/facts/exec-tree.js';
 import { stackById } from '../../src/facts/injection.js';
-import type { ProcessInfo } from '../../src/sources/collection.js';
+import type { ProcessInfo } from '../../src/collection/collection.js';
 import { renderExecTree } from '../../src/report/exec-tree.js';
 
 const ENV = { PATH: '/tensor-fusion:/usr/bin', LD_LIBRARY_PATH: '/tensor-fusion', LD_PRELOAD: '/tensor-fusion/libcuda.so' };

@@ -15,7 +15,7 @@ import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { terminalSafe } from '../../src/report/safe.js';
 import { renderText } from '../../src/report/text.js';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { gpuctl } from '../helpers/cli.js';
 import { pod } from '../helpers/facts.js';
 

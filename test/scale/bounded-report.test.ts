@@ -10,7 +10,7 @@ import { Facts } from '../../src/facts/facts.js';
 import type { Pod } from '../../src/facts/kube.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderText } from '../../src/report/text.js';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { gpuNode } from '../helpers/facts.js';
 
 function finishedJobs(n: number): Facts {

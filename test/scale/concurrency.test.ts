@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIST_CONCURRENCY, LOG_CONCURRENCY } from '../../src/sources/live/collect.js';
 import { collectLive } from '../../src/sources/live.js';
-import { RESOURCE_TYPES } from '../../src/sources/resources.js';
+import { RESOURCE_TYPES } from '../../src/collection/resources.js';
 import { kubeconfigFor, type Simulator, startSimulator } from '../simulator/server.js';
 import { syntheticCluster } from '../simulator/synthetic.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';

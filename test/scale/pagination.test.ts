@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { KubeClient } from '../../src/sources/live/client.js';
 import { listAll, type ListOutcome } from '../../src/sources/live/list.js';
-import { resourceTypeOfKind } from '../../src/sources/resources.js';
+import { resourceTypeOfKind } from '../../src/collection/resources.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { syntheticCluster } from '../simulator/synthetic.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';

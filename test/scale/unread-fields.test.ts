@@ -10,9 +10,9 @@ import { runChecks } from '../../src/engine.js';
 import { Facts } from '../../src/facts/facts.js';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { renderJson } from '../../src/report/json.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { sharedStrings, slim } from '../../src/sources/live/list.js';
-import { RESOURCE_TYPES, type ResourceType, resourceTypeOfKind } from '../../src/sources/resources.js';
+import { RESOURCE_TYPES, type ResourceType, resourceTypeOfKind } from '../../src/collection/resources.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 
 const SNAPSHOTS = ['examples', 'test/fixtures'].flatMap((root) =>

@@ -2,8 +2,8 @@
 // Types: gpuctl's RESOURCE_TYPES (CRD ones only when the snapshot shows them), the types that
 // CustomResourceDefinition objects define, and any other kind present in the snapshot.
 import type { KubeObject } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
-import { apiVersionOf, RESOURCE_TYPES } from '../../src/sources/resources.js';
+import type { Collection } from '../../src/collection/collection.js';
+import { apiVersionOf, RESOURCE_TYPES } from '../../src/collection/resources.js';
 import type { PrinterColumn } from './tables.js';
 
 export interface ServedType {

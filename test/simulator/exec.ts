@@ -12,7 +12,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { SHEBANG_SCRIPT, STRACE_RUN_SCRIPT, TOOLS_PROBE_SCRIPT } from '../../src/facts/container-probe.js';
 import type { Pod } from '../../src/facts/kube.js';
 import { PROC_DUMP_SCRIPT } from '../../src/facts/proc-dump.js';
-import type { Collection, ProcessInfo } from '../../src/sources/collection.js';
+import type { Collection, ProcessInfo } from '../../src/collection/collection.js';
 import type { Catalog } from './catalog.js';
 import { DEFAULT_USER, type Fault, type FaultTable } from './faults.js';
 import { resolveContainer } from './logs.js';

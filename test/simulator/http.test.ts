@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../src/facts/kube.js';
-import { type Collection, emptyCollection, logKey } from '../../src/sources/collection.js';
+import { type Collection, emptyCollection, logKey } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { guessPlural } from './catalog.js';
 import { get, listAll, type ListBody } from './helpers.js';

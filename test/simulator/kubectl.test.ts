@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { startSimulator, type Simulator } from './server.js';
 

@@ -1,7 +1,7 @@
 // pods/log from the snapshot's logs, with the container rules and error texts of the API server
 // (pkg/registry/core/pod/strategy.go LogLocation).
 import type { Pod } from '../../src/facts/kube.js';
-import { logKey } from '../../src/sources/collection.js';
+import { logKey } from '../../src/collection/collection.js';
 import { badRequest, type Status } from './status.js';
 
 export interface LogQuery {

@@ -4,7 +4,7 @@
 // (exec.ts) — the node probe script answered with the node's facts from the snapshot.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObject, Pod } from '../../src/facts/kube.js';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { probeScript } from '../../src/sources/node-probe/script.js';
 import type { Catalog, TypeIndex } from './catalog.js';
 import type { Outcome } from './exec.js';

@@ -3,7 +3,7 @@
 // queries the snapshot recorded (prometheus/queries.json): the recorded series, the recorded error, or an
 // empty vector for a query never recorded — what Prometheus says of a metric it does not have.
 import type { KubeObject } from '../../src/facts/kube.js';
-import type { PrometheusQueries } from '../../src/sources/collection.js';
+import type { PrometheusQueries } from '../../src/collection/collection.js';
 import type { Catalog } from './catalog.js';
 import { notFound, serviceUnavailable, type Status } from './status.js';
 

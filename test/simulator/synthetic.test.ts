@@ -1,7 +1,7 @@
 // The synthetic cluster generator: deterministic, realistic GPU Operator shapes, broken parts that leave evidence.
 import { describe, expect, it } from 'vitest';
 import type { Event, KubeObject, Node, Pod } from '../../src/facts/kube.js';
-import { logKey } from '../../src/sources/collection.js';
+import { logKey } from '../../src/collection/collection.js';
 import { SYSTEM_PODS_PER_NODE, syntheticCluster } from './synthetic.js';
 
 const ofKind = <T extends KubeObject>(objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind) as T[];

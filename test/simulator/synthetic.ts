@@ -5,7 +5,7 @@
 // Constant parts of objects (tolerations, volumes, env) are shared between objects to keep 100,000 pods
 // cheap: treat the objects as read-only, as the simulator and the facts layer do.
 import type { KubeObject } from '../../src/facts/kube.js';
-import { type Collection, emptyCollection, logKey } from '../../src/sources/collection.js';
+import { type Collection, emptyCollection, logKey } from '../../src/collection/collection.js';
 
 export interface SyntheticOptions {
   nodes: number;

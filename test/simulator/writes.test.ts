@@ -1,7 +1,7 @@
 // The simulator's writes (writes.ts) and service proxy (service-proxy.ts) over HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
-import { type Collection, emptyCollection } from '../../src/sources/collection.js';
+import { type Collection, emptyCollection } from '../../src/collection/collection.js';
 import { node, pod } from '../helpers/facts.js';
 import { mergePatch } from './writes.js';
 import { parseServiceRef } from './service-proxy.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Catalog, TypeIndex } from './catalog.js';
-import { apiVersionOf } from '../../src/sources/resources.js';
+import { apiVersionOf } from '../../src/collection/resources.js';
 import { badRequest, notFound, type ResourceTarget, status, type Status } from './status.js';
 
 export interface WritePath {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { runChecks } from '../../src/engine.js';
 import { Facts } from '../../src/facts/facts.js';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { isSecretName, REDACTED, redactCollection, redactText } from '../../src/sources/redact.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { ROOT } from '../helpers/cli.js';

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { parseObjects } from '../../src/sources/parse-objects.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { writeSnapshot } from '../../src/sources/snapshot-writer.js';

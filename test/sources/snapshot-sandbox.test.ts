@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Collection } from '../../src/sources/collection.js';
+import type { Collection } from '../../src/collection/collection.js';
 import { ARCHIVE_LIMITS, loadSnapshot } from '../../src/sources/snapshot.js';
 import { FILE_LIMITS } from '../../src/sources/snapshot-files.js';
 import { gpuctl } from '../helpers/cli.js';

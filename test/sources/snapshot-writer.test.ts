@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyCollection } from '../../src/sources/collection.js';
+import { emptyCollection } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { writeSnapshot } from '../../src/sources/snapshot-writer.js';
 import { host, pod } from '../helpers/facts.js';

@@ -1,6 +1,6 @@
 // The runtime config a node's kubelet really uses: docker's daemon.json on a docker:// node, else
 // the effective containerd config; and how to say where a reading of it comes from.
-import type { NodeHost } from '../../sources/collection.js';
+import type { NodeHost } from '../../collection/collection.js';
 import type { ContainerdConfig } from './containerd-config.js';
 import { readContainerdConfig } from './containerd-config.js';
 import type { RuntimeHints } from './containerd-paths.js';

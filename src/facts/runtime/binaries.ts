@@ -1,6 +1,6 @@
 // Which runtime binaries exist on a node: copied files, or the `runtime-binaries` probe, which prints
 // every candidate and every configured BinaryName / docker `path` that exists on the host.
-import type { NodeHost } from '../../sources/collection.js';
+import type { NodeHost } from '../../collection/collection.js';
 
 export const RUNTIME_BINARIES_COMMAND = 'runtime-binaries';
 

@@ -17,7 +17,7 @@
 //   the same plugin id (containerd issue #5837). containerd 2.x deep-merges them (PR #9982).
 import { pushAll } from '../../bounded.js';
 import path from 'node:path';
-import type { NodeHost } from '../../sources/collection.js';
+import type { NodeHost } from '../../collection/collection.js';
 import type { TomlTable } from '../toml.js';
 import { cleanPath, globPaths, hasGoTemplateActions, isTable, mergeTables, parseToml, stripGoTemplate } from '../toml.js';
 import type { ContainerdFlavor, RuntimeHints } from './containerd-paths.js';

@@ -1,7 +1,7 @@
 // Which containerd a node runs and which file it is started with: plain containerd, k3s, RKE2 or
 // MicroK8s, told from the Node's runtime and kubelet versions and the files found on the node.
-import type { NodeHost } from '../../sources/collection.js';
-import type { Node } from '../kube.js';
+import type { NodeHost } from '../../collection/collection.js';
+import type { Node } from '../../collection/kube.js';
 
 /** The probe command whose stdout is `containerd config dump`. */
 export const CONTAINERD_DUMP_COMMAND = 'containerd-config-dump';

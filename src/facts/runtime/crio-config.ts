@@ -2,7 +2,7 @@
 // it in name order (cri-o/cri-o pkg/config: CrioConfigPath, CrioConfigDropInPath), the runtime handlers
 // it defines, its default runtime, and the OCI hooks that inject the GPU without a handler (OpenShift's
 // GPU Operator: oci-nvidia-hook.json).
-import type { NodeHost } from '../../sources/collection.js';
+import type { NodeHost } from '../../collection/collection.js';
 import { isTable, mergeTables, parseToml, type TomlTable } from '../toml.js';
 import type { ConfigProblem } from './containerd-problems.js';
 import { unparsable } from './containerd-problems.js';

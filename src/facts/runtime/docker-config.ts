@@ -1,6 +1,6 @@
 // docker's /etc/docker/daemon.json: the runtimes it defines and its default runtime, for nodes whose
 // kubelet runs on docker (cri-dockerd) and for configs left on a node beside containerd.
-import type { NodeHost } from '../../sources/collection.js';
+import type { NodeHost } from '../../collection/collection.js';
 import { isTable } from '../toml.js';
 import type { ConfigProblem } from './containerd-problems.js';
 import type { RuntimeEntry } from './runtimes.js';

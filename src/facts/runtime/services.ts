@@ -1,6 +1,6 @@
 // The systemd unit that runs a node's container runtime: containerd, docker, or the k3s / RKE2
 // server or agent that embeds containerd (a control-plane label tells a server from an agent).
-import type { Node } from '../kube.js';
+import type { Node } from '../../collection/kube.js';
 import type { RuntimeConfig } from './active-config.js';
 
 export type Distro = 'k3s' | 'rke2';

@@ -1,8 +1,8 @@
 // `kubectl cluster-info dump --output-directory DIR [--all-namespaces]`: nodes.json at the top,
 // NS/{pods,events,daemonsets,deployments,…}.json and NS/POD/logs.txt below.
 import { pushAll } from '../../bounded.js';
-import type { Collection } from '../collection.js';
-import { emptyCollection, logKey } from '../collection.js';
+import type { Collection } from '../../collection/collection.js';
+import { emptyCollection, logKey } from '../../collection/collection.js';
 import { parseObjects } from '../parse-objects.js';
 import { FILE_LIMITS, type SnapshotFiles } from '../snapshot-files.js';
 

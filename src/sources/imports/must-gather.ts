@@ -3,9 +3,9 @@
 // written with `--all-containers --prefix`, and nvidia-bug-report_NODE.log.gz.
 import { pushAll } from '../../bounded.js';
 import { gunzipSync } from 'node:zlib';
-import type { KubeObject, Node } from '../../facts/kube.js';
-import type { Collection, NodeHost } from '../collection.js';
-import { emptyCollection, logKey } from '../collection.js';
+import type { KubeObject, Node } from '../../collection/kube.js';
+import type { Collection, NodeHost } from '../../collection/collection.js';
+import { emptyCollection, logKey } from '../../collection/collection.js';
 import { parseObjects } from '../parse-objects.js';
 import { FILE_LIMITS, type SnapshotFiles } from '../snapshot-files.js';
 

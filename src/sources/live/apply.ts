@@ -2,10 +2,10 @@
 // reported with the server's answer. Nothing here decides what to change: src/fix/plan.ts does.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Pod } from '../../facts/kube.js';
+import type { Pod } from '../../collection/kube.js';
 import type { ApiAction } from '../../fix/plan.js';
 import { savedManifest } from '../../fix/plan.js';
-import { logKey } from '../collection.js';
+import { logKey } from '../../collection/collection.js';
 import { logPath } from './logs.js';
 import type { LiveOptions } from '../live.js';
 import type { ApiResponse } from './client.js';

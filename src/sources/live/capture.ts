@@ -3,9 +3,9 @@
 // as `gpuctl exec-check` would. A pod that cannot be read is a problem of the collection, never the end.
 import pLimit from 'p-limit';
 import { injectedContainers, notRunningReason } from '../../facts/exec-target.js';
-import { Facts } from '../../facts/facts.js';
+import type { Facts } from '../../facts/facts.js';
 import { injectingPods } from '../../facts/workload-injection.js';
-import type { Collection } from '../collection.js';
+import type { Collection } from '../../collection/collection.js';
 import { captureProcesses } from './container.js';
 import type { ExecConnection } from './exec.js';
 import { ExecFailure } from './exec.js';
@@ -17,11 +17,12 @@ const UNREAD_KINDS = new Set(['forbidden', 'unauthorized', 'server', 'cut', 'tim
 
 export async function captureInjectedProcesses(
   conn: ExecConnection,
+  facts: Facts,
   collection: Collection,
   options: { maxPods: number; timeoutMs: number; concurrency?: number; onProgress?: (text: string) => void },
 ): Promise<void> {
   if (options.maxPods <= 0) return;
-  const pods = injectingPods(new Facts(collection));
+  const pods = injectingPods(facts);
   const chosen = pods.slice(0, options.maxPods);
   if (pods.length > chosen.length) {
     collection.meta.execPodsOmitted = pods.length - chosen.length;

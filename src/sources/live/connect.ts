@@ -1,7 +1,7 @@
 // One live session: the kubeconfig as kubectl would pick it, an HTTP client for GETs and the credentials
 // an exec WebSocket needs. Shared by `doctor` (collect.ts) and `exec-check`.
 import { GpuctlError } from '../../errors.js';
-import type { Pod } from '../../facts/kube.js';
+import type { Pod } from '../../collection/kube.js';
 import type { ExecConnection } from './exec.js';
 import { KubeClient, RequestFailure } from './client.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';

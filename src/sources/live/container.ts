@@ -14,7 +14,7 @@ import {
 import { parsePreloadFile, parseProcDump, PROC_DUMP_SCRIPT } from '../../facts/proc-dump.js';
 import type { StraceParse } from '../../facts/strace.js';
 import { parseStrace } from '../../facts/strace.js';
-import type { ProcessInfo } from '../collection.js';
+import type { ProcessInfo } from '../../collection/collection.js';
 import type { ExecConnection, ExecResult, ExecTarget } from './exec.js';
 import { describeTarget, execInContainer } from './exec.js';
 

@@ -11,7 +11,7 @@ import { accessSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../../errors.js';
-import { oneLine } from '../snapshot.js';
+import { oneLine } from '../../errors.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

@@ -1,8 +1,8 @@
 // One resource type, listed cluster-wide in pages (limit/continue) with its server-side selectors.
 // Each page is parsed and slimmed at once, so no raw JSON of a big cluster stays in memory.
-import type { KubeObject } from '../../facts/kube.js';
-import type { ResourceType } from '../resources.js';
-import { apiVersionOf } from '../resources.js';
+import type { KubeObject } from '../../collection/kube.js';
+import type { ResourceType } from '../../collection/resources.js';
+import { apiVersionOf } from '../../collection/resources.js';
 import type { ApiResponse, KubeClient } from './client.js';
 import { RequestFailure } from './client.js';
 

@@ -2,8 +2,8 @@
 // fetched is a problem of the collection, never the end of the run.
 import pLimit from 'p-limit';
 import type { LogTarget } from '../../facts/log-targets.js';
-import type { Collection } from '../collection.js';
-import { logKey } from '../collection.js';
+import type { Collection } from '../../collection/collection.js';
+import { logKey } from '../../collection/collection.js';
 import type { KubeClient } from './client.js';
 import { RequestFailure } from './client.js';
 

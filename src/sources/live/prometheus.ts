@@ -4,7 +4,7 @@
 import type { Facts } from '../../facts/facts.js';
 import { KANTALOUPE_METRICS, prometheusToQuery, serviceProxyQueryPath } from '../../facts/prometheus.js';
 import { formatDuration } from '../../duration.js';
-import type { PrometheusQueries, PrometheusQueryResult } from '../collection.js';
+import type { PrometheusQueries, PrometheusQueryResult } from '../../collection/collection.js';
 import type { KubeClient } from './client.js';
 import { describeNetworkError, RequestFailure, statusLine } from './client.js';
 

@@ -2,8 +2,8 @@
 // fan-out, so thousands of nodes cost one create and one LIST per poll), the probe script run through exec
 // in each pod as it starts, then the DaemonSet deleted with its pods. Same cleanup guarantees as pod mode.
 import pLimit from 'p-limit';
-import type { KubeObject, Pod } from '../../facts/kube.js';
-import type { Collection } from '../collection.js';
+import type { KubeObject, Pod } from '../../collection/kube.js';
+import type { Collection } from '../../collection/collection.js';
 import { RequestFailure } from '../live/client.js';
 import { DAEMONSET_PROBE_PERMISSIONS } from './access.js';
 import { probeDaemonSet, runSelector } from './pod-spec.js';

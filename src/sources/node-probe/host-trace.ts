@@ -5,7 +5,7 @@ import { GpuctlError } from '../../errors.js';
 import { hostTraceCommand, osName, parseHostTraceOutput, straceInstallLine } from '../../facts/container-probe.js';
 import type { StraceParse } from '../../facts/strace.js';
 import { parseStrace } from '../../facts/strace.js';
-import { emptyCollection } from '../collection.js';
+import { emptyCollection } from '../../collection/collection.js';
 import type { ExecResult } from '../live/exec.js';
 import { POD_PROBE_PERMISSIONS } from './access.js';
 import { PROBE_CONTAINER } from './pod-spec.js';

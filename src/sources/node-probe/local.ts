@@ -1,6 +1,6 @@
 // --node-probe local: gpuctl runs on the node itself and reads its facts directly.
 import { hostname } from 'node:os';
-import type { NodeHost } from '../collection.js';
+import type { NodeHost } from '../../collection/collection.js';
 import { parseProbeOutput, probeScript } from './script.js';
 
 export interface LocalProbeOptions {

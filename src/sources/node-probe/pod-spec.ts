@@ -1,7 +1,7 @@
 // The probe pod (and the DaemonSet of --node-probe daemonset), as plain manifests: what runs on a node
 // to read its facts through exec, and the labels that let a later run find and remove leftovers.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Pod } from '../../facts/kube.js';
+import type { Pod } from '../../collection/kube.js';
 
 /** A small image with sh, head, chroot and timeout; air-gapped clusters pass their own with --probe-image. */
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36';

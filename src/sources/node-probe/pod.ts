@@ -1,8 +1,8 @@
 // --node-probe pod: for each GPU node, a short-lived privileged pod pinned to it, the probe script run
 // through exec, the pod deleted — a few nodes at a time, and nothing left behind whatever happens.
 import pLimit from 'p-limit';
-import type { Pod } from '../../facts/kube.js';
-import type { Collection } from '../collection.js';
+import type { Pod } from '../../collection/kube.js';
+import type { Collection } from '../../collection/collection.js';
 import { RequestFailure } from '../live/client.js';
 import { POD_PROBE_PERMISSIONS } from './access.js';
 import type { ProbeCleanup } from './cleanup.js';

@@ -3,10 +3,10 @@
 // a node that could not be probed (a problem of the collection, and the reason node checks give).
 import { pushAll } from '../../bounded.js';
 import { GpuctlError } from '../../errors.js';
-import type { Event, KubeObject, Pod } from '../../facts/kube.js';
+import type { Event, KubeObject, Pod } from '../../collection/kube.js';
 import { PULL_WAITING_REASONS } from '../../facts/pulls.js';
-import type { Collection } from '../collection.js';
-import { emptyCollection } from '../collection.js';
+import type { Collection } from '../../collection/collection.js';
+import { emptyCollection } from '../../collection/collection.js';
 import type { ApiResponse } from '../live/client.js';
 import { RequestFailure } from '../live/client.js';
 import type { Permission } from './access.js';

@@ -1,5 +1,9 @@
-// What any source (snapshot directory, live cluster, node probe) hands to the facts layer.
-import type { KubeObject } from '../facts/kube.js';
+// What any source (snapshot directory, live cluster, node probe) hands to the facts layer: neutral types
+// that sources fill and facts read, so that facts never import sources.
+import type { KubeObject } from './kube.js';
+
+/** The exit code a shell gives a command it cannot find: how an absent tool is recorded. */
+export const NOT_FOUND_EXIT = 127;
 
 export interface CommandOutput {
   stdout: string;
@@ -21,6 +25,36 @@ export interface ProcessInfo {
   environ: Record<string, string>;
   /** /proc/PID/environ could not be read (another user's process): environ is empty, not known. */
   environUnreadable?: boolean;
+}
+
+/** One program started in a container or a traced command: from its process table or from strace. */
+export interface ExecRecord {
+  id: number;
+  /** The record whose program started this one: the forking parent, or the same pid before an exec. */
+  parent?: number;
+  pid: number;
+  argv: string[];
+  /** The file executed, where known (strace); a script's interpreter from its #! line. */
+  path?: string;
+  interpreter?: string;
+  /** Absent when the environment could not be read. */
+  env?: Record<string, string>;
+}
+
+/**
+ * What `gpuctl exec-check` captured of one container or command (a mode of exec-check is a source): the
+ * programs it ran, from /proc or strace, and which GPU stack to judge them against where the command knows.
+ */
+export interface ExecTrace {
+  /** The pod and container; for a local command or a saved trace, `local`, its name, `strace`. */
+  namespace: string;
+  pod: string;
+  container: string;
+  records: ExecRecord[];
+  /** The stack's id and why (`--stack`, the pod's markers, the first process's environment). */
+  stack: { id: string; evidence: string };
+  /** A local command or a saved trace: no pod, nothing to kubectl. */
+  local?: boolean;
 }
 
 export interface SnapshotMeta {
@@ -78,6 +112,8 @@ export interface Collection {
   nodes: Map<string, NodeHost>;
   /** `ns/pod/container` → process table as exec-check captures it. */
   processes: Map<string, ProcessInfo[]>;
+  /** exec-check: `ns/pod/container` → the exec tree one of its modes captured (absent in a doctor run). */
+  execTraces?: Map<string, ExecTrace>;
   /** `ns/pod/container` → the container's /etc/ld.so.preload (HAMi may preload through it). */
   preloadFiles: Map<string, string>;
   /** `ns/pod/container` → command name (`nvidia-smi-L`) → what it printed inside the container. */
