@@ -49,7 +49,8 @@ export default defineCheck({
   name: 'bitfusion-annotation-invalid',
   category: 'bitfusion',
   title: 'Bitfusion annotations and resources have valid values',
-  needs: ['Pod'],
+  needs: ['Pod', 'DaemonSet', 'Deployment'],
+  requires: ['Pod'],
   ok: 'every Bitfusion pod has valid annotations and resources (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

@@ -118,7 +118,8 @@ export default defineCheck({
   name: 'bitfusion-components-missing',
   category: 'bitfusion',
   title: 'Bitfusion device plugin, webhook and webhook configurations are deployed',
-  needs: [],
+  needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  requires: [],
   ok: 'the Bitfusion components are deployed and ready (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

@@ -68,7 +68,8 @@ export default defineCheck({
   name: 'bitfusion-not-injected',
   category: 'bitfusion',
   title: 'Bitfusion pods were injected by the webhook',
-  needs: ['Pod'],
+  needs: ['Pod', 'Deployment', 'MutatingWebhookConfiguration'],
+  requires: ['Pod'],
   ok: 'every pod asking for Bitfusion was injected (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

@@ -26,7 +26,8 @@ export default defineCheck({
   name: 'bitfusion-secret-missing',
   category: 'bitfusion',
   title: `Bitfusion token secret (${SECRET_NAME}) exists where it is needed`,
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'Secret'],
+  requires: ['Pod'],
   ok: `${SECRET_NAME} exists in ${SECRET_HOME} and in every namespace with Bitfusion workloads (or Bitfusion is not in use)`,
   quietWithout: ['bitfusion'],
   explain: {

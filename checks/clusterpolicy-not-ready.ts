@@ -16,7 +16,8 @@ export default defineCheck({
   name: 'clusterpolicy-not-ready',
   category: 'operator',
   title: 'The GPU Operator ClusterPolicy is ready',
-  needs: ['ClusterPolicy'],
+  needs: ['Pod', 'ClusterPolicy'],
+  requires: ['ClusterPolicy'],
   ok: 'the ClusterPolicy is ready (or the GPU Operator is not installed)',
   explain: {
     detects:

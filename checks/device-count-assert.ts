@@ -8,7 +8,7 @@ export default defineCheck({
   name: 'device-count-assert',
   category: 'injection',
   title: 'No PyTorch device-count assertion in workload logs',
-  needs: ['Pod'],
+  needs: ['Pod', 'logs'],
   ok: 'no workload log shows the PyTorch device-count assertion',
   explain: {
     detects: 'Container logs with `DeferredCudaCallError` or `device >= 0 && device < num_gpus INTERNAL ASSERT FAILED`.',

@@ -17,7 +17,8 @@ export default defineCheck({
   name: 'driver-packages-unheld',
   category: 'driver',
   title: 'Driver packages are held where unattended-upgrades runs',
-  needs: [],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:apt-holds', 'node-command:dpkg-nvidia'],
+  requires: [],
   ok: 'no probed node lets unattended-upgrades replace its NVIDIA driver packages',
   explain: {
     detects:

@@ -46,7 +46,8 @@ export default defineCheck({
   name: 'driver-too-old-for-cuda',
   category: 'driver',
   title: "Workloads' CUDA versions run on their node's driver",
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  requires: ['Pod'],
   ok: "no workload needs a newer CUDA than its node's driver supports",
   explain: {
     detects:

@@ -43,7 +43,7 @@ export default defineCheck({
   name: 'env-dropped-by-child',
   category: 'injection',
   title: 'No exec in the workload drops the injected variables',
-  needs: ['Pod'],
+  needs: ['Pod', 'process-tables'],
   ok: 'no exec in the captured process trees dropped an injected variable',
   explain: {
     detects:

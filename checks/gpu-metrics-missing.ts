@@ -66,7 +66,8 @@ export default defineCheck({
   name: 'gpu-metrics-missing',
   category: 'hami-kantaloupe',
   title: 'Prometheus has the GPU metrics Kantaloupe reads (DCGM, HAMi)',
-  needs: [],
+  needs: ['Pod', 'DaemonSet', 'Deployment', 'ClusterPolicy', 'StatefulSet', 'Prometheus', 'ServiceMonitor', 'prometheus'],
+  requires: [],
   stacks: ['hami', 'kantaloupe'],
   ok: `Prometheus returns series for ${KANTALOUPE_METRICS.map((m) => m.metric).join(', ')}`,
   explain: {

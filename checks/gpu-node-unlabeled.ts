@@ -6,7 +6,7 @@ export default defineCheck({
   name: 'gpu-node-unlabeled',
   category: 'nodes',
   title: `GPU nodes carry ${GPU_PRESENT_LABEL}=true`,
-  needs: ['Node'],
+  needs: ['Node', 'node-command:lspci'],
   ok: `every node with an NVIDIA GPU is labelled ${GPU_PRESENT_LABEL}=true`,
   explain: {
     detects: `A node shows NVIDIA evidence (NFD PCI label, GFD labels, GPU capacity or lspci) but lacks the label ${GPU_PRESENT_LABEL}=true.`,

@@ -9,7 +9,8 @@ export default defineCheck({
   name: 'hami-node-not-enabled',
   category: 'nodes',
   title: 'GPU nodes are enabled for HAMi (gpu=on)',
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'node-command:lspci'],
+  requires: ['Node'],
   stacks: ['hami'],
   ok: "every GPU node matches the nodeSelector of HAMi's device plugin",
   explain: {

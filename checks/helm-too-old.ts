@@ -18,7 +18,7 @@ export default defineCheck({
   name: 'helm-too-old',
   category: 'hami-kantaloupe',
   title: `Helm is ${MINIMUM.replace(/\.0$/, '')} or newer (Kantaloupe)`,
-  needs: [],
+  needs: ['local-command:helm-version'],
   stacks: ['hami', 'kantaloupe'],
   ok: `helm on this machine is ${MINIMUM.replace(/\.0$/, '')} or newer`,
   explain: {

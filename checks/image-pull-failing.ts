@@ -77,7 +77,8 @@ export default defineCheck({
   name: 'image-pull-failing',
   category: 'registry',
   title: 'Container images pull',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event'],
+  requires: ['Pod'],
   ok: 'no container is waiting on an image pull',
   explain: {
     detects:

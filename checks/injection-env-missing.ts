@@ -39,7 +39,7 @@ export default defineCheck({
   name: 'injection-env-missing',
   category: 'injection',
   title: 'Injected GPU runtime reaches the container (TensorFusion, HAMi, Bitfusion)',
-  needs: ['Pod'],
+  needs: ['Pod', 'process-tables'],
   ok: 'every captured workload got the environment its GPU stack injects',
   explain: {
     detects:

@@ -7,7 +7,7 @@ export default defineCheck({
   name: 'no-gpu-nodes',
   category: 'nodes',
   title: 'At least one node shows an NVIDIA GPU',
-  needs: ['Node'],
+  needs: ['Node', 'node-command:lspci'],
   ok: 'NVIDIA GPUs found on nodes',
   explain: {
     detects:

@@ -134,7 +134,8 @@ export default defineCheck({
   name: 'no-mirror-for-host',
   category: 'registry',
   title: 'Registries that time out have a mirror',
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs', 'node-command:containerd-config-dump'],
+  requires: ['Pod'],
   ok: 'every registry a node fails to reach has a mirror configured there',
   explain: {
     detects:

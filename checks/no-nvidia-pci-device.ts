@@ -9,7 +9,8 @@ export default defineCheck({
   name: 'no-nvidia-pci-device',
   category: 'driver',
   title: 'Probed GPU nodes show an NVIDIA device on the PCI bus',
-  needs: [],
+  needs: ['Node', 'node-probe', 'node-command:lspci'],
+  requires: [],
   ok: 'every probed node lists its NVIDIA GPU in lspci',
   explain: {
     detects:

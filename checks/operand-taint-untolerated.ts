@@ -39,7 +39,8 @@ export default defineCheck({
   name: 'operand-taint-untolerated',
   category: 'operator',
   title: 'GPU stack DaemonSets tolerate the taints of the GPU nodes they must run on',
-  needs: ['Node', 'DaemonSet', 'Pod'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci'],
+  requires: ['Node', 'DaemonSet', 'Pod'],
   ok: 'every GPU stack DaemonSet tolerates the taints of the GPU nodes it selects',
   explain: {
     detects:

@@ -130,7 +130,8 @@ export default defineCheck({
   name: 'operand-unhealthy',
   category: 'operator',
   title: 'GPU Operator and device plugin operands are healthy',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'logs'],
+  requires: ['Pod'],
   ok: 'every GPU Operator / device plugin operand pod is Ready and not restarting',
   explain: {
     detects:

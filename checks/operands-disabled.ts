@@ -10,7 +10,8 @@ export default defineCheck({
   name: 'operands-disabled',
   category: 'nodes',
   title: `GPU nodes are not opted out of the GPU Operator (${OPERANDS_LABEL}=false)`,
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'node-command:lspci'],
+  requires: ['Node'],
   ok: `no GPU node is labelled ${OPERANDS_LABEL}=false`,
   explain: {
     detects: `A GPU node labelled ${OPERANDS_LABEL}=false. Info when the label costs nothing; a warning when the GPU Operator is installed and runs no operand there, or GPU pods wait while the node advertises no GPU.`,

@@ -49,7 +49,8 @@ export default defineCheck({
   name: 'prometheus-too-old',
   category: 'hami-kantaloupe',
   title: `Prometheus is ${MINIMUM} or newer (Kantaloupe)`,
-  needs: ['Prometheus'],
+  needs: ['Pod', 'Deployment', 'StatefulSet', 'Prometheus'],
+  requires: ['Prometheus'],
   stacks: ['hami', 'kantaloupe'],
   ok: `every Prometheus in the cluster is ${MINIMUM} or newer`,
   explain: {

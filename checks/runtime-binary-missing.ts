@@ -42,7 +42,7 @@ export default defineCheck({
   name: 'runtime-binary-missing',
   category: 'runtime',
   title: 'Configured runtime binaries exist on the node',
-  needs: ['Node'],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump', 'node-command:runtime-binaries'],
   ok: 'every runtime binary configured on the probed nodes exists',
   explain: {
     detects:

@@ -64,7 +64,8 @@ export default defineCheck({
   name: 'servicemonitor-not-selected',
   category: 'hami-kantaloupe',
   title: 'Prometheus selects the HAMi and DCGM exporter ServiceMonitors',
-  needs: ['ServiceMonitor', 'Prometheus'],
+  needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor'],
+  requires: ['ServiceMonitor', 'Prometheus'],
   stacks: ['hami', 'kantaloupe', 'gpu-operator'],
   ok: 'every HAMi and DCGM exporter ServiceMonitor is selected by a Prometheus',
   explain: {

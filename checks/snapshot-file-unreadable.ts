@@ -7,7 +7,7 @@ export default defineCheck({
   name: 'snapshot-file-unreadable',
   category: 'snapshot',
   title: 'Every snapshot file parses',
-  needs: [],
+  needs: ['source-problems'],
   ok: 'every file of the input was read',
   // Live, there are no files; a process table that could not be captured is still reported.
   quietPass: (facts) => facts.live,

@@ -144,7 +144,8 @@ export default defineCheck({
   name: 'tf-gpus-undiscovered',
   category: 'tensor-fusion',
   title: 'TensorFusion has discovered every GPU',
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'TensorFusionCluster', 'GPUNode', 'GPU', 'Job', 'ConfigMap', 'logs', 'node-command:nvidia-smi-query'],
+  requires: ['Node'],
   ok: 'TensorFusion lists every GPU of its nodes with their TFlops (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

@@ -52,7 +52,8 @@ export default defineCheck({
   name: 'tf-operator-restarting',
   category: 'tensor-fusion',
   title: 'TensorFusion operator is not restarting',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'logs'],
+  requires: ['Pod'],
   ok: 'the TensorFusion operator pods are not restarting (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

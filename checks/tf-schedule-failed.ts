@@ -86,7 +86,8 @@ export default defineCheck({
   name: 'tf-schedule-failed',
   category: 'tensor-fusion',
   title: 'TensorFusion workloads get their GPUs',
-  needs: ['Event'],
+  needs: ['Event', 'GPU', 'TensorFusionWorkload'],
+  requires: ['Event'],
   ok: 'no TensorFusionWorkload reports "Failed to schedule GPU" (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

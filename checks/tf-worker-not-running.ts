@@ -79,7 +79,8 @@ export default defineCheck({
   name: 'tf-worker-not-running',
   category: 'tensor-fusion',
   title: 'TensorFusion pods do not hang while starting',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'TensorFusionWorkload', 'logs', 'process-tables'],
+  requires: ['Pod'],
   ok: 'no TensorFusion workload pod is stuck starting (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

@@ -141,7 +141,8 @@ export default defineCheck({
   name: 'validator-failed',
   category: 'operator',
   title: 'GPU Operator validators pass',
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'logs'],
+  requires: ['Pod'],
   ok: 'no GPU Operator validator pod failed or is stuck',
   explain: {
     detects:

@@ -1,5 +1,7 @@
 // Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
+import { ALL_CHECKS } from '../../checks/index.js';
 import { GpuctlError } from '../errors.js';
+import { liveKinds } from '../facts/inputs.js';
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../sources/collection.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
@@ -45,7 +47,9 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   try {
     const { collectLive } = await import('../sources/live.js');
     const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
-    const collection = await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress });
+    // The doctor lists what its checks declare; collect (keepUnread) writes every resource type for a person.
+    const kinds = opts.keepUnread ? undefined : liveKinds(ALL_CHECKS);
+    const collection = await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress, kinds });
     if (remote) {
       const { probeClusterNodes } = await import('../sources/node-probe/cluster.js');
       await probeClusterNodes(opts.nodeProbe as 'pod' | 'daemonset', live, collection, { ...remote, progress, notice });

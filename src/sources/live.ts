@@ -14,6 +14,8 @@ export interface LiveOptions {
   /** Running pods of injecting stacks whose process tables are read through exec; 0 = none. */
   maxExecPods?: number;
   onProgress?: (text: string) => void;
+  /** List only these kinds (the doctor: what its checks declare, liveKinds); absent: every resource type. */
+  kinds?: ReadonlySet<string>;
 }
 
 export { collectLive } from './live/collect.js';

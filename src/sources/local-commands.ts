@@ -9,9 +9,16 @@ export interface LocalCommand {
   why: string;
 }
 
-export const LOCAL_COMMANDS: LocalCommand[] = [
+export const LOCAL_COMMANDS = localCommands([
   { name: 'helm-version', argv: ['helm', 'version', '--short'], why: 'Kantaloupe needs Helm 3.14 or newer' },
-];
+]);
+
+/** The name of a command gpuctl runs where it runs: what a check's `local-command:NAME` need may name. */
+export type LocalCommandName = (typeof LOCAL_COMMANDS)[number]['name'];
+
+function localCommands<const N extends string>(commands: (LocalCommand & { name: N })[]): (LocalCommand & { name: N })[] {
+  return commands;
+}
 
 /** The exit code a shell gives a command it cannot find: how an absent tool is recorded. */
 export const NOT_FOUND_EXIT = 127;

@@ -41,15 +41,16 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '')
     };
 
     const limit = pLimit(LIST_CONCURRENCY);
+    const types = options.kinds ? RESOURCE_TYPES.filter((type) => options.kinds!.has(type.kind)) : RESOURCE_TYPES;
     const outcomes = await Promise.all(
-      RESOURCE_TYPES.map((type) =>
+      types.map((type) =>
         limit(() =>
           listAll(client, type, options.chunkSize, (n) => progress(`listing ${type.plural} (${n.toLocaleString('en-US')})…`), options.keepUnread),
         ),
       ),
     );
     // Collected in table order, whatever order the lists finished in.
-    RESOURCE_TYPES.forEach((type, i) => {
+    types.forEach((type, i) => {
       const outcome = outcomes[i]!;
       if ('objects' in outcome) for (const obj of outcome.objects) collection.objects.push(obj);
       else if ('notInstalled' in outcome) collection.notInstalled.add(type.kind);
