@@ -45,9 +45,7 @@ function hasPods(facts: Facts, w: KubeObject): boolean {
 }
 
 export default defineCheck({
-  id: 'GPU903',
   name: 'bitfusion-annotation-invalid',
-  category: 'bitfusion',
   title: 'Bitfusion annotations and resources have valid values',
   needs: ['Pod', 'DaemonSet', 'Deployment'],
   requires: ['Pod'],

@@ -114,9 +114,7 @@ function issueFor(facts: Facts, c: Component, stackEvidence: string[]): Issue | 
 }
 
 export default defineCheck({
-  id: 'GPU901',
   name: 'bitfusion-components-missing',
-  category: 'bitfusion',
   title: 'Bitfusion device plugin, webhook and webhook configurations are deployed',
   needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
   requires: [],

@@ -64,9 +64,7 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU904',
   name: 'bitfusion-not-injected',
-  category: 'bitfusion',
   title: 'Bitfusion pods were injected by the webhook',
   needs: ['Pod', 'Deployment', 'MutatingWebhookConfiguration'],
   requires: ['Pod'],

@@ -22,9 +22,7 @@ function mountFailures(facts: Facts, pods: Pod[]): string[] {
 }
 
 export default defineCheck({
-  id: 'GPU902',
   name: 'bitfusion-secret-missing',
-  category: 'bitfusion',
   title: `Bitfusion token secret (${SECRET_NAME}) exists where it is needed`,
   needs: ['Pod', 'Event', 'Secret'],
   requires: ['Pod'],

@@ -44,9 +44,7 @@ function issueFor(facts: Facts, pod: Pod, namespacesWithSecret: string[]): Issue
 }
 
 export default defineCheck({
-  id: 'GPU905',
   name: 'bitfusion-token-invalid',
-  category: 'bitfusion',
   title: 'Bitfusion workloads reach the Bitfusion server',
   needs: ['Pod', 'Secret', 'logs'],
   requires: ['Pod'],

@@ -12,9 +12,7 @@ function operatorNamespace(policy: KubeObject, fallback: string | undefined): st
 }
 
 export default defineCheck({
-  id: 'GPU508',
   name: 'clusterpolicy-not-ready',
-  category: 'operator',
   title: 'The GPU Operator ClusterPolicy is ready',
   needs: ['Pod', 'ClusterPolicy'],
   requires: ['ClusterPolicy'],

@@ -115,9 +115,7 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
 }
 
 export default defineCheck({
-  id: 'GPU204',
   name: 'containerd-config-invalid',
-  category: 'runtime',
   title: 'Container runtime configs parse and mean what they say',
   needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump'],
   requires: [],

@@ -37,9 +37,7 @@ function removal(providers: Set<Provider>, entries: OperandPod[], policyName: st
 }
 
 export default defineCheck({
-  id: 'GPU505',
   name: 'device-plugin-conflict',
-  category: 'operator',
   title: `One device plugin advertises ${GPU_RESOURCE} per node`,
   needs: ['Pod', 'ClusterPolicy'],
   requires: ['Pod'],

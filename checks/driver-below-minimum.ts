@@ -32,9 +32,7 @@ function detectedStacks(facts: Facts): { stack: StackDriverMinimum; sign: string
 }
 
 export default defineCheck({
-  id: 'GPU306',
   name: 'driver-below-minimum',
-  category: 'driver',
   title: 'Drivers meet the minimum of the stacks installed',
   needs: ['Node', 'Pod', 'Namespace', 'DaemonSet', 'Deployment', 'node-probe', 'node-files', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci'],
   requires: [],

@@ -38,9 +38,7 @@ function fixFor(facts: Facts, published: boolean, osTag: string | undefined): Fi
 }
 
 export default defineCheck({
-  id: 'GPU510',
   name: 'driver-image-unavailable',
-  category: 'operator',
   title: "The GPU Operator's driver image exists for the nodes' OS and kernel",
   needs: ['Node', 'Pod', 'Event', 'logs'],
   requires: ['Pod', 'Node'],

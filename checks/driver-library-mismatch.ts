@@ -38,9 +38,7 @@ function driverPackages(facts: Facts, node: string): string[] {
 }
 
 export default defineCheck({
-  id: 'GPU304',
   name: 'driver-library-mismatch',
-  category: 'driver',
   title: 'The loaded driver and its user-space libraries agree',
   needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci', 'node-command:dpkg-nvidia'],
   requires: [],

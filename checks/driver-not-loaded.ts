@@ -45,9 +45,7 @@ function devSign(facts: Facts, node: string): Sign {
 }
 
 export default defineCheck({
-  id: 'GPU302',
   name: 'driver-not-loaded',
-  category: 'driver',
   title: 'The NVIDIA driver is loaded on GPU nodes',
   needs: ['Node', 'Pod', 'node-probe', 'node-files', 'node-command:nvidia-smi', 'node-command:lsmod', 'node-command:lspci', 'node-command:dev-nvidia'],
   requires: [],

@@ -13,9 +13,7 @@ function unattendedEnabled(text: string | undefined): boolean | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU307',
   name: 'driver-packages-unheld',
-  category: 'driver',
   title: 'Driver packages are held where unattended-upgrades runs',
   needs: ['Node', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:apt-holds', 'node-command:dpkg-nvidia'],
   requires: [],

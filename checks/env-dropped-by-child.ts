@@ -39,9 +39,7 @@ export function groupByExec(drops: Drop[]): Drop[][] {
 }
 
 export default defineCheck({
-  id: 'GPU603',
   name: 'env-dropped-by-child',
-  category: 'injection',
   title: 'No exec in the workload drops the injected variables',
   needs: ['Pod', 'process-tables'],
   ok: 'no exec in the captured process trees dropped an injected variable',

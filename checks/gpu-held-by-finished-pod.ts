@@ -35,9 +35,7 @@ function crashLoopFix(pod: Pod, ns: string): Fix {
 }
 
 export default defineCheck({
-  id: 'GPU503',
   name: 'gpu-held-by-finished-pod',
-  category: 'operator',
   title: 'No finished pod holds a GPU that others wait for',
   needs: ['Node', 'Pod'],
   requires: ['Pod'],

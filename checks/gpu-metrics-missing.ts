@@ -62,9 +62,7 @@ function fixCommands(facts: Facts, expected: ExpectedMetric, q: PrometheusQuerie
 }
 
 export default defineCheck({
-  id: 'GPU805',
   name: 'gpu-metrics-missing',
-  category: 'hami-kantaloupe',
   title: 'Prometheus has the GPU metrics Kantaloupe reads (DCGM, HAMi)',
   needs: ['Pod', 'DaemonSet', 'Deployment', 'ClusterPolicy', 'StatefulSet', 'Prometheus', 'ServiceMonitor', 'prometheus'],
   requires: [],

@@ -56,9 +56,7 @@ function keptOff(facts: Facts, node: Node): { why: string; command: string }[] {
 }
 
 export default defineCheck({
-  id: 'GPU104',
   name: 'gpu-not-allocatable',
-  category: 'nodes',
   title: `GPU nodes advertise allocatable ${GPU_RESOURCE}`,
   needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'ClusterPolicy', 'logs', 'node-command:lspci'],
   requires: ['Node'],

@@ -73,9 +73,7 @@ function uniqueTaints(lists: Taint[][]): Taint[] {
 }
 
 export default defineCheck({
-  id: 'GPU106',
   name: 'gpu-taint-untolerated',
-  category: 'nodes',
   title: 'Pending GPU pods tolerate the taints of the GPU nodes',
   needs: ['Node', 'Pod', 'Event', 'node-command:lspci'],
   requires: ['Pod'],

@@ -5,9 +5,7 @@ import { devicePluginPodsOn, findStack, hamiNodeSelector } from '../src/facts/st
 import type { Issue } from '../src/model.js';
 
 export default defineCheck({
-  id: 'GPU105',
   name: 'hami-node-not-enabled',
-  category: 'nodes',
   title: 'GPU nodes are enabled for HAMi (gpu=on)',
   needs: ['Node', 'Pod', 'DaemonSet', 'node-command:lspci'],
   requires: ['Node'],

@@ -14,9 +14,7 @@ export function helmVersion(stdout: string): string | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU801',
   name: 'helm-too-old',
-  category: 'hami-kantaloupe',
   title: `Helm is ${MINIMUM.replace(/\.0$/, '')} or newer (Kantaloupe)`,
   needs: ['local-command:helm-version'],
   stacks: ['hami', 'kantaloupe'],

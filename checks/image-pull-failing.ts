@@ -73,9 +73,7 @@ function imageIssue(key: string, pulls: FailingPull[]): Issue {
 }
 
 export default defineCheck({
-  id: 'GPU401',
   name: 'image-pull-failing',
-  category: 'registry',
   title: 'Container images pull',
   needs: ['Pod', 'Event'],
   requires: ['Pod'],

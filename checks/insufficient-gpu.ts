@@ -50,9 +50,7 @@ function oversizedRequests(facts: Facts, explained: Set<Pod>): Issue[] {
 }
 
 export default defineCheck({
-  id: 'GPU507',
   name: 'insufficient-gpu',
-  category: 'operator',
   title: `Pending GPU pods fit the free ${GPU_RESOURCE}`,
   needs: ['Node', 'Pod', 'node-command:lspci'],
   ok: `no pod is Pending for want of ${GPU_RESOURCE}`,

@@ -30,9 +30,7 @@ function failingOnNode(facts: Facts, nodeName: string, registry: string): string
 }
 
 export default defineCheck({
-  id: 'GPU402',
   name: 'mirror-not-loaded',
-  category: 'registry',
   title: 'k3s/RKE2 loaded the mirrors of registries.yaml',
   needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs'],
   requires: [],

@@ -13,9 +13,7 @@ const NVDP_INSTALL = [
 ];
 
 export default defineCheck({
-  id: 'GPU506',
   name: 'no-device-plugin',
-  category: 'operator',
   title: `A device plugin runs for the pods that request ${GPU_RESOURCE}`,
   needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci'],
   requires: ['Pod'],

@@ -130,9 +130,7 @@ function pullLines(pulls: FailingPull[]): string[] {
 }
 
 export default defineCheck({
-  id: 'GPU403',
   name: 'no-mirror-for-host',
-  category: 'registry',
   title: 'Registries that time out have a mirror',
   needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs', 'node-command:containerd-config-dump'],
   requires: ['Pod'],

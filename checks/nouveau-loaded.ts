@@ -9,9 +9,7 @@ const BLACKLIST_FILES = ['/etc/modprobe.d/blacklist-nouveau.conf', '/etc/modprob
 const BLACKLIST_PATH = BLACKLIST_FILES[0]!;
 
 export default defineCheck({
-  id: 'GPU303',
   name: 'nouveau-loaded',
-  category: 'driver',
   title: 'The nouveau driver does not hold the GPU',
   needs: ['Node', 'node-probe', 'node-files', 'node-command:lsmod', 'node-command:lspci'],
   requires: [],

@@ -53,9 +53,7 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
 }
 
 export default defineCheck({
-  id: 'GPU201',
   name: 'nvidia-runtime-missing',
-  category: 'runtime',
   title: 'GPU nodes have the nvidia runtime in their container runtime config',
   needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:containerd-config-dump'],
   requires: ['Node'],

@@ -101,9 +101,7 @@ function ownerPatch(pod: Pod, runtimeClass: string): string | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU205',
   name: 'nvidia-runtime-not-selected',
-  category: 'runtime',
   title: 'GPU pods run under the nvidia runtime that their node configures',
   needs: ['Node', 'Pod', 'Event', 'RuntimeClass', 'ClusterPolicy', 'node-probe', 'node-files', 'logs', 'node-command:containerd-config-dump'],
   requires: ['Node', 'Pod', 'RuntimeClass'],

@@ -35,9 +35,7 @@ function fixFor(facts: Facts, ds: KubeObject, title: string, existing: Toleratio
 }
 
 export default defineCheck({
-  id: 'GPU509',
   name: 'operand-taint-untolerated',
-  category: 'operator',
   title: 'GPU stack DaemonSets tolerate the taints of the GPU nodes they must run on',
   needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci'],
   requires: ['Node', 'DaemonSet', 'Pod'],

@@ -126,9 +126,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU501',
   name: 'operand-unhealthy',
-  category: 'operator',
   title: 'GPU Operator and device plugin operands are healthy',
   needs: ['Pod', 'Event', 'logs'],
   requires: ['Pod'],

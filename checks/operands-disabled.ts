@@ -6,9 +6,7 @@ import { findStack, gpuOperatorNamespace, gpuOperatorPodsOn } from '../src/facts
 import type { Issue } from '../src/model.js';
 
 export default defineCheck({
-  id: 'GPU103',
   name: 'operands-disabled',
-  category: 'nodes',
   title: `GPU nodes are not opted out of the GPU Operator (${OPERANDS_LABEL}=false)`,
   needs: ['Node', 'Pod', 'node-command:lspci'],
   requires: ['Node'],

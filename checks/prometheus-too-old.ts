@@ -45,9 +45,7 @@ function upgrade(server: PrometheusServer): Fix {
 }
 
 export default defineCheck({
-  id: 'GPU802',
   name: 'prometheus-too-old',
-  category: 'hami-kantaloupe',
   title: `Prometheus is ${MINIMUM} or newer (Kantaloupe)`,
   needs: ['Pod', 'Deployment', 'StatefulSet', 'Prometheus'],
   requires: ['Prometheus'],

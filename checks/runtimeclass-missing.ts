@@ -78,9 +78,7 @@ function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node,
 }
 
 export default defineCheck({
-  id: 'GPU203',
   name: 'runtimeclass-missing',
-  category: 'runtime',
   title: 'RuntimeClasses that pods use exist, and their handler is a configured runtime',
   needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'Deployment', 'RuntimeClass', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:containerd-config-dump'],
   requires: ['Pod', 'RuntimeClass'],

@@ -60,9 +60,7 @@ function relabel(facts: Facts, sm: KubeObject, exporter: GpuExporter, servers: P
 }
 
 export default defineCheck({
-  id: 'GPU803',
   name: 'servicemonitor-not-selected',
-  category: 'hami-kantaloupe',
   title: 'Prometheus selects the HAMi and DCGM exporter ServiceMonitors',
   needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor'],
   requires: ['ServiceMonitor', 'Prometheus'],

@@ -27,9 +27,7 @@ export function shellDropsPreload(w: WorkloadInjection): Issue[] {
 }
 
 export default defineCheck({
-  id: 'GPU602',
   name: 'shell-drops-preload',
-  category: 'injection',
   title: 'bash/zsh in the entrypoint keep LD_PRELOAD',
   needs: ['Pod', 'process-tables'],
   ok: 'no bash or zsh in the captured process trees lost LD_PRELOAD',

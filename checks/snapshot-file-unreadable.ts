@@ -3,9 +3,7 @@ import type { Issue } from '../src/model.js';
 import type { SourceProblem } from '../src/sources/collection.js';
 
 export default defineCheck({
-  id: 'GPU001',
   name: 'snapshot-file-unreadable',
-  category: 'snapshot',
   title: 'Every snapshot file parses',
   needs: ['source-problems'],
   ok: 'every file of the input was read',

@@ -140,9 +140,7 @@ function slug(model: string): string {
 }
 
 export default defineCheck({
-  id: 'GPU705',
   name: 'tf-gpus-undiscovered',
-  category: 'tensor-fusion',
   title: 'TensorFusion has discovered every GPU',
   needs: ['Node', 'Pod', 'TensorFusionCluster', 'GPUNode', 'GPU', 'Job', 'ConfigMap', 'logs', 'node-command:nvidia-smi-query'],
   requires: ['Node'],

@@ -48,9 +48,7 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU701',
   name: 'tf-operator-restarting',
-  category: 'tensor-fusion',
   title: 'TensorFusion operator is not restarting',
   needs: ['Pod', 'Event', 'logs'],
   requires: ['Pod'],

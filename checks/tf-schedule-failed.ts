@@ -82,9 +82,7 @@ function issueFor(facts: Facts, workload: KubeObject, events: Event[]): Issue {
 }
 
 export default defineCheck({
-  id: 'GPU704',
   name: 'tf-schedule-failed',
-  category: 'tensor-fusion',
   title: 'TensorFusion workloads get their GPUs',
   needs: ['Event', 'GPU', 'TensorFusionWorkload'],
   requires: ['Event'],

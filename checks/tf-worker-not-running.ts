@@ -75,9 +75,7 @@ function injectionFailed(facts: Facts, pod: Pod, workload: string, running: Pod[
 }
 
 export default defineCheck({
-  id: 'GPU706',
   name: 'tf-worker-not-running',
-  category: 'tensor-fusion',
   title: 'TensorFusion pods do not hang while starting',
   needs: ['Pod', 'Event', 'TensorFusionWorkload', 'logs', 'process-tables'],
   requires: ['Pod'],

@@ -137,9 +137,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU502',
   name: 'validator-failed',
-  category: 'operator',
   title: 'GPU Operator validators pass',
   needs: ['Node', 'Pod', 'Event', 'logs'],
   requires: ['Pod'],

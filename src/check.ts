@@ -1,5 +1,7 @@
 // The check interface: a check is data (id, name, explain text) plus one pure function over Facts.
 import type { Facts } from './facts/facts.js';
+import type { CheckName } from './catalogue.js';
+import { catalogueEntry } from './catalogue.js';
 import type { Need } from './facts/inputs.js';
 import { isKind } from './facts/inputs.js';
 import type { StackId } from './facts/stacks.js';
@@ -60,8 +62,17 @@ export interface Check {
   run(facts: Facts): Issue[] | Skip;
 }
 
-export function defineCheck(check: Check): Check {
-  return check;
+/** A check as its file writes it: the name; id and category come from the catalogue (src/catalogue.ts). */
+export type CheckDefinition = Omit<Check, 'id' | 'name' | 'category'> & { name: CheckName };
+
+/** A catalogued check: its id and category from the catalogue row of its name. */
+export function defineCheck(definition: CheckDefinition): Check;
+/** A check outside the catalogue, with its own id and category (throwaway checks of tests). */
+export function defineCheck(check: Check): Check;
+export function defineCheck(definition: CheckDefinition | Check): Check {
+  if ('id' in definition) return definition;
+  const { id, category } = catalogueEntry(definition.name);
+  return { id, category, ...definition };
 }
 
 /** The kinds without which the check does not run: `requires`, else every kind it needs. */
