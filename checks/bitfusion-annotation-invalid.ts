@@ -45,11 +45,10 @@ function hasPods(facts: Facts, w: KubeObject): boolean {
 }
 
 export default defineCheck({
-  id: 'GPU903',
   name: 'bitfusion-annotation-invalid',
-  category: 'bitfusion',
   title: 'Bitfusion annotations and resources have valid values',
-  needs: ['Pod'],
+  needs: ['Pod', 'DaemonSet', 'Deployment'],
+  requires: ['Pod'],
   ok: 'every Bitfusion pod has valid annotations and resources (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

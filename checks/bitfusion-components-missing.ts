@@ -114,11 +114,10 @@ function issueFor(facts: Facts, c: Component, stackEvidence: string[]): Issue | 
 }
 
 export default defineCheck({
-  id: 'GPU901',
   name: 'bitfusion-components-missing',
-  category: 'bitfusion',
   title: 'Bitfusion device plugin, webhook and webhook configurations are deployed',
-  needs: [],
+  needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  requires: [],
   ok: 'the Bitfusion components are deployed and ready (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

@@ -64,11 +64,10 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU904',
   name: 'bitfusion-not-injected',
-  category: 'bitfusion',
   title: 'Bitfusion pods were injected by the webhook',
-  needs: ['Pod'],
+  needs: ['Pod', 'Deployment', 'MutatingWebhookConfiguration'],
+  requires: ['Pod'],
   ok: 'every pod asking for Bitfusion was injected (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

@@ -22,11 +22,10 @@ function mountFailures(facts: Facts, pods: Pod[]): string[] {
 }
 
 export default defineCheck({
-  id: 'GPU902',
   name: 'bitfusion-secret-missing',
-  category: 'bitfusion',
   title: `Bitfusion token secret (${SECRET_NAME}) exists where it is needed`,
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'Secret'],
+  requires: ['Pod'],
   ok: `${SECRET_NAME} exists in ${SECRET_HOME} and in every namespace with Bitfusion workloads (or Bitfusion is not in use)`,
   quietWithout: ['bitfusion'],
   explain: {

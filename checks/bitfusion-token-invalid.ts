@@ -44,11 +44,10 @@ function issueFor(facts: Facts, pod: Pod, namespacesWithSecret: string[]): Issue
 }
 
 export default defineCheck({
-  id: 'GPU905',
   name: 'bitfusion-token-invalid',
-  category: 'bitfusion',
   title: 'Bitfusion workloads reach the Bitfusion server',
-  needs: ['Pod'],
+  needs: ['Pod', 'Secret', 'logs'],
+  requires: ['Pod'],
   ok: 'no Bitfusion workload log shows errors reaching the Bitfusion server (or Bitfusion is not in use)',
   quietWithout: ['bitfusion'],
   explain: {

@@ -12,11 +12,10 @@ function operatorNamespace(policy: KubeObject, fallback: string | undefined): st
 }
 
 export default defineCheck({
-  id: 'GPU508',
   name: 'clusterpolicy-not-ready',
-  category: 'operator',
   title: 'The GPU Operator ClusterPolicy is ready',
-  needs: ['ClusterPolicy'],
+  needs: ['Pod', 'ClusterPolicy'],
+  requires: ['ClusterPolicy'],
   ok: 'the ClusterPolicy is ready (or the GPU Operator is not installed)',
   explain: {
     detects:

@@ -115,11 +115,10 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
 }
 
 export default defineCheck({
-  id: 'GPU204',
   name: 'containerd-config-invalid',
-  category: 'runtime',
   title: 'Container runtime configs parse and mean what they say',
-  needs: [],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump'],
+  requires: [],
   ok: 'every collected containerd config, drop-in and template parses, and containerd reads all of it',
   explain: {
     detects:

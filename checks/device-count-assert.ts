@@ -4,11 +4,9 @@ import { lastLines, podRef } from '../src/facts/pods.js';
 const PATTERNS = [/DeferredCudaCallError/, /device >= 0 && device < num_gpus/];
 
 export default defineCheck({
-  id: 'GPU604',
   name: 'device-count-assert',
-  category: 'injection',
   title: 'No PyTorch device-count assertion in workload logs',
-  needs: ['Pod'],
+  needs: ['Pod', 'logs'],
   ok: 'no workload log shows the PyTorch device-count assertion',
   explain: {
     detects: 'Container logs with `DeferredCudaCallError` or `device >= 0 && device < num_gpus INTERNAL ASSERT FAILED`.',

@@ -37,11 +37,10 @@ function removal(providers: Set<Provider>, entries: OperandPod[], policyName: st
 }
 
 export default defineCheck({
-  id: 'GPU505',
   name: 'device-plugin-conflict',
-  category: 'operator',
   title: `One device plugin advertises ${GPU_RESOURCE} per node`,
-  needs: ['Pod'],
+  needs: ['Pod', 'ClusterPolicy'],
+  requires: ['Pod'],
   ok: 'no node runs two device plugins',
   explain: {
     detects: `Two device plugins for ${GPU_RESOURCE} on the same node: the GPU Operator's and HAMi's, the GPU Operator's and the standalone nvidia-device-plugin, or two releases of one of them.`,

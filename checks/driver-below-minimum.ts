@@ -32,11 +32,10 @@ function detectedStacks(facts: Facts): { stack: StackDriverMinimum; sign: string
 }
 
 export default defineCheck({
-  id: 'GPU306',
   name: 'driver-below-minimum',
-  category: 'driver',
   title: 'Drivers meet the minimum of the stacks installed',
-  needs: [],
+  needs: ['Node', 'Pod', 'Namespace', 'DaemonSet', 'Deployment', 'node-probe', 'node-files', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci'],
+  requires: [],
   ok: 'every known GPU driver meets the minimum of the stacks found (HAMi, Kantaloupe: 440)',
   explain: {
     detects:

@@ -38,11 +38,10 @@ function fixFor(facts: Facts, published: boolean, osTag: string | undefined): Fi
 }
 
 export default defineCheck({
-  id: 'GPU510',
   name: 'driver-image-unavailable',
-  category: 'operator',
   title: "The GPU Operator's driver image exists for the nodes' OS and kernel",
-  needs: ['Pod', 'Node'],
+  needs: ['Node', 'Pod', 'Event', 'logs'],
+  requires: ['Pod', 'Node'],
   stacks: ['gpu-operator'],
   ok: 'no GPU Operator driver pod fails for an image or kernel packages that do not exist',
   explain: {

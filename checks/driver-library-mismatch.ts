@@ -38,11 +38,10 @@ function driverPackages(facts: Facts, node: string): string[] {
 }
 
 export default defineCheck({
-  id: 'GPU304',
   name: 'driver-library-mismatch',
-  category: 'driver',
   title: 'The loaded driver and its user-space libraries agree',
-  needs: [],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci', 'node-command:dpkg-nvidia'],
+  requires: [],
   ok: 'no driver/library version mismatch in nvidia-smi output or container logs',
   explain: {
     detects:

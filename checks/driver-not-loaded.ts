@@ -45,11 +45,10 @@ function devSign(facts: Facts, node: string): Sign {
 }
 
 export default defineCheck({
-  id: 'GPU302',
   name: 'driver-not-loaded',
-  category: 'driver',
   title: 'The NVIDIA driver is loaded on GPU nodes',
-  needs: [],
+  needs: ['Node', 'Pod', 'node-probe', 'node-files', 'node-command:nvidia-smi', 'node-command:lsmod', 'node-command:lspci', 'node-command:dev-nvidia'],
+  requires: [],
   ok: 'the NVIDIA driver is loaded on every probed GPU node',
   explain: {
     detects:

@@ -13,11 +13,10 @@ function unattendedEnabled(text: string | undefined): boolean | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU307',
   name: 'driver-packages-unheld',
-  category: 'driver',
   title: 'Driver packages are held where unattended-upgrades runs',
-  needs: [],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:apt-holds', 'node-command:dpkg-nvidia'],
+  requires: [],
   ok: 'no probed node lets unattended-upgrades replace its NVIDIA driver packages',
   explain: {
     detects:

@@ -42,11 +42,10 @@ function fixFor(facts: Facts, pod: Pod, node: string, minDriver: string | undefi
 }
 
 export default defineCheck({
-  id: 'GPU305',
   name: 'driver-too-old-for-cuda',
-  category: 'driver',
   title: "Workloads' CUDA versions run on their node's driver",
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  requires: ['Pod'],
   ok: "no workload needs a newer CUDA than its node's driver supports",
   explain: {
     detects:

@@ -39,11 +39,9 @@ export function groupByExec(drops: Drop[]): Drop[][] {
 }
 
 export default defineCheck({
-  id: 'GPU603',
   name: 'env-dropped-by-child',
-  category: 'injection',
   title: 'No exec in the workload drops the injected variables',
-  needs: ['Pod'],
+  needs: ['Pod', 'process-tables'],
   ok: 'no exec in the captured process trees dropped an injected variable',
   explain: {
     detects:

@@ -37,9 +37,7 @@ function crdsInstalled(facts: Facts): boolean {
 }
 
 export default defineCheck({
-  id: 'GPU804',
   name: 'gateway-api-missing',
-  category: 'hami-kantaloupe',
   title: 'A Gateway API implementation and a Gateway exist (Kantaloupe)',
   needs: ['GatewayClass', 'Gateway'],
   stacks: ['hami', 'kantaloupe'],

@@ -35,11 +35,10 @@ function crashLoopFix(pod: Pod, ns: string): Fix {
 }
 
 export default defineCheck({
-  id: 'GPU503',
   name: 'gpu-held-by-finished-pod',
-  category: 'operator',
   title: 'No finished pod holds a GPU that others wait for',
-  needs: ['Pod'],
+  needs: ['Node', 'Pod'],
+  requires: ['Pod'],
   ok: 'no finished pod holds a GPU that another pod waits for',
   explain: {
     detects: `A pod that has finished (Completed, Error, or NotReady with its GPU containers exited), or whose GPU container is crash-looping (CrashLoopBackOff: the devices stay allocated between restarts), but is still bound to its node with a ${GPU_RESOURCE} request, on a node where other pods wait for a GPU: refused with UnexpectedAdmissionError, Pending with "Insufficient ${GPU_RESOURCE}", or a GPU Operator validator that cannot get its GPU.`,

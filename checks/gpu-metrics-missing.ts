@@ -62,11 +62,10 @@ function fixCommands(facts: Facts, expected: ExpectedMetric, q: PrometheusQuerie
 }
 
 export default defineCheck({
-  id: 'GPU805',
   name: 'gpu-metrics-missing',
-  category: 'hami-kantaloupe',
   title: 'Prometheus has the GPU metrics Kantaloupe reads (DCGM, HAMi)',
-  needs: [],
+  needs: ['Pod', 'DaemonSet', 'Deployment', 'ClusterPolicy', 'StatefulSet', 'Prometheus', 'ServiceMonitor', 'prometheus'],
+  requires: [],
   stacks: ['hami', 'kantaloupe'],
   ok: `Prometheus returns series for ${KANTALOUPE_METRICS.map((m) => m.metric).join(', ')}`,
   explain: {

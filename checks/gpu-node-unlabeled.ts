@@ -2,11 +2,9 @@ import { defineCheck } from '../src/check.js';
 import { GPU_PRESENT_LABEL, gpuEvidence } from '../src/facts/gpu.js';
 
 export default defineCheck({
-  id: 'GPU102',
   name: 'gpu-node-unlabeled',
-  category: 'nodes',
   title: `GPU nodes carry ${GPU_PRESENT_LABEL}=true`,
-  needs: ['Node'],
+  needs: ['Node', 'node-command:lspci'],
   ok: `every node with an NVIDIA GPU is labelled ${GPU_PRESENT_LABEL}=true`,
   explain: {
     detects: `A node shows NVIDIA evidence (NFD PCI label, GFD labels, GPU capacity or lspci) but lacks the label ${GPU_PRESENT_LABEL}=true.`,

@@ -56,11 +56,10 @@ function keptOff(facts: Facts, node: Node): { why: string; command: string }[] {
 }
 
 export default defineCheck({
-  id: 'GPU104',
   name: 'gpu-not-allocatable',
-  category: 'nodes',
   title: `GPU nodes advertise allocatable ${GPU_RESOURCE}`,
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'ClusterPolicy', 'logs', 'node-command:lspci'],
+  requires: ['Node'],
   ok: `every GPU node advertises allocatable ${GPU_RESOURCE}`,
   explain: {
     detects: `A node with an NVIDIA GPU whose allocatable ${GPU_RESOURCE} is absent or 0: with capacity present, the device plugin registered the GPUs but marked them unhealthy; with neither, no device plugin registered on the node. Fewer allocatable than capacity is a warning. Nodes that advertise MIG resources instead are fine, and where only TensorFusion or Bitfusion hand out GPUs it is only a note.`,

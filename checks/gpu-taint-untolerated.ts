@@ -73,11 +73,10 @@ function uniqueTaints(lists: Taint[][]): Taint[] {
 }
 
 export default defineCheck({
-  id: 'GPU106',
   name: 'gpu-taint-untolerated',
-  category: 'nodes',
   title: 'Pending GPU pods tolerate the taints of the GPU nodes',
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'node-command:lspci'],
+  requires: ['Pod'],
   ok: 'no pending GPU pod is kept off the GPU nodes by a taint',
   explain: {
     detects:

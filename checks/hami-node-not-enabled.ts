@@ -5,11 +5,10 @@ import { devicePluginPodsOn, findStack, hamiNodeSelector } from '../src/facts/st
 import type { Issue } from '../src/model.js';
 
 export default defineCheck({
-  id: 'GPU105',
   name: 'hami-node-not-enabled',
-  category: 'nodes',
   title: 'GPU nodes are enabled for HAMi (gpu=on)',
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'node-command:lspci'],
+  requires: ['Node'],
   stacks: ['hami'],
   ok: "every GPU node matches the nodeSelector of HAMi's device plugin",
   explain: {

@@ -14,11 +14,9 @@ export function helmVersion(stdout: string): string | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU801',
   name: 'helm-too-old',
-  category: 'hami-kantaloupe',
   title: `Helm is ${MINIMUM.replace(/\.0$/, '')} or newer (Kantaloupe)`,
-  needs: [],
+  needs: ['local-command:helm-version'],
   stacks: ['hami', 'kantaloupe'],
   ok: `helm on this machine is ${MINIMUM.replace(/\.0$/, '')} or newer`,
   explain: {

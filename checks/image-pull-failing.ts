@@ -74,11 +74,10 @@ function imageIssue(key: string, pulls: FailingPull[]): Issue {
 }
 
 export default defineCheck({
-  id: 'GPU401',
   name: 'image-pull-failing',
-  category: 'registry',
   title: 'Container images pull',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event'],
+  requires: ['Pod'],
   ok: 'no container is waiting on an image pull',
   explain: {
     detects:

@@ -35,11 +35,9 @@ export function injectionEnvMissing(w: WorkloadInjection): Issue[] {
 }
 
 export default defineCheck({
-  id: 'GPU601',
   name: 'injection-env-missing',
-  category: 'injection',
   title: 'Injected GPU runtime reaches the container (TensorFusion, HAMi, Bitfusion)',
-  needs: ['Pod'],
+  needs: ['Pod', 'process-tables'],
   ok: 'every captured workload got the environment its GPU stack injects',
   explain: {
     detects:

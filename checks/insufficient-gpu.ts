@@ -51,11 +51,9 @@ function oversizedRequests(facts: Facts, explained: Set<Pod>): Issue[] {
 }
 
 export default defineCheck({
-  id: 'GPU507',
   name: 'insufficient-gpu',
-  category: 'operator',
   title: `Pending GPU pods fit the free ${GPU_RESOURCE}`,
-  needs: ['Pod', 'Node'],
+  needs: ['Node', 'Pod', 'node-command:lspci'],
   ok: `no pod is Pending for want of ${GPU_RESOURCE}`,
   explain: {
     detects: `Pods left Pending by the scheduler with "0/N nodes are available: … Insufficient ${GPU_RESOURCE}" (their PodScheduled condition or FailedScheduling events), and Pending pods whose request no node they may land on can meet (decided from the nodes' allocatable GPUs when no scheduler message was read); shows each GPU node's allocatable GPUs against the requests of the pods bound to it, and who holds them.`,

@@ -7,7 +7,7 @@ import type { CauseRule, Linked } from '../src/causes.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { KubeObject } from '../src/facts/kube.js';
 import { operandOfDaemonSet } from '../src/facts/operands.js';
-import type { CheckName } from './names.js';
+import type { CheckName } from '../src/catalogue.js';
 
 type Rule = CauseRule<CheckName>;
 

@@ -30,11 +30,10 @@ function failingOnNode(facts: Facts, nodeName: string, registry: string): string
 }
 
 export default defineCheck({
-  id: 'GPU402',
   name: 'mirror-not-loaded',
-  category: 'registry',
   title: 'k3s/RKE2 loaded the mirrors of registries.yaml',
-  needs: [],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs'],
+  requires: [],
   ok: 'every mirror in registries.yaml has its certs.d host directory',
   explain: {
     detects:

@@ -13,11 +13,10 @@ const NVDP_INSTALL = [
 ];
 
 export default defineCheck({
-  id: 'GPU506',
   name: 'no-device-plugin',
-  category: 'operator',
   title: `A device plugin runs for the pods that request ${GPU_RESOURCE}`,
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci'],
+  requires: ['Pod'],
   ok: `a device plugin runs, or no pod requests ${GPU_RESOURCE}`,
   explain: {
     detects: `Pods request ${GPU_RESOURCE} but no device plugin pod exists: neither the GPU Operator's nvidia-device-plugin-daemonset, nor the standalone nvidia-device-plugin (Helm chart or static manifest), nor HAMi's device plugin.`,

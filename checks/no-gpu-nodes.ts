@@ -3,11 +3,9 @@ import { gpuNodes, NFD_NVIDIA_LABELS } from '../src/facts/gpu.js';
 import { hasStack } from '../src/facts/stacks.js';
 
 export default defineCheck({
-  id: 'GPU101',
   name: 'no-gpu-nodes',
-  category: 'nodes',
   title: 'At least one node shows an NVIDIA GPU',
-  needs: ['Node'],
+  needs: ['Node', 'node-command:lspci'],
   ok: 'NVIDIA GPUs found on nodes',
   explain: {
     detects:

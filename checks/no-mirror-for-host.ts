@@ -130,11 +130,10 @@ function pullLines(pulls: FailingPull[]): string[] {
 }
 
 export default defineCheck({
-  id: 'GPU403',
   name: 'no-mirror-for-host',
-  category: 'registry',
   title: 'Registries that time out have a mirror',
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs', 'node-command:containerd-config-dump'],
+  requires: ['Pod'],
   ok: 'every registry a node fails to reach has a mirror configured there',
   explain: {
     detects:

@@ -5,11 +5,10 @@ import { NVIDIA_VENDOR_ID, nvidiaGpus, parseLspci } from '../src/facts/nvidia-ho
 import { judgeEachNode, notJudged } from '../src/node-check.js';
 
 export default defineCheck({
-  id: 'GPU301',
   name: 'no-nvidia-pci-device',
-  category: 'driver',
   title: 'Probed GPU nodes show an NVIDIA device on the PCI bus',
-  needs: [],
+  needs: ['Node', 'node-probe', 'node-command:lspci'],
+  requires: [],
   ok: 'every probed node lists its NVIDIA GPU in lspci',
   explain: {
     detects:

@@ -9,11 +9,10 @@ const BLACKLIST_FILES = ['/etc/modprobe.d/blacklist-nouveau.conf', '/etc/modprob
 const BLACKLIST_PATH = BLACKLIST_FILES[0]!;
 
 export default defineCheck({
-  id: 'GPU303',
   name: 'nouveau-loaded',
-  category: 'driver',
   title: 'The nouveau driver does not hold the GPU',
-  needs: [],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:lsmod', 'node-command:lspci'],
+  requires: [],
   ok: 'nouveau is not loaded on any probed node',
   explain: {
     detects: 'The open-source `nouveau` kernel module is loaded on a node (lsmod), and whether a blacklist file already exists (then the initramfs was not rebuilt or the node not rebooted).',

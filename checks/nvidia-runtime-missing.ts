@@ -53,11 +53,10 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
 }
 
 export default defineCheck({
-  id: 'GPU201',
   name: 'nvidia-runtime-missing',
-  category: 'runtime',
   title: 'GPU nodes have the nvidia runtime in their container runtime config',
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:containerd-config-dump'],
+  requires: ['Node'],
   ok: 'every GPU node whose runtime config was read has an nvidia runtime, and no pod failed for lack of one',
   explain: {
     detects:

@@ -45,11 +45,9 @@ function describeValue(value: string | undefined): string {
 }
 
 export default defineCheck({
-  id: 'GPU107',
   name: 'operand-deploy-label-missing',
-  category: 'nodes',
   title: 'GPU nodes carry the nvidia.com/gpu.deploy.<operand> labels the GPU Operator\'s DaemonSets select',
-  needs: ['Node', 'DaemonSet', 'Pod'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'node-command:lspci'],
   stacks: ['gpu-operator'],
   ok: 'every GPU node carries nvidia.com/gpu.deploy.<operand>=true for each GPU Operator DaemonSet that selects it',
   explain: {

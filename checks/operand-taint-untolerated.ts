@@ -35,11 +35,10 @@ function fixFor(facts: Facts, ds: KubeObject, title: string, existing: Toleratio
 }
 
 export default defineCheck({
-  id: 'GPU509',
   name: 'operand-taint-untolerated',
-  category: 'operator',
   title: 'GPU stack DaemonSets tolerate the taints of the GPU nodes they must run on',
-  needs: ['Node', 'DaemonSet', 'Pod'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci'],
+  requires: ['Node', 'DaemonSet', 'Pod'],
   ok: 'every GPU stack DaemonSet tolerates the taints of the GPU nodes it selects',
   explain: {
     detects:

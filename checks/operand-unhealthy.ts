@@ -126,11 +126,10 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU501',
   name: 'operand-unhealthy',
-  category: 'operator',
   title: 'GPU Operator and device plugin operands are healthy',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'logs'],
+  requires: ['Pod'],
   ok: 'every GPU Operator / device plugin operand pod is Ready and not restarting',
   explain: {
     detects:

@@ -6,11 +6,10 @@ import { findStack, gpuOperatorNamespace, gpuOperatorPodsOn } from '../src/facts
 import type { Issue } from '../src/model.js';
 
 export default defineCheck({
-  id: 'GPU103',
   name: 'operands-disabled',
-  category: 'nodes',
   title: `GPU nodes are not opted out of the GPU Operator (${OPERANDS_LABEL}=false)`,
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'node-command:lspci'],
+  requires: ['Node'],
   ok: `no GPU node is labelled ${OPERANDS_LABEL}=false`,
   explain: {
     detects: `A GPU node labelled ${OPERANDS_LABEL}=false. Info when the label costs nothing; a warning when the GPU Operator is installed and runs no operand there, or GPU pods wait while the node advertises no GPU.`,

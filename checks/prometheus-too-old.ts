@@ -45,11 +45,10 @@ function upgrade(server: PrometheusServer): Fix {
 }
 
 export default defineCheck({
-  id: 'GPU802',
   name: 'prometheus-too-old',
-  category: 'hami-kantaloupe',
   title: `Prometheus is ${MINIMUM} or newer (Kantaloupe)`,
-  needs: ['Prometheus'],
+  needs: ['Pod', 'Deployment', 'StatefulSet', 'Prometheus'],
+  requires: ['Prometheus'],
   stacks: ['hami', 'kantaloupe'],
   ok: `every Prometheus in the cluster is ${MINIMUM} or newer`,
   explain: {

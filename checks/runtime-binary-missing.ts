@@ -38,11 +38,9 @@ function fixFor(runtime: RuntimeEntry, config: RuntimeConfig, node: Node | undef
 }
 
 export default defineCheck({
-  id: 'GPU202',
   name: 'runtime-binary-missing',
-  category: 'runtime',
   title: 'Configured runtime binaries exist on the node',
-  needs: ['Node'],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump', 'node-command:runtime-binaries'],
   ok: 'every runtime binary configured on the probed nodes exists',
   explain: {
     detects:

@@ -78,11 +78,10 @@ function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node,
 }
 
 export default defineCheck({
-  id: 'GPU203',
   name: 'runtimeclass-missing',
-  category: 'runtime',
   title: 'RuntimeClasses that pods use exist, and their handler is a configured runtime',
-  needs: ['Pod', 'RuntimeClass'],
+  needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'Deployment', 'RuntimeClass', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:containerd-config-dump'],
+  requires: ['Pod', 'RuntimeClass'],
   ok: 'every runtimeClassName in use names an existing RuntimeClass whose handler is configured where node configs were read',
   explain: {
     detects:

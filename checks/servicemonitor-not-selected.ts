@@ -60,11 +60,10 @@ function relabel(facts: Facts, sm: KubeObject, exporter: GpuExporter, servers: P
 }
 
 export default defineCheck({
-  id: 'GPU803',
   name: 'servicemonitor-not-selected',
-  category: 'hami-kantaloupe',
   title: 'Prometheus selects the HAMi and DCGM exporter ServiceMonitors',
-  needs: ['ServiceMonitor', 'Prometheus'],
+  needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor'],
+  requires: ['ServiceMonitor', 'Prometheus'],
   stacks: ['hami', 'kantaloupe', 'gpu-operator'],
   ok: 'every HAMi and DCGM exporter ServiceMonitor is selected by a Prometheus',
   explain: {

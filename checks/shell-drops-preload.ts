@@ -27,11 +27,9 @@ export function shellDropsPreload(w: WorkloadInjection): Issue[] {
 }
 
 export default defineCheck({
-  id: 'GPU602',
   name: 'shell-drops-preload',
-  category: 'injection',
   title: 'bash/zsh in the entrypoint keep LD_PRELOAD',
-  needs: ['Pod'],
+  needs: ['Pod', 'process-tables'],
   ok: 'no bash or zsh in the captured process trees lost LD_PRELOAD',
   explain: {
     detects: 'LD_PRELOAD is present above a bash or zsh process in the tree and gone at or below it (the known TensorFusion case: bash/zsh may ignore LD_PRELOAD).',

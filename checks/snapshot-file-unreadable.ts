@@ -3,11 +3,9 @@ import type { Issue } from '../src/model.js';
 import type { SourceProblem } from '../src/collection/collection.js';
 
 export default defineCheck({
-  id: 'GPU001',
   name: 'snapshot-file-unreadable',
-  category: 'snapshot',
   title: 'Every snapshot file parses',
-  needs: [],
+  needs: ['source-problems'],
   ok: 'every file of the input was read',
   // Live, there are no files; a process table that could not be captured is still reported.
   quietPass: (facts) => facts.live,

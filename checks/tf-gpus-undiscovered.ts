@@ -140,11 +140,10 @@ function slug(model: string): string {
 }
 
 export default defineCheck({
-  id: 'GPU705',
   name: 'tf-gpus-undiscovered',
-  category: 'tensor-fusion',
   title: 'TensorFusion has discovered every GPU',
-  needs: ['Node'],
+  needs: ['Node', 'Pod', 'TensorFusionCluster', 'GPUNode', 'GPU', 'Job', 'ConfigMap', 'logs', 'node-command:nvidia-smi-query'],
+  requires: ['Node'],
   ok: 'TensorFusion lists every GPU of its nodes with their TFlops (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

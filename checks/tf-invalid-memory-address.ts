@@ -40,11 +40,9 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU703',
   name: 'tf-invalid-memory-address',
-  category: 'tensor-fusion',
   title: 'No "Invalid Memory Address" from the TensorFusion memory manager',
-  needs: ['Pod'],
+  needs: ['Pod', 'logs'],
   ok: 'no TensorFusion log shows "Invalid Memory Address" (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

@@ -48,11 +48,10 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU701',
   name: 'tf-operator-restarting',
-  category: 'tensor-fusion',
   title: 'TensorFusion operator is not restarting',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'logs'],
+  requires: ['Pod'],
   ok: 'the TensorFusion operator pods are not restarting (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

@@ -82,11 +82,10 @@ function issueFor(facts: Facts, workload: KubeObject, events: Event[]): Issue {
 }
 
 export default defineCheck({
-  id: 'GPU704',
   name: 'tf-schedule-failed',
-  category: 'tensor-fusion',
   title: 'TensorFusion workloads get their GPUs',
-  needs: ['Event'],
+  needs: ['Event', 'GPU', 'TensorFusionWorkload'],
+  requires: ['Event'],
   ok: 'no TensorFusionWorkload reports "Failed to schedule GPU" (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

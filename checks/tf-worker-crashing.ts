@@ -43,9 +43,7 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU702',
   name: 'tf-worker-crashing',
-  category: 'tensor-fusion',
   title: 'TensorFusion GPU workers are not crashing',
   needs: ['Pod'],
   ok: 'no TensorFusion GPU worker is crash-looping or restarting (or TensorFusion is not installed)',

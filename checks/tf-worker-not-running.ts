@@ -75,11 +75,10 @@ function injectionFailed(facts: Facts, pod: Pod, workload: string, running: Pod[
 }
 
 export default defineCheck({
-  id: 'GPU706',
   name: 'tf-worker-not-running',
-  category: 'tensor-fusion',
   title: 'TensorFusion pods do not hang while starting',
-  needs: ['Pod'],
+  needs: ['Pod', 'Event', 'TensorFusionWorkload', 'logs', 'process-tables'],
+  requires: ['Pod'],
   ok: 'no TensorFusion workload pod is stuck starting (or TensorFusion is not installed)',
   quietWithout: ['tensor-fusion'],
   explain: {

@@ -144,11 +144,10 @@ function reasonsOn(facts: Facts, node: Node, config: ContainerdConfig | undefine
 }
 
 export default defineCheck({
-  id: 'GPU206',
   name: 'toolkit-config-unsupported',
-  category: 'runtime',
   title: "The NVIDIA Container Toolkit understands the node's container runtime config",
-  needs: ['Node', 'Pod'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'logs', 'node-command:containerd-config-dump'],
+  requires: ['Node', 'Pod'],
   ok: "no node's toolkit is too old for its containerd config or host, or writes a drop-in containerd does not read",
   explain: {
     detects:

@@ -13,9 +13,7 @@ function groupKey(pod: Pod): string {
 const PODS_SHOWN = 5;
 
 export default defineCheck({
-  id: 'GPU504',
   name: 'unexpected-admission-error',
-  category: 'operator',
   title: 'No pod was refused by the kubelet for want of a GPU',
   needs: ['Pod'],
   ok: 'no pod failed with UnexpectedAdmissionError',

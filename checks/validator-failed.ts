@@ -155,11 +155,10 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 }
 
 export default defineCheck({
-  id: 'GPU502',
   name: 'validator-failed',
-  category: 'operator',
   title: 'GPU Operator validators pass',
-  needs: ['Pod'],
+  needs: ['Node', 'Pod', 'Event', 'logs'],
+  requires: ['Pod'],
   ok: 'no GPU Operator validator pod failed or is stuck',
   explain: {
     detects:

@@ -1,6 +1,11 @@
 // The check interface: a check is data (id, name, explain text) plus one pure function over Facts.
 import type { Facts } from './facts/facts.js';
+import type { CheckName } from './catalogue.js';
+import { catalogueEntry } from './catalogue.js';
+import type { Need } from './facts/inputs.js';
+import { isKind } from './facts/inputs.js';
 import type { StackId } from './facts/stacks.js';
+import type { Kind } from './collection/resources.js';
 import type { Category, Issue } from './model.js';
 
 export interface Explain {
@@ -25,8 +30,20 @@ export interface Check {
   category: Category;
   /** One line for `gpuctl checks`. */
   title: string;
-  /** Kinds the check reads; if one could not be listed the check is skipped with that reason. */
-  needs: string[];
+  /**
+   * Every input the check reads (src/facts/inputs.ts): resource kinds, node probe files and commands, logs,
+   * process tables, Prometheus queries… test/checks/needs.test.ts runs every check on every example and real
+   * case with a recording Facts and fails when it reads one it does not declare; the live collection lists
+   * what the checks declare (liveKinds).
+   */
+  needs: Need[];
+  /**
+   * The kinds among `needs` the check cannot judge without: if one could not be listed (or the input does not
+   * carry it, as a must-gather carries no events), the check is skipped with that reason before it runs.
+   * Absent: every kind among `needs`. An unread input the check needs but does not require makes it skip
+   * only when it found nothing (Facts.tracking); what it found in the rest is reported.
+   */
+  requires?: Kind[];
   /**
    * The GPU stacks the check is about: it runs only when one of them is detected (src/facts/stacks.ts),
    * and stays quiet otherwise. Absent: it applies to every cluster.
@@ -45,8 +62,22 @@ export interface Check {
   run(facts: Facts): Issue[] | Skip;
 }
 
-export function defineCheck(check: Check): Check {
-  return check;
+/** A check as its file writes it: the name; id and category come from the catalogue (src/catalogue.ts). */
+export type CheckDefinition = Omit<Check, 'id' | 'name' | 'category'> & { name: CheckName };
+
+/** A catalogued check: its id and category from the catalogue row of its name. */
+export function defineCheck(definition: CheckDefinition): Check;
+/** A check outside the catalogue, with its own id and category (throwaway checks of tests). */
+export function defineCheck(check: Check): Check;
+export function defineCheck(definition: CheckDefinition | Check): Check {
+  if ('id' in definition) return definition;
+  const { id, category } = catalogueEntry(definition.name);
+  return { id, category, ...definition };
+}
+
+/** The kinds without which the check does not run: `requires`, else every kind it needs. */
+export function requiredKinds(check: Pick<Check, 'needs' | 'requires'>): Kind[] {
+  return check.requires ?? check.needs.filter(isKind);
 }
 
 export function isSkip(result: Issue[] | Skip): result is Skip {

@@ -1,6 +1,6 @@
 // Runs the selected checks over Facts and turns their issues into findings.
 import type { Check } from './check.js';
-import { docsPath, isSkip } from './check.js';
+import { docsPath, isSkip, requiredKinds } from './check.js';
 import { UsageError } from './errors.js';
 import type { Facts } from './facts/facts.js';
 import { kindLabel } from './facts/facts.js';
@@ -98,7 +98,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       continue;
     }
     ran.push(check);
-    const missing = check.needs.map((kind) => [kind, facts.unavailable(kind)] as const).find(([, why]) => why);
+    const missing = requiredKinds(check).map((kind) => [kind, facts.unavailable(kind)] as const).find(([, why]) => why);
     if (missing) {
       const failed = facts.readFailed(missing[0]);
       if (failed) unread.set(kindLabel(missing[0]), missing[1]!);

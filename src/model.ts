@@ -1,4 +1,5 @@
 // The shapes every layer agrees on: checks produce Findings, reporters print them.
+import type { CheckName } from './catalogue.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 
@@ -66,7 +67,7 @@ export interface Issue {
   evidence?: string[];
   fix?: Fix;
   /** Only for checks that emit several catalogue names. */
-  name?: string;
+  name?: CheckName;
   scope?: Scope;
 }
 

@@ -23,7 +23,7 @@ const LAYERS: Layer[] = [
   {
     // Neutral: the Collection and Kubernetes object types, the resource types, tables, errors, bounds.
     name: 'model',
-    paths: ['src/collection', 'src/model.ts', 'src/data', 'src/bounded.ts', 'src/duration.ts', 'src/errors.ts', 'src/paths.ts', 'src/suggest.ts', 'src/invocation.ts'],
+    paths: ['src/collection', 'src/catalogue.ts', 'src/model.ts', 'src/data', 'src/bounded.ts', 'src/duration.ts', 'src/errors.ts', 'src/paths.ts', 'src/suggest.ts', 'src/invocation.ts'],
     reads: [],
   },
   // Observations over a Collection: never the sources that fill it.
@@ -33,12 +33,16 @@ const LAYERS: Layer[] = [
   // All I/O. The collection's later phases read a frozen Facts of the phase before (src/sources/pipeline.ts);
   // live/apply.ts carries out the API calls of the fix plan.
   { name: 'sources', paths: ['src/sources'], reads: ['model', 'facts', 'fix'] },
-  // Judgements over Facts, and the engine that runs them.
-  { name: 'checks', paths: ['checks', 'src/check.ts', 'src/node-check.ts', 'src/remedies', 'src/engine.ts'], reads: ['model', 'facts'] },
-  // Findings into text, JSON, Markdown, JUnit; the playbook walk and the translations they print.
-  { name: 'report', paths: ['src/report', 'src/i18n', 'src/playbook'], reads: ['model', 'facts', 'checks'] },
+  // The causal graph over findings (the rules are data in checks/links.ts).
+  { name: 'causes', paths: ['src/causes.ts'], reads: ['model', 'facts'] },
+  // The troubleshooting playbooks as data, and their walk in the graph's order.
+  { name: 'playbook', paths: ['src/playbook'], reads: ['model', 'causes'] },
+  // Judgements over Facts, and the engine that runs them and links their findings.
+  { name: 'checks', paths: ['checks', 'src/check.ts', 'src/node-check.ts', 'src/remedies', 'src/engine.ts'], reads: ['model', 'facts', 'causes', 'playbook'] },
+  // Findings into text, JSON, Markdown, JUnit, the docs generated from the catalogue, the translations they print.
+  { name: 'report', paths: ['src/report', 'src/i18n', 'src/catalogue-docs.ts'], reads: ['model', 'facts', 'causes', 'playbook', 'checks'] },
   // The subcommands put the layers together.
-  { name: 'commands', paths: ['src/commands', 'src/cli.ts', 'src/flags.ts', 'src/install'], reads: ['model', 'facts', 'sources', 'checks', 'report', 'fix'] },
+  { name: 'commands', paths: ['src/commands', 'src/cli.ts', 'src/flags.ts', 'src/install'], reads: ['model', 'facts', 'sources', 'causes', 'playbook', 'checks', 'report', 'fix'] },
 ];
 
 function tsFiles(dir: string): string[] {

@@ -68,7 +68,7 @@ const POD_UNREAD = [
   'status.conditions[].lastProbeTime',
 ];
 
-export const RESOURCE_TYPES: ResourceType[] = [
+export const RESOURCE_TYPES = resourceTypes([
   // A node's image list is most of its size on a real cluster (tens of KB each).
   { kind: 'Node', group: '', version: 'v1', plural: 'nodes', namespaced: false, unread: ['metadata.resourceVersion', 'status.images'] },
   {
@@ -121,7 +121,15 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { kind: 'ServiceMonitor', group: 'monitoring.coreos.com', version: 'v1', plural: 'servicemonitors', namespaced: true, crd: true },
   { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gatewayclasses', namespaced: false, crd: true },
   { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespaced: true, crd: true },
-];
+]);
+
+/** A kind gpuctl lists (the literal kinds of RESOURCE_TYPES): what a check's `needs` may name. */
+export type Kind = (typeof RESOURCE_TYPES)[number]['kind'];
+
+/** The list as given, with each `kind` kept as its literal type, so that `Kind` is a union of names, not `string`. */
+export function resourceTypes<const K extends string>(types: (ResourceType & { kind: K })[]): (ResourceType & { kind: K })[] {
+  return types;
+}
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

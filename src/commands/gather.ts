@@ -1,6 +1,9 @@
 // Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
+import { ALL_CHECKS } from '../../checks/index.js';
+import { liveKinds } from '../facts/inputs.js';
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../collection/collection.js';
+import { RESOURCE_TYPES } from '../collection/resources.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
 export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';
@@ -51,7 +54,10 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
       : opts.nodeProbe === 'none'
         ? []
         : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
-    return await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress }, '', nodeProbes);
+    // The doctor lists what its checks declare; collect (keepUnread) writes every resource type for a person.
+    const kinds = opts.keepUnread ? undefined : liveKinds(ALL_CHECKS);
+    const resourceTypes = kinds ? RESOURCE_TYPES.filter((type) => kinds.has(type.kind)) : undefined;
+    return await collectLive({ ...live, resourceTypes, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress }, '', nodeProbes);
   } finally {
     spinner?.stop();
   }

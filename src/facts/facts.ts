@@ -4,6 +4,8 @@ import type { Collection, CommandOutput, ExecTrace, NodeHost, ProcessInfo, Prome
 import { logKey } from '../collection/collection.js';
 import { pluralOf, resourceTypeOfKind } from '../collection/resources.js';
 import type { Event, KubeObject, Node, Pod, RuntimeClass } from '../collection/kube.js';
+import type { Need, Recorded } from './inputs.js';
+import { emptyRecord, localCommandNeed, nodeCommandNeed } from './inputs.js';
 
 export class Facts {
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -21,6 +23,8 @@ export class Facts {
    * could not be read, what → why. Undefined otherwise, so the accessors cost nothing on a complete run.
    */
   private touched?: Map<string, string>;
+  /** In a view made by `recording()`: every input read, by token (src/facts/inputs.ts). */
+  private recorder?: Recorded;
 
   constructor(private readonly source: Collection) {
     for (const obj of source.objects) {
@@ -60,6 +64,27 @@ export class Facts {
     return view;
   }
 
+  /**
+   * A view of the same collection that records every input the code run on it reads, by token (`needs`),
+   * and the unread ones it touches as `tracking()` does: test/checks/needs.test.ts compares what each check
+   * reads with what it declares. A fresh Facts, so no index or cache built for another check hides a read.
+   */
+  recording(): Facts {
+    const view = new Facts(this.source);
+    view.touched = new Map();
+    view.recorder = emptyRecord();
+    return view;
+  }
+
+  /** What was read since `recording()` made this view; empty on any other Facts. */
+  get recorded(): Recorded {
+    return this.recorder ?? emptyRecord();
+  }
+
+  private read(need: Need): void {
+    this.recorder?.needs.add(need);
+  }
+
   /** The unread inputs touched since `tracking()` made this view, what → why. */
   get touchedUnread(): ReadonlyMap<string, string> {
     return this.touched ?? new Map();
@@ -70,11 +95,13 @@ export class Facts {
   }
 
   private touchKind(kind: string): void {
+    this.read(kind as Need);
     if (this.touched && !this.source.notCollected?.has(kind)) this.touch(kindLabel(kind), this.source.unavailable.get(kind));
   }
 
   /** Reading this kind failed (403, timeout, 5xx, cut…): not merely absent from the input. */
   readFailed(kind: string): boolean {
+    this.read(kind as Need);
     return this.source.unavailable.has(kind) && !this.source.notCollected?.has(kind);
   }
 
@@ -85,12 +112,14 @@ export class Facts {
 
   /** Files and responses that could not be read or parsed: "nothing wrong" with them is only true of a complete read. */
   get sourceProblems(): readonly SourceProblem[] {
+    this.read('source-problems');
     if (this.touched) for (const input of unreadInputs(this.source)) this.touch(input.what, input.why);
     return this.source.problems;
   }
 
   /** Whether any container log was collected. */
   get hasLogs(): boolean {
+    this.read('logs');
     this.touchAll('log');
     return this.source.logs.size > 0;
   }
@@ -115,6 +144,7 @@ export class Facts {
 
   /** Why objects of this kind could not be read; undefined when they were. */
   unavailable(kind: string): string | undefined {
+    this.read(kind as Need);
     return this.source.unavailable.get(kind);
   }
 
@@ -127,6 +157,7 @@ export class Facts {
 
   /** The API server said it does not serve this kind (live discovery): not merely no objects of it. */
   notServed(kind: string): boolean {
+    this.read(kind as Need);
     return this.source.notInstalled.has(kind);
   }
 
@@ -186,6 +217,7 @@ export class Facts {
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
     // Checks ask for every container of every pod; most have no log: answer those without building keys.
     const logs = this.source.logs;
+    this.read('logs');
     if (this.touched && this.source.unreadLogs?.size) {
       const key = logKey(namespace, pod, container, previous);
       this.touch(`log ${key}`, this.source.unreadLogs.get(key));
@@ -199,57 +231,74 @@ export class Facts {
       this.podsWithLogsSize = logs.size;
     }
     if (!this.podsWithLogs.get(namespace)?.has(pod)) return undefined;
-    return logs.get(logKey(namespace, pod, container, previous));
+    const text = logs.get(logKey(namespace, pod, container, previous));
+    if (text !== undefined) this.recorder?.logs.add(logKey(namespace, pod, container, previous));
+    return text;
   }
 
   host(nodeName: string): NodeHost | undefined {
+    this.read('node-probe');
+    return this.hostOf(nodeName);
+  }
+
+  /** A node's host facts; while recording, a view of them that notes which files, directories and commands are read. */
+  private hostOf(nodeName: string): NodeHost | undefined {
     if (this.touched && !this.source.meta.nodesGone?.includes(nodeName)) this.touch(`node ${nodeName}`, this.source.meta.nodeProbeFailures?.[nodeName]);
-    return this.source.nodes.get(nodeName);
+    const host = this.source.nodes.get(nodeName);
+    return host && this.recorder ? recordingHost(host, this.recorder) : host;
   }
 
   /** Names of the nodes with host facts (probed, or nodes/NODE/ in a snapshot), in collection order. */
   get probedNodes(): string[] {
+    this.read('node-probe');
     this.touchAll('node');
     return [...this.source.nodes.keys()];
   }
 
   /** Nodes with host facts and their facts, in collection order. */
   hosts(): [name: string, host: NodeHost][] {
+    this.read('node-probe');
     this.touchAll('node');
-    return [...this.source.nodes];
+    const recorder = this.recorder;
+    return recorder ? [...this.source.nodes].map(([name, host]) => [name, recordingHost(host, recorder)]) : [...this.source.nodes];
   }
 
   /** Why the node probe could not read this node; undefined when it did or was not asked to. */
   nodeProbeFailure(nodeName: string): string | undefined {
+    this.read('node-probe');
     return this.source.meta.nodeProbeFailures?.[nodeName];
   }
 
   hostFile(nodeName: string, path: string): string | undefined {
-    return this.host(nodeName)?.files.get(path);
+    return this.hostOf(nodeName)?.files.get(path);
   }
 
   hostCommand(nodeName: string, name: string): CommandOutput | undefined {
-    return this.host(nodeName)?.commands.get(name);
+    return this.hostOf(nodeName)?.commands.get(name);
   }
 
   /** Output of a command run where gpuctl runs (e.g. `helm-version`); undefined when it was not run. */
   localCommand(name: string): CommandOutput | undefined {
+    this.read(localCommandNeed(name));
     return this.source.localCommands?.get(name);
   }
 
   /** The Prometheus queries of the metric checks; undefined when none were made. */
   get prometheusQueries(): PrometheusQueries | undefined {
+    this.read('prometheus');
     return this.source.prometheus;
   }
 
   processes(namespace: string, pod: string, container: string): ProcessInfo[] | undefined {
     const key = `${namespace}/${pod}/${container}`;
+    this.read('process-tables');
     if (this.touched) this.touch(`process table ${key}`, this.source.unreadProcesses?.get(key));
     return this.source.processes.get(key);
   }
 
   /** Every captured process table, keyed `namespace/pod/container`. */
   processTables(): [key: string, processes: ProcessInfo[]][] {
+    this.read('process-tables');
     this.touchAll('process table');
     return [...this.source.processes];
   }
@@ -261,9 +310,46 @@ export class Facts {
 
   /** A container's /etc/ld.so.preload, keyed `namespace/pod/container` as processTables() is. */
   preloadFile(key: string): string | undefined {
+    this.read('process-tables');
     if (this.touched) this.touch(`process table ${key}`, this.source.unreadProcesses?.get(key));
     return this.source.preloadFiles.get(key);
   }
+}
+
+/** A node's host facts as a recording Facts hands them out: each file, directory and command read is noted. */
+function recordingHost(host: NodeHost, recorder: Recorded): NodeHost {
+  return {
+    files: recordingCollection(host.files, (path, how) => {
+      recorder.needs.add('node-files');
+      // Whether a file exists (a runtime binary a snapshot may carry) is no read of the probe's files.
+      if (how !== 'has') recorder.nodeFiles.add(path ?? '*');
+    }),
+    dirs: recordingCollection(host.dirs, () => recorder.needs.add('node-dirs')),
+    commands: recordingCollection(host.commands, (name) => {
+      for (const command of name === undefined ? host.commands.keys() : [name]) recorder.needs.add(nodeCommandNeed(command));
+    }),
+  };
+}
+
+/** The Map or Set itself, except that every read calls `onRead`: with the key (and which) for get/has, undefined for the rest. */
+function recordingCollection<C extends Map<string, unknown> | Set<string>>(target: C, onRead: (key: string | undefined, how?: 'get' | 'has') => void): C {
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value: unknown = Reflect.get(obj, prop, obj);
+      if (prop === 'get' || prop === 'has') {
+        return (key: string) => {
+          onRead(key, prop);
+          return (value as (key: string) => unknown).call(obj, key);
+        };
+      }
+      if (prop === 'size') onRead(undefined);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        onRead(undefined);
+        return (value as (...a: unknown[]) => unknown).apply(obj, args);
+      };
+    },
+  });
 }
 
 /** One input the checks need that could not be read, for reasons other than "not installed". */

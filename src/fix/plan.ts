@@ -2,6 +2,7 @@
 // (its subject, and the kubectl command its fix already names) into API calls that are safe and can be
 // undone: label or unlabel a node, delete a finished pod or a NodeDiscovery job (saved first, see `save`),
 // create a missing RuntimeClass. Everything else — Helm values, anything on a host — is printed for a person, never applied.
+import type { CheckName } from '../catalogue.js';
 import { GPU_PRESENT_LABEL, OPERANDS_LABEL } from '../facts/gpu.js';
 import type { Finding } from '../model.js';
 
@@ -173,7 +174,7 @@ type Fixer = (finding: Finding) => ApiAction[] | undefined;
 const onNode = (f: Finding) => (f.subject.kind === 'Node' ? f.subject.name : undefined);
 
 /** Finding name → the API calls that fix it; undefined leaves that finding to a person. */
-export const FIXERS: Record<string, Fixer> = {
+export const FIXERS: Partial<Record<CheckName, Fixer>> = {
   'gpu-node-unlabeled': (f) => {
     const node = onNode(f);
     return node ? [labelNode(node, { [GPU_PRESENT_LABEL]: 'true' })] : undefined;
@@ -219,7 +220,7 @@ export function planFixes(findings: Finding[]): FixPlan {
   const seen = new Set<string>();
   for (const finding of findings) {
     if (finding.severity === 'ok' || finding.severity === 'info') continue;
-    const actions = FIXERS[finding.name]?.(finding)?.filter((a) => {
+    const actions = FIXERS[finding.name as CheckName]?.(finding)?.filter((a) => {
       // Two findings may ask for the same change (a node labelled by two checks): make it once.
       const key = `${a.method} ${a.path} ${JSON.stringify(a.body ?? null)}`;
       if (seen.has(key)) return false;

@@ -3,9 +3,10 @@
 // generic headline and fix summary written here. Terms follow the seed playbooks: 节点, 驱动程序, 容器运行时,
 // 镜像拉取, 镜像源, 注入, 污点/容忍; Kubernetes kinds (Pod, DaemonSet, RuntimeClass…) stay in English.
 // Names not in ALL_CHECKS yet belong to checks other branches are adding: they are looked up by name only.
+import type { CheckName } from '../catalogue.js';
 import type { CheckTranslation } from './checks.js';
 
-export const ZH_CN_CHECKS: Record<string, CheckTranslation> = {
+export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   // ── snapshot ──────────────────────────────────────────────────────────────
   'snapshot-file-unreadable': {
     title: '快照中的每个文件都能解析',

@@ -3,6 +3,7 @@ import { pushAll } from '../bounded.js';
 import { hostname } from 'node:os';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Check } from '../check.js';
+import { requiredKinds } from '../check.js';
 import type { Report } from '../engine.js';
 import { runChecks } from '../engine.js';
 import { Facts } from '../facts/facts.js';
@@ -85,7 +86,7 @@ export function podState(pods: Pod[], needValidator: boolean): { ready: boolean;
 /** The profile's doctor checks over what kubectl lists now (each kind the checks need, read once). */
 export async function verifyCluster(ctx: InstallContext): Promise<Report> {
   const checks = checksOf(PROFILES[ctx.options.profile].checkCategories);
-  const kinds = [...new Set(['Node', 'Pod', ...checks.flatMap((c) => c.needs)])];
+  const kinds = [...new Set(['Node', 'Pod', ...checks.flatMap(requiredKinds)])];
   const collection = emptyCollection(ctx.options.context ? `context ${ctx.options.context}` : 'cluster (kubectl)');
   for (const kind of kinds) {
     const type = resourceTypeOfKind(kind);

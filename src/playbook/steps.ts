@@ -1,6 +1,7 @@
 // The troubleshooting playbooks of the seed documents, as data: each step is a question an operator asks,
 // the commands that answer it by hand, and the findings that mean "this step failed".
 // Layers give the dependency order: fix the driver before the validator.
+import type { CheckName } from '../catalogue.js';
 
 export const LAYERS = [
   'hardware',
@@ -35,6 +36,9 @@ export interface Playbook {
   source: string;
   steps: PlaybookStep[];
 }
+
+/** A step as written below: its findings are catalogue names, so a misspelt one is a type error. */
+type StepDefinition = Omit<PlaybookStep, 'findings'> & { findings: CheckName[] };
 
 export const PLAYBOOKS: Playbook[] = [
   {
@@ -114,4 +118,4 @@ export const PLAYBOOKS: Playbook[] = [
       { id: 'token', layer: 'stack', title: 'Can the workload reach the Bitfusion server with its token?', verify: ['kubectl logs POD'], findings: ['bitfusion-token-invalid'] },
     ],
   },
-];
+] satisfies (Omit<Playbook, 'steps'> & { steps: StepDefinition[] })[];

@@ -1,5 +1,6 @@
 // What to do when a validation step of the GPU Operator fails (the steps are src/data/validation-steps.ts):
 // the commands that fix its layer, and the checks of gpuctl that look at that layer.
+import type { CheckName } from '../catalogue.js';
 import type { Fix } from '../model.js';
 import type { OperandContext } from './operands.js';
 import { logsCommand } from './operands.js';
@@ -9,7 +10,7 @@ const rerunValidator = (ctx: OperandContext) =>
 
 interface StepRemedy {
   /** Checks of gpuctl that look at the layer the step proves. */
-  related: string[];
+  related: CheckName[];
   fix(ctx: OperandContext): Fix;
 }
 

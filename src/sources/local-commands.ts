@@ -1,18 +1,10 @@
-// Commands gpuctl runs on the machine it runs on (the operator's workstation, not a node), as data, and
-// the runner. Their output lands in Collection.localCommands; a snapshot carries it in
+// The runner of the commands gpuctl runs on the machine it runs on (their list: src/collection/local-commands.ts). Their output lands in Collection.localCommands; a snapshot carries it in
 // local/commands/NAME.txt (NAME.exit, NAME.stderr beside it, as for node probes).
 import type { CommandOutput } from '../collection/collection.js';
 import { NOT_FOUND_EXIT } from '../collection/collection.js';
 
-export interface LocalCommand {
-  name: string;
-  argv: [string, ...string[]];
-  why: string;
-}
-
-export const LOCAL_COMMANDS: LocalCommand[] = [
-  { name: 'helm-version', argv: ['helm', 'version', '--short'], why: 'Kantaloupe needs Helm 3.14 or newer' },
-];
+export { LOCAL_COMMANDS, type LocalCommand, type LocalCommandName } from '../collection/local-commands.js';
+import { LOCAL_COMMANDS } from '../collection/local-commands.js';
 
 export const LOCAL_COMMAND_TIMEOUT_MS = 5000;
 

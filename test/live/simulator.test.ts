@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks/index.js';
+import { requiredKinds } from '../../src/check.js';
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/collection/collection.js';
 import { emptyCollection } from '../../src/collection/collection.js';
@@ -114,7 +115,7 @@ describe('gpuctl doctor against the simulator', () => {
 
   it('skips the checks that need pods when pods are forbidden (403)', async () => {
     const r = await doctorLive(snapshot, [], [{ path: '^/api/v1/pods$', status: 403 }]);
-    const needPods = ALL_CHECKS.filter((c) => c.needs.includes('Pod')).map((c) => c.name);
+    const needPods = ALL_CHECKS.filter((c) => requiredKinds(c).includes('Pod')).map((c) => c.name);
     const skipped = json(r).skipped.filter((s) => needPods.includes(s.name));
     expect(skipped.map((s) => s.name)).toEqual(needPods);
     for (const s of skipped) expect(s.reason).toMatch(/^cannot list pods \(forbidden: pods is forbidden: User ".+" cannot list resource "pods"/);

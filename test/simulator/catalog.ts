@@ -3,7 +3,7 @@
 // CustomResourceDefinition objects define, and any other kind present in the snapshot.
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/collection/collection.js';
-import { apiVersionOf, RESOURCE_TYPES } from '../../src/collection/resources.js';
+import { apiVersionOf, RESOURCE_TYPES, type ResourceType } from '../../src/collection/resources.js';
 import type { PrinterColumn } from './tables.js';
 
 export interface ServedType {
@@ -50,7 +50,7 @@ const BUILTIN_EXTRAS: Record<string, { shortNames?: string[]; categories?: strin
   endpoints: { shortNames: ['ep'] },
 };
 
-const ALWAYS_SERVED: (typeof RESOURCE_TYPES)[number][] = [
+const ALWAYS_SERVED: ResourceType[] = [
   { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
   { kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', namespaced: true },
   { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
@@ -70,7 +70,7 @@ export function guessPlural(kind: string): string {
   return lower + 's';
 }
 
-function builtinType(t: (typeof RESOURCE_TYPES)[number]): ServedType {
+function builtinType(t: ResourceType): ServedType {
   return {
     kind: t.kind,
     group: t.group,

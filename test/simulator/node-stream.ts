@@ -3,7 +3,7 @@
 // The script reads only PROBE_COMMANDS, PROBE_FILES and PROBE_DIRS: facts of the snapshot outside those
 // are not on the stream (as on a real node), and commands the snapshot lacks are left out.
 import type { NodeHost } from '../../src/collection/collection.js';
-import { PROBE_COMMANDS, PROBE_DIRS, PROBE_FILES } from '../../src/sources/probe-commands.js';
+import { PROBE_COMMANDS, PROBE_DIRS, PROBE_FILES } from '../../src/collection/probe-commands.js';
 
 /** A probe glob as sh expands it: `*` matches within one path segment, never a leading dot. */
 function globRegExp(glob: string): RegExp {

@@ -1,5 +1,6 @@
 // Every wording table, one list: what the real components print, by component. Checks and tests import
 // from here; a new table is one more import and one more spread.
+import type { CheckName } from '../../catalogue.js';
 import { CONTAINERD_WORDINGS } from './containerd.js';
 import { CRIO_WORDINGS } from './crio.js';
 import { CUDA_WORDINGS, FABRIC_MANAGER_WORDINGS, KERNEL_MODULE_WORDINGS, NVIDIA_SMI_EXIT_CODES, NVIDIA_SMI_WORDINGS } from './driver.js';
@@ -31,7 +32,7 @@ export const WORDING_TABLES: Record<string, Wording[]> = {
 export const WORDINGS: Wording[] = Object.values(WORDING_TABLES).flat();
 
 /** The rows that are evidence for one finding (its own rows first, then those that may also mean it). */
-export function wordingsFor(finding: string): Wording[] {
+export function wordingsFor(finding: CheckName): Wording[] {
   return [...WORDINGS.filter((w) => w.finding === finding), ...WORDINGS.filter((w) => w.alsoMeans?.includes(finding))];
 }
 

@@ -1,5 +1,6 @@
 // The shape of a wording row: one message a real component prints, where in its source the text comes
 // from, and the catalogue finding it is evidence for. Plain data: no imports from facts or checks.
+import type { CheckName } from '../../catalogue.js';
 
 /** Where a message reaches a snapshot: the places a check should look for it. */
 export type WordingChannel =
@@ -23,9 +24,9 @@ export interface Wording {
    */
   source: string;
   /** The catalogue name (shared/CHECKS.md) this message is evidence for. */
-  finding: string;
+  finding: CheckName;
   /** Other findings the same text can mean, to be told apart by other facts. */
-  alsoMeans?: string[];
+  alsoMeans?: CheckName[];
   /** Where the message shows up in a snapshot. */
   channels: WordingChannel[];
   /**

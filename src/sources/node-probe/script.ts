@@ -1,7 +1,7 @@
 // One POSIX sh script gathers a node's facts (commands, files, directories) in a delimited stream.
 // The same script runs on the node itself (--node-probe local) and in a probe pod, chrooted into the host.
 import type { CommandOutput, NodeHost } from '../../collection/collection.js';
-import { PROBE_COMMANDS, PROBE_DIRS, PROBE_FILES } from '../probe-commands.js';
+import { PROBE_COMMANDS, PROBE_DIRS, PROBE_FILES } from '../../collection/probe-commands.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 

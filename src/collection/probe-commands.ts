@@ -50,7 +50,7 @@ function runtimeBinariesShell(): string {
   return `for p in ${RUNTIME_BINARY_CANDIDATES.join(' ')} ${configured} ${docker}; do case "$p" in /*) [ -e ${R}"$p" ] && echo "$p";; *) command -v "$p";; esac; done; true`;
 }
 
-export const PROBE_COMMANDS: ProbeCommand[] = [
+export const PROBE_COMMANDS = probeCommands([
   { name: 'nvidia-smi', shell: 'nvidia-smi', why: 'driver version, CUDA version, GPUs, NVML errors' },
   {
     name: 'nvidia-smi-query',
@@ -70,7 +70,14 @@ export const PROBE_COMMANDS: ProbeCommand[] = [
     why: 'installed NVIDIA driver packages, their hold state, and whether unattended-upgrades is installed',
   },
   { name: 'runtime-binaries', shell: runtimeBinariesShell(), why: 'which configured runtime binaries exist (runtime-binary-missing)' },
-];
+]);
+
+/** The name of a command the node probe runs: what a check's `node-command:NAME` need may name. */
+export type ProbeCommandName = (typeof PROBE_COMMANDS)[number]['name'];
+
+function probeCommands<const N extends string>(commands: (ProbeCommand & { name: N })[]): (ProbeCommand & { name: N })[] {
+  return commands;
+}
 
 /** Host files a probe copies into nodes/NODE/files/ when they exist; `*` matches within one directory. */
 export const PROBE_FILES: string[] = [

@@ -1,0 +1,29 @@
+// Writes what the docs repeat of the catalogue: `npm run docs` (also `npm run docs:zh`). English: the table of
+// docs/checks/README.md and each check page's heading and title line (src/catalogue-docs.ts); Chinese: every
+// page under docs/zh-CN/ (src/i18n/docs.ts). test/docs-generated.test.ts and test/i18n.test.ts check they are in sync.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ALL_CHECKS } from '../checks/index.js';
+import { renderCatalogueDocs } from '../src/catalogue-docs.js';
+import { renderZhDocs, ZH_DOCS_DIR } from '../src/i18n/docs.js';
+import { PLAYBOOKS } from '../src/playbook/steps.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const read = (file: string) => (existsSync(path.join(root, file)) ? readFileSync(path.join(root, file), 'utf8') : undefined);
+
+const english = renderCatalogueDocs(ALL_CHECKS, read);
+const zh = renderZhDocs(ALL_CHECKS, PLAYBOOKS);
+const dir = path.join(root, ZH_DOCS_DIR);
+mkdirSync(dir, { recursive: true });
+// Pages of checks that no longer exist go, so the directory mirrors the catalogue.
+for (const file of readdirSync(dir)) {
+  if (!zh.has(`${ZH_DOCS_DIR}/${file}`)) rmSync(path.join(dir, file));
+}
+let changed = 0;
+for (const [file, content] of [...english, ...zh]) {
+  if (read(file) === content) continue;
+  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+  writeFileSync(path.join(root, file), content);
+  changed++;
+}
+console.log(`${english.size} English and ${zh.size} Chinese files generated, ${changed} changed`);

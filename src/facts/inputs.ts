@@ -1,0 +1,92 @@
+// The inputs a check may read, as typed tokens: what a check declares in `needs` (src/check.ts) and what
+// a recording Facts (`Facts.recording()`) notes on every read. test/checks/needs.test.ts runs every check
+// on every example and real case and fails when one reads an input it did not declare.
+import type { LocalCommandName } from '../collection/local-commands.js';
+import type { ProbeCommandName } from '../collection/probe-commands.js';
+import type { Kind } from '../collection/resources.js';
+
+/** Inputs other than listed objects, one token each (the node probe's commands one token per command). */
+export const INPUT_TOKENS = [
+  /** Which nodes have host facts, and why the node probe could not read one (`host`, `hosts`, `probedNodes`). */
+  'node-probe',
+  /** Host files the node probe copies (PROBE_FILES; nodes/NODE/files/ in a snapshot). */
+  'node-files',
+  /** Host directories whose existence the node probe records (PROBE_DIRS; nodes/NODE/dirs.txt). */
+  'node-dirs',
+  /** Container logs (live: the log targets; a snapshot: logs/). */
+  'logs',
+  /** Process tables and /etc/ld.so.preload read through exec (a snapshot: pods/NS/POD/CONTAINER/). */
+  'process-tables',
+  /** The Prometheus queries of the metric checks. */
+  'prometheus',
+  /** Files and responses that could not be read or parsed. */
+  'source-problems',
+] as const;
+
+export type InputToken = (typeof INPUT_TOKENS)[number];
+
+/** One input a check reads: a resource kind gpuctl lists, a node probe command, a local command or another input. */
+export type Need = Kind | InputToken | `node-command:${ProbeCommandName}` | `local-command:${LocalCommandName}`;
+
+export function nodeCommandNeed(name: string): Need {
+  return `node-command:${name}` as Need;
+}
+
+export function localCommandNeed(name: string): Need {
+  return `local-command:${name}` as Need;
+}
+
+/** What a recording Facts noted: the inputs read, and the exact node files and logs, for the coverage tests. */
+export interface Recorded {
+  needs: Set<Need>;
+  /** Host file paths read by name (not merely looked up: `has`); `*` when the files of a node were iterated. */
+  nodeFiles: Set<string>;
+  /** Logs that were asked for and present (`logKey`). */
+  logs: Set<string>;
+}
+
+export function emptyRecord(): Recorded {
+  return { needs: new Set(), nodeFiles: new Set(), logs: new Set() };
+}
+
+/**
+ * What the collection itself reads to decide what to collect next: the stack detection (stacks.ts), the
+ * log targets (log-targets.ts), the pods whose process tables are read (workload-injection.ts) and the
+ * Prometheus to query (prometheus.ts). Every check depends on the detection, so its inputs are listed here
+ * once rather than in each check; test/checks/needs.test.ts records these four on every example.
+ */
+export const COLLECTION_NEEDS: readonly Need[] = [
+  'Node',
+  'Pod',
+  'Namespace',
+  'DaemonSet',
+  'Deployment',
+  'StatefulSet',
+  'ClusterPolicy',
+  'Prometheus',
+  'ServiceMonitor',
+  'TensorFusionCluster',
+  'GPUPool',
+  'GPUNode',
+  'GPU',
+  'TensorFusionWorkload',
+];
+
+/**
+ * Kinds listed live although no check reads them yet, and why: the doctor's list is otherwise exactly
+ * what the checks and the collection declare.
+ */
+export const LISTED_UNREAD: Readonly<Partial<Record<Kind, string>>> = {
+  TensorFusionConnection: 'the connections of remote-vGPU workloads, for the TensorFusion checks to come and for bundles a person reads',
+};
+
+/** The resource kinds the live doctor lists: every kind the checks and the collection declare (and LISTED_UNREAD). */
+export function liveKinds(checks: readonly { needs: readonly Need[] }[]): Set<Kind> {
+  const kinds = new Set<Kind>(Object.keys(LISTED_UNREAD) as Kind[]);
+  for (const need of [...COLLECTION_NEEDS, ...checks.flatMap((c) => c.needs)]) if (isKind(need)) kinds.add(need);
+  return kinds;
+}
+
+export function isKind(need: string): need is Kind {
+  return !need.includes(':') && !(INPUT_TOKENS as readonly string[]).includes(need);
+}

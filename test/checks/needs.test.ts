@@ -1,0 +1,187 @@
+// A check's `needs` (src/check.ts) is verified, not trusted: every check runs on every example, real case
+// and snapshot fixture over a recording Facts (Facts.recording), and a read it did not declare fails. The
+// declared needs drive the live collection (liveKinds), so a check cannot pass on a snapshot and find its
+// input unlisted live. Exceptions sit in needs-allow.json, each with its reason.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../../checks/index.js';
+import type { Check } from '../../src/check.js';
+import { defineCheck } from '../../src/check.js';
+import { Facts } from '../../src/facts/facts.js';
+import type { Need } from '../../src/facts/inputs.js';
+import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds } from '../../src/facts/inputs.js';
+import { logTargets } from '../../src/facts/log-targets.js';
+import { prometheusToQuery } from '../../src/facts/prometheus.js';
+import { detectStacks } from '../../src/facts/stacks.js';
+import { injectingPods } from '../../src/facts/workload-injection.js';
+import { LOCAL_COMMANDS } from '../../src/collection/local-commands.js';
+import { PROBE_COMMANDS, PROBE_FILES } from '../../src/collection/probe-commands.js';
+import { RESOURCE_TYPES } from '../../src/collection/resources.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { listPath } from '../../src/sources/live/list.js';
+import { ROOT } from '../helpers/cli.js';
+import { startSimulator } from '../simulator/server.js';
+
+interface Allow {
+  undeclaredReads: { check: string; read: string; why: string }[];
+  declaredUnread: { check: string; need: string; why: string }[];
+  nodeFilesNotProbed: { path: string; check: string; why: string }[];
+  probeCommandsUnread: { command: string; why: string }[];
+}
+const ALLOW = JSON.parse(readFileSync(path.join(ROOT, 'test/checks/needs-allow.json'), 'utf8')) as Allow;
+
+const INPUTS = ['examples', 'test/cases/real', 'test/fixtures'].flatMap((root) =>
+  readdirSync(path.join(ROOT, root))
+    .map((name) => path.join(root, name))
+    .filter((dir) => existsSync(path.join(ROOT, dir, 'cluster'))),
+);
+
+const VALID_NEEDS = new Set<string>([
+  ...RESOURCE_TYPES.map((t) => t.kind),
+  ...INPUT_TOKENS,
+  ...PROBE_COMMANDS.map((c) => `node-command:${c.name}`),
+  ...LOCAL_COMMANDS.map((c) => `local-command:${c.name}`),
+]);
+
+/** What one run of a check read, the stack detection excluded (the engine runs it for every check; COLLECTION_NEEDS). */
+function readsOf(check: Pick<Check, 'run'>, facts: Facts) {
+  const view = facts.recording();
+  detectStacks(view);
+  view.recorded.needs.clear();
+  view.recorded.nodeFiles.clear();
+  check.run(view);
+  return view.recorded;
+}
+
+/** The reads of a check that its `needs` do not declare, allowed exceptions left out. */
+function undeclared(check: Pick<Check, 'name' | 'needs'>, read: Iterable<string>): string[] {
+  return [...read].filter((r) => !(check.needs as string[]).includes(r) && !ALLOW.undeclaredReads.some((a) => a.check === check.name && a.read === r));
+}
+
+/** Per check: every input read on any input; per input: the node files read by name; the collection's own reads. */
+const reads = new Map<string, Set<string>>(ALL_CHECKS.map((c) => [c.name, new Set()]));
+const fileReads = new Map<string, Set<string>>();
+const collectionReads = new Set<string>();
+
+beforeAll(async () => {
+  for (const dir of INPUTS) {
+    const facts = new Facts(await loadSnapshot(path.join(ROOT, dir)));
+    for (const check of ALL_CHECKS) {
+      const recorded = readsOf(check, facts);
+      for (const need of recorded.needs) reads.get(check.name)!.add(need);
+      for (const file of recorded.nodeFiles) if (file !== '*') fileReads.set(file, (fileReads.get(file) ?? new Set()).add(check.name));
+    }
+    for (const step of [detectStacks, (f: Facts) => logTargets(f), injectingPods, prometheusToQuery]) {
+      const view = facts.recording();
+      step(view);
+      for (const need of view.recorded.needs) collectionReads.add(need);
+    }
+  }
+}, 120_000);
+
+describe('declared, verified inputs (needs)', () => {
+  it('runs on every example, real case and snapshot fixture', () => {
+    expect(INPUTS.filter((d) => d.startsWith('examples/')).length).toBeGreaterThanOrEqual(6);
+    expect(INPUTS.filter((d) => d.startsWith('test/cases/real/')).length).toBeGreaterThanOrEqual(30);
+    // The recording sees reads of every sort: a check that reads nothing at all would mean a broken recorder.
+    const all = new Set(ALL_CHECKS.flatMap((c) => [...reads.get(c.name)!]));
+    for (const sort of ['Pod', 'Node', 'Event', 'logs', 'node-files', 'node-dirs', 'node-probe', 'process-tables', 'prometheus', 'source-problems', 'node-command:lspci', 'local-command:helm-version']) {
+      expect(all.has(sort), sort).toBe(true);
+    }
+  });
+
+  it('no check reads an input it does not declare', () => {
+    const violations = ALL_CHECKS.flatMap((c) => undeclared(c, reads.get(c.name)!).map((r) => `${c.name} reads ${r}`));
+    expect(violations).toEqual([]);
+  });
+
+  it('every declared need is an input gpuctl collects, and one that some input shows it reading (or allowed, with why)', () => {
+    for (const c of ALL_CHECKS) for (const n of c.needs) expect(VALID_NEEDS.has(n), `${c.name}: ${n}`).toBe(true);
+    const neverRead = ALL_CHECKS.flatMap((c) => c.needs.filter((n) => !reads.get(c.name)!.has(n)).map((need) => ({ check: c.name, need })));
+    expect(neverRead).toEqual(ALLOW.declaredUnread.map(({ check, need }) => ({ check, need })));
+    for (const a of ALLOW.declaredUnread) expect(a.why.length, `${a.check} ${a.need}`).toBeGreaterThan(20);
+  });
+
+  it('the kinds a check requires (skips without) are among its needs', () => {
+    for (const c of ALL_CHECKS) for (const k of c.requires ?? []) expect(c.needs, c.name).toContain(k);
+  });
+
+  it('the allowed exceptions are still needed (none stale)', () => {
+    for (const a of ALLOW.undeclaredReads) expect(reads.get(a.check)?.has(a.read), `${a.check} ${a.read}`).toBe(true);
+    for (const a of ALLOW.nodeFilesNotProbed) expect(fileReads.get(a.path)?.has(a.check), a.path).toBe(true);
+  });
+
+  it('the collection itself (stacks, log targets, exec targets, Prometheus) reads only COLLECTION_NEEDS', () => {
+    expect([...collectionReads].filter((n) => !COLLECTION_NEEDS.includes(n as Need))).toEqual([]);
+    expect(COLLECTION_NEEDS.filter((n) => !collectionReads.has(n))).toEqual([]);
+  });
+
+  it('a mis-declared check fails the comparison (the guard can fail)', async () => {
+    // Declares nodes, reads pods, events and a node command as well.
+    const throwaway = defineCheck({
+      id: 'GPU999',
+      name: 'throwaway-misdeclared',
+      category: 'nodes',
+      title: 'throwaway',
+      needs: ['Node'],
+      ok: 'ok',
+      explain: { detects: '', why: '', fix: '' },
+      run(facts) {
+        for (const p of facts.pods) facts.eventsFor('Pod', p.metadata.name, p.metadata.namespace);
+        for (const n of facts.nodes) facts.hostCommand(n.metadata.name, 'lspci');
+        return [];
+      },
+    });
+    const facts = new Facts(await loadSnapshot(path.join(ROOT, 'examples/passthrough-gpu-held')));
+    expect(undeclared(throwaway, readsOf(throwaway, facts).needs)).toEqual(['Pod', 'Event', 'node-command:lspci']);
+    // Declared correctly, the same check passes.
+    expect(undeclared({ ...throwaway, needs: ['Node', 'Pod', 'Event', 'node-command:lspci'] }, readsOf(throwaway, facts).needs)).toEqual([]);
+  });
+});
+
+describe('the live collection follows the declared needs', () => {
+  it('lists every kind a check or the collection needs, and no kind nobody reads (LISTED_UNREAD aside)', () => {
+    const live = liveKinds(ALL_CHECKS);
+    const needed = new Set([...COLLECTION_NEEDS, ...ALL_CHECKS.flatMap((c) => c.needs)].filter(isKind));
+    for (const kind of needed) expect(live.has(kind), kind).toBe(true);
+    expect([...live].filter((k) => !needed.has(k)).sort()).toEqual(Object.keys(LISTED_UNREAD).sort());
+    for (const kind of Object.keys(LISTED_UNREAD)) expect(needed.has(kind as never), `${kind} is read now: drop it from LISTED_UNREAD`).toBe(false);
+  });
+
+  it('every node file a check reads by name is one the node probe copies (or allowed, with why)', () => {
+    const pattern = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+    const probed = PROBE_FILES.map(pattern);
+    const unprobed = [...fileReads.keys()].filter((f) => !probed.some((p) => p.test(f)));
+    expect(unprobed.sort()).toEqual(ALLOW.nodeFilesNotProbed.map((a) => a.path).sort());
+  });
+
+  it('every node probe command is declared by a check that reads it (or allowed, with why)', () => {
+    const declared = new Set(ALL_CHECKS.flatMap((c) => c.needs));
+    const unread = PROBE_COMMANDS.map((c) => c.name).filter((name) => !declared.has(`node-command:${name}` as Need));
+    expect(unread).toEqual(ALLOW.probeCommandsUnread.map((a) => a.command));
+  });
+
+  it('the live doctor sends a LIST for every kind its checks need, and only for the kinds declared', async () => {
+    const sim = await startSimulator({ collection: await loadSnapshot(path.join(ROOT, 'test/fixtures/sim')) });
+    try {
+      const { collectLive } = await import('../../src/sources/live.js');
+      const kubeconfig = await sim.writeKubeconfig(path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-needs-')), 'kubeconfig'));
+      const kinds = liveKinds(ALL_CHECKS);
+      await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500, maxExecPods: 0, resourceTypes: RESOURCE_TYPES.filter((t) => kinds.has(t.kind)) });
+      const listed = (type: (typeof RESOURCE_TYPES)[number]) => sim.requests.some((r) => r.method === 'GET' && `${r.path}?`.startsWith(listPath(type, 500).split('?')[0]! + '?'));
+      const needed = [...COLLECTION_NEEDS, ...ALL_CHECKS.flatMap((c) => c.needs)].filter(isKind);
+      for (const kind of needed) expect(listed(RESOURCE_TYPES.find((t) => t.kind === kind)!), kind).toBe(true);
+      // A kind left out of the declared list is not listed: the list follows the declarations.
+      const fewer = new Set<string>([...kinds].filter((k) => k !== 'GatewayClass'));
+      const before = sim.requests.length;
+      await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500, maxExecPods: 0, resourceTypes: RESOURCE_TYPES.filter((t) => fewer.has(t.kind)) });
+      const later = sim.requests.slice(before).map((r) => r.path);
+      expect(later.some((p) => p.endsWith('/gatewayclasses'))).toBe(false);
+      expect(later.some((p) => p.endsWith('/gateways'))).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+// One catalogue (src/catalogue.ts): every check's id, name and category in one table, from which the checks
+// take their id and category, and from which (with the checks' texts) the docs' index table, the headings of
+// the check pages in both languages and `gpuctl checks` are generated. The generated files must be up to date.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../checks/index.js';
+import type { CheckName } from '../src/catalogue.js';
+import { CATALOGUE, catalogueEntry } from '../src/catalogue.js';
+import { renderCatalogueDocs } from '../src/catalogue-docs.js';
+import { listChecks } from '../src/commands/checks.js';
+import type { Issue } from '../src/model.js';
+import type { Playbook } from '../src/playbook/steps.js';
+import { ROOT } from './helpers/cli.js';
+
+const read = (file: string) => (existsSync(path.join(ROOT, file)) ? readFileSync(path.join(ROOT, file), 'utf8') : undefined);
+
+describe('one catalogue', () => {
+  it('has one check for every row and one row for every check, with its id and category', () => {
+    expect(ALL_CHECKS.map((c) => c.name).sort()).toEqual(CATALOGUE.map((e) => e.name).sort());
+    for (const check of ALL_CHECKS) expect({ id: check.id, category: check.category }, check.name).toEqual({ id: catalogueEntry(check.name as CheckName).id, category: catalogueEntry(check.name as CheckName).category });
+    expect(new Set(CATALOGUE.map((e) => e.id)).size).toBe(CATALOGUE.length);
+  });
+
+  it('no check file writes its own id or category (they come from the catalogue)', () => {
+    for (const check of ALL_CHECKS) {
+      const src = readFileSync(path.join(ROOT, 'checks', `${check.name}.ts`), 'utf8');
+      const definition = src.slice(src.indexOf('export default defineCheck({'));
+      expect(definition, check.name).toMatch(/^export default defineCheck\(\{\n {2}name: '/);
+      expect(definition, check.name).not.toMatch(/^ {2}(id|category): /m);
+    }
+  });
+
+  it('the English docs (index table, page headings and title lines) are generated from it: run `npm run docs`', () => {
+    const files = renderCatalogueDocs(ALL_CHECKS, read);
+    expect(files.size).toBe(ALL_CHECKS.length + 1);
+    for (const [file, content] of files) expect(read(file), `${file} is stale: run npm run docs`).toBe(content);
+  });
+
+  it('the comparison sees a stale file (the guard can fail)', () => {
+    const renamed = ALL_CHECKS.map((c) => (c.name === 'gpu-node-unlabeled' ? { ...c, title: 'another title' } : c));
+    const files = renderCatalogueDocs(renamed, read);
+    expect(files.get('docs/checks/gpu-node-unlabeled.md')).not.toBe(read('docs/checks/gpu-node-unlabeled.md'));
+    expect(files.get('docs/checks/gpu-node-unlabeled.md')).toMatch(/^# gpu-node-unlabeled \(GPU102, nodes\)\n\n\*\*Checks:\*\* another title\n\n\*\*Detects:\*\*/);
+    // Rendering again what it rendered changes nothing: the hand-written body is kept as it is.
+    const page = files.get('docs/checks/gpu-node-unlabeled.md')!;
+    expect(renderCatalogueDocs(renamed, (f) => (f.endsWith('gpu-node-unlabeled.md') ? page : read(f))).get('docs/checks/gpu-node-unlabeled.md')).toBe(page);
+  });
+
+  it('`gpuctl checks` lists the catalogue: every id and name, in the table of the docs', () => {
+    const rows = JSON.parse(listChecks('json')) as { id: string; name: string; category: string }[];
+    expect(rows.map(({ id, name, category }) => ({ id, name, category })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      CATALOGUE.map(({ id, name, category }) => ({ id, name, category })).sort((a, b) => a.id.localeCompare(b.id)),
+    );
+  });
+
+  it('cross-references between checks are typed names', () => {
+    // @ts-expect-error a misspelt check name in an issue is a type error
+    const issue: Issue = { severity: 'error', subject: { kind: 'Node', name: 'n' }, message: 'm', name: 'nvidia-runtime-mising' };
+    // @ts-expect-error so is one in a catalogue lookup
+    const entry = () => catalogueEntry('gpu-node-unlabelled');
+    const step: Playbook['steps'][number] = { id: 's', layer: 'driver', title: 't', verify: [], findings: ['driver-not-loaded'] };
+    expect([issue.name, typeof entry, step.findings]).toEqual(['nvidia-runtime-mising', 'function', ['driver-not-loaded']]);
+  });
+});
