@@ -11,7 +11,7 @@ import type { ApiResponse } from '../live/client.js';
 import { RequestFailure } from '../live/client.js';
 import type { Permission } from './access.js';
 import { checkAccess, permissionText } from './access.js';
-import { DELETE_QUERY, INTERRUPT_CLEANUP_MS, ProbeCleanup } from './cleanup.js';
+import { DELETE_QUERY, ProbeCleanup } from './cleanup.js';
 import type { ExecResult, ExecTarget } from '../live/exec.js';
 import { ExecFailure } from '../live/exec.js';
 import { ANY_PROBE_SELECTOR, newRunId, PROBE_CONTAINER, PROBE_LIFETIME_S } from './pod-spec.js';
@@ -191,7 +191,7 @@ export interface ProbeRun {
 
 /**
  * The start both modes share: permissions checked (exit 2 when missing), leftovers of earlier runs
- * removed, a run id, and the cleanup armed for SIGINT/SIGTERM before anything is created.
+ * removed, a run id, and the cleanup armed for the interrupts (src/interrupt.ts) before anything is created.
  */
 export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permissions: Permission[], nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<ProbeRun> {
   const notice = options.notice ?? (() => {});
@@ -211,7 +211,7 @@ export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permiss
     progress: options.progress ?? (() => {}),
     async finish() {
       mergeInOrder(collection, results);
-      if (cleanup.size) await cleanup.deleteAll(INTERRUPT_CLEANUP_MS);
+      await cleanup.finish();
       removeHandlers();
     },
   };
