@@ -237,3 +237,18 @@ export async function askOnTerminal(question: string): Promise<string> {
     if (watching) watchTerminal();
   }
 }
+
+/**
+ * A temporary file or directory removed if an interrupt comes before the code that made it removes it
+ * itself (process.exit skips its `finally`). `shown`: the path is beside the user's output (a partial
+ * bundle) and the interrupt's line names it. Returns the function that unregisters it.
+ */
+export function removeOnInterrupt(target: string, shown = false): () => void {
+  return onInterrupt({
+    run: async () => {
+      const { rm } = await import('node:fs/promises');
+      await rm(target, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+      return shown ? `removed the partial ${target}` : undefined;
+    },
+  });
+}
