@@ -98,6 +98,35 @@ describe('Ctrl-C in a terminal', { timeout: 60_000 }, () => {
     expect(s.leftovers()).toEqual([]);
   });
 
+  /** doctor --fix on the HAMi example, waiting at its first question (label the node?). */
+  async function fixPrompt(): Promise<{ run: PtyRun; sim: Simulator }> {
+    const sim = await startSimulator({ collection: await loadSnapshot('examples/hami-kantaloupe') });
+    sims.push(sim);
+    const home = mkdtempSync(path.join(tmpdir(), 'gpuctl-pty-'));
+    const kubeconfig = await sim.writeKubeconfig(path.join(home, 'kubeconfig'));
+    const run = gpuctlInPty(['doctor', '--fix', '--kubeconfig', kubeconfig, '--backup-dir', path.join(home, 'backup')], { HOME: home });
+    await until(() => run.screen().includes('[y/N/a/q]'), 30_000);
+    return { run, sim };
+  }
+
+  it('Ctrl-C at a --fix question stops at once: exit 130, one line, nothing changed', async () => {
+    const { run, sim } = await fixPrompt();
+    const r = await pressWhen(run, () => true);
+    expect(r.exitCode, r.screen).toBe(130);
+    expect(gpuctlLines(r.screen.slice(r.screen.indexOf('[y/N/a/q]')))).toEqual(['gpuctl: interrupted by Ctrl-C (SIGINT)']);
+    expect(r.screen).not.toMatch(/internal error|\n\s+at \S+ \(/);
+    expect(sim.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    for (const flag of ['isig', 'icanon', 'echo']) expect(sttyHas(r.stty, flag), r.stty).toBe(true);
+  });
+
+  it('a --fix question still reads its answer while gpuctl watches the keys', async () => {
+    const { run, sim } = await fixPrompt();
+    const r = await pressWhen(run, () => true, 'n\r');
+    expect(r.screen).not.toMatch(/interrupted|internal error/);
+    expect(sim.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(r.exitCode, r.screen).toBe(1);
+  });
+
   it.skipIf(!REAL_KUBECTL)('stops install while it waits for the operator pods (real kubectl against the simulator)', async () => {
     const sb = await makeSandbox();
     try {
