@@ -128,8 +128,12 @@ export class ProbeCleanup {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([attempt, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs + 1_000)))]);
     clearTimeout(timer);
+    // In the order they were created, whatever order the answers came in.
     const done = new Set(deleted);
-    return { deleted, left: entries.filter(([, what]) => !done.has(what)).map(([path, what]) => causes.get(path) ?? `${what} (no answer in time)`) };
+    return {
+      deleted: entries.filter(([, what]) => done.has(what)).map(([, what]) => what),
+      left: entries.filter(([, what]) => !done.has(what)).map(([path, what]) => causes.get(path) ?? `${what} (no answer in time)`),
+    };
   }
 
   /** After a run: what is still tracked is deleted; one line names what could not be, and how to remove it. */
