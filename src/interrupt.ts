@@ -44,8 +44,8 @@ let received: InterruptSignal | undefined;
 let installed = false;
 /** The most an interrupted command spends cleaning up (each cleanup has its own, shorter limit). */
 export const INTERRUPT_LIMIT_MS = 20_000;
-/** The real writes, kept before muting: the interrupt's own line goes through them. */
-const writeErr = process.stderr.write.bind(process.stderr);
+/** stderr's write as it was before muting: the interrupt's own line goes through it. */
+let writeErr = (text: string) => process.stderr.write(text);
 
 /** Registers what to undo on an interrupt; returns the function that unregisters it. */
 export function onInterrupt(cleanup: Cleanup): () => void {
@@ -143,6 +143,7 @@ function safely(fn: () => void): void {
 
 /** From now on the command's own writes go nowhere; only the interrupt's line is written. */
 function mute(): void {
+  writeErr = process.stderr.write.bind(process.stderr);
   for (const stream of [process.stdout, process.stderr]) {
     stream.write = ((_chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
       const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
@@ -188,6 +189,8 @@ export function watchTerminal(): void {
     return;
   }
   stdin.on('data', onData);
+  // A terminal that went away (its SIGHUP follows) fails the read with EIO: not a crash.
+  if (!stdin.listenerCount('error')) stdin.on('error', () => restoreTerminal());
   stdin.resume();
   // Reading the terminal must not keep gpuctl alive once the command is done.
   stdin.unref();

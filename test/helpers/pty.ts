@@ -28,6 +28,8 @@ export interface PtyRun {
   screen(): string;
   /** Types bytes on the terminal's keyboard (`\x03` is Ctrl-C). */
   press(keys: string): void;
+  /** The terminal goes away (a dropped ssh session): `script` killed, the terminal hung up; `done` then rejects. */
+  hangUp(): void;
   done: Promise<PtyResult>;
 }
 
@@ -82,6 +84,10 @@ export function gpuctlInPty(args: string[], env: Record<string, string>, options
     press: (keys) => {
       lastKey = Date.now();
       child.stdin.write(keys);
+    },
+    hangUp: () => {
+      done.catch(() => undefined);
+      child.kill('SIGKILL');
     },
     done,
   };

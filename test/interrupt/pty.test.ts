@@ -4,6 +4,7 @@
 // Each must end at once with exit 130, one line saying what it cleaned up, no stack trace, the probe objects
 // deleted on the server, and the terminal left in the mode it was in. Also with the terminal's own Ctrl-C
 // off (-isig), where only gpuctl reading the key can stop it, and Ctrl-\ (SIGQUIT, 131).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,6 +73,17 @@ describe('Ctrl-C in a terminal', { timeout: 60_000 }, () => {
     expectInterrupted(r, 130, new RegExp(`^gpuctl: interrupted by Ctrl-C \\(SIGINT\\); deleted ${PROBE_POD}, ${PROBE_POD}$`));
     expect(s.leftovers()).toEqual([]);
     expect(sttyHas(r.stty, 'isig')).toBe(stty !== '-isig');
+  });
+
+  it('a terminal that goes away (SIGHUP, a dropped ssh session) still gets the probe pods deleted', async () => {
+    const s = await served(DRIVER, { stuckNodes: ['gpu-1', 'gpu-2'] });
+    const run = gpuctlInPty(['doctor', '--node-probe', 'pod', '--probe-timeout', '60s', '--kubeconfig', s.kubeconfig], { HOME: s.home });
+    await until(() => s.leftovers().length === 2, 30_000);
+    run.hangUp();
+    await until(() => s.leftovers().length === 0, 10_000);
+    expect(s.requests('DELETE', /gpuctl-probe-/).map((q) => q.status)).toEqual([200, 200]);
+    // gpuctl itself is gone too.
+    await until(() => !execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes(s.kubeconfig), 10_000);
   });
 
   it('Ctrl-\\ is SIGQUIT: the probe pods deleted, exit 131', async () => {
