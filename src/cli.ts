@@ -4,6 +4,7 @@ import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 import { FLAG_HELP, dryRunMode, normalizeArgv, parseVerbosity } from './flags.js';
 import { LANGS, resolveLang } from './i18n/lang.js';
+import { installInterruptHandlers, interruptedBy, watchTerminal } from './interrupt.js';
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 
@@ -237,6 +238,8 @@ function maxExecPodsOption(): Option {
   return new Option('--max-exec-pods <n>', 'read the process tables of at most this many running pods of injecting stacks (exec; 0 = none)').default('20');
 }
 
+const WAITING_COMMANDS = new Set(['doctor', 'exec-check', 'install', 'uninstall', 'collect']);
+
 async function main(argv: string[]): Promise<void> {
   // Called by the completion scripts with the words typed so far; prints one candidate a line. The words
   // bypass option parsing: program options such as --lang are read after a subcommand too, and a half-typed
@@ -248,13 +251,22 @@ async function main(argv: string[]): Promise<void> {
     else process.stdout.write((await complete(program, argv.slice(3))).join('\n') + '\n');
     return;
   }
-  // `gpuctl … | head`: a reader that has gone away is not an error.
+  // Ctrl-C, SIGTERM, SIGHUP, SIGQUIT: clean up, one line, exit 128 + the signal (src/interrupt.ts).
+  installInterruptHandlers();
+  // `gpuctl … | head`: a reader that has gone away is not an error; nor is a terminal gone with its SIGHUP
+  // while the interrupt cleans up.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (interruptedBy()) return;
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw err;
     });
   }
+  // The commands that wait on a cluster or a host read the terminal's keys, so that Ctrl-C works whatever its mode.
+  program.hook('preAction', (_program, command) => {
+    const opts = command.opts();
+    if (WAITING_COMMANDS.has(command.name()) && !opts.snapshot && !opts.demo && !opts.traceFile) watchTerminal();
+  });
   // As a kubectl plugin, every gpuctl command that a report, a hint or an error suggests reads `kubectl gpuctl …`.
   if (process.env.GPUCTL_KUBECTL_PLUGIN) {
     const names = program.commands.map((c) => c.name());

@@ -123,13 +123,8 @@ function checkFixFlags(opts: DoctorOptions): void {
 }
 
 async function ask(question: string): Promise<string> {
-  const readline = await import('node:readline/promises');
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
+  const { askOnTerminal } = await import('../interrupt.js');
+  return askOnTerminal(question);
 }
 
 function liveOptions(opts: DoctorOptions) {

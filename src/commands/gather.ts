@@ -36,7 +36,10 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
   const remote = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? remoteOptions(opts) : undefined;
   // Absent: collectLive's default bound.
   const maxExecPods = opts.maxExecPods === undefined ? undefined : parseCount(opts.maxExecPods, '--max-exec-pods');
-  const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr }) : undefined;
+  // src/interrupt.ts reads the terminal's keys (Ctrl-C included): ora's own stdin handling would switch Ctrl-C off.
+  const spinner = process.stderr.isTTY && !opts.debug && opts.spinner !== false ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  const { onInterrupt } = await import('../interrupt.js');
+  const unregister = onInterrupt({ stop: () => spinner?.stop() });
   spinner?.start('connecting to the cluster');
   const progress = (text: string) => spinner && (spinner.text = text);
   const notice = (line: string) => {
@@ -60,6 +63,7 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
     return await collectLive({ ...live, resourceTypes, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress }, '', nodeProbes);
   } finally {
     spinner?.stop();
+    unregister();
   }
 }
 

@@ -9,6 +9,7 @@ import { renderBlocked, renderFailure, renderInterrupted, renderPlan, renderResu
 import { executePlan, makePlan, type PlanSpec, type RunnerIO } from '../install/runner.js';
 import type { InstallContext, Phase, Step } from '../install/types.js';
 import { verifyCluster, verifyHost, waitForPods } from '../install/verify.js';
+import { askOnTerminal } from '../interrupt.js';
 import { colourEnabled } from '../report/style.js';
 
 export async function install(raw: RawInstallOptions): Promise<number> {
@@ -124,15 +125,7 @@ export function runnerIO(output: 'text' | 'json'): RunnerIO {
     progress: (line) => (text ? process.stdout : process.stderr).write(`${line}\n`),
     ...(process.stdin.isTTY
       ? {
-          confirm: async (question: string) => {
-            const { createInterface } = await import('node:readline/promises');
-            const rl = createInterface({ input: process.stdin, output: process.stderr });
-            try {
-              return /^y(es)?$/i.test((await rl.question(question)).trim());
-            } finally {
-              rl.close();
-            }
-          },
+          confirm: async (question: string) => /^y(es)?$/i.test((await askOnTerminal(question)).trim()),
         }
       : {}),
   };

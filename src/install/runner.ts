@@ -1,4 +1,5 @@
 // Runs a plan: gates, then each step's need → commands → verify; stops at the first failure or Ctrl-C.
+import { deferInterrupts, type InterruptSignal, onInterrupt, signalExitCode } from '../interrupt.js';
 import { ActionRunner, describeAction } from './actions.js';
 import { diagnose } from './diagnose.js';
 import { displayArgv } from './exec.js';
@@ -23,28 +24,33 @@ export interface PlanSpec {
   context: string[] | ((ctx: InstallContext) => Promise<string[]>);
 }
 
-/** SIGINT between commands: finish the one running, then stop. A second Ctrl-C aborts it. */
+/**
+ * An interrupt (src/interrupt.ts) between commands: finish the one running, then stop. A second one aborts it
+ * (the running commands are killed) and exits at once.
+ */
 class Interrupt {
   requested = false;
-  private readonly handler = () => {
-    if (this.requested) {
-      this.onAbort();
-      process.exit(130);
-    }
-    this.requested = true;
-    this.onFirst();
-  };
+  signal: InterruptSignal = 'SIGINT';
+  private readonly undo: (() => void)[] = [];
   constructor(
-    private readonly onFirst: () => void,
+    private readonly onFirst: (signal: InterruptSignal) => void,
     private readonly onAbort: () => void,
   ) {}
   arm(): void {
-    process.on('SIGINT', this.handler);
-    process.on('SIGTERM', this.handler);
+    this.undo.push(
+      deferInterrupts((signal) => {
+        this.requested = true;
+        this.signal = signal;
+        this.onFirst(signal);
+      }),
+      onInterrupt({ stop: () => this.onAbort() }),
+    );
   }
   disarm(): void {
-    process.off('SIGINT', this.handler);
-    process.off('SIGTERM', this.handler);
+    for (const undo of this.undo.splice(0)) undo();
+  }
+  get exitCode(): number {
+    return signalExitCode(this.signal);
   }
 }
 
@@ -157,7 +163,7 @@ export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: R
   const actions = new ActionRunner(ctx.exec, ctx.root);
   result.backups = actions.backups;
   const interrupt = new Interrupt(
-    () => io.progress('Ctrl-C: stopping after the current command (press Ctrl-C again to abort it now)'),
+    (signal) => io.progress(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the current command (press Ctrl-C again to abort it now)`),
     () => ctx.exec.killRunning(),
   );
   interrupt.arm();
@@ -167,7 +173,7 @@ export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: R
       const record = result.steps.find((r) => r.id === step.id)!;
       if (interrupt.requested) {
         markRest(result, index);
-        return finish(result, 'interrupted', 130);
+        return finish(result, 'interrupted', interrupt.exitCode);
       }
       // Facts may have changed since the plan (an earlier step installed something): ask again.
       const need = await step.needed(ctx);
@@ -216,7 +222,7 @@ export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: R
           record.status = 'interrupted';
           record.reason = `stopped after: ${shown}`;
           markRest(result, index + 1);
-          return finish(result, 'interrupted', 130);
+          return finish(result, 'interrupted', interrupt.exitCode);
         }
       }
       // Internal actions (files written) may change any host fact: forget everything then.
@@ -233,7 +239,7 @@ export async function executePlan(ctx: InstallContext, spec: PlanSpec, result: R
       record.detail = verdict.detail;
       io.progress(`  ✓ ${verdict.detail}`);
     }
-    if (interrupt.requested) return finish(result, 'interrupted', 130);
+    if (interrupt.requested) return finish(result, 'interrupted', interrupt.exitCode);
     return finish(result, 'ok', 0);
   } finally {
     interrupt.disarm();

@@ -1,4 +1,5 @@
 // Writes a Collection in the snapshot layout of DESIGN.md (a directory, or a .tar.gz of one), redacted.
+import { removeOnInterrupt } from '../interrupt.js';
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +53,7 @@ export async function writeSnapshot(unredacted: Collection, target: string, opti
   if (isTarball(target)) {
     const staging = await mkdtemp(path.join(tmpdir(), 'gpuctl-collect-'));
     const partial = path.join(parent, `.${path.basename(target)}.gpuctl-partial-${process.pid}`);
+    const unregister = [removeOnInterrupt(staging), removeOnInterrupt(partial, true)];
     try {
       const name = path.basename(target).replace(/\.(tar\.gz|tgz)$/i, '');
       await writeDir(collection, path.join(staging, name), options);
@@ -61,6 +63,7 @@ export async function writeSnapshot(unredacted: Collection, target: string, opti
     } finally {
       await rm(staging, { recursive: true, force: true });
       await rm(partial, { force: true });
+      for (const undo of unregister) undo();
     }
     return report;
   }
@@ -70,12 +73,14 @@ export async function writeSnapshot(unredacted: Collection, target: string, opti
     return report;
   }
   const partial = await mkdtemp(path.join(parent, `.${path.basename(target)}.gpuctl-partial-`));
+  const unregister = removeOnInterrupt(partial, true);
   try {
     await writeDir(collection, partial, options);
     if (existing.exists) await rmdir(target);
     await rename(partial, target);
   } finally {
     await rm(partial, { recursive: true, force: true });
+    unregister();
   }
   return report;
 }

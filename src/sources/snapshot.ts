@@ -1,5 +1,6 @@
 // Reads a snapshot directory (or .tar.gz of one) in the layout of DESIGN.md into a Collection.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { removeOnInterrupt } from '../interrupt.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError, oneLine } from '../errors.js';
@@ -21,6 +22,7 @@ export async function loadSnapshot(snapshotPath: string): Promise<Collection> {
 
 async function loadSnapshotArchive(archive: string): Promise<Collection> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gpuctl-snapshot-'));
+  const unregister = removeOnInterrupt(dir);
   try {
     const problems = await extractArchive(archive, dir);
     // Archives made with `tar czf x.tar.gz snapshot/` hold one top directory: look inside it.
@@ -35,6 +37,7 @@ async function loadSnapshotArchive(archive: string): Promise<Collection> {
   } finally {
     // tar may still be flushing entries after a failed extract: retry, and never mask the real error.
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
+    unregister();
   }
 }
 

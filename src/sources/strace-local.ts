@@ -1,5 +1,6 @@
 // Runs a command under the host's strace and returns its execve records.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { onInterrupt, removeOnInterrupt } from '../interrupt.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GpuctlError } from '../errors.js';
@@ -22,15 +23,20 @@ export async function traceLocal(
   const { execa } = await import('execa');
   const dir = await mkdtemp(path.join(tmpdir(), 'gpuctl-strace-'));
   const out = path.join(dir, 'trace');
+  let sub: ReturnType<typeof execa> | undefined;
+  // An interrupt stops the traced command with gpuctl and removes the trace. strace blocks fatal signals when it
+  // writes to a file (-I 3), so the signal goes to its whole process group: the command's own, with strace.
+  const unregister = [onInterrupt({ stop: () => killGroup(sub?.pid) }), removeOnInterrupt(dir)];
   try {
-    const run = await execa('strace', [...STRACE_ARGS, '-o', out, '--', ...command], {
+    const run = await (sub = execa('strace', [...STRACE_ARGS, '-o', out, '--', ...command], {
       reject: false,
       env: options.env,
       extendEnv: options.env === undefined,
       timeout: options.timeoutMs || undefined,
       cwd: options.cwd,
       stdin: 'ignore',
-    });
+      detached: true,
+    }));
     if (run.code === 'ENOENT' || /strace: .*(not found|No such file)/.test(run.stderr ?? '') && !(await exists(out))) {
       throw new GpuctlError(
         run.code === 'ENOENT' ? 'strace is not installed on this host' : `strace could not start ${command[0]}: ${firstLine(run.stderr)}`,
@@ -47,6 +53,16 @@ export async function traceLocal(
     return { ...parsed, exitCode: run.exitCode ?? -1, stdout: String(run.stdout ?? ''), stderr: String(run.stderr ?? ''), timedOut: !!run.timedOut };
   } finally {
     await rm(dir, { recursive: true, force: true });
+    for (const undo of unregister) undo();
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // already gone
   }
 }
 

@@ -149,7 +149,37 @@ export async function makeSandbox(): Promise<Sandbox> {
   return sandbox;
 }
 
-function which(tool: string): string | undefined {
+/** The real kubectl, for the tests of `install --cluster` against the API simulator; '' where it is not installed. */
+export const REAL_KUBECTL = which('kubectl') ?? '';
+
+/**
+ * `install --cluster` against the API simulator through the real kubectl (REAL_KUBECTL): kubectl's stand-in
+ * replaced, and helm's side holding the GPU Operator release gpuctl installed earlier, with the values the
+ * run derives. Returns the kubeconfig to pass.
+ */
+export async function clusterWithOperatorRelease(sb: Sandbox, writeKubeconfig: (file: string) => Promise<unknown>): Promise<string> {
+  const kubeconfig = path.join(sb.dir, 'kubeconfig');
+  await writeKubeconfig(kubeconfig);
+  await sb.removeStandin('kubectl');
+  await symlink(REAL_KUBECTL, path.join(sb.dir, 'real', 'kubectl'));
+  await sb.setCluster({
+    repos: [{ name: 'nvidia', url: 'https://helm.ngc.nvidia.com/nvidia' }],
+    releases: [
+      {
+        name: 'gpu-operator',
+        namespace: 'gpu-operator',
+        status: 'deployed',
+        chart: 'gpu-operator-v25.3.0',
+        values: { driver: { enabled: false }, toolkit: { enabled: false } },
+        labels: { 'installed-by': 'gpuctl' },
+      },
+    ],
+  });
+  return kubeconfig;
+}
+
+/** A program's path on this machine's PATH, if it is there. */
+export function which(tool: string): string | undefined {
   try {
     return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || undefined;
   } catch {

@@ -1,22 +1,12 @@
 // The cluster phase's reads and its verification through the real kubectl against the Kubernetes API simulator,
 // serving the demo snapshot (a passthrough GPU held by a finished pod): install changes nothing, waits, and
 // the doctor's operator checks name the root cause.
-import { symlink } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { ROOT } from '../helpers/cli.js';
-import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { clusterWithOperatorRelease, makeSandbox, REAL_KUBECTL, type Sandbox } from '../helpers/sandbox.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
-
-const kubectl = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
 
 let sb: Sandbox;
 let sim: Simulator;
@@ -29,26 +19,10 @@ afterEach(async () => {
   await sb.cleanup();
 });
 
-describe.skipIf(!kubectl)('gpuctl install --cluster against the API simulator (real kubectl)', { timeout: 90_000 }, () => {
+describe.skipIf(!REAL_KUBECTL)('gpuctl install --cluster against the API simulator (real kubectl)', { timeout: 90_000 }, () => {
   it('finds everything installed, waits for the operands, and reports what the doctor finds', async () => {
-    const kubeconfig = path.join(sb.dir, 'kubeconfig');
-    await sim.writeKubeconfig(kubeconfig, { context: 'simulator' });
-    await sb.removeStandin('kubectl');
-    await symlink(kubectl, path.join(sb.dir, 'real', 'kubectl'));
     // helm's side: the release gpuctl installed earlier, with the values this run derives.
-    await sb.setCluster({
-      repos: [{ name: 'nvidia', url: 'https://helm.ngc.nvidia.com/nvidia' }],
-      releases: [
-        {
-          name: 'gpu-operator',
-          namespace: 'gpu-operator',
-          status: 'deployed',
-          chart: 'gpu-operator-v25.3.0',
-          values: { driver: { enabled: false }, toolkit: { enabled: false } },
-          labels: { 'installed-by': 'gpuctl' },
-        },
-      ],
-    });
+    const kubeconfig = await clusterWithOperatorRelease(sb, (file) => sim.writeKubeconfig(file, { context: 'simulator' }));
 
     const r = await sb.run(['install', '--cluster', '--kubeconfig', kubeconfig, '--host-driver', 'yes', '--host-toolkit', 'yes', '--wait-timeout', '1s']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);

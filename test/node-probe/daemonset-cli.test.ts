@@ -56,6 +56,8 @@ describe('gpuctl doctor --node-probe daemonset', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGQUIT', 131],
   ] as const)('on %s while its pods are Pending, deletes the DaemonSet (and with it the pods) and exits %d', async (signal, code) => {
     served = await serve(DRIVER, { stuckNodes: ['gpu-1', 'gpu-2'] });
     const child = served.spawn(['doctor', '--node-probe', 'daemonset', '--probe-timeout', '60s']);
@@ -63,7 +65,7 @@ describe('gpuctl doctor --node-probe daemonset', () => {
     child.kill(signal);
     const r = await child;
     expect(r.exitCode).toBe(code);
-    expect(r.stderr).toMatch(/gpuctl: interrupted: deleting 1 probe object\(s\)…\ngpuctl: deleted daemonset kube-system\/gpuctl-probe-[0-9a-f]{8}/);
+    expect(r.stderr).toMatch(/^gpuctl: interrupted by [^;\n]+; deleted daemonset kube-system\/gpuctl-probe-[0-9a-f]{8}$/);
     expect(served.leftovers()).toEqual([]);
   });
 

@@ -149,18 +149,25 @@ describe('gpuctl doctor --node-probe pod', () => {
   });
 
   it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('on %s while the probe pods are Pending, deletes them and exits %d', async (signal, code) => {
+    ['SIGINT', 130, 'Ctrl-C \\(SIGINT\\)'],
+    ['SIGTERM', 143, 'SIGTERM'],
+    ['SIGHUP', 129, 'SIGHUP \\(the terminal went away\\)'],
+    ['SIGQUIT', 131, 'SIGQUIT'],
+  ] as const)('on %s while the probe pods are Pending, deletes them and exits %d, in one line', async (signal, code, name) => {
     served = await serve(DRIVER, { stuckNodes: ['gpu-1', 'gpu-2'] });
     const child = served.spawn(['doctor', '-o', 'json', '--node-probe', 'pod', '--probe-timeout', '60s']);
     await until(() => served.leftovers().length === 2);
     child.kill(signal);
     const r = await child;
     expect(r.exitCode).toBe(code);
-    expect(r.stderr).toContain('gpuctl: interrupted: deleting 2 probe object(s)…');
-    expect(r.stderr).toMatch(/gpuctl: deleted pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-\d, pod kube-system\/gpuctl-probe-[0-9a-f]{8}-gpu-\d/);
+    const pod = 'pod kube-system/gpuctl-probe-[0-9a-f]{8}-gpu-\\d';
+    expect(r.stderr).toMatch(new RegExp(`^gpuctl: interrupted by ${name}; deleted ${pod}, ${pod}$`));
+    expect(r.stdout).toBe('');
     expect(served.leftovers()).toEqual([]);
+    // Each deletion confirmed by a GET answering 404 before it is called done.
+    for (const del of served.requests('DELETE', /gpuctl-probe-/)) {
+      expect(served.sim.requests.some((q) => q.method === 'GET' && q.path === del.path && q.status === 404)).toBe(true);
+    }
   });
 
   it('removes probe pods left over from earlier runs, says so, and leaves a run in progress alone', async () => {

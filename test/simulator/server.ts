@@ -190,11 +190,13 @@ function parseResourcePath(urlPath: string):
 }
 
 /** What a fault's Status should name: the resource and verb of the request, when it names one. */
-function targetOf(urlPath: string): ResourceTarget | undefined {
+function targetOf(urlPath: string, method = 'GET'): ResourceTarget | undefined {
   const parsed = parseResourcePath(urlPath);
   if (!parsed) return undefined;
+  // The verb RBAC checks, as the API server names it in a 403 (a DELETE is `delete`, a POST `create`).
+  const verb = method === 'DELETE' ? 'delete' : method === 'POST' ? 'create' : parsed.name === undefined ? 'list' : 'get';
   return {
-    verb: parsed.name === undefined ? 'list' : 'get',
+    verb,
     group: parsed.group,
     plural: parsed.plural,
     namespace: parsed.namespace,
@@ -379,7 +381,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const retryAfterSeconds = fault.retryAfterSeconds ?? 1;
       const s = statusForCode(
         fault.status,
-        { method, path: url.pathname, target: targetOf(url.pathname) },
+        { method, path: url.pathname, target: targetOf(url.pathname, method) },
         { user: fault.user ?? DEFAULT_USER, message: fault.message, retryAfterSeconds },
       );
       reply = statusReply(s, fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);

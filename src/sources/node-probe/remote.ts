@@ -11,7 +11,7 @@ import type { ApiResponse } from '../live/client.js';
 import { RequestFailure } from '../live/client.js';
 import type { Permission } from './access.js';
 import { checkAccess, permissionText } from './access.js';
-import { DELETE_QUERY, INTERRUPT_CLEANUP_MS, ProbeCleanup } from './cleanup.js';
+import { DELETE_LIMIT_MS, ProbeCleanup } from './cleanup.js';
 import type { ExecResult, ExecTarget } from '../live/exec.js';
 import { ExecFailure } from '../live/exec.js';
 import { ANY_PROBE_SELECTOR, newRunId, PROBE_CONTAINER, PROBE_LIFETIME_S } from './pod-spec.js';
@@ -117,18 +117,13 @@ export async function removeLeftovers(api: ProbeApi, namespace: string, now: num
     const ended = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     if (ended || expired(pod)) stale.push({ path: podPath(namespace, pod.metadata.name), what: `pod ${namespace}/${pod.metadata.name}` });
   }
-  const removed: string[] = [];
-  for (const { path, what } of stale) {
-    try {
-      const res = await api.delete(path + DELETE_QUERY);
-      if (res.value !== undefined || res.status === 404) removed.push(what);
-      else notice(`could not remove the leftover ${what}: ${responseCause(res)}`);
-    } catch (err) {
-      if (!(err instanceof RequestFailure)) throw err;
-      notice(`could not remove the leftover ${what}: ${err.message}`);
-    }
-  }
-  if (removed.length) notice(`removed ${removed.length} probe object(s) left over from an earlier run: ${removed.join(', ')}`);
+  if (stale.length === 0) return;
+  // The same deletes as the run's own: retried, confirmed by a GET; what stays is named with its cause.
+  const cleanup = new ProbeCleanup(api, namespace, () => {});
+  for (const { path, what } of stale) cleanup.track(path, what);
+  const { deleted, left } = await cleanup.deleteAll(DELETE_LIMIT_MS);
+  for (const what of left) notice(`could not remove the leftover ${what}`);
+  if (deleted.length) notice(`removed ${deleted.length} probe object(s) left over from an earlier run: ${deleted.join(', ')}`);
 }
 
 export type PodProgress =
@@ -191,7 +186,7 @@ export interface ProbeRun {
 
 /**
  * The start both modes share: permissions checked (exit 2 when missing), leftovers of earlier runs
- * removed, a run id, and the cleanup armed for SIGINT/SIGTERM before anything is created.
+ * removed, a run id, and the cleanup armed for the interrupts (src/interrupt.ts) before anything is created.
  */
 export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permissions: Permission[], nodes: string[], collection: Collection, options: RemoteProbeOptions): Promise<ProbeRun> {
   const notice = options.notice ?? (() => {});
@@ -211,7 +206,7 @@ export async function startRun(api: ProbeApi, mode: 'pod' | 'daemonset', permiss
     progress: options.progress ?? (() => {}),
     async finish() {
       mergeInOrder(collection, results);
-      if (cleanup.size) await cleanup.deleteAll(INTERRUPT_CLEANUP_MS);
+      await cleanup.finish();
       removeHandlers();
     },
   };
