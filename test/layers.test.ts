@@ -33,10 +33,10 @@ const LAYERS: Layer[] = [
   // All I/O. The collection's later phases read a frozen Facts of the phase before (src/sources/pipeline.ts);
   // live/apply.ts carries out the API calls of the fix plan.
   { name: 'sources', paths: ['src/sources'], reads: ['model', 'facts', 'fix'] },
-  // Judgements over Facts, and the engine that runs them.
-  { name: 'checks', paths: ['checks', 'src/check.ts', 'src/node-check.ts', 'src/remedies', 'src/engine.ts'], reads: ['model', 'facts'] },
-  // Findings into text, JSON, Markdown, JUnit; the playbook walk and the translations they print.
-  { name: 'report', paths: ['src/report', 'src/i18n', 'src/playbook'], reads: ['model', 'facts', 'checks'] },
+  // Judgements over Facts; the engine that runs them, the causal graph it builds, the playbooks that order findings.
+  { name: 'checks', paths: ['checks', 'src/check.ts', 'src/node-check.ts', 'src/remedies', 'src/engine.ts', 'src/causes.ts', 'src/playbook'], reads: ['model', 'facts'] },
+  // Findings into text, JSON, Markdown, JUnit, and the translations they print.
+  { name: 'report', paths: ['src/report', 'src/i18n'], reads: ['model', 'facts', 'checks'] },
   // The subcommands put the layers together.
   { name: 'commands', paths: ['src/commands', 'src/cli.ts', 'src/flags.ts', 'src/install'], reads: ['model', 'facts', 'sources', 'checks', 'report', 'fix'] },
 ];
