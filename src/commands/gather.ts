@@ -1,6 +1,8 @@
-// Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
+// Gathers a Collection from a live cluster, for doctor, fleet and collect: the phases of src/sources/pipeline.ts
+// (lists, logs, process tables, node probes) built from the command's flags.
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../collection/collection.js';
+import type { LiveOptions } from '../sources/live.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
 export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';
@@ -25,6 +27,8 @@ export interface LiveGatherOptions {
   spinner?: boolean;
   /** --prometheus-url: the metric checks query it instead of going through the API server. */
   prometheusUrl?: string;
+  /** The resource types the lists phase lists (LiveOptions.resourceTypes); absent: all of RESOURCE_TYPES. */
+  resourceTypes?: LiveOptions['resourceTypes'];
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
@@ -51,7 +55,8 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
       : opts.nodeProbe === 'none'
         ? []
         : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
-    return await collectLive({ ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress }, '', nodeProbes);
+    const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes: opts.resourceTypes, onProgress: progress };
+    return await collectLive(options, '', nodeProbes);
   } finally {
     spinner?.stop();
   }
