@@ -26,8 +26,9 @@ const LAYERS: Layer[] = [
     paths: ['src/collection', 'src/catalogue.ts', 'src/model.ts', 'src/data', 'src/bounded.ts', 'src/duration.ts', 'src/errors.ts', 'src/paths.ts', 'src/suggest.ts', 'src/invocation.ts'],
     reads: [],
   },
-  // Observations over a Collection: never the sources that fill it.
-  { name: 'facts', paths: ['src/facts'], reads: ['model'] },
+  // Observations over a Collection: never the sources that fill it. The stack definitions (src/stacks/, one
+  // module a stack: detection, markers, resource types, log targets) are read by facts, sources and checks.
+  { name: 'facts', paths: ['src/facts', 'src/stacks'], reads: ['model'] },
   // Which findings gpuctl may fix itself, as API calls (data).
   { name: 'fix', paths: ['src/fix'], reads: ['model', 'facts'] },
   // All I/O. The collection's later phases read a frozen Facts of the phase before (src/sources/pipeline.ts);

@@ -1,6 +1,5 @@
 // `gpuctl exec-check`: does the injected GPU runtime reach the process that uses the GPU?
 // In a pod (its /proc, or its command under strace), in a local command under strace, or in a saved trace.
-import { readFile } from 'node:fs/promises';
 import envDroppedByChild from '../../checks/env-dropped-by-child.js';
 import injectionEnvMissing from '../../checks/injection-env-missing.js';
 import shellDropsPreload from '../../checks/shell-drops-preload.js';
@@ -22,7 +21,7 @@ import { chooseContainer, notRunningReason, runtimeContainerId, specCommand } fr
 import type { InjectionStack, InjectionStackId } from '../facts/injection.js';
 import { detectPodStack, INJECTION_STACKS, stackById } from '../facts/injection.js';
 import type { Pod } from '../collection/kube.js';
-import { parseStrace, STRACE_ARGS } from '../facts/strace.js';
+import { STRACE_ARGS } from '../facts/strace.js';
 import type { WorkloadInjection } from '../facts/workload-injection.js';
 import { stackFromEnv, workloadInjections } from '../facts/workload-injection.js';
 import type { Lang } from '../i18n/lang.js';
@@ -91,16 +90,8 @@ async function execLocal(command: string[], opts: ExecCheckOptions): Promise<num
 }
 
 async function execTraceFile(file: string, opts: ExecCheckOptions): Promise<number> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new GpuctlError(err.code === 'ENOENT' ? `trace file not found: ${file}` : `cannot read the trace file ${file}: ${err.code ?? err.message}`);
-  });
-  if (text.includes('\0') || !parseStrace(text.slice(0, 1 << 20)).straceLines) {
-    throw new GpuctlError(`${file} is not strace output: no line looks like a traced call (execve(…) = 0, +++ exited …); record one with strace ${STRACE_ARGS.join(' ')} -o FILE -- CMD`);
-  }
-  const { records, unreadable } = parseStrace(text);
-  if (records.length === 0) {
-    throw new GpuctlError(`${file} holds no successful execve: record it with strace ${STRACE_ARGS.join(' ')} -o FILE -- CMD (or -p PID)`);
-  }
+  const { readTraceFile } = await import('../sources/trace-file.js');
+  const { records, unreadable } = await readTraceFile(file);
   if (unreadable.length > 0) process.stderr.write(`gpuctl: warning: ${unreadable.length} execve line(s) of ${file} could not be read\n`);
   return judgeTrace(records, file, `trace ${file}`, opts);
 }

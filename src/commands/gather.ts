@@ -1,9 +1,11 @@
-// Gathers a Collection from a live cluster, for doctor and collect: objects and logs, then node facts.
-import { ALL_CHECKS } from '../../checks/index.js';
-import { liveKinds } from '../facts/inputs.js';
+// Gathers a Collection from a live cluster, for doctor, fleet and collect: the phases of src/sources/pipeline.ts
+// (lists, logs, process tables, node probes) built from the command's flags.
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../collection/collection.js';
+import { ALL_CHECKS } from '../../checks/index.js';
+import { liveKinds } from '../facts/inputs.js';
 import { RESOURCE_TYPES } from '../collection/resources.js';
+import type { LiveOptions } from '../sources/live.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
 export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';
@@ -28,6 +30,8 @@ export interface LiveGatherOptions {
   spinner?: boolean;
   /** --prometheus-url: the metric checks query it instead of going through the API server. */
   prometheusUrl?: string;
+  /** The resource types the lists phase lists (LiveOptions.resourceTypes); absent: all of RESOURCE_TYPES. */
+  resourceTypes?: LiveOptions['resourceTypes'];
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
@@ -59,8 +63,9 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
         : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
     // The doctor lists what its checks declare; collect (keepUnread) writes every resource type for a person.
     const kinds = opts.keepUnread ? undefined : liveKinds(ALL_CHECKS);
-    const resourceTypes = kinds ? RESOURCE_TYPES.filter((type) => kinds.has(type.kind)) : undefined;
-    return await collectLive({ ...live, resourceTypes, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, onProgress: progress }, '', nodeProbes);
+    const resourceTypes = opts.resourceTypes ?? (kinds ? RESOURCE_TYPES.filter((type) => kinds.has(type.kind)) : undefined);
+    const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes, onProgress: progress };
+    return await collectLive(options, '', nodeProbes);
   } finally {
     spinner?.stop();
     unregister();

@@ -53,15 +53,15 @@ describe('exec-check through the engine', () => {
 describe('the JSON document', () => {
   const { report } = judge(trace(), 'pod ml/trainer, container main');
 
-  it('is the doctor document: stacks, findings, skipped, notApplicable, summary, playbook', () => {
-    expect(Object.keys(reportJson(report))).toEqual(['stacks', 'findings', 'skipped', 'notApplicable', 'summary', 'playbook']);
+  it('is the doctor document: stacks, findings, skipped, notApplicable, summary, playbook, rootCauses', () => {
+    expect(Object.keys(reportJson(report))).toEqual(['stacks', 'findings', 'skipped', 'notApplicable', 'summary', 'playbook', 'rootCauses']);
     expect(reportJson(report).summary.origin).toBe('pod ml/trainer, container main');
   });
 
   it("exec-check's own fields come first, the document after; the contract's three fields alone stay as they were", () => {
     const out = JSON.parse(renderReportJson(report, { target: { pod: 'trainer' }, stack: 'tensor-fusion' }));
-    expect(Object.keys(out)).toEqual(['target', 'stack', 'stacks', 'findings', 'skipped', 'notApplicable', 'summary', 'playbook']);
-    expect(Object.keys(JSON.parse(renderJson(report)))).toEqual(['findings', 'skipped', 'summary']);
+    expect(Object.keys(out)).toEqual(['target', 'stack', 'stacks', 'findings', 'skipped', 'notApplicable', 'summary', 'playbook', 'rootCauses']);
+    expect(Object.keys(JSON.parse(renderJson(report)))).toEqual(['findings', 'skipped', 'summary', 'rootCauses']);
     expect(JSON.parse(renderJson(report)).findings).toEqual(out.findings);
   });
 });

@@ -45,7 +45,7 @@ export async function collectLive(options: LiveOptions, serviceAccountRoot = '',
 
 /** The phases of a live run over one session, before the node probes. */
 export function livePhases(session: LiveSession, options: LiveOptions): Phase[] {
-  return [listPhase(session, options), podCapturePhase(session, options), processPhase(session, options)];
+  return [listPhase(session, options), logsPhase(session, options), processPhase(session, options)];
 }
 
 /**
@@ -91,7 +91,7 @@ export function listPhase(session: LiveSession, options: LiveOptions): Phase {
  * runs (or --prometheus-url asks), the Prometheus queries and the local `helm version`, so other clusters
  * see no extra request or process.
  */
-export function podCapturePhase(session: LiveSession, options: LiveOptions): Phase {
+export function logsPhase(session: LiveSession, options: LiveOptions): Phase {
   const progress = options.onProgress ?? (() => {});
   return {
     name: 'logs',
