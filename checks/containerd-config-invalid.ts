@@ -1,4 +1,5 @@
 import { defineCheck } from '../src/check.js';
+import { hostSaid, rowsOf, saidLine } from '../src/facts/said.js';
 import type { Node } from '../src/facts/kube.js';
 import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
 import { describeSource } from '../src/facts/runtime/active-config.js';
@@ -114,6 +115,9 @@ function fixFor(problem: ConfigProblem, config: RuntimeConfig, node: Node | unde
   }
 }
 
+/** containerd's config loader refusing a file (go-toml v1 and v2 wordings). */
+const ROWS = rowsOf('containerd-config-invalid');
+
 export default defineCheck({
   name: 'containerd-config-invalid',
   title: 'Container runtime configs parse and mean what they say',
@@ -153,7 +157,21 @@ export default defineCheck({
         }
       }
     }
-    if (!read) return { skip: 'no container runtime config was collected from any node (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
+    // containerd's own refusal in its journal (journal-containerd): the config that is running may not be the
+    // one copied, or none was copied at all.
+    for (const [name] of facts.hosts()) {
+      const said = hostSaid(facts, name, ROWS);
+      if (!said.length || issues.some((i) => i.subject.name === name && /does not parse|cannot load/.test(i.message + (i.evidence ?? []).join(' ')))) continue;
+      const { path, error } = said[0]!.hit.captures;
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Node', name },
+        message: `Node ${name}: containerd cannot load ${path ?? 'its config'}: ${error ?? said[0]!.line}`,
+        evidence: [...said.slice(0, 3).map(saidLine), read ? 'the copied config files parse: containerd reads another file or the file changed since' : 'no runtime config file was collected from the node'],
+        fix: { summary: `Correct ${path ?? 'the config'} at the line containerd names, then restart containerd`, commands: [`sudo containerd --config ${path ?? '/etc/containerd/config.toml'} config dump >/dev/null   # names the line`, `sudoedit ${path ?? '/etc/containerd/config.toml'}`, 'sudo systemctl restart containerd'] },
+      });
+    }
+    if (!read && !issues.length) return { skip: 'no container runtime config was collected from any node (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
     return issues;
   },
 });

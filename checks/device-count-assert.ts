@@ -1,7 +1,17 @@
 import { defineCheck } from '../src/check.js';
 import { lastLines, podRef } from '../src/facts/pods.js';
+import { matchWordings } from '../src/data/wordings/index.js';
+import { rowsOf } from '../src/facts/said.js';
 
 const PATTERNS = [/DeferredCudaCallError/, /device >= 0 && device < num_gpus/];
+/** CUDA's "no CUDA-capable device" and PyTorch's device-count errors; codes 802–804 are other checks' causes. */
+const ROWS = rowsOf('device-count-assert');
+const OTHER_CAUSES = new Set(['802', '803', '804']);
+
+function saysNoDevice(line: string): boolean {
+  if (PATTERNS.some((p) => p.test(line))) return true;
+  return matchWordings(line, ROWS).some((h) => !OTHER_CAUSES.has(h.captures.code ?? ''));
+}
 
 export default defineCheck({
   name: 'device-count-assert',
@@ -19,7 +29,7 @@ export default defineCheck({
       const containers = pod.spec?.containers ?? [];
       return containers.flatMap((c) => {
         const text = [facts.log(ns, pod.metadata.name, c.name, true), facts.log(ns, pod.metadata.name, c.name)].filter(Boolean).join('\n');
-        const hits = text.split('\n').filter((line) => PATTERNS.some((p) => p.test(line)));
+        const hits = text.split('\n').filter(saysNoDevice);
         if (hits.length === 0) return [];
         return [
           {

@@ -7,6 +7,8 @@ import { isDriverPackage, parseDpkgQuery, parseProcDriverVersion, upstreamDriver
 import { findNvmlError } from '../src/facts/nvidia-smi.js';
 import { podTexts } from '../src/facts/pod-texts.js';
 import { podRef } from '../src/facts/pods.js';
+import { matchWordings } from '../src/data/wordings/index.js';
+import { hostSaid, rowsOf, saidLine } from '../src/facts/said.js';
 import type { Issue } from '../src/model.js';
 import { finishNodeCheck, NO_NODE_FACTS, type NodeWithoutFacts } from '../src/node-check.js';
 
@@ -14,9 +16,15 @@ import { finishNodeCheck, NO_NODE_FACTS, type NodeWithoutFacts } from '../src/no
 function podMismatches(facts: Facts, pod: Pod): string[] {
   return podTexts(facts, pod).flatMap((t) => {
     const err = findNvmlError(t.text);
-    return err?.kind === 'library-mismatch' ? [`${t.source}: ${err.line.slice(0, 300)}`] : [];
+    if (err?.kind === 'library-mismatch') return [`${t.source}: ${err.line.slice(0, 300)}`];
+    // the same mismatch in other words: CUDA's error 803, nvidia-container-cli's NVML error
+    const hit = matchWordings(t.text, ROWS)[0];
+    return hit ? [`${t.source}: ${hit.line.slice(0, 300)}`] : [];
   });
 }
+
+/** Every text that means the module and the libraries differ (NVML, CUDA 803, NVRM's API mismatch). */
+const ROWS = rowsOf('driver-library-mismatch');
 
 /** Installed driver packages whose version differs from the loaded kernel module: the mismatch to come. */
 function pendingMismatch(facts: Facts, node: string, moduleVersion: string): string[] {
@@ -62,8 +70,12 @@ export default defineCheck({
       const smi = facts.hostCommand(name, 'nvidia-smi') ?? facts.hostCommand(name, 'nvidia-smi-query');
       const proc = facts.hostFile(name, PROC_VERSION_PATH);
       const module = proc !== undefined ? parseProcDriverVersion(proc)?.version : undefined;
+      // the kernel's own words (kernel-nvidia: "NVRM: API mismatch"), and any other probe output that says it
+      const said = hostSaid(facts, name, ROWS).filter((x) => !x.source.startsWith('nvidia-smi '));
+      if (said.length) entry(name).lines.push(...said.map(saidLine));
       if (!smi && !module) {
-        without.push({ node: name });
+        if (!said.length) without.push({ node: name });
+        else judged.push(name);
         continue;
       }
       judged.push(name);

@@ -6,6 +6,35 @@ import { nvidiaGpus, parseDevNvidia, parseLsmod, parseLspci, parseProcDriverVers
 import { findNvmlError } from '../src/facts/nvidia-smi.js';
 import type { Issue } from '../src/model.js';
 import { judgeEachNode, notJudged, type NotJudged } from '../src/node-check.js';
+import type { Fix } from '../src/model.js';
+import { WORDINGS } from '../src/data/wordings/index.js';
+import type { Said } from '../src/facts/said.js';
+import { hostSaid, podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
+
+/** The texts that mean the driver is not loaded: nvidia-smi's exit 9 and 12 texts, nvidia-container-cli's NVML errors. */
+const ROWS = rowsOf('driver-not-loaded');
+const SAID_SHOWN = 3;
+
+/** What the node's probe outputs and the pods on it (workloads, validators, the driver pod) said of the driver. */
+function saidOn(facts: Facts, node: string): Said[] {
+  return [...hostSaid(facts, node, ROWS), ...podsSaid(facts, ROWS, facts.podsOn(node))];
+}
+
+/**
+ * Without lsmod or the /dev listing, the words decide: the node's own nvidia-smi, or the container toolkit's
+ * hook (it runs on the host), is an error; a pod's own nvidia-smi that is not found is a warning (the runtime
+ * may not have injected it: nvidia-runtime-not-selected).
+ */
+function saidIssue(facts: Facts, node: string, said: Said[]): Issue {
+  const strong = said.some((s) => !s.pod || s.hit.wording.component.startsWith('nvidia-container-cli') || s.hit.wording.id === 'nvidia-smi/cannot-communicate');
+  return {
+    severity: strong ? 'error' : 'warning',
+    subject: { kind: 'Node', name: node },
+    message: `The NVIDIA driver is not loaded on node ${node}, by what ${said[0]!.pod ? 'its pods say' : 'its probe says'}${facts.host(node) ? '' : ' (the node was not probed: lsmod and /dev not read)'}`,
+    evidence: said.slice(0, SAID_SHOWN).map(saidLine),
+    fix: notLoadedFix(facts, node),
+  };
+}
 
 /** One of the three signs of a loaded driver: true, false, or undefined when it was not collected. */
 interface Sign {
@@ -58,7 +87,8 @@ export default defineCheck({
   },
   run(facts) {
     return judgeEachNode(facts, (name): Issue[] | NotJudged => {
-      if (!facts.host(name)) return notJudged();
+      const said = saidOn(facts, name);
+      if (!facts.host(name)) return said.length ? [saidIssue(facts, name, said)] : notJudged();
       const lspci = facts.hostCommand(name, 'lspci');
       const pciGpus = lspci && lspci.exitCode === 0 ? nvidiaGpus(parseLspci(lspci.stdout)) : [];
       const node = facts.node(name);
@@ -70,7 +100,9 @@ export default defineCheck({
       const dev = devSign(facts, name);
       const signs = [mod, proc, dev];
       // /proc/driver/nvidia/version being absent proves nothing unless the probe also read the driver's other signs.
-      if (mod.seen === undefined && dev.seen === undefined) return notJudged('neither lsmod nor the /dev listing was collected');
+      if (mod.seen === undefined && dev.seen === undefined) {
+        return said.length ? [saidIssue(facts, name, said)] : notJudged('neither lsmod nor the /dev listing was collected');
+      }
       const loaded = mod.seen === true || proc.seen === true;
       if (loaded && dev.seen !== false) return [];
 
@@ -81,6 +113,9 @@ export default defineCheck({
         ...signs.map((s) => s.text),
         ...(mod.nouveau ? [mod.nouveau] : []),
         ...(smiError ? [`nvidia-smi on ${name}: ${smiError.line}`] : []),
+        ...said.filter((x) => x.pod).slice(0, SAID_SHOWN).map(saidLine),
+        // why the GPU Operator's driver container did not load it, in its own words (any row: build, install, load)
+        ...podsSaid(facts, WORDINGS, operatorDriverPods(facts, name)).slice(0, SAID_SHOWN).map((x) => `driver pod says (${x.hit.wording.finding}): ${saidLine(x)}`),
       ];
       if (loaded) {
         return [
@@ -97,33 +132,37 @@ export default defineCheck({
         ];
       }
       const stale = dev.seen === true;
-      const driverPod = operatorDriverPods(facts, name)[0];
       return [
         {
           severity: 'error',
           subject: { kind: 'Node', name },
           message: `The NVIDIA driver is not loaded on node ${name}${stale ? ' (only stale device nodes remain)' : ''}`,
           evidence,
-          fix: driverPod
-            ? {
-                summary: `The GPU Operator installs the driver here: read why its driver pod ${driverPod.metadata.name} did not load it`,
-                commands: [
-                  `kubectl -n ${driverPod.metadata.namespace} logs ${driverPod.metadata.name} --all-containers --tail=100`,
-                  `kubectl -n ${driverPod.metadata.namespace} describe pod ${driverPod.metadata.name}`,
-                ],
-              }
-            : {
-                summary: 'Install the driver for the running kernel and load it; dmesg says why it did not load',
-                commands: [
-                  "sudo dmesg | grep -i -E 'nvrm|nvidia|nouveau'   # 'Key was rejected by service' = Secure Boot",
-                  'mokutil --sb-state',
-                  'dkms status; uname -r                           # a module built for this kernel?',
-                  'sudo ubuntu-drivers install                     # Ubuntu; or: sudo apt-get install -y nvidia-driver-<branch>',
-                  'sudo modprobe nvidia && nvidia-smi',
-                ],
-              },
+          fix: notLoadedFix(facts, name),
         },
       ];
     });
   },
 });
+
+function notLoadedFix(facts: Facts, name: string): Fix {
+  const driverPod = operatorDriverPods(facts, name)[0];
+  return driverPod
+    ? {
+        summary: `The GPU Operator installs the driver here: read why its driver pod ${driverPod.metadata.name} did not load it`,
+        commands: [
+          `kubectl -n ${driverPod.metadata.namespace} logs ${driverPod.metadata.name} --all-containers --tail=100`,
+          `kubectl -n ${driverPod.metadata.namespace} describe pod ${driverPod.metadata.name}`,
+        ],
+      }
+    : {
+        summary: 'Install the driver for the running kernel and load it; dmesg says why it did not load',
+        commands: [
+          "sudo dmesg | grep -i -E 'nvrm|nvidia|nouveau'   # 'Key was rejected by service' = Secure Boot",
+          'mokutil --sb-state',
+          'dkms status; uname -r                           # a module built for this kernel?',
+          'sudo ubuntu-drivers install                     # Ubuntu; or: sudo apt-get install -y nvidia-driver-<branch>',
+          'sudo modprobe nvidia && nvidia-smi',
+        ],
+      };
+}

@@ -6,11 +6,12 @@ import type { Facts } from '../src/facts/facts.js';
 import type { Node } from '../src/facts/kube.js';
 import { parseLsmod } from '../src/facts/nvidia-host.js';
 import { podTexts } from '../src/facts/pod-texts.js';
+import { hostSaid } from '../src/facts/said.js';
 import { gpuOperatorNamespace } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
 
 const FM_LOG = '/var/log/fabricmanager.log';
-const ROWS = wordingsFor('fabric-manager-not-running');
+const ROWS = wordingsFor('fabric-manager-not-running').filter((w) => w.finding === 'fabric-manager-not-running');
 const CUDA_802 = 'cuda/system-not-yet-initialized';
 
 interface Hit {
@@ -32,6 +33,8 @@ function hitsOn(facts: Facts, node: Node): Hit[] {
       hits.push({ id: wording.id, line, source: text.source, captures });
     }
   }
+  // The fabric manager's journal (journal-fabricmanager) and any other probe output that names it.
+  for (const said of hostSaid(facts, node.metadata.name, ROWS)) hits.push({ id: said.hit.wording.id, line: said.line, source: said.source, captures: said.hit.captures });
   return hits;
 }
 

@@ -1,10 +1,12 @@
 import { defineCheck } from '../src/check.js';
+import { podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
+import { isUnscheduled } from '../src/facts/scheduling.js';
 import { GPU_PRESENT_LABEL, gpuEvidence } from '../src/facts/gpu.js';
 
 export default defineCheck({
   name: 'gpu-node-unlabeled',
   title: `GPU nodes carry ${GPU_PRESENT_LABEL}=true`,
-  needs: ['Node', 'node-command:lspci'],
+  needs: ['Node', 'node-command:lspci', 'Pod'],
   ok: `every node with an NVIDIA GPU is labelled ${GPU_PRESENT_LABEL}=true`,
   explain: {
     detects: `A node shows NVIDIA evidence (NFD PCI label, GFD labels, GPU capacity or lspci) but lacks the label ${GPU_PRESENT_LABEL}=true.`,
@@ -12,6 +14,9 @@ export default defineCheck({
     fix: 'Label the node (or let GPU Feature Discovery do it); on autoscaled clusters put the label into the node group template or userdata so new nodes have it.',
   },
   run(facts) {
+    // Pods the scheduler left Pending because they select the label: its words belong with the node.
+    const selecting = facts.pods.filter((p) => isUnscheduled(p) && p.spec?.nodeSelector?.[GPU_PRESENT_LABEL] === 'true');
+    const said = podsSaid(facts, rowsOf('gpu-node-unlabeled'), selecting).slice(0, 3).map(saidLine);
     return facts.nodes
       .filter((node) => node.metadata.labels?.[GPU_PRESENT_LABEL] !== 'true')
       .map((node) => ({ node, evidence: gpuEvidence(node, facts) }))
@@ -23,6 +28,7 @@ export default defineCheck({
         evidence: [
           ...evidence,
           `label ${GPU_PRESENT_LABEL}: ${node.metadata.labels?.[GPU_PRESENT_LABEL] ?? 'absent'}`,
+          ...said.map((line) => `pod selecting ${GPU_PRESENT_LABEL}=true: ${line}`),
         ],
         fix: {
           summary: 'Label the node; for node groups add it to the template so new nodes get it too',

@@ -92,10 +92,13 @@ export default defineCheck({
 
     for (const pod of facts.pods.filter(isUnscheduled)) {
       const intent = gpuIntent(pod, facts, gpuNames);
-      const lastEvent = failedSchedulingEvents(facts, pod).at(-1);
+      // The scheduler's words: its latest FailedScheduling event, else the pod's PodScheduled condition.
+      const event = failedSchedulingEvents(facts, pod).at(-1);
+      const condition = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.message);
+      const lastEvent = event ?? (condition ? { message: condition.message } : undefined);
       const eventMentionsTaint = mentionsUntoleratedTaint(lastEvent?.message);
       if (!intent && !eventMentionsTaint) continue;
-      const eventLine = lastEvent ? [`event FailedScheduling: ${lastEvent.message ?? ''}`.trim()] : [];
+      const eventLine = event ? [`event FailedScheduling: ${event.message ?? ''}`.trim()] : condition ? [`PodScheduled condition (${condition.reason ?? 'Unschedulable'}): ${condition.message}`] : [];
       const tolerationsLine = `pod tolerations: ${pod.spec?.tolerations?.length ? pod.spec.tolerations.map(formatToleration).join(', ') : 'none'}`;
 
       if (!nodesReadable) {

@@ -3,6 +3,7 @@ import { gpuEvidence, gpuNodes } from '../src/facts/gpu.js';
 import { unmatchedLabels } from '../src/facts/scheduling.js';
 import { devicePluginPodsOn, findStack, hamiNodeSelector } from '../src/facts/stacks.js';
 import type { Issue } from '../src/model.js';
+import { podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 
 export default defineCheck({
   name: 'hami-node-not-enabled',
@@ -31,6 +32,8 @@ export default defineCheck({
       .map((node) => ({ node, missing: unmatchedLabels(node.metadata.labels, selector) }))
       .filter(({ node, missing }) => missing.length > 0 && !runsHami(node.metadata.name));
     const noneEnabled = disabled.length === nodes.length;
+    // HAMi's scheduler saying so: "node unregistered" in its log (with the node), in the pods' events (a count)
+    const said = podsReadable ? podsSaid(facts, rowsOf('hami-node-not-enabled')) : [];
     const wanted = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(' ');
 
     return disabled.map(({ node, missing }): Issue => {
@@ -43,6 +46,7 @@ export default defineCheck({
         ...gpuEvidence(node, facts).slice(0, 2),
       ];
       if (podsReadable) evidence.push("no HAMi device plugin pod runs on this node");
+      for (const x of said.filter((x) => (x.hit.captures.node ?? name) === name || !facts.node(x.hit.captures.node!)).slice(0, 2)) evidence.push(`HAMi's scheduler: ${saidLine(x)}`);
       if (noneEnabled) evidence.push(`none of the ${nodes.length} GPU node(s) is enabled: HAMi has no GPU to schedule`);
       return {
         severity: noneEnabled ? 'error' : 'warning',

@@ -4,8 +4,11 @@ import { PROVIDER_TITLES } from '../src/data/operands.js';
 import { GPU_RESOURCE, gpuNodes, podGpuRequest } from '../src/facts/gpu.js';
 import { devicePluginDaemonSets, operandPods } from '../src/facts/operands.js';
 import { isTerminal, podRef } from '../src/facts/pods.js';
+import { podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 
 const PODS_SHOWN = 5;
+/** The kubelet's device manager: `cannot allocate unregistered device`, `unknown Device Plugin`. */
+const KUBELET_ROWS = rowsOf('no-device-plugin');
 
 const NVDP_INSTALL = [
   'helm repo add nvdp https://nvidia.github.io/k8s-device-plugin && helm repo update',
@@ -24,12 +27,15 @@ export default defineCheck({
     fix: 'Install the NVIDIA device plugin with Helm (or enable the GPU Operator\'s devicePlugin, or install HAMi when GPUs are to be shared). If a device plugin DaemonSet exists but has no pods, fix its node selector or the node labels it selects on.',
   },
   run(facts) {
-    const requesting = facts.pods.filter((p) => !isTerminal(p) && podGpuRequest(p) > 0);
+    // Pods waiting for a GPU, and those the kubelet refused because no plugin registered the resource.
+    const requesting = facts.pods.filter((p) => podGpuRequest(p) > 0 && (!isTerminal(p) || podsSaid(facts, KUBELET_ROWS, [p]).length > 0));
     if (requesting.length === 0) return [];
     const plugins = operandPods(facts).filter((o) => o.spec.advertisesGpus && !isTerminal(o.pod));
     if (plugins.length > 0) return [];
 
     const evidence = capMap(requesting, PODS_SHOWN, (p) => `pod ${podRef(p)} requests ${podGpuRequest(p)} ${GPU_RESOURCE} (${p.status?.phase ?? 'Unknown'})`, 'pods');
+    // the kubelet's own words on the pods it refused: no plugin registered the resource
+    for (const said of podsSaid(facts, KUBELET_ROWS, requesting).slice(0, PODS_SHOWN)) evidence.push(saidLine(said));
     evidence.push('no pod labelled app=nvidia-device-plugin-daemonset, app.kubernetes.io/name=nvidia-device-plugin, name=nvidia-device-plugin-ds or app.kubernetes.io/component=hami-device-plugin');
 
     const daemonSets = devicePluginDaemonSets(facts);

@@ -1,4 +1,5 @@
 import { defineCheck } from '../src/check.js';
+import { podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 import { gpuNodes, NFD_NVIDIA_LABELS } from '../src/facts/gpu.js';
 import { hasStack } from '../src/facts/stacks.js';
 
@@ -26,6 +27,8 @@ export default defineCheck({
         evidence: [
           `looked for labels ${NFD_NVIDIA_LABELS.join(', ')}, nvidia.com/gpu.product and nvidia.com/gpu capacity`,
           ...facts.nodes.slice(0, 5).map((n) => `node ${n.metadata.name}: no NVIDIA evidence`),
+          // the GPU Operator's controller saying it found no NFD labels to discover GPU nodes by
+          ...(facts.unavailable('Pod') ? [] : podsSaid(facts, rowsOf('no-gpu-nodes')).slice(0, 2).map(saidLine)),
         ],
         fix: {
           summary: 'Confirm the hardware on a GPU host, then make sure NFD labels it',

@@ -1,13 +1,27 @@
 import { defineCheck } from '../src/check.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Pod } from '../src/facts/kube.js';
+import { operandPodsOn } from '../src/facts/operands.js';
+import { hostSaid, podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 import { commandMissing } from '../src/facts/driver.js';
 import { gpuEvidence } from '../src/facts/gpu.js';
 import { NVIDIA_VENDOR_ID, nvidiaGpus, parseLspci } from '../src/facts/nvidia-host.js';
 import { judgeEachNode, notJudged } from '../src/node-check.js';
 
+/** nvidia-smi's "No devices were found" (exit 6). */
+const ROWS = rowsOf('no-nvidia-pci-device');
+
+/** Pods that run nvidia-smi against the host's driver: the GPU Operator's driver container and driver validator. */
+function hostDriverPods(facts: Facts, node: string): Pod[] {
+  return operandPodsOn(facts, node)
+    .filter((o) => o.spec.component === 'driver' || o.spec.component === 'operator-validator')
+    .map((o) => o.pod);
+}
+
 export default defineCheck({
   name: 'no-nvidia-pci-device',
   title: 'Probed GPU nodes show an NVIDIA device on the PCI bus',
-  needs: ['Node', 'node-probe', 'node-command:lspci'],
+  needs: ['Node', 'node-probe', 'node-command:lspci', 'Pod'],
   requires: [],
   ok: 'every probed node lists its NVIDIA GPU in lspci',
   explain: {
@@ -19,7 +33,22 @@ export default defineCheck({
   run(facts) {
     return judgeEachNode(facts, (name) => {
       const lspci = facts.hostCommand(name, 'lspci');
-      if (!lspci) return notJudged();
+      if (!lspci) {
+        // Without lspci: nvidia-smi on the host (the probe's, or the one the driver validator runs) finding none.
+        const said = [...hostSaid(facts, name, ROWS), ...podsSaid(facts, ROWS, hostDriverPods(facts, name))];
+        const node = facts.node(name);
+        const claims = node ? gpuEvidence(node).filter((e) => !e.startsWith('lspci:')) : [];
+        if (!said.length || !claims.length) return notJudged();
+        return [
+          {
+            severity: 'warning' as const,
+            subject: { kind: 'Node', name },
+            message: `Node ${name} is labelled or advertised as a GPU node, but nvidia-smi on it finds no GPU (lspci was not read to tell a missing card from one the driver does not own)`,
+            evidence: [...claims, ...said.slice(0, 3).map(saidLine)],
+            fix: { summary: 'Look at the PCI bus of the host: no card, or a card bound to another driver', commands: ['lspci -nnk -d 10de:                      # on the host: "Kernel driver in use"', "sudo dmesg | grep -i -E 'pci.*10de|nvidia|NVRM'"] },
+          },
+        ];
+      }
       if (commandMissing(lspci)) return notJudged('lspci is not installed on the host: install pciutils');
       const devices = parseLspci(lspci.stdout);
       if (lspci.exitCode !== 0 || devices.length === 0) {

@@ -1,4 +1,7 @@
 import { defineCheck } from '../src/check.js';
+import type { Issue } from '../src/model.js';
+import type { Said } from '../src/facts/said.js';
+import { hostSaid, rowsOf, saidLine } from '../src/facts/said.js';
 import { commandMissing } from '../src/facts/driver.js';
 import { parseLsmod } from '../src/facts/nvidia-host.js';
 import { judgeEachNode, notJudged } from '../src/node-check.js';
@@ -7,6 +10,23 @@ import { initramfsCommand } from '../src/remedies/driver.js';
 /** Files that blacklist nouveau: the one people write by hand and the one NVIDIA's .run installer writes. */
 const BLACKLIST_FILES = ['/etc/modprobe.d/blacklist-nouveau.conf', '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf'];
 const BLACKLIST_PATH = BLACKLIST_FILES[0]!;
+
+/** NVRM saying another driver took the device. */
+const ROWS = rowsOf('nouveau-loaded');
+
+/** The kernel says the nvidia module never got the device: another driver (nouveau, vfio-pci) owns it. */
+function probeNotCalled(name: string, said: Said[], lsmod: string): Issue {
+  return {
+    severity: 'warning',
+    subject: { kind: 'Node', name },
+    message: `The NVIDIA driver never got the GPU on node ${name}: another driver (nouveau, vfio-pci) owns it, by what the kernel says`,
+    evidence: [...said.map(saidLine), lsmod],
+    fix: {
+      summary: `Find the driver that holds the GPU on ${name} (lspci -k); blacklist nouveau or unbind vfio-pci, then reboot`,
+      commands: ['lspci -nnk -d 10de:                      # "Kernel driver in use"', 'lsmod | grep -E "^(nouveau|vfio_pci|nvidia) "'],
+    },
+  };
+}
 
 export default defineCheck({
   name: 'nouveau-loaded',
@@ -21,12 +41,17 @@ export default defineCheck({
   },
   run(facts) {
     return judgeEachNode(facts, (name) => {
+      // The kernel's words (kernel-nvidia): "NVRM: The NVIDIA probe routine was not called for 1 device(s)".
+      const said = hostSaid(facts, name, ROWS);
       const lsmod = facts.hostCommand(name, 'lsmod');
-      if (!lsmod) return notJudged();
-      if (commandMissing(lsmod) || lsmod.exitCode !== 0) return notJudged(`lsmod failed (exit ${lsmod.exitCode})`);
+      if (!lsmod || commandMissing(lsmod) || lsmod.exitCode !== 0) {
+        if (said.length) return [probeNotCalled(name, said, 'lsmod was not read')];
+        if (!lsmod) return notJudged();
+        return notJudged(`lsmod failed (exit ${lsmod.exitCode})`);
+      }
       const modules = parseLsmod(lsmod.stdout);
       const nouveau = modules.get('nouveau');
-      if (!nouveau) return [];
+      if (!nouveau) return said.length ? [probeNotCalled(name, said, 'lsmod lists no nouveau: another driver (vfio-pci?) holds the GPU')] : [];
 
       const blacklists = BLACKLIST_FILES.map((path) => [path, facts.hostFile(name, path)] as const).filter(([, text]) => text !== undefined);
       const active = blacklists.filter(([, text]) => /^\s*blacklist\s+nouveau\b/m.test(text!));
@@ -36,6 +61,7 @@ export default defineCheck({
         ...(modules.has('nvidia') ? [`lsmod: nvidia is loaded too (${modules.get('nvidia')!.line})`] : ['lsmod: no nvidia module']),
         ...blacklists.map(([path, text]) => `${path}: ${text!.trim().split('\n').join(' / ')}`),
         ...(cmdline !== undefined ? [`/proc/cmdline: ${/nouveau/.test(cmdline) ? cmdline.trim() : 'no nouveau option'}`] : []),
+        ...said.map(saidLine),
       ];
       const node = facts.node(name);
       return [

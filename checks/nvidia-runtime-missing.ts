@@ -4,7 +4,7 @@ import type { Facts } from '../src/facts/facts.js';
 import { gpuNodes } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
 import type { RuntimeEvent } from '../src/facts/runtime-events.js';
-import { eventLine, missingRuntimeEvents } from '../src/facts/runtime-events.js';
+import { missingRuntimeEvents, missingRuntimeSaid, runtimeEventLine } from '../src/facts/runtime-events.js';
 import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
 import { activeRuntimeConfig, describeSource, hasFatalProblem, runtimeConfigEvidence } from '../src/facts/runtime/active-config.js';
 import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
@@ -23,8 +23,8 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const hasNvidia = readable && config.runtimes.some(isNvidiaRuntime);
   // Nothing to judge: no readable config (an unloadable one is containerd-config-invalid's) and no event.
   if ((hasNvidia || !readable) && events.length === 0) return undefined;
-  const eventEvidence = capMap(events, MAX_EVENT_LINES, (e) => eventLine(e.event), 'such events');
-  const pods = [...new Set(events.map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
+  const eventEvidence = capMap(events, MAX_EVENT_LINES, runtimeEventLine, 'such events');
+  const pods = [...new Set(events.filter((e) => e.event.involvedObject?.kind === 'Pod').map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
   const subject = nodeName ? { kind: 'Node', name: nodeName } : { kind: 'Pod', name: events[0]!.event.involvedObject?.name ?? '?', namespace: events[0]!.event.involvedObject?.namespace };
   const where = nodeName ? `Node ${nodeName}` : `Pod ${pods[0]}`;
   const engine = config?.engine === 'docker' ? 'docker' : config?.engine === 'cri-o' ? 'CRI-O' : 'containerd';
@@ -65,7 +65,7 @@ export default defineCheck({
     fix: 'Run `nvidia-ctk runtime configure` for the node\'s runtime and restart it; on k3s/RKE2 use their config.toml.tmpl (or let them detect the toolkit at start); import a drop-in that containerd does not read; restart containerd when its config already has the runtime.',
   },
   run(facts) {
-    const events = missingRuntimeEvents(facts).filter((e) => e.name === 'nvidia');
+    const events = [...missingRuntimeEvents(facts), ...missingRuntimeSaid(facts)].filter((e) => e.name === 'nvidia');
     const issues: Issue[] = [];
     let judged = 0;
     const unloadable: string[] = [];

@@ -9,7 +9,11 @@ import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } 
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 import { eventCauses } from '../src/remedies/event-causes.js';
+import { hostSaid, rowsOf, saidLine } from '../src/facts/said.js';
 import { imagePullPointer, operandFix } from '../src/remedies/operands.js';
+
+/** nvidia-smi's words for a GPU that fell off the bus or an NVML that fails: the node's side of an operand failure. */
+const NODE_ROWS = rowsOf('operand-unhealthy').filter((w) => w.channels.includes('node-command'));
 
 /** A Ready operand that restarted this often (after failing, not after a node reboot) is worth a warning. */
 const RESTART_WARNING = 3;
@@ -104,6 +108,8 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
   if (scheduled?.message) evidence.push(`PodScheduled condition: ${scheduled.message}`);
   if (pod.spec?.nodeName) evidence.push(...logLines(facts, pod, trouble.container, trouble.previous));
+  // What the node's own probe says about its GPUs (nvidia-smi: GPU lost, NVML unknown error): why the operand fails.
+  if (node) evidence.push(...hostSaid(facts, node, NODE_ROWS).slice(0, 2).map((said) => `on the node: ${saidLine(said)}`));
   evidence.push(...warningEventLines(facts, pod));
   evidence.push(...eventCauses(facts, pod));
 

@@ -8,6 +8,10 @@ import type { RuntimeEntry } from '../src/facts/runtime/runtimes.js';
 import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import type { Fix, Issue } from '../src/model.js';
 import { restartCommand } from '../src/remedies/runtime.js';
+import { pushAll } from '../src/bounded.js';
+import type { Facts } from '../src/facts/facts.js';
+import type { Said } from '../src/facts/said.js';
+import { hostSaid, podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 
 const GPU_OPERATOR_TOOLKIT_DIR = '/usr/local/nvidia/toolkit/';
 
@@ -37,10 +41,53 @@ function fixFor(runtime: RuntimeEntry, config: RuntimeConfig, node: Node | undef
   };
 }
 
+/** What the runtime itself said when it could not run its binary: go-runc's exec errors, CRI-O's runtime_path, the hook's. */
+const ROWS = rowsOf('runtime-binary-missing');
+const SAID_SHOWN = 3;
+
+/**
+ * The runtime's own words, from pods' events and states and the node's journals (CRI-O refuses to start on a
+ * missing runtime_path): one issue per node not already judged from its config, or per pod without a node.
+ */
+function saidIssues(facts: Facts, reported: Set<string>): Issue[] {
+  const said = [...podsSaid(facts, ROWS), ...facts.hosts().flatMap(([name]) => hostSaid(facts, name, ROWS))];
+  const byNode = new Map<string, Said[]>();
+  for (const s of said) {
+    const key = s.node ?? `pod ${s.pod!.metadata.namespace}/${s.pod!.metadata.name}`;
+    if (s.node && reported.has(s.node)) continue;
+    byNode.set(key, [...(byNode.get(key) ?? []), s]);
+  }
+  return [...byNode].map(([key, words]) => {
+    const first = words[0]!;
+    const { binary, path, handler } = first.hit.captures;
+    const missing = binary ?? path ?? (first.hit.wording.id === 'nvidia-container-runtime-hook/cli-not-found' ? 'nvidia-container-cli' : undefined);
+    const what = missing ? `${missing} does not exist there` : `runtime handler "${handler ?? '?'}" has no binary`;
+    const subject = first.node ? { kind: 'Node', name: first.node } : { kind: 'Pod', name: first.pod!.metadata.name, namespace: first.pod!.metadata.namespace };
+    const node = first.node ? facts.node(first.node) : undefined;
+    const config = first.node ? facts.host(first.node) && activeRuntimeConfig(facts.host(first.node)!, runtimeHintsOf(node)) : undefined;
+    return {
+      severity: 'error' as const,
+      subject,
+      message: `${first.node ? `Node ${first.node}` : key}: the container runtime could not run a configured binary: ${what}`,
+      evidence: [...words.slice(0, SAID_SHOWN).map(saidLine), ...(facts.host(first.node ?? '') ? [] : [`the node's runtime config was not probed: judged from the runtime's own words`])],
+      fix: {
+        summary: missing?.startsWith(GPU_OPERATOR_TOOLKIT_DIR)
+          ? `${GPU_OPERATOR_TOOLKIT_DIR} is installed by the GPU Operator's toolkit pod: make it run on the node, or point the runtime at the host's nvidia-container-toolkit`
+          : 'Install the NVIDIA Container Toolkit on the node (or correct the binary path in the runtime config), then restart the runtime',
+        commands: [
+          ...(missing?.startsWith('/') ? [`ls -l ${missing}`] : ['command -v nvidia-container-runtime nvidia-container-cli runc']),
+          'sudo apt-get install -y nvidia-container-toolkit   # or: sudo dnf install -y nvidia-container-toolkit',
+          restartCommand(config || undefined, node),
+        ],
+      },
+    };
+  });
+}
+
 export default defineCheck({
   name: 'runtime-binary-missing',
   title: 'Configured runtime binaries exist on the node',
-  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump', 'node-command:runtime-binaries'],
+  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump', 'node-command:runtime-binaries', 'Pod'],
   ok: 'every runtime binary configured on the probed nodes exists',
   explain: {
     detects:
@@ -88,7 +135,8 @@ export default defineCheck({
         });
       }
     }
-    if (!configs) return { skip: 'no node runtime config was collected (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
+    pushAll(issues, saidIssues(facts, new Set(issues.map((i) => i.subject.name))));
+    if (!configs) return issues.length ? issues : { skip: 'no node runtime config was collected (use --node-probe local|pod, or a snapshot with nodes/NODE/files)' };
     if (issues.length || judged || unknown.size === 0) return issues;
     return { skip: `no facts about which runtime binaries exist on ${[...unknown].join(', ')}: the ${RUNTIME_BINARIES_COMMAND} probe output is missing (nodes/NODE/commands/${RUNTIME_BINARIES_COMMAND}.txt)` };
   },

@@ -50,7 +50,9 @@ function matchesSelector(node: Node, selector: Record<string, string> | undefine
 }
 
 /** Pods must not name a RuntimeClass where the node's runtime injects the GPU without a handler. */
-function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node, who: string[], said: RuntimeEvent[], disagree: string[], why: string, config: RuntimeConfig): Issue {
+function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node, who: string[], said: RuntimeEvent[], disagree: string[], why: string, config: RuntimeConfig | undefined): Issue {
+  // Without a node config, only the kubelet's dockershim words bring us here: the engine is Docker.
+  const docker = (config?.engine ?? 'docker') === 'docker';
   const remove = (kind: string, ns: string, obj: string) => `kubectl -n ${ns} patch ${kind} ${obj} --type=json -p '[{"op":"remove","path":"/spec/template/spec/runtimeClassName"}]'`;
   const targets = new Set<string>();
   // The GPU Operator rewrites its own operands: those are fixed through its settings, not patched.
@@ -69,10 +71,10 @@ function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node,
     severity: 'error',
     subject: { kind: 'RuntimeClass', name },
     message: `RuntimeClass ${name}: ${why}; pods that name it cannot start there${who.length ? ` (${someNames(who)})` : ''}`,
-    evidence: [`RuntimeClass ${name}: handler: ${handler}`, `runtime config read from ${describeSource(config)}`, ...said.slice(0, 3).map((e) => eventLine(e.event)), ...disagree],
+    evidence: [`RuntimeClass ${name}: handler: ${handler}`, config ? `runtime config read from ${describeSource(config)}` : `node ${node.metadata.name} was not probed: judged from the kubelet's words`, ...said.slice(0, 3).map((e) => eventLine(e.event)), ...disagree],
     fix: {
-      summary: `Remove runtimeClassName: ${name} from the GPU pods that run on ${node.metadata.name}${config.engine === 'docker' ? ' (the nvidia runtime must be docker\'s default-runtime instead)' : ''}${operator && config.engine === 'docker' ? '; tell the GPU Operator the runtime is docker (operator.defaultRuntime=docker)' : ''}`,
-      commands: [...patches, ...(operator && config.engine === 'docker' ? [`helm upgrade gpu-operator nvidia/gpu-operator -n ${gpuOperatorNamespace(facts)} --reuse-values --set operator.defaultRuntime=docker`] : [])],
+      summary: `Remove runtimeClassName: ${name} from the GPU pods that run on ${node.metadata.name}${docker ? ' (the nvidia runtime must be docker\'s default-runtime instead)' : ''}${operator && docker ? '; tell the GPU Operator the runtime is docker (operator.defaultRuntime=docker)' : ''}`,
+      commands: [...patches, ...(operator && docker ? [`helm upgrade gpu-operator nvidia/gpu-operator -n ${gpuOperatorNamespace(facts)} --reuse-values --set operator.defaultRuntime=docker`] : [])],
     },
   };
 }
@@ -177,7 +179,14 @@ export default defineCheck({
               },
         });
       }
-      // The kubelet's word where gpuctl has no node config.
+      // The kubelet's word where gpuctl has no node config: dockershim refusing any handler.
+      const probed = (node?: string) => !!(node && activeRuntimeConfig(facts.host(node), runtimeHintsOf(facts.node(node))));
+      const unsupported = handlerNotSupportedEvents(facts).filter((e) => e.name === handler && e.node && !probed(e.node));
+      for (const nodeName of new Set(unsupported.map((e) => e.node!))) {
+        const node = facts.node(nodeName) ?? ({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName } } as Node);
+        const why = `the kubelet on node ${nodeName} says its runtime takes no RuntimeClass handler (Docker through dockershim or cri-dockerd: its default runtime runs every pod)`;
+        issues.push(noHandlerIssue(facts, name, handler, node, users.get(name) ?? [], unsupported.filter((e) => e.node === nodeName), [], why, undefined));
+      }
       const unexplained = failures.filter((e) => e.name === handler && !(e.node && activeRuntimeConfig(facts.host(e.node), runtimeHintsOf(facts.node(e.node)))));
       if (unexplained.length) {
         const nodes = [...new Set(unexplained.map((e) => e.node ?? 'unknown node'))];

@@ -17,6 +17,8 @@ import { findStack, gpuOperatorNamespace } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
 import { restartCommand } from '../src/remedies/runtime.js';
 
+/** The probe command that captures containerd's journal (src/sources/probe-commands.ts). */
+const CONTAINERD_JOURNAL_COMMAND = 'journal-containerd';
 const ROWS = wordingsFor('toolkit-config-unsupported').filter((w) => w.finding === 'toolkit-config-unsupported');
 
 interface Reason {
@@ -29,6 +31,9 @@ function texts(facts: Facts, node: Node): PodText[] {
   const out = facts.podsOn(node.metadata.name).flatMap((pod) => podTexts(facts, pod));
   const dump = facts.hostCommand(node.metadata.name, CONTAINERD_DUMP_COMMAND);
   if (dump?.stderr) out.push({ kind: 'log', text: dump.stderr, source: `\`containerd config dump\` on ${node.metadata.name} (exit ${dump.exitCode})` });
+  // containerd's journal: the refusal of a drop-in, the migration of an older root config
+  const journal = facts.hostCommand(node.metadata.name, CONTAINERD_JOURNAL_COMMAND);
+  if (journal?.stdout) out.push({ kind: 'log', text: journal.stdout, source: `containerd journal on ${node.metadata.name}` });
   return out;
 }
 
@@ -81,11 +86,16 @@ function reasonsOn(facts: Facts, node: Node, config: ContainerdConfig | undefine
   // 2. A drop-in of a config version the root config does not allow (containerd 2.3 refuses to start).
   const higher = config?.problems.find((p) => p.rule === 'drop-in-version-above-main' && /nvidia/.test(p.file));
   const refused = hit(all, 'containerd/drop-in-version-higher');
+  const migrated = hit(all, 'containerd/config-migrated');
   if (higher || refused) {
     const ns = gpuOperatorNamespace(facts);
     reasons.push({
       message: `Node ${name}: the toolkit's drop-in ${higher ? `${higher.file} ` : ''}declares a newer config version than ${config?.mainFile ?? "containerd's root config"}${refused ? ', and containerd refuses to load it' : ''}`,
-      evidence: [...(higher ? [`${higher.file}: ${higher.message}`] : []), ...(refused ? [`${refused.text.source}: ${refused.line}`] : [])],
+      evidence: [
+        ...(higher ? [`${higher.file}: ${higher.message}`] : []),
+        ...(refused ? [`${refused.text.source}: ${refused.line}`] : []),
+        ...(migrated ? [`${migrated.text.source}: ${migrated.line} (the root config on disk is version ${migrated.captures.from})`] : []),
+      ],
       fix: findStack(facts, 'gpu-operator')
         ? {
             summary: 'Make the toolkit build its drop-in from the config file instead of `containerd config dump` (RUNTIME_CONFIG_SOURCE=file), or migrate the root config to the current version',

@@ -1,6 +1,10 @@
 import { defineCheck } from '../src/check.js';
 import { describeHolder, gpuHolders, isUnexpectedAdmission, parseAdmissionMessage, UNEXPECTED_ADMISSION } from '../src/facts/gpu-holders.js';
 import type { Pod } from '../src/facts/kube.js';
+import type { Facts } from '../src/facts/facts.js';
+import { WORDINGS, wordingsFor } from '../src/data/wordings/index.js';
+import { operandPodsOn } from '../src/facts/operands.js';
+import { podsSaid, saidLine } from '../src/facts/said.js';
 import { ownerName, podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
 
@@ -11,6 +15,28 @@ function groupKey(pod: Pod): string {
 }
 
 const PODS_SHOWN = 5;
+const SAID_SHOWN = 3;
+
+/** The kubelet's admission texts (device manager, OutOf<resource>) and the device plugin answers it wraps. */
+const ROWS = wordingsFor('unexpected-admission-error');
+
+/**
+ * Refused at admission: reason UnexpectedAdmissionError, or OutOf<resource> on a Failed pod (the kubelet's
+ * predicate), or a pod whose events or status carry the kubelet's admission words.
+ */
+function refused(facts: Facts, pod: Pod): boolean {
+  if (isUnexpectedAdmission(pod)) return true;
+  if (pod.status?.phase === 'Failed' && /^OutOf/.test(pod.status.reason ?? '')) return true;
+  return (pod.status?.phase === 'Failed' || pod.status?.phase === 'Pending') && podsSaid(facts, ROWS, [pod]).length > 0;
+}
+
+/** What the device plugin pods on the node said, in words a row recognises: why it had no device to give. */
+function pluginSaid(facts: Facts, node: string): string[] {
+  const plugins = operandPodsOn(facts, node).filter((o) => o.spec.advertisesGpus).map((o) => o.pod);
+  return podsSaid(facts, WORDINGS, plugins)
+    .slice(0, SAID_SHOWN)
+    .map((s) => `device plugin says (${s.hit.wording.finding}): ${saidLine(s)}`);
+}
 
 export default defineCheck({
   name: 'unexpected-admission-error',
@@ -25,7 +51,7 @@ export default defineCheck({
   },
   run(facts) {
     const groups = new Map<string, Pod[]>();
-    for (const pod of facts.pods.filter(isUnexpectedAdmission)) {
+    for (const pod of facts.pods.filter((p) => refused(facts, p))) {
       const key = groupKey(pod);
       groups.set(key, [...(groups.get(key) ?? []), pod]);
     }
@@ -36,11 +62,14 @@ export default defineCheck({
       const node = pod.spec?.nodeName;
       const ownerRef = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
       const owner = ownerName(pod);
-      const parsed = parseAdmissionMessage(pod.status?.message);
+      const parsed = parseAdmissionMessage(pod.status?.message) ?? parseAdmissionMessage(podsSaid(facts, ROWS, [pod])[0]?.line);
       const finished = node ? gpuHolders(facts, node).filter((h) => h.finished) : [];
       const evidence = pods
         .slice(0, PODS_SHOWN)
-        .map((p) => `pod ${podRef(p)} status.reason ${UNEXPECTED_ADMISSION}: ${p.status?.message ?? '(no message)'}`);
+        .map((p) => `pod ${podRef(p)} status.reason ${p.status?.reason ?? UNEXPECTED_ADMISSION}: ${p.status?.message ?? '(no message)'}`);
+      // the kubelet's words where status.message does not carry them (events), and the device plugin's own
+      for (const said of podsSaid(facts, ROWS, pods).filter((x) => !x.source.startsWith('status of')).slice(0, SAID_SHOWN)) evidence.push(saidLine(said));
+      if (node) evidence.push(...pluginSaid(facts, node));
       if (pods.length > PODS_SHOWN) evidence.push(`… and ${pods.length - PODS_SHOWN} more pods of ${owner ?? 'the same owner'}`);
       if (parsed) evidence.push(`requested ${parsed.requested} ${parsed.resource}, available ${parsed.available} on node ${node ?? '?'}`);
       if (node) {

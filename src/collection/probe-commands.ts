@@ -50,6 +50,21 @@ function runtimeBinariesShell(): string {
   return `for p in ${RUNTIME_BINARY_CANDIDATES.join(' ')} ${configured} ${docker}; do case "$p" in /*) [ -e ${R}"$p" ] && echo "$p";; *) command -v "$p";; esac; done; true`;
 }
 
+/** Lines of a journal or log file a probe keeps: enough for a restart loop, bounded for a snapshot. */
+const JOURNAL_LINES = 300;
+
+/**
+ * The last lines of systemd units' journals (`-o cat`: the message only, as the component printed it), then of
+ * log files where a distribution writes instead (k3s, RKE2), optionally only lines matching `grep`.
+ */
+function journalShell(units: string[], files: string[], grep?: string): string {
+  const R = '"$GPUCTL_PROBE_ROOT"';
+  const journal = `journalctl ${units.map((u) => `-u ${u}`).join(' ')} --no-pager -o cat -n ${grep ? JOURNAL_LINES * 10 : JOURNAL_LINES} 2>/dev/null`;
+  const logs = files.map((f) => `[ -f ${R}${f} ] && tail -n ${JOURNAL_LINES} ${R}${f}`);
+  const all = `{ ${[journal, ...logs].join('; ')}; true; }`;
+  return grep ? `${all} | grep -iE '${grep}' | tail -n ${JOURNAL_LINES}; true` : all;
+}
+
 export const PROBE_COMMANDS = probeCommands([
   { name: 'nvidia-smi', shell: 'nvidia-smi', why: 'driver version, CUDA version, GPUs, NVML errors' },
   {
@@ -70,6 +85,29 @@ export const PROBE_COMMANDS = probeCommands([
     why: 'installed NVIDIA driver packages, their hold state, and whether unattended-upgrades is installed',
   },
   { name: 'runtime-binaries', shell: runtimeBinariesShell(), why: 'which configured runtime binaries exist (runtime-binary-missing)' },
+  // Host services' own words, bounded: what containerd, CRI-O, the kubelet, the fabric manager and the kernel
+  // said about a config that does not load, a runtime that is not there, a driver that does not match.
+  {
+    name: 'journal-containerd',
+    shell: journalShell(['containerd'], ['/var/lib/rancher/k3s/agent/containerd/containerd.log', '/var/lib/rancher/rke2/agent/containerd/containerd.log']),
+    why: 'containerd refusing its config or a runtime (containerd-config-invalid, toolkit-config-unsupported, nvidia-runtime-missing)',
+  },
+  { name: 'journal-crio', shell: journalShell(['crio'], []), why: 'CRI-O refusing a runtime_path or default_runtime (runtime-binary-missing, nvidia-runtime-missing)' },
+  {
+    name: 'journal-kubelet',
+    shell: journalShell(['kubelet', 'k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'snap.microk8s.daemon-kubelite'], [], 'nvidia|gpu|runtime|device'),
+    why: 'the kubelet on device plugins, runtimes and RuntimeClasses (lines naming them only)',
+  },
+  {
+    name: 'journal-fabricmanager',
+    shell: journalShell(['nvidia-fabricmanager'], ['/var/log/fabricmanager.log']),
+    why: 'the fabric manager failing to start or to match the driver (fabric-manager-not-running)',
+  },
+  {
+    name: 'kernel-nvidia',
+    shell: `{ journalctl -k -b --no-pager -o cat 2>/dev/null || dmesg -t 2>/dev/null || dmesg; } | grep -E 'NVRM|nvidia|nouveau' | tail -n ${JOURNAL_LINES}`,
+    why: 'NVRM messages: API mismatch, probe not called, Xid (driver-library-mismatch, nouveau-loaded)',
+  },
 ]);
 
 /** The name of a command the node probe runs: what a check's `node-command:NAME` need may name. */

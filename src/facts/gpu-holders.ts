@@ -1,6 +1,7 @@
 // Who holds the GPUs of a node and who waits for one: pods bound there that ask for GPUs (the finished
 // ones flagged), pods the kubelet refused at admission, validators that need a free GPU, and pods the
 // scheduler left Pending with "Insufficient nvidia.com/gpu".
+import { WORDINGS, matchWordings } from '../data/wordings/index.js';
 import type { Facts } from './facts.js';
 import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
 import type { ContainerStatus, Pod } from '../collection/kube.js';
@@ -13,6 +14,8 @@ import { failedSchedulingEvents, isUnscheduled, matchesNodeSelector } from './sc
 export const UNEXPECTED_ADMISSION = 'UnexpectedAdmissionError';
 
 const INSUFFICIENT_GPU = /Insufficient nvidia\.com\/gpu/;
+/** HAMi's extender: `no available node, 2 nodes do not meet`, `1 2/2 CardInsufficientMemory`. */
+const HAMI_INSUFFICIENT = WORDINGS.filter((w) => w.finding === 'insufficient-gpu' && w.component.startsWith('HAMi'));
 
 export function isUnexpectedAdmission(pod: Pod): boolean {
   return pod.status?.reason === UNEXPECTED_ADMISSION;
@@ -41,6 +44,12 @@ export function insufficientGpu(pod: Pod, facts: Facts): SchedulingFailure | und
     .reverse()
     .find((ev) => INSUFFICIENT_GPU.test(ev.message ?? ''));
   if (event) return { message: event.message!, source: `event FailedScheduling${countSuffix(event)}` };
+  // HAMi's scheduler extender words it its own way, on FailedScheduling or its own FilteringFailed event.
+  const hami = facts
+    .eventsFor('Pod', pod.metadata.name, pod.metadata.namespace)
+    .reverse()
+    .find((ev) => matchWordings(ev.message ?? '', HAMI_INSUFFICIENT).length > 0);
+  if (hami) return { message: hami.message!, source: `event ${hami.reason ?? 'without reason'}${countSuffix(hami)}` };
   return undefined;
 }
 

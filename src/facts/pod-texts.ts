@@ -35,6 +35,11 @@ export function podTexts(facts: Facts, pod: Pod): PodText[] {
       }
     }
   }
+  // The kubelet's refusal at admission (UnexpectedAdmissionError, OutOf<resource>) and the scheduler's reasons.
+  if (pod.status?.message) add({ kind: 'status', text: pod.status.message, source: `status of ${ns}/${name} (${pod.status.reason ?? pod.status.phase ?? 'no reason'})` });
+  for (const condition of pod.status?.conditions ?? []) {
+    if (condition.status === 'False' && condition.message) add({ kind: 'status', text: condition.message, source: `${condition.type} condition of ${ns}/${name} (${condition.reason ?? 'False'})` });
+  }
   for (const ev of facts.eventsFor('Pod', name, ns)) {
     if (ev.message) add({ kind: 'event', text: ev.message, source: `event ${ev.reason ?? 'without reason'} on pod ${ns}/${name}` });
   }

@@ -2,6 +2,7 @@
 import type { Facts } from './facts.js';
 import type { Event } from '../collection/kube.js';
 import { eventOrigin } from './pulls.js';
+import { hostSaid, podsSaid, rowsOf, saidLine } from './said.js';
 
 /** kubelet, on FailedCreatePodSandBox: `failed to get sandbox runtime: no runtime for "nvidia" is configured`. */
 const NO_RUNTIME = /no runtime for "([^"]+)" is configured/;
@@ -19,6 +20,8 @@ export interface RuntimeEvent {
   /** The node the kubelet that wrote it runs on, or the pod's node. */
   node?: string;
   event: Event;
+  /** The evidence line, where the words were not an event's (a container state, a runtime's journal). */
+  line?: string;
 }
 
 function matching(facts: Facts, pattern: RegExp): RuntimeEvent[] {
@@ -45,6 +48,34 @@ export function handlerNotSupportedEvents(facts: Facts): RuntimeEvent[] {
 
 export function runtimeClassNotFoundEvents(facts: Facts): RuntimeEvent[] {
   return matching(facts, RUNTIME_CLASS_NOT_FOUND);
+}
+
+/**
+ * The same refusal in other words than an event: a container's waiting message (the runtime went away after
+ * the sandbox started) and the runtime's own journal (containerd, CRI-O's default_runtime without its table).
+ */
+export function missingRuntimeSaid(facts: Facts): RuntimeEvent[] {
+  const out: RuntimeEvent[] = [];
+  const rows = rowsOf('nvidia-runtime-missing');
+  for (const said of podsSaid(facts, rows)) {
+    if (said.source.startsWith('event ') || !said.hit.captures.handler) continue; // events: missingRuntimeEvents
+    const pod = said.pod!;
+    const event: Event = { apiVersion: 'v1', kind: 'Event', metadata: { name: pod.metadata.name }, involvedObject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, message: said.line };
+    out.push({ name: said.hit.captures.handler, ...(said.node ? { node: said.node } : {}), event, line: saidLine(said) });
+  }
+  for (const [node] of facts.hosts()) {
+    for (const said of hostSaid(facts, node, rows)) {
+      if (!said.hit.captures.handler) continue;
+      const event: Event = { apiVersion: 'v1', kind: 'Event', metadata: { name: node }, involvedObject: { kind: 'Node', name: node }, message: said.line };
+      out.push({ name: said.hit.captures.handler, node, event, line: saidLine(said) });
+    }
+  }
+  return out;
+}
+
+/** The evidence line of a runtime refusal: its own line, or the event's. */
+export function runtimeEventLine(e: RuntimeEvent): string {
+  return e.line ?? eventLine(e.event);
 }
 
 /** One evidence line for an event: its origin (reason, kubelet and node, count, time), the object, the message. */

@@ -315,6 +315,7 @@ export const CUDA_WORDINGS: Wording[] = [
     versions: '1.x–2.x',
     source: 'pytorch/pytorch@main:c10/cuda/CUDAFunctions.cpp (device_count_impl default case)',
     finding: 'device-count-assert',
+    alsoMeans: ['fabric-manager-not-running', 'driver-library-mismatch', 'driver-too-old-for-cuda'],
     channels: ['log'],
     pattern: /Unexpected error from cudaGetDeviceCount\(\)\. Did you run some cuda functions before calling NumCudaDevices\(\) that might have already set an error\? Error (?<code>\d+): (?<error>[^(\n]+?)(?: \(Triggered internally|$)/m,
     sample:

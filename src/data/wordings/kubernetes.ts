@@ -102,6 +102,7 @@ export const KUBELET_WORDINGS: Wording[] = [
     versions: '1.19–1.37',
     source: `${K}@v1.20.15:pkg/kubelet/cm/devicemanager/manager.go:1039; @v1.37.2:…/manager.go:1070`,
     finding: 'operand-unhealthy',
+    alsoMeans: ['unexpected-admission-error'],
     channels: ['event', 'pod-status'],
     pattern: /device plugin GetPreferredAllocation rpc failed with err: (?<error>.+?)(?:, which is unexpected|$)/,
     sample:
