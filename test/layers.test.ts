@@ -26,6 +26,8 @@ const LAYERS: Layer[] = [
     paths: ['src/collection', 'src/catalogue.ts', 'src/model.ts', 'src/data', 'src/bounded.ts', 'src/duration.ts', 'src/errors.ts', 'src/paths.ts', 'src/suggest.ts', 'src/invocation.ts'],
     reads: [],
   },
+  // The process itself: signals, the terminal's keys, cleanups that must run however gpuctl ends.
+  { name: 'process', paths: ['src/interrupt.ts'], reads: ['model'] },
   // Observations over a Collection: never the sources that fill it. The stack definitions (src/stacks/, one
   // module a stack: detection, markers, resource types, log targets) are read by facts, sources and checks.
   { name: 'facts', paths: ['src/facts', 'src/stacks'], reads: ['model'] },
@@ -33,7 +35,7 @@ const LAYERS: Layer[] = [
   { name: 'fix', paths: ['src/fix'], reads: ['model', 'facts'] },
   // All I/O. The collection's later phases read a frozen Facts of the phase before (src/sources/pipeline.ts);
   // live/apply.ts carries out the API calls of the fix plan.
-  { name: 'sources', paths: ['src/sources'], reads: ['model', 'facts', 'fix'] },
+  { name: 'sources', paths: ['src/sources'], reads: ['model', 'process', 'facts', 'fix'] },
   // The causal graph over findings (the rules are data in checks/links.ts).
   { name: 'causes', paths: ['src/causes.ts'], reads: ['model', 'facts'] },
   // The troubleshooting playbooks as data, and their walk in the graph's order.
@@ -43,7 +45,7 @@ const LAYERS: Layer[] = [
   // Findings into text, JSON, Markdown, JUnit, the docs generated from the catalogue, the translations they print.
   { name: 'report', paths: ['src/report', 'src/i18n', 'src/catalogue-docs.ts'], reads: ['model', 'facts', 'causes', 'playbook', 'checks'] },
   // The subcommands put the layers together.
-  { name: 'commands', paths: ['src/commands', 'src/cli.ts', 'src/flags.ts', 'src/install'], reads: ['model', 'facts', 'sources', 'causes', 'playbook', 'checks', 'report', 'fix'] },
+  { name: 'commands', paths: ['src/commands', 'src/cli.ts', 'src/flags.ts', 'src/install'], reads: ['model', 'process', 'facts', 'sources', 'causes', 'playbook', 'checks', 'report', 'fix'] },
 ];
 
 function tsFiles(dir: string): string[] {

@@ -3,6 +3,7 @@
 // where it was read, for the evidence line, and the row it matched, for the finding it stands for.
 import type { Wording, WordingHit } from '../data/wordings/index.js';
 import { WORDINGS, matchWordings } from '../data/wordings/index.js';
+import type { ProbeCommandName } from '../collection/probe-commands.js';
 import type { Facts } from './facts.js';
 import type { Pod } from './kube.js';
 import { podTexts } from './pod-texts.js';
@@ -42,12 +43,33 @@ export function podsSaid(facts: Facts, rows: Wording[], pods: readonly Pod[] = f
   return out;
 }
 
+/**
+ * Which node-probe outputs print a row's words, by the row id's component: only these are read for it, so a
+ * check declares exactly the commands it reads (test/checks/needs.test.ts). Rows of other components are
+ * never printed on a node.
+ */
+export const PRINTED_ON_NODE_BY: Record<string, ProbeCommandName[]> = {
+  containerd: ['containerd-config-dump', 'journal-containerd'],
+  crio: ['journal-crio'],
+  'nvidia-smi': ['nvidia-smi', 'nvidia-smi-query'],
+  shell: ['nvidia-smi', 'nvidia-smi-query'],
+  nvrm: ['kernel-nvidia'],
+  'fabric-manager': ['journal-fabricmanager'],
+};
+
+/** The node-probe commands that may print one of `rows` (what a check using hostSaid declares). */
+export function commandsPrinting(rows: readonly Wording[]): ProbeCommandName[] {
+  return [...new Set(rows.flatMap((w) => PRINTED_ON_NODE_BY[w.id.slice(0, w.id.indexOf('/'))] ?? []))];
+}
+
 /** What a probed node's commands (stdout, stderr, exit code) said that a row recognises, journals included (journal-*). */
 export function hostSaid(facts: Facts, node: string, rows: Wording[]): Said[] {
   const host = facts.host(node);
   if (!host) return [];
   const out: Said[] = [];
-  for (const [name, result] of host.commands) {
+  for (const name of commandsPrinting(rows)) {
+    const result = host.commands.get(name);
+    if (!result) continue;
     for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr ?? '']] as const) {
       const hit = text && matchWordings(text, rows)[0];
       if (!hit) continue;
