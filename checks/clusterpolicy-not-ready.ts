@@ -85,6 +85,7 @@ export default defineCheck({
         severity: 'error',
         subject,
         message: `ClusterPolicy ${name} is ${state}${stateText}`,
+        scope: { components: [...components] },
         evidence,
         fix: {
           summary: 'Fix the operands its conditions name; the ClusterPolicy turns ready by itself once they run',

@@ -80,6 +80,7 @@ export default defineCheck({
           ...(pods.length > 1 ? [`${pods.length} driver pods fail the same way`] : []),
         ],
         fix: fixFor(facts, published, osTag),
+        scope: { nodes: [...nodes], images: [image], pods: pods.map(podRef) },
       });
     }
     // 2. The driver container finds no packages for the kernel.

@@ -69,6 +69,7 @@ function imageIssue(key: string, pulls: FailingPull[]): Issue {
     message: `Image ${key}${first.registry ? ` from ${first.registry}` : ''} does not pull for ${who}: ${cause.label}`,
     evidence,
     fix,
+    scope: { nodes: [...new Set(pulls.flatMap((p) => (p.node ? [p.node] : [])))], pods: pods.map((p) => podRef(p.pod)), images: [first.image] },
   };
 }
 

@@ -34,6 +34,7 @@ function oversizedRequests(facts: Facts, explained: Set<Pod>): Issue[] {
     issues.push({
       severity: 'error',
       subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      scope: { tags: ['oversized'] },
       message: `Pod ${podRef(pod)} requests ${wants} ${GPU_RESOURCE} but no node it may run on has more than ${largest} allocatable: it can never be scheduled`,
       evidence: [
         `pod ${podRef(pod)}: Pending, requests ${wants} ${GPU_RESOURCE}${Object.keys(pod.spec?.nodeSelector ?? {}).length ? `, nodeSelector ${Object.entries(pod.spec!.nodeSelector!).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`,
@@ -106,6 +107,7 @@ export default defineCheck({
       issues.push({
         severity: never ? 'error' : 'warning',
         subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+        scope: { tags: [largest === 0 ? 'none-advertised' : never ? 'oversized' : 'full'] },
         message: largest === 0
           ? `Pod ${podRef(pod)} is Pending for ${wants} ${GPU_RESOURCE} but no node advertises any allocatable GPU`
           : never

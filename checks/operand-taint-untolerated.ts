@@ -85,6 +85,7 @@ export default defineCheck({
           ...(status?.desiredNumberScheduled !== undefined ? [`status: desiredNumberScheduled ${status.desiredNumberScheduled}, numberReady ${status.numberReady ?? 0} (the DaemonSet controller records no event for nodes it skips)`] : []),
         ],
         fix: fixFor(facts, ds, operand.title, tolerations, taints),
+        scope: { nodes },
       });
     }
     return issues;

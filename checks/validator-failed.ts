@@ -12,6 +12,7 @@ import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } 
 import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
 import type { Fix, Issue } from '../src/model.js';
 import { eventCauseEntries, eventCauses } from '../src/remedies/event-causes.js';
+import { devicePluginPodsOn } from '../src/facts/stacks.js';
 import { imagePullPointer } from '../src/remedies/operands.js';
 import { stepRemedy } from '../src/remedies/validation.js';
 
@@ -20,6 +21,14 @@ function withFreedGpus(fix: Fix, finished: GpuHolder[]): Fix {
   if (finished.length === 0) return fix;
   const deletes = finished.map((h) => `kubectl delete pod -n ${h.pod.metadata.namespace} ${h.pod.metadata.name}   # finished, still holds the GPU`);
   return { summary: `Delete the finished pod that holds the GPU, then run the validation again`, commands: [...deletes, fix.commands[0]!, fix.commands.at(-1)!] };
+}
+
+/** "the device plugin pod X is Running and node N advertises 1 nvidia.com/gpu", when both hold. */
+function healthyPlugin(facts: Facts, node: string): string | undefined {
+  const allocatable = Number.parseInt(facts.node(node)?.status?.allocatable?.[GPU_RESOURCE] ?? '0', 10);
+  const plugin = devicePluginPodsOn(facts, node).find(({ pod }) => isReady(pod));
+  if (!plugin || !(allocatable > 0)) return undefined;
+  return `the device plugin pod ${podRef(plugin.pod)} is ${displayStatus(plugin.pod)} and node ${node} advertises ${allocatable} ${GPU_RESOURCE}`;
 }
 
 interface Verdict {
@@ -118,6 +127,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     return {
       severity: verdict.severity,
       subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      scope: { tags: ['cannot-start', `blocked-by:${blocker.check}`] },
       message: `${where} cannot start, so no validation stage ran: ${blocker.cause} (see ${blocker.check})`,
       evidence,
       fix: {
@@ -126,11 +136,19 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
       },
     };
   }
-  const cause = causes.length > 0 ? `: ${causes[0]}` : '';
+  // Never tell the user to fix a layer the facts show healthy: say what is healthy and what does fail.
+  const healthy = step.stage === 'plugin' && node ? healthyPlugin(facts, node) : undefined;
+  const cause = finished.length
+    ? `: no GPU was free, ${finished.length === 1 ? `finished pod ${podRef(finished[0]!.pod)} holds it` : `${finished.length} finished pods hold them`} (see gpu-held-by-finished-pod)`
+    : causes.length > 0
+      ? `: ${causes[0]}`
+      : '';
+  const verdictText = healthy ? `the ${step.stage} stage fails although ${healthy}` : `the ${step.stage} stage fails, fix ${step.layer}`;
   return {
     severity: verdict.severity,
     subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
-    message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails, fix ${step.layer}${cause}`,
+    scope: { stage: step.stage },
+    message: `${where} ${verdict.state} ${verdict.step}: ${verdictText}${cause}`,
     evidence,
     fix: withFreedGpus(remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
   };

@@ -33,7 +33,7 @@ const doctorCommand = program
   .option('--chunk-size <n>', 'objects per LIST page', '500')
   .addOption(maxExecPodsOption());
 nodeProbeOptions(doctorCommand)
-  .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
+  .addOption(new Option('-o, --output <format>', 'output format: text (the root causes, each with its fix and the symptoms it explains), wide (every finding with its evidence, the passes and the playbook), json, markdown, junit').choices(['text', 'wide', 'json', 'markdown', 'junit']).default('text'))
   .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning']).default('error'))
   .option('--checks <list>', 'run only these checks (names, ids or categories, comma-separated)')
   .option('--skip <list>', 'skip these checks (names, ids or categories, comma-separated)')

@@ -13,6 +13,11 @@ import { capLines, capText, MAX_EVIDENCE_LINES, pushAll } from './bounded.js';
 import { oneLine } from './sources/snapshot.js';
 import { gpuctlCommand } from './invocation.js';
 import { didYouMean } from './suggest.js';
+import { CAUSE_RULES } from '../checks/links.js';
+import type { CauseGraph } from './causes.js';
+import { linkFindings } from './causes.js';
+import { LAYERS } from './playbook/steps.js';
+import { placesOf } from './playbook/walk.js';
 
 export interface Report {
   origin: string;
@@ -33,6 +38,8 @@ export interface Report {
   incomplete?: UnreadInput[];
   /** Stack detection read objects that could not be listed: a stack it did not find may still be there. */
   stacksIncomplete?: boolean;
+  /** Which finding explains which (checks/links.ts), and the root causes; absent for reports built by hand. */
+  causes?: CauseGraph;
 }
 
 export interface Selection {
@@ -131,7 +138,22 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
   );
   const incomplete = unread.size ? { incomplete: [...unread].map(([what, why]) => ({ what, why })), stacksIncomplete: !detectionComplete } : {};
-  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable, quietPasses, ...incomplete };
+  const causes = linkFindings(findings, facts, CAUSE_RULES, layerRank);
+  return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable, quietPasses, ...incomplete, causes };
+}
+
+/** The lowest layer of the stack (playbook/steps.ts) whose playbook step names the finding; unknown last. */
+export function layerRank(name: string): number {
+  const places = placesOf(name);
+  return places.length ? Math.min(...places.map((p) => LAYERS.indexOf(p.step.layer))) : LAYERS.length;
+}
+
+/** The report's causal graph: the one runChecks made, or one linked now without facts (reports built by hand). */
+export function causesOf(report: Report): CauseGraph {
+  // A report whose findings were filtered or copied after the run is linked again (without facts).
+  const c = report.causes;
+  if (c && c.refs.size === report.findings.length && report.findings.every((f) => c.refs.has(f))) return c;
+  return linkFindings(report.findings, undefined, CAUSE_RULES, layerRank);
 }
 
 /** Why a check that touched unread inputs did not judge: what was not read, grouped by reason. */
@@ -188,6 +210,7 @@ export function findingsOf(check: Check, issues: Issue[], clusterName: string): 
       message: capText(issue.message),
       // Bounded whatever a check produced: the report stays linear in the number of findings.
       evidence: capLines(issue.evidence ?? [], MAX_EVIDENCE_LINES, 'evidence lines').map((line) => capText(line)),
+      ...(issue.scope ? { scope: issue.scope } : {}),
       ...(issue.fix ? { fix: { ...issue.fix, commands: capLines(issue.fix.commands, MAX_EVIDENCE_LINES, 'commands').map((c, i, all) => (i === MAX_EVIDENCE_LINES && all.length > MAX_EVIDENCE_LINES ? `# ${c}` : c)) } } : {}),
     };
   });

@@ -28,6 +28,24 @@ export interface Fix {
   commands: string[];
 }
 
+/**
+ * What a finding is about beyond its subject, for the causal links between findings (checks/links.ts): the
+ * nodes a DaemonSet runs no pod on, the pods an image fails for, the validation stage that fails. The
+ * linker reads it; the reports do not print it and `-o json` does not carry it.
+ */
+export interface Scope {
+  nodes?: string[];
+  /** namespace/name */
+  pods?: string[];
+  images?: string[];
+  /** validator-failed: the stage of the failing step (driver, toolkit, cuda, plugin, …). */
+  stage?: string;
+  /** GPU Operator operand components the finding names (clusterpolicy-not-ready: its states not ready). */
+  components?: string[];
+  /** Which branch of its check the finding took, where that decides what can explain it. */
+  tags?: string[];
+}
+
 export interface Finding {
   id: string;
   name: string;
@@ -38,6 +56,7 @@ export interface Finding {
   evidence: string[];
   fix?: Fix;
   docs: string;
+  scope?: Scope;
 }
 
 /** What a check returns: the check fills in id, name, category and docs. */
@@ -49,6 +68,7 @@ export interface Issue {
   fix?: Fix;
   /** Only for checks that emit several catalogue names. */
   name?: CheckName;
+  scope?: Scope;
 }
 
 export interface Skipped {

@@ -87,7 +87,7 @@ describe('example hami-kantaloupe', () => {
   });
 
   it('text: the stacks first, the Kantaloupe playbook steps last', async () => {
-    const text = (await gpuctl(['doctor', '--snapshot', EXAMPLE])).stdout;
+    const text = (await gpuctl(['doctor', '--snapshot', EXAMPLE, '-o', 'wide'])).stdout;
     expect(text.indexOf('GPU stacks')).toBeLessThan(text.indexOf('\nhami-kantaloupe\n---'));
     expect(text).toContain('● Kantaloupe (prerequisites)  hami-system');
     expect(text).toMatch(/Playbook\n(.*\n)*\d\. HAMi GPU nodes labelled gpu=on/);

@@ -132,7 +132,7 @@ describe('gpuctl in Chinese', () => {
   const headline = (name: string) => translationOf(name, 'zh-CN')!.headline;
 
   it('LANG=zh_CN.UTF-8 makes doctor --demo print Chinese chrome and headlines; --lang en overrides it', async () => {
-    const r = await gpuctl(['doctor', '--demo'], zh);
+    const r = await gpuctl(['doctor', '--demo', '-o', 'wide'], zh);
     expect(r.exitCode).toBe(1);
     for (const text of ['节点 (nodes)', '驱动程序 (driver)', '✓ 已在节点上找到 NVIDIA GPU', `✗ ${headline('gpu-held-by-finished-pod')} [GPU503 gpu-held-by-finished-pod]`, '对象：Pod default/cuda-vectoradd', '修复：', `参见：${docsUrl('docs/zh-CN/checks/')}`, '排查手册\n', '状态：']) {
       expect(r.stdout).toContain(text);
@@ -141,7 +141,7 @@ describe('gpuctl in Chinese', () => {
     expect(r.stdout).toMatch(/对象：Pod default\/cuda-vectoradd\n {4}Finished pod default\/cuda-vectoradd \(NotReady\) still holds 1 nvidia\.com\/gpu/);
     expect(r.stdout).toContain('$ kubectl delete pod -n default cuda-vectoradd');
 
-    for (const args of [['doctor', '--demo', '--lang', 'en'], ['--lang', 'en', 'doctor', '--demo']]) {
+    for (const args of [['doctor', '--demo', '--lang', 'en'], ['--lang', 'en', 'doctor', '--demo', '-o', 'wide']]) {
       const en = await gpuctl(args, zh);
       expect(en.stdout).toContain('Status: ');
       expect(en.stdout).toContain('Finished pod default/cuda-vectoradd (NotReady) still holds');

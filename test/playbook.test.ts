@@ -50,7 +50,7 @@ describe('gpuctl playbook', () => {
     expect((await gpuctl(['playbook', '--stack', 'nope'])).exitCode).toBe(2);
   });
   it('ends the doctor report with the steps the findings took', async () => {
-    const r = await gpuctl(['doctor', '--snapshot', 'test/fixtures/minimal']);
+    const r = await gpuctl(['doctor', '--snapshot', 'test/fixtures/minimal', '-o', 'wide']);
     expect(r.stdout).toMatch(/\nPlaybook\n--------\n/);
     expect(r.stdout).toContain('kubectl label node gpu-1 nvidia.com/gpu.present=true --overwrite');
     const json = JSON.parse((await gpuctl(['doctor', '--snapshot', 'test/fixtures/minimal', '-o', 'json'])).stdout);

@@ -54,11 +54,15 @@ describe('text report', () => {
 describe('json report', () => {
   it('follows the DESIGN.md contract', () => {
     const out = JSON.parse(renderJson(report));
-    expect(Object.keys(out)).toEqual(['findings', 'skipped', 'summary']);
+    // Later versions only add: rootCauses, and per finding its ref and explainedBy.
+    expect(Object.keys(out)).toEqual(['findings', 'skipped', 'summary', 'rootCauses']);
     expect(out.findings[0]).toEqual({
       id: 'GPU995', name: 'all-good', severity: 'ok', category: 'nodes', subject: { kind: 'Cluster', name: 'cluster' },
       message: 'nodes look fine', evidence: [], docs: 'docs/checks/all-good.md', docsUrl: `https://unpkg.com/gpuctl@${version}/docs/checks/all-good.md`,
+      ref: 'all-good:Cluster/cluster',
     });
+    expect(out.findings[1]).toMatchObject({ ref: 'always-fails:Pod/gpu-operator/validator', explainedBy: [] });
+    expect(out.rootCauses).toEqual([{ name: 'always-fails', severity: 'error', findings: ['always-fails:Pod/gpu-operator/validator'], explains: [] }]);
     expect(out.findings[1]).toMatchObject({ severity: 'error', subject: { kind: 'Pod', name: 'validator', namespace: 'gpu-operator' }, fix: { commands: ['kubectl delete pod -n default cuda-vectoradd'] } });
     expect(out.skipped).toEqual([{ id: 'GPU996', name: 'cannot-see', reason: 'cannot list nodes (forbidden)', incomplete: true }]);
     expect(out.summary).toMatchObject({ errors: 1, warnings: 0, ok: 1, skipped: 1, checks: 3, incomplete: true, unread: [{ what: 'nodes', why: 'forbidden' }] });

@@ -64,7 +64,7 @@ describe('the stack header', () => {
   it('json: a stacks array next to findings, skipped and summary, and the checks not applicable', async () => {
     const r = await gpuctl(['doctor', '--snapshot', 'test/fixtures/sim', '-o', 'json']);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['stacks', 'findings', 'skipped', 'notApplicable', 'summary', 'playbook']);
+    expect(Object.keys(out)).toEqual(['stacks', 'findings', 'skipped', 'notApplicable', 'summary', 'playbook', 'rootCauses']);
     expect(out.stacks.map((s: { id: string }) => s.id)).toEqual(['gpu-operator']);
     expect(out.stacks[0]).toMatchObject({ name: 'NVIDIA GPU Operator', namespaces: ['gpu-operator'], evidence: expect.arrayContaining(['Namespace gpu-operator (the GPU Operator namespace)']) });
     expect(out.notApplicable).toContainEqual({ id: 'GPU105', name: 'hami-node-not-enabled', reason: 'HAMi not detected' });

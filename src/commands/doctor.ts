@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../engine.js';
 import { parseDuration, parsePositiveInt } from '../duration.js';
-import { exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
+import { causesOf, exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import type { Lang } from '../i18n/lang.js';
@@ -14,6 +14,8 @@ import { walkPlaybook } from '../playbook/walk.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { colourEnabled } from '../report/style.js';
 import { renderText } from '../report/text.js';
+import { renderSummary } from '../report/summary.js';
+import { gpuctlCommand } from '../invocation.js';
 import { terminalWidth } from '../report/wrap.js';
 import type { Collection } from '../sources/collection.js';
 import type { NodeProbeMode } from './gather.js';
@@ -26,7 +28,8 @@ export interface DoctorOptions {
   context?: string;
   requestTimeout: string;
   chunkSize: string;
-  output: 'text' | 'json' | 'markdown' | 'junit';
+  /** text: the root causes first (report/summary.ts); wide: every finding, the passes and the playbook. */
+  output: 'text' | 'wide' | 'json' | 'markdown' | 'junit';
   failOn: 'error' | 'warning';
   checks?: string;
   skip?: string;
@@ -109,7 +112,7 @@ function checkFixFlags(opts: DoctorOptions): void {
     if (opts.yes || opts.dryRun) throw new UsageError(`${opts.yes ? '--yes' : '--dry-run'} goes with --fix`);
     return;
   }
-  if (opts.output !== 'text') throw new UsageError('--fix prints its plan and asks as text: drop -o/--output');
+  if (opts.output !== 'text' && opts.output !== 'wide') throw new UsageError('--fix prints its plan and asks as text: drop -o/--output');
   if (opts.snapshot || opts.demo) {
     if (!opts.dryRun) throw new UsageError('--fix changes a live cluster: a snapshot can only be shown with --fix --dry-run');
     return;
@@ -141,25 +144,33 @@ function liveOptions(opts: DoctorOptions) {
 }
 
 function render(report: Report, opts: DoctorOptions): string {
-  const taken = walkPlaybook(report.findings);
+  const taken = walkPlaybook(report.findings, undefined, causesOf(report));
   switch (opts.output) {
     case 'json': {
-      const { findings, skipped, summary } = JSON.parse(renderJson(report));
+      const { findings, skipped, summary, rootCauses } = JSON.parse(renderJson(report));
       const stacks = (report.stacks ?? []).map(({ id, name, namespaces, evidence }) => ({ id, name, namespaces, evidence }));
       const notApplicable = report.notApplicable ?? [];
-      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken) }, null, 2) + '\n';
+      return JSON.stringify({ stacks, findings, skipped, notApplicable, summary, playbook: takenJson(taken), rootCauses }, null, 2) + '\n';
     }
     case 'markdown':
       return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
     case 'junit':
       return renderJunit(report, opts.failOn, opts.lang);
-    default: {
+    case 'wide': {
       const colour = colourEnabled(process.stdout);
       const width = terminalWidth(process.stdout);
       const playbook = renderTakenText(taken, colour, opts.lang, width);
       return renderText(report, { colour, showOk: opts.ok !== false, lang: opts.lang, width, debug: opts.debug }) + (playbook ? `\n${playbook}` : '');
     }
+    default:
+      return renderSummary(report, { colour: colourEnabled(process.stdout), lang: opts.lang, width: terminalWidth(process.stdout), wideCommand: sameRun(opts, 'wide'), jsonCommand: sameRun(opts, 'json') });
   }
+}
+
+/** The same run in another format: `gpuctl doctor --snapshot DIR -o wide`. */
+function sameRun(opts: DoctorOptions, output: string): string {
+  const source = opts.demo ? ' --demo' : opts.snapshot ? ` --snapshot ${/^[\w./@:+-]+$/.test(opts.snapshot) ? opts.snapshot : `'${opts.snapshot.replace(/'/g, "'\\''")}'`}` : opts.context ? ` --context ${opts.context}` : '';
+  return gpuctlCommand(`doctor${source} -o ${output}`);
 }
 
 async function gather(opts: DoctorOptions): Promise<Collection> {

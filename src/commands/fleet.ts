@@ -1,7 +1,7 @@
 // `gpuctl doctor --all-contexts` / `--context a,b,c`: the doctor on several clusters at once, one summary table.
 import pLimit from 'p-limit';
 import type { Check } from '../check.js';
-import { exitCodeOf, runChecks, summarize } from '../engine.js';
+import { causesOf, exitCodeOf, runChecks, summarize } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
 import { showFinding } from '../i18n/checks.js';
@@ -18,7 +18,7 @@ import { gatherLive } from './gather.js';
 /** Clusters checked at once: each already runs its own bounded lists. */
 const CLUSTER_CONCURRENCY = 4;
 
-interface ClusterResult {
+export interface ClusterResult {
   context: string;
   report?: ReturnType<typeof runChecks>;
   error?: string;
@@ -63,13 +63,15 @@ function fleetJson(results: ClusterResult[]): string {
   return JSON.stringify({ clusters }, null, 2) + '\n';
 }
 
-function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en', width?: number): string {
+export function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en', width?: number): string {
   const c = makeChalk(colour);
   const words = ui(lang).fleet;
   const rows = results.map((r) => {
     if (!r.report) return [r.context, paint(c, 'error', words.unreachable), '', '', '', r.error ?? ''];
     const s = summarize(r.report);
-    const worst = r.report.findings.find((f) => f.severity === 'error') ?? r.report.findings.find((f) => f.severity === 'warning');
+    // The first root cause, not the first symptom: what the playbook would have the user fix first.
+    const root = causesOf(r.report).roots.find((x) => x.severity === 'error' || x.severity === 'warning');
+    const worst = root?.findings[0];
     return [
       r.context,
       s.errors || !r.report.incomplete
@@ -78,9 +80,9 @@ function fleetTable(results: ClusterResult[], colour: boolean, lang: Lang = 'en'
       String(s.errors),
       String(s.warnings),
       String(s.skipped),
-      worst ? `${worst.name}: ${showFinding(worst, lang).headline}` : '',
+      worst ? `${worst.name}${root!.findings.length > 1 ? ` (×${root!.findings.length})` : ''}: ${showFinding(worst, lang).headline}` : '',
     ];
   });
-  // The first problem (or why a cluster was unreachable) wraps in its column at the terminal's width.
+  // The first root cause (or why a cluster was unreachable) wraps in its column at the terminal's width.
   return renderTable(words.headers, rows, width, { minFlexible: 20, overflow: 'wrap', header: c.bold }).join('\n') + '\n';
 }

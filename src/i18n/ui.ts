@@ -39,6 +39,31 @@ export interface Ui {
   stacks: { heading: string; none: string; noneWhy: string; notDetected: string; notRun(n: number): string; incomplete: string };
   /** An incomplete run (docs/output.md): before the counts, and the line naming what was not read. */
   incomplete: { status: string; notRead: string };
+  /** The default text report: root causes first (src/report/summary.ts). */
+  causes: {
+    heading(n: number): string;
+    /** "explains 5 findings:" before the symptoms folded under a root cause. */
+    explains(n: number): string;
+    /** A symptom that an earlier root cause already lists. */
+    alsoAbove(n: number): string;
+    /** "explained by " before the causes of a finding in the full report. */
+    explainedBy: string;
+    notes: string;
+    none: string;
+    /** "on 212 nodes" */
+    onCount(n: number, kind: string): string;
+    /** "… and 209 more" */
+    more(n: number): string;
+    /** A group's fix: the commands of the first, to repeat for each. */
+    forEach(n: number, kind: string, placeholder: string): string;
+    /** The same commands, run on each node of a group. */
+    onEach(n: number, kind: string): string;
+    /** The commands shown are the first member's; the others' differ. */
+    others(n: number, kind: string): string;
+    /** The last line: where the full report is. */
+    wide(command: string): string;
+    stacks: string;
+  };
   fleet: {
     incomplete: string;
     headers: [string, string, string, string, string, string];
@@ -102,9 +127,24 @@ const EN: Ui = {
     incomplete: 'detection incomplete: objects it reads could not be listed, so a stack not shown here may still run',
   },
   incomplete: { status: 'INCOMPLETE — ', notRead: 'not read, so the checks that need it did not pass or fail: ' },
+  causes: {
+    heading: (n) => (n === 1 ? 'Root cause' : 'Root causes'),
+    explains: (n) => `explains ${plural(n, 'finding')}:`,
+    alsoAbove: (n) => `and ${plural(n, 'finding')} listed under a root cause above`,
+    explainedBy: 'explained by ',
+    notes: 'Notes',
+    none: 'no problem found',
+    onCount: (n, kind) => `on ${n} ${kind}`,
+    more: (n) => `… and ${n} more`,
+    forEach: (n, kind, placeholder) => `the same on each of the ${n} ${kind}, ${placeholder} set to each name:`,
+    onEach: (n, kind) => `on each of the ${n} ${kind}`,
+    others: (n, kind) => `the commands above are for the first; the other ${n} ${kind} need the same steps with their own names (-o wide lists them)`,
+    wide: (command) => `Every finding with its evidence, the passes and the playbook: ${command}`,
+    stacks: 'GPU stacks: ',
+  },
   fleet: {
     incomplete: 'incomplete',
-    headers: ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'FIRST PROBLEM'],
+    headers: ['CONTEXT', 'STATUS', 'ERRORS', 'WARNINGS', 'SKIPPED', 'ROOT CAUSE'],
     unreachable: 'unreachable',
     failing: 'failing',
     warnings: 'warnings',
@@ -177,9 +217,24 @@ const ZH_CN: Ui = {
     incomplete: '检测不完整：部分对象无法读取，这里未列出的软件栈仍可能在运行',
   },
   incomplete: { status: '不完整 — ', notRead: '未能读取（依赖它们的检查既未通过也未失败）：' },
+  causes: {
+    heading: () => '根本原因',
+    explains: (n) => `由此导致的 ${n} 项问题：`,
+    alsoAbove: (n) => `以及上面已列出的 ${n} 项问题`,
+    explainedBy: '原因：',
+    notes: '提示',
+    none: '未发现问题',
+    onCount: (n, kind) => `共 ${n} 个 ${kind}`,
+    more: (n) => `… 另有 ${n} 个`,
+    forEach: (n, kind, placeholder) => `对 ${n} 个 ${kind} 逐一执行，把 ${placeholder} 换成各自的名称：`,
+    onEach: (n, kind) => `在 ${n} 个 ${kind} 上逐一执行`,
+    others: (n, kind) => `以上命令针对第一个对象；其余 ${n} 个 ${kind} 需用各自的名称执行相同步骤（-o wide 列出全部）`,
+    wide: (command) => `每项发现的证据、通过的检查和排查步骤：${command}`,
+    stacks: 'GPU 软件栈：',
+  },
   fleet: {
     incomplete: '不完整',
-    headers: ['上下文', '状态', '错误', '警告', '跳过', '首个问题'],
+    headers: ['上下文', '状态', '错误', '警告', '跳过', '根本原因'],
     unreachable: '无法连接',
     failing: '有错误',
     warnings: '有警告',

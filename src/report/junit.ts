@@ -1,5 +1,6 @@
 // JUnit XML for CI dashboards: one testcase per check; errors (and warnings with --fail-on warning) fail it.
 import type { Report } from '../engine.js';
+import { causesOf } from '../engine.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
@@ -7,7 +8,10 @@ import type { Finding, Severity } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
 
 export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'info'> = 'error', lang: Lang = 'en'): string {
-  const describe = (f: Finding) => describeFinding(f, lang);
+  const graph = causesOf(report);
+  // An explained finding still fails its testcase (the exit code follows severities) and says what explains it.
+  const causes = (f: Finding) => (graph.explainedBy.get(f) ?? []).map((k) => `${k.name} on ${k.subject.kind} ${k.subject.namespace ? `${k.subject.namespace}/` : ''}${k.subject.name}`);
+  const describe = (f: Finding) => [describeFinding(f, lang), ...causes(f).map((k) => `${ui(lang).causes.explainedBy}${k}`)].join('\n');
   const cases = report.checks.map((check) => {
     const findings = report.findings.filter((f) => f.id === check.id);
     const skipped = report.skipped.find((s) => s.id === check.id);
@@ -18,7 +22,11 @@ export function renderJunit(report: Report, failOn: Exclude<Severity, 'ok' | 'in
     if (skipped?.incomplete) return `  <testcase ${attrs}><error message="${xml(skipped.reason)}" type="incomplete"/></testcase>`;
     if (skipped) return `  <testcase ${attrs}><skipped message="${xml(skipped.reason)}"/></testcase>`;
     const body = [
-      ...failing.map((f) => `    <failure message="${xml(failureMessage(f, lang))}" type="${f.severity}">${xml(describe(f))}</failure>`),
+      ...failing.map((f) => {
+        const explained = causes(f);
+        const message = explained.length ? `${failureMessage(f, lang)} (${ui(lang).causes.explainedBy}${explained[0]}${explained.length > 1 ? ', …' : ''})` : failureMessage(f, lang);
+        return `    <failure message="${xml(message)}" type="${explained.length ? `${f.severity} (explained)` : f.severity}">${xml(describe(f))}</failure>`;
+      }),
       ...(others.length ? [`    <system-out>${xml(others.map(describe).join('\n\n'))}</system-out>`] : []),
     ];
     return body.length ? `  <testcase ${attrs}>\n${body.join('\n')}\n  </testcase>` : `  <testcase ${attrs}/>`;

@@ -1,6 +1,8 @@
 // A report that pastes well into a GitHub issue: a summary table, then one section per problem.
 import type { Report } from '../engine.js';
-import { describeUnread, summarize } from '../engine.js';
+import { causesOf, describeUnread, summarize } from '../engine.js';
+import { commandKey } from '../playbook/walk.js';
+import { groupCommands, kindNoun, someSubjects, subjectText } from './summary.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
@@ -22,6 +24,7 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
     ...(report.incomplete ? [`${words.incomplete.notRead}${escape(describeUnread(report.incomplete))}`, ''] : []),
     ...(report.stacks ? [`${words.stacks.heading}: ${report.stacks.length ? report.stacks.map((s) => `**${escape(s.name)}**${s.namespaces.length ? ` (${s.namespaces.join(', ')})` : ''}`).join(', ') : words.stacks.none}`, ''] : []),
   ];
+  out.push(...markdownRootCauses(report, lang));
   // The table holds what needs reading (problems, skipped checks); the passes fold into a <details> below it.
   const problems = report.findings.filter((f) => f.severity !== 'ok');
   const quiet = new Set(report.quietPasses ?? []);
@@ -51,6 +54,31 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** The root causes first, each with its fix once and the findings it explains as a nested list. */
+function markdownRootCauses(report: Report, lang: Lang): string[] {
+  const words = ui(lang);
+  const roots = causesOf(report).roots.filter((r) => r.severity !== 'info');
+  if (roots.length === 0) return [];
+  const out = [`### ${words.causes.heading(roots.length)}`, ''];
+  const printed = new Set<string>();
+  roots.forEach((root, i) => {
+    const first = root.findings[0]!;
+    const shown = showFinding(first, lang);
+    const where = root.findings.length === 1 ? subjectText(first) : `${words.causes.onCount(root.findings.length, kindNoun(root.findings))} (${someSubjects(root.findings, words)})`;
+    out.push(`${i + 1}. ${SYMBOL[root.severity]} **${escape(shown.headline)}** — \`${first.name}\` ${escape(where)}`);
+    const commands = groupCommands(root.findings).commands.filter((c) => !printed.has(commandKey(c)));
+    for (const c of commands) printed.add(commandKey(c));
+    if (commands.length) out.push('', `   ${escape(shown.fixSummary ?? '')}`, '', '   ```sh', ...commands.map((c) => `   ${c}`), '   ```');
+    if (root.explains.length) {
+      out.push('', `   ${words.causes.explains(root.explains.length)}`, '');
+      for (const f of root.explains.slice(0, 20)) out.push(`   - ${SYMBOL[f.severity]} \`${f.name}\` ${escape(subjectText(f))}`);
+      if (root.explains.length > 20) out.push(`   - ${words.causes.more(root.explains.length - 20)}`);
+    }
+    out.push('');
+  });
+  return out;
 }
 
 function escape(text: string): string {

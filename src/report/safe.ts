@@ -3,6 +3,8 @@
 // and Markdown reports show such characters escaped (`\x1b`), and a newline inside a message cannot forge
 // another line of the report; JSON keeps the exact strings (JSON.stringify escapes them itself).
 import type { Report } from '../engine.js';
+import { causesOf } from '../engine.js';
+import { remapCauses } from '../causes.js';
 import type { Finding } from '../model.js';
 
 // C0 controls but tab, DEL, C1 controls, and the bidirectional overrides that reorder what is shown.
@@ -33,10 +35,12 @@ function safeFinding(f: Finding): Finding {
 
 /** The report with every string that can come from the cluster made terminal-safe: for the text and Markdown renderers. */
 export function safeReport(report: Report): Report {
+  const findings = report.findings.map(safeFinding);
   return {
     ...report,
     origin: terminalSafe(report.origin),
-    findings: report.findings.map(safeFinding),
+    findings,
+    causes: remapCauses(causesOf(report), report.findings, findings),
     skipped: report.skipped.map((s) => ({ ...s, reason: terminalSafe(s.reason) })),
     ...(report.stacks ? { stacks: report.stacks.map((s) => ({ ...s, namespaces: s.namespaces.map(terminalSafe), evidence: s.evidence.map(terminalSafe) })) } : {}),
   };

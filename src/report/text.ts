@@ -1,6 +1,7 @@
 // The terminal report: grouped by category, ✓ ‼ ✗, evidence and fix under each problem.
 import type { Report } from '../engine.js';
-import { describeUnread, summarize } from '../engine.js';
+import { causesOf, describeUnread, summarize } from '../engine.js';
+import type { CauseGraph } from '../causes.js';
 import { STACK_NAMES, type StackId } from '../facts/stacks.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
@@ -30,13 +31,18 @@ export interface TextOptions {
 
 type Chalk = ReturnType<typeof makeChalk>;
 
-export function renderText(unsafe: Report, options: TextOptions): string {
+/** What both text reports start from: the terminal-safe report, its causes, the words, and the title line. */
+export function textContext(unsafe: Report, options: { colour: boolean; lang?: Lang; width?: number; title?: string }) {
   const report = safeReport(unsafe);
   const c = makeChalk(options.colour);
   const lang = options.lang ?? 'en';
-  const words = ui(lang);
-  const width = options.width;
-  const lines: string[] = [...wrapText(c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), width, '', '  '), ''];
+  const title = wrapText(c.bold(`${options.title ?? 'gpuctl doctor'} — ${report.origin}`), options.width, '', '  ');
+  return { report, graph: causesOf(report), c, lang, words: ui(lang), width: options.width, title };
+}
+
+export function renderText(unsafe: Report, options: TextOptions): string {
+  const { report, graph, c, lang, words, width, title } = textContext(unsafe, options);
+  const lines: string[] = [...title, ''];
   if (options.preamble) lines.push(...options.preamble);
   if (report.stacks) lines.push(...renderStacks(report, c, words, width), '');
   for (const category of CATEGORIES) {
@@ -47,22 +53,31 @@ export function renderText(unsafe: Report, options: TextOptions): string {
     const heading = words.category(category);
     lines.push(c.bold(heading));
     lines.push(c.dim('-'.repeat(textWidth(heading))));
-    for (const f of findings) lines.push(...renderFinding(f, c, lang, words, options));
+    for (const f of findings) lines.push(...renderFinding(f, c, lang, words, options, graph));
     for (const s of skipped) {
       lines.push(...wrapText(`${s.name} ${c.dim(`${words.skipped}${s.reason}`)}`, width, `${paint(c, 'skipped', SYMBOL.skipped)} `, '  '));
     }
     lines.push('');
   }
+  lines.push(...statusLines(report, c, words, width));
+  return lines.join('\n') + '\n';
+}
+
+/** The last lines of a text report: the counts, and what was not read when the run is incomplete. */
+export function statusLines(report: Report, c: Chalk, words: Ui, width: number | undefined): string[] {
   const sum = summarize(report);
   const n = words.counts(sum);
   const counts = [paint(c, sum.errors ? 'error' : 'ok', n.errors), paint(c, sum.warnings ? 'warning' : 'ok', n.warnings), n.passed, n.skipped];
   const incomplete = report.incomplete ? paint(c, 'error', words.incomplete.status) : '';
-  lines.push(...wrapText(`${words.status}${incomplete}${counts.join(n.separator)}${n.total}`, width, '', '  '));
+  const lines = wrapText(`${words.status}${incomplete}${counts.join(n.separator)}${n.total}`, width, '', '  ');
   if (report.incomplete) lines.push(...wrapText(`${words.incomplete.notRead}${describeUnread(report.incomplete)}`, width, '', '  '));
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
-function renderFinding(f: Finding, c: Chalk, lang: Lang, words: Ui, options: TextOptions): string[] {
+/** Causes named per finding; the rest are counted. */
+const CAUSES_SHOWN = 3;
+
+function renderFinding(f: Finding, c: Chalk, lang: Lang, words: Ui, options: TextOptions, graph: CauseGraph): string[] {
   const width = options.width;
   const shown = showFinding(f, lang);
   const symbol = `${paint(c, f.severity, SYMBOL[f.severity])} `;
@@ -72,6 +87,12 @@ function renderFinding(f: Finding, c: Chalk, lang: Lang, words: Ui, options: Tex
     ...wrapText(`${shown.headline} ${c.dim(`[${f.id} ${f.name}]`)}`, width, symbol, '  '),
     ...wrapText(subject, width, `    ${c.dim(words.on)}`, '      '),
   ];
+  const causes = graph.explainedBy.get(f) ?? [];
+  // One line per cause: what explains this finding (checks/links.ts), at most a few, the rest counted.
+  for (const k of causes.slice(0, CAUSES_SHOWN)) {
+    lines.push(...wrapText(`${k.name} on ${k.subject.kind} ${k.subject.namespace ? `${k.subject.namespace}/` : ''}${k.subject.name}`, width, `    ${c.dim(words.causes.explainedBy)}`, '      '));
+  }
+  if (causes.length > CAUSES_SHOWN) lines.push(`    ${c.dim(`${words.causes.explainedBy}${words.causes.more(causes.length - CAUSES_SHOWN)}`)}`);
   if (shown.message) lines.push(...wrapText(shown.message, width, '    '));
   for (const e of f.evidence) lines.push(...wrapText(e, width, `    ${c.dim('·')} `, '      '));
   if (f.fix) {

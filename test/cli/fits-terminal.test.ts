@@ -48,21 +48,29 @@ function expectFits(text: string, cols: number): void {
 
 describe('the demo report in a pseudo-terminal', () => {
   for (const cols of [80, 120]) {
-    it(`at ${cols} columns: no line wider, no word broken, nothing lost`, async () => {
-      const shown = onTerminal(cols, ['doctor', '--demo']);
+    it(`at ${cols} columns: no line wider (the default report and -o wide)`, () => {
+      const summary = onTerminal(cols, ['doctor', '--demo']);
+      expect(summary.status).toBe(1);
+      expect(summary.stdout).toMatch(/^gpuctl doctor — snapshot /);
+      expect(summary.raw, 'colour on a terminal').toContain('\x1b[31m✗');
+      expectFits(summary.stdout, cols);
+    });
+    it(`-o wide at ${cols} columns: no line wider, no word broken, nothing lost`, async () => {
+      const shown = onTerminal(cols, ['doctor', '--demo', '-o', 'wide']);
       expect(shown.status).toBe(1);
       expect(shown.stdout).toMatch(/^gpuctl doctor — snapshot /);
       expect(shown.raw, 'colour on a terminal').toContain('\x1b[31m✗');
       expectFits(shown.stdout, cols);
-      const reference = await gpuctl(['doctor', '--demo'], { COLUMNS: '100000' });
+      const reference = await gpuctl(['doctor', '--demo', '-o', 'wide'], { COLUMNS: '100000' });
       expect(reference.stdout.split('\n').some((l) => l.length > 200)).toBe(true); // the reference is really unwrapped
       expect(words(shown.stdout, cols)).toEqual(words(reference.stdout));
     });
   }
   it('zh-CN at 80 columns: CJK characters count two columns', async () => {
-    const shown = onTerminal(80, ['--lang', 'zh-CN', 'doctor', '--demo']);
+    expectFits(onTerminal(80, ['--lang', 'zh-CN', 'doctor', '--demo']).stdout, 80);
+    const shown = onTerminal(80, ['--lang', 'zh-CN', 'doctor', '--demo', '-o', 'wide']);
     expectFits(shown.stdout, 80);
-    const reference = await gpuctl(['--lang', 'zh-CN', 'doctor', '--demo'], { COLUMNS: '100000' });
+    const reference = await gpuctl(['--lang', 'zh-CN', 'doctor', '--demo', '-o', 'wide'], { COLUMNS: '100000' });
     // Chinese breaks between characters: compare without the spaces that wrapping adds or removes.
     expect(shown.stdout.replace(/ \\\n/g, '').replace(/\s+/g, '')).toBe(reference.stdout.replace(/\s+/g, ''));
   });
@@ -94,11 +102,11 @@ describe('docs links', () => {
     const { version, docs } = JSON.parse(execFileSync('cat', ['package.json'], { cwd: ROOT }).toString());
     const base = docs.replace('{version}', version);
     expect(base).toMatch(/^https:\/\//);
-    const plain = (await gpuctl(['doctor', '--demo'], { COLUMNS: '300' })).stdout;
+    const plain = (await gpuctl(['doctor', '--demo', '-o', 'wide'], { COLUMNS: '300' })).stdout;
     expect(plain).toContain(`see: ${base}checks/validator-failed.md`);
     expect(plain).not.toMatch(/see: docs\//);
     expect(plain).not.toContain('local: ');
-    const debug = (await gpuctl(['--debug', 'doctor', '--demo'], { COLUMNS: '300' })).stdout;
+    const debug = (await gpuctl(['--debug', 'doctor', '--demo', '-o', 'wide'], { COLUMNS: '300' })).stdout;
     expect(debug).toContain(`local: ${ROOT}/docs/checks/validator-failed.md`);
   });
 });

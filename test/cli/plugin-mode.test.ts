@@ -50,7 +50,10 @@ describe('kubectl_complete-gpuctl', () => {
 describe('commands as the user invoked gpuctl', () => {
   const bare = /(?<![\w./=-])(?<!kubectl )gpuctl (?:doctor|checks|explain|exec-check|install|collect)\b/;
   it('kubectl gpuctl doctor suggests kubectl gpuctl commands in text and JSON, never bare gpuctl ones', () => {
-    const text = kubectlGpuctl(['doctor', '--demo']);
+    const summary = kubectlGpuctl(['doctor', '--demo']);
+    expect(summary.stdout.replace(/\s+/g, ' ')).toContain('kubectl gpuctl doctor --demo -o wide');
+    expect(summary.stdout).not.toMatch(bare);
+    const text = kubectlGpuctl(['doctor', '--demo', '-o', 'wide']);
     expect(text.status).toBe(1);
     expect(text.stdout).toMatch(/^kubectl gpuctl doctor — snapshot /);
     expect(text.stdout).toContain('$ kubectl gpuctl doctor --checks operator');

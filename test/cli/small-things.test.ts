@@ -53,7 +53,7 @@ describe('no ✓ for what the run did not look at', () => {
     const sim = await startSimulator({ collection: await loadSnapshot('test/fixtures/sim') });
     try {
       const kubeconfig = await sim.writeKubeconfig(path.join(dir, 'sim'), { context: 'lab' });
-      const text = await gpuctl(['doctor', '--kubeconfig', kubeconfig, '--node-probe', 'none'], clean);
+      const text = await gpuctl(['doctor', '--kubeconfig', kubeconfig, '--node-probe', 'none', '-o', 'wide'], clean);
       expect(text.stdout).toContain('gpuctl doctor — context lab');
       expect(text.stdout).not.toContain('every file of the input was read');
       const json = JSON.parse((await gpuctl(['doctor', '--kubeconfig', kubeconfig, '--node-probe', 'none', '-o', 'json'], clean)).stdout);
@@ -62,10 +62,10 @@ describe('no ✓ for what the run did not look at', () => {
       await sim.close();
     }
     // A snapshot was read from files: there the line says something.
-    expect((await gpuctl(['doctor', '--demo'])).stdout).toContain('✓ every file of the input was read');
+    expect((await gpuctl(['doctor', '--demo', '-o', 'wide'])).stdout).toContain('✓ every file of the input was read');
   });
   it('checks of stacks the cluster does not run pass without a ✓ line, and their categories disappear', async () => {
-    const r = await gpuctl(['doctor', '--demo'], { COLUMNS: '400' });
+    const r = await gpuctl(['doctor', '--demo', '-o', 'wide'], { COLUMNS: '400' });
     expect(r.stdout).toContain('not detected: NVIDIA device plugin (standalone), HAMi, Kantaloupe (prerequisites), TensorFusion, VMware Bitfusion');
     expect(r.stdout).not.toMatch(/or TensorFusion is not installed|or Bitfusion is not in use/);
     expect(r.stdout).not.toMatch(/^(tensor-fusion|bitfusion)\n/m);
@@ -73,7 +73,7 @@ describe('no ✓ for what the run did not look at', () => {
     expect(json.findings.filter((f: { name: string; severity: string }) => /^(tf-|bitfusion-)/.test(f.name) && f.severity === 'ok')).toHaveLength(11);
   });
   it('where the stack runs, its passes show', async () => {
-    const r = await gpuctl(['doctor', '--snapshot', 'examples/bitfusion'], { COLUMNS: '400' });
+    const r = await gpuctl(['doctor', '--snapshot', 'examples/bitfusion', '-o', 'wide'], { COLUMNS: '400' });
     expect(r.stdout).toMatch(/^bitfusion\n-+\n/m);
   });
 });

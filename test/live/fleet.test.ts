@@ -55,12 +55,12 @@ describe('gpuctl doctor over several contexts', () => {
   it('--context a,b prints one table row per cluster', async () => {
     const r = await gpuctl(['doctor', '--context', 'healthy,gone', '--kubeconfig', kubeconfig, '--request-timeout', '2s'], { HOME: dir, KUBECONFIG: '' });
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^CONTEXT\s+STATUS\s+ERRORS\s+WARNINGS\s+SKIPPED\s+FIRST PROBLEM$/);
+    expect(lines[0]).toMatch(/^CONTEXT\s+STATUS\s+ERRORS\s+WARNINGS\s+SKIPPED\s+ROOT CAUSE$/);
     expect(lines[1]).toMatch(/^healthy\s+healthy\s+0\s+0\s+/);
     expect(lines[2]).toMatch(/^gone\s+unreachable\s+/);
     // Not a TTY: 80 columns; the reason wraps in its column instead of being cut.
     expect(lines.filter((l) => l.length > 80)).toEqual([]);
-    const column = lines[0]!.indexOf('FIRST PROBLEM');
+    const column = lines[0]!.indexOf('ROOT CAUSE');
     expect(lines.slice(2).map((l) => l.slice(column)).join(' ')).toMatch(/cannot reach the API server http:\/\/127\.0\.0\.1:9: connection\s+refused/);
     expect(r.exitCode).toBe(2);
   });

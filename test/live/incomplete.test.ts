@@ -136,7 +136,11 @@ describe('incomplete runs: what the user sees (gpuctl doctor against the simulat
     // Neither the stack header nor "every file was read" claims what it did not see.
     expect(r.stdout).not.toMatch(/every file of the input was read|not detected: /);
     expect(r.stdout).toMatch(/detection incomplete/);
-    expect(r.stdout).toMatch(/skipped: (not read: |cannot list )pods/);
+    // Each skipped check with its reason: in the full report.
+    const wide = await cli(['-o', 'wide'], PODS_FORBIDDEN);
+    expect(wide.exitCode).toBe(2);
+    expect(wide.stdout).toMatch(/skipped: (not read: |cannot list )pods/);
+    expect(wide.stdout).not.toMatch(/every file of the input was read|not detected: /);
   });
 
   it('--allow-partial: the exit code follows the findings, the stderr line stays', async () => {

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
 import { apiVersionOf, RESOURCE_TYPES, type ResourceType } from '../../src/sources/resources.js';
+import type { PrinterColumn } from './tables.js';
 
 export interface ServedType {
   kind: string;
@@ -16,6 +17,8 @@ export interface ServedType {
   categories?: string[];
   /** Subresources served under this type, e.g. `log` for pods. */
   subresources?: string[];
+  /** Defined by a CustomResourceDefinition: its served version's printer columns (a Table's columns). */
+  printerColumns?: PrinterColumn[];
 }
 
 export interface TypeIndex {
@@ -87,15 +90,20 @@ function typeFromCrd(crd: KubeObject): ServedType | undefined {
         version?: string;
         scope?: string;
         names?: { kind?: string; plural?: string; singular?: string; shortNames?: string[]; categories?: string[] };
-        versions?: { name: string; served?: boolean; storage?: boolean }[];
+        versions?: { name: string; served?: boolean; storage?: boolean; additionalPrinterColumns?: PrinterColumn[] }[];
+        additionalPrinterColumns?: (PrinterColumn & { JSONPath?: string })[];
       }
     | undefined;
   const kind = spec?.names?.kind;
   const group = spec?.group;
   if (!kind || !group) return undefined;
   const served = (spec.versions ?? []).filter((v) => v.served !== false);
-  const version = served.find((v) => v.storage)?.name ?? served[0]?.name ?? spec.version;
+  const servedVersion = served.find((v) => v.storage) ?? served[0];
+  const version = servedVersion?.name ?? spec.version;
   if (!version) return undefined;
+  // v1 keeps columns per version; v1beta1 had one list for all, with `JSONPath` spelled so.
+  const printerColumns =
+    servedVersion?.additionalPrinterColumns ?? spec.additionalPrinterColumns?.map((c) => ({ ...c, jsonPath: c.jsonPath ?? c.JSONPath ?? '' })) ?? [];
   return {
     kind,
     group,
@@ -103,6 +111,7 @@ function typeFromCrd(crd: KubeObject): ServedType | undefined {
     plural: spec.names?.plural ?? guessPlural(kind),
     singular: spec.names?.singular ?? kind.toLowerCase(),
     namespaced: spec.scope !== 'Cluster',
+    printerColumns,
     ...(spec.names?.shortNames?.length ? { shortNames: spec.names.shortNames } : {}),
     ...(spec.names?.categories?.length ? { categories: spec.names.categories } : {}),
   };
@@ -136,7 +145,7 @@ export class Catalog {
       if (type) add(type);
     }
     // gpuctl's CRD types, in case the snapshot holds their objects without the CRD object.
-    const knownCrds = new Map(RESOURCE_TYPES.filter((t) => t.crd).map((t) => [groupKind(t.group, t.kind), builtinType(t)]));
+    const knownCrds = new Map(RESOURCE_TYPES.filter((t) => t.crd).map((t) => [groupKind(t.group, t.kind), { ...builtinType(t), printerColumns: [] }]));
     const kindOnly = new Map<string, ServedType>();
     for (const t of [...this.types, ...knownCrds.values()]) if (!kindOnly.has(t.kind)) kindOnly.set(t.kind, t);
 

@@ -158,11 +158,18 @@ describe('LIST and GET', () => {
     expect([exec.status, exec.body]).toMatchObject([400, { reason: 'BadRequest', message: 'Upgrade request required' }]);
   });
 
-  it('answers Table requests with plain lists', async () => {
-    const r = await get<ListBody>(sim.url, '/api/v1/nodes?limit=500', { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' });
+  it('answers Table requests with Tables, as kube-apiserver prints them (cells checked in test/apiserver/tables.test.ts)', async () => {
+    const accept = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' };
+    const r = await get<{ kind: string; columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[]; object: { kind: string; metadata: { name: string } } }[] }>(sim.url, '/api/v1/nodes?limit=500', accept);
     expect(r.headers.get('content-type')).toBe('application/json');
-    expect(r.body.kind).toBe('NodeList');
-    expect(names(r.body)).toEqual(['cpu-1', 'gpu-1', 'gpu-2']);
+    expect(r.body.kind).toBe('Table');
+    expect(r.body.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual(['Name', 'Status', 'Roles', 'Age', 'Version']);
+    expect(r.body.rows.map((row) => row.cells[0])).toEqual(['cpu-1', 'gpu-1', 'gpu-2']);
+    expect(r.body.rows[0]!.object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'cpu-1' } });
+    const one = await get<{ kind: string; rows: unknown[] }>(sim.url, '/api/v1/nodes/gpu-1', accept);
+    expect([one.body.kind, one.body.rows.length]).toEqual(['Table', 1]);
+    const bad = await get(sim.url, '/api/v1/nodes?includeObject=All', accept);
+    expect([bad.status, bad.body]).toMatchObject([400, { reason: 'BadRequest' }]);
   });
 
   it('refuses invalid writes, PUT and watches', async () => {

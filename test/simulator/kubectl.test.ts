@@ -88,11 +88,13 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     expect(r.stderr).toBe('Error from server (NotFound): pods "no-such-pod" not found');
   });
 
-  it('prints plain lists when it asks for Tables (default output)', async () => {
+  it('prints the server-side Table kubectl asks for (default output)', async () => {
     const r = await kubectl('get', 'pods', '-n', 'ml');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+AGE$/);
-    expect(r.stdout).toContain('train-0');
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(r.stdout).toMatch(/^train-0\s+\d+\/\d+\s+\S+\s+\d+/m);
+    const wide = await kubectl('get', 'pods', '-n', 'ml', '-o', 'wide');
+    expect(wide.stdout.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
     const table = sim.requests.filter((q) => q.path === '/api/v1/namespaces/ml/pods');
     expect(table.at(-1)).toMatchObject({ method: 'GET', status: 200, query: { limit: '500' } });
   });

@@ -9,13 +9,14 @@ import { stringify as toYaml } from 'yaml';
 import type { KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/sources/collection.js';
 import { apiVersionOf } from '../../src/sources/resources.js';
-import { Catalog, type TypeIndex } from './catalog.js';
+import { Catalog, type TypeIndex, type ServedType } from './catalog.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { type Behaviours, createExecServer } from './exec.js';
 import { DEFAULT_USER, type Fault, FaultTable } from './faults.js';
 import { ProbeCluster, type ProbeClusterOptions } from './probe-cluster.js';
 import { podLog, readLogQuery } from './logs.js';
 import { partialMetadataList, wantsPartialMetadataList } from './metadata.js';
+import { asTable, wantsTable } from './tables.js';
 import { combine, compileFieldSelector, compileLabelSelector, type Predicate, SelectorError, supportsFieldLabel } from './selectors.js';
 import { serviceProxy } from './service-proxy.js';
 import { applyWrite } from './writes.js';
@@ -280,6 +281,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return { status: 200, contentType: JSON_TYPE, body: listBody(`${type.kind}List`, apiVersionOf(type), metadata, items, serialize) };
   }
 
+  /** `kubectl get`'s Accept: the list or object printed server-side, as kube-apiserver does. */
+  function tableReply(body: Iterable<string | Buffer>, type: ServedType, params: URLSearchParams): Reply {
+    const table = asTable(body, { group: type.group, plural: type.plural, crdColumns: type.printerColumns, includeObject: params.get('includeObject') });
+    return { status: table.status, contentType: JSON_TYPE, body: [table.body] };
+  }
+
   async function resource(ctx: RequestContext): Promise<Reply | undefined> {
     const parsed = parseResourcePath(ctx.path);
     if (!parsed) return undefined;
@@ -290,7 +297,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (parsed.name === undefined) {
       if (ctx.params.get('watch') === 'true' || ctx.params.get('watch') === '1') return statusReply(methodNotAllowed());
       const reply = list(index, parsed.namespace, ctx.params);
-      return reply.status === 200 && wantsPartialMetadataList(ctx.req) ? { ...reply, body: [partialMetadataList(reply.body)] } : reply;
+      if (reply.status !== 200) return reply;
+      if (wantsTable(ctx.req)) return tableReply(reply.body, type, ctx.params);
+      return wantsPartialMetadataList(ctx.req) ? { ...reply, body: [partialMetadataList(reply.body)] } : reply;
     }
     if (type.namespaced && parsed.namespace === undefined) return statusReply(notFound());
     const target: ResourceTarget = { verb: 'get', group: type.group, plural: type.plural, namespace: parsed.namespace, name: parsed.name };
@@ -302,6 +311,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return handler(object, ctx);
     }
     if (!object) return statusReply(notFound(target));
+    if (wantsTable(ctx.req)) return tableReply([serialize(object)], type, ctx.params);
     return { status: 200, contentType: JSON_TYPE, body: [serialize(object)] };
   }
 
