@@ -8,6 +8,7 @@ import { podTexts } from '../src/facts/pod-texts.js';
 import { ownerName, podRef } from '../src/facts/pods.js';
 import { failingPulls } from '../src/facts/pulls.js';
 import { someNames } from '../src/facts/scheduling.js';
+import { gpuNodes } from '../src/facts/gpu.js';
 import { gpuOperatorNamespace } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
 
@@ -36,6 +37,9 @@ function fixFor(facts: Facts, published: boolean, osTag: string | undefined): Fi
     ],
   };
 }
+
+/** The controller's own words when it has no kernel label to build the tag from. */
+const CONTROLLER_ROWS = LOG_ROWS.filter((w) => w.id.startsWith('gpu-operator/'));
 
 export default defineCheck({
   name: 'driver-image-unavailable',
@@ -96,6 +100,22 @@ export default defineCheck({
         fix: {
           summary: 'Boot a kernel whose headers the distribution publishes, use precompiled drivers (driver.usePrecompiled=true) for a supported kernel, or install the driver on the host and set driver.enabled=false',
           commands: [`kubectl -n ${pod.metadata.namespace} logs ${pod.metadata.name} -c nvidia-driver-ctr --tail=30`, `kubectl get node ${pod.spec?.nodeName ?? 'NODE'} -L ${KERNEL_LABEL}`],
+        },
+      });
+    }
+    // 3. The controller cannot derive the tag at all: no NFD kernel / os_release labels (its own log says so).
+    for (const { pod } of operandPods(facts).filter((o) => o.spec.component === 'operator')) {
+      const hit = podTexts(facts, pod).flatMap((t) => matchWordings(t.text, CONTROLLER_ROWS).map((m) => ({ t, m })))[0];
+      if (!hit) continue;
+      const unlabeled = gpuNodes(facts).filter((n) => !n.metadata.labels?.[KERNEL_LABEL]).map((n) => n.metadata.name);
+      issues.push({
+        severity: 'error',
+        subject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
+        message: `The GPU Operator cannot derive its driver image tag: it finds no Node Feature Discovery kernel and OS labels${unlabeled.length ? ` on ${someNames(unlabeled)}` : ''}`,
+        evidence: [`${hit.t.source}: ${hit.m.line}`, ...(unlabeled.length ? [`GPU nodes without ${KERNEL_LABEL}: ${someNames(unlabeled)}`] : [])],
+        fix: {
+          summary: 'Run Node Feature Discovery (the operator\'s nfd.enabled=true, or a cluster NFD) so the GPU nodes carry their kernel and os_release labels',
+          commands: ['kubectl get pods -A -l app.kubernetes.io/name=node-feature-discovery', `kubectl get nodes -L ${KERNEL_LABEL},${OS_ID_LABEL},${OS_VERSION_LABEL}`],
         },
       });
     }

@@ -3,7 +3,7 @@ import { defineCheck } from '../src/check.js';
 import type { ImageReference } from '../src/facts/images.js';
 import { DOCKER_HUB, isInvalid, isUpstreamHost, upstreamEndpoint } from '../src/facts/images.js';
 import type { MirrorTarget, NodeRegistryConfig } from '../src/facts/mirrors.js';
-import { mirrorsFor, mirrorTarget, registryConfigOf, runtimeOf } from '../src/facts/mirrors.js';
+import { crioRegistryFiles, mirrorsFor, mirrorTarget, registryConfigOf, runtimeOf } from '../src/facts/mirrors.js';
 import { podRef } from '../src/facts/pods.js';
 import type { FailingPull } from '../src/facts/pulls.js';
 import { failingPulls, groupBy } from '../src/facts/pulls.js';
@@ -157,8 +157,9 @@ export default defineCheck({
       const evidence = pullLines(group);
       const runtimeLine = `node ${nodeName} runtime: ${runtime}${node?.status?.nodeInfo?.containerRuntimeVersion ? ` (${node.status.nodeInfo.containerRuntimeVersion}, Node status)` : ''}`;
       let config: NodeRegistryConfig | undefined;
-      // Node files tell which mirrors exist; CRI-O's registries.conf is not read here, so judge it by the error.
-      if (host && (host.files.size > 0 || host.dirs.size > 0) && runtime !== 'cri-o') {
+      // Node files tell which mirrors exist; a CRI-O node only when its registries.conf(.d) was copied,
+      // else it is judged by the error.
+      if (host && (host.files.size > 0 || host.dirs.size > 0) && (runtime !== 'cri-o' || crioRegistryFiles(host).length > 0)) {
         config = registryConfigOf(host, runtime);
         if (mirrorsFor(config.mirrors, registry).length > 0) continue;
         evidence.push(runtimeLine, ...config.looked.map((l) => `looked in ${l} (node files)`));

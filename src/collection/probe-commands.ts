@@ -150,6 +150,9 @@ export const PROBE_FILES: string[] = [
   '/proc/cmdline',
   // CRI-O: its config, the drop-ins it reads and the directory nvidia-ctk 1.18.0–1.19.0 wrote to by mistake,
   // and the OCI hooks through which OpenShift's GPU Operator injects the GPU.
+  // CRI-O's registry mirrors (containers-registries.conf(5) and .d(5)).
+  '/etc/containers/registries.conf',
+  '/etc/containers/registries.conf.d/*.conf',
   '/etc/crio/crio.conf',
   '/etc/crio/crio.conf.d/*',
   '/etc/crio/conf.d/*',

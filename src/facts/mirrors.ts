@@ -7,7 +7,7 @@ import type { NodeHost } from '../collection/collection.js';
 import { DOCKER_HUB } from './images.js';
 import type { Node } from '../collection/kube.js';
 import type { HostsToml, Mirror, RegistriesYaml, RegistryFileProblem } from './registry-files.js';
-import { hostDirNames, hostsTomlMirror, mirrorEndpoints, mirrorTablesIn, parseDaemonJsonMirrors, parseHostsToml, parseRegistriesYaml, registriesYamlMirrors, registryOfHostDir, WILDCARD } from './registry-files.js';
+import { crioRegistriesMirrors, hostDirNames, hostsTomlMirror, mirrorEndpoints, mirrorTablesIn, parseDaemonJsonMirrors, parseHostsToml, parseRegistriesYaml, registriesYamlMirrors, registryOfHostDir, WILDCARD } from './registry-files.js';
 import type { ContainerdConfig, ReadOptions } from './runtime/containerd-config.js';
 import { readContainerdConfig } from './runtime/containerd-config.js';
 import { CRI_IMAGES_V3, CRI_V2 } from './runtime/containerd-plugins.js';
@@ -35,6 +35,14 @@ export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 export const CONTAINERD_HOSTS_DIRS = ['/etc/containerd/certs.d', '/etc/docker/certs.d'];
 /** CRI-O reads registries.conf and the drop-ins of this directory. */
 export const CRIO_REGISTRIES_DIR = '/etc/containers/registries.conf.d';
+export const CRIO_REGISTRIES_CONF = '/etc/containers/registries.conf';
+
+/** CRI-O's registry files the probe copied: registries.conf, then the drop-ins in name order. */
+export function crioRegistryFiles(host: NodeHost | undefined): string[] {
+  if (!host) return [];
+  const dropIns = [...host.files.keys()].filter((p) => p.startsWith(`${CRIO_REGISTRIES_DIR}/`) && p.endsWith('.conf')).sort();
+  return [...(host.files.has(CRIO_REGISTRIES_CONF) ? [CRIO_REGISTRIES_CONF] : []), ...dropIns];
+}
 
 // ---------------------------------------------------------------- containerd config.toml
 
@@ -221,6 +229,18 @@ export function registryConfigOf(host: NodeHost, runtime: RuntimeFlavour): NodeR
       const endpoints = mirrorEndpoints(legacy.registry, legacy.endpoints);
       if (endpoints.length) use({ registry: legacy.registry, endpoints, kind: 'config.toml', path: settings!.path }, !settings!.configPath, 'config_path is set, so containerd ignores registry.mirrors');
     }
+  }
+
+  // CRI-O: /etc/containers/registries.conf and its drop-ins (later files win per registry, as containers-registries.conf.d(5)).
+  if (runtime === 'cri-o' || runtime === 'unknown') {
+    const files = crioRegistryFiles(host);
+    for (const path of files) {
+      const parsed = crioRegistriesMirrors(host.files.get(path)!, path);
+      if (parsed.error) config.problems.push({ path, error: parsed.error });
+      config.looked.push(`${path}: ${parsed.error ? `unreadable (${parsed.error})` : describeMirrors(parsed.mirrors)}`);
+      for (const m of parsed.mirrors) use(m, true, '');
+    }
+    if (runtime === 'cri-o' && files.length === 0) config.looked.push(`${CRIO_REGISTRIES_CONF}, ${CRIO_REGISTRIES_DIR}/*.conf: absent`);
   }
 
   // docker: daemon.json registry-mirrors, which only ever apply to Docker Hub.

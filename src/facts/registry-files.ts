@@ -5,13 +5,14 @@
 //  - docker `daemon.json` `registry-mirrors` (Docker Hub only).
 // Pure: text in, structure out; a file that does not parse says why in `error`.
 import { parse as parseToml } from 'smol-toml';
+import { isTable, parseToml as readToml } from './toml.js';
 import { parse as parseYaml } from 'yaml';
 import { isUpstreamHost } from './images.js';
 
 /** The registry key that applies to every registry without its own entry. */
 export const WILDCARD = '*';
 
-export type MirrorKind = 'registries.yaml' | 'hosts.toml' | 'config.toml' | 'daemon.json';
+export type MirrorKind = 'registries.yaml' | 'hosts.toml' | 'config.toml' | 'daemon.json' | 'registries.conf';
 
 export interface Mirror {
   /** Registry host namespace the mirror serves, or `*` for all. */
@@ -217,4 +218,23 @@ export function mirrorTablesIn(text: string): string[] {
     const registry = isMapping(plugin) ? plugin.registry : undefined;
     return isMapping(registry) && isMapping(registry.mirrors) ? Object.keys(registry.mirrors) : [];
   });
+}
+
+/**
+ * CRI-O's (containers-registries.conf(5), version 2) mirrors: `[[registry]]` with `prefix` (else `location`)
+ * and its `[[registry.mirror]]` locations. The registry is the host part of the prefix.
+ */
+export function crioRegistriesMirrors(text: string, path: string): { mirrors: Mirror[]; error?: string } {
+  const parsed = readToml(text);
+  if (!parsed.table) return { mirrors: [], error: `${parsed.problem?.line ? `line ${parsed.problem.line}: ` : ''}${parsed.problem?.message ?? 'does not parse'}` };
+  const registries = Array.isArray(parsed.table.registry) ? (parsed.table.registry as unknown[]) : [];
+  const mirrors: Mirror[] = [];
+  for (const entry of registries) {
+    if (!isTable(entry)) continue;
+    const scope = typeof entry.prefix === 'string' ? entry.prefix : typeof entry.location === 'string' ? entry.location : undefined;
+    if (!scope) continue;
+    const endpoints = (Array.isArray(entry.mirror) ? entry.mirror : []).flatMap((m) => (isTable(m) && typeof m.location === 'string' ? [m.location] : []));
+    if (endpoints.length) mirrors.push({ registry: scope.split('/')[0]!, endpoints, kind: 'registries.conf', path });
+  }
+  return { mirrors };
 }

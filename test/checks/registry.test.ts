@@ -242,6 +242,17 @@ describe('no-mirror-for-host', () => {
   };
   const factsWith = (objects: KubeObject[], nodes: Record<string, NodeHost> = {}) => factsOf(objects, { nodes: new Map(Object.entries(nodes)) });
 
+  it('CRI-O: judged from its copied registries.conf and registries.conf.d (issue 15: a source that was not collected)', () => {
+    const crio = runtimeNode('gpu-1', 'cri-o://1.30.4');
+    const conf = 'unqualified-search-registries = ["docker.io"]\n';
+    const none = issuesOf(noMirrorForHost.run(factsWith([crio, ...failing('gpu-1')], { 'gpu-1': host({ '/etc/containers/registries.conf': conf }) })));
+    expect(none[0]!.message).toBe('Node gpu-1 has no mirror for docker.io, and pulls from it fail there (the node cannot reach the registry)');
+    expect(none[0]!.evidence).toContain('looked in /etc/containers/registries.conf: no mirrors (node files)');
+    const dropIn = '[[registry]]\nprefix = "docker.io"\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "mirror.corp.example:5000"\n';
+    const mirrored = factsWith([crio, ...failing('gpu-1')], { 'gpu-1': host({ '/etc/containers/registries.conf': conf, '/etc/containers/registries.conf.d/10-mirror.conf': dropIn }) });
+    expect(issuesOf(noMirrorForHost.run(mirrored))).toEqual([]);
+  });
+
   it('k3s without any mirror: names what it looked at and gives the registries.yaml snippet', () => {
     const facts = factsWith([k3sNode('gpu-1'), ...failing('gpu-1')], { 'gpu-1': host({ '/etc/docker/daemon.json': DAEMON_JSON_MIRRORS }) });
     const [issue, ...rest] = issuesOf(noMirrorForHost.run(facts));

@@ -354,8 +354,6 @@ const CASES = WORDINGS.flatMap((row) => row.channels.map((channel) => [`${row.id
 const EXCEPTIONS: Record<string, string> = {
   'nvidia-ctk/drop-in-not-absolute via node-command':
     'printed by `nvidia-ctk runtime configure` run by hand; the node probe does not run nvidia-ctk, so no snapshot holds it',
-  'gpu-operator/kernel-label-missing via log':
-    "driver-image-unavailable judges the driver pod's image and logs; the controller's log (no NFD kernel label, no image tag derived) is not read yet",
 };
 
 /** Why a row's text does not reach its finding in its scene, or undefined when it does. */
