@@ -6,6 +6,7 @@ import { FLAG_HELP, dryRunMode, normalizeArgv, parseVerbosity } from './flags.js
 import { LANGS, resolveLang } from './i18n/lang.js';
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
+import { execCheckStackChoices } from './stacks/derived.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -65,7 +66,7 @@ program
   .argument('[command...]', 'with --strace or --local: the command to trace (after --)')
   .option('-n, --namespace <ns>', 'namespace of the pod (default: the context\'s, else default)')
   .option('-c, --container <name>', 'container (default: the one the stack injects, else the default container, else the first)')
-  .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .addOption(new Option('--stack <stack>', 'which injection to expect').choices(execCheckStackChoices()).default('auto'))
   .option('--strace', 'run the container\'s command (or -- CMD…) under the container\'s strace and follow every execve')
   .option('--strace-from-host', "trace the container from its node for --timeout: a short-lived privileged probe pod with hostPID attaches the host's strace (sees only execs during the trace)")
   .option('--print-only', 'with --strace-from-host: print the kubectl debug commands instead of tracing')
