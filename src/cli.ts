@@ -7,6 +7,8 @@ import { LANGS, resolveLang } from './i18n/lang.js';
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 import { execCheckStackChoices } from './stacks/derived.js';
+import { PROFILES } from './install/profiles.js';
+import { PLAYBOOKS } from './playbook/steps.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -88,7 +90,7 @@ program
 program
   .command('install')
   .description('set up the GPU stack: driver, container toolkit and runtime on this node, then the charts on the cluster')
-  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(['gpu-operator', 'device-plugin', 'hami', 'tensor-fusion', 'kantaloupe']).default('gpu-operator'))
+  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(Object.keys(PROFILES)).default('gpu-operator'))
   .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
   .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
   .addOption(dryRunOption('print every command in order and change nothing'))
@@ -131,7 +133,7 @@ program
 program
   .command('playbook')
   .description('print the troubleshooting playbooks gpuctl walks, step by step, with the findings of each step')
-  .option('--stack <id>', 'only one playbook: homelab-ladder, gpu-operator, tensor-fusion, kantaloupe, bitfusion')
+  .option('--stack <id>', `only one playbook: ${PLAYBOOKS.map((p) => p.id).join(', ')}`)
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
   .action(async (opts) => {
     const { playbook } = await import('./commands/playbook.js');
