@@ -14,7 +14,6 @@ import {
 import type { Facts } from '../src/facts/facts.js';
 import type { Container, KubeObject } from '../src/facts/kube.js';
 import { ownerName } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import type { Issue } from '../src/model.js';
 
 const VALID = `valid: ${MANAGEMENT_ANNOTATION} ${VALID_ANNOTATION_VALUES[MANAGEMENT_ANNOTATION]!.join('|')}; ${OS_ANNOTATION} ${VALID_ANNOTATION_VALUES[OS_ANNOTATION]!.join('|')}; ${VERSION_ANNOTATION} ${VALID_ANNOTATION_VALUES[VERSION_ANNOTATION]!.join('|')}; ${GPU_AMOUNT} plus exactly one of ${GPU_PERCENT} (1–100) or ${GPU_MEMORY} (e.g. 8000M)`;
@@ -49,15 +48,14 @@ export default defineCheck({
   title: 'Bitfusion annotations and resources have valid values',
   needs: ['Pod', 'DaemonSet', 'Deployment'],
   requires: ['Pod'],
-  ok: 'every Bitfusion pod has valid annotations and resources (or Bitfusion is not in use)',
-  quietWithout: ['bitfusion'],
+  ok: 'every Bitfusion pod has valid annotations and resources',
+  stacks: ['bitfusion'],
   explain: {
     detects: `Pods (and Deployment or DaemonSet templates without pods) whose ${MANAGEMENT_ANNOTATION} is not all/injection/none, ${OS_ANNOTATION} not ubuntu18/ubuntu20/centos7/centos8, ${VERSION_ANNOTATION} not 250; or whose containers ask for ${GPU_AMOUNT} without a positive integer, or with both or neither of ${GPU_PERCENT} and ${GPU_MEMORY}.`,
     why: 'The webhook turns these into the client install and the `bitfusion run -n N -p P` command: a wrong value leaves the pod uninjected, with the wrong client, or with a resource request the device plugin cannot serve.',
     fix: 'Use the documented values, give GPU count plus one of percent or memory, and recreate the pod.',
   },
   run(facts) {
-    if (!hasStack(facts, 'bitfusion')) return [];
     const issues: Issue[] = [];
     for (const pod of bitfusionPods(facts.pods)) {
       const problems = problemsOf(pod.metadata, [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]);

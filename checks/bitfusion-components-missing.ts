@@ -118,8 +118,8 @@ export default defineCheck({
   title: 'Bitfusion device plugin, webhook and webhook configurations are deployed',
   needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
   requires: [],
-  ok: 'the Bitfusion components are deployed and ready (or Bitfusion is not in use)',
-  quietWithout: ['bitfusion'],
+  ok: 'the Bitfusion components are deployed and ready',
+  stacks: ['bitfusion'],
   explain: {
     detects: `Where Bitfusion is in use (its namespace ${BITFUSION_WEBHOOK_NAMESPACE}, pods annotated auto-management/bitfusion, or any of its parts): a missing or unready device plugin DaemonSet in ${DEVICE_PLUGIN_NAMESPACE}, webhook Deployment in ${BITFUSION_WEBHOOK_NAMESPACE}, MutatingWebhookConfiguration ${MUTATING_WEBHOOK_NAME} or ValidatingWebhookConfiguration ${VALIDATING_WEBHOOK_NAME}.`,
     why: 'Without the device plugin no node offers bitfusion.io/gpu; without the webhook and its configuration pods are never injected with the Bitfusion client and their commands never become `bitfusion run`.',

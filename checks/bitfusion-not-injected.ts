@@ -14,7 +14,6 @@ import {
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { displayStatus, podRef } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import type { Issue } from '../src/model.js';
 
 /** What the webhook side looks like, for the evidence: is anything there to inject? */
@@ -68,15 +67,14 @@ export default defineCheck({
   title: 'Bitfusion pods were injected by the webhook',
   needs: ['Pod', 'Deployment', 'MutatingWebhookConfiguration'],
   requires: ['Pod'],
-  ok: 'every pod asking for Bitfusion was injected (or Bitfusion is not in use)',
-  quietWithout: ['bitfusion'],
+  ok: 'every pod asking for Bitfusion was injected',
+  stacks: ['bitfusion'],
   explain: {
     detects: `Pods annotated auto-management/bitfusion: all or injection without ${STATUS_ANNOTATION}: ${INJECTED}, and pods with all whose container commands were not rewritten to \`bitfusion run\`.`,
     why: 'The webhook installs the Bitfusion client (init container, LD_LIBRARY_PATH, token) and rewrites the command at pod creation; a pod it skipped runs its program on no GPU at all.',
     fix: 'Check the webhook (pods in bwki, MutatingWebhookConfiguration bwki-webhook-cfg, its log), then recreate the pod.',
   },
   run(facts) {
-    if (!hasStack(facts, 'bitfusion')) return [];
     return facts.pods.filter(isManaged).flatMap((pod) => issueFor(facts, pod) ?? []);
   },
 });

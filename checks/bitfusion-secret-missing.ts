@@ -4,7 +4,6 @@ import { isManaged, SECRET_HOME, SECRET_NAME } from '../src/facts/bitfusion.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { someNames } from '../src/facts/scheduling.js';
-import { hasStack } from '../src/facts/stacks.js';
 import type { Issue } from '../src/model.js';
 
 const UNPACK_TOKEN = ['mkdir tokens', 'tar -xvf ./TOKEN.tar -C tokens   # the Baremetal token downloaded from vCenter → Bitfusion → Tokens'];
@@ -26,15 +25,14 @@ export default defineCheck({
   title: `Bitfusion token secret (${SECRET_NAME}) exists where it is needed`,
   needs: ['Pod', 'Event', 'Secret'],
   requires: ['Pod'],
-  ok: `${SECRET_NAME} exists in ${SECRET_HOME} and in every namespace with Bitfusion workloads (or Bitfusion is not in use)`,
-  quietWithout: ['bitfusion'],
+  ok: `${SECRET_NAME} exists in ${SECRET_HOME} and in every namespace with Bitfusion workloads`,
+  stacks: ['bitfusion'],
   explain: {
     detects: `Where Bitfusion is in use: Secret ${SECRET_NAME} missing in ${SECRET_HOME} (where the device plugin and webhook read it), or in a namespace with pods annotated auto-management/bitfusion: all or injection. Secrets are read as metadata only: their content never leaves the cluster.`,
     why: 'The secret holds the Bitfusion token (ca.crt, client.yaml, servers.conf). The webhook copies it into each workload namespace at injection; without it the client cannot authenticate to the Bitfusion servers and the pod cannot mount it.',
     fix: `Unpack the Bitfusion Baremetal token from vCenter into tokens/ and create the secret: \`kubectl create secret generic ${SECRET_NAME} --from-file=tokens -n NAMESPACE\` (in ${SECRET_HOME} first).`,
   },
   run(facts) {
-    if (!hasStack(facts, 'bitfusion')) return [];
     const cannot = cannotList(facts, ['Secret']);
     if (cannot) return { skip: cannot };
     const present = new Set(facts.all('Secret').filter((s) => s.metadata.name === SECRET_NAME).map((s) => s.metadata.namespace ?? ''));

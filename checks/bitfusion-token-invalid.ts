@@ -3,7 +3,6 @@ import { bitfusionPods, DEPLOY_COMMAND, SECRET_HOME, SECRET_NAME, tokenErrorLine
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import type { Issue } from '../src/model.js';
 
 function logsOf(facts: Facts, pod: Pod): { container: string; previous: boolean; text: string }[] {
@@ -48,8 +47,8 @@ export default defineCheck({
   title: 'Bitfusion workloads reach the Bitfusion server',
   needs: ['Pod', 'Secret', 'logs'],
   requires: ['Pod'],
-  ok: 'no Bitfusion workload log shows errors reaching the Bitfusion server (or Bitfusion is not in use)',
-  quietWithout: ['bitfusion'],
+  ok: 'no Bitfusion workload log shows errors reaching the Bitfusion server',
+  stacks: ['bitfusion'],
   explain: {
     detects:
       'Logs of Bitfusion workloads (pods annotated auto-management/bitfusion or asking for bitfusion.io resources) with the client\'s errors reaching its server: "Token expired at: …", and `[ERROR]` lines about the server, servers.conf, the token, authentication, certificates or connections.',
@@ -57,7 +56,6 @@ export default defineCheck({
     fix: 'Check the token in the vCenter Bitfusion plug-in, download a new one, delete bitfusion-secret in every namespace, create it again in kube-system, `make deploy`, and recreate the workload.',
   },
   run(facts) {
-    if (!hasStack(facts, 'bitfusion')) return [];
     const pods = bitfusionPods(facts.pods);
     const withLogs = pods.filter((p) => logsOf(facts, p).length > 0);
     if (pods.length > 0 && withLogs.length === 0) return { skip: `no log of the ${pods.length} Bitfusion workload(s) was collected` };

@@ -4,7 +4,6 @@ import type { Facts } from '../src/facts/facts.js';
 import { GPU_PRESENT_LABEL, GPU_RESOURCE } from '../src/facts/gpu.js';
 import type { KubeObject } from '../src/facts/kube.js';
 import { parseQuantity } from '../src/facts/quantity.js';
-import { hasStack } from '../src/facts/stacks.js';
 import type { GpuModelEntry } from '../src/facts/tensor-fusion.js';
 import {
   containerLogs,
@@ -144,15 +143,14 @@ export default defineCheck({
   title: 'TensorFusion has discovered every GPU',
   needs: ['Node', 'Pod', 'TensorFusionCluster', 'GPUNode', 'GPU', 'Job', 'ConfigMap', 'logs', 'node-command:nvidia-smi-query'],
   requires: ['Node'],
-  ok: 'TensorFusion lists every GPU of its nodes with their TFlops (or TensorFusion is not installed)',
-  quietWithout: ['tensor-fusion'],
+  ok: 'TensorFusion lists every GPU of its nodes with their TFlops',
+  stacks: ['tensor-fusion'],
   explain: {
     detects: `Nodes whose GPUNode shows total TFlops 0, whose GPUs are missing from \`kubectl get gpu\` (fewer than the node shows), or whose NodeDiscovery job in ${TENSOR_FUSION_NAMESPACE} failed; then whether ConfigMap ${GPU_INFO_CONFIGMAP} lists the node's GPU model (from the discovery log, nvidia-smi or GFD's label).`,
     why: 'Node discovery looks each GPU up by its nvidia-smi name in the model table to learn its TFlops, and exits on an unknown model: the GPU is never listed, total TFlops stays 0, and workloads fail with "Failed to schedule GPU".',
     fix: `Add the GPU model to ${GPU_INFO_CONFIGMAP} (fullModelName exactly as nvidia-smi prints it), then delete the NodeDiscovery job so it runs again and refreshes the total.`,
   },
   run(facts) {
-    if (!hasStack(facts, 'tensor-fusion')) return [];
     const cannot = cannotList(facts, ['GPUNode', 'GPU', 'Job']);
     if (cannot) return { skip: cannot };
     const gpuNodes = new Map(facts.all('GPUNode').map((n) => [n.metadata.name, n]));

@@ -2,7 +2,6 @@ import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { podRef } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import { containerLogs, isTensorFusionPod, isWorker, WORKER_TEMPLATE_PATH, workerEnvLines } from '../src/facts/tensor-fusion.js';
 import type { Issue } from '../src/model.js';
 import { workerEnvFix } from '../src/remedies/tensor-fusion.js';
@@ -43,15 +42,14 @@ export default defineCheck({
   name: 'tf-invalid-memory-address',
   title: 'No "Invalid Memory Address" from the TensorFusion memory manager',
   needs: ['Pod', 'logs'],
-  ok: 'no TensorFusion log shows "Invalid Memory Address" (or TensorFusion is not installed)',
-  quietWithout: ['tensor-fusion'],
+  ok: 'no TensorFusion log shows "Invalid Memory Address"',
+  stacks: ['tensor-fusion'],
   explain: {
     detects: 'Logs of TensorFusion workers and workloads with "Invalid Memory Address" (Go\'s "invalid memory address or nil pointer dereference" panics are left out: that is a crash, see tf-operator-restarting and tf-worker-crashing).',
     why: 'TensorFusion virtualises GPUs with a special MMIO; CUDA cuMemMap behaves oddly there, and the GPU memory manager written for it causes "Invalid Memory Address" in rare cases: the CUDA program fails.',
     fix: 'Set TF_DISABLE_MEMORY_MANAGER=1 in the GPU worker Pod template of the TensorFusionCluster. The trade-off: memory freeze and VRAM expansion/tiering no longer work.',
   },
   run(facts) {
-    if (!hasStack(facts, 'tensor-fusion')) return [];
     const pods = facts.pods.filter(isTensorFusionPod);
     const withLogs = pods.filter((p) => (p.spec?.containers ?? []).some((c) => containerLogs(facts, p, c.name).length > 0));
     if (withLogs.length === 0) return pods.length === 0 ? [] : { skip: `no log of the ${pods.length} TensorFusion pod(s) was collected` };

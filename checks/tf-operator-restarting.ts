@@ -3,7 +3,6 @@ import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import { CONTROLLER_LABEL, containerLogs, controllerPods, errorLines, TENSOR_FUSION_NAMESPACE } from '../src/facts/tensor-fusion.js';
 import type { Issue } from '../src/model.js';
 
@@ -52,15 +51,14 @@ export default defineCheck({
   title: 'TensorFusion operator is not restarting',
   needs: ['Pod', 'Event', 'logs'],
   requires: ['Pod'],
-  ok: 'the TensorFusion operator pods are not restarting (or TensorFusion is not installed)',
-  quietWithout: ['tensor-fusion'],
+  ok: 'the TensorFusion operator pods are not restarting',
+  stacks: ['tensor-fusion'],
   explain: {
     detects: `Controller pods of the TensorFusion operator (namespace ${TENSOR_FUSION_NAMESPACE}, label ${CONTROLLER_LABEL.key}=${CONTROLLER_LABEL.value}) that restarted, crash-loop or failed; quotes the error lines of their logs (the previous run first).`,
     why: 'The operator schedules GPUs for TensorFusionWorkloads, starts workers and keeps GPUNode and GPU status: while it restarts, new TensorFusion pods stay stuck starting.',
     fix: 'Read the error lines: a configuration error names the custom resource to fix (see the TensorFusion custom resource reference); anything else goes to the TensorFusion support team with the log.',
   },
   run(facts) {
-    if (!hasStack(facts, 'tensor-fusion')) return [];
     return controllerPods(facts).flatMap((pod) => issueFor(facts, pod) ?? []);
   },
 });

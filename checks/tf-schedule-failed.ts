@@ -5,7 +5,6 @@ import { eventTime } from '../src/facts/facts.js';
 import type { Event, KubeObject } from '../src/facts/kube.js';
 import { formatBytes } from '../src/facts/quantity.js';
 import { someNames } from '../src/facts/scheduling.js';
-import { hasStack } from '../src/facts/stacks.js';
 import type { GpuResources } from '../src/facts/tensor-fusion.js';
 import { findWorkload, GPU_POOL_LABEL, nodeOfGpu, resourcesOf } from '../src/facts/tensor-fusion.js';
 import type { Issue } from '../src/model.js';
@@ -86,15 +85,14 @@ export default defineCheck({
   title: 'TensorFusion workloads get their GPUs',
   needs: ['Event', 'GPU', 'TensorFusionWorkload'],
   requires: ['Event'],
-  ok: 'no TensorFusionWorkload reports "Failed to schedule GPU" (or TensorFusion is not installed)',
-  quietWithout: ['tensor-fusion'],
+  ok: 'no TensorFusionWorkload reports "Failed to schedule GPU"',
+  stacks: ['tensor-fusion'],
   explain: {
     detects: 'TensorFusionWorkload Warning events "Failed to schedule GPU" (reason ScheduleGPUFailed), and compares the workload\'s TFlops/VRAM requests with what each GPU of its pool has available and in total.',
     why: 'No worker starts for the workload, so its pods stay stuck starting (the first branch of the troubleshooting page).',
     fix: 'Lower the GPU requests of this or other applications, or add GPUs; if no GPU is listed at all, TensorFusion has not discovered them (tf-gpus-undiscovered).',
   },
   run(facts) {
-    if (!hasStack(facts, 'tensor-fusion')) return [];
     const failing = new Map<string, Event[]>();
     for (const ev of facts.events) {
       const o = ev.involvedObject;

@@ -3,7 +3,6 @@ import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import { WORKER_TEMPLATE_PATH, workerEnvLines, workerPods, workloadOf } from '../src/facts/tensor-fusion.js';
 import type { Issue } from '../src/model.js';
 import { workerEnvFix } from '../src/remedies/tensor-fusion.js';
@@ -46,15 +45,14 @@ export default defineCheck({
   name: 'tf-worker-crashing',
   title: 'TensorFusion GPU workers are not crashing',
   needs: ['Pod'],
-  ok: 'no TensorFusion GPU worker is crash-looping or restarting (or TensorFusion is not installed)',
-  quietWithout: ['tensor-fusion'],
+  ok: 'no TensorFusion GPU worker is crash-looping or restarting',
+  stacks: ['tensor-fusion'],
   explain: {
     detects: 'TensorFusion GPU worker pods (label tensor-fusion.ai/component=worker) that crash-loop, failed, or restarted after non-zero exits; quotes the crash log and says whether TF_ENABLE_LOG is set in the worker template.',
     why: 'The worker holds the GPU share its clients use remotely: each crash drops their CUDA context, and a crash-looping worker leaves them stuck starting.',
     fix: 'Check the crash log; if it is not verbose enough, set TF_ENABLE_LOG=1 in the worker Pod template inside the TensorFusionCluster and send the crash log to the TensorFusion support team.',
   },
   run(facts) {
-    if (!hasStack(facts, 'tensor-fusion')) return [];
     return workerPods(facts).flatMap((pod) => issueFor(facts, pod) ?? []);
   },
 });

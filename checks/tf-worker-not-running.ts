@@ -4,7 +4,6 @@ import type { Facts } from '../src/facts/facts.js';
 import { eventTime } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { displayStatus, isReady, isTerminal, podRef } from '../src/facts/pods.js';
-import { hasStack } from '../src/facts/stacks.js';
 import { findWorkload, isWorker, WORKLOAD_LABEL, workersOf, workloadOf } from '../src/facts/tensor-fusion.js';
 import { workloadInjections } from '../src/facts/workload-injection.js';
 import type { Issue } from '../src/model.js';
@@ -79,15 +78,14 @@ export default defineCheck({
   title: 'TensorFusion pods do not hang while starting',
   needs: ['Pod', 'Event', 'TensorFusionWorkload', 'logs', 'process-tables'],
   requires: ['Pod'],
-  ok: 'no TensorFusion workload pod is stuck starting (or TensorFusion is not installed)',
-  quietWithout: ['tensor-fusion'],
+  ok: 'no TensorFusion workload pod is stuck starting',
+  stacks: ['tensor-fusion'],
   explain: {
     detects: `Pods with label ${WORKLOAD_LABEL} (not workers) that are not Ready, split as the troubleshooting page does: their workload's worker is not running (1: no GPU available) or is running and Ready (2: the client injection failed).`,
     why: 'A TensorFusion pod starts only with a worker that holds its GPU share and with the TensorFusion libraries injected into its process; either missing leaves it hanging in its start.',
     fix: 'Branch 1: `kubectl describe tensorfusionworkload` for "Failed to schedule GPU", `kubectl get gpu` for free and total resources. Branch 2: make PATH, LD_LIBRARY_PATH and LD_PRELOAD reach the GPU process (`gpuctl exec-check POD`; `sh -c "bash …"` instead of bash).',
   },
   run(facts) {
-    if (!hasStack(facts, 'tensor-fusion')) return [];
     return facts.pods.filter(stuckStarting).map((pod) => {
       const workload = workloadOf(pod)!;
       const workers = workersOf(facts, pod.metadata.namespace ?? 'default', workload);

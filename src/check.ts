@@ -4,7 +4,7 @@ import type { CheckName } from './catalogue.js';
 import { catalogueEntry } from './catalogue.js';
 import type { Need } from './facts/inputs.js';
 import { isKind } from './facts/inputs.js';
-import type { StackId } from './facts/stacks.js';
+import type { StackId } from './stacks/index.js';
 import type { Kind } from './collection/resources.js';
 import type { Category, Issue } from './model.js';
 
@@ -45,17 +45,16 @@ export interface Check {
    */
   requires?: Kind[];
   /**
-   * The GPU stacks the check is about: it runs only when one of them is detected (src/facts/stacks.ts),
-   * and stays quiet otherwise. Absent: it applies to every cluster.
+   * The GPU stacks the check is about (src/stacks/<id>.ts): it runs only when one of them is detected, and is
+   * "not applicable" otherwise, never ✓. A workload that asks for a stack whose components are absent is
+   * still judged: the stacks' detection rules count their workloads' marks (TensorFusion's pod labels,
+   * Bitfusion's annotation, HAMi's), so such a pod makes its stack detected and the check run. Where the
+   * detection could not read everything, the check runs, and its pass is a skip (the stack may be there).
+   * Absent: it applies to every cluster.
    */
   stacks?: StackId[];
   /** Shown with ✓ when the check finds nothing. */
   ok: string;
-  /**
-   * Its pass prints no ✓ line (JSON keeps the ok finding) when none of these stacks is detected: the check
-   * still runs, so a workload that asks for an absent stack is still reported.
-   */
-  quietWithout?: StackId[];
   /** Its pass prints no ✓ line when this says so (snapshot-file-unreadable on a live run: no files were read). */
   quietPass?: (facts: Facts) => boolean;
   explain: Explain;

@@ -7,6 +7,9 @@ import { LANGS, resolveLang } from './i18n/lang.js';
 import { installInterruptHandlers, interruptedBy, watchTerminal } from './interrupt.js';
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
+import { execCheckStackChoices } from './stacks/derived.js';
+import { PROFILES } from './install/profiles.js';
+import { PLAYBOOKS } from './playbook/steps.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -66,7 +69,7 @@ program
   .argument('[command...]', 'with --strace or --local: the command to trace (after --)')
   .option('-n, --namespace <ns>', 'namespace of the pod (default: the context\'s, else default)')
   .option('-c, --container <name>', 'container (default: the one the stack injects, else the default container, else the first)')
-  .addOption(new Option('--stack <stack>', 'which injection to expect').choices(['auto', 'tensor-fusion', 'hami', 'bitfusion', 'nvidia']).default('auto'))
+  .addOption(new Option('--stack <stack>', 'which injection to expect').choices(execCheckStackChoices()).default('auto'))
   .option('--strace', 'run the container\'s command (or -- CMD…) under the container\'s strace and follow every execve')
   .option('--strace-from-host', "trace the container from its node for --timeout: a short-lived privileged probe pod with hostPID attaches the host's strace (sees only execs during the trace)")
   .option('--print-only', 'with --strace-from-host: print the kubectl debug commands instead of tracing')
@@ -88,7 +91,7 @@ program
 program
   .command('install')
   .description('set up the GPU stack: driver, container toolkit and runtime on this node, then the charts on the cluster')
-  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(['gpu-operator', 'device-plugin', 'hami', 'tensor-fusion', 'kantaloupe']).default('gpu-operator'))
+  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(Object.keys(PROFILES)).default('gpu-operator'))
   .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
   .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
   .addOption(dryRunOption('print every command in order and change nothing'))
@@ -131,7 +134,7 @@ program
 program
   .command('playbook')
   .description('print the troubleshooting playbooks gpuctl walks, step by step, with the findings of each step')
-  .option('--stack <id>', 'only one playbook: homelab-ladder, gpu-operator, tensor-fusion, kantaloupe, bitfusion')
+  .option('--stack <id>', `only one playbook: ${PLAYBOOKS.map((p) => p.id).join(', ')}`)
   .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'markdown']).default('text'))
   .action(async (opts) => {
     const { playbook } = await import('./commands/playbook.js');

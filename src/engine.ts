@@ -6,7 +6,8 @@ import type { Facts } from './facts/facts.js';
 import { kindLabel } from './facts/facts.js';
 import type { UnreadInput } from './facts/facts.js';
 import type { DetectedStack } from './facts/stacks.js';
-import { detectStacks, STACK_NAMES } from './facts/stacks.js';
+import { detectStacks } from './facts/stacks.js';
+import { stackName } from './stacks/derived.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, SEVERITY_RANK } from './model.js';
 import { capLines, capText, MAX_EVIDENCE_LINES, pushAll } from './bounded.js';
@@ -29,7 +30,7 @@ export interface Report {
   stacks?: DetectedStack[];
   /** Checks of stacks the cluster does not run: they stay quiet. */
   notApplicable?: Skipped[];
-  /** Ids of checks that passed without a ✓ line in text (quietWithout, quietPass); JSON keeps their ok finding. */
+  /** Ids of checks that passed without a ✓ line in text (quietPass); JSON keeps their ok finding. */
   quietPasses?: string[];
   /**
    * The inputs checks (or stack detection) needed that could not be read (403, timeout, refused, 5xx, cut):
@@ -78,6 +79,12 @@ export function selectChecks(all: Check[], selection: Selection): Check[] {
   return chosen;
 }
 
+/** Whether a check is about every cluster or about one of these detected stacks (its `stacks:`). */
+export function appliesTo(check: Check, detected: readonly DetectedStack[] | Facts): boolean {
+  const stacks = Array.isArray(detected) ? detected : detectStacks(detected as Facts);
+  return !check.stacks || check.stacks.some((id) => stacks.some((s) => s.id === id));
+}
+
 export function runChecks(checks: Check[], facts: Facts): Report {
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
@@ -92,8 +99,10 @@ export function runChecks(checks: Check[], facts: Facts): Report {
   const detectionComplete = !detection?.touchedUnread.size;
   for (const [what, why] of detection?.touchedUnread ?? []) unread.set(what, why);
   for (const check of checks) {
-    if (check.stacks && detectionComplete && !check.stacks.some((id) => stacks.some((s) => s.id === id))) {
-      const names = check.stacks.map((id) => STACK_NAMES[id]).join(' or ');
+    // None of the check's stacks found: not applicable, unless the detection could not read everything.
+    const stackless = !appliesTo(check, stacks);
+    if (stackless && detectionComplete) {
+      const names = check.stacks!.map(stackName).join(' or ');
       notApplicable.push({ id: check.id, name: check.name, reason: `${names} not detected` });
       continue;
     }
@@ -114,7 +123,8 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: `check failed: ${oneLine(err)}` });
       continue;
     }
-    const touched = view?.touchedUnread ?? new Map<string, string>();
+    // A check whose stacks were not found by an incomplete detection did not judge a cluster running them.
+    const touched = new Map([...(view?.touchedUnread ?? []), ...(stackless && !isSkip(result) && result.length === 0 ? (detection?.touchedUnread ?? []) : [])]);
     for (const [what, why] of touched) unread.set(what, why);
     // Issues found in what was read are true; "nothing found" (or a skip) over unread data is not a pass.
     if (touched.size && (isSkip(result) || result.length === 0)) {
@@ -127,7 +137,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: result.skip });
       continue;
     }
-    if (result.length === 0 && (check.quietPass?.(facts) || (check.quietWithout && !check.quietWithout.some((id) => stacks.some((s) => s.id === id))))) {
+    if (result.length === 0 && check.quietPass?.(facts)) {
       quietPasses.push(check.id);
     }
     pushAll(findings, findingsOf(check, result, facts.clusterName));

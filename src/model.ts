@@ -1,21 +1,16 @@
 // The shapes every layer agrees on: checks produce Findings, reporters print them.
 import type { CheckName } from './catalogue.js';
+import { stackCategories } from './stacks/derived.js';
+import type { STACKS } from './stacks/index.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 
-export const CATEGORIES = [
-  'snapshot',
-  'nodes',
-  'runtime',
-  'driver',
-  'registry',
-  'operator',
-  'injection',
-  'tensor-fusion',
-  'hami-kantaloupe',
-  'bitfusion',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+/** The categories of checks about every cluster, in report order; the stacks' own follow (src/stacks). */
+export const CORE_CATEGORIES = ['snapshot', 'nodes', 'runtime', 'driver', 'registry', 'operator', 'injection'] as const;
+type StackCategoryId = (typeof STACKS)[number] extends infer S ? (S extends { category: { id: infer C } } ? C : never) : never;
+export type Category = (typeof CORE_CATEGORIES)[number] | StackCategoryId;
+/** Report order: the core categories, then each stack's category once, in the order of the stacks. */
+export const CATEGORIES: readonly Category[] = [...CORE_CATEGORIES, ...stackCategories().map((c) => c.id as StackCategoryId)];
 
 export interface Subject {
   kind: string;

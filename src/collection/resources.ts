@@ -1,4 +1,6 @@
 // The resource types gpuctl reads, as data. Sources list each one once; facts index objects by `kind`.
+// A stack's own types (CRDs, its secret, its namespace's jobs) are in its module under src/stacks/.
+import { STACKS, type StackResourceType } from '../stacks/index.js';
 
 export interface ResourceType {
   /** The kind of the objects, as in a snapshot file. */
@@ -15,7 +17,7 @@ export interface ResourceType {
   /** A CRD: a 404 means "not installed", not an error. */
   crd?: boolean;
   /** Drop these fields as soon as an object arrives (size, secrecy). */
-  strip?: string[];
+  strip?: readonly string[];
   /**
    * Ask the API server for metadata only (PartialObjectMetadataList), so the objects' contents never
    * leave the cluster: for Secrets, whose existence is all a check needs to know.
@@ -27,12 +29,12 @@ export interface ResourceType {
    * A check that starts to read one must take it off this list; test/scale/unread-fields.test.ts runs
    * every check with and without them on the example snapshots and fixtures.
    */
-  unread?: string[];
+  unread?: readonly string[];
   /**
    * String fields whose values repeat across thousands of objects (images, owners, node names): the
    * doctor keeps one copy of each value; JSON.parse makes a new string for every occurrence.
    */
-  shared?: string[];
+  shared?: readonly string[];
 }
 
 /** What a pod carries that no check reads: probes, mounts, addresses, bookkeeping. */
@@ -68,7 +70,8 @@ const POD_UNREAD = [
   'status.conditions[].lastProbeTime',
 ];
 
-export const RESOURCE_TYPES = resourceTypes([
+/** What every cluster is read for, whatever stacks it runs. */
+const CORE_RESOURCE_TYPES = [
   // A node's image list is most of its size on a real cluster (tens of KB each).
   { kind: 'Node', group: '', version: 'v1', plural: 'nodes', namespaced: false, unread: ['metadata.resourceVersion', 'status.images'] },
   {
@@ -90,46 +93,21 @@ export const RESOURCE_TYPES = resourceTypes([
   { kind: 'DaemonSet', group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
   { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
   { kind: 'RuntimeClass', group: 'node.k8s.io', version: 'v1', plural: 'runtimeclasses', namespaced: false },
-  { kind: 'ClusterPolicy', group: 'nvidia.com', version: 'v1', plural: 'clusterpolicies', namespaced: false, crd: true },
   // Admission webhooks inject TensorFusion and Bitfusion into pods; their configurations are small.
   { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', namespaced: false },
   { kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', namespaced: false },
-  // Bitfusion's token secret, by name in every namespace, and only whether it exists: never its data.
-  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, fieldSelector: 'metadata.name=bitfusion-secret', metadataOnly: true },
-  // TensorFusion (tensor-fusion.ai/v1): the cluster, its pools, nodes and GPUs, and what workloads ask for.
-  { kind: 'TensorFusionCluster', group: 'tensor-fusion.ai', version: 'v1', plural: 'tensorfusionclusters', namespaced: false, crd: true },
-  { kind: 'GPUPool', group: 'tensor-fusion.ai', version: 'v1', plural: 'gpupools', namespaced: false, crd: true },
-  { kind: 'GPUNode', group: 'tensor-fusion.ai', version: 'v1', plural: 'gpunodes', namespaced: false, crd: true },
-  { kind: 'GPU', group: 'tensor-fusion.ai', version: 'v1', plural: 'gpus', namespaced: false, crd: true },
-  { kind: 'TensorFusionWorkload', group: 'tensor-fusion.ai', version: 'v1', plural: 'tensorfusionworkloads', namespaced: true, crd: true },
-  { kind: 'TensorFusionConnection', group: 'tensor-fusion.ai', version: 'v1', plural: 'tensorfusionconnections', namespaced: true, crd: true },
-  // TensorFusion's NodeDiscovery jobs and the GPU model table they read, in its own namespace only.
-  { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs', namespaced: true, namespace: 'tensor-fusion-sys' },
-  {
-    kind: 'ConfigMap',
-    group: '',
-    version: 'v1',
-    plural: 'configmaps',
-    namespaced: true,
-    namespace: 'tensor-fusion-sys',
-    fieldSelector: 'metadata.name=tensor-fusion-sys-public-gpu-info',
-  },
-  // HAMi / Kantaloupe prerequisites: Prometheus (its version, its ServiceMonitor selectors), the GPU
-  // ServiceMonitors, the Gateway API (a 404 on its lists means its CRDs are not installed).
-  { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
-  { kind: 'Prometheus', group: 'monitoring.coreos.com', version: 'v1', plural: 'prometheuses', namespaced: true, crd: true },
-  { kind: 'ServiceMonitor', group: 'monitoring.coreos.com', version: 'v1', plural: 'servicemonitors', namespaced: true, crd: true },
-  { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gatewayclasses', namespaced: false, crd: true },
-  { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespaced: true, crd: true },
-]);
+] as const satisfies readonly ResourceType[];
 
-/** A kind gpuctl lists (the literal kinds of RESOURCE_TYPES): what a check's `needs` may name. */
-export type Kind = (typeof RESOURCE_TYPES)[number]['kind'];
+/**
+ * Every type gpuctl lists: the core ones, then each stack's own (src/stacks/<id>.ts `resources`), in the
+ * order of the stacks.
+ */
+export const RESOURCE_TYPES: ResourceType[] = [...CORE_RESOURCE_TYPES, ...STACKS.flatMap((s): readonly ResourceType[] => ('resources' in s ? s.resources : []))];
+/** The kinds of RESOURCE_TYPES as a union of literals (the core list's and the stacks' `as const` specs). */
+export type ResourceKind = (typeof CORE_RESOURCE_TYPES)[number]['kind'] | StackResourceType['kind'];
 
-/** The list as given, with each `kind` kept as its literal type, so that `Kind` is a union of names, not `string`. */
-export function resourceTypes<const K extends string>(types: (ResourceType & { kind: K })[]): (ResourceType & { kind: K })[] {
-  return types;
-}
+/** A kind gpuctl lists (the literal kinds of the core list and of the stacks' specs): what a check's `needs` may name. */
+export type Kind = ResourceKind;
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

@@ -24,6 +24,7 @@ import type { Pod } from '../collection/kube.js';
 import { STRACE_ARGS } from '../facts/strace.js';
 import type { WorkloadInjection } from '../facts/workload-injection.js';
 import { stackFromEnv, workloadInjections } from '../facts/workload-injection.js';
+import { orList } from '../stacks/derived.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
 import { renderExecTree } from '../report/exec-tree.js';
@@ -205,7 +206,7 @@ function podStack(choice: ExecCheckOptions['stack'], pod: Pod, records: ExecReco
   const detected = detectPodStack(pod) ?? stackFromEnv(root?.env);
   if (!detected) {
     throw new UsageError(
-      `cannot tell which GPU stack pod ${pod.metadata.namespace}/${pod.metadata.name} uses: it carries no TensorFusion, HAMi, Bitfusion or nvidia.com/gpu marker, and its first process none of their variables`,
+      `cannot tell which GPU stack pod ${pod.metadata.namespace}/${pod.metadata.name} uses: it carries no ${orList(INJECTION_STACKS.map((s) => (s.generic ? s.markers.resources.join(', ') : s.name)), ' or ')} marker, and its first process none of their variables`,
       `pass --stack ${INJECTION_STACKS.map((s) => s.id).join('|')}`,
     );
   }
@@ -278,14 +279,9 @@ export function judge(trace: ExecTrace, origin: string, preloadFile?: string): {
 
 const idOf = (detected: { stack: InjectionStack; evidence: string }) => ({ id: detected.stack.id, evidence: detected.evidence });
 
-/** What an empty GPU list means for a stack, where it is expected. */
-const GPU_LISTING_NOTES: Partial<Record<InjectionStackId, string>> = {
-  bitfusion: 'expected for Bitfusion: its GPUs are remote, seen only by processes started with `bitfusion run`',
-};
-
 /** The GPU section: a heading line, the devices nvidia-smi listed, and a note where an empty list is expected. */
 function gpuSection(gpus: GpuListing, stack: InjectionStackId, words = ui('en').execCheck): { head: string; devices: string[]; note?: string } {
-  const note = gpus.error ? GPU_LISTING_NOTES[stack] : undefined;
+  const note = gpus.error ? stackById(stack).emptyGpuListing : undefined;
   const head = gpus.error ? `${words.gpusNone}${gpus.error}` : words.gpus;
   return { head, devices: gpus.lines, ...(note ? { note } : {}) };
 }

@@ -2,13 +2,20 @@
 // write it: the components `make deploy` installs, the annotations and resources a workload uses, and
 // the valid values the integration documents.
 import type { Container, KubeObject, Pod } from '../collection/kube.js';
-import { BITFUSION_WEBHOOK_NAMESPACE } from './stacks.js';
+import {
+  BITFUSION_GPU_RESOURCE as GPU_RESOURCE,
+  BITFUSION_WEBHOOK_NAMESPACE,
+  CLIENT_ANNOTATION_PREFIX,
+  DEVICE_PLUGIN_NAME,
+  MANAGEMENT_ANNOTATION,
+  SECRET_NAME,
+  WEBHOOK_DEPLOYMENT_NAME,
+} from '../stacks/bitfusion.js';
 
-export { BITFUSION_WEBHOOK_NAMESPACE };
-export const MANAGEMENT_ANNOTATION = 'auto-management/bitfusion';
+export { BITFUSION_WEBHOOK_NAMESPACE, DEVICE_PLUGIN_NAME, GPU_RESOURCE, MANAGEMENT_ANNOTATION, SECRET_NAME, WEBHOOK_DEPLOYMENT_NAME };
 export const STATUS_ANNOTATION = 'auto-management/status';
-export const OS_ANNOTATION = 'bitfusion-client/os';
-export const VERSION_ANNOTATION = 'bitfusion-client/version';
+export const OS_ANNOTATION = `${CLIENT_ANNOTATION_PREFIX}os`;
+export const VERSION_ANNOTATION = `${CLIENT_ANNOTATION_PREFIX}version`;
 export const INJECTED = 'injected';
 
 /** The valid values, as the integration's documentation lists them. */
@@ -24,15 +31,9 @@ export const VALID_ANNOTATION_VALUES: Record<string, string[]> = {
 export const GPU_AMOUNT = 'bitfusion.io/gpu-amount';
 export const GPU_PERCENT = 'bitfusion.io/gpu-percent';
 export const GPU_MEMORY = 'bitfusion.io/gpu-memory';
-/** What the webhook rewrites the three into (the quota resource). */
-export const GPU_RESOURCE = 'bitfusion.io/gpu';
 
-export const SECRET_NAME = 'bitfusion-secret';
 export const SECRET_HOME = 'kube-system';
 export const DEVICE_PLUGIN_NAMESPACE = 'kube-system';
-/** `bitfusion-device-plugin` in the current manifests, `bitfusion-cli-device-plugin` in the first ones. */
-export const DEVICE_PLUGIN_NAME = /^bitfusion(-cli)?-device-plugin/;
-export const WEBHOOK_DEPLOYMENT_NAME = /^bitfusion-webhook/;
 export const MUTATING_WEBHOOK_NAME = 'bwki-webhook-cfg';
 export const VALIDATING_WEBHOOK_NAME = 'validation.bitfusion.io-cfg';
 export const DEPLOY_COMMAND = 'cd bitfusion-with-kubernetes-integration-main/bitfusion_device_plugin && make deploy';

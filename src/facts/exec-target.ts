@@ -1,11 +1,15 @@
 // Which container of a pod exec-check and the live doctor look into, and whether it can be exec'd into.
 import type { InjectionStack } from './injection.js';
+import { INJECTION_STACKS } from './injection.js';
 import type { Pod } from '../collection/kube.js';
 import { podRef } from './pods.js';
 
-/** TensorFusion names the containers it injects (comma-separated); kubectl names the default one. */
-export const TF_INJECT_CONTAINER = 'tensor-fusion.ai/inject-container';
+/** kubectl's default container; stacks may name the containers they inject (src/stacks: containerAnnotation). */
 export const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
+/** The annotations by which stacks name the containers they inject (TensorFusion's). */
+const INJECT_CONTAINER_ANNOTATIONS = [...new Set(INJECTION_STACKS.flatMap((s) => s.containerAnnotation ?? []))];
+const namedIn = (pod: Pod, annotation: string | undefined) =>
+  (annotation && pod.metadata.annotations?.[annotation]?.split(',').map((s) => s.trim())) || [];
 
 const containerNames = (pod: Pod) => (pod.spec?.containers ?? []).map((c) => c.name);
 
@@ -18,10 +22,7 @@ export function chooseContainer(pod: Pod, wanted?: string): { container: string 
     return { error: `pod ${podRef(pod)} has no container "${wanted}" (containers: ${names.join(', ') || 'none'})` };
   }
   const annotations = pod.metadata.annotations ?? {};
-  const preferred = [
-    ...(annotations[TF_INJECT_CONTAINER]?.split(',').map((s) => s.trim()) ?? []),
-    annotations[DEFAULT_CONTAINER],
-  ].find((n) => n && names.includes(n));
+  const preferred = [...INJECT_CONTAINER_ANNOTATIONS.flatMap((a) => namedIn(pod, a)), annotations[DEFAULT_CONTAINER]].find((n) => n && names.includes(n));
   const container = preferred ?? names[0];
   return container ? { container } : { error: `pod ${podRef(pod)} has no containers` };
 }
@@ -40,14 +41,14 @@ export function notRunningReason(pod: Pod, container: string): string | undefine
 }
 
 /**
- * The containers a stack injects into, for the live doctor: the ones TensorFusion names, else those that
+ * The containers a stack injects into, for the live doctor: the ones it names (TensorFusion's annotation), else those that
  * request one of the stack's resources, else the default container. Sidecars are left alone: they were
  * never meant to carry the injected runtime.
  */
 export function injectedContainers(pod: Pod, stack: InjectionStack): string[] {
   const names = containerNames(pod);
-  const named = pod.metadata.annotations?.[TF_INJECT_CONTAINER]?.split(',').map((s) => s.trim()).filter((n) => names.includes(n)) ?? [];
-  if (stack.id === 'tensor-fusion' && named.length > 0) return named;
+  const named = namedIn(pod, stack.containerAnnotation).filter((n) => names.includes(n));
+  if (named.length > 0) return named;
   const requesting = (pod.spec?.containers ?? [])
     .filter((c) => {
       const resources = [...Object.keys(c.resources?.limits ?? {}), ...Object.keys(c.resources?.requests ?? {})];

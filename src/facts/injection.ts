@@ -1,64 +1,17 @@
 // What each GPU-sharing stack injects into a workload's environment, and how to tell which stack a pod uses.
+import type { Injection, Requirement } from '../stacks/define.js';
+import { injections } from '../stacks/derived.js';
+import type { InjectionId } from '../stacks/index.js';
 import type { Pod } from '../collection/kube.js';
 
-export type InjectionStackId = 'tensor-fusion' | 'hami' | 'bitfusion' | 'nvidia';
+/** `gpuctl exec-check --stack ID`: the injections of src/stacks/<id>.ts (the NVIDIA container toolkit's is `nvidia`). */
+export type InjectionStackId = InjectionId;
 
-export interface Requirement {
-  variable: string;
-  /** The variable must contain this text (a path or library name). */
-  contains: string;
-  /** HAMi may preload through /etc/ld.so.preload instead of LD_PRELOAD. */
-  satisfiedByPreloadFile?: boolean;
-}
+export type { Requirement };
+export type InjectionStack = Injection & { id: InjectionStackId };
 
-export interface InjectionStack {
-  id: InjectionStackId;
-  name: string;
-  requirements: Requirement[];
-  /** Pod annotations/labels (prefix match) and resources that mark a workload of this stack. */
-  markers: { labels: string[]; annotations: string[]; resources: string[]; env: string[] };
-  fix: string;
-}
-
-export const INJECTION_STACKS: InjectionStack[] = [
-  {
-    id: 'tensor-fusion',
-    name: 'TensorFusion',
-    requirements: [
-      { variable: 'PATH', contains: '/tensor-fusion' },
-      { variable: 'LD_LIBRARY_PATH', contains: '/tensor-fusion' },
-      { variable: 'LD_PRELOAD', contains: '/tensor-fusion' },
-    ],
-    markers: { labels: ['tensor-fusion.ai/'], annotations: ['tensor-fusion.ai/'], resources: [], env: [] },
-    fix: 'Start the workload so that PATH, LD_LIBRARY_PATH and LD_PRELOAD reach the GPU process: no `env -i`, no shell that resets them; run bash or zsh through `sh -c "bash …"` or use sh',
-  },
-  {
-    id: 'hami',
-    name: 'HAMi',
-    requirements: [{ variable: 'LD_PRELOAD', contains: 'libvgpu.so', satisfiedByPreloadFile: true }],
-    markers: {
-      labels: [],
-      annotations: ['hami.io/vgpu-devices-allocated', 'hami.io/vgpu-devices-to-allocate', 'hami.io/'],
-      resources: ['nvidia.com/gpumem', 'nvidia.com/gpucores', 'nvidia.com/gpumem-percentage'],
-      env: ['CUDA_DEVICE_MEMORY_LIMIT'],
-    },
-    fix: 'Keep LD_PRELOAD (or /etc/ld.so.preload) pointing at /usr/local/vgpu/libvgpu.so in the GPU process; check the HAMi webhook mutated the pod',
-  },
-  {
-    id: 'bitfusion',
-    name: 'Bitfusion',
-    requirements: [{ variable: 'LD_LIBRARY_PATH', contains: 'bitfusion' }],
-    markers: { labels: [], annotations: ['auto-management/bitfusion', 'bitfusion-client/'], resources: ['bitfusion.io/gpu'], env: [] },
-    fix: 'Run the workload through `bitfusion run -n N -- CMD` with the Bitfusion client libraries in LD_LIBRARY_PATH; check the bwki webhook injected the pod',
-  },
-  {
-    id: 'nvidia',
-    name: 'NVIDIA container toolkit',
-    requirements: [{ variable: 'NVIDIA_VISIBLE_DEVICES', contains: '' }],
-    markers: { labels: [], annotations: [], resources: ['nvidia.com/gpu'], env: ['NVIDIA_VISIBLE_DEVICES'] },
-    fix: 'Do not clear NVIDIA_VISIBLE_DEVICES before the GPU process starts',
-  },
-];
+/** Matched in this order: each stack's own markers first, plain nvidia.com/gpu last. */
+export const INJECTION_STACKS = injections() as InjectionStack[];
 
 export function stackById(id: InjectionStackId): InjectionStack {
   return INJECTION_STACKS.find((s) => s.id === id)!;
@@ -97,7 +50,7 @@ export function detectPodStack(pod: Pod): { stack: InjectionStack; evidence: str
 }
 
 /** The first key of `record` that starts with one of `prefixes`. */
-function firstKeyWith(record: Record<string, unknown> | undefined, prefixes: string[]): string | undefined {
+function firstKeyWith(record: Record<string, unknown> | undefined, prefixes: readonly string[]): string | undefined {
   if (!record || prefixes.length === 0) return undefined;
   for (const key in record) if (prefixes.some((m) => key.startsWith(m))) return key;
   return undefined;

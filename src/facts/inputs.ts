@@ -81,8 +81,8 @@ export const LISTED_UNREAD: Readonly<Partial<Record<Kind, string>>> = {
 };
 
 /** The resource kinds the live doctor lists: every kind the checks and the collection declare (and LISTED_UNREAD). */
-export function liveKinds(checks: readonly { needs: readonly Need[] }[]): Set<Kind> {
-  const kinds = new Set<Kind>(Object.keys(LISTED_UNREAD) as Kind[]);
+export function liveKinds(checks: readonly { needs: readonly Need[] }[]): Set<string> {
+  const kinds = new Set<string>(Object.keys(LISTED_UNREAD) as Kind[]);
   for (const need of [...COLLECTION_NEEDS, ...checks.flatMap((c) => c.needs)]) if (isKind(need)) kinds.add(need);
   return kinds;
 }

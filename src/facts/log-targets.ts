@@ -1,23 +1,14 @@
 // Which container logs the checks need: those of troubled pods of the GPU stack and of GPU workloads.
 // Pure: a live source fetches what this picks; fetching every log of a cluster would be slow and useless.
+import { isKubeSystemStackPodName, stackNamespaces } from '../stacks/derived.js';
 import { podGpuRequest } from './gpu.js';
 import type { Facts } from './facts.js';
 import { detectPodStack } from './injection.js';
 import type { ContainerStatus, Pod } from '../collection/kube.js';
 import { isReady, restarts } from './pods.js';
 
-/** Namespaces where the GPU Operator, device plugins, HAMi, TensorFusion and Bitfusion run. */
-export const GPU_STACK_NAMESPACES = [
-  'gpu-operator',
-  'nvidia-gpu-operator',
-  'nvidia-device-plugin',
-  'hami-system',
-  'tensor-fusion-sys',
-  'bwki',
-];
-
-/** kube-system pods of the stack installed by hand (device plugin, HAMi, Bitfusion), by name or label value. */
-const GPU_COMPONENT = /nvidia|hami|gpu|bitfusion|tensor-fusion/i;
+/** Namespaces where the GPU Operator, device plugins, HAMi, TensorFusion and Bitfusion run (src/stacks: namespaces). */
+export const GPU_STACK_NAMESPACES = stackNamespaces();
 
 /** Waiting reasons of a container that has not run yet: no log to fetch. */
 const NOT_STARTED = new Set(['ContainerCreating', 'PodInitializing']);
@@ -60,7 +51,8 @@ export function isGpuStackPod(pod: Pod): boolean {
   if (GPU_STACK_NAMESPACES.includes(ns)) return true;
   if (ns !== 'kube-system') return false;
   const labelValues = Object.values(pod.metadata.labels ?? {});
-  return [pod.metadata.name, ...labelValues].some((v) => GPU_COMPONENT.test(v));
+  // kube-system pods of a stack installed by hand (device plugin, HAMi, Bitfusion), by name or label value.
+  return [pod.metadata.name, ...labelValues].some(isKubeSystemStackPodName);
 }
 
 function isTroubled(pod: Pod): boolean {

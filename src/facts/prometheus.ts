@@ -2,6 +2,8 @@
 // objects, or a plain prometheus workload), their versions, which ServiceMonitors each one selects, the
 // GPU exporters' ServiceMonitors, and where to query it. Pure functions over objects.
 import semver from 'semver';
+import { isDcgmExporterServiceMonitor } from '../stacks/gpu-operator.js';
+import { isHamiServiceMonitor } from '../stacks/hami.js';
 import type { Facts } from './facts.js';
 import { isInvalid, parseImageReference } from './images.js';
 import type { KubeObject, Pod } from '../collection/kube.js';
@@ -203,11 +205,8 @@ export const EXPORTER_TITLES: Record<GpuExporter, string> = {
 
 /** Which GPU exporter a ServiceMonitor scrapes, by the names and labels the charts give it; undefined for others. */
 export function gpuExporterOf(sm: KubeObject): GpuExporter | undefined {
-  const labels = sm.metadata.labels ?? {};
-  const name = sm.metadata.name;
-  if (/dcgm-exporter/.test(name) || labels.app === 'nvidia-dcgm-exporter' || labels['app.kubernetes.io/name'] === 'dcgm-exporter') return 'dcgm-exporter';
-  // HAMi's chart: hami-scheduler-metrics-monitor, hami-device-plugin-metrics-monitor (older: vgpu-scheduler).
-  if (labels['app.kubernetes.io/name'] === 'hami' || /^hami-/.test(labels['app.kubernetes.io/component'] ?? '') || /^(hami|vgpu)-/.test(name)) return 'hami';
+  if (isDcgmExporterServiceMonitor(sm)) return 'dcgm-exporter';
+  if (isHamiServiceMonitor(sm)) return 'hami';
   return undefined;
 }
 

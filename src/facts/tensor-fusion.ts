@@ -6,21 +6,19 @@ import type { Facts } from './facts.js';
 import type { KubeObject, Pod } from '../collection/kube.js';
 import { lastLines } from './pods.js';
 import { parseQuantity } from './quantity.js';
-import { TENSOR_FUSION_NAMESPACE } from './stacks.js';
+import { GPU_INFO_CONFIGMAP, TENSOR_FUSION_NAMESPACE, TF_LABEL_PREFIX } from '../stacks/tensor-fusion.js';
 
-export { TENSOR_FUSION_NAMESPACE };
-export const TF_LABEL_PREFIX = 'tensor-fusion.ai/';
+export { GPU_INFO_CONFIGMAP, TENSOR_FUSION_NAMESPACE, TF_LABEL_PREFIX };
 /** client | worker | hypervisor | node-discovery | operator */
-export const COMPONENT_LABEL = 'tensor-fusion.ai/component';
+export const COMPONENT_LABEL = `${TF_LABEL_PREFIX}component`;
 /** On client and worker pods: the TensorFusionWorkload they belong to. */
-export const WORKLOAD_LABEL = 'tensor-fusion.ai/workload';
+export const WORKLOAD_LABEL = `${TF_LABEL_PREFIX}workload`;
 /** On GPU objects: the GPUNode (= node name) that owns them. */
-export const GPU_OWNER_LABEL = 'tensor-fusion.ai/managed-by';
-export const GPU_POOL_LABEL = 'tensor-fusion.ai/gpupool';
+export const GPU_OWNER_LABEL = `${TF_LABEL_PREFIX}managed-by`;
+export const GPU_POOL_LABEL = `${TF_LABEL_PREFIX}gpupool`;
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 /** The operator's pods, as the troubleshooting page selects them. */
 export const CONTROLLER_LABEL = { key: 'app.kubernetes.io/component', value: 'controller' };
-export const GPU_INFO_CONFIGMAP = 'tensor-fusion-sys-public-gpu-info';
 export const GPU_INFO_KEY = 'gpu-info.yaml';
 export const NODE_DISCOVERY_PREFIX = 'node-discovery-';
 /** What node discovery logs (at info level) for a model missing from the table, then exits 1. */

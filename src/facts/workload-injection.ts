@@ -67,7 +67,9 @@ export function stackFromEnv(env: Record<string, string> | undefined): { stack: 
   for (const stack of INJECTION_STACKS) {
     const hit = stack.requirements.find((q) => q.contains && env[q.variable]?.includes(q.contains));
     if (hit) return { stack, evidence: `${hit.variable} contains ${hit.contains}` };
-    if (stack.id === 'nvidia' && env.NVIDIA_VISIBLE_DEVICES !== undefined) return { stack, evidence: 'NVIDIA_VISIBLE_DEVICES is set' };
+    // A requirement on no text (the toolkit's NVIDIA_VISIBLE_DEVICES) is met by the variable being set.
+    const set = stack.requirements.find((q) => !q.contains && env[q.variable] !== undefined);
+    if (set) return { stack, evidence: `${set.variable} is set` };
   }
   return undefined;
 }
@@ -77,6 +79,6 @@ export function injectingPods(facts: Facts): { pod: Pod; stack: InjectionStack }
   return facts.pods
     .filter((p) => p.status?.phase === 'Running')
     .map((pod) => ({ pod, detected: detectPodStack(pod) }))
-    .filter(({ detected }) => detected && detected.stack.id !== 'nvidia')
+    .filter(({ detected }) => detected && !detected.stack.generic)
     .map(({ pod, detected }) => ({ pod, stack: detected!.stack }));
 }

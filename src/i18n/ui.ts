@@ -1,6 +1,8 @@
 // The words around the findings (headings, labels, counts) in each language. Check texts live in the
 // check definitions (English) and in zh-CN.ts; names, ids, severities and commands are never translated.
 import type { Category } from '../model.js';
+import { orList, stackCategories } from '../stacks/derived.js';
+import { STACKS } from '../stacks/index.js';
 import type { Lang } from './lang.js';
 
 export interface Counts {
@@ -76,6 +78,9 @@ export interface Ui {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** The stacks' short names (src/stacks), for "no … objects". */
+const STACK_SHORT = STACKS.map((s) => s.short);
+
 const EN: Ui = {
   category: (category) => category,
   on: 'on ',
@@ -121,7 +126,7 @@ const EN: Ui = {
   stacks: {
     heading: 'GPU stacks',
     none: 'none detected',
-    noneWhy: '(no GPU Operator, device plugin, HAMi, Kantaloupe, TensorFusion or Bitfusion objects)',
+    noneWhy: `(no ${orList(STACK_SHORT.map((s) => s.en), ' or ')} objects)`,
     notDetected: 'not detected: ',
     notRun: (n) => ` (${plural(n, 'check')} not run)`,
     incomplete: 'detection incomplete: objects it reads could not be listed, so a stack not shown here may still run',
@@ -153,7 +158,7 @@ const EN: Ui = {
 };
 
 /** Category names as the seeds write them (节点, 容器运行时, 驱动程序, 镜像仓库, 注入). */
-const ZH_CATEGORIES: Record<Category, string> = {
+const ZH_CATEGORIES = {
   snapshot: '快照',
   nodes: '节点',
   runtime: '容器运行时',
@@ -161,10 +166,9 @@ const ZH_CATEGORIES: Record<Category, string> = {
   registry: '镜像仓库',
   operator: 'GPU Operator 与设备插件',
   injection: '运行时注入',
-  'tensor-fusion': 'TensorFusion',
-  'hami-kantaloupe': 'HAMi / Kantaloupe',
-  bitfusion: 'Bitfusion',
-};
+  // The stacks' own categories name themselves (src/stacks/<id>.ts `category.zh`).
+  ...Object.fromEntries(stackCategories().map((c) => [c.id, c.zh])),
+} as Record<Category, string>;
 
 const ZH_CN: Ui = {
   category: (category) => (ZH_CATEGORIES[category].toLowerCase() === category ? ZH_CATEGORIES[category] : `${ZH_CATEGORIES[category]} (${category})`),
@@ -211,7 +215,7 @@ const ZH_CN: Ui = {
   stacks: {
     heading: 'GPU 软件栈',
     none: '未检测到',
-    noneWhy: '（没有 GPU Operator、设备插件、HAMi、Kantaloupe、TensorFusion 或 Bitfusion 的对象）',
+    noneWhy: `（没有 ${orList(STACK_SHORT.map((s) => s.zh), ' 或 ', '、')} 的对象）`,
     notDetected: '未检测到：',
     notRun: (n) => `（${n} 项检查未运行）`,
     incomplete: '检测不完整：部分对象无法读取，这里未列出的软件栈仍可能在运行',

@@ -412,7 +412,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   // ── tensor-fusion ─────────────────────────────────────────────────────────
   'tf-operator-restarting': {
     title: 'TensorFusion Operator 没有在重启',
-    ok: 'TensorFusion Operator 的 Pod 没有在重启（或未安装 TensorFusion）',
+    ok: 'TensorFusion Operator 的 Pod 没有在重启',
     headline: 'TensorFusion Operator 的 Pod 在反复重启',
     fixSummary: '查看日志中的错误行：配置错误按 TensorFusion 自定义资源文档修正，其他错误把日志交给 TensorFusion 支持团队',
     explain: {
@@ -424,7 +424,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'tf-worker-crashing': {
     title: 'TensorFusion GPU worker 没有崩溃',
-    ok: '没有 TensorFusion GPU worker 处于 CrashLoop 或在重启（或未安装 TensorFusion）',
+    ok: '没有 TensorFusion GPU worker 处于 CrashLoop 或在重启',
     headline: 'TensorFusion GPU worker 在崩溃，其客户端会失去 GPU',
     fixSummary: '查看崩溃日志；信息不够时在 TensorFusionCluster 的 worker Pod 模板中设置 TF_ENABLE_LOG=1，再把崩溃日志发给 TensorFusion 支持团队',
     explain: {
@@ -436,7 +436,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'tf-invalid-memory-address': {
     title: 'TensorFusion 内存管理器没有报 "Invalid Memory Address"',
-    ok: '没有 TensorFusion 日志出现 "Invalid Memory Address"（或未安装 TensorFusion）',
+    ok: '没有 TensorFusion 日志出现 "Invalid Memory Address"',
     headline: 'TensorFusion 工作负载出现 "Invalid Memory Address"（GPU 内存管理器的已知问题）',
     fixSummary: '在 TensorFusionCluster 的 GPU worker Pod 模板中设置 TF_DISABLE_MEMORY_MANAGER=1（代价：内存冻结和显存扩展/分层将不可用）',
     explain: {
@@ -448,7 +448,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'tf-schedule-failed': {
     title: 'TensorFusion 工作负载能获得 GPU',
-    ok: '没有 TensorFusionWorkload 报告 "Failed to schedule GPU"（或未安装 TensorFusion）',
+    ok: '没有 TensorFusionWorkload 报告 "Failed to schedule GPU"',
     headline: 'TensorFusionWorkload 无法获得 GPU（"Failed to schedule GPU"）',
     fixSummary: '降低本应用或池中其他应用的 TFlops/显存请求，或为池增加 GPU',
     explain: {
@@ -459,7 +459,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'tf-gpus-undiscovered': {
     title: 'TensorFusion 已发现所有 GPU',
-    ok: 'TensorFusion 列出了其节点的每块 GPU 及其 TFlops（或未安装 TensorFusion）',
+    ok: 'TensorFusion 列出了其节点的每块 GPU 及其 TFlops',
     headline: 'TensorFusion 没有发现节点上的 GPU',
     fixSummary: '如有需要，把 GPU 型号按 nvidia-smi 显示的名称加入型号表 ConfigMap，然后删除 NodeDiscovery Job 让它重新运行',
     explain: {
@@ -471,7 +471,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'tf-worker-not-running': {
     title: 'TensorFusion Pod 没有卡在启动中',
-    ok: '没有 TensorFusion 工作负载 Pod 卡在启动中（或未安装 TensorFusion）',
+    ok: '没有 TensorFusion 工作负载 Pod 卡在启动中',
     headline: 'TensorFusion Pod 卡在启动中（没有可用的 GPU，或客户端运行时注入失败）',
     fixSummary: 'worker 未运行：查明为何没有分配到 GPU；worker 已运行：让 PATH、LD_LIBRARY_PATH 和 LD_PRELOAD 到达 GPU 进程',
     explain: {
@@ -546,7 +546,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   // ── bitfusion ─────────────────────────────────────────────────────────────
   'bitfusion-components-missing': {
     title: '已部署 Bitfusion 设备插件、Webhook 及其 Webhook 配置',
-    ok: 'Bitfusion 组件已部署并就绪（或未使用 Bitfusion）',
+    ok: 'Bitfusion 组件已部署并就绪',
     headline: '正在使用 Bitfusion，但其组件缺失或未就绪',
     fixSummary: '从 bitfusion-with-kubernetes-integration 重新部署 Bitfusion 组件（make deploy），然后检查 kube-system 和 bwki 中的 Pod',
     explain: {
@@ -558,7 +558,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'bitfusion-secret-missing': {
     title: 'Bitfusion 令牌 Secret（bitfusion-secret）存在于需要它的命名空间',
-    ok: 'bitfusion-secret 存在于 kube-system 以及每个有 Bitfusion 工作负载的命名空间中（或未使用 Bitfusion）',
+    ok: 'bitfusion-secret 存在于 kube-system 以及每个有 Bitfusion 工作负载的命名空间中',
     headline: 'Bitfusion 令牌 Secret bitfusion-secret 缺失',
     fixSummary: '用 Bitfusion Baremetal 令牌创建该 Secret（先在 kube-system 中创建），然后重建 Pod',
     explain: {
@@ -570,7 +570,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'bitfusion-annotation-invalid': {
     title: 'Bitfusion 注解和资源的取值有效',
-    ok: '每个 Bitfusion Pod 的注解和资源都有效（或未使用 Bitfusion）',
+    ok: '每个 Bitfusion Pod 的注解和资源都有效',
     headline: 'Pod 的 Bitfusion 注解或资源设置无效',
     fixSummary: '在清单中改正注解和 bitfusion.io 资源，然后重新创建 Pod（Webhook 只在创建 Pod 时读取它们）',
     explain: {
@@ -582,7 +582,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'bitfusion-not-injected': {
     title: 'Bitfusion Pod 已被 Webhook 注入',
-    ok: '每个请求 Bitfusion 的 Pod 都已被注入（或未使用 Bitfusion）',
+    ok: '每个请求 Bitfusion 的 Pod 都已被注入',
     headline: '请求 Bitfusion 的 Pod 没有被 Webhook 注入',
     fixSummary: '确认 Bitfusion Webhook 在运行且其 MutatingWebhookConfiguration 存在，然后重建 Pod',
     explain: {
@@ -594,7 +594,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'bitfusion-token-invalid': {
     title: 'Bitfusion 工作负载能连接 Bitfusion 服务器',
-    ok: '没有 Bitfusion 工作负载的日志显示连接 Bitfusion 服务器出错（或未使用 Bitfusion）',
+    ok: '没有 Bitfusion 工作负载的日志显示连接 Bitfusion 服务器出错',
     headline: 'Bitfusion 工作负载无法连接 Bitfusion 服务器：日志中有连接或令牌错误',
     fixSummary: '在 vCenter 中检查 Baremetal 令牌并下载有效令牌，删除所有旧的 bitfusion-secret，在 kube-system 中重建并重新部署',
     explain: {

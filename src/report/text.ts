@@ -2,7 +2,7 @@
 import type { Report } from '../engine.js';
 import { causesOf, describeUnread, summarize } from '../engine.js';
 import type { CauseGraph } from '../causes.js';
-import { STACK_NAMES, type StackId } from '../facts/stacks.js';
+import { stackIds, stackName } from '../stacks/derived.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import type { Ui } from '../i18n/ui.js';
@@ -117,11 +117,11 @@ function renderStacks(report: Report, c: Chalk, words: Ui, width: number | undef
     lines.push(...wrapText(`${c.bold(stack.name)}${stack.namespaces.length ? c.dim(`  ${stack.namespaces.join(', ')}`) : ''}`, width, `${c.green('●')} `, '  '));
     for (const e of stack.evidence.slice(0, STACK_EVIDENCE_SHOWN)) lines.push(...wrapText(e, width, `    ${c.dim('·')} `, '      '));
   }
-  const absent = (Object.keys(STACK_NAMES) as StackId[]).filter((id) => !stacks.some((s) => s.id === id));
+  const absent = stackIds().filter((id) => !stacks.some((s) => s.id === id));
   const quiet = report.notApplicable?.length ?? 0;
   if (report.stacksIncomplete) lines.push(...wrapText(c.dim(words.stacks.incomplete), width, '', '  '));
   else if (stacks.length > 0 && absent.length > 0) {
-    lines.push(...wrapText(c.dim(`${words.stacks.notDetected}${absent.map((id) => STACK_NAMES[id]).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`), width, '', '  '));
+    lines.push(...wrapText(c.dim(`${words.stacks.notDetected}${absent.map(stackName).join(', ')}${quiet ? words.stacks.notRun(quiet) : ''}`), width, '', '  '));
   }
   return lines;
 }

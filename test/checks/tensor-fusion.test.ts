@@ -6,6 +6,7 @@ import tfScheduleFailed from '../../checks/tf-schedule-failed.js';
 import tfWorkerCrashing from '../../checks/tf-worker-crashing.js';
 import tfWorkerNotRunning from '../../checks/tf-worker-not-running.js';
 import type { Check } from '../../src/check.js';
+import { appliesTo } from '../../src/engine.js';
 import type { Event, KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/collection/collection.js';
 import { factsOf, host, node, pod } from '../helpers/facts.js';
@@ -69,7 +70,11 @@ const notReadyRunning = (): Pod['status'] => ({
 });
 
 const logs = (entries: Record<string, string>): Partial<Collection> => ({ logs: new Map(Object.entries(entries)) });
-const run = (check: Check, objects: KubeObject[], extra: Partial<Collection> = {}) => check.run(factsOf(objects, extra));
+// As the engine runs it: a check of a stack not detected does not run (it is "not applicable", never ✓).
+const run = (check: Check, objects: KubeObject[], extra: Partial<Collection> = {}) => {
+  const facts = factsOf(objects, extra);
+  return appliesTo(check, facts) ? check.run(facts) : [];
+};
 
 describe('every TensorFusion check', () => {
   const checks = [tfOperatorRestarting, tfWorkerCrashing, tfInvalidMemoryAddress, tfScheduleFailed, tfGpusUndiscovered, tfWorkerNotRunning];

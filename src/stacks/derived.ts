@@ -1,0 +1,52 @@
+// What is derived from the list of stacks, for the layers above: names, injections, log namespaces,
+// categories, CLI choices. Pure; recomputed from STACKS on each call where a test may swap the list.
+import type { Injection, StackCategory, StackDefinition } from './define.js';
+import { STACKS, type StackId } from './index.js';
+
+const all = (): readonly StackDefinition[] => STACKS;
+
+export function stackIds(): StackId[] {
+  return all().map((s) => s.id as StackId);
+}
+
+export function stackDefinition(id: string): StackDefinition | undefined {
+  return all().find((s) => s.id === id);
+}
+
+export function stackName(id: string): string {
+  return stackDefinition(id)?.name ?? id;
+}
+
+/**
+ * Every injection once, in the order a pod's markers are matched: the stacks' own first (list order),
+ * the generic ones (plain nvidia.com/gpu, also on other stacks' pods) last.
+ */
+export function injections(): Injection[] {
+  const unique = [...new Map(all().flatMap((s) => (s.injection ? [[s.injection.id, s.injection] as const] : []))).values()];
+  return [...unique.filter((i) => !i.generic), ...unique.filter((i) => i.generic)];
+}
+
+/** `gpuctl exec-check --stack`: auto, then every injection's id. */
+export function execCheckStackChoices(): string[] {
+  return ['auto', ...injections().map((i) => i.id)];
+}
+
+/** Namespaces of the stacks' components (their troubled pods' logs are collected). */
+export function stackNamespaces(): string[] {
+  return [...new Set(all().flatMap((s) => s.namespaces))];
+}
+
+/** kube-system pods of a stack installed by hand, by name or label value. */
+export function isKubeSystemStackPodName(value: string): boolean {
+  return all().some((s) => s.kubeSystemPods?.test(value));
+}
+
+/** The categories the stacks bring, once each, in list order. */
+export function stackCategories(): StackCategory[] {
+  return [...new Map(all().flatMap((s) => (s.category ? [[s.category.id, s.category] as const] : []))).values()];
+}
+
+/** "A, B or C", for the header's "no … objects". */
+export function orList(words: string[], or: string, comma = ', '): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(comma)}${or}${words[words.length - 1]}`;
+}

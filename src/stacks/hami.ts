@@ -1,0 +1,59 @@
+// HAMi: its chart's components (device plugin, scheduler), the annotations it writes on nodes and pods,
+// and what its webhook injects into a workload (libvgpu.so).
+import type { KubeObject } from '../collection/kube.js';
+import { defineStack } from './define.js';
+import { hasKeyWithPrefix, labelOf, WORKLOADS } from './match.js';
+
+/** HAMi chart: `app.kubernetes.io/name=hami`, components `hami-device-plugin` (NVIDIA) and `hami-scheduler`. */
+export const HAMI_DEVICE_PLUGIN_COMPONENT = 'hami-device-plugin';
+const COMPONENTS = [HAMI_DEVICE_PLUGIN_COMPONENT, 'hami-scheduler'];
+const NAMES = /^hami-(device-plugin|scheduler)(-|$)/;
+export const HAMI_ANNOTATION_PREFIX = 'hami.io/';
+
+/** HAMi's own ServiceMonitors: hami-scheduler-metrics-monitor, hami-device-plugin-metrics-monitor (older: vgpu-scheduler). */
+export function isHamiServiceMonitor(sm: KubeObject): boolean {
+  const labels = sm.metadata.labels ?? {};
+  return labels['app.kubernetes.io/name'] === 'hami' || /^hami-/.test(labels['app.kubernetes.io/component'] ?? '') || /^(hami|vgpu)-/.test(sm.metadata.name);
+}
+
+/** Kept with HAMi's: Kantaloupe's checks share the category. */
+export const HAMI_KANTALOUPE_CATEGORY = { id: 'hami-kantaloupe', zh: 'HAMi / Kantaloupe' } as const;
+
+export default defineStack({
+  id: 'hami',
+  name: 'HAMi',
+  short: { en: 'HAMi', zh: 'HAMi' },
+  detect: [
+    {
+      kinds: WORKLOADS,
+      why: 'HAMi components (app.kubernetes.io/name=hami, hami-device-plugin, hami-scheduler)',
+      test: (o, ctx) =>
+        labelOf(o, 'app.kubernetes.io/name') === 'hami' || COMPONENTS.includes(labelOf(o, 'app.kubernetes.io/component') ?? '') || NAMES.test(ctx.workloadName(o)),
+    },
+    {
+      kinds: ['Node'],
+      why: `annotations ${HAMI_ANNOTATION_PREFIX}… written by HAMi's device plugin`,
+      test: (o) => hasKeyWithPrefix(o.metadata.annotations, HAMI_ANNOTATION_PREFIX),
+    },
+    {
+      kinds: ['Pod'],
+      why: `annotations ${HAMI_ANNOTATION_PREFIX}… written by HAMi's scheduler`,
+      test: (o) => hasKeyWithPrefix(o.metadata.annotations, HAMI_ANNOTATION_PREFIX),
+    },
+  ],
+  namespaces: ['hami-system'],
+  kubeSystemPods: /hami/i,
+  injection: {
+    id: 'hami',
+    name: 'HAMi',
+    requirements: [{ variable: 'LD_PRELOAD', contains: 'libvgpu.so', satisfiedByPreloadFile: true }],
+    markers: {
+      labels: [],
+      annotations: ['hami.io/vgpu-devices-allocated', 'hami.io/vgpu-devices-to-allocate', HAMI_ANNOTATION_PREFIX],
+      resources: ['nvidia.com/gpumem', 'nvidia.com/gpucores', 'nvidia.com/gpumem-percentage'],
+      env: ['CUDA_DEVICE_MEMORY_LIMIT'],
+    },
+    fix: 'Keep LD_PRELOAD (or /etc/ld.so.preload) pointing at /usr/local/vgpu/libvgpu.so in the GPU process; check the HAMi webhook mutated the pod',
+  },
+  category: HAMI_KANTALOUPE_CATEGORY,
+});
