@@ -21,16 +21,16 @@ const FLOW_EXCEPTIONS: Record<string, string[]> = { sources: ['facts'] };
 
 const LAYERS: Layer[] = [
   {
-    // Neutral: the Collection and Kubernetes object types, the resource types, tables, errors, bounds.
+    // Neutral: the Collection and Kubernetes object types, the resource types, the stack definitions (data and
+    // pure predicates over objects, src/stacks/), tables, errors, bounds.
     name: 'model',
-    paths: ['src/collection', 'src/catalogue.ts', 'src/model.ts', 'src/data', 'src/bounded.ts', 'src/duration.ts', 'src/errors.ts', 'src/paths.ts', 'src/suggest.ts', 'src/invocation.ts'],
+    paths: ['src/collection', 'src/stacks', 'src/catalogue.ts', 'src/model.ts', 'src/data', 'src/bounded.ts', 'src/duration.ts', 'src/errors.ts', 'src/paths.ts', 'src/suggest.ts', 'src/invocation.ts'],
     reads: [],
   },
   // The process itself: signals, the terminal's keys, cleanups that must run however gpuctl ends.
   { name: 'process', paths: ['src/interrupt.ts'], reads: ['model'] },
-  // Observations over a Collection: never the sources that fill it. The stack definitions (src/stacks/, one
-  // module a stack: detection, markers, resource types, log targets) are read by facts, sources and checks.
-  { name: 'facts', paths: ['src/facts', 'src/stacks'], reads: ['model'] },
+  // Observations over a Collection: never the sources that fill it.
+  { name: 'facts', paths: ['src/facts'], reads: ['model'] },
   // Which findings gpuctl may fix itself, as API calls (data).
   { name: 'fix', paths: ['src/fix'], reads: ['model', 'facts'] },
   // All I/O. The collection's later phases read a frozen Facts of the phase before (src/sources/pipeline.ts);
