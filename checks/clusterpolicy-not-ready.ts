@@ -16,7 +16,9 @@ export default defineCheck({
   title: 'The GPU Operator ClusterPolicy is ready',
   needs: ['Pod', 'ClusterPolicy'],
   requires: ['ClusterPolicy'],
-  ok: 'the ClusterPolicy is ready (or the GPU Operator is not installed)',
+  ok: 'the ClusterPolicy is ready',
+  // A ClusterPolicy makes the GPU Operator detected (src/stacks/gpu-operator.ts): without one, not applicable.
+  stacks: ['gpu-operator'],
   explain: {
     detects:
       'A ClusterPolicy (nvidia.com/v1) whose status.state is not "ready": notReady with the operand states that hold it back (conditions Ready=False, Error=True "ClusterPolicy is not ready, states not ready: [state-driver …]"), ignored (a second ClusterPolicy), or no status at all (the operator controller is not reconciling it).',
@@ -25,7 +27,8 @@ export default defineCheck({
   },
   run(facts) {
     const policies = facts.all('ClusterPolicy');
-    if (policies.length === 0) return [];
+    // The operator found by its namespace or operands, but no ClusterPolicy: nothing to call ready or not.
+    if (policies.length === 0) return { skip: 'no ClusterPolicy object: the GPU Operator was found by its namespace or operands, so its state cannot be read' };
     const operands = operandPods(facts).filter((o) => o.spec.provider === 'gpu-operator');
     const controllerNs = operands.find((o) => o.spec.component === 'operator')?.pod.metadata.namespace;
     const issues: Issue[] = [];

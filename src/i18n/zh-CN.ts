@@ -351,7 +351,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
   },
   'clusterpolicy-not-ready': {
     title: 'GPU Operator 的 ClusterPolicy 已就绪',
-    ok: 'ClusterPolicy 已就绪（或未安装 GPU Operator）',
+    ok: 'ClusterPolicy 已就绪',
     headline: 'GPU Operator 的 ClusterPolicy 未就绪',
     fixSummary: '根据其 conditions 修复所列出的 operand；没有 status 时检查 gpu-operator 控制器；状态为 ignored 时删除多余的 ClusterPolicy',
     explain: {

@@ -9,6 +9,7 @@ import unexpectedAdmissionError from '../../checks/unexpected-admission-error.js
 import validatorFailed from '../../checks/validator-failed.js';
 import type { Check } from '../../src/check.js';
 import { isSkip } from '../../src/check.js';
+import { runChecks } from '../../src/engine.js';
 import type { Facts } from '../../src/facts/facts.js';
 import { parseAdmissionMessage } from '../../src/facts/gpu-holders.js';
 import type { ContainerStatus, Event, KubeObject, Pod } from '../../src/facts/kube.js';
@@ -585,6 +586,18 @@ describe('insufficient-gpu', () => {
 describe('clusterpolicy-not-ready', () => {
   const policy = (status: KubeObject['status']): KubeObject => ({ apiVersion: 'nvidia.com/v1', kind: 'ClusterPolicy', metadata: { name: 'cluster-policy' }, spec: {}, status });
 
+  it('is not applicable without the GPU Operator, skipped with the operator but no ClusterPolicy, ✓ on a ready one', () => {
+    const absent = runChecks([clusterpolicyNotReady], factsOf([gpuNode('gpu-1')]));
+    expect(absent.findings).toEqual([]);
+    expect(absent.notApplicable?.map((n) => n.name)).toEqual(['clusterpolicy-not-ready']);
+    const namespaceOnly: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gpu-operator' } };
+    const noPolicy = runChecks([clusterpolicyNotReady], factsOf([gpuNode('gpu-1'), namespaceOnly]));
+    expect(noPolicy.findings).toEqual([]);
+    expect(noPolicy.skipped.map((k) => [k.name, k.reason])).toEqual([['clusterpolicy-not-ready', expect.stringMatching(/^no ClusterPolicy object/)]]);
+    const ready = runChecks([clusterpolicyNotReady], factsOf([gpuNode('gpu-1'), policy({ state: 'ready' })]));
+    expect(ready.findings.map((f) => [f.name, f.severity, f.message])).toEqual([['clusterpolicy-not-ready', 'ok', 'the ClusterPolicy is ready']]);
+  });
+
   it('quotes the conditions and names the operands behind the states not ready', () => {
     const driver = operand('nvidia-driver-daemonset', 'nvidia-driver-daemonset-7x2kq', 'gpu-1', ['nvidia-driver-ctr'], {
       ready: false,
@@ -613,9 +626,8 @@ describe('clusterpolicy-not-ready', () => {
     expect(b!.evidence).toContain('no gpu-operator controller pod found (label app=gpu-operator)');
   });
 
-  it('is quiet when ready, or when the GPU Operator is not installed', () => {
+  it('is quiet when ready (without the GPU Operator it is not applicable: the test above)', () => {
     expect(issues(clusterpolicyNotReady, factsOf([policy({ state: 'ready', namespace: NS })]))).toEqual([]);
-    expect(issues(clusterpolicyNotReady, factsOf([gpuNode('gpu-1')]))).toEqual([]);
   });
 });
 
