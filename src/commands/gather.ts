@@ -2,9 +2,6 @@
 // (lists, logs, process tables, node probes) built from the command's flags.
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../collection/collection.js';
-import { ALL_CHECKS } from '../../checks/index.js';
-import { liveKinds } from '../facts/inputs.js';
-import { RESOURCE_TYPES } from '../collection/resources.js';
 import type { LiveOptions } from '../sources/live.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
@@ -30,7 +27,10 @@ export interface LiveGatherOptions {
   spinner?: boolean;
   /** --prometheus-url: the metric checks query it instead of going through the API server. */
   prometheusUrl?: string;
-  /** The resource types the lists phase lists (LiveOptions.resourceTypes); absent: all of RESOURCE_TYPES. */
+  /**
+   * The resource types the lists phase lists (LiveOptions.resourceTypes): the doctor and fleet pass what the
+   * checks declare (liveResourceTypes); absent — collect, whose bundle is for a person — all of RESOURCE_TYPES.
+   */
   resourceTypes?: LiveOptions['resourceTypes'];
 }
 
@@ -61,10 +61,7 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
       : opts.nodeProbe === 'none'
         ? []
         : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
-    // The doctor lists what its checks declare; collect (keepUnread) writes every resource type for a person.
-    const kinds = opts.keepUnread ? undefined : liveKinds(ALL_CHECKS);
-    const resourceTypes = opts.resourceTypes ?? (kinds ? RESOURCE_TYPES.filter((type) => kinds.has(type.kind)) : undefined);
-    const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes, onProgress: progress };
+    const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes: opts.resourceTypes, onProgress: progress };
     return await collectLive(options, '', nodeProbes);
   } finally {
     spinner?.stop();

@@ -3,7 +3,8 @@
 // on every example and real case and fails when one reads an input it did not declare.
 import type { LocalCommandName } from '../collection/local-commands.js';
 import type { ProbeCommandName } from '../collection/probe-commands.js';
-import type { Kind } from '../collection/resources.js';
+import type { Kind, ResourceType } from '../collection/resources.js';
+import { RESOURCE_TYPES } from '../collection/resources.js';
 
 /** Inputs other than listed objects, one token each (the node probe's commands one token per command). */
 export const INPUT_TOKENS = [
@@ -85,6 +86,12 @@ export function liveKinds(checks: readonly { needs: readonly Need[] }[]): Set<st
   const kinds = new Set<string>(Object.keys(LISTED_UNREAD) as Kind[]);
   for (const need of [...COLLECTION_NEEDS, ...checks.flatMap((c) => c.needs)]) if (isKind(need)) kinds.add(need);
   return kinds;
+}
+
+/** The resource types the live doctor lists, in RESOURCE_TYPES' order: those of liveKinds. */
+export function liveResourceTypes(checks: readonly { needs: readonly Need[] }[]): ResourceType[] {
+  const kinds = liveKinds(checks);
+  return RESOURCE_TYPES.filter((type) => kinds.has(type.kind));
 }
 
 export function isKind(need: string): need is Kind {

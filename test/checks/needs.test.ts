@@ -11,7 +11,7 @@ import type { Check } from '../../src/check.js';
 import { defineCheck } from '../../src/check.js';
 import { Facts } from '../../src/facts/facts.js';
 import type { Need } from '../../src/facts/inputs.js';
-import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds } from '../../src/facts/inputs.js';
+import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds, liveResourceTypes } from '../../src/facts/inputs.js';
 import { logTargets } from '../../src/facts/log-targets.js';
 import { prometheusToQuery } from '../../src/facts/prometheus.js';
 import { detectStacks } from '../../src/facts/stacks.js';
@@ -169,7 +169,7 @@ describe('the live collection follows the declared needs', () => {
       const { collectLive } = await import('../../src/sources/live.js');
       const kubeconfig = await sim.writeKubeconfig(path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-needs-')), 'kubeconfig'));
       const kinds = liveKinds(ALL_CHECKS);
-      await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500, maxExecPods: 0, resourceTypes: RESOURCE_TYPES.filter((t) => kinds.has(t.kind)) });
+      await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500, maxExecPods: 0, resourceTypes: liveResourceTypes(ALL_CHECKS) });
       const listed = (type: (typeof RESOURCE_TYPES)[number]) => sim.requests.some((r) => r.method === 'GET' && `${r.path}?`.startsWith(listPath(type, 500).split('?')[0]! + '?'));
       const needed = [...COLLECTION_NEEDS, ...ALL_CHECKS.flatMap((c) => c.needs)].filter(isKind);
       for (const kind of needed) expect(listed(RESOURCE_TYPES.find((t) => t.kind === kind)!), kind).toBe(true);
