@@ -4,7 +4,7 @@ import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 import { FLAG_HELP, dryRunMode, normalizeArgv, parseVerbosity } from './flags.js';
 import { LANGS, resolveLang } from './i18n/lang.js';
-import { installInterruptHandlers, interruptedBy, watchTerminal } from './interrupt.js';
+import { installInterruptHandlers, interrupt, interruptedBy, watchTerminal } from './interrupt.js';
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 import { execCheckStackChoices } from './stacks/derived.js';
@@ -257,11 +257,14 @@ async function main(argv: string[]): Promise<void> {
   // Ctrl-C, SIGTERM, SIGHUP, SIGQUIT: clean up, one line, exit 128 + the signal (src/interrupt.ts).
   installInterruptHandlers();
   // `gpuctl … | head`: a reader that has gone away is not an error; nor is a terminal gone with its SIGHUP
-  // while the interrupt cleans up.
+  // while the interrupt cleans up. A write to a terminal that hung up fails with EIO, often before the
+  // kernel's SIGHUP reaches gpuctl (or without one, outside the terminal's session): it is that hang-up,
+  // and the probe pods must still be deleted.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (interruptedBy()) return;
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (err.code === 'EIO') return interrupt('SIGHUP');
       throw err;
     });
   }

@@ -8,6 +8,7 @@ import { which } from './sandbox.js';
 export const SCRIPT = which('script') ?? '';
 /** By its path: a sandbox's PATH (test/helpers/sandbox.ts) has no stty. */
 const STTY = which('stty') || '/bin/stty';
+const SETSID = which('setsid') || '/usr/bin/setsid';
 
 /** How to get `script` where it is missing (.ci/run installs it). */
 export const SCRIPT_MISSING = 'the interrupt tests need util-linux `script` (Debian/Ubuntu: apt-get install bsdutils)';
@@ -46,13 +47,14 @@ export function clean(raw: string): string {
 
 /**
  * Runs `gpuctl ARGS` in a pseudo-terminal of 120×40; `stty` sets the terminal's mode first (`-isig`).
- * `env` is gpuctl's whole environment beside PATH and HOME.
+ * `env` is gpuctl's whole environment beside PATH and HOME. `ownSession`: gpuctl in a session of its own
+ * (`setsid`), its output still the terminal, so that a hang-up reaches it only as writes failing with EIO.
  */
-export function gpuctlInPty(args: string[], env: Record<string, string>, options: { stty?: string; timeoutMs?: number } = {}): PtyRun {
+export function gpuctlInPty(args: string[], env: Record<string, string>, options: { stty?: string; timeoutMs?: number; ownSession?: boolean } = {}): PtyRun {
   const command = [
     `${STTY} cols 120 rows 40`,
     ...(options.stty ? [`${STTY} ${options.stty}`] : []),
-    `${quote(BIN)} ${args.map(quote).join(' ')}`,
+    `${options.ownSession ? `${quote(SETSID)} -w ` : ''}${quote(BIN)} ${args.map(quote).join(' ')}`,
     `echo "${EXIT_MARK}$?"`,
     `${STTY} -a`,
   ].join('; ');

@@ -80,9 +80,21 @@ describe('Ctrl-C in a terminal', { timeout: 60_000 }, () => {
     const run = gpuctlInPty(['doctor', '--node-probe', 'pod', '--probe-timeout', '60s', '--kubeconfig', s.kubeconfig], { HOME: s.home });
     await until(() => s.leftovers().length === 2, 30_000);
     run.hangUp();
-    await until(() => s.leftovers().length === 0, 10_000);
+    await until(() => s.leftovers().length === 0, 20_000);
     expect(s.requests('DELETE', /gpuctl-probe-/).map((q) => q.status)).toEqual([200, 200]);
     // gpuctl itself is gone too.
+    await until(() => !execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes(s.kubeconfig), 10_000);
+  });
+
+  // The spinner's next write after the hang-up fails with EIO, and it may come before the kernel's SIGHUP
+  // (which reaches the shell first): here no SIGHUP comes at all, so only that EIO can start the cleanup.
+  it('a terminal gone before any SIGHUP arrives (a write fails with EIO) still gets the probe pods deleted', async () => {
+    const s = await served(DRIVER, { stuckNodes: ['gpu-1', 'gpu-2'] });
+    const run = gpuctlInPty(['doctor', '--node-probe', 'pod', '--probe-timeout', '60s', '--kubeconfig', s.kubeconfig], { HOME: s.home }, { ownSession: true });
+    await until(() => s.leftovers().length === 2 && run.screen().includes('⠋'), 30_000);
+    run.hangUp();
+    await until(() => s.leftovers().length === 0, 20_000);
+    expect(s.requests('DELETE', /gpuctl-probe-/).map((q) => q.status)).toEqual([200, 200]);
     await until(() => !execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes(s.kubeconfig), 10_000);
   });
 
