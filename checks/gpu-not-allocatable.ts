@@ -17,11 +17,10 @@ import {
   STACK_NAMES,
 } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
+import { stacksAllocatingGpusThemselves } from '../src/stacks/derived.js';
 
 /** The GPU Operator's per-operand switch for the device plugin (like the operands label, for one operand). */
 const DEVICE_PLUGIN_DEPLOY_LABEL = 'nvidia.com/gpu.deploy.device-plugin';
-/** Stacks that hand out GPUs without the nvidia.com/gpu resource. */
-const OWN_ALLOCATION_STACKS = ['tensor-fusion', 'bitfusion'] as const;
 const INSTALL_DEVICE_PLUGIN =
   'helm upgrade --install --create-namespace --namespace nvidia-device-plugin --repo https://nvidia.github.io/k8s-device-plugin/ nvdp nvidia-device-plugin';
 
@@ -71,7 +70,8 @@ export default defineCheck({
     if (nodes.length === 0) return { skip: 'no node shows an NVIDIA GPU (see no-gpu-nodes)' };
     const podsUnreadable = facts.unavailable('Pod');
     const expected = nvidiaGpuExpectedBecause(facts);
-    const ownAllocation = OWN_ALLOCATION_STACKS.map((id) => findStack(facts, id)).filter((s) => !!s);
+    // Stacks that hand out GPUs without nvidia.com/gpu (their modules declare `allocatesGpusItself`).
+    const ownAllocation = stacksAllocatingGpusThemselves().map((id) => findStack(facts, id)).filter((s) => !!s);
     const issues: Issue[] = [];
 
     for (const node of nodes) {

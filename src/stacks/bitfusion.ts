@@ -43,4 +43,5 @@ export default defineStack({
     fix: 'Run the workload through `bitfusion run -n N -- CMD` with the Bitfusion client libraries in LD_LIBRARY_PATH; check the bwki webhook injected the pod',
   },
   category: { id: 'bitfusion', zh: 'Bitfusion' },
+  allocatesGpusItself: `workloads ask for ${BITFUSION_GPU_RESOURCE} and run on remote GPUs through \`bitfusion run\``,
 });

@@ -3,6 +3,7 @@
 // its rules in src/facts/stacks.ts; everything else gpuctl knows about stacks is derived from the list.
 import type { KubeObject } from '../collection/kube.js';
 import type { ResourceType } from '../collection/resources.js';
+import type { InstallProfile } from './install.js';
 
 /** What the detection gives each rule besides the object. */
 export interface DetectionContext {
@@ -72,6 +73,13 @@ export interface StackDefinition {
   resources?: readonly ResourceType[];
   injection?: Injection;
   category?: StackCategory;
+  /** `gpuctl install --profile` for this stack, where gpuctl installs it. */
+  install?: InstallProfile;
+  /**
+   * The stack hands out GPUs without the nvidia.com/gpu resource (why, in a few words): a GPU node that
+   * advertises none is then only a note (gpu-not-allocatable).
+   */
+  allocatesGpusItself?: string;
 }
 
 /** One stack's definition, literal types kept (ids, resource kinds) so unions can be derived from the list. */

@@ -53,4 +53,12 @@ export default defineStack({
   kubeSystemPods: /nvidia|gpu/i,
   resources: [{ kind: 'ClusterPolicy', group: 'nvidia.com', version: 'v1', plural: 'clusterpolicies', namespaced: false, crd: true }],
   injection: NVIDIA_TOOLKIT,
+  install: {
+    id: 'gpu-operator',
+    title: 'NVIDIA GPU Operator',
+    components: ['gpu-operator'],
+    main: 'gpu-operator',
+    nodeLabels: [],
+    checkCategories: ['nodes', 'operator'],
+  },
 });

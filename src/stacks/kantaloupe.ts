@@ -1,7 +1,7 @@
 // Kantaloupe's prerequisites (HAMi, Prometheus and its ServiceMonitors, the Gateway API) and its own components.
 import { defineStack } from './define.js';
 import { isDcgmExporterServiceMonitor } from './gpu-operator.js';
-import { HAMI_KANTALOUPE_CATEGORY, isHamiServiceMonitor } from './hami.js';
+import { HAMI_GPU_NODE_LABEL, HAMI_KANTALOUPE_CATEGORY, isHamiServiceMonitor } from './hami.js';
 import { WORKLOADS } from './match.js';
 
 /** Kantaloupe's own components, when it runs anything in the cluster. */
@@ -34,4 +34,12 @@ export default defineStack({
     { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespaced: true, crd: true },
   ],
   category: HAMI_KANTALOUPE_CATEGORY,
+  install: {
+    id: 'kantaloupe',
+    title: 'Kantaloupe prerequisites: Prometheus, GPU Operator, HAMi',
+    components: ['kube-prometheus-stack', 'gpu-operator', 'hami'],
+    main: 'hami',
+    nodeLabels: [HAMI_GPU_NODE_LABEL],
+    checkCategories: ['nodes', 'operator', HAMI_KANTALOUPE_CATEGORY.id],
+  },
 });

@@ -61,4 +61,13 @@ export default defineStack({
     fix: 'Start the workload so that PATH, LD_LIBRARY_PATH and LD_PRELOAD reach the GPU process: no `env -i`, no shell that resets them; run bash or zsh through `sh -c "bash …"` or use sh',
   },
   category: { id: 'tensor-fusion', zh: 'TensorFusion' },
+  install: {
+    id: 'tensor-fusion',
+    title: 'TensorFusion',
+    components: ['tensor-fusion'],
+    main: 'tensor-fusion',
+    nodeLabels: [{ key: 'nvidia.com/gpu.present', value: 'true', why: 'TensorFusion discovers GPU nodes by nvidia.com/gpu.present=true' }],
+    checkCategories: ['nodes', 'tensor-fusion'],
+  },
+  allocatesGpusItself: 'it hands out GPU shares from its own GPU and GPUPool resources (tensor-fusion.ai), not through nvidia.com/gpu requests',
 });
