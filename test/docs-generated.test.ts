@@ -11,6 +11,8 @@ import { renderCatalogueDocs } from '../src/catalogue-docs.js';
 import { listChecks } from '../src/commands/checks.js';
 import type { Issue } from '../src/model.js';
 import type { Playbook } from '../src/playbook/steps.js';
+import { PLAYBOOKS } from '../src/playbook/steps.js';
+import { PLAYBOOK_DOC, renderPlaybookDoc } from '../src/report/playbook.js';
 import { ROOT } from './helpers/cli.js';
 
 const read = (file: string) => (existsSync(path.join(ROOT, file)) ? readFileSync(path.join(ROOT, file), 'utf8') : undefined);
@@ -45,6 +47,15 @@ describe('one catalogue', () => {
     // Rendering again what it rendered changes nothing: the hand-written body is kept as it is.
     const page = files.get('docs/checks/gpu-node-unlabeled.md')!;
     expect(renderCatalogueDocs(renamed, (f) => (f.endsWith('gpu-node-unlabeled.md') ? page : read(f))).get('docs/checks/gpu-node-unlabeled.md')).toBe(page);
+  });
+
+  it('docs/playbook/README.md is generated from the playbooks (the stacks\' and the GPU node\'s): run `npm run docs`', () => {
+    expect(read(PLAYBOOK_DOC), `${PLAYBOOK_DOC} is stale: run npm run docs`).toBe(renderPlaybookDoc(PLAYBOOKS));
+    // A step retitled in its stack module makes the page stale.
+    const retitled = PLAYBOOKS.map((p) => (p.id === 'tensor-fusion' ? { ...p, steps: p.steps.map((s) => (s.id === 'worker' ? { ...s, title: 'Another title?' } : s)) } : p));
+    expect(renderPlaybookDoc(retitled)).not.toBe(read(PLAYBOOK_DOC));
+    expect(renderPlaybookDoc(retitled)).toContain('1. **GPU nodes not found: are they labelled nvidia.com/gpu.present=true?** (nodes)');
+    expect(renderPlaybookDoc(retitled)).toContain('3. **Another title?** (stack) — findings: `tf-worker-crashing`');
   });
 
   it('`gpuctl checks` lists the catalogue: every id and name, in the table of the docs', () => {

@@ -41,7 +41,7 @@ export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string
   pages.set(
     ZH_PLAYBOOK_DOC,
     [
-      '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs-zh.ts）根据 src/playbook/steps.ts 和 src/i18n/zh-CN-playbooks.ts 生成，请勿手工修改。 -->',
+      '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs-zh.ts）根据各栈模块（src/stacks/<id>.ts）的 playbook 和 src/playbook/steps.ts 生成，请勿手工修改。 -->',
       '# 排查手册',
       '',
       '即 `gpuctl playbook -o markdown --lang zh-CN`。`gpuctl doctor` 的报告最后会按层次从低到高列出其发现项所对应的步骤。英文版见 [docs/playbook/README.md](../../playbook/README.md)。',

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../collection/kube.js';
 import type { ResourceType } from '../collection/resources.js';
 import type { InstallProfile } from './install.js';
+import type { StackPlaybook } from './playbook.js';
 
 /** What the detection gives each rule besides the object. */
 export interface DetectionContext {
@@ -73,6 +74,8 @@ export interface StackDefinition {
   resources?: readonly ResourceType[];
   injection?: Injection;
   category?: StackCategory;
+  /** How to troubleshoot it by hand, step by step (`gpuctl playbook --stack ID`, the doctor's last section). */
+  playbook?: StackPlaybook;
   /** `gpuctl install --profile` for this stack, where gpuctl installs it. */
   install?: InstallProfile;
   /**

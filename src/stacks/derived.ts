@@ -3,6 +3,7 @@
 import type { Injection, StackCategory, StackDefinition } from './define.js';
 import { STACKS, type ProfileId, type StackId } from './index.js';
 import type { InstallProfile } from './install.js';
+import type { Playbook } from './playbook.js';
 
 const all = (): readonly StackDefinition[] => STACKS;
 
@@ -50,6 +51,11 @@ export function stackCategories(): StackCategory[] {
 /** `gpuctl install --profile`: the stacks' install profiles, in list order, each with the stack it installs. */
 export function installProfiles(): (InstallProfile & { id: ProfileId; stack: StackId })[] {
   return all().flatMap((s) => (s.install ? [{ ...s.install, id: s.install.id as ProfileId, stack: s.id as StackId }] : []));
+}
+
+/** The stacks' playbooks, in list order, each with its stack's id (`gpuctl playbook --stack ID`). */
+export function stackPlaybooks(): Playbook[] {
+  return all().flatMap((s) => (s.playbook ? [{ id: s.id, ...s.playbook }] : []));
 }
 
 /** The stacks that hand out GPUs without nvidia.com/gpu (`allocatesGpusItself`), in list order. */

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/model.js';
 import { PROFILES } from '../../src/install/profiles.js';
-import { installProfiles, stacksAllocatingGpusThemselves } from '../../src/stacks/derived.js';
+import { PLAYBOOKS } from '../../src/playbook/steps.js';
+import { installProfiles, stackPlaybooks, stacksAllocatingGpusThemselves } from '../../src/stacks/derived.js';
 import { STACKS } from '../../src/stacks/index.js';
 import { COMPONENTS } from '../../src/stacks/install.js';
 
@@ -37,5 +38,17 @@ describe('stacks that hand out GPUs themselves', () => {
   it('are TensorFusion and Bitfusion, each saying why', () => {
     expect(stacksAllocatingGpusThemselves()).toEqual(['tensor-fusion', 'bitfusion']);
     for (const s of STACKS) if ('allocatesGpusItself' in s) expect(s.allocatesGpusItself.length, s.id).toBeGreaterThan(20);
+  });
+});
+
+describe('playbooks, written in the stack modules', () => {
+  it("are the stacks' own under the stack's id, after the GPU node's, each step with a Chinese title", () => {
+    expect(stackPlaybooks().map((p) => p.id)).toEqual(['gpu-operator', 'kantaloupe', 'tensor-fusion', 'bitfusion']);
+    expect(PLAYBOOKS.map((p) => p.id)).toEqual(['homelab-ladder', ...stackPlaybooks().map((p) => p.id)]);
+    for (const p of PLAYBOOKS) {
+      expect(p.zh, p.id).toMatch(/[\u4e00-\u9fff]/);
+      expect(new Set(p.steps.map((s) => s.id)).size, p.id).toBe(p.steps.length);
+      for (const s of p.steps) expect(s.zh, `${p.id}/${s.id}`).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 });

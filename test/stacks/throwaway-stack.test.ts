@@ -1,8 +1,9 @@
 // Adding a stack is one file under src/stacks/ (plus its checks): this test writes such a file in a
 // temporary directory, appends it to the one list (src/stacks/index.ts, swapped for this file only), and
 // shows that detection, the report header, the CLI's --stack choices, the live resource list, log
-// collection, the categories, "not applicable", its install profile (`install --profile`) and the note
-// gpu-not-allocatable gives for a stack that hands out GPUs itself all follow from that one definition.
+// collection, the categories, "not applicable", its install profile (`install --profile`), the note
+// gpu-not-allocatable gives for a stack that hands out GPUs itself, and its playbook (`gpuctl playbook`, the
+// doctor's last section, both languages) all follow from that one definition.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineCheck } from '../../src/check.js';
 import type { StackId } from '../../src/stacks/index.js';
@@ -43,6 +44,12 @@ export default defineStack({
     checkCategories: ['nodes', 'gpu-lender'],
   },
   allocatesGpusItself: 'it lends remote GPUs from its LoanPools',
+  playbook: {
+    title: 'GPU Lender troubleshooting',
+    zh: 'GPU 出借排查',
+    source: 'the GPU Lender handbook',
+    steps: [{ id: 'pools', layer: 'stack', title: 'Does every LoanPool hold GPUs?', zh: '每个 LoanPool 都有 GPU 吗？', verify: ['kubectl get loanpools'], findings: ['lender-pool-empty'] }],
+  },
 });
 `;
 }
@@ -172,6 +179,21 @@ describe('a stack added as one module', () => {
     expect(lent).toMatchObject({ severity: 'info', message: 'Node gpu-1 advertises no nvidia.com/gpu: native GPU scheduling is unavailable (GPU Lender does not need it)' });
     expect(lent!.evidence).toContain('GPU Lender allocate GPUs without nvidia.com/gpu and no pod requests it');
     expect(run([bare])[0]).toMatchObject({ severity: 'warning' });
+  });
+
+  it('has its playbook: printed by `gpuctl playbook --stack`, in Chinese too, and walked for its findings', async () => {
+    const { PLAYBOOKS } = await import('../../src/playbook/steps.js');
+    const { playbook } = await import('../../src/commands/playbook.js');
+    const { walkPlaybook } = await import('../../src/playbook/walk.js');
+    const { runChecks } = await import('../../src/engine.js');
+    expect(PLAYBOOKS.map((p) => p.id)).toEqual(['homelab-ladder', 'gpu-operator', 'kantaloupe', 'tensor-fusion', 'bitfusion', 'gpu-lender']);
+    expect(playbook({ stack: 'gpu-lender', output: 'text' })).toBe(
+      'GPU Lender troubleshooting\nsource: the GPU Lender handbook\n  1. Does every LoanPool hold GPUs? [stack]\n     findings: lender-pool-empty\n     $ kubectl get loanpools\n',
+    );
+    expect(playbook({ stack: 'gpu-lender', output: 'markdown', lang: 'zh-CN' })).toContain('## GPU 出借排查');
+    expect(playbook({ stack: 'gpu-lender', output: 'markdown', lang: 'zh-CN' })).toContain('1. **每个 LoanPool 都有 GPU 吗？** (stack)');
+    const report = runChecks([lenderCheck], factsOf([...lenderObjects(), gpuNode('gpu-1')]));
+    expect(walkPlaybook(report.findings).map((t) => [t.playbook.id, t.step.id, t.findings.map((f) => f.subject.name)])).toEqual([['gpu-lender', 'pools', ['pool-a']]]);
   });
 
   it("collects the logs of its namespace's troubled pods", async () => {
