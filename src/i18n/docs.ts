@@ -5,7 +5,7 @@ import type { Check } from '../check.js';
 import { docsPath } from '../check.js';
 import type { Playbook } from '../playbook/steps.js';
 import { renderPlaybooks } from '../report/playbook.js';
-import { translationOf } from './checks.js';
+import { checkTranslation } from './checks.js';
 import { ui } from './ui.js';
 
 export const ZH_DOCS_DIR = 'docs/zh-CN/checks';
@@ -17,7 +17,7 @@ export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string
   const pages = new Map<string, string>();
   const rows: string[] = [];
   for (const check of checks) {
-    const t = translationOf(check.name, 'zh-CN');
+    const t = checkTranslation(check, 'zh-CN');
     if (!t) continue;
     pages.set(`${ZH_DOCS_DIR}/${check.name}.md`, renderPage(check));
     rows.push(`| ${check.id} | [${check.name}](${check.name}.md) | ${ui('zh-CN').category(check.category)} | ${t.title} |`);
@@ -53,7 +53,7 @@ export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string
 }
 
 function renderPage(check: Check): string {
-  const t = translationOf(check.name, 'zh-CN')!;
+  const t = checkTranslation(check, 'zh-CN')!;
   const words = ui('zh-CN');
   // From docs/zh-CN/checks/ to the English page beside it in docs/checks/.
   const english = `../../${docsPath(check.name).replace(/^docs\//, '')}`;
