@@ -56,6 +56,15 @@ describe('every check has both texts', () => {
     }
   });
 
+  it('each check writes its Chinese texts in its own file, right in its definition beside the English ones', () => {
+    for (const check of ALL_CHECKS) {
+      const src = readFileSync(path.join(ROOT, 'checks', `${check.name}.ts`), 'utf8');
+      const definition = src.slice(src.indexOf('export default defineCheck({'));
+      expect(definition, check.name).toMatch(/^ {2}explain: /m);
+      expect(definition, check.name).toMatch(/^ {2}zh: \{$/m);
+    }
+  });
+
   it('every playbook and step has a Chinese title', () => {
     const missing: string[] = [];
     for (const pb of PLAYBOOKS) {
@@ -80,6 +89,17 @@ describe('the Chinese check pages', () => {
     }
     const stale = readdirSync(path.join(ROOT, ZH_DOCS_DIR)).filter((f) => !pages.has(`${ZH_DOCS_DIR}/${f}`));
     expect(stale).toEqual([]);
+  });
+  it('the comparison sees a changed Chinese text and a check without one (the guard can fail)', () => {
+    const changed = ALL_CHECKS.map((c) => (c.name === 'no-gpu-nodes' ? { ...c, zh: { ...c.zh!, title: '另一个标题' } } : c));
+    const pages = renderZhDocs(changed, PLAYBOOKS);
+    const page = `${ZH_DOCS_DIR}/no-gpu-nodes.md`;
+    expect(pages.get(page)).toContain('**检查项：** 另一个标题');
+    expect(pages.get(page)).not.toBe(readFileSync(path.join(ROOT, page), 'utf8'));
+    expect(pages.get(`${ZH_DOCS_DIR}/README.md`)).not.toBe(readFileSync(path.join(ROOT, ZH_DOCS_DIR, 'README.md'), 'utf8'));
+    // A check without zh texts gets no page, so the count above no longer matches.
+    const untranslated = ALL_CHECKS.map((c) => (c.name === 'no-gpu-nodes' ? { ...c, zh: undefined } : c));
+    expect(renderZhDocs(untranslated, PLAYBOOKS).size).toBe(ALL_CHECKS.length + 1);
   });
   it('are linked from docs/checks/README.md', () => {
     expect(readFileSync(path.join(ROOT, 'docs/checks/README.md'), 'utf8')).toContain('(../zh-CN/checks/README.md)');
