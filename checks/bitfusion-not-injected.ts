@@ -130,7 +130,7 @@ export default defineCheck({
     fixSummary: '确认 Bitfusion Webhook 在运行且其 MutatingWebhookConfiguration 存在，然后重建 Pod',
     explain: {
       detects:
-        '带有 auto-management/bitfusion: all 或 injection 注解、却没有 auto-management/status: injected 的 Pod；以及注解为 all、但容器命令没有被改写为 `bitfusion run` 的 Pod。',
+        '带有 auto-management/bitfusion: all 或 injection 注解、却没有 auto-management/status: injected 的 Pod；注解为 all、但容器命令没有被改写为 `bitfusion run` 的 Pod；以及因 Webhook 拒绝而从未被 API server 创建的 Pod（属主的 FailedCreate 事件、Webhook 的日志）。',
       why: 'Webhook 在创建 Pod 时安装 Bitfusion 客户端（init 容器、LD_LIBRARY_PATH、令牌）并改写命令；被它跳过的 Pod 会在完全没有 GPU 的情况下运行程序。',
       fix: '检查 Webhook（bwki 中的 Pod、MutatingWebhookConfiguration bwki-webhook-cfg、其日志），然后重建 Pod。',
     },

@@ -134,7 +134,7 @@ export default defineCheck({
     headline: 'TensorFusionWorkload 无法获得 GPU（"Failed to schedule GPU"）',
     fixSummary: '降低本应用或池中其他应用的 TFlops/显存请求，或为池增加 GPU',
     explain: {
-      detects: 'TensorFusionWorkload 的 Warning 事件 "Failed to schedule GPU"（原因 ScheduleGPUFailed），并把工作负载的 TFlops/显存请求与其所在池中每块 GPU 的可用量和总量对比。',
+      detects: 'TensorFusionWorkload 的 Warning 事件 "Failed to schedule GPU"（原因 ScheduleGPUFailed）、其调度插件写在 Pod 上的 GPUQuotaOrCapacityNotEnough 事件，或控制器日志中的同样内容，并把工作负载的 TFlops/显存请求与其所在池中每块 GPU 的可用量和总量对比。',
       why: '该工作负载没有 worker 启动，其 Pod 会一直卡在启动中（排查手册中的第一种情况）。',
       fix: '降低本应用或其他应用的 GPU 请求，或增加 GPU；如果一块 GPU 都没有列出，说明 TensorFusion 没有发现它们（tf-gpus-undiscovered）。',
     },
