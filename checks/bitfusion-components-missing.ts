@@ -10,7 +10,9 @@ import {
   WEBHOOK_DEPLOYMENT_NAME,
 } from '../src/facts/bitfusion.js';
 import type { Facts } from '../src/facts/facts.js';
-import type { KubeObject } from '../src/facts/kube.js';
+import type { KubeObject, Pod } from '../src/facts/kube.js';
+import { failingPodLines, plainlyFailing } from '../src/facts/pod-evidence.js';
+import { displayStatus } from '../src/facts/pods.js';
 import { findStack } from '../src/facts/stacks.js';
 import type { Issue, Severity } from '../src/model.js';
 
@@ -86,6 +88,11 @@ const COMPONENTS: Component[] = [
   },
 ];
 
+/** The pods of a DaemonSet or Deployment: in its namespace, named after it (`NAME-…`). */
+function podsOf(facts: Facts, o: KubeObject): Pod[] {
+  return facts.pods.filter((p) => p.metadata.namespace === o.metadata.namespace && p.metadata.name.startsWith(`${o.metadata.name}-`));
+}
+
 function issueFor(facts: Facts, c: Component, stackEvidence: string[]): Issue | undefined {
   const where = c.namespace ? `${c.namespace}/${c.name}` : c.name;
   const subject = { kind: c.kind, name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) };
@@ -102,13 +109,17 @@ function issueFor(facts: Facts, c: Component, stackEvidence: string[]): Issue | 
       fix,
     };
   }
-  const why = c.unready?.(found);
+  // The object's status, or (where it has none, or is not yet updated) its pods' own state.
+  const pods = c.unready ? podsOf(facts, found) : [];
+  const down = pods.filter(plainlyFailing);
+  const fromStatus = c.unready?.(found);
+  const why = fromStatus ?? (down.length > 0 ? `${down.length} of ${pods.length} pods not ready (${[...new Set(down.map(displayStatus))].join(', ')})` : undefined);
   if (!why) return undefined;
   return {
     severity: 'error',
     subject: { ...subject, name: found.metadata.name },
     message: `${c.title} ${c.kind} ${found.metadata.namespace ? `${found.metadata.namespace}/` : ''}${found.metadata.name} is not ready: ${why}`,
-    evidence: [`${c.kind} ${found.metadata.name}: ${why}`],
+    evidence: [fromStatus ? `${c.kind} ${found.metadata.name} status: ${why}` : `its pods: ${why}`, ...failingPodLines(facts, pods)],
     fix: { summary: 'Find why its pods do not become ready, then redeploy', commands: [c.verify, `kubectl describe ${c.kind.toLowerCase()} -n ${found.metadata.namespace} ${found.metadata.name}`, DEPLOY_COMMAND] },
   };
 }
@@ -116,7 +127,7 @@ function issueFor(facts: Facts, c: Component, stackEvidence: string[]): Issue | 
 export default defineCheck({
   name: 'bitfusion-components-missing',
   title: 'Bitfusion device plugin, webhook and webhook configurations are deployed',
-  needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'Pod', 'Event', 'logs'],
   requires: [],
   ok: 'the Bitfusion components are deployed and ready',
   stacks: ['bitfusion'],

@@ -1,5 +1,6 @@
 import { defineCheck } from '../src/check.js';
-import { lastLines, podRef } from '../src/facts/pods.js';
+import { podTexts } from '../src/facts/pod-texts.js';
+import { podRef } from '../src/facts/pods.js';
 import { matchWordings } from '../src/data/wordings/index.js';
 import { rowsOf } from '../src/facts/said.js';
 
@@ -16,7 +17,7 @@ function saysNoDevice(line: string): boolean {
 export default defineCheck({
   name: 'device-count-assert',
   title: 'No PyTorch device-count assertion in workload logs',
-  needs: ['Pod', 'logs'],
+  needs: ['Pod', 'logs', 'Event'],
   ok: 'no workload log shows the PyTorch device-count assertion',
   explain: {
     detects: 'Container logs with `DeferredCudaCallError` or `device >= 0 && device < num_gpus INTERNAL ASSERT FAILED`.',
@@ -37,23 +38,27 @@ export default defineCheck({
   run(facts) {
     return facts.pods.flatMap((pod) => {
       const ns = pod.metadata.namespace ?? 'default';
-      const containers = pod.spec?.containers ?? [];
-      return containers.flatMap((c) => {
-        const text = [facts.log(ns, pod.metadata.name, c.name, true), facts.log(ns, pod.metadata.name, c.name)].filter(Boolean).join('\n');
-        const hits = text.split('\n').filter(saysNoDevice);
-        if (hits.length === 0) return [];
-        return [
-          {
-            severity: 'error' as const,
-            subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
-            message: `Pod ${podRef(pod)} container ${c.name} hit the PyTorch device-count assertion: the GPU runtime was not injected into the process`,
-            evidence: [...lastLines(hits.join('\n'), 3).map((l) => `log: ${l.trim().slice(0, 300)}`)],
-            fix: {
-              summary: 'Find where the injected variables were lost, from inside the pod',
-              commands: [`gpuctl exec-check ${pod.metadata.name} -n ${ns} -c ${c.name} --strace`],
-            },
+      // Every place the pod's words are: logs (this run and the previous) of init and app containers, their
+      // state messages (terminated.message carries the log's tail with FallbackToLogsOnError), and its events.
+      const byContainer = new Map<string, string[]>();
+      for (const text of podTexts(facts, pod)) {
+        const hits = text.text.split('\n').filter(saysNoDevice);
+        if (hits.length === 0) continue;
+        const key = text.container ?? '';
+        byContainer.set(key, [...(byContainer.get(key) ?? []), ...hits.map((l) => `${text.source}: ${l.trim().slice(0, 300)}`)]);
+      }
+      return [...byContainer].map(([container, lines]) => {
+        const c = container || pod.spec?.containers?.[0]?.name || 'main';
+        return {
+          severity: 'error' as const,
+          subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+          message: `Pod ${podRef(pod)}${container ? ` container ${container}` : ''} hit the PyTorch device-count assertion: the GPU runtime was not injected into the process`,
+          evidence: lines.slice(-3),
+          fix: {
+            summary: 'Find where the injected variables were lost, from inside the pod',
+            commands: [`gpuctl exec-check ${pod.metadata.name} -n ${ns} -c ${c} --strace`],
           },
-        ];
+        };
       });
     });
   },

@@ -1,6 +1,8 @@
 import { defineCheck } from '../src/check.js';
 import type { Facts } from '../src/facts/facts.js';
-import type { KubeObject } from '../src/facts/kube.js';
+import type { KubeObject, Pod } from '../src/facts/kube.js';
+import { failingPodLines, plainlyFailing } from '../src/facts/pod-evidence.js';
+import { displayStatus, podRef } from '../src/facts/pods.js';
 import { someNames } from '../src/facts/scheduling.js';
 import { findStack } from '../src/facts/stacks.js';
 import type { Fix, Issue, Severity } from '../src/model.js';
@@ -26,6 +28,39 @@ const INSTALL_ENVOY_GATEWAY: Fix = {
   ],
 };
 
+/**
+ * The controllers that implement the Gateway API, by the controllerName their GatewayClass names, and how
+ * their pods are named (their Helm charts' / manifests' Deployments).
+ */
+const IMPLEMENTATIONS: { controller: RegExp; title: string; pods: RegExp }[] = [
+  { controller: /^gateway\.envoyproxy\.io\//, title: 'Envoy Gateway', pods: /^envoy-gateway-/ },
+  { controller: /^istio\.io\//, title: 'Istio', pods: /^istiod-/ },
+  { controller: /^gateway\.nginx\.org\//, title: 'NGINX Gateway Fabric', pods: /nginx-gateway/ },
+  { controller: /^io\.cilium\//, title: 'Cilium', pods: /^cilium-operator-/ },
+  { controller: /^konghq\.com\//, title: 'Kong', pods: /kong/ },
+  { controller: /^traefik\.io\//, title: 'Traefik', pods: /^traefik-/ },
+];
+
+/** The controller of a GatewayClass and its pods, where the implementation is known. */
+function controllerOf(facts: Facts, gc: KubeObject): { title: string; pods: Pod[] } | undefined {
+  const name: string = gc.spec?.controllerName ?? '';
+  const impl = IMPLEMENTATIONS.find((i) => i.controller.test(name));
+  return impl && { title: impl.title, pods: facts.pods.filter((p) => impl.pods.test(p.metadata.name)) };
+}
+
+/** What the controllers' pods show: none running, or failing ones with their state, events and log. */
+function controllerLines(facts: Facts, classes: KubeObject[]): string[] {
+  const seen = new Set<string>();
+  return classes.flatMap((gc) => {
+    const c = controllerOf(facts, gc);
+    if (!c || seen.has(c.title)) return [];
+    seen.add(c.title);
+    if (c.pods.length === 0) return facts.unavailable('Pod') ? [] : [`${c.title} (the controller of GatewayClass ${gc.metadata.name}): no pod of it in the cluster`];
+    const failing = failingPodLines(facts, c.pods);
+    return failing.length ? failing : [`${c.title}: ${c.pods.length} pod(s) running (${someNames(c.pods.map((p) => podRef(p)))})`];
+  });
+}
+
 const conditionTrue = (o: KubeObject, type: string) =>
   (o.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === type && c.status === 'True') ?? false;
 const ref = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
@@ -39,7 +74,7 @@ function crdsInstalled(facts: Facts): boolean {
 export default defineCheck({
   name: 'gateway-api-missing',
   title: 'A Gateway API implementation and a Gateway exist (Kantaloupe)',
-  needs: ['GatewayClass', 'Gateway'],
+  needs: ['GatewayClass', 'Gateway', 'Pod', 'Event', 'logs'],
   stacks: ['hami', 'kantaloupe'],
   ok: 'the Gateway API is installed with an accepted GatewayClass and a programmed Gateway',
   explain: {
@@ -101,7 +136,7 @@ export default defineCheck({
         severity,
         subject: { kind: 'GatewayClass', name: classes[0]!.metadata.name },
         message: `No GatewayClass is accepted by its controller (${someNames(classes.map(ref))}): the controller is not running or does not know the class`,
-        evidence: classes.map((c) => `GatewayClass ${c.metadata.name}: controllerName ${c.spec?.controllerName ?? '?'}, Accepted ${conditionStatus(c, 'Accepted')}`),
+        evidence: [...classes.map((c) => `GatewayClass ${c.metadata.name}: controllerName ${c.spec?.controllerName ?? '?'}, Accepted ${conditionStatus(c, 'Accepted')}`), ...controllerLines(facts, classes)],
         fix: { summary: "Check the controller named in spec.controllerName: its pods and logs", commands: ['kubectl get gatewayclass -o wide', 'kubectl get pods -A | grep -i -e gateway -e envoy -e istio'] },
       });
     }
@@ -120,9 +155,25 @@ export default defineCheck({
         severity,
         subject: { kind: 'Gateway', name: gateways[0]!.metadata.name, namespace: gateways[0]!.metadata.namespace },
         message: `No Gateway is programmed (${someNames(gateways.map(ref))}): none has an address Kantaloupe could use`,
-        evidence: gateways.map((g) => `Gateway ${ref(g)}: class ${g.spec?.gatewayClassName ?? '?'}, Programmed ${conditionStatus(g, 'Programmed')}`),
+        evidence: [...gateways.map((g) => `Gateway ${ref(g)}: class ${g.spec?.gatewayClassName ?? '?'}, Programmed ${conditionStatus(g, 'Programmed')}`), ...controllerLines(facts, classes.filter((c) => gateways.some((g) => g.spec?.gatewayClassName === c.metadata.name)))],
         fix: { summary: 'Look at the Gateway status and its controller', commands: gateways.slice(0, 3).map((g) => `kubectl describe gateway -n ${g.metadata.namespace} ${g.metadata.name}`) },
       });
+    }
+    // The statuses say it works, but the controller that wrote them is failing now: they are from before it.
+    if (issues.length === 0) {
+      for (const gc of accepted) {
+        const c = controllerOf(facts, gc);
+        const down = c?.pods.filter(plainlyFailing) ?? [];
+        if (!c || down.length === 0 || down.length < c.pods.length) continue;
+        issues.push({
+          severity,
+          subject: { kind: 'Pod', name: down[0]!.metadata.name, namespace: down[0]!.metadata.namespace },
+          message: `${c.title}, the controller of GatewayClass ${gc.metadata.name}, has no working pod (${someNames(down.map((p) => `${podRef(p)} ${displayStatus(p)}`))}): the Accepted and Programmed statuses are from before, and new routes for Kantaloupe's sessions are not programmed`,
+          evidence: [`GatewayClass ${gc.metadata.name}: Accepted ${conditionStatus(gc, 'Accepted')} (written by ${gc.spec?.controllerName ?? '?'})`, ...failingPodLines(facts, down)],
+          fix: { summary: `Find why ${c.title}'s pods fail (their log, events), then restart them`, commands: down.slice(0, 1).flatMap((p) => [`kubectl logs -n ${p.metadata.namespace} ${p.metadata.name} --previous`, `kubectl describe pod -n ${p.metadata.namespace} ${p.metadata.name}`]) },
+        });
+        break;
+      }
     }
     return issues;
   },

@@ -3,12 +3,31 @@ import type { Facts } from '../src/facts/facts.js';
 import type { KubeObject } from '../src/facts/kube.js';
 import { labelsToSatisfy, selectorMatches } from '../src/facts/label-selectors.js';
 import type { GpuExporter, PrometheusServer } from '../src/facts/prometheus.js';
-import { dcgmExporterDaemonSets, EXPORTER_TITLES, gpuServiceMonitors, prometheusServers, serviceMonitorSelection } from '../src/facts/prometheus.js';
+import { dcgmExporterDaemonSets, EXPORTER_TITLES, gpuServiceMonitors, KANTALOUPE_METRICS, prometheusServers, serviceMonitorSelection } from '../src/facts/prometheus.js';
 import { someNames } from '../src/facts/scheduling.js';
 import { findStack, gpuOperatorNamespace, hasStack } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
 
 const ref = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+/**
+ * What Prometheus answered for the exporter's series (gpu-metrics-missing's queries): absent confirms the
+ * ServiceMonitor is not scraped; present means another job collects them (an additionalScrapeConfig, a
+ * PodMonitor, another Prometheus), and the sources disagree.
+ */
+function seriesOf(facts: Facts, exporter: GpuExporter): { line: string; present: boolean } | undefined {
+  const q = facts.prometheusQueries;
+  if (!q || q.error) return undefined;
+  const endpoint = q.endpoint ?? 'Prometheus';
+  const answered = KANTALOUPE_METRICS.filter((m) => m.from === exporter).flatMap((m) => {
+    const r = q.results.find((r) => r.query === m.metric);
+    return r && r.error === undefined ? [{ metric: m.metric, series: r.series ?? 0 }] : [];
+  });
+  if (answered.length === 0) return undefined;
+  const present = answered.filter((a) => a.series > 0);
+  const text = answered.map((a) => `${a.metric}: ${a.series} series`).join(', ');
+  return { line: `query at ${endpoint}: ${text}${present.length ? ' — the series are there, so another scrape job collects them' : ' (confirms it: nothing is scraped)'}`, present: present.length > 0 };
+}
 
 /** How each chart puts extra labels on its ServiceMonitor, so a relabel survives the next upgrade. */
 const CHART_LABELS: Record<GpuExporter, (labels: string) => string> = {
@@ -62,7 +81,7 @@ function relabel(facts: Facts, sm: KubeObject, exporter: GpuExporter, servers: P
 export default defineCheck({
   name: 'servicemonitor-not-selected',
   title: 'Prometheus selects the HAMi and DCGM exporter ServiceMonitors',
-  needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor'],
+  needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor', 'prometheus'],
   requires: ['ServiceMonitor', 'Prometheus'],
   stacks: ['hami', 'kantaloupe', 'gpu-operator'],
   ok: 'every HAMi and DCGM exporter ServiceMonitor is selected by a Prometheus',
@@ -110,11 +129,15 @@ export default defineCheck({
       }
       const verdicts = servers.map((s) => serviceMonitorSelection(facts, s, sm));
       if (verdicts.some((v) => v.selected)) continue;
+      const series = seriesOf(facts, exporter);
+      const by = servers.length === 1 ? servers[0]!.ref : `any of ${servers.length} Prometheus objects`;
       issues.push({
-        severity: 'warning',
+        severity: series?.present ? 'info' : 'warning',
         subject,
-        message: `ServiceMonitor ${ref(sm)} (${EXPORTER_TITLES[exporter]}) is not selected by ${servers.length === 1 ? servers[0]!.ref : `any of ${servers.length} Prometheus objects`}: its metrics are never scraped`,
-        evidence: [`ServiceMonitor ${ref(sm)} labels: ${labels}`, ...verdicts.map((v) => v.why)],
+        message: series?.present
+          ? `ServiceMonitor ${ref(sm)} (${EXPORTER_TITLES[exporter]}) is not selected by ${by}, yet Prometheus has its series: another scrape job collects them, and this ServiceMonitor does nothing`
+          : `ServiceMonitor ${ref(sm)} (${EXPORTER_TITLES[exporter]}) is not selected by ${by}: its metrics are never scraped`,
+        evidence: [`ServiceMonitor ${ref(sm)} labels: ${labels}`, ...verdicts.map((v) => v.why), ...(series ? [series.line] : [])],
         fix: relabel(facts, sm, exporter, servers),
       });
     }
@@ -144,7 +167,7 @@ export default defineCheck({
           severity: 'warning',
           subject: m.subject,
           message: `${EXPORTER_TITLES[m.exporter]} has no ServiceMonitor: Prometheus does not scrape it, and Kantaloupe shows none of its metrics`,
-          evidence: [m.seen, `ServiceMonitors in the cluster: ${someNames(facts.all('ServiceMonitor').map(ref)) || 'none'}`],
+          evidence: [m.seen, `ServiceMonitors in the cluster: ${someNames(facts.all('ServiceMonitor').map(ref)) || 'none'}`, ...(seriesOf(facts, m.exporter) ? [seriesOf(facts, m.exporter)!.line] : [])],
           fix: { summary: `Enable the ${EXPORTER_TITLES[m.exporter]} ServiceMonitor in its chart (kantaloupe-prerequisites)`, commands: [placeholders(facts, ENABLE[m.exporter])] },
         });
       }

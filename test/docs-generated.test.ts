@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../checks/index.js';
 import type { CheckName } from '../src/catalogue.js';
 import { CATALOGUE, catalogueEntry } from '../src/catalogue.js';
-import { renderCatalogueDocs } from '../src/catalogue-docs.js';
+import { evidenceTable, renderCatalogueDocs } from '../src/catalogue-docs.js';
+import { EVIDENCE_SOURCES } from '../src/data/evidence-sources.js';
+import { ZH_DOCS_DIR } from '../src/i18n/docs.js';
 import { listChecks } from '../src/commands/checks.js';
 import type { Issue } from '../src/model.js';
 import type { Playbook } from '../src/playbook/steps.js';
@@ -56,6 +58,33 @@ describe('one catalogue', () => {
     expect(renderPlaybookDoc(retitled)).not.toBe(read(PLAYBOOK_DOC));
     expect(renderPlaybookDoc(retitled)).toContain('1. **GPU nodes not found: are they labelled nvidia.com/gpu.present=true?** (nodes)');
     expect(renderPlaybookDoc(retitled)).toContain('3. **Another title?** (stack) — findings: `tf-worker-crashing`');
+  });
+
+  it('every evidence table, English and Chinese, is rendered from src/data/evidence-sources.ts: the same rows, in order', () => {
+    const tableOf = (page: string, heading: string) => {
+      const lines = page.split('\n');
+      let i = lines.indexOf(heading) + 1;
+      while (lines[i] === '') i++;
+      const rows: string[] = [];
+      while (lines[i]?.startsWith('|')) rows.push(lines[i++]!);
+      return rows;
+    };
+    for (const check of ALL_CHECKS) {
+      const name = check.name as CheckName;
+      const en = tableOf(read(`docs/checks/${name}.md`)!, '## Evidence sources');
+      const zh = tableOf(read(`${ZH_DOCS_DIR}/${name}.md`)!, '## 证据来源');
+      expect(en, name).toEqual(evidenceTable(name));
+      expect(zh, name).toEqual(evidenceTable(name, 'zh-CN'));
+      expect(zh.length, name).toBe(EVIDENCE_SOURCES[name].length + 2);
+      // each Chinese row is a translation, not a copy of the English one
+      for (const row of EVIDENCE_SOURCES[name]) expect(`${row.zh.fact} ${row.zh.where}`, `${name}: ${row.fact}`).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('a page without an evidence section gets one, before its fix', () => {
+    const page = '# gpu-node-unlabeled (GPU102, nodes)\n\n**Checks:** x\n\n**Detects:** y.\n\n**Fix:** z.\n';
+    const files = renderCatalogueDocs(ALL_CHECKS, (f) => (f.endsWith('/gpu-node-unlabeled.md') ? page : read(f)));
+    expect(files.get('docs/checks/gpu-node-unlabeled.md')).toContain(`**Detects:** y.\n\n## Evidence sources\n\n${evidenceTable('gpu-node-unlabeled').join('\n')}\n\n**Fix:** z.\n`);
   });
 
   it('`gpuctl checks` lists the catalogue: every id and name, in the table of the docs', () => {

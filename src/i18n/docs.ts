@@ -3,6 +3,8 @@
 // stale. `npm run docs:zh` (scripts/gen-docs.ts) writes them; test/i18n.test.ts renders them again and compares.
 import type { Check } from '../check.js';
 import { docsPath } from '../check.js';
+import type { CheckName } from '../catalogue.js';
+import { evidenceTable } from '../catalogue-docs.js';
 import type { Playbook } from '../playbook/steps.js';
 import { renderPlaybooks } from '../report/playbook.js';
 import { checkTranslation } from './checks.js';
@@ -80,7 +82,12 @@ function renderPage(check: Check): string {
     '',
     `**读取：** ${check.needs.length ? check.needs.map((k) => `\`${k}\``).join('、') : words.explain.readsInput}`,
     '',
-    `命令示例和证据来源见英文页面：[${check.name}.md](${english})。在终端中查看：\`gpuctl explain ${check.name} --lang zh-CN\`。`,
+    '## 证据来源',
+    '',
+    ...evidenceTable(check.name as CheckName, 'zh-CN'),
+    '',
+    `命令示例见英文页面：[${check.name}.md](${english})。在终端中查看：\`gpuctl explain ${check.name} --lang zh-CN\`。`,
     '',
   ].join('\n');
 }
+
