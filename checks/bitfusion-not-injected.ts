@@ -1,20 +1,23 @@
 import { defineCheck } from '../src/check.js';
 import {
+  annotationProblems,
   BITFUSION_RUN,
   BITFUSION_WEBHOOK_NAMESPACE,
   commandText,
+  containersOf,
   INJECTED,
   isManaged,
   MANAGEMENT_ANNOTATION,
   managementOf,
   MUTATING_WEBHOOK_NAME,
+  resourceProblems,
   STATUS_ANNOTATION,
   WEBHOOK_DEPLOYMENT_NAME,
 } from '../src/facts/bitfusion.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { displayStatus, podRef } from '../src/facts/pods.js';
-import type { Issue } from '../src/model.js';
+import type { Fix, Issue } from '../src/model.js';
 
 /** What the webhook side looks like, for the evidence: is anything there to inject? */
 function webhookLines(facts: Facts): string[] {
@@ -25,6 +28,37 @@ function webhookLines(facts: Facts): string[] {
   const mwc = facts.all('MutatingWebhookConfiguration').find((m) => m.metadata.name === MUTATING_WEBHOOK_NAME);
   if (!mwc && !facts.unavailable('MutatingWebhookConfiguration')) lines.push(`no MutatingWebhookConfiguration ${MUTATING_WEBHOOK_NAME} (see bitfusion-components-missing)`);
   return lines;
+}
+
+/** The webhook runs (its Deployment ready) and is registered: then it is not what to fix. */
+function webhookRuns(facts: Facts): boolean {
+  const deployment = facts.all('Deployment').find((d) => d.metadata.namespace === BITFUSION_WEBHOOK_NAMESPACE && WEBHOOK_DEPLOYMENT_NAME.test(d.metadata.name));
+  const mwc = facts.all('MutatingWebhookConfiguration').find((m) => m.metadata.name === MUTATING_WEBHOOK_NAME);
+  return !!deployment && (deployment.status?.readyReplicas ?? 0) > 0 && !!mwc;
+}
+
+/** Why the webhook skipped the pod, from what the facts show of the pod and the webhook. */
+function notInjectedFix(facts: Facts, pod: Pod): Fix {
+  const ns = pod.metadata.namespace ?? 'default';
+  const recreate = `kubectl delete pod -n ${ns} ${pod.metadata.name}`;
+  // The webhook skips a pod whose own annotations or Bitfusion resources are invalid: those are the fix.
+  if (annotationProblems(pod.metadata.annotations).length || containersOf(pod).some((c) => resourceProblems(c).length)) {
+    return {
+      summary: 'The pod\'s own Bitfusion annotations or resources are invalid, so the webhook skipped it (see bitfusion-annotation-invalid): correct them in its workload, then recreate the pod',
+      commands: [`kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{.metadata.annotations}'`, recreate],
+    };
+  }
+  const log = `kubectl logs -n ${BITFUSION_WEBHOOK_NAMESPACE} deployment/bitfusion-webhook-deployment`;
+  if (webhookRuns(facts)) {
+    return {
+      summary: 'The webhook runs and is registered, yet did not mutate this pod: it was created before the webhook, or the webhook refused it (its log says which); recreate the pod',
+      commands: [log, recreate],
+    };
+  }
+  return {
+    summary: 'The webhook did not mutate the pod when it was created: make sure the Bitfusion webhook runs and its MutatingWebhookConfiguration exists, then recreate the pod',
+    commands: [`kubectl get pod -n ${BITFUSION_WEBHOOK_NAMESPACE}`, 'kubectl get MutatingWebhookConfiguration', log, recreate],
+  };
 }
 
 function issueFor(facts: Facts, pod: Pod): Issue | undefined {
@@ -41,10 +75,7 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
       subject,
       message: `Pod ${podRef(pod)} asks for Bitfusion (${mode}) but was not injected: no ${STATUS_ANNOTATION}: ${INJECTED}`,
       evidence: [base, ...commands, ...webhookLines(facts)],
-      fix: {
-        summary: 'The webhook did not mutate the pod when it was created: make sure the Bitfusion webhook runs and its MutatingWebhookConfiguration exists, then recreate the pod',
-        commands: [`kubectl get pod -n ${BITFUSION_WEBHOOK_NAMESPACE}`, 'kubectl get MutatingWebhookConfiguration', `kubectl logs -n ${BITFUSION_WEBHOOK_NAMESPACE} deployment/bitfusion-webhook-deployment`, `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
-      },
+      fix: notInjectedFix(facts, pod),
     };
   }
   if (mode !== 'all') return undefined; // injection: the client is installed, the command is the user's

@@ -11,6 +11,8 @@ import { operandPods, operandPodsOn } from '../src/facts/operands.js';
 import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
 import type { Fix, Issue } from '../src/model.js';
+import { eitherOf } from '../src/model.js';
+import { ownWords } from '../src/facts/said.js';
 import { eventCauseEntries, eventCauses } from '../src/remedies/event-causes.js';
 import { devicePluginPodsOn } from '../src/facts/stacks.js';
 import { imagePullPointer } from '../src/remedies/operands.js';
@@ -138,6 +140,23 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   }
   // Never tell the user to fix a layer the facts show healthy: say what is healthy and what does fail.
   const healthy = step.stage === 'plugin' && node ? healthyPlugin(facts, node) : undefined;
+  const fix = remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous });
+  // What the validator (or the workload validator it waits for) said in its components' words names the cause.
+  const workloads = spec.component === 'operator-validator' && node ? operandPodsOn(facts, node).filter((o) => o.pod !== pod && o.spec.step === verdict.step).map((o) => o.pod) : [];
+  const said = finished.length || healthy ? undefined : ownWords(facts, [pod, ...workloads]).map((w) => ({ ...w, findings: w.findings.filter((n) => n !== 'validator-failed') })).find((w) => w.findings.length);
+  if (said) {
+    return {
+      severity: verdict.severity,
+      subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      scope: { stage: step.stage },
+      message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails: ${said.quote} (see ${eitherOf(said.findings)})`,
+      evidence,
+      fix: {
+        summary: `The validator's own words point at ${eitherOf(said.findings)}: fix that first (see that finding's fix), then run the validation again`,
+        commands: [fix.commands[0]!, `gpuctl doctor --checks ${eitherOf(said.findings, ',')}`, fix.commands.at(-1)!],
+      },
+    };
+  }
   const cause = finished.length
     ? `: no GPU was free, ${finished.length === 1 ? `finished pod ${podRef(finished[0]!.pod)} holds it` : `${finished.length} finished pods hold them`} (see gpu-held-by-finished-pod)`
     : causes.length > 0
@@ -150,7 +169,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     scope: { stage: step.stage },
     message: `${where} ${verdict.state} ${verdict.step}: ${verdictText}${cause}`,
     evidence,
-    fix: withFreedGpus(remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
+    fix: withFreedGpus(fix, finished),
   };
 }
 

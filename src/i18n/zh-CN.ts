@@ -329,7 +329,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
     title: '有设备插件为请求 nvidia.com/gpu 的 Pod 服务',
     ok: '有设备插件在运行，或没有 Pod 请求 nvidia.com/gpu',
     headline: '有 Pod 请求 nvidia.com/gpu，但集群中没有运行设备插件',
-    fixSummary: '安装 NVIDIA 设备插件（或启用 GPU Operator 的设备插件；需要共享 GPU 时安装 HAMi）',
+    fixSummary: '已有设备插件 DaemonSet 时让它落到 GPU 节点上（节点选择器、容忍）；没有时安装 NVIDIA 设备插件（或启用 GPU Operator 的设备插件；需要共享 GPU 时安装 HAMi）',
     explain: {
       detects:
         '有 Pod 请求 nvidia.com/gpu，但不存在任何设备插件 Pod：既没有 GPU Operator 的 nvidia-device-plugin-daemonset，也没有独立部署的 nvidia-device-plugin（Helm Chart 或静态清单），也没有 HAMi 的设备插件。',
@@ -341,7 +341,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
     title: 'Pending 的 GPU Pod 能被空闲的 nvidia.com/gpu 满足',
     ok: '没有 Pod 因缺少 nvidia.com/gpu 而 Pending',
     headline: 'Pod 因空闲的 nvidia.com/gpu 不足而 Pending',
-    fixSummary: '释放被不再需要的 Pod 占用的 GPU，增加 GPU，或降低请求量',
+    fixSummary: '先看调度器给出的原因：GPU 被占满时释放不再需要的 Pod 占用的 GPU、增加 GPU 或降低请求量；GPU 空闲时按其消息修正（污点、节点选择器）',
     explain: {
       detects:
         '被调度器以 "0/N nodes are available: … Insufficient nvidia.com/gpu" 留在 Pending 的 Pod（来自其 PodScheduled 条件或 FailedScheduling 事件）；列出每个 GPU 节点的可分配 GPU 与绑定在其上的 Pod 的请求量，以及占用它们的 Pod。',
@@ -584,7 +584,7 @@ export const ZH_CN_CHECKS: Record<CheckName, CheckTranslation> = {
     title: 'Bitfusion Pod 已被 Webhook 注入',
     ok: '每个请求 Bitfusion 的 Pod 都已被注入',
     headline: '请求 Bitfusion 的 Pod 没有被 Webhook 注入',
-    fixSummary: '确认 Bitfusion Webhook 在运行且其 MutatingWebhookConfiguration 存在，然后重建 Pod',
+    fixSummary: '找出 Webhook 跳过该 Pod 的原因（Pod 自身的注解或资源无效，或 Webhook 没有运行、没有注册），修正后重建 Pod',
     explain: {
       detects:
         '带有 auto-management/bitfusion: all 或 injection 注解、却没有 auto-management/status: injected 的 Pod；以及注解为 all、但容器命令没有被改写为 `bitfusion run` 的 Pod。',
