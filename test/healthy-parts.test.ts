@@ -12,6 +12,7 @@ import { Facts } from '../src/facts/facts.js';
 import { isReady } from '../src/facts/pods.js';
 import { devicePluginPodsOn } from '../src/facts/stacks.js';
 import type { Finding } from '../src/model.js';
+import { eitherOf, narrowEither } from '../src/model.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -111,5 +112,26 @@ describe('symptoms do not blame healthy parts', () => {
     expect(problems.some((p) => p.includes('although device plugin pod nvidia-device-plugin-daemonset-8x6zq on z-k8s-n-1 is Ready'))).toBe(true);
     // gpu-held-by-finished-pod does not pass here: freeing GPUs is the fix, not a blame.
     expect(problems.some((p) => p.includes('GPUs held by finished pods'))).toBe(false);
+  });
+
+  it('a fix follows the facts: the runtime the GPU Operator writes waits for the driver, not for nvidia-ctk by hand', async () => {
+    const facts = new Facts(await loadSnapshot(path.join(ROOT, 'test/cases/real/gpu-operator-418')));
+    const report = runChecks(ALL_CHECKS, facts);
+    const runtime = report.findings.find((f) => f.name === 'nvidia-runtime-missing')!;
+    expect(runtime.fix!.commands.join('\n')).not.toContain('nvidia-ctk runtime configure');
+    expect(runtime.fix!.summary).toContain('waits for it in driver-validation: fix the driver first');
+    // Without the operator's toolkit on the node (gpu-operator-26: its DaemonSet lands nowhere) the hand fix stays.
+    const other = runChecks(ALL_CHECKS, new Facts(await loadSnapshot(path.join(ROOT, 'test/cases/real/gpu-operator-26'))));
+    expect(other.findings.find((f) => f.name === 'nvidia-runtime-missing')!.fix!.commands).toContain('sudo nvidia-ctk runtime configure --runtime=docker');
+  });
+});
+
+describe('eitherOf', () => {
+  it('keeps the causes no check ruled out, all of them when every one passed', () => {
+    const text = `see ${eitherOf(['nvidia-runtime-missing', 'runtimeclass-missing'])}; gpuctl doctor --checks ${eitherOf(['nvidia-runtime-missing', 'runtimeclass-missing'], ',')}`;
+    expect(narrowEither(text, new Set(['runtimeclass-missing']))).toBe('see nvidia-runtime-missing; gpuctl doctor --checks nvidia-runtime-missing');
+    expect(narrowEither(text, new Set())).toBe('see nvidia-runtime-missing or runtimeclass-missing; gpuctl doctor --checks nvidia-runtime-missing,runtimeclass-missing');
+    expect(narrowEither(text, new Set(['nvidia-runtime-missing', 'runtimeclass-missing']))).toBe(narrowEither(text, new Set()));
+    expect(eitherOf(['driver-not-loaded'])).toBe('driver-not-loaded');
   });
 });
