@@ -125,6 +125,18 @@ export default defineCheck({
     why: 'Without the device plugin no node offers bitfusion.io/gpu; without the webhook and its configuration pods are never injected with the Bitfusion client and their commands never become `bitfusion run`.',
     fix: 'Run `make deploy` in bitfusion_device_plugin of bitfusion-with-kubernetes-integration, then check the pods in kube-system and bwki.',
   },
+  zh: {
+    title: '已部署 Bitfusion 设备插件、Webhook 及其 Webhook 配置',
+    ok: 'Bitfusion 组件已部署并就绪',
+    headline: '正在使用 Bitfusion，但其组件缺失或未就绪',
+    fixSummary: '从 bitfusion-with-kubernetes-integration 重新部署 Bitfusion 组件（make deploy），然后检查 kube-system 和 bwki 中的 Pod',
+    explain: {
+      detects:
+        '在使用 Bitfusion 的地方（存在其命名空间 bwki、带有 auto-management/bitfusion 注解的 Pod，或其任何组件）：kube-system 中的设备插件 DaemonSet、bwki 中的 Webhook Deployment、MutatingWebhookConfiguration bwki-webhook-cfg 或 ValidatingWebhookConfiguration validation.bitfusion.io-cfg 缺失或未就绪。',
+      why: '没有设备插件，就没有节点提供 bitfusion.io/gpu；没有 Webhook 及其配置，Pod 永远不会被注入 Bitfusion 客户端，其命令也不会变成 `bitfusion run`。',
+      fix: '在 bitfusion-with-kubernetes-integration 的 bitfusion_device_plugin 目录中执行 `make deploy`，然后检查 kube-system 和 bwki 中的 Pod。',
+    },
+  },
   run(facts) {
     const stack = findStack(facts, 'bitfusion');
     if (!stack) return [];

@@ -105,6 +105,18 @@ export default defineCheck({
     why: 'The webhook installs the Bitfusion client (init container, LD_LIBRARY_PATH, token) and rewrites the command at pod creation; a pod it skipped runs its program on no GPU at all.',
     fix: 'Check the webhook (pods in bwki, MutatingWebhookConfiguration bwki-webhook-cfg, its log), then recreate the pod.',
   },
+  zh: {
+    title: 'Bitfusion Pod 已被 Webhook 注入',
+    ok: '每个请求 Bitfusion 的 Pod 都已被注入',
+    headline: '请求 Bitfusion 的 Pod 没有被 Webhook 注入',
+    fixSummary: '找出 Webhook 跳过该 Pod 的原因（Pod 自身的注解或资源无效，或 Webhook 没有运行、没有注册），修正后重建 Pod',
+    explain: {
+      detects:
+        '带有 auto-management/bitfusion: all 或 injection 注解、却没有 auto-management/status: injected 的 Pod；以及注解为 all、但容器命令没有被改写为 `bitfusion run` 的 Pod。',
+      why: 'Webhook 在创建 Pod 时安装 Bitfusion 客户端（init 容器、LD_LIBRARY_PATH、令牌）并改写命令；被它跳过的 Pod 会在完全没有 GPU 的情况下运行程序。',
+      fix: '检查 Webhook（bwki 中的 Pod、MutatingWebhookConfiguration bwki-webhook-cfg、其日志），然后重建 Pod。',
+    },
+  },
   run(facts) {
     return facts.pods.filter(isManaged).flatMap((pod) => issueFor(facts, pod) ?? []);
   },

@@ -55,6 +55,18 @@ export default defineCheck({
     why: 'The Bitfusion client authenticates to the remote GPU servers with the token in bitfusion-secret; an expired or revoked token, or a servers.conf that no longer matches, fails every `bitfusion run`.',
     fix: 'Check the token in the vCenter Bitfusion plug-in, download a new one, delete bitfusion-secret in every namespace, create it again in kube-system, `make deploy`, and recreate the workload.',
   },
+  zh: {
+    title: 'Bitfusion 工作负载能连接 Bitfusion 服务器',
+    ok: '没有 Bitfusion 工作负载的日志显示连接 Bitfusion 服务器出错',
+    headline: 'Bitfusion 工作负载无法连接 Bitfusion 服务器：日志中有连接或令牌错误',
+    fixSummary: '在 vCenter 中检查 Baremetal 令牌并下载有效令牌，删除所有旧的 bitfusion-secret，在 kube-system 中重建并重新部署',
+    explain: {
+      detects:
+        'Bitfusion 工作负载（带 auto-management/bitfusion 注解或请求 bitfusion.io 资源的 Pod）的日志中出现客户端连接服务器的错误："Token expired at: …"，以及关于服务器、servers.conf、令牌、认证、证书或连接的 `[ERROR]` 行。',
+      why: 'Bitfusion 客户端使用 bitfusion-secret 中的令牌向远程 GPU 服务器认证；令牌过期或被吊销，或 servers.conf 不再匹配，都会让每次 `bitfusion run` 失败。',
+      fix: '在 vCenter 的 Bitfusion 插件中检查令牌，下载新令牌，删除每个命名空间中的 bitfusion-secret，在 kube-system 中重新创建，执行 `make deploy`，然后重建工作负载。',
+    },
+  },
   run(facts) {
     const pods = bitfusionPods(facts.pods);
     const withLogs = pods.filter((p) => logsOf(facts, p).length > 0);

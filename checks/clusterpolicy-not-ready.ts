@@ -25,6 +25,18 @@ export default defineCheck({
     why: 'The ClusterPolicy is the GPU Operator\'s summary of the whole stack: while it is not ready some operand (driver, toolkit, device plugin, validator…) is not running on some GPU node, and GPU pods there fail or wait.',
     fix: 'Read its conditions, then fix the operands they name (see operand-unhealthy and validator-failed); with no status, look at the gpu-operator controller pod; with state ignored, delete the extra ClusterPolicy.',
   },
+  zh: {
+    title: 'GPU Operator 的 ClusterPolicy 已就绪',
+    ok: 'ClusterPolicy 已就绪',
+    headline: 'GPU Operator 的 ClusterPolicy 未就绪',
+    fixSummary: '根据其 conditions 修复所列出的 operand；没有 status 时检查 gpu-operator 控制器；状态为 ignored 时删除多余的 ClusterPolicy',
+    explain: {
+      detects:
+        'status.state 不是 "ready" 的 ClusterPolicy（nvidia.com/v1）：notReady，并列出阻碍它的 operand 状态（conditions Ready=False、Error=True "ClusterPolicy is not ready, states not ready: [state-driver …]"）；ignored（存在第二个 ClusterPolicy）；或完全没有 status（operator 控制器没有在调谐它）。',
+      why: 'ClusterPolicy 是 GPU Operator 对整个软件栈的汇总：它未就绪时，某个 GPU 节点上有某个 operand（驱动程序、工具包、设备插件、验证器……）没有运行，那里的 GPU Pod 会失败或等待。',
+      fix: '查看其 conditions，然后修复其中列出的 operand（见 operand-unhealthy 和 validator-failed）；没有 status 时，查看 gpu-operator 控制器 Pod；状态为 ignored 时，删除多余的 ClusterPolicy。',
+    },
+  },
   run(facts) {
     const policies = facts.all('ClusterPolicy');
     // The operator found by its namespace or operands, but no ClusterPolicy: nothing to call ready or not.

@@ -23,6 +23,17 @@ export default defineCheck({
     why: 'PyTorch saw no usable GPU: with TensorFusion or HAMi this means the runtime injection did not reach the process (see injection-env-missing, env-dropped-by-child, shell-drops-preload).',
     fix: 'Print PATH, LD_LIBRARY_PATH and LD_PRELOAD at program start, or run `gpuctl exec-check POD` (with --strace) to find the exec that dropped them.',
   },
+  zh: {
+    title: '工作负载日志中没有 PyTorch 设备数断言错误',
+    ok: '没有工作负载日志出现 PyTorch 设备数断言错误',
+    headline: '工作负载日志中出现 PyTorch 设备数断言错误：GPU 运行时没有注入到进程中',
+    fixSummary: '从 Pod 内部找出注入的环境变量在哪里丢失（gpuctl exec-check）',
+    explain: {
+      detects: '容器日志中出现 `DeferredCudaCallError` 或 `device >= 0 && device < num_gpus INTERNAL ASSERT FAILED`。',
+      why: 'PyTorch 没有看到可用的 GPU：对于 TensorFusion 或 HAMi，这意味着运行时注入没有到达进程（见 injection-env-missing、env-dropped-by-child、shell-drops-preload）。',
+      fix: '在程序启动时打印 PATH、LD_LIBRARY_PATH 和 LD_PRELOAD，或运行 `gpuctl exec-check POD`（加 --strace）找出丢失它们的那次 exec。',
+    },
+  },
   run(facts) {
     return facts.pods.flatMap((pod) => {
       const ns = pod.metadata.namespace ?? 'default';

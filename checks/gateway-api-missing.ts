@@ -47,6 +47,18 @@ export default defineCheck({
     why: "Kantaloupe routes the VSCode, SSH and Jupyter sessions of its workloads through a Gateway API gateway; the cluster's onboarding asks for the gateway endpoint (网关地址), and without one those sessions cannot be opened.",
     fix: 'Give Kantaloupe the endpoint of an existing gateway (Istio, Envoy) that supports the Gateway API, or install Envoy Gateway with Helm and create a GatewayClass and a Gateway.',
   },
+  zh: {
+    title: '存在 Gateway API 实现和 Gateway（Kantaloupe）',
+    ok: '已安装 Gateway API，并有被接受的 GatewayClass 和已生效（programmed）的 Gateway',
+    headline: '没有可用的 Gateway API 网关：Kantaloupe 无法打开 VSCode、SSH 和 Jupyter 会话',
+    fixSummary: '安装 Gateway API 实现（如 Envoy Gateway）并创建 GatewayClass 和 Gateway，或为 Kantaloupe 提供已有网关的地址',
+    explain: {
+      detects:
+        '在部署了 HAMi 或 Kantaloupe 前置组件的集群上：没有 Gateway API（未提供 gateway.networking.k8s.io/v1 CRD），没有 GatewayClass（没有控制器实现它），没有被接受的 GatewayClass，或没有已生效（programmed）的 Gateway。正在准备 Kantaloupe 前置组件时为警告，仅运行 HAMi 时仅作提示。',
+      why: 'Kantaloupe 通过 Gateway API 网关转发其工作负载的 VSCode、SSH 和 Jupyter 会话；接入集群时需要填写网关地址，没有网关，这些会话就无法打开。',
+      fix: '为 Kantaloupe 提供一个支持 Gateway API 的现有网关（Istio、Envoy）的地址，或用 Helm 安装 Envoy Gateway 并创建 GatewayClass 和 Gateway。',
+    },
+  },
   run(facts) {
     // Where only HAMi runs, Kantaloupe may never come: say it, without raising the alarm.
     const kantaloupe = findStack(facts, 'kantaloupe');

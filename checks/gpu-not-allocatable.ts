@@ -66,6 +66,18 @@ export default defineCheck({
     why: `The scheduler places pods that request ${GPU_RESOURCE} only on nodes that advertise it; without it they stay Pending with "Insufficient ${GPU_RESOURCE}" however many cards the node has.`,
     fix: 'Read the device plugin pod on the node (its logs say why it registered nothing or marked GPUs unhealthy); remove labels that keep the plugin off the node; install a device plugin where none runs.',
   },
+  zh: {
+    title: 'GPU 节点上报可分配的 nvidia.com/gpu',
+    ok: '每个 GPU 节点都上报了可分配的 nvidia.com/gpu',
+    headline: '有 NVIDIA GPU 的节点没有上报（足够的）可分配 nvidia.com/gpu',
+    fixSummary: '查看该节点上设备插件 Pod 的日志，找出它为何没有注册 GPU 或将 GPU 标记为不健康；没有设备插件时安装一个',
+    explain: {
+      detects:
+        '有 NVIDIA GPU 的节点，其可分配（allocatable）的 nvidia.com/gpu 缺失或为 0：有容量（capacity）时，说明设备插件注册了 GPU 但将其标记为不健康；两者都没有时，说明没有设备插件在该节点上注册。可分配数少于容量时为警告。改为上报 MIG 资源的节点属正常；只由 TensorFusion 或 Bitfusion 分配 GPU 时仅作提示。',
+      why: '调度器只会把请求 nvidia.com/gpu 的 Pod 调度到上报了该资源的节点；没有它，无论节点有多少张卡，Pod 都会以 "Insufficient nvidia.com/gpu" 一直 Pending。',
+      fix: '查看该节点上的设备插件 Pod（其日志会说明为何没有注册 GPU 或为何将其标记为不健康）；去掉让插件无法调度到该节点的标签；在没有设备插件的地方安装一个。',
+    },
+  },
   run(facts) {
     const nodes = gpuNodes(facts);
     if (nodes.length === 0) return { skip: 'no node shows an NVIDIA GPU (see no-gpu-nodes)' };

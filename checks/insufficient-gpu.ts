@@ -64,6 +64,18 @@ export default defineCheck({
     why: 'The pods never start until a GPU frees up. Often the GPUs are held by pods nobody needs any more (finished test pods, idle notebooks) or the request is larger than any single node has.',
     fix: 'Free GPUs (delete finished or idle pods that hold them), add GPU nodes or GPUs, or lower the request to what one node can offer. If no node advertises GPUs at all, fix the device plugin first (no-device-plugin, gpu-not-allocatable).',
   },
+  zh: {
+    title: 'Pending 的 GPU Pod 能被空闲的 nvidia.com/gpu 满足',
+    ok: '没有 Pod 因缺少 nvidia.com/gpu 而 Pending',
+    headline: 'Pod 因空闲的 nvidia.com/gpu 不足而 Pending',
+    fixSummary: '先看调度器给出的原因：GPU 被占满时释放不再需要的 Pod 占用的 GPU、增加 GPU 或降低请求量；GPU 空闲时按其消息修正（污点、节点选择器）',
+    explain: {
+      detects:
+        '被调度器以 "0/N nodes are available: … Insufficient nvidia.com/gpu" 留在 Pending 的 Pod（来自其 PodScheduled 条件或 FailedScheduling 事件）；列出每个 GPU 节点的可分配 GPU 与绑定在其上的 Pod 的请求量，以及占用它们的 Pod。',
+      why: '在有 GPU 空出来之前，这些 Pod 永远不会启动。GPU 常常被不再需要的 Pod 占用（已结束的测试 Pod、闲置的 Notebook），或者请求量超过了任何单个节点拥有的数量。',
+      fix: '释放 GPU（删除占用 GPU 的已结束或闲置 Pod），增加 GPU 节点或 GPU，或把请求量降到单个节点能提供的范围内。如果根本没有节点上报 GPU，先修复设备插件（no-device-plugin、gpu-not-allocatable）。',
+    },
+  },
   run(facts) {
     const pending = unscheduledForWantOfGpu(facts);
     const oversized = oversizedRequests(facts, new Set(pending.map((p) => p.pod)));

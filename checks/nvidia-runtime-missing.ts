@@ -84,6 +84,18 @@ export default defineCheck({
     why: 'Pods with runtimeClassName nvidia cannot start (FailedCreatePodSandBox), and the GPU Operator validators and device plugin stay in Init; without the NVIDIA Container Runtime no container sees the GPU.',
     fix: 'Run `nvidia-ctk runtime configure` for the node\'s runtime and restart it; on k3s/RKE2 use their config.toml.tmpl (or let them detect the toolkit at start); import a drop-in that containerd does not read; restart containerd when its config already has the runtime.',
   },
+  zh: {
+    title: 'GPU 节点的容器运行时配置中有 nvidia 运行时',
+    ok: '每个读取了运行时配置的 GPU 节点都有 nvidia 运行时，也没有 Pod 因缺少它而失败',
+    headline: 'GPU 节点的容器运行时没有 nvidia 运行时',
+    fixSummary: '为节点的容器运行时配置 NVIDIA 运行时（nvidia-ctk runtime configure）并重启它，然后重建失败的 Pod',
+    explain: {
+      detects:
+        'GPU 节点的有效 containerd 配置（配置版本 1–3、imports 引入的 drop-in、k3s/RKE2/MicroK8s 路径，或 `containerd config dump`）或 docker 的 daemon.json 中没有 nvidia 运行时；或者有 Pod 的沙箱创建失败并报 `no runtime for "nvidia" is configured`。',
+      why: '使用 runtimeClassName nvidia 的 Pod 无法启动（FailedCreatePodSandBox），GPU Operator 的验证器和设备插件停在 Init 阶段；没有 NVIDIA Container Runtime，任何容器都看不到 GPU。',
+      fix: '针对节点的容器运行时执行 `nvidia-ctk runtime configure` 并重启；k3s/RKE2 使用其 config.toml.tmpl（或让它们在启动时自动检测工具包）；把 containerd 没有读取的 drop-in 加入 imports；配置中已有该运行时的，重启 containerd。',
+    },
+  },
   run(facts) {
     const events = [...missingRuntimeEvents(facts), ...missingRuntimeSaid(facts)].filter((e) => e.name === 'nvidia');
     const issues: Issue[] = [];

@@ -162,6 +162,18 @@ export default defineCheck({
     why: 'Each operand is a layer the next one waits for: a crashing driver leaves the toolkit, device plugin and validators waiting in their init containers, and the node never advertises nvidia.com/gpu.',
     fix: 'Read the failing container\'s log (the previous run\'s after a restart) and fix by operand: the driver needs kernel headers and no Secure Boot block, the toolkit needs the right containerd config path and socket, the device plugin needs the nvidia runtime. Fix the lowest broken layer first; the pods waiting on it recover by themselves.',
   },
+  zh: {
+    title: 'GPU Operator 和设备插件的 operand 运行正常',
+    ok: '每个 GPU Operator / 设备插件的 operand Pod 都已 Ready 且没有重启',
+    headline: 'GPU Operator 或设备插件的 operand Pod 不健康',
+    fixSummary: '查看失败容器的日志（重启过则看上一次运行的日志），从最底层坏掉的组件修起',
+    explain: {
+      detects:
+        'NVIDIA GPU Operator 的 operand Pod（驱动程序、容器工具包、设备插件、GPU Feature Discovery、DCGM、DCGM exporter、MIG manager、NFD），或独立部署的设备插件、HAMi 设备插件的 Pod，处于未 Ready、CrashLoop、反复重启、卡在 init 容器、无法调度或 Failed 状态。验证器 Pod 由 validator-failed 负责，镜像拉取由 image-pull-failing 负责。',
+      why: '每个 operand 都是下一层所等待的基础：驱动程序崩溃会让工具包、设备插件和验证器都停在 init 容器中，节点永远不会上报 nvidia.com/gpu。',
+      fix: '查看失败容器的日志（重启过则看上一次运行的日志），按 operand 修复：驱动程序需要内核头文件且不能被安全启动阻止，工具包需要正确的 containerd 配置路径和 socket，设备插件需要 nvidia 运行时。先修复最底层坏掉的组件，等待它的 Pod 会自行恢复。',
+    },
+  },
   run(facts) {
     return operandPods(facts)
       .filter((e) => !e.spec.validator)

@@ -72,6 +72,18 @@ export default defineCheck({
     why: 'An unselected ServiceMonitor is silently ignored: Prometheus never scrapes the exporter, DCGM_FI_DEV_GPU_UTIL, HostCoreUtilization and GPUDeviceCoreAllocated stay empty, and Kantaloupe shows no GPU usage.',
     fix: "Add the labels the selector wants to the ServiceMonitor through its chart's values (GPU Operator: dcgmExporter.serviceMonitor.additionalLabels; HAMi: global.labels), or widen the Prometheus selectors (kube-prometheus-stack: prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false).",
   },
+  zh: {
+    title: 'Prometheus 选中了 HAMi 和 DCGM exporter 的 ServiceMonitor',
+    ok: '每个 HAMi 和 DCGM exporter 的 ServiceMonitor 都被某个 Prometheus 选中',
+    headline: 'HAMi 或 DCGM exporter 的 ServiceMonitor 没有被任何 Prometheus 选中（或根本不存在）',
+    fixSummary: '给 ServiceMonitor 加上 Prometheus 选择的标签（写在 Chart 的 values 中，升级后仍会保留），或放宽 Prometheus 的选择器',
+    explain: {
+      detects:
+        '没有任何 Prometheus Operator 的 `Prometheus` 读取的 HAMi 和 DCGM exporter ServiceMonitor：其标签不匹配 spec.serviceMonitorSelector（kube-prometheus-stack 默认为 release=RELEASE；为 null 的选择器什么都不选），或其命名空间不匹配 spec.serviceMonitorNamespaceSelector（为 null 时只选 Prometheus 自身所在的命名空间）。使用 HAMi 时，还包括根本没有 ServiceMonitor 的 HAMi 或 DCGM exporter。',
+      why: '未被选中的 ServiceMonitor 会被悄悄忽略：Prometheus 从不抓取该 exporter，DCGM_FI_DEV_GPU_UTIL、HostCoreUtilization 和 GPUDeviceCoreAllocated 一直为空，Kantaloupe 显示不出 GPU 使用情况。',
+      fix: '通过 Chart 的 values 给 ServiceMonitor 加上选择器需要的标签（GPU Operator：dcgmExporter.serviceMonitor.additionalLabels；HAMi：global.labels），或放宽 Prometheus 的选择器（kube-prometheus-stack：prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false）。',
+    },
+  },
   run(facts) {
     if (facts.notInstalled('ServiceMonitor') && facts.notInstalled('Prometheus')) {
       return { skip: 'the Prometheus Operator is not installed (no ServiceMonitor or Prometheus objects): nothing selects ServiceMonitors' };

@@ -49,6 +49,18 @@ export default defineCheck({
     why: 'TensorFusion virtualises GPUs with a special MMIO; CUDA cuMemMap behaves oddly there, and the GPU memory manager written for it causes "Invalid Memory Address" in rare cases: the CUDA program fails.',
     fix: 'Set TF_DISABLE_MEMORY_MANAGER=1 in the GPU worker Pod template of the TensorFusionCluster. The trade-off: memory freeze and VRAM expansion/tiering no longer work.',
   },
+  zh: {
+    title: 'TensorFusion 内存管理器没有报 "Invalid Memory Address"',
+    ok: '没有 TensorFusion 日志出现 "Invalid Memory Address"',
+    headline: 'TensorFusion 工作负载出现 "Invalid Memory Address"（GPU 内存管理器的已知问题）',
+    fixSummary: '在 TensorFusionCluster 的 GPU worker Pod 模板中设置 TF_DISABLE_MEMORY_MANAGER=1（代价：内存冻结和显存扩展/分层将不可用）',
+    explain: {
+      detects:
+        'TensorFusion worker 和工作负载的日志中出现 "Invalid Memory Address"（Go 的 "invalid memory address or nil pointer dereference" panic 不计入：那是崩溃，见 tf-operator-restarting 和 tf-worker-crashing）。',
+      why: 'TensorFusion 的底层虚拟化使用了针对 GPU 的特殊 MMIO，CUDA 的 cuMemMap 在这种情况下行为异常；为此开发的 GPU 内存管理器在极少数情况下会导致 "Invalid Memory Address"：CUDA 程序因此失败。',
+      fix: '在 TensorFusionCluster 的 GPU worker Pod 模板中设置环境变量 TF_DISABLE_MEMORY_MANAGER=1。代价是内存冻结和显存（VRAM）扩展/分层功能将无法使用。',
+    },
+  },
   run(facts) {
     const pods = facts.pods.filter(isTensorFusionPod);
     const withLogs = pods.filter((p) => (p.spec?.containers ?? []).some((c) => containerLogs(facts, p, c.name).length > 0));

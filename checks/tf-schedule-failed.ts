@@ -92,6 +92,17 @@ export default defineCheck({
     why: 'No worker starts for the workload, so its pods stay stuck starting (the first branch of the troubleshooting page).',
     fix: 'Lower the GPU requests of this or other applications, or add GPUs; if no GPU is listed at all, TensorFusion has not discovered them (tf-gpus-undiscovered).',
   },
+  zh: {
+    title: 'TensorFusion 工作负载能获得 GPU',
+    ok: '没有 TensorFusionWorkload 报告 "Failed to schedule GPU"',
+    headline: 'TensorFusionWorkload 无法获得 GPU（"Failed to schedule GPU"）',
+    fixSummary: '降低本应用或池中其他应用的 TFlops/显存请求，或为池增加 GPU',
+    explain: {
+      detects: 'TensorFusionWorkload 的 Warning 事件 "Failed to schedule GPU"（原因 ScheduleGPUFailed），并把工作负载的 TFlops/显存请求与其所在池中每块 GPU 的可用量和总量对比。',
+      why: '该工作负载没有 worker 启动，其 Pod 会一直卡在启动中（排查手册中的第一种情况）。',
+      fix: '降低本应用或其他应用的 GPU 请求，或增加 GPU；如果一块 GPU 都没有列出，说明 TensorFusion 没有发现它们（tf-gpus-undiscovered）。',
+    },
+  },
   run(facts) {
     const failing = new Map<string, Event[]>();
     for (const ev of facts.events) {

@@ -49,6 +49,18 @@ export default defineCheck({
     why: 'A pod refused at admission never starts and is never retried: it stays Failed until deleted. The usual cause is a GPU held by another pod the scheduler does not count any more (a finished pod on a single-GPU node, the leftover cuda-vectoradd case), or a device plugin that advertised GPUs it then lost after a restart.',
     fix: 'Free the GPU (delete the finished pod that holds it, or repair the device plugin), then delete the refused pod: its controller creates a new one, or re-apply a bare pod.',
   },
+  zh: {
+    title: '没有 Pod 因缺少 GPU 而被 kubelet 拒绝',
+    ok: '没有 Pod 以 UnexpectedAdmissionError 失败',
+    headline: 'Pod 在准入时被 kubelet 拒绝：没有可用的 GPU（UnexpectedAdmissionError）',
+    fixSummary: '先释放 GPU（删除占用它的已结束 Pod，或修复设备插件），再删除被拒绝的 Pod 使其重建',
+    explain: {
+      detects:
+        '处于 Failed 阶段、原因为 UnexpectedAdmissionError 的 Pod：调度器已经调度了它们，但 kubelet 的设备管理器发现空闲设备少于请求量（"Allocate failed due to requested number of devices unavailable for nvidia.com/gpu. Requested: 1, Available: 0, which is unexpected"）。',
+      why: '在准入时被拒绝的 Pod 永远不会启动，也不会重试：它会一直保持 Failed，直到被删除。常见原因是 GPU 被调度器已不再计算的另一个 Pod 占用（单 GPU 节点上已结束的 Pod，即遗留 cuda-vectoradd 的情况），或设备插件在重启后丢失了之前上报的 GPU。',
+      fix: '先释放 GPU（删除占用它的已结束 Pod，或修复设备插件），再删除被拒绝的 Pod：其控制器会创建新的 Pod；裸 Pod 则需重新 apply。',
+    },
+  },
   run(facts) {
     const groups = new Map<string, Pod[]>();
     for (const pod of facts.pods.filter((p) => refused(facts, p))) {

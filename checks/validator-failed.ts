@@ -185,6 +185,18 @@ export default defineCheck({
     why: 'The validators gate the stack: the operands wait on the files they write under /run/nvidia/validations, and the ClusterPolicy stays notReady until they pass. The step that fails tells which layer is broken: driver, container runtime, CUDA, or device plugin.',
     fix: 'Fix the layer of the failing step (driver → driver checks, toolkit → container runtime, cuda → driver/CUDA compatibility, plugin → device plugin and allocatable GPUs), then delete the validator pod so the validation runs again.',
   },
+  zh: {
+    title: 'GPU Operator 验证器通过',
+    ok: '没有 GPU Operator 验证器 Pod 失败或卡住',
+    headline: 'GPU Operator 验证器 Pod 失败或卡住',
+    fixSummary: '修复失败步骤所对应的层，然后删除验证器 Pod 让验证重新运行',
+    explain: {
+      detects:
+        'GPU Operator 的验证器 Pod（nvidia-operator-validator、nvidia-cuda-validator、nvidia-device-plugin-validator）失败、在准入时被拒绝，或卡在 init 容器中；指出失败的步骤（driver-validation、toolkit-validation、cuda-validation、plugin-validation）及其所验证的层。',
+      why: '验证器是整个软件栈的关卡：operand 等待它们写入 /run/nvidia/validations 的文件，ClusterPolicy 在它们通过之前一直是 notReady。失败的步骤说明了哪一层坏了：驱动程序、容器运行时、CUDA 或设备插件。',
+      fix: '修复失败步骤所对应的层（driver → 驱动程序相关检查，toolkit → 容器运行时，cuda → 驱动程序与 CUDA 的兼容性，plugin → 设备插件和可分配的 GPU），然后删除验证器 Pod 让验证重新运行。',
+    },
+  },
   run(facts) {
     return operandPods(facts)
       .filter((e) => e.spec.validator)

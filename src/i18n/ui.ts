@@ -1,5 +1,6 @@
 // The words around the findings (headings, labels, counts) in each language. Check texts live in the
-// check definitions (English) and in zh-CN.ts; names, ids, severities and commands are never translated.
+// check definitions, both languages (checks/NAME.ts: the English texts and `zh`); names, ids, severities
+// and commands are never translated.
 import type { Category } from '../model.js';
 import { orList, stackCategories } from '../stacks/derived.js';
 import { STACKS } from '../stacks/index.js';
