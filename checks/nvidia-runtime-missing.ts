@@ -88,7 +88,7 @@ export default defineCheck({
     title: 'GPU 节点的容器运行时配置中有 nvidia 运行时',
     ok: '每个读取了运行时配置的 GPU 节点都有 nvidia 运行时，也没有 Pod 因缺少它而失败',
     headline: 'GPU 节点的容器运行时没有 nvidia 运行时',
-    fixSummary: '为节点的容器运行时配置 NVIDIA 运行时（nvidia-ctk runtime configure）并重启它，然后重建失败的 Pod',
+    fixSummary: '为节点的容器运行时配置 NVIDIA 运行时（nvidia-ctk runtime configure）并重启它，然后重建失败的 Pod；由 GPU Operator 的工具包负责时，先修复它所等待的驱动程序',
     explain: {
       detects:
         'GPU 节点的有效 containerd 配置（配置版本 1–3、imports 引入的 drop-in、k3s/RKE2/MicroK8s 路径，或 `containerd config dump`）或 docker 的 daemon.json 中没有 nvidia 运行时；或者有 Pod 的沙箱创建失败并报 `no runtime for "nvidia" is configured`。',

@@ -53,7 +53,7 @@ export default defineCheck({
     title: '没有 Pod 因缺少 GPU 而被 kubelet 拒绝',
     ok: '没有 Pod 以 UnexpectedAdmissionError 失败',
     headline: 'Pod 在准入时被 kubelet 拒绝：没有可用的 GPU（UnexpectedAdmissionError）',
-    fixSummary: '先释放 GPU（删除占用它的已结束 Pod，或修复设备插件），再删除被拒绝的 Pod 使其重建',
+    fixSummary: '先找出节点为何没有可用 GPU（占用它的已结束 Pod，或设备插件日志所说的原因），处理后再删除被拒绝的 Pod 使其重建',
     explain: {
       detects:
         '处于 Failed 阶段、原因为 UnexpectedAdmissionError 的 Pod：调度器已经调度了它们，但 kubelet 的设备管理器发现空闲设备少于请求量（"Allocate failed due to requested number of devices unavailable for nvidia.com/gpu. Requested: 1, Available: 0, which is unexpected"）。',

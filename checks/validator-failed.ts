@@ -206,7 +206,7 @@ export default defineCheck({
     title: 'GPU Operator 验证器通过',
     ok: '没有 GPU Operator 验证器 Pod 失败或卡住',
     headline: 'GPU Operator 验证器 Pod 失败或卡住',
-    fixSummary: '修复失败步骤所对应的层，然后删除验证器 Pod 让验证重新运行',
+    fixSummary: '按失败步骤及其日志找出原因（该层本身，或它所等待的组件；事实表明健康的层不必修），修复后删除验证器 Pod 让验证重新运行',
     explain: {
       detects:
         'GPU Operator 的验证器 Pod（nvidia-operator-validator、nvidia-cuda-validator、nvidia-device-plugin-validator）失败、在准入时被拒绝，或卡在 init 容器中；指出失败的步骤（driver-validation、toolkit-validation、cuda-validation、plugin-validation）及其所验证的层。',
