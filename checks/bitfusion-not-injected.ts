@@ -1,13 +1,16 @@
 import { defineCheck } from '../src/check.js';
 import {
+  annotationProblems,
   BITFUSION_RUN,
   BITFUSION_WEBHOOK_NAMESPACE,
   commandText,
+  containersOf,
   INJECTED,
   isManaged,
   MANAGEMENT_ANNOTATION,
   managementOf,
   MUTATING_WEBHOOK_NAME,
+  resourceProblems,
   STATUS_ANNOTATION,
   WEBHOOK_DEPLOYMENT_NAME,
 } from '../src/facts/bitfusion.js';
@@ -16,7 +19,7 @@ import { refusedCreates, webhookLogWords } from '../src/facts/bitfusion-webhook.
 import type { Facts } from '../src/facts/facts.js';
 import type { Pod } from '../src/facts/kube.js';
 import { displayStatus, podRef } from '../src/facts/pods.js';
-import type { Issue } from '../src/model.js';
+import type { Fix, Issue } from '../src/model.js';
 
 /** What the webhook side looks like, for the evidence: is anything there to inject? */
 function webhookLines(facts: Facts): string[] {
@@ -38,6 +41,37 @@ function saidOf(pod: Pod, words: WebhookWord[]): string[] {
     .map((w) => `${w.source}: ${w.line.slice(0, 300)}`);
 }
 
+/** The webhook runs (its Deployment ready) and is registered: then it is not what to fix. */
+function webhookRuns(facts: Facts): boolean {
+  const deployment = facts.all('Deployment').find((d) => d.metadata.namespace === BITFUSION_WEBHOOK_NAMESPACE && WEBHOOK_DEPLOYMENT_NAME.test(d.metadata.name));
+  const mwc = facts.all('MutatingWebhookConfiguration').find((m) => m.metadata.name === MUTATING_WEBHOOK_NAME);
+  return !!deployment && (deployment.status?.readyReplicas ?? 0) > 0 && !!mwc;
+}
+
+/** Why the webhook skipped the pod, from what the facts show of the pod and the webhook. */
+function notInjectedFix(facts: Facts, pod: Pod): Fix {
+  const ns = pod.metadata.namespace ?? 'default';
+  const recreate = `kubectl delete pod -n ${ns} ${pod.metadata.name}`;
+  // The webhook skips a pod whose own annotations or Bitfusion resources are invalid: those are the fix.
+  if (annotationProblems(pod.metadata.annotations).length || containersOf(pod).some((c) => resourceProblems(c).length)) {
+    return {
+      summary: 'The pod\'s own Bitfusion annotations or resources are invalid, so the webhook skipped it (see bitfusion-annotation-invalid): correct them in its workload, then recreate the pod',
+      commands: [`kubectl get pod -n ${ns} ${pod.metadata.name} -o jsonpath='{.metadata.annotations}'`, recreate],
+    };
+  }
+  const log = `kubectl logs -n ${BITFUSION_WEBHOOK_NAMESPACE} deployment/bitfusion-webhook-deployment`;
+  if (webhookRuns(facts)) {
+    return {
+      summary: 'The webhook runs and is registered, yet did not mutate this pod: it was created before the webhook, or the webhook refused it (its log says which); recreate the pod',
+      commands: [log, recreate],
+    };
+  }
+  return {
+    summary: 'The webhook did not mutate the pod when it was created: make sure the Bitfusion webhook runs and its MutatingWebhookConfiguration exists, then recreate the pod',
+    commands: [`kubectl get pod -n ${BITFUSION_WEBHOOK_NAMESPACE}`, 'kubectl get MutatingWebhookConfiguration', log, recreate],
+  };
+}
+
 function issueFor(facts: Facts, pod: Pod, words: WebhookWord[]): Issue | undefined {
   const ns = pod.metadata.namespace ?? 'default';
   const mode = managementOf(pod)!.trim().toLowerCase();
@@ -52,10 +86,7 @@ function issueFor(facts: Facts, pod: Pod, words: WebhookWord[]): Issue | undefin
       subject,
       message: `Pod ${podRef(pod)} asks for Bitfusion (${mode}) but was not injected: no ${STATUS_ANNOTATION}: ${INJECTED}`,
       evidence: [base, ...commands, ...saidOf(pod, words), ...webhookLines(facts)],
-      fix: {
-        summary: 'The webhook did not mutate the pod when it was created: make sure the Bitfusion webhook runs and its MutatingWebhookConfiguration exists, then recreate the pod',
-        commands: [`kubectl get pod -n ${BITFUSION_WEBHOOK_NAMESPACE}`, 'kubectl get MutatingWebhookConfiguration', `kubectl logs -n ${BITFUSION_WEBHOOK_NAMESPACE} deployment/bitfusion-webhook-deployment`, `kubectl delete pod -n ${ns} ${pod.metadata.name}`],
-      },
+      fix: notInjectedFix(facts, pod),
     };
   }
   if (mode !== 'all') return undefined; // injection: the client is installed, the command is the user's
@@ -127,7 +158,7 @@ export default defineCheck({
     title: 'Bitfusion Pod 已被 Webhook 注入',
     ok: '每个请求 Bitfusion 的 Pod 都已被注入',
     headline: '请求 Bitfusion 的 Pod 没有被 Webhook 注入',
-    fixSummary: '确认 Bitfusion Webhook 在运行且其 MutatingWebhookConfiguration 存在，然后重建 Pod',
+    fixSummary: '找出 Webhook 跳过该 Pod 的原因（Pod 自身的注解或资源无效，或 Webhook 没有运行、没有注册），修正后重建 Pod',
     explain: {
       detects:
         '带有 auto-management/bitfusion: all 或 injection 注解、却没有 auto-management/status: injected 的 Pod；注解为 all、但容器命令没有被改写为 `bitfusion run` 的 Pod；以及因 Webhook 拒绝而从未被 API server 创建的 Pod（属主的 FailedCreate 事件、Webhook 的日志）。',

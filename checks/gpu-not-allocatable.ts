@@ -3,8 +3,7 @@ import type { Pod } from '../src/facts/kube.js';
 import type { Facts } from '../src/facts/facts.js';
 import { GPU_RESOURCE, gpuEvidence, gpuNodes, nodeAllocatableGpus, nodeCapacityGpus, OPERANDS_LABEL } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
-import { matchWordings } from '../src/data/wordings/index.js';
-import { podTexts } from '../src/facts/pod-texts.js';
+import { ownWords } from '../src/facts/said.js';
 import { displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import { unmatchedLabels } from '../src/facts/scheduling.js';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
 import { stacksAllocatingGpusThemselves } from '../src/stacks/derived.js';
+import { eitherOf } from '../src/model.js';
 
 /** The GPU Operator's per-operand switch for the device plugin (like the operands label, for one operand). */
 const DEVICE_PLUGIN_DEPLOY_LABEL = 'nvidia.com/gpu.deploy.device-plugin';
@@ -106,7 +106,7 @@ export default defineCheck({
         );
       }
       // What the plugin itself said (its logs, previous logs, container states, events), in the components' words.
-      const said = plugins.flatMap(({ pod }) => pluginWords(facts, pod)).slice(0, 3);
+      const said = ownWords(facts, plugins.map(({ pod }) => pod)).slice(0, 3).map((w) => ({ ...w, finding: eitherOf(w.findings) }));
       evidence.push(...said.map((w) => `${w.source}: ${w.line} (${w.finding === 'gpu-not-allocatable' ? 'the plugin found no GPU' : `see ${w.finding}`})`));
       if (podsUnreadable) evidence.push(`pods could not be listed (${podsUnreadable}): the device plugin pod is unknown`);
       else if (plugins.length === 0) evidence.push('no NVIDIA device plugin pod runs on this node');
@@ -174,17 +174,6 @@ export default defineCheck({
     return issues;
   },
 });
-
-/** Lines of a device plugin pod that a wording row recognises, with the finding the row stands for. */
-function pluginWords(facts: Facts, pod: Pod): { source: string; line: string; finding: string }[] {
-  const found: { source: string; line: string; finding: string }[] = [];
-  for (const text of podTexts(facts, pod)) {
-    const hit = matchWordings(text.text)[0];
-    if (!hit) continue;
-    found.push({ source: text.source, line: hit.line, finding: [hit.wording.finding, ...(hit.wording.alsoMeans ?? [])].join(' or ') });
-  }
-  return found;
-}
 
 function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], plugins: Pod[], logCommands: string[], cause?: string): Fix {
   if (blockers.length > 0) {

@@ -7,10 +7,12 @@ import type { OperandPod } from '../src/facts/operands.js';
 import { operandPods, operandPodsOn } from '../src/facts/operands.js';
 import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
-import type { Issue } from '../src/model.js';
+import type { Fix, Issue } from '../src/model.js';
+import { eitherOf } from '../src/model.js';
 import { eventCauses } from '../src/remedies/event-causes.js';
-import { hostSaid, rowsOf, saidLine } from '../src/facts/said.js';
-import { imagePullPointer, operandFix } from '../src/remedies/operands.js';
+import { hostSaid, ownWords, rowsOf, saidLine } from '../src/facts/said.js';
+import type { OperandContext } from '../src/remedies/operands.js';
+import { imagePullPointer, logsCommand, operandFix, restartPod } from '../src/remedies/operands.js';
 
 /** nvidia-smi's words for a GPU that fell off the bus or an NVML that fails: the node's side of an operand failure. */
 const NODE_ROWS = rowsOf('operand-unhealthy').filter((w) => w.channels.includes('node-command'));
@@ -122,13 +124,30 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     for (const o of upstream) evidence.push(`${o.spec.title} pod on the same node: ${podRef(o.pod)} ${displayStatus(o.pod)}${isReady(o.pod) ? ', Ready' : ', not Ready'}`);
     if (upstream.length === 0) evidence.push(`no ${trouble.waitsFor} pod of the ${PROVIDER_TITLES[spec.provider]} on ${node}`);
   }
-  return {
-    severity: trouble.severity,
-    subject,
-    message,
-    evidence,
-    fix: operandFix(spec, { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous }),
-  };
+  const ctx = { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous };
+  return { severity: trouble.severity, subject, message, evidence, fix: fixFor(facts, pod, spec, trouble, ctx) };
+}
+
+/**
+ * The operand's own fix, unless the facts point elsewhere: a pod waiting in a validation init container needs
+ * nothing of its own (what it waits for is the fix), and a pod whose own words name a cause points there.
+ */
+function fixFor(facts: Facts, pod: Pod, spec: OperandPod['spec'], trouble: Trouble, ctx: OperandContext): Fix {
+  const step = trouble.waitsFor ? VALIDATION_STEPS[trouble.container] : undefined;
+  if (step) {
+    return {
+      summary: `Nothing to fix in this pod: it waits in ${trouble.container} for ${step.layer}; fix that on ${ctx.node ?? 'its node'} first, and the pod goes on by itself`,
+      commands: [logsCommand(ctx), `gpuctl doctor --checks ${step.stage === 'driver' ? 'driver' : 'runtime'}`],
+    };
+  }
+  const said = ownWords(facts, [pod]).map((w) => ({ ...w, findings: w.findings.filter((n) => n !== 'operand-unhealthy') })).find((w) => w.findings.length);
+  if (said) {
+    return {
+      summary: `Its own words point at ${eitherOf(said.findings)} ("${said.quote}"): fix that first (see that finding's fix), then let the DaemonSet recreate the pod`,
+      commands: [logsCommand(ctx), `gpuctl doctor --checks ${eitherOf(said.findings, ',')}`, restartPod(ctx)],
+    };
+  }
+  return operandFix(spec, ctx);
 }
 
 export default defineCheck({
