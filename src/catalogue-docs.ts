@@ -70,5 +70,5 @@ function withEvidence(page: string, name: CheckName): string {
   while (lines[start] === '') start++;
   let end = start;
   while (end < lines.length && lines[end]!.startsWith('|')) end++;
-  return [...lines.slice(0, at + 1), '', table, ...lines.slice(end)].join('\n');
+  return [...lines.slice(0, at + 1), '', table, ...(lines[end] === '' ? [] : ['']), ...lines.slice(end)].join('\n');
 }

@@ -81,10 +81,13 @@ describe('one catalogue', () => {
     }
   });
 
-  it('a page without an evidence section gets one, before its fix', () => {
+  it('a page without an evidence section gets one before its fix, an empty heading gets its table', () => {
     const page = '# gpu-node-unlabeled (GPU102, nodes)\n\n**Checks:** x\n\n**Detects:** y.\n\n**Fix:** z.\n';
     const files = renderCatalogueDocs(ALL_CHECKS, (f) => (f.endsWith('/gpu-node-unlabeled.md') ? page : read(f)));
     expect(files.get('docs/checks/gpu-node-unlabeled.md')).toContain(`**Detects:** y.\n\n## Evidence sources\n\n${evidenceTable('gpu-node-unlabeled').join('\n')}\n\n**Fix:** z.\n`);
+    const empty = page.replace('**Fix:**', '## Evidence sources\n\n**Fix:**');
+    const filled = renderCatalogueDocs(ALL_CHECKS, (f) => (f.endsWith('/gpu-node-unlabeled.md') ? empty : read(f)));
+    expect(filled.get('docs/checks/gpu-node-unlabeled.md')).toContain(`**Detects:** y.\n\n## Evidence sources\n\n${evidenceTable('gpu-node-unlabeled').join('\n')}\n\n**Fix:** z.\n`);
   });
 
   it('`gpuctl checks` lists the catalogue: every id and name, in the table of the docs', () => {
