@@ -45,7 +45,7 @@ function issueFor(facts: Facts, pod: Pod, namespacesWithSecret: string[]): Issue
 export default defineCheck({
   name: 'bitfusion-token-invalid',
   title: 'Bitfusion workloads reach the Bitfusion server',
-  needs: ['Pod', 'Secret', 'logs'],
+  needs: ['Pod', 'Secret', 'logs:workloads'],
   requires: ['Pod'],
   ok: 'no Bitfusion workload log shows errors reaching the Bitfusion server',
   stacks: ['bitfusion'],

@@ -16,7 +16,7 @@ function saysNoDevice(line: string): boolean {
 export default defineCheck({
   name: 'device-count-assert',
   title: 'No PyTorch device-count assertion in workload logs',
-  needs: ['Pod', 'logs'],
+  needs: ['Pod', 'logs:stack', 'logs:workloads'],
   ok: 'no workload log shows the PyTorch device-count assertion',
   explain: {
     detects: 'Container logs with `DeferredCudaCallError` or `device >= 0 && device < num_gpus INTERNAL ASSERT FAILED`.',

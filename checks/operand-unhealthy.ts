@@ -134,7 +134,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 export default defineCheck({
   name: 'operand-unhealthy',
   title: 'GPU Operator and device plugin operands are healthy',
-  needs: ['Pod', 'Event', 'logs', 'node-probe', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  needs: ['Pod', 'Event', 'logs:stack', 'node-probe', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
   requires: ['Pod'],
   ok: 'every GPU Operator / device plugin operand pod is Ready and not restarting',
   explain: {

@@ -157,7 +157,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 export default defineCheck({
   name: 'validator-failed',
   title: 'GPU Operator validators pass',
-  needs: ['Node', 'Pod', 'Event', 'logs'],
+  needs: ['Node', 'Pod', 'Event', 'logs:stack'],
   requires: ['Pod'],
   ok: 'no GPU Operator validator pod failed or is stuck',
   explain: {
