@@ -29,7 +29,8 @@ export interface LiveGatherOptions {
   prometheusUrl?: string;
   /**
    * What to collect, derived from what the checks declare (livePlan: the resource types listed, whose logs are
-   * fetched): the doctor and fleet pass it; absent — collect, whose bundle is for a person — everything.
+   * fetched, what the node probe runs and copies): the doctor and fleet pass it; absent — collect, whose bundle
+   * is for a person — everything.
    */
   plan?: CollectionPlan;
 }
@@ -57,10 +58,10 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
     const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
     // The lists, the logs and process tables of what they found, then the node probes (src/sources/pipeline.ts).
     const nodeProbes = remote
-      ? [remoteNodeProbePhase(opts.nodeProbe as 'pod' | 'daemonset', live, { ...remote, progress, notice })]
+      ? [remoteNodeProbePhase(opts.nodeProbe as 'pod' | 'daemonset', live, { ...remote, progress, notice, selection: opts.plan?.probe })]
       : opts.nodeProbe === 'none'
         ? []
-        : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
+        : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress, opts.plan?.probe)];
     const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes: opts.plan?.resourceTypes, logScopes: opts.plan?.logScopes, onProgress: progress };
     return await collectLive(options, '', nodeProbes);
   } finally {

@@ -6,7 +6,8 @@ import { pluralOf, resourceTypeOfKind } from '../collection/resources.js';
 import type { Event, KubeObject, Node, Pod, RuntimeClass } from '../collection/kube.js';
 import type { Need, Recorded } from './inputs.js';
 import type { LogScope } from './inputs.js';
-import { emptyRecord, localCommandNeed, logNeed, nodeCommandNeed } from './inputs.js';
+import { emptyRecord, localCommandNeed, logNeed, nodeCommandNeed, nodeFilesNeed } from './inputs.js';
+import { probeFileSetOf } from '../collection/probe-commands.js';
 import { logScopeOf } from './log-targets.js';
 
 export class Facts {
@@ -343,9 +344,15 @@ export class Facts {
 function recordingHost(host: NodeHost, recorder: Recorded): NodeHost {
   return {
     files: recordingCollection(host.files, (path, how) => {
-      recorder.needs.add('node-files');
       // Whether a file exists (a runtime binary a snapshot may carry) is no read of the probe's files.
-      if (how !== 'has') recorder.nodeFiles.add(path ?? '*');
+      if (how === 'has') return;
+      recorder.nodeFiles.add(path ?? '*');
+      // A file read by name: its set; the files listed or iterated: the sets of all there are (what was found
+      // depends on each of them being copied).
+      for (const file of path === undefined ? host.files.keys() : [path]) {
+        const set = probeFileSetOf(file);
+        if (set) recorder.needs.add(nodeFilesNeed(set));
+      }
     }),
     dirs: recordingCollection(host.dirs, () => recorder.needs.add('node-dirs')),
     commands: recordingCollection(host.commands, (name) => {

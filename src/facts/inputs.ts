@@ -2,7 +2,8 @@
 // a recording Facts (`Facts.recording()`) notes on every read. test/checks/needs.test.ts runs every check
 // on every example and real case and fails when one reads an input it did not declare.
 import type { LocalCommandName } from '../collection/local-commands.js';
-import type { ProbeCommandName } from '../collection/probe-commands.js';
+import type { ProbeCommandName, ProbeFileSet, ProbeSelection } from '../collection/probe-commands.js';
+import { PROBE_COMMANDS, PROBE_DIRS, PROBE_FILE_ENTRIES } from '../collection/probe-commands.js';
 import type { Kind, ResourceType } from '../collection/resources.js';
 import { RESOURCE_TYPES } from '../collection/resources.js';
 
@@ -10,8 +11,6 @@ import { RESOURCE_TYPES } from '../collection/resources.js';
 export const INPUT_TOKENS = [
   /** Which nodes have host facts, and why the node probe could not read one (`host`, `hosts`, `probedNodes`). */
   'node-probe',
-  /** Host files the node probe copies (PROBE_FILES; nodes/NODE/files/ in a snapshot). */
-  'node-files',
   /** Host directories whose existence the node probe records (PROBE_DIRS; nodes/NODE/dirs.txt). */
   'node-dirs',
   /** Process tables and /etc/ld.so.preload read through exec (a snapshot: pods/NS/POD/CONTAINER/). */
@@ -38,7 +37,18 @@ export type LogScope = keyof typeof LOG_SCOPES;
 export const LOG_SCOPE_NAMES = Object.keys(LOG_SCOPES) as LogScope[];
 
 /** One input a check reads: a resource kind gpuctl lists, a node probe command, a local command, logs or another input. */
-export type Need = Kind | InputToken | `node-command:${ProbeCommandName}` | `local-command:${LocalCommandName}` | `logs:${LogScope}`;
+export type Need =
+  | Kind
+  | InputToken
+  | `node-command:${ProbeCommandName}`
+  | `node-files:${ProbeFileSet}`
+  | `local-command:${LocalCommandName}`
+  | `logs:${LogScope}`;
+
+/** Host files of one set the node probe copies (PROBE_FILE_SETS; nodes/NODE/files/ in a snapshot). */
+export function nodeFilesNeed(set: ProbeFileSet): Need {
+  return `node-files:${set}`;
+}
 
 export function logNeed(scope: LogScope): Need {
   return `logs:${scope}`;
@@ -126,8 +136,24 @@ export function isKind(need: string): need is Kind {
 export interface CollectionPlan {
   resourceTypes: ResourceType[];
   logScopes: LogScope[];
+  /** What the node probe runs and copies. */
+  probe: ProbeSelection;
 }
 
 export function livePlan(checks: readonly { needs: readonly Need[] }[]): CollectionPlan {
-  return { resourceTypes: liveResourceTypes(checks), logScopes: liveLogScopes(checks) };
+  return { resourceTypes: liveResourceTypes(checks), logScopes: liveLogScopes(checks), probe: liveProbe(checks) };
+}
+
+/**
+ * What the doctor's node probe runs and copies: the commands the checks declare (`node-command:NAME`; those
+ * `forPeople` only in `gpuctl collect`), the files of the sets they declare (`node-files:SET`), and the
+ * directories when a check reads them (`node-dirs`).
+ */
+export function liveProbe(checks: readonly { needs: readonly Need[] }[]): ProbeSelection {
+  const declared = new Set<string>(checks.flatMap((c) => c.needs));
+  return {
+    commands: PROBE_COMMANDS.map((c) => c.name).filter((name) => declared.has(nodeCommandNeed(name))),
+    files: PROBE_FILE_ENTRIES.filter(([, set]) => declared.has(nodeFilesNeed(set))).map(([path]) => path),
+    dirs: declared.has('node-dirs') ? PROBE_DIRS : [],
+  };
 }

@@ -12,13 +12,15 @@ import { defineCheck } from '../../src/check.js';
 import { Facts } from '../../src/facts/facts.js';
 import type { Need } from '../../src/facts/inputs.js';
 import type { LogScope } from '../../src/facts/inputs.js';
-import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds, liveLogScopes, livePlan, liveResourceTypes, LOG_SCOPE_NAMES, logNeed } from '../../src/facts/inputs.js';
+import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds, liveLogScopes, livePlan, liveProbe, liveResourceTypes, LOG_SCOPE_NAMES, logNeed, nodeFilesNeed } from '../../src/facts/inputs.js';
 import { logTargets } from '../../src/facts/log-targets.js';
 import { prometheusToQuery } from '../../src/facts/prometheus.js';
 import { detectStacks } from '../../src/facts/stacks.js';
 import { injectingPods } from '../../src/facts/workload-injection.js';
 import { LOCAL_COMMANDS } from '../../src/collection/local-commands.js';
-import { PROBE_COMMANDS, PROBE_FILES } from '../../src/collection/probe-commands.js';
+import type { ProbeFileSet } from '../../src/collection/probe-commands.js';
+import { globPattern, PROBE_COMMANDS, PROBE_FILE_ENTRIES, PROBE_FILE_SETS, probeFileSetOf } from '../../src/collection/probe-commands.js';
+import { probeScript } from '../../src/sources/node-probe/script.js';
 import { RESOURCE_TYPES } from '../../src/collection/resources.js';
 import { emptyCollection, logKey } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
@@ -30,7 +32,6 @@ interface Allow {
   undeclaredReads: { check: string; read: string; why: string }[];
   declaredUnread: { check: string; need: string; why: string }[];
   nodeFilesNotProbed: { path: string; check: string; why: string }[];
-  probeCommandsUnread: { command: string; why: string }[];
 }
 const ALLOW = JSON.parse(readFileSync(path.join(ROOT, 'test/checks/needs-allow.json'), 'utf8')) as Allow;
 
@@ -46,6 +47,7 @@ const VALID_NEEDS = new Set<string>([
   ...PROBE_COMMANDS.map((c) => `node-command:${c.name}`),
   ...LOCAL_COMMANDS.map((c) => `local-command:${c.name}`),
   ...LOG_SCOPE_NAMES.map(logNeed),
+  ...(Object.keys(PROBE_FILE_SETS) as ProbeFileSet[]).map(nodeFilesNeed),
 ]);
 
 /** What one run of a check read, the stack detection excluded (the engine runs it for every check; COLLECTION_NEEDS). */
@@ -109,7 +111,7 @@ describe('declared, verified inputs (needs)', () => {
     expect(INPUTS.filter((d) => d.startsWith('test/cases/real/')).length).toBeGreaterThanOrEqual(30);
     // The recording sees reads of every sort: a check that reads nothing at all would mean a broken recorder.
     const all = new Set(ALL_CHECKS.flatMap((c) => [...reads.get(c.name)!]));
-    for (const sort of ['Pod', 'Node', 'Event', 'logs:stack', 'logs:workloads', 'node-files', 'node-dirs', 'node-probe', 'process-tables', 'prometheus', 'source-problems', 'node-command:lspci', 'local-command:helm-version']) {
+    for (const sort of ['Pod', 'Node', 'Event', 'logs:stack', 'logs:workloads', 'node-files:containerd-config', 'node-files:driver', 'node-dirs', 'node-probe', 'process-tables', 'prometheus', 'source-problems', 'node-command:lspci', 'local-command:helm-version']) {
       expect(all.has(sort), sort).toBe(true);
     }
   });
@@ -184,17 +186,37 @@ describe('the live collection follows the declared needs', () => {
     expect(logTargets(facts).targets.map((t) => t.pod)).toEqual(['train-0']);
   });
 
-  it('every node file a check reads by name is one the node probe copies (or allowed, with why)', () => {
-    const pattern = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
-    const probed = PROBE_FILES.map(pattern);
+  it("every node file a check reads by name is one the doctor's node probe copies (or allowed, with why)", () => {
+    const probed = liveProbe(ALL_CHECKS).files.map(globPattern);
     const unprobed = [...fileReads.keys()].filter((f) => !probed.some((p) => p.test(f)));
     expect(unprobed.sort()).toEqual(ALLOW.nodeFilesNotProbed.map((a) => a.path).sort());
   });
 
-  it('every node probe command is declared by a check that reads it (or allowed, with why)', () => {
+  it("the doctor's probe runs the commands the checks declare; one nobody declares runs only for people (collect), with why", () => {
     const declared = new Set(ALL_CHECKS.flatMap((c) => c.needs));
-    const unread = PROBE_COMMANDS.map((c) => c.name).filter((name) => !declared.has(`node-command:${name}` as Need));
-    expect(unread).toEqual(ALLOW.probeCommandsUnread.map((a) => a.command));
+    const unread = PROBE_COMMANDS.filter((c) => !declared.has(`node-command:${c.name}` as Need));
+    expect(unread.filter((c) => !c.forPeople).map((c) => c.name)).toEqual([]);
+    for (const c of PROBE_COMMANDS.filter((c) => c.forPeople)) {
+      expect(declared.has(`node-command:${c.name}` as Need), `${c.name} is read now: drop forPeople`).toBe(false);
+      expect(c.forPeople!.length, c.name).toBeGreaterThan(20);
+    }
+    const probe = liveProbe(ALL_CHECKS);
+    expect(probe.commands).toEqual(PROBE_COMMANDS.filter((c) => !c.forPeople).map((c) => c.name));
+    const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: 10, selection: probe });
+    for (const c of PROBE_COMMANDS) expect(script.includes(`@@cmd %s\\n' '${c.name}'`), c.name).toBe(!c.forPeople);
+  });
+
+  it("the doctor's probe copies the file sets the checks declare, and every set is declared by a check that reads it", () => {
+    const declared = new Set(ALL_CHECKS.flatMap((c) => c.needs));
+    for (const set of Object.keys(PROBE_FILE_SETS) as ProbeFileSet[]) expect(declared.has(nodeFilesNeed(set)), set).toBe(true);
+    // Each copied file belongs to exactly one set.
+    for (const [path, set] of PROBE_FILE_ENTRIES) expect(probeFileSetOf(path.replace(/\*/g, 'x')), path).toBe(set);
+    // A throwaway selection copies only its set's files.
+    const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: 10, selection: liveProbe([{ needs: ['node-files:docker'] }]) });
+    expect(script).toContain("'/etc/docker/daemon.json'");
+    expect(script).not.toContain('config.toml');
+    expect(script).not.toContain('@@cmd');
+    expect(script).not.toContain('for d in');
   });
 
   it('the live doctor sends a LIST for every kind its checks need, and only for the kinds declared', async () => {
