@@ -2,7 +2,7 @@
 // (`logs:stack`, `logs:workloads`; src/facts/inputs.ts), troubled ones first, healthy ones bounded apart.
 // Pure: a live source fetches what this picks; fetching every log of a cluster would be slow and useless.
 import { isKubeSystemStackPodName, stackNamespaces } from '../stacks/derived.js';
-import { podGpuRequest } from './gpu.js';
+import { gpuEvidence, nodeAllocatableGpus, podGpuRequest } from './gpu.js';
 import type { Facts } from './facts.js';
 import { detectPodStack } from './injection.js';
 import type { ContainerStatus, Pod } from '../collection/kube.js';
@@ -20,10 +20,14 @@ const NOT_STARTED = new Set(['ContainerCreating', 'PodInitializing']);
 /** Logs of troubled pods' containers in error (and their previous runs) fetched at most. */
 export const MAX_LOG_TARGETS = 200;
 /**
- * Logs of healthy containers fetched at most, on top: one pod of each operand and workload first, then a
- * second of each, and so on — so a large cluster yields a sample of every component, not 5,000 device plugins.
+ * Logs of healthy containers fetched at most, on top: first those of the pods on suspect nodes (a GPU node with
+ * no allocatable GPU, not Ready, or running a troubled pod of the scopes), then one pod of each operand and
+ * workload, then a second of each — so a large cluster yields the suspect nodes' words and a sample of every
+ * component, not 5,000 device plugins.
  */
 export const MAX_HEALTHY_LOG_TARGETS = 100;
+/** Pods of one operand DaemonSet, Deployment or workload whose healthy logs are sampled, off the suspect nodes. */
+export const HEALTHY_SAMPLES_PER_WORKLOAD = 2;
 
 export interface LogTarget {
   namespace: string;
@@ -78,12 +82,14 @@ export function logTargets(facts: Facts, options: LogTargetOptions = {}): LogSel
     if (scope && scopes.includes(scope)) pods[scope].push(pod);
   }
   const inScope = [...sortByName(pods.stack), ...sortByName(pods.workloads)];
-  const troubled = inScope.filter(isTroubled).flatMap((pod) => containerLogs(pod, everyContainer));
+  const troubledPods = inScope.filter(isTroubled);
+  const troubled = troubledPods.flatMap((pod) => containerLogs(pod, everyContainer));
   // A troubled container's log left out by the limit is counted as omitted once, not fetched as a healthy one.
   const wanted = new Set(troubled.map(targetKey));
-  const rest = rounds(inScope)
-    .flatMap((pod) => containerLogs(pod, true))
-    .filter((t) => !wanted.has(targetKey(t)));
+  const suspect = suspectNodes(facts, troubledPods);
+  const onSuspect = (pod: Pod) => suspect.has(pod.spec?.nodeName ?? '');
+  const sampled = [...rounds(inScope.filter(onSuspect)), ...rounds(inScope.filter((p) => !onSuspect(p)), HEALTHY_SAMPLES_PER_WORKLOAD)];
+  const rest = sampled.flatMap((pod) => containerLogs(pod, true)).filter((t) => !wanted.has(targetKey(t)));
   const targets = [...troubled.slice(0, limit), ...rest.slice(0, healthyLimit)];
   return { targets, omitted: Math.max(0, troubled.length - limit), unsampled: Math.max(0, rest.length - healthyLimit) };
 }
@@ -92,18 +98,38 @@ function targetKey(t: LogTarget): string {
   return `${t.namespace}/${t.pod}/${t.container}${t.previous ? '.previous' : ''}`;
 }
 
-/** The pods in rounds: the first pod of each workload (operand DaemonSet, Deployment, Job…), then the second of each… */
-function rounds(pods: Pod[]): Pod[] {
+/**
+ * Nodes whose healthy pods' logs come first, told from the lists alone: GPU nodes without an allocatable GPU or
+ * not Ready (a Ready device plugin there says why: no NVML, no devices), and nodes running a troubled pod.
+ */
+function suspectNodes(facts: Facts, troubled: readonly Pod[]): Set<string> {
+  const suspect = new Set<string>();
+  for (const pod of troubled) if (pod.spec?.nodeName) suspect.add(pod.spec.nodeName);
+  for (const node of facts.nodes) {
+    if (gpuEvidence(node).length === 0) continue;
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    if (nodeAllocatableGpus(node) === 0 || !ready) suspect.add(node.metadata.name);
+  }
+  return suspect;
+}
+
+/**
+ * The pods in rounds: the first pod of each workload (operand DaemonSet, Deployment, Job…), then the second of
+ * each…, at most `perWorkload` of each.
+ */
+function rounds(pods: Pod[], perWorkload = Infinity): Pod[] {
   const groups = new Map<string, Pod[]>();
   for (const pod of pods) {
-    const key = `${pod.metadata.namespace ?? ''}/${workloadName(pod)}`;
+    // The owner and the name without its random suffix: the validator DaemonSet's pods are three kinds of pod.
+    const key = `${pod.metadata.namespace ?? ''}/${workloadName(pod)}/${pod.metadata.name.replace(/-[a-z0-9]{5}$/, '')}`;
     const group = groups.get(key);
     if (group) group.push(pod);
     else groups.set(key, [pod]);
   }
   const out: Pod[] = [];
   const lists = [...groups.values()];
-  for (let round = 0; out.length < pods.length; round++) for (const list of lists) if (round < list.length) out.push(list[round]!);
+  const most = Math.min(perWorkload, lists.reduce((n, l) => Math.max(n, l.length), 0));
+  for (let round = 0; round < most; round++) for (const list of lists) if (round < list.length) out.push(list[round]!);
   return out;
 }
 

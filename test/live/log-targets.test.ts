@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod } from '../../src/facts/kube.js';
 import { logScopeOf, logTargets, MAX_HEALTHY_LOG_TARGETS } from '../../src/facts/log-targets.js';
-import { factsOf, pod } from '../helpers/facts.js';
+import { factsOf, gpuNode, pod } from '../helpers/facts.js';
 
 const running = (name: string, ready = true, restartCount = 0): ContainerStatus => ({ name, ready, restartCount, state: { running: { startedAt: '2025-01-01T00:00:00Z' } } });
 const completed = (name: string): ContainerStatus => ({ name, ready: false, restartCount: 0, state: { terminated: { reason: 'Completed', exitCode: 0 } } });
@@ -146,11 +146,12 @@ describe('logTargets: healthy pods of the declared scopes, bounded apart', () =>
     expect([env, runtime, plain].map(logScopeOf)).toEqual(['workloads', 'workloads', undefined]);
   });
 
-  it('on 2,000 GPU nodes: at most MAX_HEALTHY_LOG_TARGETS healthy logs, one pod of every operand and workload before a second of any', () => {
+  const bigCluster = () => {
     const pods: Pod[] = [];
     for (let n = 0; n < 2000; n++) {
-      pods.push(plugin(n));
+      pods.push({ ...plugin(n), spec: { ...plugin(n).spec, nodeName: `gpu-${n}` } });
       const driver = pod('gpu-operator', `nvidia-driver-daemonset-${String(n).padStart(5, '0')}`, {
+        spec: { nodeName: `gpu-${n}`, containers: [{ name: 'nvidia-driver-ctr', image: 'driver' }] },
         status: { phase: 'Running', conditions: readyCondition(true), containerStatuses: [running('nvidia-driver-ctr')] },
       });
       pods.push(owned(driver, 'DaemonSet', 'nvidia-driver-daemonset'));
@@ -161,12 +162,27 @@ describe('logTargets: healthy pods of the declared scopes, bounded apart', () =>
     });
     pods.push(owned(controller, 'ReplicaSet', 'gpu-operator-7d9f'));
     for (let j = 0; j < 500; j++) pods.push(pod('ml', `job-${j}-abcde`, { spec: gpuSpec, status: { phase: 'Running', conditions: readyCondition(true), containerStatuses: [running('cuda')] } }));
-    const { targets, omitted, unsampled } = logTargets(factsOf(pods));
+    return pods;
+  };
+
+  it('on 2,000 GPU nodes: at most MAX_HEALTHY_LOG_TARGETS healthy logs, one pod of every operand and workload before a second of any, at most two of each', () => {
+    const { targets, omitted, unsampled } = logTargets(factsOf(bigCluster()));
     expect(targets.length).toBe(MAX_HEALTHY_LOG_TARGETS);
-    expect([omitted, unsampled]).toEqual([0, 2000 * 2 + 1 + 500 - MAX_HEALTHY_LOG_TARGETS]);
+    // Sampled: two device plugins, two driver pods, the controller, one pod of each of the 500 jobs.
+    expect([omitted, unsampled]).toEqual([0, 2 + 2 + 1 + 500 - MAX_HEALTHY_LOG_TARGETS]);
     const names = targets.map((t) => t.pod);
     // The controller and one device plugin and one driver pod come in the first round, before any second.
     expect(names.slice(0, 3).sort()).toEqual(['gpu-operator-7d9f-abcde', 'nvidia-device-plugin-daemonset-00000', 'nvidia-driver-daemonset-00000']);
     expect(names.filter((n) => n.startsWith('job-')).length).toBe(MAX_HEALTHY_LOG_TARGETS - 3);
+  });
+
+  it("the healthy pods of a suspect node first: a GPU node with no allocatable GPU, whose Ready device plugin says why", () => {
+    const nodes = Array.from({ length: 2000 }, (_, n) => ({
+      ...gpuNode(`gpu-${n}`, n === 1234 ? 0 : 8),
+      status: { capacity: { 'nvidia.com/gpu': '8' }, allocatable: { 'nvidia.com/gpu': n === 1234 ? '0' : '8' }, conditions: [{ type: 'Ready', status: 'True' }] },
+    }));
+    const { targets } = logTargets(factsOf([...nodes, ...bigCluster()]));
+    expect(targets.slice(0, 2).map((t) => t.pod).sort()).toEqual(['nvidia-device-plugin-daemonset-01234', 'nvidia-driver-daemonset-01234']);
+    expect(targets).toHaveLength(MAX_HEALTHY_LOG_TARGETS);
   });
 });
