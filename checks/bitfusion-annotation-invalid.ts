@@ -55,6 +55,18 @@ export default defineCheck({
     why: 'The webhook turns these into the client install and the `bitfusion run -n N -p P` command: a wrong value leaves the pod uninjected, with the wrong client, or with a resource request the device plugin cannot serve.',
     fix: 'Use the documented values, give GPU count plus one of percent or memory, and recreate the pod.',
   },
+  zh: {
+    title: 'Bitfusion 注解和资源的取值有效',
+    ok: '每个 Bitfusion Pod 的注解和资源都有效',
+    headline: 'Pod 的 Bitfusion 注解或资源设置无效',
+    fixSummary: '在清单中改正注解和 bitfusion.io 资源，然后重新创建 Pod（Webhook 只在创建 Pod 时读取它们）',
+    explain: {
+      detects:
+        'Pod（以及尚无 Pod 的 Deployment 或 DaemonSet 模板）的 auto-management/bitfusion 不是 all/injection/none，bitfusion-client/os 不是 ubuntu18/ubuntu20/centos7/centos8，bitfusion-client/version 不是 250；或其容器请求 bitfusion.io/gpu-amount 时不是正整数，或 bitfusion.io/gpu-percent 与 bitfusion.io/gpu-memory 同时给出或都没有给出。',
+      why: 'Webhook 根据这些值安装客户端并生成 `bitfusion run -n N -p P` 命令：取值错误会使 Pod 未被注入、装上错误的客户端，或提出设备插件无法满足的资源请求。',
+      fix: '使用文档规定的取值，给出 GPU 数量，并在百分比与显存中二选一，然后重建 Pod。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     for (const pod of bitfusionPods(facts.pods)) {

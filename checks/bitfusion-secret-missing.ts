@@ -32,6 +32,18 @@ export default defineCheck({
     why: 'The secret holds the Bitfusion token (ca.crt, client.yaml, servers.conf). The webhook copies it into each workload namespace at injection; without it the client cannot authenticate to the Bitfusion servers and the pod cannot mount it.',
     fix: `Unpack the Bitfusion Baremetal token from vCenter into tokens/ and create the secret: \`kubectl create secret generic ${SECRET_NAME} --from-file=tokens -n NAMESPACE\` (in ${SECRET_HOME} first).`,
   },
+  zh: {
+    title: 'Bitfusion 令牌 Secret（bitfusion-secret）存在于需要它的命名空间',
+    ok: 'bitfusion-secret 存在于 kube-system 以及每个有 Bitfusion 工作负载的命名空间中',
+    headline: 'Bitfusion 令牌 Secret bitfusion-secret 缺失',
+    fixSummary: '用 Bitfusion Baremetal 令牌创建该 Secret（先在 kube-system 中创建），然后重建 Pod',
+    explain: {
+      detects:
+        '在使用 Bitfusion 的地方：kube-system（设备插件和 Webhook 从这里读取）中，或某个有 auto-management/bitfusion: all 或 injection 注解的 Pod 所在的命名空间中，缺少 Secret bitfusion-secret。Secret 只读取元数据：其内容不会离开集群。',
+      why: '该 Secret 保存 Bitfusion 令牌（ca.crt、client.yaml、servers.conf）。Webhook 在注入时把它复制到每个工作负载命名空间；没有它，客户端无法向 Bitfusion 服务器认证，Pod 也无法挂载它。',
+      fix: '把从 vCenter 下载的 Bitfusion Baremetal 令牌解压到 tokens/ 并创建 Secret：`kubectl create secret generic bitfusion-secret --from-file=tokens -n NAMESPACE`（先在 kube-system 中创建）。',
+    },
+  },
   run(facts) {
     const cannot = cannotList(facts, ['Secret']);
     if (cannot) return { skip: cannot };

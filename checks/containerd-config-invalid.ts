@@ -130,6 +130,18 @@ export default defineCheck({
     why: 'A config containerd cannot load stops it at the next restart (the node goes NotReady); sections it silently ignores make the nvidia runtime or registry mirrors vanish without any error.',
     fix: 'Correct the file at the given line, or move settings to the plugin ids and files containerd reads; check with `containerd config dump`, then restart the runtime.',
   },
+  zh: {
+    title: '容器运行时配置可以解析，且含义与写法一致',
+    ok: '采集到的每个 containerd 配置、drop-in 和模板都能解析，containerd 会读取其全部内容',
+    headline: '容器运行时配置无法解析，或其中部分设置被 containerd 忽略',
+    fixSummary: '修正所指文件的对应行（或改用 containerd 会读取的插件 ID 和文件），用 containerd config dump 确认后重启容器运行时',
+    explain: {
+      detects:
+        '无法解析的 containerd 配置、drop-in 或 k3s/RKE2/MicroK8s 模板（给出文件、行号和解析器消息；重复的表）；属于其他配置版本的插件 ID（containerd 1.x 上的 v3 ID、v3 配置中的 v2 ID、v2 配置中的 v1 名称）；指向不存在文件的 imports 或匹配不到任何文件的通配符；没有被任何配置引入的 drop-in；插件段会覆盖主配置的 drop-in（containerd 1.x）；未定义的默认运行时；以及不是合法 JSON 的 docker daemon.json。',
+      why: 'containerd 无法加载的配置会让它在下次重启时无法启动（节点变为 NotReady）；被它悄悄忽略的配置段会让 nvidia 运行时或镜像源配置消失，却没有任何报错。',
+      fix: '修正所指文件的对应行，或把设置移到 containerd 会读取的插件 ID 和文件中；用 `containerd config dump` 检查，然后重启容器运行时。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     let read = 0;

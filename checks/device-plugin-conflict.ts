@@ -47,6 +47,17 @@ export default defineCheck({
     why: 'Both register the same resource with the kubelet through /var/lib/kubelet/device-plugins; whichever registered last wins, the other keeps re-registering, and allocations (and HAMi\'s GPU sharing) become unpredictable.',
     fix: 'Keep one. With HAMi, install the GPU Operator with --set devicePlugin.enabled=false (the Kantaloupe/HAMi prerequisite); with the GPU Operator, remove the standalone Helm release.',
   },
+  zh: {
+    title: '每个节点只有一个设备插件上报 nvidia.com/gpu',
+    ok: '没有节点运行两个设备插件',
+    headline: '同一节点上有两个设备插件上报 nvidia.com/gpu',
+    fixSummary: '只保留一个设备插件（使用 HAMi 时，以 devicePlugin.enabled=false 安装 GPU Operator）',
+    explain: {
+      detects: '同一节点上有两个上报 nvidia.com/gpu 的设备插件：GPU Operator 的和 HAMi 的、GPU Operator 的和独立部署的 nvidia-device-plugin，或同一插件的两个 release。',
+      why: '两者都通过 /var/lib/kubelet/device-plugins 向 kubelet 注册同一种资源；最后注册的生效，另一个不断重新注册，GPU 分配（以及 HAMi 的 GPU 共享）变得不可预测。',
+      fix: '只保留一个。使用 HAMi 时，以 --set devicePlugin.enabled=false 安装 GPU Operator（Kantaloupe/HAMi 的前置要求）；使用 GPU Operator 时，删除独立部署的 Helm release。',
+    },
+  },
   run(facts) {
     const issues = [];
     const policyName = facts.all('ClusterPolicy')[0]?.metadata.name ?? 'cluster-policy';

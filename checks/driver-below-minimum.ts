@@ -43,6 +43,17 @@ export default defineCheck({
     why: 'Below the minimum the stack’s device plugin and in-container runtime (HAMi-core’s libvgpu) rely on driver APIs that do not exist, so GPU sharing fails in ways that look like application bugs.',
     fix: 'Upgrade the node driver to a supported branch (today an LTS branch such as 535, 570 or 580), then restart the stack’s device plugin pods.',
   },
+  zh: {
+    title: '驱动程序满足已安装软件栈的最低版本要求',
+    ok: '每个已知的 GPU 驱动程序都满足已发现软件栈的最低版本（HAMi、Kantaloupe：440）',
+    headline: '节点的驱动程序版本低于已安装软件栈要求的最低版本',
+    fixSummary: '把节点驱动程序升级到受支持的分支（优先选择 LTS 分支），然后重启该软件栈的设备插件 Pod',
+    explain: {
+      detects: 'GPU 节点的驱动程序（nvidia-smi、/proc/driver/nvidia/version、GFD 标签）低于已检测到的软件栈声明的最低版本：HAMi 和 Kantaloupe 要求 440 或更高版本。',
+      why: '低于最低版本时，软件栈的设备插件和容器内运行时（HAMi-core 的 libvgpu）所依赖的驱动 API 并不存在，GPU 共享会以看似应用程序缺陷的方式失败。',
+      fix: '把节点驱动程序升级到受支持的分支（目前如 535、570 或 580 等 LTS 分支），然后重启该软件栈的设备插件 Pod。',
+    },
+  },
   run(facts) {
     const stacks = detectedStacks(facts);
     if (!stacks.length) return [];

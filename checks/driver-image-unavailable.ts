@@ -54,6 +54,18 @@ export default defineCheck({
     why: 'NVIDIA publishes driver images only for supported distributions and versions. On another OS (or before a new release is supported) the tag simply does not exist, the driver never installs, and every other operand waits for it — while the pull error looks like a registry problem that a mirror would fix.',
     fix: 'Run the GPU nodes on a supported OS, choose a driver version published for it, use precompiled or custom driver images, or install the driver on the hosts and set driver.enabled=false.',
   },
+  zh: {
+    title: 'GPU Operator 的驱动镜像存在，且适用于节点的操作系统和内核',
+    ok: '没有 GPU Operator 驱动 Pod 因镜像或内核软件包不存在而失败',
+    headline: 'GPU Operator 的驱动镜像对节点的操作系统或内核不存在',
+    fixSummary: '使用受支持的操作系统或已发布的驱动版本、预编译/自定义驱动镜像，或在主机上安装驱动并设置 driver.enabled=false——镜像仓库的 mirror 无济于事',
+    explain: {
+      detects:
+        'GPU Operator 的驱动 Pod 无法启动，因为其镜像不存在：镜像仓库对 Operator 根据节点操作系统标签推导出的 tag（<驱动版本>-<ID><VERSION_ID>）返回 "not found" / "manifest unknown"；或驱动容器找不到节点内核对应的软件包；或 Operator 读不到内核和操作系统标签而无法推导 tag。会引用节点的 NFD os_release 标签。',
+      why: 'NVIDIA 只为受支持的发行版和版本发布驱动镜像。在其他操作系统上（或新版本尚未支持时）该 tag 根本不存在，驱动永远装不上，其他组件都在等待它——而拉取错误看起来像是镜像仓库问题，仿佛配置 mirror 就能解决。',
+      fix: '让 GPU 节点运行受支持的操作系统，选择已为其发布的驱动版本，使用预编译或自定义驱动镜像，或在主机上安装驱动并设置 driver.enabled=false。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     // 1. The tag does not exist.

@@ -57,6 +57,18 @@ export default defineCheck({
     why: 'The kernel module still loaded is older than the libnvidia-ml/libcuda now on disk, typically after unattended-upgrades updated the driver packages without a reboot: every NVML and CUDA call fails, the device plugin advertises nothing and GPU pods crash.',
     fix: 'Reboot the node (drain it first) or unload and reload the nvidia modules so the module matches the libraries; then hold the driver packages so it does not happen again.',
   },
+  zh: {
+    title: '已加载的驱动程序与其用户态库版本一致',
+    ok: 'nvidia-smi 输出和容器日志中没有驱动程序与库版本不匹配',
+    headline: '驱动程序与库版本不匹配（Driver/library version mismatch）',
+    fixSummary: '重启节点（先 drain），或卸载并重新加载 nvidia 模块，使内核模块与库一致；之后锁定驱动软件包版本',
+    explain: {
+      detects:
+        '节点上的 nvidia-smi，或 Pod（首先是驱动程序、工具包和设备插件 operand）的日志、状态和事件中出现 `Failed to initialize NVML: Driver/library version mismatch`；以及已安装的驱动软件包版本与已加载的内核模块不同（下一次 NVML 调用就会遇到的不匹配）。',
+      why: '仍在运行的内核模块比磁盘上新的 libnvidia-ml/libcuda 旧，通常是 unattended-upgrades 更新了驱动软件包却没有重启：所有 NVML 和 CUDA 调用都会失败，设备插件不上报任何资源，GPU Pod 崩溃。',
+      fix: '重启节点（先 drain），或卸载并重新加载 nvidia 模块，使模块与库版本一致；然后锁定（hold）驱动软件包，避免再次发生。',
+    },
+  },
   run(facts) {
     const byNode = new Map<string, { lines: string[]; pods: string[]; pending: string[]; module?: string; library?: string }>();
     const entry = (node: string) => {

@@ -85,6 +85,18 @@ export default defineCheck({
     why: 'Without the kernel driver the container toolkit has nothing to inject, the device plugin finds no GPU (NVML fails to initialise), and GPU pods stay Pending or crash.',
     fix: 'Install the driver for the running kernel (or let the GPU Operator driver DaemonSet do it) and load it; check `dmesg` for the reason it did not load: Secure Boot rejecting an unsigned module, a DKMS build missing for the new kernel, nouveau holding the card.',
   },
+  zh: {
+    title: 'GPU 节点已加载 NVIDIA 驱动程序',
+    ok: '每个已探测的 GPU 节点都已加载 NVIDIA 驱动程序',
+    headline: 'GPU 节点没有加载 NVIDIA 驱动程序（或缺少 /dev/nvidia* 设备节点）',
+    fixSummary: '为当前内核安装并加载驱动程序（由 GPU Operator 安装时，查看其驱动 Pod 为何没有加载）；dmesg 会说明加载失败的原因',
+    explain: {
+      detects:
+        '有 NVIDIA GPU（lspci、标签或容量）的节点没有加载驱动程序：lsmod 中没有 `nvidia` 模块，没有 /proc/driver/nvidia/version，也没有 /dev/nvidia* 设备节点。会说明三者中看到了哪些；模块已加载但没有设备节点时为警告。',
+      why: '没有内核驱动，容器工具包无从注入，设备插件找不到 GPU（NVML 初始化失败），GPU Pod 一直 Pending 或崩溃。',
+      fix: '为当前运行的内核安装驱动程序（或让 GPU Operator 的驱动 DaemonSet 安装）并加载它；用 `dmesg` 查看加载失败的原因：安全启动（Secure Boot）拒绝未签名的模块、新内核缺少 DKMS 编译结果、nouveau 占用了显卡。',
+    },
+  },
   run(facts) {
     return judgeEachNode(facts, (name): Issue[] | NotJudged => {
       const said = saidOn(facts, name);

@@ -24,6 +24,18 @@ export default defineCheck({
     why: 'unattended-upgrades replaces the driver user-space libraries in the background; the kernel module loaded at boot stays old, and every NVML/CUDA call then fails with "Driver/library version mismatch" until the node reboots (the homelab playbook hit exactly this).',
     fix: 'Hold the driver packages with `apt-mark hold` (and `apt-mark unhold` them for a planned upgrade), or remove unattended-upgrades from GPU nodes.',
   },
+  zh: {
+    title: '运行 unattended-upgrades 的节点锁定了驱动软件包',
+    ok: '没有已探测节点会让 unattended-upgrades 替换其 NVIDIA 驱动软件包',
+    headline: '节点上的 NVIDIA 驱动软件包未锁定，unattended-upgrades 会升级它们',
+    fixSummary: '用 apt-mark hold 锁定驱动软件包（计划升级时再 unhold）',
+    explain: {
+      detects:
+        '节点上安装了 NVIDIA 驱动软件包（dpkg）但没有锁定（`apt-mark showhold`、dpkg 选择状态 "hold"），同时已安装并启用了 unattended-upgrades（/etc/apt/apt.conf.d/20auto-upgrades）。',
+      why: 'unattended-upgrades 会在后台替换驱动程序的用户态库；开机时加载的内核模块仍是旧版本，此后每次 NVML/CUDA 调用都会以 "Driver/library version mismatch" 失败，直到节点重启（homelab 手册正是遇到了这种情况）。',
+      fix: '用 `apt-mark hold` 锁定驱动软件包（计划升级时再用 `apt-mark unhold` 解除），或在 GPU 节点上移除 unattended-upgrades。',
+    },
+  },
   run(facts) {
     return judgeEachNode(facts, (name) => {
       const dpkg = facts.hostCommand(name, 'dpkg-nvidia');

@@ -53,6 +53,18 @@ export default defineCheck({
     why: 'A CUDA runtime newer than the driver fails at the first CUDA call (or the container toolkit refuses to start the container). Under minor version compatibility it runs with a limited feature set and PTX JIT of newer code fails, which shows up as odd kernel-launch errors.',
     fix: 'Upgrade the node driver to at least the minimum of the table row, or use an image built for the CUDA version the driver supports. On data-center GPUs the cuda-compat package can bridge a newer CUDA onto an older long-term driver.',
   },
+  zh: {
+    title: '工作负载的 CUDA 版本能在其节点的驱动程序上运行',
+    ok: '没有工作负载需要比其节点驱动程序所支持的更新的 CUDA',
+    headline: '节点的驱动程序版本太旧，不支持 Pod 的 CUDA 版本',
+    fixSummary: '把节点驱动程序升级到所需的最低版本，或改用与驱动程序支持的 CUDA 版本相匹配的镜像',
+    explain: {
+      detects:
+        '将 Pod 的 CUDA 版本——来自镜像标签（nvidia/cuda:X.Y…、nvcr.io/nvidia/cuda、…-cudaX.Y-… 标签）、spec 中的 CUDA_VERSION / NVIDIA_REQUIRE_CUDA，或其日志、状态和事件中的失败信息（`CUDA driver version is insufficient for CUDA runtime version`、`unsatisfied condition: cuda>=X.Y`）——与其所在节点的驱动程序（nvidia-smi、查询 CSV、/proc/driver/nvidia/version，或 GFD 标签 nvidia.com/cuda.driver-version.* / nvidia.com/cuda.driver.*）对照，依据 CUDA 发行说明的表 3 和次版本兼容性（minor version compatibility）规则判断。',
+      why: '比驱动程序新的 CUDA 运行时会在第一次 CUDA 调用时失败（或容器工具包拒绝启动容器）。在次版本兼容模式下程序能运行但功能受限，较新代码的 PTX JIT 会失败，表现为奇怪的 kernel 启动错误。',
+      fix: '把节点驱动程序至少升级到表中对应行的最低版本，或使用为驱动程序所支持的 CUDA 版本构建的镜像。在数据中心 GPU 上，cuda-compat 软件包可以让较新的 CUDA 运行在较旧的长期支持驱动上。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     const uncompared = new Map<string, string[]>();

@@ -49,6 +49,17 @@ export default defineCheck({
     why: 'The process that actually uses the GPU runs without the injected runtime, although the container got it: GPU sharing silently does not apply, or CUDA fails at start.',
     fix: 'Change the named entrypoint or launcher to keep the environment (drop `env -i`, `exec -c`, sudo env_reset, `subprocess(env={…})` that builds a new one).',
   },
+  zh: {
+    title: '工作负载中没有 exec 丢失注入的环境变量',
+    ok: '已采集的进程树中没有 exec 丢失注入的环境变量',
+    headline: '工作负载中的某次 exec 丢失了注入的环境变量',
+    fixSummary: '修改入口或启动器以保留环境变量（不要用 env -i、exec -c、sudo env_reset，或自行构建新环境的启动方式）',
+    explain: {
+      detects: '工作负载进程树中（来自 /proc 或 strace 的 execve 跟踪）丢失注入变量的那一次 exec：父进程有该变量，它启动的程序却没有。',
+      why: '真正使用 GPU 的进程在没有注入运行时的情况下运行，尽管容器本身拿到了它：GPU 共享悄悄失效，或 CUDA 在启动时失败。',
+      fix: '修改所指的入口或启动器以保留环境变量（去掉 `env -i`、`exec -c`、sudo 的 env_reset，以及构建新环境的 `subprocess(env={…})`）。',
+    },
+  },
   run(facts) {
     return workloadInjections(facts).flatMap(envDroppedByChild);
   },

@@ -76,6 +76,18 @@ export default defineCheck({
     why: 'On NVSwitch systems CUDA hands out no device until the fabric manager has trained the NVLink fabric. Without it nvidia-smi and the driver pod look healthy, the device plugin advertises every GPU, and yet every CUDA program, the GPU Operator\'s CUDA validator included, fails with 802.',
     fix: 'Install and start nvidia-fabricmanager of exactly the driver\'s version (host driver), or use a GPU Operator driver image that carries the matching one; on Blackwell HGX load the InfiniBand modules (ib_umad) that fabric manager and NVLSM need.',
   },
+  zh: {
+    title: 'NVSwitch 系统运行着与驱动版本一致的 fabric manager',
+    ok: '在读取到的日志、事件和节点文件中，没有 NVSwitch 节点出现 fabric manager 故障或 CUDA 802 错误',
+    headline: 'NVSwitch 系统上的 fabric manager 没有运行',
+    fixSummary: '安装并启动与驱动版本完全一致的 nvidia-fabricmanager，或使用带有匹配版本的驱动镜像',
+    explain: {
+      detects:
+        'GPU 通过 NVSwitch 互联的节点（lspci 列出 NVSwitch 设备，或 8 × A100/H100/H200/B200 SXM）上 fabric manager 没有运行：其日志显示版本与驱动不一致或启动失败，驱动容器找不到 fabricmanager.cfg，或节点上的 CUDA 程序报错误 802 "system not yet initialized"。会读取 Pod 日志（当前与上一次）、容器状态、事件以及 /var/log/fabricmanager.log。',
+      why: '在 NVSwitch 系统上，fabric manager 完成 NVLink 拓扑训练之前 CUDA 不会分配设备。此时 nvidia-smi 和驱动 Pod 看起来都正常，设备插件也上报了所有 GPU，但所有 CUDA 程序（包括 GPU Operator 的 CUDA 验证器）都会失败。',
+      fix: '安装并启动与驱动版本完全一致的 nvidia-fabricmanager（主机驱动），或使用带有匹配 fabric manager 的 GPU Operator 驱动镜像；Blackwell HGX 上还需加载 fabric manager 和 NVLSM 所需的 InfiniBand 模块（ib_umad）。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     for (const node of facts.nodes) {

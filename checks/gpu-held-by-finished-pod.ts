@@ -45,6 +45,18 @@ export default defineCheck({
     why: 'On a node with one GPU (a passthrough card) a leftover test pod such as cuda-vectoradd keeps the device: after a reboot the kubelet admits it first, the device plugin validator then finds 0 GPUs available and fails, and real workloads stay Pending. Whether the kubelet frees the devices of terminated pods depends on its version; deleting the pod always does.',
     fix: 'Delete the finished pod (its logs go with it: save them first if needed); the waiting pods are admitted or scheduled on the next try. Run one-off GPU tests as Jobs with ttlSecondsAfterFinished so they clean up after themselves.',
   },
+  zh: {
+    title: '没有已结束的 Pod 占用其他 Pod 在等待的 GPU',
+    ok: '没有已结束的 Pod 占用其他 Pod 在等待的 GPU',
+    headline: '已结束的 Pod 仍占用 GPU，而节点上有其他 Pod 在等待 GPU',
+    fixSummary: '删除已结束的 Pod 以释放 GPU（需要时先保存其日志），然后重建准入失败的 Pod',
+    explain: {
+      detects:
+        '一个已结束（Completed、Error，或 GPU 容器已退出的 NotReady）或 GPU 容器处于 CrashLoopBackOff（重启之间设备仍被占用）、但仍绑定在节点上、请求了 nvidia.com/gpu 的 Pod，而该节点上有其他 Pod 在等待 GPU：以 UnexpectedAdmissionError 被拒绝、以 "Insufficient nvidia.com/gpu" Pending，或 GPU Operator 验证器拿不到 GPU。',
+      why: '在只有一块 GPU 的节点（直通显卡）上，遗留的测试 Pod（如 cuda-vectoradd）会一直占着设备：节点重启后 kubelet 先准入它，设备插件验证器随后发现可用 GPU 为 0 而失败，真正的工作负载一直 Pending。kubelet 是否释放已终止 Pod 的设备取决于其版本；删除 Pod 则总能释放。',
+      fix: '删除已结束的 Pod（其日志会一并删除：需要的话先保存）；等待的 Pod 会在下一次重试时被准入或调度。一次性的 GPU 测试请用带 ttlSecondsAfterFinished 的 Job 运行，让它们自行清理。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     // the nodes come from the pods' spec.nodeName: Node objects are not needed to judge, only to quote

@@ -73,6 +73,18 @@ export default defineCheck({
     why: 'Kantaloupe draws GPU utilisation and HAMi allocation from these series; when an exporter is not scraped its pages stay empty even though every pod runs.',
     fix: "Make Prometheus scrape the exporter: enable its ServiceMonitor (dcgmExporter.serviceMonitor.enabled, HAMi's scheduler/devicePlugin serviceMonitor), make the Prometheus select it, then look at the targets in Prometheus.",
   },
+  zh: {
+    title: 'Prometheus 中有 Kantaloupe 读取的 GPU 指标（DCGM、HAMi）',
+    ok: 'Prometheus 能返回 DCGM_FI_DEV_GPU_UTIL、HostCoreUtilization 和 GPUDeviceCoreAllocated 的时间序列',
+    headline: 'Prometheus 中缺少 Kantaloupe 需要的 GPU 指标',
+    fixSummary: '让 Prometheus 抓取该 exporter：启用其 ServiceMonitor，让 Prometheus 选中它，然后检查 targets',
+    explain: {
+      detects:
+        '通过 API Server 的服务代理（或 --prometheus-url）向 Prometheus 查询 DCGM_FI_DEV_GPU_UTIL（dcgm-exporter）、HostCoreUtilization（hami-exporter）和 GPUDeviceCoreAllocated（hami-device-plugin-exporter），与 kantaloupe-prerequisites 的验证步骤一致；报告每个缺少时间序列的 exporter，并结合集群对象说明原因（exporter 未运行、ServiceMonitor 缺失或未被选中）。',
+      why: 'Kantaloupe 从这些时间序列中获取 GPU 利用率和 HAMi 的分配情况；exporter 没有被抓取时，即使所有 Pod 都在运行，其页面也一直为空。',
+      fix: '让 Prometheus 抓取该 exporter：启用其 ServiceMonitor（dcgmExporter.serviceMonitor.enabled、HAMi 的 scheduler/devicePlugin serviceMonitor），让 Prometheus 选中它，然后在 Prometheus 中查看 targets。',
+    },
+  },
   run(facts) {
     const q = facts.prometheusQueries;
     if (!q) return { skip: 'Prometheus was not queried: a live run queries it through the API server (or --prometheus-url); a snapshot carries prometheus/queries.json' };

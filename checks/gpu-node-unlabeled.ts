@@ -13,6 +13,17 @@ export default defineCheck({
     why: 'TensorFusion, the GPU Operator and many charts select GPU nodes on this label; without it their DaemonSets never land on the node and it looks as if it had no GPU.',
     fix: 'Label the node (or let GPU Feature Discovery do it); on autoscaled clusters put the label into the node group template or userdata so new nodes have it.',
   },
+  zh: {
+    title: 'GPU 节点带有 nvidia.com/gpu.present=true 标签',
+    ok: '每个有 NVIDIA GPU 的节点都带有 nvidia.com/gpu.present=true 标签',
+    headline: '节点有 NVIDIA GPU，但缺少 nvidia.com/gpu.present=true 标签',
+    fixSummary: '为节点打上标签；对于节点组，把标签写进模板，让新节点也带上',
+    explain: {
+      detects: '节点显示有 NVIDIA GPU 的迹象（NFD PCI 标签、GFD 标签、GPU 容量或 lspci），却没有 nvidia.com/gpu.present=true 标签。',
+      why: 'TensorFusion、GPU Operator 和许多 Helm Chart 都按这个标签选择 GPU 节点；缺少它，它们的 DaemonSet 不会调度到该节点，节点看起来就像没有 GPU。',
+      fix: '为节点打上标签（或交给 GPU Feature Discovery）；在自动扩缩容的集群中，把标签写进节点组模板或 userdata（IaC 代码），让新节点自动带上。',
+    },
+  },
   run(facts) {
     // Pods the scheduler left Pending because they select the label: its words belong with the node.
     const selecting = facts.pods.filter((p) => isUnscheduled(p) && p.spec?.nodeSelector?.[GPU_PRESENT_LABEL] === 'true');

@@ -3,8 +3,7 @@ import type { Pod } from '../src/facts/kube.js';
 import type { Facts } from '../src/facts/facts.js';
 import { GPU_RESOURCE, gpuEvidence, gpuNodes, nodeAllocatableGpus, nodeCapacityGpus, OPERANDS_LABEL } from '../src/facts/gpu.js';
 import type { Node } from '../src/facts/kube.js';
-import { matchWordings } from '../src/data/wordings/index.js';
-import { podTexts } from '../src/facts/pod-texts.js';
+import { ownWords } from '../src/facts/said.js';
 import { displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import { unmatchedLabels } from '../src/facts/scheduling.js';
 import {
@@ -17,11 +16,11 @@ import {
   STACK_NAMES,
 } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
+import { stacksAllocatingGpusThemselves } from '../src/stacks/derived.js';
+import { eitherOf } from '../src/model.js';
 
 /** The GPU Operator's per-operand switch for the device plugin (like the operands label, for one operand). */
 const DEVICE_PLUGIN_DEPLOY_LABEL = 'nvidia.com/gpu.deploy.device-plugin';
-/** Stacks that hand out GPUs without the nvidia.com/gpu resource. */
-const OWN_ALLOCATION_STACKS = ['tensor-fusion', 'bitfusion'] as const;
 const INSTALL_DEVICE_PLUGIN =
   'helm upgrade --install --create-namespace --namespace nvidia-device-plugin --repo https://nvidia.github.io/k8s-device-plugin/ nvdp nvidia-device-plugin';
 
@@ -66,12 +65,25 @@ export default defineCheck({
     why: `The scheduler places pods that request ${GPU_RESOURCE} only on nodes that advertise it; without it they stay Pending with "Insufficient ${GPU_RESOURCE}" however many cards the node has.`,
     fix: 'Read the device plugin pod on the node (its logs say why it registered nothing or marked GPUs unhealthy); remove labels that keep the plugin off the node; install a device plugin where none runs.',
   },
+  zh: {
+    title: 'GPU 节点上报可分配的 nvidia.com/gpu',
+    ok: '每个 GPU 节点都上报了可分配的 nvidia.com/gpu',
+    headline: '有 NVIDIA GPU 的节点没有上报（足够的）可分配 nvidia.com/gpu',
+    fixSummary: '查看该节点上设备插件 Pod 的日志，找出它为何没有注册 GPU 或将 GPU 标记为不健康；没有设备插件时安装一个',
+    explain: {
+      detects:
+        '有 NVIDIA GPU 的节点，其可分配（allocatable）的 nvidia.com/gpu 缺失或为 0：有容量（capacity）时，说明设备插件注册了 GPU 但将其标记为不健康；两者都没有时，说明没有设备插件在该节点上注册。可分配数少于容量时为警告。改为上报 MIG 资源的节点属正常；只由 TensorFusion 或 Bitfusion 分配 GPU 时仅作提示。',
+      why: '调度器只会把请求 nvidia.com/gpu 的 Pod 调度到上报了该资源的节点；没有它，无论节点有多少张卡，Pod 都会以 "Insufficient nvidia.com/gpu" 一直 Pending。',
+      fix: '查看该节点上的设备插件 Pod（其日志会说明为何没有注册 GPU 或为何将其标记为不健康）；去掉让插件无法调度到该节点的标签；在没有设备插件的地方安装一个。',
+    },
+  },
   run(facts) {
     const nodes = gpuNodes(facts);
     if (nodes.length === 0) return { skip: 'no node shows an NVIDIA GPU (see no-gpu-nodes)' };
     const podsUnreadable = facts.unavailable('Pod');
     const expected = nvidiaGpuExpectedBecause(facts);
-    const ownAllocation = OWN_ALLOCATION_STACKS.map((id) => findStack(facts, id)).filter((s) => !!s);
+    // Stacks that hand out GPUs without nvidia.com/gpu (their modules declare `allocatesGpusItself`).
+    const ownAllocation = stacksAllocatingGpusThemselves().map((id) => findStack(facts, id)).filter((s) => !!s);
     const issues: Issue[] = [];
 
     for (const node of nodes) {
@@ -94,7 +106,7 @@ export default defineCheck({
         );
       }
       // What the plugin itself said (its logs, previous logs, container states, events), in the components' words.
-      const said = plugins.flatMap(({ pod }) => pluginWords(facts, pod)).slice(0, 3);
+      const said = ownWords(facts, plugins.map(({ pod }) => pod)).slice(0, 3).map((w) => ({ ...w, finding: eitherOf(w.findings) }));
       evidence.push(...said.map((w) => `${w.source}: ${w.line} (${w.finding === 'gpu-not-allocatable' ? 'the plugin found no GPU' : `see ${w.finding}`})`));
       if (podsUnreadable) evidence.push(`pods could not be listed (${podsUnreadable}): the device plugin pod is unknown`);
       else if (plugins.length === 0) evidence.push('no NVIDIA device plugin pod runs on this node');
@@ -162,17 +174,6 @@ export default defineCheck({
     return issues;
   },
 });
-
-/** Lines of a device plugin pod that a wording row recognises, with the finding the row stands for. */
-function pluginWords(facts: Facts, pod: Pod): { source: string; line: string; finding: string }[] {
-  const found: { source: string; line: string; finding: string }[] = [];
-  for (const text of podTexts(facts, pod)) {
-    const hit = matchWordings(text.text)[0];
-    if (!hit) continue;
-    found.push({ source: text.source, line: hit.line, finding: [hit.wording.finding, ...(hit.wording.alsoMeans ?? [])].join(' or ') });
-  }
-  return found;
-}
 
 function noRegistrationFix(facts: Facts, node: string, blockers: { command: string }[], plugins: Pod[], logCommands: string[], cause?: string): Fix {
   if (blockers.length > 0) {

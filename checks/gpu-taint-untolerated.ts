@@ -84,6 +84,18 @@ export default defineCheck({
     why: 'GPU node pools are often tainted so that only GPU workloads land there. A pod without the matching toleration stays Pending with "node(s) had untolerated taint", even though GPUs are free.',
     fix: "Add the toleration to the pod template of the workload (the fix shows it as YAML and as a kubectl patch); condition taints such as node.kubernetes.io/not-ready are never the thing to tolerate.",
   },
+  zh: {
+    title: 'Pending 的 GPU Pod 能容忍 GPU 节点的污点',
+    ok: '没有 Pending 的 GPU Pod 因污点而无法调度到 GPU 节点',
+    headline: 'Pending 的 GPU Pod 不容忍 GPU 节点的污点',
+    fixSummary: '在工作负载的 Pod 模板中添加对应的容忍（toleration）',
+    explain: {
+      detects:
+        '一个面向 GPU 节点的 Pending Pod（它请求 nvidia.com/… 资源，或其 nodeSelector 只选中 GPU 节点），而所有能承载它的 GPU 节点都带有它不容忍的 NoSchedule/NoExecute 污点，例如 nvidia.com/gpu=present:NoSchedule。容忍的匹配方式与 Kubernetes 完全一致；没有 Node 对象时改为读取 FailedScheduling 事件。',
+      why: 'GPU 节点池常常带有污点，只让 GPU 工作负载调度上去。没有对应容忍的 Pod 会以 "node(s) had untolerated taint" 一直 Pending，即使 GPU 是空闲的。',
+      fix: '在工作负载的 Pod 模板中添加容忍（修复建议会以 YAML 和 kubectl patch 两种形式给出）；node.kubernetes.io/not-ready 这类表示节点状态的污点永远不应被容忍。',
+    },
+  },
   run(facts) {
     const nodesReadable = !facts.unavailable('Node');
     const gpu = nodesReadable ? gpuNodes(facts) : [];

@@ -18,6 +18,18 @@ export default defineCheck({
     why: "HAMi's device plugin DaemonSet only lands on selected nodes. Elsewhere nothing registers the GPUs with HAMi, so its scheduler never places vGPU pods there; with no node enabled, every HAMi pod stays Pending.",
     fix: 'Label each GPU node that HAMi should manage (kubectl label nodes NODE gpu=on); the device plugin starts there by itself.',
   },
+  zh: {
+    title: 'GPU 节点已为 HAMi 启用（gpu=on）',
+    ok: '每个 GPU 节点都匹配 HAMi 设备插件的 nodeSelector',
+    headline: 'GPU 节点缺少 HAMi 设备插件所选择的标签，HAMi 无法使用其 GPU',
+    fixSummary: '为节点打上 HAMi 的标签，其设备插件随后会在该节点上启动',
+    explain: {
+      detects:
+        '已安装 HAMi，而某个 GPU 节点缺少其设备插件所选择的标签：Chart 默认为 gpu=on，或 DaemonSet 中配置的 devicePlugin.nvidiaNodeSelector。未安装 HAMi，或 HAMi 设备插件已在该节点上运行时，不会报告。',
+      why: 'HAMi 的设备插件 DaemonSet 只会调度到被选中的节点。其他节点上没有组件向 HAMi 注册 GPU，HAMi 调度器也就不会把 vGPU Pod 调度过去；没有任何节点启用时，所有 HAMi Pod 都会一直 Pending。',
+      fix: '为每个应由 HAMi 管理的 GPU 节点打上标签（kubectl label nodes NODE gpu=on），设备插件会自动在其上启动。',
+    },
+  },
   run(facts) {
     const hami = findStack(facts, 'hami');
     if (!hami) return [];

@@ -24,6 +24,17 @@ export default defineCheck({
     why: 'Kantaloupe and the HAMi commercial package are installed with Helm and require 3.14 or newer; an older Helm fails on their charts (OCI registries, newer chart features) half-way through an install.',
     fix: 'Install a current Helm 3 with the official get-helm-3 script (or your package manager), then check `helm version --short`.',
   },
+  zh: {
+    title: 'Helm 为 3.14 或更高版本（Kantaloupe）',
+    ok: '本机的 helm 为 3.14 或更高版本',
+    headline: '本机没有安装 Helm，或其版本低于 Kantaloupe 要求的 3.14',
+    fixSummary: '用官方 get-helm-3 脚本（或包管理器）安装或升级 Helm 3',
+    explain: {
+      detects: '在部署了 HAMi 或 Kantaloupe 前置组件的集群上，运行 gpuctl 的机器上的 helm（`helm version --short`）低于 3.14，或没有安装。',
+      why: 'Kantaloupe 和 HAMi 商业版都用 Helm 安装，要求 3.14 或更高版本；旧版 Helm 处理它们的 Chart（OCI 仓库、较新的 Chart 特性）时会在安装中途失败。',
+      fix: '用官方的 get-helm-3 脚本（或包管理器）安装最新的 Helm 3，然后用 `helm version --short` 确认。',
+    },
+  },
   run(facts) {
     const out = facts.localCommand('helm-version');
     if (!out) return { skip: '`helm version --short` was not run: a live run runs it on this machine; a snapshot carries it in local/commands/helm-version.txt' };

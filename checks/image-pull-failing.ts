@@ -85,6 +85,18 @@ export default defineCheck({
     why: 'A GPU stack is mostly images from docker.io, nvcr.io and registry.k8s.io; when a node cannot pull them, operands, validators and workloads never start and everything downstream looks broken.',
     fix: 'Act on the cause: a registry mirror or proxy for network errors (see no-mirror-for-host), an imagePullSecret for 401/403 and private repositories, an authenticated Docker Hub account for rate limits, an existing tag for "not found", a corrected reference for invalid names.',
   },
+  zh: {
+    title: '容器镜像能够拉取',
+    ok: '没有容器在等待镜像拉取',
+    headline: '镜像拉取失败',
+    fixSummary: '按原因处理：网络问题配置镜像源或代理，401/403 或私有仓库配置 imagePullSecret，限流使用已认证账号，改用存在的标签或正确的镜像名',
+    explain: {
+      detects:
+        '处于 ErrImagePull、ImagePullBackOff 或 InvalidImageName 的容器（包括 init 容器）。因同一镜像失败的 Pod 合并为一条发现，给出镜像、其仓库地址、kubelet 事件文本，以及从中读出的原因：网络/超时、限流、未授权、仓库不存在或为私有、标签不存在、TLS、平台不符、镜像名无效。',
+      why: 'GPU 软件栈的镜像大多来自 docker.io、nvcr.io 和 registry.k8s.io；节点拉不下它们时，operand、验证器和工作负载都无法启动，下游的一切看起来都坏了。',
+      fix: '按原因处理：网络错误配置镜像源或代理（见 no-mirror-for-host），401/403 和私有仓库配置 imagePullSecret，限流使用已认证的 Docker Hub 账号，"not found" 改用存在的标签，无效名称改正镜像引用。',
+    },
+  },
   run(facts) {
     const groups = groupBy(failingPulls(facts), imageKey);
     return [...groups].map(([key, pulls]) => imageIssue(key, pulls));

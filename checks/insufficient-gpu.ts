@@ -4,9 +4,13 @@ import { describeHolder, gpuHolders, unscheduledForWantOfGpu } from '../src/fact
 import { GPU_RESOURCE, gpuNodes, nodeAllocatableGpus, podGpuRequest } from '../src/facts/gpu.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Node, Pod } from '../src/facts/kube.js';
-import { isUnscheduled, matchesNodeSelector } from '../src/facts/scheduling.js';
+import { isUnscheduled, matchesNodeSelector, mentionsUntoleratedTaint } from '../src/facts/scheduling.js';
 import { podRef } from '../src/facts/pods.js';
 import type { Issue } from '../src/model.js';
+import { eitherOf } from '../src/model.js';
+
+/** What makes the nodes advertise GPUs: the checks to read when none does. */
+const ADVERTISING = ['no-device-plugin', 'gpu-not-allocatable', 'operand-unhealthy'] as const;
 
 /** Pods named per node line. */
 const HOLDERS_SHOWN = 10;
@@ -60,6 +64,18 @@ export default defineCheck({
     why: 'The pods never start until a GPU frees up. Often the GPUs are held by pods nobody needs any more (finished test pods, idle notebooks) or the request is larger than any single node has.',
     fix: 'Free GPUs (delete finished or idle pods that hold them), add GPU nodes or GPUs, or lower the request to what one node can offer. If no node advertises GPUs at all, fix the device plugin first (no-device-plugin, gpu-not-allocatable).',
   },
+  zh: {
+    title: 'Pending 的 GPU Pod 能被空闲的 nvidia.com/gpu 满足',
+    ok: '没有 Pod 因缺少 nvidia.com/gpu 而 Pending',
+    headline: 'Pod 因空闲的 nvidia.com/gpu 不足而 Pending',
+    fixSummary: '先看调度器给出的原因：GPU 被占满时释放不再需要的 Pod 占用的 GPU、增加 GPU 或降低请求量；GPU 空闲时按其消息修正（污点、节点选择器）',
+    explain: {
+      detects:
+        '被调度器以 "0/N nodes are available: … Insufficient nvidia.com/gpu" 留在 Pending 的 Pod（来自其 PodScheduled 条件或 FailedScheduling 事件）；列出每个 GPU 节点的可分配 GPU 与绑定在其上的 Pod 的请求量，以及占用它们的 Pod。',
+      why: '在有 GPU 空出来之前，这些 Pod 永远不会启动。GPU 常常被不再需要的 Pod 占用（已结束的测试 Pod、闲置的 Notebook），或者请求量超过了任何单个节点拥有的数量。',
+      fix: '释放 GPU（删除占用 GPU 的已结束或闲置 Pod），增加 GPU 节点或 GPU，或把请求量降到单个节点能提供的范围内。如果根本没有节点上报 GPU，先修复设备插件（no-device-plugin、gpu-not-allocatable）。',
+    },
+  },
   run(facts) {
     const pending = unscheduledForWantOfGpu(facts);
     const oversized = oversizedRequests(facts, new Set(pending.map((p) => p.pod)));
@@ -75,6 +91,7 @@ export default defineCheck({
       .sort((a, b) => b.allocatable - a.allocatable);
     const largest = Math.max(0, ...usage.map((u) => u.allocatable));
     const totalFree = usage.reduce((sum, u) => sum + Math.max(0, u.allocatable - u.requested), 0);
+    const mostFree = Math.max(0, ...usage.map((u) => u.allocatable - u.requested));
     const usageLines = capMap(
       usage,
       NODES_SHOWN,
@@ -96,9 +113,13 @@ export default defineCheck({
       // a request no single node can ever satisfy is an error; a full cluster is a warning
       const never = wants > largest;
       // With no allocatable GPU anywhere, lowering the request is no fix: the nodes must advertise GPUs first.
+      // A node has the GPUs free, yet the scheduler keeps the pod off them: its own reason (a taint, a selector) is the fix.
+      const fits = largest > 0 && !never && mostFree >= wants;
       const commands =
         largest === 0
-          ? ['gpuctl doctor --checks gpu-not-allocatable,no-device-plugin,operand-unhealthy']
+          ? [`gpuctl doctor --checks ${eitherOf(ADVERTISING, ',')}`]
+          : fits
+          ? [`kubectl describe pod -n ${ns} ${pod.metadata.name} | grep -A 5 Events`]
           : [
               ...cleanup,
               ...describeNodes,
@@ -121,9 +142,11 @@ export default defineCheck({
         ],
         fix: {
           summary: largest === 0
-            ? 'Make the nodes advertise their GPUs first: a running, healthy device plugin (see no-device-plugin, gpu-not-allocatable, operand-unhealthy)'
+            ? `Make the nodes advertise their GPUs first: a running, healthy device plugin (see ${eitherOf(ADVERTISING, ', ')})`
             : never
             ? `Lower the request to at most ${largest} GPU(s) per pod, or add a node with more GPUs`
+            : fits
+            ? `Enough GPUs are free: the scheduler keeps the pod off them for another reason its message names${mentionsUntoleratedTaint(failure.message) ? ' (an untolerated taint: see gpu-taint-untolerated)' : ' (a taint, a node selector, another resource)'}`
             : 'Free GPUs held by pods that no longer need them, add GPUs, or lower the request',
           commands,
         },

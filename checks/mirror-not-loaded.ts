@@ -41,6 +41,18 @@ export default defineCheck({
     why: 'k3s reads registries.yaml only when it starts and writes one certs.d/HOST/hosts.toml per mirror; until then (or when the file is broken) containerd pulls straight from the upstream registry and pulls keep timing out even though the mirror looks configured.',
     fix: 'Fix the YAML if it does not parse, then restart k3s (k3s-agent on agents; rke2-server / rke2-agent on RKE2) and check that certs.d holds the host directory.',
   },
+  zh: {
+    title: 'k3s/RKE2 已加载 registries.yaml 中的镜像源',
+    ok: 'registries.yaml 中的每个镜像源都有对应的 certs.d 主机目录',
+    headline: 'k3s/RKE2 没有加载 registries.yaml 中的镜像源',
+    fixSummary: '修正 registries.yaml（若无法解析），重启 k3s/RKE2，然后确认 certs.d 下有对应主机的目录',
+    explain: {
+      detects:
+        'k3s（或 RKE2）的 registries.yaml 为某个主机定义了镜像源，但节点上没有 …/agent/etc/containerd/certs.d/HOST 目录（或其中没有列出该镜像源的 hosts.toml）；或 registries.yaml 本身不是合法的 YAML，或结构不对。',
+      why: 'k3s 只在启动时读取 registries.yaml，并为每个镜像源写入一个 certs.d/HOST/hosts.toml；在此之前（或文件有误时），containerd 直接从上游仓库拉取，即使镜像源看起来已经配置，拉取仍会不断超时。',
+      fix: 'YAML 无法解析时先修正它，然后重启 k3s（agent 节点上为 k3s-agent；RKE2 上为 rke2-server / rke2-agent），并确认 certs.d 中有该主机的目录。',
+    },
+  },
   run(facts) {
     if (facts.probedNodes.length === 0) {
       return { skip: 'no node files collected: run with --node-probe local|pod, or add nodes/NODE/files to the snapshot' };

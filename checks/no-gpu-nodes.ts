@@ -14,6 +14,18 @@ export default defineCheck({
     why: 'Without a visible GPU nothing above it can work: the GPU Operator deploys no operands, the device plugin advertises nothing, and GPU pods stay Pending.',
     fix: 'Check that the card is seated and passed through (lspci -nn | grep 10de on the host), and that Node Feature Discovery runs and labels the node.',
   },
+  zh: {
+    title: '至少有一个节点显示有 NVIDIA GPU',
+    ok: '已在节点上找到 NVIDIA GPU',
+    headline: '没有任何节点显示有 NVIDIA GPU',
+    fixSummary: '先在 GPU 主机上确认硬件，再确认 NFD 为节点打上了标签',
+    explain: {
+      detects:
+        '没有任何节点带有 NVIDIA GPU 的迹象：没有厂商 10de 的 NFD PCI 标签，没有 GFD 的 nvidia.com/gpu.* 标签，没有 nvidia.com/gpu 容量；在已探测的节点上，lspci 中也没有 NVIDIA 设备。',
+      why: '看不到 GPU，上层的一切都无法工作：GPU Operator 不部署任何 operand，设备插件不上报任何资源，GPU Pod 一直处于 Pending。',
+      fix: '确认显卡已插好并已直通（在主机上执行 lspci -nn | grep 10de），并确认 Node Feature Discovery（NFD）正在运行并为节点打上了标签。',
+    },
+  },
   run(facts) {
     if (facts.nodes.length === 0) return { skip: 'no Node objects to look at' };
     if (gpuNodes(facts).length > 0) return [];

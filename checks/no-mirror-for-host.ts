@@ -141,6 +141,18 @@ export default defineCheck({
     why: 'Clusters behind a firewall or in mainland China cannot reach docker.io, nvcr.io or the GreptimeDB image directly; each pull times out after minutes and the GPU stack never comes up.',
     fix: "Configure a mirror for the runtime the node uses (registries.yaml + restart for k3s, hosts.toml for containerd, registry-mirrors + restart for docker). TensorFusion's playbook: for GreptimeDB set greptime.image.repository on the tensor-fusion chart; copy nvcr.io images to a private registry and point the chart at it.",
   },
+  zh: {
+    title: '连接超时的镜像仓库配置了镜像源',
+    ok: '节点无法访问的每个镜像仓库都在该节点上配置了镜像源',
+    headline: '节点上拉取失败的镜像仓库没有配置镜像源',
+    fixSummary: '为节点使用的容器运行时配置该仓库的镜像源（k3s：registries.yaml 并重启；containerd：hosts.toml；docker：registry-mirrors 并重启）',
+    explain: {
+      detects:
+        '拉取失败（该 Pod 所在节点上的网络错误或 Docker Hub 限流）的镜像仓库主机，在节点容器运行时读取的配置中没有镜像源：k3s/RKE2 的 registries.yaml、config_path 下的 containerd hosts.toml，或 docker daemon.json 的 registry-mirrors。没有节点文件时，若错误中出现的是仓库本身（registry-1.docker.io、nvcr.io），说明没有尝试任何镜像源。',
+      why: '处于防火墙后或位于中国大陆的集群无法直接访问 docker.io、nvcr.io 或 GreptimeDB 的镜像；每次拉取都要几分钟后才超时，GPU 软件栈始终起不来。',
+      fix: '为节点使用的容器运行时配置镜像源（k3s：registries.yaml 并重启；containerd：hosts.toml；docker：registry-mirrors 并重启）。TensorFusion 排查手册：GreptimeDB 在 tensor-fusion Chart 上设置 greptime.image.repository；nvcr.io 的镜像同步到私有仓库，并让 Chart 指向它。',
+    },
+  },
   run(facts) {
     const pulls = failingPulls(facts).filter((p) => p.registry && p.node && p.cause.mirrorHelps);
     const issues: Issue[] = [];

@@ -30,6 +30,18 @@ export default defineCheck({
     why: 'Without the card on the PCI bus nothing above it can work: no driver binds, no device plugin advertises a GPU, and GPU pods stay Pending. Labels left by Node Feature Discovery or GFD can make such a node still look like a GPU node.',
     fix: 'Check the hardware: the card seated and powered, PCI passthrough to the VM (cloud instance type, hypervisor config), the Thunderbolt cable of an eGPU. Then confirm with `lspci -nn | grep 10de` on the host.',
   },
+  zh: {
+    title: '已探测的 GPU 节点在 PCI 总线上有 NVIDIA 设备',
+    ok: '每个已探测节点的 lspci 都列出了其 NVIDIA GPU',
+    headline: 'lspci 在节点上没有列出 NVIDIA GPU',
+    fixSummary: '让显卡出现在主机的 PCI 总线上：检查硬件、直通配置或线缆',
+    explain: {
+      detects:
+        '节点上的 `lspci -nn` 没有列出 NVIDIA 显示设备（厂商 10de，类别 03xx）——节点被标记或上报为 GPU 节点时为错误；只是被探测且本来就没有 GPU 时仅作提示。',
+      why: '显卡不在 PCI 总线上，上层的一切都无法工作：没有驱动程序绑定，设备插件不上报 GPU，GPU Pod 一直 Pending。Node Feature Discovery 或 GFD 遗留的标签可能让这样的节点看起来仍像 GPU 节点。',
+      fix: '检查硬件：显卡是否插好并通电、是否已 PCI 直通给虚拟机（云主机规格、虚拟化配置）、eGPU 的雷电线缆。然后在主机上用 `lspci -nn | grep 10de` 确认。',
+    },
+  },
   run(facts) {
     return judgeEachNode(facts, (name) => {
       const lspci = facts.hostCommand(name, 'lspci');

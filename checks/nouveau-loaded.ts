@@ -39,6 +39,17 @@ export default defineCheck({
     why: 'nouveau binds the NVIDIA card first, so the proprietary or open `nvidia` module cannot load: nvidia-smi fails and the GPU is invisible to Kubernetes.',
     fix: 'Blacklist nouveau in /etc/modprobe.d, rebuild the initramfs (update-initramfs -u; dracut --force on RHEL-like systems) and reboot the node.',
   },
+  zh: {
+    title: 'nouveau 驱动没有占用 GPU',
+    ok: '没有已探测节点加载 nouveau',
+    headline: '节点加载了 nouveau 内核模块，NVIDIA 驱动程序无法加载',
+    fixSummary: '将 nouveau 加入黑名单，重建 initramfs，然后重启节点（先 drain 排空节点）',
+    explain: {
+      detects: '节点上加载了开源的 `nouveau` 内核模块（lsmod），并检查是否已有黑名单文件（若已有，说明没有重建 initramfs 或没有重启节点）。',
+      why: 'nouveau 会先绑定 NVIDIA 显卡，导致专有或开源的 `nvidia` 模块无法加载：nvidia-smi 失败，Kubernetes 看不到 GPU。',
+      fix: '在 /etc/modprobe.d 中将 nouveau 加入黑名单，重建 initramfs（update-initramfs -u；RHEL 系发行版用 dracut --force），然后重启节点。',
+    },
+  },
   run(facts) {
     return judgeEachNode(facts, (name) => {
       // The kernel's words (kernel-nvidia): "NVRM: The NVIDIA probe routine was not called for 1 device(s)".

@@ -10,7 +10,11 @@ import { activeRuntimeConfig, describeSource, hasFatalProblem, runtimeConfigEvid
 import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
 import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { someNames } from '../src/facts/scheduling.js';
-import type { Issue } from '../src/model.js';
+import type { Fix, Issue } from '../src/model.js';
+import type { Pod } from '../src/facts/kube.js';
+import { operandPodsOn } from '../src/facts/operands.js';
+import { firstUnfinishedInit } from '../src/facts/pod-evidence.js';
+import { podRef } from '../src/facts/pods.js';
 import { nvidiaRuntimeFix, restartCommand } from '../src/remedies/runtime.js';
 
 const MAX_EVENT_LINES = 3;
@@ -49,7 +53,23 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
       ? `${where}: the nvidia runtime is defined in ${hidden.file}, which ${engine} does not read (${hidden.why})`
       : `${where}: the ${engine} config defines no nvidia runtime, so containers cannot use the GPU through the NVIDIA Container Runtime`
     : `${where}: ${engine} has no "nvidia" runtime: ${pods.length} pod${pods.length === 1 ? '' : 's'} cannot start (${someNames(pods)})`;
-  return { severity: 'error', subject, message, evidence, fix: nvidiaRuntimeFix(config, node, host) };
+  const waiting = nodeName ? toolkitWaitingForDriver(facts, nodeName) : undefined;
+  if (waiting) evidence.push(`GPU Operator toolkit pod ${podRef(waiting)} on this node waits in driver-validation: it configures the runtime once the driver works`);
+  return { severity: 'error', subject, message, evidence, fix: waiting ? waitForToolkit(waiting, nodeName!) : nvidiaRuntimeFix(config, node, host) };
+}
+
+/** The GPU Operator's toolkit pod on the node, when it has not configured the runtime because it waits for the driver. */
+function toolkitWaitingForDriver(facts: Facts, nodeName: string): Pod | undefined {
+  return operandPodsOn(facts, nodeName).find((o) => o.spec.provider === 'gpu-operator' && o.spec.component === 'toolkit' && firstUnfinishedInit(o.pod)?.name === 'driver-validation')?.pod;
+}
+
+/** The runtime is the toolkit's to write: configuring it by hand is not the fix, the driver it waits for is. */
+function waitForToolkit(toolkit: Pod, nodeName: string): Fix {
+  const ns = toolkit.metadata.namespace ?? 'default';
+  return {
+    summary: `The GPU Operator's toolkit pod ${toolkit.metadata.name} writes the nvidia runtime on ${nodeName} once the driver works, and waits for it in driver-validation: fix the driver first (see the driver findings on ${nodeName}); the runtime follows by itself`,
+    commands: [`kubectl logs -n ${ns} ${toolkit.metadata.name} -c driver-validation --tail=50`, 'gpuctl doctor --checks driver'],
+  };
 }
 
 export default defineCheck({
@@ -63,6 +83,18 @@ export default defineCheck({
       'A GPU node whose effective containerd config (config versions 1–3, imports drop-ins, k3s/RKE2/MicroK8s paths, or `containerd config dump`) or docker daemon.json has no nvidia runtime; or pods whose sandbox fails with `no runtime for "nvidia" is configured`.',
     why: 'Pods with runtimeClassName nvidia cannot start (FailedCreatePodSandBox), and the GPU Operator validators and device plugin stay in Init; without the NVIDIA Container Runtime no container sees the GPU.',
     fix: 'Run `nvidia-ctk runtime configure` for the node\'s runtime and restart it; on k3s/RKE2 use their config.toml.tmpl (or let them detect the toolkit at start); import a drop-in that containerd does not read; restart containerd when its config already has the runtime.',
+  },
+  zh: {
+    title: 'GPU 节点的容器运行时配置中有 nvidia 运行时',
+    ok: '每个读取了运行时配置的 GPU 节点都有 nvidia 运行时，也没有 Pod 因缺少它而失败',
+    headline: 'GPU 节点的容器运行时没有 nvidia 运行时',
+    fixSummary: '为节点的容器运行时配置 NVIDIA 运行时（nvidia-ctk runtime configure）并重启它，然后重建失败的 Pod；由 GPU Operator 的工具包负责时，先修复它所等待的驱动程序',
+    explain: {
+      detects:
+        'GPU 节点的有效 containerd 配置（配置版本 1–3、imports 引入的 drop-in、k3s/RKE2/MicroK8s 路径，或 `containerd config dump`）或 docker 的 daemon.json 中没有 nvidia 运行时；或者有 Pod 的沙箱创建失败并报 `no runtime for "nvidia" is configured`。',
+      why: '使用 runtimeClassName nvidia 的 Pod 无法启动（FailedCreatePodSandBox），GPU Operator 的验证器和设备插件停在 Init 阶段；没有 NVIDIA Container Runtime，任何容器都看不到 GPU。',
+      fix: '针对节点的容器运行时执行 `nvidia-ctk runtime configure` 并重启；k3s/RKE2 使用其 config.toml.tmpl（或让它们在启动时自动检测工具包）；把 containerd 没有读取的 drop-in 加入 imports；配置中已有该运行时的，重启 containerd。',
+    },
   },
   run(facts) {
     const events = [...missingRuntimeEvents(facts), ...missingRuntimeSaid(facts)].filter((e) => e.name === 'nvidia');

@@ -112,6 +112,18 @@ export default defineCheck({
     why: 'k3s, RKE2 and `nvidia-ctk runtime configure` without --set-as-default add nvidia as an extra handler only. A pod that does not select it gets no driver libraries: the device plugin logs "could not load NVML library" and advertises no GPU, CUDA apps say "no CUDA-capable device" or "driver version is insufficient" although the node is fine.',
     fix: 'Give the GPU pods `runtimeClassName: nvidia` (create the RuntimeClass with handler nvidia if it is missing; the device plugin chart has a runtimeClassName value), or make nvidia the node\'s default runtime (k3s/RKE2: `default-runtime: nvidia` in config.yaml; containerd: `nvidia-ctk runtime configure --set-as-default`).',
   },
+  zh: {
+    title: 'GPU Pod 使用节点上已配置的 nvidia 运行时',
+    ok: '在已读取运行时配置的节点上，每个 GPU Pod 都运行在 NVIDIA 运行时下（通过 RuntimeClass 或默认运行时）',
+    headline: '节点已配置 nvidia 运行时，但 GPU Pod 没有使用它',
+    fixSummary: '给 GPU Pod 设置 runtimeClassName: nvidia，或把 nvidia 设为节点的默认运行时',
+    explain: {
+      detects:
+        '节点的容器运行时配置里有 NVIDIA 运行时，但 GPU Pod（请求 nvidia.com/… 资源的 Pod，以及设备插件、GFD、DCGM、验证器）运行在其他 handler 下：Pod 没有指定 RuntimeClass 而 default_runtime_name 是 runc，或其 RuntimeClass 指向非 NVIDIA 的 handler。设备插件和工作负载日志中"找不到 NVML / 驱动"的报错会作为证据引用。',
+      why: 'k3s、RKE2 以及不带 --set-as-default 的 nvidia-ctk runtime configure 只把 nvidia 添加为额外的 handler。没有选择它的 Pod 拿不到驱动库：设备插件报 "could not load NVML library"，不上报 GPU；CUDA 程序报 "no CUDA-capable device" 或 "driver version is insufficient"，尽管节点本身没有问题。',
+      fix: '给 GPU Pod 设置 runtimeClassName: nvidia（没有该 RuntimeClass 时先创建，handler 为 nvidia；设备插件 chart 有 runtimeClassName 参数），或把 nvidia 设为节点默认运行时（k3s/RKE2：在 config.yaml 中设置 default-runtime: nvidia；containerd：nvidia-ctk runtime configure --set-as-default）。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     const classes = new Map(facts.runtimeClasses.map((rc) => [rc.metadata.name, rc]));

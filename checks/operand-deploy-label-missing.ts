@@ -56,6 +56,18 @@ export default defineCheck({
     why: 'The operator selects each operand\'s nodes by these labels. It sets them itself when it reconciles a GPU node, so a missing one means it has not (its controller is down, or the label was removed or set to false by hand): that operand never lands there, and without the driver, toolkit or device plugin the node offers no GPU.',
     fix: 'Set the label back to true (kubectl label node NODE nvidia.com/gpu.deploy.OPERAND=true --overwrite), or let the operator do it: check that its controller pod runs and read its log. Keep a false set on purpose.',
   },
+  zh: {
+    title: 'GPU 节点带有 GPU Operator 各 DaemonSet 所选择的 nvidia.com/gpu.deploy.<组件> 标签',
+    ok: '每个 GPU 节点都带有选择它的 GPU Operator DaemonSet 所需的 nvidia.com/gpu.deploy.<组件>=true 标签',
+    headline: 'GPU 节点缺少 nvidia.com/gpu.deploy.<组件> 标签，对应组件不会部署到该节点',
+    fixSummary: '把节点上的 nvidia.com/gpu.deploy.<组件> 标签设回 true，或检查 Operator 控制器为何没有设置',
+    explain: {
+      detects:
+        'GPU 节点（nvidia.com/gpu.present=true）上某个 GPU Operator DaemonSet 没有 Pod，因为其 nodeSelector 要求的组件标签（nvidia.com/gpu.deploy.driver、.container-toolkit、.device-plugin 等）不存在、为空或不是 "true"。整体退出（nvidia.com/gpu.deploy.operands=false）属于 operands-disabled；vm-passthrough 和 vm-vgpu 节点本就部署其他组件。',
+      why: 'Operator 通过这些标签选择每个组件的节点，并在协调 GPU 节点时自行设置它们。标签缺失说明 Operator 没有协调该节点（控制器异常，或标签被手动删除、设为 false）：该组件永远不会部署到这里，缺少驱动、toolkit 或设备插件时节点无法提供 GPU。',
+      fix: '把标签设回 true（kubectl label node NODE nvidia.com/gpu.deploy.组件=true --overwrite），或让 Operator 来设置：检查其控制器 Pod 是否运行并查看日志。有意设置的 false 保留即可。',
+    },
+  },
   run(facts) {
     const daemonSets = facts
       .all<KubeObject>('DaemonSet')

@@ -46,6 +46,18 @@ export default defineCheck({
     why: 'The DaemonSet controller simply places no pod on a node whose taint the template does not tolerate: DESIRED stays 0 there and no event says why. Without the device plugin the node never advertises nvidia.com/gpu, without the driver or toolkit nothing else starts, and GPU pods stay Pending with "Insufficient nvidia.com/gpu".',
     fix: 'Add the tolerations to the DaemonSet\'s pod template: for the GPU Operator in the ClusterPolicy\'s daemonsets.tolerations (chart value daemonsets.tolerations), for a Helm chart in its tolerations value, otherwise with kubectl patch.',
   },
+  zh: {
+    title: 'GPU 组件的 DaemonSet 能容忍其需要运行的 GPU 节点的污点',
+    ok: '每个 GPU 组件 DaemonSet 都能容忍其所选 GPU 节点的污点',
+    headline: 'GPU 组件的 DaemonSet 不容忍 GPU 节点的污点，没有在该节点上运行 Pod',
+    fixSummary: '在 DaemonSet 的 Pod 模板中添加容忍：GPU Operator 在 ClusterPolicy 的 daemonsets.tolerations 中设置',
+    explain: {
+      detects:
+        'GPU 组件的 DaemonSet（设备插件、NFD worker、GFD、DCGM exporter、驱动、toolkit、验证器、HAMi 设备插件）的 Pod 模板选中了某个 GPU 节点（nodeSelector 与必需的节点亲和性），却不容忍该节点的某个 NoSchedule/NoExecute 污点，因而在那里没有 Pod。容忍按 Kubernetes 的规则匹配；DaemonSet 控制器自动容忍的节点状态污点不计入。',
+      why: 'DaemonSet 控制器不会把 Pod 放到其模板不容忍污点的节点上：该节点的 DESIRED 为 0，也没有任何事件说明原因。没有设备插件，节点永远不会上报 nvidia.com/gpu；没有驱动或 toolkit，其他组件都无法启动，GPU Pod 以 "Insufficient nvidia.com/gpu" 一直 Pending。',
+      fix: '在 DaemonSet 的 Pod 模板中添加容忍：GPU Operator 在 ClusterPolicy 的 daemonsets.tolerations 中设置（chart 参数 daemonsets.tolerations），Helm chart 设置其 tolerations 参数，其他情况用 kubectl patch。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     const gpu = gpuNodes(facts);

@@ -7,10 +7,12 @@ import type { OperandPod } from '../src/facts/operands.js';
 import { operandPods, operandPodsOn } from '../src/facts/operands.js';
 import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { allStatuses, displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
-import type { Issue } from '../src/model.js';
+import type { Fix, Issue } from '../src/model.js';
+import { eitherOf } from '../src/model.js';
 import { eventCauses } from '../src/remedies/event-causes.js';
-import { hostSaid, rowsOf, saidLine } from '../src/facts/said.js';
-import { imagePullPointer, operandFix } from '../src/remedies/operands.js';
+import { hostSaid, ownWords, rowsOf, saidLine } from '../src/facts/said.js';
+import type { OperandContext } from '../src/remedies/operands.js';
+import { imagePullPointer, logsCommand, operandFix, restartPod } from '../src/remedies/operands.js';
 
 /** nvidia-smi's words for a GPU that fell off the bus or an NVML that fails: the node's side of an operand failure. */
 const NODE_ROWS = rowsOf('operand-unhealthy').filter((w) => w.channels.includes('node-command'));
@@ -122,13 +124,30 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     for (const o of upstream) evidence.push(`${o.spec.title} pod on the same node: ${podRef(o.pod)} ${displayStatus(o.pod)}${isReady(o.pod) ? ', Ready' : ', not Ready'}`);
     if (upstream.length === 0) evidence.push(`no ${trouble.waitsFor} pod of the ${PROVIDER_TITLES[spec.provider]} on ${node}`);
   }
-  return {
-    severity: trouble.severity,
-    subject,
-    message,
-    evidence,
-    fix: operandFix(spec, { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous }),
-  };
+  const ctx = { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous };
+  return { severity: trouble.severity, subject, message, evidence, fix: fixFor(facts, pod, spec, trouble, ctx) };
+}
+
+/**
+ * The operand's own fix, unless the facts point elsewhere: a pod waiting in a validation init container needs
+ * nothing of its own (what it waits for is the fix), and a pod whose own words name a cause points there.
+ */
+function fixFor(facts: Facts, pod: Pod, spec: OperandPod['spec'], trouble: Trouble, ctx: OperandContext): Fix {
+  const step = trouble.waitsFor ? VALIDATION_STEPS[trouble.container] : undefined;
+  if (step) {
+    return {
+      summary: `Nothing to fix in this pod: it waits in ${trouble.container} for ${step.layer}; fix that on ${ctx.node ?? 'its node'} first, and the pod goes on by itself`,
+      commands: [logsCommand(ctx), `gpuctl doctor --checks ${step.stage === 'driver' ? 'driver' : 'runtime'}`],
+    };
+  }
+  const said = ownWords(facts, [pod]).map((w) => ({ ...w, findings: w.findings.filter((n) => n !== 'operand-unhealthy') })).find((w) => w.findings.length);
+  if (said) {
+    return {
+      summary: `Its own words point at ${eitherOf(said.findings)} ("${said.quote}"): fix that first (see that finding's fix), then let the DaemonSet recreate the pod`,
+      commands: [logsCommand(ctx), `gpuctl doctor --checks ${eitherOf(said.findings, ',')}`, restartPod(ctx)],
+    };
+  }
+  return operandFix(spec, ctx);
 }
 
 export default defineCheck({
@@ -142,6 +161,18 @@ export default defineCheck({
       'An operand pod of the NVIDIA GPU Operator (driver, container toolkit, device plugin, GPU Feature Discovery, DCGM, DCGM exporter, MIG manager, NFD) or of the standalone or HAMi device plugin that is not Ready, crash-looping, restarting, stuck in an init container, unscheduled or Failed. Validator pods are validator-failed\'s; image pulls are image-pull-failing\'s.',
     why: 'Each operand is a layer the next one waits for: a crashing driver leaves the toolkit, device plugin and validators waiting in their init containers, and the node never advertises nvidia.com/gpu.',
     fix: 'Read the failing container\'s log (the previous run\'s after a restart) and fix by operand: the driver needs kernel headers and no Secure Boot block, the toolkit needs the right containerd config path and socket, the device plugin needs the nvidia runtime. Fix the lowest broken layer first; the pods waiting on it recover by themselves.',
+  },
+  zh: {
+    title: 'GPU Operator 和设备插件的 operand 运行正常',
+    ok: '每个 GPU Operator / 设备插件的 operand Pod 都已 Ready 且没有重启',
+    headline: 'GPU Operator 或设备插件的 operand Pod 不健康',
+    fixSummary: '查看失败容器的日志（重启过则看上一次运行的日志），从最底层坏掉的组件修起',
+    explain: {
+      detects:
+        'NVIDIA GPU Operator 的 operand Pod（驱动程序、容器工具包、设备插件、GPU Feature Discovery、DCGM、DCGM exporter、MIG manager、NFD），或独立部署的设备插件、HAMi 设备插件的 Pod，处于未 Ready、CrashLoop、反复重启、卡在 init 容器、无法调度或 Failed 状态。验证器 Pod 由 validator-failed 负责，镜像拉取由 image-pull-failing 负责。',
+      why: '每个 operand 都是下一层所等待的基础：驱动程序崩溃会让工具包、设备插件和验证器都停在 init 容器中，节点永远不会上报 nvidia.com/gpu。',
+      fix: '查看失败容器的日志（重启过则看上一次运行的日志），按 operand 修复：驱动程序需要内核头文件且不能被安全启动阻止，工具包需要正确的 containerd 配置路径和 socket，设备插件需要 nvidia 运行时。先修复最底层坏掉的组件，等待它的 Pod 会自行恢复。',
+    },
   },
   run(facts) {
     return operandPods(facts)

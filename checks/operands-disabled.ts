@@ -16,6 +16,18 @@ export default defineCheck({
     why: 'The GPU Operator deploys no driver, container toolkit, device plugin, GFD or validator on such a node, so its GPUs never become allocatable and GPU pods stay Pending. The label is easy to forget after maintenance.',
     fix: `Remove the label if the node should run the operands (kubectl label node NODE ${OPERANDS_LABEL}-); keep it if the node was opted out on purpose (another driver stack, a node reserved for something else).`,
   },
+  zh: {
+    title: 'GPU 节点没有被排除在 GPU Operator 之外（nvidia.com/gpu.deploy.operands=false）',
+    ok: '没有 GPU 节点带有 nvidia.com/gpu.deploy.operands=false 标签',
+    headline: 'GPU 节点带有 nvidia.com/gpu.deploy.operands=false，GPU Operator 不会在其上部署 operand',
+    fixSummary: '如果该节点应运行 GPU Operator 的 operand，删除该标签（若是有意排除则保留）',
+    explain: {
+      detects:
+        'GPU 节点带有 nvidia.com/gpu.deploy.operands=false 标签。该标签没有造成影响时仅作提示；若已安装 GPU Operator 而该节点上没有任何 operand，或 GPU Pod 在等待而节点不上报 GPU，则为警告。',
+      why: 'GPU Operator 不会在这样的节点上部署驱动程序、容器工具包、设备插件、GFD 或验证器，其 GPU 永远不会变为可分配，GPU Pod 一直 Pending。维护之后很容易忘记去掉这个标签。',
+      fix: '如果节点应运行 operand，删除该标签（kubectl label node NODE nvidia.com/gpu.deploy.operands-）；如果是有意排除（使用其他驱动栈，或节点另作他用），则保留。',
+    },
+  },
   run(facts) {
     const nodes = gpuNodes(facts);
     if (nodes.length === 0) return { skip: 'no node shows an NVIDIA GPU (see no-gpu-nodes)' };

@@ -56,6 +56,18 @@ export default defineCheck({
     why: `Kantaloupe reads GPU metrics (DCGM, HAMi) from Prometheus and requires ${MINIMUM} or newer; an older one lacks the API Kantaloupe queries, so its monitoring pages stay empty.`,
     fix: `Upgrade kube-prometheus-stack (or the Prometheus image), or point Kantaloupe at an external Prometheus ${MINIMUM} or newer.`,
   },
+  zh: {
+    title: 'Prometheus 为 2.37 或更高版本（Kantaloupe）',
+    ok: '集群中每个 Prometheus 都是 2.37 或更高版本',
+    headline: '没有 Prometheus，或其版本低于 Kantaloupe 要求的最低版本',
+    fixSummary: '升级 kube-prometheus-stack（或 Prometheus 镜像），或让 Kantaloupe 使用一个版本足够新的外部 Prometheus',
+    explain: {
+      detects:
+        '在部署了 HAMi 或 Kantaloupe 前置组件的集群上，Prometheus 低于 2.37（版本来自运行中 Pod 的镜像、其 StatefulSet，或 Prometheus 对象的 spec.image / spec.version），或者根本没有 Prometheus。',
+      why: 'Kantaloupe 从 Prometheus 读取 GPU 指标（DCGM、HAMi），要求 2.37 或更高版本；旧版本缺少 Kantaloupe 查询的 API，其监控页面会一直为空。',
+      fix: '升级 kube-prometheus-stack（或 Prometheus 镜像），或让 Kantaloupe 使用一个 2.37 或更高版本的外部 Prometheus。',
+    },
+  },
   run(facts) {
     const servers = prometheusServers(facts);
     const cluster = facts.clusterName;

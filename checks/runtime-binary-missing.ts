@@ -95,6 +95,18 @@ export default defineCheck({
     why: 'containerd accepts the config, but every pod that uses that runtime fails to start with an OCI "executable file not found" error; typical after removing the toolkit or the GPU Operator (whose toolkit lives in /usr/local/nvidia/toolkit).',
     fix: 'Install nvidia-container-toolkit (or let the GPU Operator\'s toolkit pod run on the node), or point the runtime at a binary that exists, and restart the runtime.',
   },
+  zh: {
+    title: '配置的运行时二进制文件在节点上存在',
+    ok: '已探测节点上配置的每个运行时二进制文件都存在',
+    headline: '容器运行时配置的运行时二进制文件在节点上不存在',
+    fixSummary: '安装提供该二进制文件的 NVIDIA Container Toolkit（或修正运行时的路径），然后重启容器运行时',
+    explain: {
+      detects:
+        '有效 containerd 配置（options.BinaryName）或 docker daemon.json（`path`）中的某个运行时指向节点上不存在的二进制文件，依据 `runtime-binaries` 探测结果或复制来的文件判断。',
+      why: 'containerd 接受该配置，但所有使用该运行时的 Pod 都会以 OCI "executable file not found" 错误启动失败；常见于卸载容器工具包或 GPU Operator 之后（GPU Operator 的工具包位于 /usr/local/nvidia/toolkit）。',
+      fix: '安装 nvidia-container-toolkit（或让 GPU Operator 的 toolkit Pod 在该节点上运行），或把运行时指向一个存在的二进制文件，然后重启容器运行时。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     let configs = 0;

@@ -91,6 +91,18 @@ export default defineCheck({
     why: 'A missing RuntimeClass makes the API server reject the pods, so Deployments and DaemonSets show no pods at all; a handler the node does not know fails every sandbox with FailedCreatePodSandBox.',
     fix: 'Create the RuntimeClass (handler nvidia for the NVIDIA runtime); when the handler is wrong, recreate the RuntimeClass with the runtime name the node has (handler is immutable), or add that runtime to the node.',
   },
+  zh: {
+    title: 'Pod 使用的 RuntimeClass 存在，且其 handler 是已配置的运行时',
+    ok: '使用中的每个 runtimeClassName 都指向存在的 RuntimeClass，且在已读取配置的节点上其 handler 已配置',
+    headline: 'Pod 使用的 RuntimeClass 不存在，或其 handler 不是节点上配置的运行时',
+    fixSummary: '创建 RuntimeClass（NVIDIA 运行时的 handler 为 nvidia），或用节点上已有的运行时名称重建它',
+    explain: {
+      detects:
+        'Pod 或工作负载使用 `runtimeClassName: X`，但 RuntimeClass X 不存在（Pod 被拒绝并报 `RuntimeClass "X" not found`）；或 X 的 handler 不是 gpuctl 读取到的节点容器运行时配置中的运行时（`no runtime for "H" is configured`）。',
+      why: 'RuntimeClass 不存在时 API Server 会拒绝创建 Pod，Deployment 和 DaemonSet 因而一个 Pod 都没有；节点不认识的 handler 会让每个沙箱都以 FailedCreatePodSandBox 失败。',
+      fix: '创建 RuntimeClass（NVIDIA 运行时的 handler 为 nvidia）；handler 错误时，用节点上实际的运行时名称重建 RuntimeClass（handler 不可修改），或在节点上添加该运行时。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     const classes = new Map(facts.runtimeClasses.map((rc) => [rc.metadata.name, rc]));

@@ -3,12 +3,31 @@ import type { Facts } from '../src/facts/facts.js';
 import type { KubeObject } from '../src/facts/kube.js';
 import { labelsToSatisfy, selectorMatches } from '../src/facts/label-selectors.js';
 import type { GpuExporter, PrometheusServer } from '../src/facts/prometheus.js';
-import { dcgmExporterDaemonSets, EXPORTER_TITLES, gpuServiceMonitors, prometheusServers, serviceMonitorSelection } from '../src/facts/prometheus.js';
+import { dcgmExporterDaemonSets, EXPORTER_TITLES, gpuServiceMonitors, KANTALOUPE_METRICS, prometheusServers, serviceMonitorSelection } from '../src/facts/prometheus.js';
 import { someNames } from '../src/facts/scheduling.js';
 import { findStack, gpuOperatorNamespace, hasStack } from '../src/facts/stacks.js';
 import type { Fix, Issue } from '../src/model.js';
 
 const ref = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+/**
+ * What Prometheus answered for the exporter's series (gpu-metrics-missing's queries): absent confirms the
+ * ServiceMonitor is not scraped; present means another job collects them (an additionalScrapeConfig, a
+ * PodMonitor, another Prometheus), and the sources disagree.
+ */
+function seriesOf(facts: Facts, exporter: GpuExporter): { line: string; present: boolean } | undefined {
+  const q = facts.prometheusQueries;
+  if (!q || q.error) return undefined;
+  const endpoint = q.endpoint ?? 'Prometheus';
+  const answered = KANTALOUPE_METRICS.filter((m) => m.from === exporter).flatMap((m) => {
+    const r = q.results.find((r) => r.query === m.metric);
+    return r && r.error === undefined ? [{ metric: m.metric, series: r.series ?? 0 }] : [];
+  });
+  if (answered.length === 0) return undefined;
+  const present = answered.filter((a) => a.series > 0);
+  const text = answered.map((a) => `${a.metric}: ${a.series} series`).join(', ');
+  return { line: `query at ${endpoint}: ${text}${present.length ? ' — the series are there, so another scrape job collects them' : ' (confirms it: nothing is scraped)'}`, present: present.length > 0 };
+}
 
 /** How each chart puts extra labels on its ServiceMonitor, so a relabel survives the next upgrade. */
 const CHART_LABELS: Record<GpuExporter, (labels: string) => string> = {
@@ -62,7 +81,7 @@ function relabel(facts: Facts, sm: KubeObject, exporter: GpuExporter, servers: P
 export default defineCheck({
   name: 'servicemonitor-not-selected',
   title: 'Prometheus selects the HAMi and DCGM exporter ServiceMonitors',
-  needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor'],
+  needs: ['Pod', 'Namespace', 'DaemonSet', 'Deployment', 'StatefulSet', 'Prometheus', 'ServiceMonitor', 'prometheus'],
   requires: ['ServiceMonitor', 'Prometheus'],
   stacks: ['hami', 'kantaloupe', 'gpu-operator'],
   ok: 'every HAMi and DCGM exporter ServiceMonitor is selected by a Prometheus',
@@ -71,6 +90,18 @@ export default defineCheck({
       "HAMi and DCGM exporter ServiceMonitors that no Prometheus Operator `Prometheus` reads: their labels miss its spec.serviceMonitorSelector (kube-prometheus-stack's default is release=RELEASE; a null selector selects nothing), or their namespace misses spec.serviceMonitorNamespaceSelector (null: the Prometheus's own namespace only). With HAMi, also a HAMi or DCGM exporter that has no ServiceMonitor at all.",
     why: 'An unselected ServiceMonitor is silently ignored: Prometheus never scrapes the exporter, DCGM_FI_DEV_GPU_UTIL, HostCoreUtilization and GPUDeviceCoreAllocated stay empty, and Kantaloupe shows no GPU usage.',
     fix: "Add the labels the selector wants to the ServiceMonitor through its chart's values (GPU Operator: dcgmExporter.serviceMonitor.additionalLabels; HAMi: global.labels), or widen the Prometheus selectors (kube-prometheus-stack: prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false).",
+  },
+  zh: {
+    title: 'Prometheus 选中了 HAMi 和 DCGM exporter 的 ServiceMonitor',
+    ok: '每个 HAMi 和 DCGM exporter 的 ServiceMonitor 都被某个 Prometheus 选中',
+    headline: 'HAMi 或 DCGM exporter 的 ServiceMonitor 没有被任何 Prometheus 选中（或根本不存在）',
+    fixSummary: '给 ServiceMonitor 加上 Prometheus 选择的标签（写在 Chart 的 values 中，升级后仍会保留），或放宽 Prometheus 的选择器',
+    explain: {
+      detects:
+        '没有任何 Prometheus Operator 的 `Prometheus` 读取的 HAMi 和 DCGM exporter ServiceMonitor：其标签不匹配 spec.serviceMonitorSelector（kube-prometheus-stack 默认为 release=RELEASE；为 null 的选择器什么都不选），或其命名空间不匹配 spec.serviceMonitorNamespaceSelector（为 null 时只选 Prometheus 自身所在的命名空间）。使用 HAMi 时，还包括根本没有 ServiceMonitor 的 HAMi 或 DCGM exporter。',
+      why: '未被选中的 ServiceMonitor 会被悄悄忽略：Prometheus 从不抓取该 exporter，DCGM_FI_DEV_GPU_UTIL、HostCoreUtilization 和 GPUDeviceCoreAllocated 一直为空，Kantaloupe 显示不出 GPU 使用情况。',
+      fix: '通过 Chart 的 values 给 ServiceMonitor 加上选择器需要的标签（GPU Operator：dcgmExporter.serviceMonitor.additionalLabels；HAMi：global.labels），或放宽 Prometheus 的选择器（kube-prometheus-stack：prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false）。',
+    },
   },
   run(facts) {
     if (facts.notInstalled('ServiceMonitor') && facts.notInstalled('Prometheus')) {
@@ -98,11 +129,15 @@ export default defineCheck({
       }
       const verdicts = servers.map((s) => serviceMonitorSelection(facts, s, sm));
       if (verdicts.some((v) => v.selected)) continue;
+      const series = seriesOf(facts, exporter);
+      const by = servers.length === 1 ? servers[0]!.ref : `any of ${servers.length} Prometheus objects`;
       issues.push({
-        severity: 'warning',
+        severity: series?.present ? 'info' : 'warning',
         subject,
-        message: `ServiceMonitor ${ref(sm)} (${EXPORTER_TITLES[exporter]}) is not selected by ${servers.length === 1 ? servers[0]!.ref : `any of ${servers.length} Prometheus objects`}: its metrics are never scraped`,
-        evidence: [`ServiceMonitor ${ref(sm)} labels: ${labels}`, ...verdicts.map((v) => v.why)],
+        message: series?.present
+          ? `ServiceMonitor ${ref(sm)} (${EXPORTER_TITLES[exporter]}) is not selected by ${by}, yet Prometheus has its series: another scrape job collects them, and this ServiceMonitor does nothing`
+          : `ServiceMonitor ${ref(sm)} (${EXPORTER_TITLES[exporter]}) is not selected by ${by}: its metrics are never scraped`,
+        evidence: [`ServiceMonitor ${ref(sm)} labels: ${labels}`, ...verdicts.map((v) => v.why), ...(series ? [series.line] : [])],
         fix: relabel(facts, sm, exporter, servers),
       });
     }
@@ -132,7 +167,7 @@ export default defineCheck({
           severity: 'warning',
           subject: m.subject,
           message: `${EXPORTER_TITLES[m.exporter]} has no ServiceMonitor: Prometheus does not scrape it, and Kantaloupe shows none of its metrics`,
-          evidence: [m.seen, `ServiceMonitors in the cluster: ${someNames(facts.all('ServiceMonitor').map(ref)) || 'none'}`],
+          evidence: [m.seen, `ServiceMonitors in the cluster: ${someNames(facts.all('ServiceMonitor').map(ref)) || 'none'}`, ...(seriesOf(facts, m.exporter) ? [seriesOf(facts, m.exporter)!.line] : [])],
           fix: { summary: `Enable the ${EXPORTER_TITLES[m.exporter]} ServiceMonitor in its chart (kantaloupe-prerequisites)`, commands: [placeholders(facts, ENABLE[m.exporter])] },
         });
       }

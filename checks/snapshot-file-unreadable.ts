@@ -15,6 +15,17 @@ export default defineCheck({
     why: 'Objects in that file are missing from the analysis, so checks that need them may miss problems.',
     fix: 'Re-export the file with `kubectl get … -o json > FILE`, or collect the snapshot again with `gpuctl collect`.',
   },
+  zh: {
+    title: '快照中的每个文件都能解析',
+    ok: '输入的每个文件都已读取',
+    headline: '快照中的文件无法读取，其中的对象未被分析',
+    fixSummary: '以 JSON 格式重新导出这些对象，或重新采集快照',
+    explain: {
+      detects: '快照中的某个文件（或 API 的某个响应）无法解析：JSON 或 YAML 格式错误、二进制数据，或文件超过大小限制。',
+      why: '该文件中的对象不会进入分析，依赖它们的检查可能漏掉问题。',
+      fix: '用 `kubectl get … -o json > FILE` 重新导出该文件，或用 `gpuctl collect` 重新采集快照。',
+    },
+  },
   run(facts) {
     return facts.sourceProblems.map((problem) => processTableProblem(problem) ?? nodeProbeProblem(problem) ?? {
       severity: 'warning' as const,

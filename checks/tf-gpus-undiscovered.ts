@@ -150,6 +150,18 @@ export default defineCheck({
     why: 'Node discovery looks each GPU up by its nvidia-smi name in the model table to learn its TFlops, and exits on an unknown model: the GPU is never listed, total TFlops stays 0, and workloads fail with "Failed to schedule GPU".',
     fix: `Add the GPU model to ${GPU_INFO_CONFIGMAP} (fullModelName exactly as nvidia-smi prints it), then delete the NodeDiscovery job so it runs again and refreshes the total.`,
   },
+  zh: {
+    title: 'TensorFusion 已发现所有 GPU',
+    ok: 'TensorFusion 列出了其节点的每块 GPU 及其 TFlops',
+    headline: 'TensorFusion 没有发现节点上的 GPU',
+    fixSummary: '如有需要，把 GPU 型号按 nvidia-smi 显示的名称加入型号表 ConfigMap，然后删除 NodeDiscovery Job 让它重新运行',
+    explain: {
+      detects:
+        'GPUNode 显示总 TFlops 为 0、GPU 没有出现在 `kubectl get gpu` 中（少于节点上的数量），或 tensor-fusion-sys 中的 NodeDiscovery Job 失败的节点；然后检查 ConfigMap tensor-fusion-sys-public-gpu-info 是否列出了该节点的 GPU 型号（来自发现日志、nvidia-smi 或 GFD 标签）。',
+      why: '节点发现会按 nvidia-smi 显示的名称在型号表中查找每块 GPU 的 TFlops，遇到未知型号就会退出：该 GPU 永远不会被列出，总 TFlops 保持为 0，工作负载以 "Failed to schedule GPU" 失败。',
+      fix: '把 GPU 型号加入 tensor-fusion-sys-public-gpu-info（fullModelName 必须与 nvidia-smi 显示的完全一致），然后删除 NodeDiscovery Job，让它重新运行并刷新总量。',
+    },
+  },
   run(facts) {
     const cannot = cannotList(facts, ['GPUNode', 'GPU', 'Job']);
     if (cannot) return { skip: cannot };

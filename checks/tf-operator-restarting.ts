@@ -58,6 +58,18 @@ export default defineCheck({
     why: 'The operator schedules GPUs for TensorFusionWorkloads, starts workers and keeps GPUNode and GPU status: while it restarts, new TensorFusion pods stay stuck starting.',
     fix: 'Read the error lines: a configuration error names the custom resource to fix (see the TensorFusion custom resource reference); anything else goes to the TensorFusion support team with the log.',
   },
+  zh: {
+    title: 'TensorFusion Operator 没有在重启',
+    ok: 'TensorFusion Operator 的 Pod 没有在重启',
+    headline: 'TensorFusion Operator 的 Pod 在反复重启',
+    fixSummary: '查看日志中的错误行：配置错误按 TensorFusion 自定义资源文档修正，其他错误把日志交给 TensorFusion 支持团队',
+    explain: {
+      detects:
+        'TensorFusion Operator（命名空间 tensor-fusion-sys，标签 app.kubernetes.io/component=controller）的控制器 Pod 发生重启、CrashLoop 或失败；引用其日志中的错误行（先看上一次运行的日志）。',
+      why: 'Operator 为 TensorFusionWorkload 调度 GPU、启动 worker，并维护 GPUNode 和 GPU 的状态：它重启期间，新的 TensorFusion Pod 会一直卡在启动中。',
+      fix: '查看错误行：配置错误会指出需要修正的自定义资源（见 TensorFusion 自定义资源参考文档）；其他情况请把日志交给 TensorFusion 支持团队。',
+    },
+  },
   run(facts) {
     return controllerPods(facts).flatMap((pod) => issueFor(facts, pod) ?? []);
   },

@@ -52,6 +52,18 @@ export default defineCheck({
     why: 'The worker holds the GPU share its clients use remotely: each crash drops their CUDA context, and a crash-looping worker leaves them stuck starting.',
     fix: 'Check the crash log; if it is not verbose enough, set TF_ENABLE_LOG=1 in the worker Pod template inside the TensorFusionCluster and send the crash log to the TensorFusion support team.',
   },
+  zh: {
+    title: 'TensorFusion GPU worker 没有崩溃',
+    ok: '没有 TensorFusion GPU worker 处于 CrashLoop 或在重启',
+    headline: 'TensorFusion GPU worker 在崩溃，其客户端会失去 GPU',
+    fixSummary: '查看崩溃日志；信息不够时在 TensorFusionCluster 的 worker Pod 模板中设置 TF_ENABLE_LOG=1，再把崩溃日志发给 TensorFusion 支持团队',
+    explain: {
+      detects:
+        '处于 CrashLoop、失败，或以非零退出码重启过的 TensorFusion GPU worker Pod（标签 tensor-fusion.ai/component=worker）；引用崩溃日志，并说明 worker 模板中是否设置了 TF_ENABLE_LOG。',
+      why: 'worker 持有其客户端远程使用的 GPU 份额：每次崩溃都会让客户端丢失 CUDA 上下文，反复崩溃的 worker 会让客户端一直卡在启动中。',
+      fix: '查看崩溃日志；如果不够详细，在 TensorFusionCluster 内的 worker Pod 模板中设置 TF_ENABLE_LOG=1，并把崩溃日志发送给 TensorFusion 支持团队。',
+    },
+  },
   run(facts) {
     return workerPods(facts).flatMap((pod) => issueFor(facts, pod) ?? []);
   },

@@ -85,6 +85,18 @@ export default defineCheck({
     why: 'A TensorFusion pod starts only with a worker that holds its GPU share and with the TensorFusion libraries injected into its process; either missing leaves it hanging in its start.',
     fix: 'Branch 1: `kubectl describe tensorfusionworkload` for "Failed to schedule GPU", `kubectl get gpu` for free and total resources. Branch 2: make PATH, LD_LIBRARY_PATH and LD_PRELOAD reach the GPU process (`gpuctl exec-check POD`; `sh -c "bash …"` instead of bash).',
   },
+  zh: {
+    title: 'TensorFusion Pod 没有卡在启动中',
+    ok: '没有 TensorFusion 工作负载 Pod 卡在启动中',
+    headline: 'TensorFusion Pod 卡在启动中（没有可用的 GPU，或客户端运行时注入失败）',
+    fixSummary: 'worker 未运行：查明为何没有分配到 GPU；worker 已运行：让 PATH、LD_LIBRARY_PATH 和 LD_PRELOAD 到达 GPU 进程',
+    explain: {
+      detects:
+        '带有 tensor-fusion.ai/workload 标签（不是 worker）且未 Ready 的 Pod，按排查手册分为两种情况：其工作负载的 worker 没有运行（1：没有可用的 GPU 资源），或 worker 已运行且 Ready（2：客户端注入失败）。',
+      why: 'TensorFusion Pod 只有在持有其 GPU 份额的 worker 已运行、且 TensorFusion 库已注入其进程时才能启动；缺少任何一个都会卡在启动中。',
+      fix: '情况 1：用 `kubectl describe tensorfusionworkload` 查看是否有 "Failed to schedule GPU"，用 `kubectl get gpu` 查看空闲和总资源。情况 2：让 PATH、LD_LIBRARY_PATH 和 LD_PRELOAD 到达 GPU 进程（`gpuctl exec-check POD`；用 `sh -c "bash …"` 代替直接运行 bash）。',
+    },
+  },
   run(facts) {
     return facts.pods.filter(stuckStarting).map((pod) => {
       const workload = workloadOf(pod)!;

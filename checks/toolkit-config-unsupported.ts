@@ -165,6 +165,18 @@ export default defineCheck({
     why: 'The toolkit then never adds the nvidia runtime, or adds it where containerd does not look, or breaks containerd altogether: every operand and GPU pod that needs the nvidia runtime waits, while the toolkit pod merely restarts.',
     fix: 'Use a toolkit release that supports the node (1.17.4+ for containerd 2.x), let it read the config from the file (RUNTIME_CONFIG_SOURCE=file) or migrate the root config, and write the drop-in where containerd imports.',
   },
+  zh: {
+    title: 'NVIDIA Container Toolkit 能识别节点的容器运行时配置',
+    ok: '没有节点的 toolkit 版本过旧，也没有写入 containerd 不读取的 drop-in',
+    headline: 'NVIDIA Container Toolkit 不支持节点的运行时配置',
+    fixSummary: '升级 toolkit（containerd 2.x 需 1.17.4 及以上），让它从配置文件读取配置，并把 drop-in 写到 containerd 会 import 的位置',
+    explain: {
+      detects:
+        'toolkit 对节点来说过旧：containerd 配置 version 3（containerd 2.x）而 toolkit 早于 1.17.4（"unsupported config version: 3"），cgroup v2 主机而 libnvidia-container 早于 1.8（"cgroup subsystem devices not found"），或 ldconfig 路径属于其他发行版；或者 toolkit 写的 drop-in containerd 不会读取：版本高于根配置（containerd 2.3 拒绝启动："drop-in config version 4 higher than root config version 2"），或所在目录不在根配置的 imports 中。会读取 toolkit 日志、容器状态、事件以及 `containerd config dump` 的退出码和 stderr。',
+      why: 'toolkit 因此从未添加 nvidia 运行时，或添加到了 containerd 不读取的位置，甚至让 containerd 无法启动：所有需要 nvidia 运行时的组件和 GPU Pod 都在等待，而 toolkit Pod 只是在不断重启。',
+      fix: '使用支持该节点的 toolkit 版本（containerd 2.x 需 1.17.4+），让它从文件读取配置（RUNTIME_CONFIG_SOURCE=file）或迁移根配置，并把 drop-in 写到 containerd import 的目录。',
+    },
+  },
   run(facts) {
     const issues: Issue[] = [];
     for (const node of facts.nodes) {

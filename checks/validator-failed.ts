@@ -11,6 +11,9 @@ import { operandPods, operandPodsOn } from '../src/facts/operands.js';
 import { firstUnfinishedInit, IMAGE_PULL_REASONS, logLines, warningEventLines } from '../src/facts/pod-evidence.js';
 import { displayStatus, isReady, podRef } from '../src/facts/pods.js';
 import type { Fix, Issue } from '../src/model.js';
+import { eitherOf } from '../src/model.js';
+import { ownWords } from '../src/facts/said.js';
+import { nodeDriver } from '../src/facts/driver.js';
 import { eventCauseEntries, eventCauses } from '../src/remedies/event-causes.js';
 import { devicePluginPodsOn } from '../src/facts/stacks.js';
 import { imagePullPointer } from '../src/remedies/operands.js';
@@ -29,6 +32,22 @@ function healthyPlugin(facts: Facts, node: string): string | undefined {
   const plugin = devicePluginPodsOn(facts, node).find(({ pod }) => isReady(pod));
   if (!plugin || !(allocatable > 0)) return undefined;
   return `the device plugin pod ${podRef(plugin.pod)} is ${displayStatus(plugin.pod)} and node ${node} advertises ${allocatable} ${GPU_RESOURCE}`;
+}
+
+/** "the driver works on node N (nvidia-smi there: driver 570.86)", when the node's own nvidia-smi says so. */
+function healthyDriver(facts: Facts, node: string): string | undefined {
+  const d = nodeDriver(facts, node);
+  const smi = d.seen.find((s) => s.source.startsWith('nvidia-smi'));
+  if (!smi || d.notes.some((n) => n.startsWith('nvidia-smi'))) return undefined;
+  return `the driver works on node ${node} (${smi.source}: driver ${smi.value})`;
+}
+
+/** The driver works on the host: what fails is the validator's own view of it, which its log tells. */
+function driverWorksFix(fix: Fix): Fix {
+  return {
+    summary: "The driver works on the host, so it is not what to fix: the validator's own log says why its nvidia-smi in the driver root fails (the driver root it is given, the runtime it runs under)",
+    commands: [fix.commands[0]!, fix.commands.at(-1)!],
+  };
 }
 
 interface Verdict {
@@ -137,7 +156,24 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     };
   }
   // Never tell the user to fix a layer the facts show healthy: say what is healthy and what does fail.
-  const healthy = step.stage === 'plugin' && node ? healthyPlugin(facts, node) : undefined;
+  const healthy = !node ? undefined : step.stage === 'plugin' ? healthyPlugin(facts, node) : step.stage === 'driver' ? healthyDriver(facts, node) : undefined;
+  const fix = remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous });
+  // What the validator (or the workload validator it waits for) said in its components' words names the cause.
+  const workloads = spec.component === 'operator-validator' && node ? operandPodsOn(facts, node).filter((o) => o.pod !== pod && o.spec.step === verdict.step).map((o) => o.pod) : [];
+  const said = finished.length || healthy ? undefined : ownWords(facts, [pod, ...workloads]).map((w) => ({ ...w, findings: w.findings.filter((n) => n !== 'validator-failed') })).find((w) => w.findings.length);
+  if (said) {
+    return {
+      severity: verdict.severity,
+      subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },
+      scope: { stage: step.stage },
+      message: `${where} ${verdict.state} ${verdict.step}: the ${step.stage} stage fails: ${said.quote} (see ${eitherOf(said.findings)})`,
+      evidence,
+      fix: {
+        summary: `The validator's own words point at ${eitherOf(said.findings)}: fix that first (see that finding's fix), then run the validation again`,
+        commands: [fix.commands[0]!, `gpuctl doctor --checks ${eitherOf(said.findings, ',')}`, fix.commands.at(-1)!],
+      },
+    };
+  }
   const cause = finished.length
     ? `: no GPU was free, ${finished.length === 1 ? `finished pod ${podRef(finished[0]!.pod)} holds it` : `${finished.length} finished pods hold them`} (see gpu-held-by-finished-pod)`
     : causes.length > 0
@@ -150,14 +186,14 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     scope: { stage: step.stage },
     message: `${where} ${verdict.state} ${verdict.step}: ${verdictText}${cause}`,
     evidence,
-    fix: withFreedGpus(remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous }), finished),
+    fix: healthy && step.stage === 'driver' ? driverWorksFix(fix) : withFreedGpus(fix, finished),
   };
 }
 
 export default defineCheck({
   name: 'validator-failed',
   title: 'GPU Operator validators pass',
-  needs: ['Node', 'Pod', 'Event', 'logs:stack'],
+  needs: ['Node', 'Pod', 'Event', 'logs:stack', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-files:driver'],
   requires: ['Pod'],
   ok: 'no GPU Operator validator pod failed or is stuck',
   explain: {
@@ -165,6 +201,18 @@ export default defineCheck({
       'A validator pod of the GPU Operator (nvidia-operator-validator, nvidia-cuda-validator, nvidia-device-plugin-validator) that failed, was refused at admission, or is stuck in an init container; names the step (driver-validation, toolkit-validation, cuda-validation, plugin-validation) and the layer it proves.',
     why: 'The validators gate the stack: the operands wait on the files they write under /run/nvidia/validations, and the ClusterPolicy stays notReady until they pass. The step that fails tells which layer is broken: driver, container runtime, CUDA, or device plugin.',
     fix: 'Fix the layer of the failing step (driver → driver checks, toolkit → container runtime, cuda → driver/CUDA compatibility, plugin → device plugin and allocatable GPUs), then delete the validator pod so the validation runs again.',
+  },
+  zh: {
+    title: 'GPU Operator 验证器通过',
+    ok: '没有 GPU Operator 验证器 Pod 失败或卡住',
+    headline: 'GPU Operator 验证器 Pod 失败或卡住',
+    fixSummary: '按失败步骤及其日志找出原因（该层本身，或它所等待的组件；事实表明健康的层不必修），修复后删除验证器 Pod 让验证重新运行',
+    explain: {
+      detects:
+        'GPU Operator 的验证器 Pod（nvidia-operator-validator、nvidia-cuda-validator、nvidia-device-plugin-validator）失败、在准入时被拒绝，或卡在 init 容器中；指出失败的步骤（driver-validation、toolkit-validation、cuda-validation、plugin-validation）及其所验证的层。',
+      why: '验证器是整个软件栈的关卡：operand 等待它们写入 /run/nvidia/validations 的文件，ClusterPolicy 在它们通过之前一直是 notReady。失败的步骤说明了哪一层坏了：驱动程序、容器运行时、CUDA 或设备插件。',
+      fix: '修复失败步骤所对应的层（driver → 驱动程序相关检查，toolkit → 容器运行时，cuda → 驱动程序与 CUDA 的兼容性，plugin → 设备插件和可分配的 GPU），然后删除验证器 Pod 让验证重新运行。',
+    },
   },
   run(facts) {
     return operandPods(facts)

@@ -1,9 +1,11 @@
 // The check catalogue: every check's stable id, name and category, in id order: one place. A check's
-// definition (checks/NAME.ts) takes its id and category from here by name; `gpuctl checks`, the table of
-// docs/checks/README.md and the headers of the check pages in both languages are generated from it with
-// the checks' texts (`npm run docs`; test/docs-generated.test.ts fails when they are stale). Ids are never
-// reused and names never renamed: a new check gets its row here first. Cross-references between checks
-// (an issue's name, playbook steps, wordings, fixers, translations) are typed `CheckName`.
+// definition (checks/NAME.ts) takes its id and category from here by name and writes its texts in both
+// languages itself (English, and Chinese in `zh`); `gpuctl checks`, the table of docs/checks/README.md and
+// the headers of the check pages in both languages are generated from it with the checks' texts (`npm run
+// docs`; test/docs-generated.test.ts and test/i18n.test.ts fail when they are stale). The catalogue stays a
+// module of its own, apart from the checks, so that name lookups (completion, --checks, typed names) load no
+// check. Ids are never reused and names never renamed: a new check gets its row here first.
+// Cross-references between checks (an issue's name, playbook steps, wordings, fixers) are typed `CheckName`.
 import type { Category } from './model.js';
 
 export interface CatalogueEntry {

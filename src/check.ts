@@ -1,4 +1,4 @@
-// The check interface: a check is data (id, name, explain text) plus one pure function over Facts.
+// The check interface: a check is data (id, name, its texts in English and Chinese) plus one pure function over Facts.
 import type { Facts } from './facts/facts.js';
 import type { CheckName } from './catalogue.js';
 import { catalogueEntry } from './catalogue.js';
@@ -15,6 +15,24 @@ export interface Explain {
   why: string;
   /** How to fix it, in words; the commands come with each finding. */
   fix: string;
+}
+
+/**
+ * A check's texts in Simplified Chinese, written in its file beside the English ones (the `zh` field): the
+ * reports, `gpuctl checks`/`explain` and docs/zh-CN/checks/ show them under `--lang zh-CN`. A finding's
+ * specific message, evidence and commands stay in English, under the generic headline and fix summary written
+ * here. Terms follow the seed playbooks: 节点, 驱动程序, 容器运行时, 镜像拉取, 镜像源, 注入, 污点/容忍;
+ * Kubernetes kinds (Pod, DaemonSet, RuntimeClass…) stay in English.
+ */
+export interface CheckTranslation {
+  title: string;
+  /** Shown with ✓ when the check finds nothing. */
+  ok: string;
+  /** A short generic statement of the problem, for the finding's first line. */
+  headline: string;
+  /** What to do, in general; the finding's own commands follow it. */
+  fixSummary: string;
+  explain: Explain;
 }
 
 /** A check that cannot judge (its facts are missing) returns this instead of passing silently. */
@@ -58,11 +76,28 @@ export interface Check {
   /** Its pass prints no ✓ line when this says so (snapshot-file-unreadable on a live run: no files were read). */
   quietPass?: (facts: Facts) => boolean;
   explain: Explain;
+  /** Its texts in Simplified Chinese; every catalogued check has them (CheckDefinition), throwaway checks may not. */
+  zh?: CheckTranslation;
   run(facts: Facts): Issue[] | Skip;
 }
 
-/** A check as its file writes it: the name; id and category come from the catalogue (src/catalogue.ts). */
-export type CheckDefinition = Omit<Check, 'id' | 'name' | 'category'> & { name: CheckName };
+/**
+ * A check as its file writes it: the name, and its texts in English and Chinese (`zh`, required: a check
+ * without them does not type-check); id and category come from the catalogue (src/catalogue.ts).
+ */
+export type CheckDefinition = Omit<Check, 'id' | 'name' | 'category' | 'zh'> & { name: CheckName; zh: CheckTranslation };
+
+/**
+ * The catalogued checks this process has defined, by name: the translations are looked up here
+ * (src/i18n/checks.ts). A finding is made by its check, so wherever one is shown its check is loaded, and a
+ * command that loads only a few checks (exec-check) does not load the texts of the others.
+ */
+const DEFINED = new Map<string, Check>();
+
+/** The catalogued check of that name, if its module is loaded. */
+export function definedCheck(name: string): Check | undefined {
+  return DEFINED.get(name);
+}
 
 /** A catalogued check: its id and category from the catalogue row of its name. */
 export function defineCheck(definition: CheckDefinition): Check;
@@ -71,7 +106,9 @@ export function defineCheck(check: Check): Check;
 export function defineCheck(definition: CheckDefinition | Check): Check {
   if ('id' in definition) return definition;
   const { id, category } = catalogueEntry(definition.name);
-  return { id, category, ...definition };
+  const check = { id, category, ...definition };
+  DEFINED.set(check.name, check);
+  return check;
 }
 
 /** The kinds without which the check does not run: `requires`, else every kind it needs. */

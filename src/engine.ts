@@ -9,7 +9,7 @@ import type { DetectedStack } from './facts/stacks.js';
 import { detectStacks } from './facts/stacks.js';
 import { stackName } from './stacks/derived.js';
 import type { Finding, Issue, Skipped } from './model.js';
-import { CATEGORIES, SEVERITY_RANK } from './model.js';
+import { CATEGORIES, narrowFinding, SEVERITY_RANK } from './model.js';
 import { capLines, capText, MAX_EVIDENCE_LINES, pushAll } from './bounded.js';
 import { oneLine } from './errors.js';
 import { gpuctlCommand } from './invocation.js';
@@ -147,6 +147,9 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
   );
+  // What a finding's words could mean, narrowed to the causes no check ruled out by passing.
+  const passed = new Set(findings.filter((f) => f.severity === 'ok').map((f) => f.name));
+  findings.forEach((f, i) => (findings[i] = narrowFinding(f, passed)));
   const incomplete = unread.size ? { incomplete: [...unread].map(([what, why]) => ({ what, why })), stacksIncomplete: !detectionComplete } : {};
   const causes = linkFindings(findings, facts, CAUSE_RULES, layerRank);
   return { origin: facts.origin, findings, skipped, checks: ran, stacks, notApplicable, quietPasses, ...incomplete, causes };

@@ -75,3 +75,38 @@ export interface Skipped {
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, error: 3 };
+
+// A finding's words can mean one of several causes ("could not load NVML": the runtime, or the driver): the
+// check names them all with `eitherOf`, and the engine, once every check ran, keeps those no check ruled
+// out by passing (all of them when every one passed), so a finding never points at a check that passed.
+const EITHER = /⟦(or|c|cs):([^⟧]*)⟧/g;
+const JOINS = { or: ' or ', c: ',', cs: ', ' } as const;
+type Join = (typeof JOINS)[keyof typeof JOINS];
+
+/** The check names, joined by " or " (", " in prose, "," for `gpuctl doctor --checks`), narrowed by the engine. */
+export function eitherOf(names: readonly CheckName[], join: Join = ' or '): string {
+  const code = (Object.keys(JOINS) as (keyof typeof JOINS)[]).find((k) => JOINS[k] === join)!;
+  return names.length <= 1 ? (names[0] ?? '') : `⟦${code}:${names.join('|')}⟧`;
+}
+
+/** A text with each `eitherOf` list narrowed to the names not in `passed`. */
+export function narrowEither(text: string, passed: ReadonlySet<string>): string {
+  if (!text.includes('⟦')) return text;
+  return text.replace(EITHER, (_m, code: keyof typeof JOINS, list: string) => {
+    const names = list.split('|');
+    const open = names.filter((n) => !passed.has(n));
+    return (open.length ? open : names).join(JOINS[code]);
+  });
+}
+
+/** The finding with its message, evidence and fix narrowed (the same object when there is nothing to narrow). */
+export function narrowFinding(f: Finding, passed: ReadonlySet<string>): Finding {
+  const texts = [f.message, ...f.evidence, f.fix?.summary ?? '', ...(f.fix?.commands ?? [])];
+  if (!texts.some((t) => t.includes('⟦'))) return f;
+  return {
+    ...f,
+    message: narrowEither(f.message, passed),
+    evidence: f.evidence.map((e) => narrowEither(e, passed)),
+    ...(f.fix ? { fix: { summary: narrowEither(f.fix.summary, passed), commands: f.fix.commands.map((c) => narrowEither(c, passed)) } } : {}),
+  };
+}

@@ -5,7 +5,7 @@ import { ALL_CHECKS } from '../checks/index.js';
 import { ROOT } from './helpers/cli.js';
 
 // Issue 15: every check's docs page lists the fact it judges and every place gpuctl reads it, as a table
-// under "## Evidence sources" (the zh-CN pages are generated and do not carry it).
+// under "## Evidence sources"; none is left "not read yet".
 
 interface EvidenceSection {
   rows: [fact: string, where: string][];
@@ -59,6 +59,8 @@ describe('every check documents its evidence sources', () => {
     const section = evidenceSection(text);
     if (typeof section === 'string') throw new Error(`docs/checks/${name}.md: ${section}`);
     expect(section.rows.length).toBeGreaterThan(0);
+    // every source is read, or said not to carry the fact (with why): none is left "not read yet"
+    expect(section.rows.filter(([fact]) => /not read yet/i.test(fact)).map(([, where]) => where)).toEqual([]);
     const fix = text.search(/^\*\*Fix:\*\*/m);
     if (fix >= 0) expect(section.at).toBeLessThan(fix);
   });

@@ -7,10 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../checks/index.js';
 import type { CheckName } from '../src/catalogue.js';
 import { CATALOGUE, catalogueEntry } from '../src/catalogue.js';
-import { renderCatalogueDocs } from '../src/catalogue-docs.js';
+import { evidenceTable, renderCatalogueDocs } from '../src/catalogue-docs.js';
+import { EVIDENCE_SOURCES } from '../src/data/evidence-sources.js';
+import { ZH_DOCS_DIR } from '../src/i18n/docs.js';
 import { listChecks } from '../src/commands/checks.js';
 import type { Issue } from '../src/model.js';
 import type { Playbook } from '../src/playbook/steps.js';
+import { PLAYBOOKS } from '../src/playbook/steps.js';
+import { PLAYBOOK_DOC, renderPlaybookDoc } from '../src/report/playbook.js';
 import { ROOT } from './helpers/cli.js';
 
 const read = (file: string) => (existsSync(path.join(ROOT, file)) ? readFileSync(path.join(ROOT, file), 'utf8') : undefined);
@@ -45,6 +49,45 @@ describe('one catalogue', () => {
     // Rendering again what it rendered changes nothing: the hand-written body is kept as it is.
     const page = files.get('docs/checks/gpu-node-unlabeled.md')!;
     expect(renderCatalogueDocs(renamed, (f) => (f.endsWith('gpu-node-unlabeled.md') ? page : read(f))).get('docs/checks/gpu-node-unlabeled.md')).toBe(page);
+  });
+
+  it('docs/playbook/README.md is generated from the playbooks (the stacks\' and the GPU node\'s): run `npm run docs`', () => {
+    expect(read(PLAYBOOK_DOC), `${PLAYBOOK_DOC} is stale: run npm run docs`).toBe(renderPlaybookDoc(PLAYBOOKS));
+    // A step retitled in its stack module makes the page stale.
+    const retitled = PLAYBOOKS.map((p) => (p.id === 'tensor-fusion' ? { ...p, steps: p.steps.map((s) => (s.id === 'worker' ? { ...s, title: 'Another title?' } : s)) } : p));
+    expect(renderPlaybookDoc(retitled)).not.toBe(read(PLAYBOOK_DOC));
+    expect(renderPlaybookDoc(retitled)).toContain('1. **GPU nodes not found: are they labelled nvidia.com/gpu.present=true?** (nodes)');
+    expect(renderPlaybookDoc(retitled)).toContain('3. **Another title?** (stack) — findings: `tf-worker-crashing`');
+  });
+
+  it('every evidence table, English and Chinese, is rendered from src/data/evidence-sources.ts: the same rows, in order', () => {
+    const tableOf = (page: string, heading: string) => {
+      const lines = page.split('\n');
+      let i = lines.indexOf(heading) + 1;
+      while (lines[i] === '') i++;
+      const rows: string[] = [];
+      while (lines[i]?.startsWith('|')) rows.push(lines[i++]!);
+      return rows;
+    };
+    for (const check of ALL_CHECKS) {
+      const name = check.name as CheckName;
+      const en = tableOf(read(`docs/checks/${name}.md`)!, '## Evidence sources');
+      const zh = tableOf(read(`${ZH_DOCS_DIR}/${name}.md`)!, '## 证据来源');
+      expect(en, name).toEqual(evidenceTable(name));
+      expect(zh, name).toEqual(evidenceTable(name, 'zh-CN'));
+      expect(zh.length, name).toBe(EVIDENCE_SOURCES[name].length + 2);
+      // each Chinese row is a translation, not a copy of the English one
+      for (const row of EVIDENCE_SOURCES[name]) expect(`${row.zh.fact} ${row.zh.where}`, `${name}: ${row.fact}`).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('a page without an evidence section gets one before its fix, an empty heading gets its table', () => {
+    const page = '# gpu-node-unlabeled (GPU102, nodes)\n\n**Checks:** x\n\n**Detects:** y.\n\n**Fix:** z.\n';
+    const files = renderCatalogueDocs(ALL_CHECKS, (f) => (f.endsWith('/gpu-node-unlabeled.md') ? page : read(f)));
+    expect(files.get('docs/checks/gpu-node-unlabeled.md')).toContain(`**Detects:** y.\n\n## Evidence sources\n\n${evidenceTable('gpu-node-unlabeled').join('\n')}\n\n**Fix:** z.\n`);
+    const empty = page.replace('**Fix:**', '## Evidence sources\n\n**Fix:**');
+    const filled = renderCatalogueDocs(ALL_CHECKS, (f) => (f.endsWith('/gpu-node-unlabeled.md') ? empty : read(f)));
+    expect(filled.get('docs/checks/gpu-node-unlabeled.md')).toContain(`**Detects:** y.\n\n## Evidence sources\n\n${evidenceTable('gpu-node-unlabeled').join('\n')}\n\n**Fix:** z.\n`);
   });
 
   it('`gpuctl checks` lists the catalogue: every id and name, in the table of the docs', () => {

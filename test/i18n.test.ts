@@ -47,12 +47,21 @@ describe('every check has both texts', () => {
       expect(text.trim().length).toBeGreaterThan(10);
     }
     const zh = translationOf(check.name, 'zh-CN');
-    expect(zh, `src/i18n/zh-CN.ts has no entry for ${check.name}`).toBeDefined();
+    expect(zh, `checks/${check.name}.ts has no zh texts`).toBeDefined();
     const texts = { title: zh!.title, ok: zh!.ok, headline: zh!.headline, fixSummary: zh!.fixSummary, ...zh!.explain };
     expect(Object.keys(texts).sort()).toEqual(['detects', 'fix', 'fixSummary', 'headline', 'ok', 'title', 'why']);
     for (const [field, text] of Object.entries(texts)) {
       expect(text.trim(), `${check.name}.${field} is empty`).not.toBe('');
       expect(text, `${check.name}.${field} is not Chinese`).toMatch(CJK);
+    }
+  });
+
+  it('each check writes its Chinese texts in its own file, right in its definition beside the English ones', () => {
+    for (const check of ALL_CHECKS) {
+      const src = readFileSync(path.join(ROOT, 'checks', `${check.name}.ts`), 'utf8');
+      const definition = src.slice(src.indexOf('export default defineCheck({'));
+      expect(definition, check.name).toMatch(/^ {2}explain: /m);
+      expect(definition, check.name).toMatch(/^ {2}zh: \{$/m);
     }
   });
 
@@ -70,7 +79,7 @@ const renderZhPlaybookTitle = (id: string) => TRANSLATIONS.playbooks['zh-CN'][id
 const stepZh = (pb: string, step: string) => TRANSLATIONS.playbooks['zh-CN'][pb]?.steps[step];
 
 describe('the Chinese check pages', () => {
-  it('are in sync with src/i18n/zh-CN.ts (run `npm run docs:zh` after changing it or adding a check)', () => {
+  it('are in sync with the checks\' zh texts (run `npm run docs:zh` after changing them or adding a check)', () => {
     const pages = renderZhDocs(ALL_CHECKS, PLAYBOOKS);
     expect(pages.size).toBe(ALL_CHECKS.length + 2);
     for (const [file, content] of pages) {
@@ -80,6 +89,17 @@ describe('the Chinese check pages', () => {
     }
     const stale = readdirSync(path.join(ROOT, ZH_DOCS_DIR)).filter((f) => !pages.has(`${ZH_DOCS_DIR}/${f}`));
     expect(stale).toEqual([]);
+  });
+  it('the comparison sees a changed Chinese text and a check without one (the guard can fail)', () => {
+    const changed = ALL_CHECKS.map((c) => (c.name === 'no-gpu-nodes' ? { ...c, zh: { ...c.zh!, title: '另一个标题' } } : c));
+    const pages = renderZhDocs(changed, PLAYBOOKS);
+    const page = `${ZH_DOCS_DIR}/no-gpu-nodes.md`;
+    expect(pages.get(page)).toContain('**检查项：** 另一个标题');
+    expect(pages.get(page)).not.toBe(readFileSync(path.join(ROOT, page), 'utf8'));
+    expect(pages.get(`${ZH_DOCS_DIR}/README.md`)).not.toBe(readFileSync(path.join(ROOT, ZH_DOCS_DIR, 'README.md'), 'utf8'));
+    // A check without zh texts gets no page, so the count above no longer matches.
+    const untranslated = ALL_CHECKS.map((c) => (c.name === 'no-gpu-nodes' ? { ...c, zh: undefined } : c));
+    expect(renderZhDocs(untranslated, PLAYBOOKS).size).toBe(ALL_CHECKS.length + 1);
   });
   it('are linked from docs/checks/README.md', () => {
     expect(readFileSync(path.join(ROOT, 'docs/checks/README.md'), 'utf8')).toContain('(../zh-CN/checks/README.md)');

@@ -85,6 +85,19 @@ describe('the demo', () => {
     const commands = lines.filter((l) => /^\s+\$ /.test(l)).map((l) => l.trim());
     expect(commands).toContain('$ kubectl delete pod -n default cuda-vectoradd');
     expect(new Set(commands).size).toBe(commands.length);
+    // The symptoms' own follow-ups, once, after the cause's fix and before the symptoms: the refused validator
+    // pod is deleted so that the ClusterPolicy creates it again (unexpected-admission-error and validator-failed
+    // both say so; it is printed once).
+    const text = lines.join('\n').replace(/ \\\n\s+/g, ' ');
+    const cause = text.indexOf('$ kubectl delete pod -n default cuda-vectoradd');
+    const then = text.indexOf('then, once that is fixed, recreate what gave up waiting:');
+    const refused = text.indexOf('$ kubectl delete pod -n gpu-operator nvidia-device-plugin-validator-m9f2p');
+    expect(cause).toBeGreaterThan(0);
+    expect(then).toBeGreaterThan(cause);
+    expect(refused).toBeGreaterThan(then);
+    expect(refused).toBeLessThan(text.indexOf('explains 5 findings:'));
+    expect(text.split('kubectl delete pod -n gpu-operator nvidia-device-plugin-validator-m9f2p')).toHaveLength(2);
+    expect(text).toContain('$ kubectl delete pod -n gpu-operator nvidia-operator-validator-jx7kt');
     // The symptoms, one line each under it.
     for (const name of ['validator-failed', 'unexpected-admission-error', 'clusterpolicy-not-ready', 'insufficient-gpu']) expect(r.stdout).toContain(`${name}  `);
   });
@@ -131,6 +144,9 @@ describe('at 2,000 nodes', () => {
       if (r.findings.length === 1) expect(text).toContain(`${r.findings[0]!.id} ${r.name}]`);
       else expect(text, r.name).toMatch(new RegExp(`${r.name} on ${r.findings.length} ${kinds.has('Node') ? 'nodes' : '\\w+'} `));
     }
+    // The symptoms' follow-ups stay bounded: at most a few lines per root cause, the rest in -o wide.
+    const thens = text.split('\n').filter((l) => l.includes('then, once that is fixed')).length;
+    expect(thens).toBeLessThanOrEqual(roots.length);
     // The same fix on many nodes: once, with how to find them all.
     expect(text).toContain(`select(.name == "nvidia-runtime-missing") | .subject.name`);
     expect(text.match(/\$ sudo nvidia-ctk runtime configure --runtime=containerd/g)).toHaveLength(1);

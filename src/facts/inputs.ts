@@ -31,6 +31,7 @@ export type InputToken = (typeof INPUT_TOKENS)[number];
 export const LOG_SCOPES = {
   stack: "the GPU stacks' pods (their namespaces; kube-system pods of a stack installed by hand): operands, controllers, validators, healthy ones too",
   workloads: "GPU workloads (a GPU resource asked for, or a stack's marks): their containers, healthy and finished ones too",
+  gateway: "the Gateway API controllers' pods (Envoy Gateway, istiod, …) Kantaloupe routes through: troubled ones only",
 } as const;
 
 export type LogScope = keyof typeof LOG_SCOPES;

@@ -4,6 +4,7 @@
 import { isKubeSystemStackPodName, stackNamespaces } from '../stacks/derived.js';
 import { gpuEvidence, nodeAllocatableGpus, podGpuRequest } from './gpu.js';
 import type { Facts } from './facts.js';
+import { isGatewayControllerPod } from './gateway-controllers.js';
 import { detectPodStack } from './injection.js';
 import type { ContainerStatus, Pod } from '../collection/kube.js';
 import { workloadName } from '../stacks/match.js';
@@ -64,7 +65,13 @@ export function logScopeOf(pod: Pod): LogScope | undefined {
   // TensorFusion and Bitfusion workloads ask for no nvidia.com/gpu: their labels and annotations tell them; a pod
   // given every GPU through NVIDIA_VISIBLE_DEVICES (detectPodStack) or the NVIDIA runtime class uses them too.
   if (podGpuRequest(pod) > 0 || detectPodStack(pod) || /nvidia/i.test(pod.spec?.runtimeClassName ?? '')) return 'workloads';
+  if (isGatewayControllerPod(pod)) return 'gateway';
   return undefined;
+}
+
+/** Scopes whose healthy pods' logs are sampled too: not the gateway controllers (istiod runs on many clusters). */
+function sampledHealthy(scope: LogScope): boolean {
+  return scope !== 'gateway';
 }
 
 /**
@@ -76,19 +83,20 @@ export function logScopeOf(pod: Pod): LogScope | undefined {
  */
 export function logTargets(facts: Facts, options: LogTargetOptions = {}): LogSelection {
   const { scopes = LOG_SCOPE_NAMES, limit = MAX_LOG_TARGETS, healthyLimit = MAX_HEALTHY_LOG_TARGETS, everyContainer = false } = options;
-  const pods: Record<LogScope, Pod[]> = { stack: [], workloads: [] };
+  const pods: Record<LogScope, Pod[]> = { stack: [], workloads: [], gateway: [] };
   for (const pod of facts.pods) {
     const scope = logScopeOf(pod);
     if (scope && scopes.includes(scope)) pods[scope].push(pod);
   }
-  const inScope = [...sortByName(pods.stack), ...sortByName(pods.workloads)];
+  const inScope = [...sortByName(pods.stack), ...sortByName(pods.workloads), ...sortByName(pods.gateway)];
   const troubledPods = inScope.filter(isTroubled);
   const troubled = troubledPods.flatMap((pod) => containerLogs(pod, everyContainer));
   // A troubled container's log left out by the limit is counted as omitted once, not fetched as a healthy one.
   const wanted = new Set(troubled.map(targetKey));
   const suspect = suspectNodes(facts, troubledPods);
   const onSuspect = (pod: Pod) => suspect.has(pod.spec?.nodeName ?? '');
-  const sampled = [...rounds(inScope.filter(onSuspect)), ...rounds(inScope.filter((p) => !onSuspect(p)), HEALTHY_SAMPLES_PER_WORKLOAD)];
+  const healthyScope = inScope.filter((p) => sampledHealthy(logScopeOf(p)!));
+  const sampled = [...rounds(healthyScope.filter(onSuspect)), ...rounds(healthyScope.filter((p) => !onSuspect(p)), HEALTHY_SAMPLES_PER_WORKLOAD)];
   const rest = sampled.flatMap((pod) => containerLogs(pod, true)).filter((t) => !wanted.has(targetKey(t)));
   const targets = [...troubled.slice(0, limit), ...rest.slice(0, healthyLimit)];
   return { targets, omitted: Math.max(0, troubled.length - limit), unsampled: Math.max(0, rest.length - healthyLimit) };

@@ -4,6 +4,7 @@
 import type { Wording, WordingHit } from '../data/wordings/index.js';
 import { WORDINGS, matchWordings } from '../data/wordings/index.js';
 import type { ProbeCommandName } from '../collection/probe-commands.js';
+import type { CheckName } from '../catalogue.js';
 import type { Facts } from './facts.js';
 import type { Pod } from './kube.js';
 import { podTexts } from './pod-texts.js';
@@ -78,4 +79,33 @@ export function hostSaid(facts: Facts, node: string, rows: Wording[]): Said[] {
     }
   }
   return out;
+}
+
+/** The longest line a message quotes whole. */
+const QUOTED = 120;
+
+/** A line a pod said that a wording row recognises, with the findings the row stands for. */
+export interface OwnWord {
+  source: string;
+  line: string;
+  /** The line cut to a length a message can quote. */
+  quote: string;
+  /** The row's finding first, then what else it can mean (narrow them with `eitherOf` when quoting). */
+  findings: CheckName[];
+}
+
+/**
+ * What the pods said about their own failure in the components' words (logs, previous logs, container states,
+ * events), each line with the findings it points at: a symptom's message quotes it and points there.
+ */
+export function ownWords(facts: Facts, pods: readonly Pod[]): OwnWord[] {
+  const found: OwnWord[] = [];
+  for (const pod of pods) {
+    for (const text of podTexts(facts, pod)) {
+      // The most specific row a text matches: "Driver/library version mismatch" before "Failed to initialize NVML".
+      const hit = matchWordings(text.text).sort((a, b) => (a.wording.alsoMeans?.length ?? 0) - (b.wording.alsoMeans?.length ?? 0))[0];
+      if (hit) found.push({ source: text.source, line: hit.line, quote: hit.line.length > QUOTED ? `${hit.line.slice(0, QUOTED - 1)}…` : hit.line, findings: [hit.wording.finding, ...(hit.wording.alsoMeans ?? [])] });
+    }
+  }
+  return found;
 }

@@ -1,24 +1,15 @@
 // Check and playbook texts in the language asked for, and how a reporter shows a finding in it.
-// English comes from the definitions themselves; a translation replaces the generic texts and keeps the
-// specific ones (the finding's message, evidence, fix summary and commands) beside them, untranslated.
-import type { Check, Explain } from '../check.js';
-import { docsPath } from '../check.js';
+// Both languages come from the check definitions themselves (checks/NAME.ts: the English texts and `zh`); a
+// translation replaces the generic texts and keeps the specific ones (the finding's message, evidence, fix
+// summary and commands) beside them, untranslated. Playbook titles: src/i18n/zh-CN-playbooks.ts.
+import type { Check, CheckTranslation, Explain } from '../check.js';
+import { definedCheck, docsPath } from '../check.js';
 import type { Finding } from '../model.js';
 import type { Playbook, PlaybookStep } from '../playbook/steps.js';
 import type { Lang } from './lang.js';
-import { ZH_CN_CHECKS } from './zh-CN.js';
 import { ZH_CN_PLAYBOOKS } from './zh-CN-playbooks.js';
 
-export interface CheckTranslation {
-  title: string;
-  /** Shown with ✓ when the check finds nothing. */
-  ok: string;
-  /** A short generic statement of the problem, for the finding's first line. */
-  headline: string;
-  /** What to do, in general; the finding's own commands follow it. */
-  fixSummary: string;
-  explain: Explain;
-}
+export type { CheckTranslation } from '../check.js';
 
 export interface PlaybookTranslation {
   title: string;
@@ -26,16 +17,24 @@ export interface PlaybookTranslation {
   steps: Record<string, string>;
 }
 
-const CHECK_TRANSLATIONS: Record<Exclude<Lang, 'en'>, Record<string, CheckTranslation>> = { 'zh-CN': ZH_CN_CHECKS };
+/** Where a check definition keeps its texts in each language other than English. */
+const CHECK_TRANSLATION: Record<Exclude<Lang, 'en'>, (check: Check) => CheckTranslation | undefined> = { 'zh-CN': (check) => check.zh };
 const PLAYBOOK_TRANSLATIONS: Record<Exclude<Lang, 'en'>, Record<string, PlaybookTranslation>> = { 'zh-CN': ZH_CN_PLAYBOOKS };
 
+/** A check's texts in lang, from its definition; undefined for English. */
+export function checkTranslation(check: Check, lang: Lang): CheckTranslation | undefined {
+  return lang === 'en' ? undefined : CHECK_TRANSLATION[lang](check);
+}
+
+/** The texts in lang of the check of that name, from its definition (when its module is loaded: src/check.ts). */
 export function translationOf(name: string, lang: Lang): CheckTranslation | undefined {
-  return lang === 'en' ? undefined : CHECK_TRANSLATIONS[lang][name];
+  const check = definedCheck(name);
+  return check && checkTranslation(check, lang);
 }
 
 /** Title, ok line and explain texts of a check in lang (English where no translation exists). */
 export function checkTexts(check: Check, lang: Lang): { title: string; ok: string; explain: Explain } {
-  const t = translationOf(check.name, lang);
+  const t = checkTranslation(check, lang);
   return t ? { title: t.title, ok: t.ok, explain: t.explain } : { title: check.title, ok: check.ok, explain: check.explain };
 }
 
@@ -75,5 +74,5 @@ export function stepTitle(playbook: Playbook, step: PlaybookStep, lang: Lang): s
   return (lang === 'en' ? undefined : PLAYBOOK_TRANSLATIONS[lang][playbook.id]?.steps[step.id]) ?? step.title;
 }
 
-/** Every translation table, for the completeness tests. */
-export const TRANSLATIONS = { checks: CHECK_TRANSLATIONS, playbooks: PLAYBOOK_TRANSLATIONS };
+/** The playbook translation tables, for the completeness tests (the checks' are in their definitions). */
+export const TRANSLATIONS = { playbooks: PLAYBOOK_TRANSLATIONS };

@@ -1,23 +1,26 @@
-// The Simplified Chinese check pages (docs/zh-CN/checks/), rendered from the zh-CN texts alone (plus each
-// check's id, category and the kinds it reads), so that editing an English page never makes them stale.
-// scripts/gen-docs-zh.ts writes them; a test renders them again and compares.
+// The Simplified Chinese check pages (docs/zh-CN/checks/), rendered from each check's Chinese texts alone
+// (its `zh`, plus its id, category and the kinds it reads), so that editing an English page never makes them
+// stale. `npm run docs:zh` (scripts/gen-docs.ts) writes them; test/i18n.test.ts renders them again and compares.
 import type { Check } from '../check.js';
 import { docsPath } from '../check.js';
+import type { CheckName } from '../catalogue.js';
+import { evidenceTable } from '../catalogue-docs.js';
 import type { Playbook } from '../playbook/steps.js';
 import { renderPlaybooks } from '../report/playbook.js';
-import { translationOf } from './checks.js';
+import { checkTranslation } from './checks.js';
 import { ui } from './ui.js';
 
 export const ZH_DOCS_DIR = 'docs/zh-CN/checks';
 export const ZH_PLAYBOOK_DOC = 'docs/zh-CN/playbook/README.md';
-const GENERATED = '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs-zh.ts）根据 src/i18n/zh-CN.ts 生成，请勿手工修改。 -->';
+/** The first line of a generated page: where its texts are written (checks/NAME.ts, the `zh` of each check). */
+const generated = (from: string) => `<!-- 本页由 \`npm run docs:zh\`（scripts/gen-docs.ts）根据 ${from} 中的中文文本（zh）生成，请勿手工修改。 -->`;
 
 /** Relative path → content: a page for every check that has a translation, their index, and the playbooks. */
 export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string, string> {
   const pages = new Map<string, string>();
   const rows: string[] = [];
   for (const check of checks) {
-    const t = translationOf(check.name, 'zh-CN');
+    const t = checkTranslation(check, 'zh-CN');
     if (!t) continue;
     pages.set(`${ZH_DOCS_DIR}/${check.name}.md`, renderPage(check));
     rows.push(`| ${check.id} | [${check.name}](${check.name}.md) | ${ui('zh-CN').category(check.category)} | ${t.title} |`);
@@ -25,7 +28,7 @@ export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string
   pages.set(
     `${ZH_DOCS_DIR}/README.md`,
     [
-      GENERATED,
+      generated('checks/*.ts'),
       '# 检查项（简体中文）',
       '',
       '每项检查的名称（name）和编号（id）是稳定的接口，不会翻译：`--checks`、`--skip`、`gpuctl explain` 和 `-o json` 都使用它们。',
@@ -41,7 +44,7 @@ export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string
   pages.set(
     ZH_PLAYBOOK_DOC,
     [
-      '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs-zh.ts）根据 src/playbook/steps.ts 和 src/i18n/zh-CN-playbooks.ts 生成，请勿手工修改。 -->',
+      '<!-- 本页由 `npm run docs:zh`（scripts/gen-docs.ts）根据各栈模块（src/stacks/<id>.ts）的 playbook 和 src/playbook/steps.ts 生成，请勿手工修改。 -->',
       '# 排查手册',
       '',
       '即 `gpuctl playbook -o markdown --lang zh-CN`。`gpuctl doctor` 的报告最后会按层次从低到高列出其发现项所对应的步骤。英文版见 [docs/playbook/README.md](../../playbook/README.md)。',
@@ -53,12 +56,12 @@ export function renderZhDocs(checks: Check[], playbooks: Playbook[]): Map<string
 }
 
 function renderPage(check: Check): string {
-  const t = translationOf(check.name, 'zh-CN')!;
+  const t = checkTranslation(check, 'zh-CN')!;
   const words = ui('zh-CN');
   // From docs/zh-CN/checks/ to the English page beside it in docs/checks/.
   const english = `../../${docsPath(check.name).replace(/^docs\//, '')}`;
   return [
-    GENERATED,
+    generated(`checks/${check.name}.ts`),
     `# ${check.name}（${check.id}，${check.category}）`,
     '',
     `**检查项：** ${t.title}`,
@@ -79,7 +82,12 @@ function renderPage(check: Check): string {
     '',
     `**读取：** ${check.needs.length ? check.needs.map((k) => `\`${k}\``).join('、') : words.explain.readsInput}`,
     '',
-    `命令示例和证据来源见英文页面：[${check.name}.md](${english})。在终端中查看：\`gpuctl explain ${check.name} --lang zh-CN\`。`,
+    '## 证据来源',
+    '',
+    ...evidenceTable(check.name as CheckName, 'zh-CN'),
+    '',
+    `命令示例见英文页面：[${check.name}.md](${english})。在终端中查看：\`gpuctl explain ${check.name} --lang zh-CN\`。`,
     '',
   ].join('\n');
 }
+

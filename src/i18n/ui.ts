@@ -1,5 +1,6 @@
 // The words around the findings (headings, labels, counts) in each language. Check texts live in the
-// check definitions (English) and in zh-CN.ts; names, ids, severities and commands are never translated.
+// check definitions, both languages (checks/NAME.ts: the English texts and `zh`); names, ids, severities
+// and commands are never translated.
 import type { Category } from '../model.js';
 import { orList, stackCategories } from '../stacks/derived.js';
 import { STACKS } from '../stacks/index.js';
@@ -62,6 +63,12 @@ export interface Ui {
     onEach(n: number, kind: string): string;
     /** The commands shown are the first member's; the others' differ. */
     others(n: number, kind: string): string;
+    /** Before the symptoms' own follow-ups: recreate the pods that gave up waiting, once the cause is fixed. */
+    then: string;
+    /** A follow-up for each of a symptom's pods: "POD: each of the 12 pods of operand-unhealthy". */
+    thenEach(n: number, kind: string, placeholder: string, name: string): string;
+    /** Follow-ups not shown: "… and 4 more in -o wide". */
+    thenMore(n: number): string;
     /** The last line: where the full report is. */
     wide(command: string): string;
     stacks: string;
@@ -144,6 +151,9 @@ const EN: Ui = {
     forEach: (n, kind, placeholder) => `the same on each of the ${n} ${kind}, ${placeholder} set to each name:`,
     onEach: (n, kind) => `on each of the ${n} ${kind}`,
     others: (n, kind) => `the commands above are for the first; the other ${n} ${kind} need the same steps with their own names (-o wide lists them)`,
+    then: 'then, once that is fixed, recreate what gave up waiting:',
+    thenEach: (n, kind, placeholder, name) => `${placeholder}: each of the ${n} ${kind} of ${name}`,
+    thenMore: (n) => `… and ${n} more in -o wide's playbook`,
     wide: (command) => `Every finding with its evidence, the passes and the playbook: ${command}`,
     stacks: 'GPU stacks: ',
   },
@@ -233,6 +243,9 @@ const ZH_CN: Ui = {
     forEach: (n, kind, placeholder) => `对 ${n} 个 ${kind} 逐一执行，把 ${placeholder} 换成各自的名称：`,
     onEach: (n, kind) => `在 ${n} 个 ${kind} 上逐一执行`,
     others: (n, kind) => `以上命令针对第一个对象；其余 ${n} 个 ${kind} 需用各自的名称执行相同步骤（-o wide 列出全部）`,
+    then: '修复之后，重建因等待而放弃的对象：',
+    thenEach: (n, kind, placeholder, name) => `${placeholder}：${name} 的 ${n} 个 ${kind}，逐一替换`,
+    thenMore: (n) => `… 另有 ${n} 条，见 -o wide 的排查步骤`,
     wide: (command) => `每项发现的证据、通过的检查和排查步骤：${command}`,
     stacks: 'GPU 软件栈：',
   },

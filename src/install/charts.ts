@@ -1,7 +1,8 @@
 // The Helm charts gpuctl installs, pinned: a run installs what was tested, `--chart-version` overrides.
 
-export const COMPONENTS = ['kube-prometheus-stack', 'gpu-operator', 'device-plugin', 'hami', 'tensor-fusion'] as const;
-export type ComponentId = (typeof COMPONENTS)[number];
+import type { ComponentId } from '../stacks/install.js';
+
+export { COMPONENTS, type ComponentId } from '../stacks/install.js';
 
 export interface ChartSpec {
   component: ComponentId;

@@ -108,7 +108,7 @@ function tristate(value: string | undefined, flag: string): Tristate {
 }
 
 /** `[COMPONENT=]VALUE`: without a component the value goes to the profile's main component. */
-function splitComponent(item: string, flag: string, main: ComponentId, allowed: ComponentId[]): [ComponentId, string] {
+function splitComponent(item: string, flag: string, main: ComponentId, allowed: readonly ComponentId[]): [ComponentId, string] {
   const eq = item.indexOf('=');
   const maybe = eq > 0 ? item.slice(0, eq) : '';
   if (maybe && (COMPONENTS as readonly string[]).includes(maybe)) {
@@ -120,7 +120,7 @@ function splitComponent(item: string, flag: string, main: ComponentId, allowed: 
   return [main, item];
 }
 
-function perComponent(items: string[] | undefined, flag: string, main: ComponentId, allowed: ComponentId[]) {
+function perComponent(items: string[] | undefined, flag: string, main: ComponentId, allowed: readonly ComponentId[]) {
   const out: Partial<Record<ComponentId, string>> = {};
   for (const item of items ?? []) {
     const [component, value] = splitComponent(item, flag, main, allowed);
@@ -130,7 +130,7 @@ function perComponent(items: string[] | undefined, flag: string, main: Component
   return out;
 }
 
-function perComponentList(items: string[] | undefined, flag: string, main: ComponentId, allowed: ComponentId[]) {
+function perComponentList(items: string[] | undefined, flag: string, main: ComponentId, allowed: readonly ComponentId[]) {
   const out: Partial<Record<ComponentId, string[]>> = {};
   for (const item of items ?? []) {
     const [component, value] = splitComponent(item, flag, main, allowed);

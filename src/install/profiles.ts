@@ -1,67 +1,22 @@
-// Install profiles: which charts, in which order, which node labels, and which doctor checks verify them.
+// Install profiles: each stack declares its own (`install:` in src/stacks/<id>.ts: charts in order, node
+// labels, the doctor's categories that verify them); this is their index by `--profile` name.
 import type { Category } from '../model.js';
-import type { ComponentId } from './charts.js';
+import { installProfiles } from '../stacks/derived.js';
+import type { ProfileCategory, ProfileId, StackId } from '../stacks/index.js';
+import type { InstallProfile } from '../stacks/install.js';
 
-export type ProfileId = 'gpu-operator' | 'device-plugin' | 'hami' | 'tensor-fusion' | 'kantaloupe';
+export type { ProfileId } from '../stacks/index.js';
+export type { NodeLabel } from '../stacks/install.js';
 
-export interface NodeLabel {
-  key: string;
-  value: string;
-  why: string;
-}
+/** A profile naming a category that does not exist fails here, at compile time. */
+type Categories<C extends Category> = readonly C[];
 
-export interface Profile {
+export interface Profile extends Omit<InstallProfile, 'id' | 'checkCategories'> {
   id: ProfileId;
-  title: string;
-  /** Installed in this order (Prometheus first: the GPU Operator's ServiceMonitor needs its CRD). */
-  components: ComponentId[];
-  /** What `--values FILE` and `--chart-version V` without a COMPONENT= prefix apply to. */
-  main: ComponentId;
-  /** Labels put on the chosen GPU nodes. */
-  nodeLabels: NodeLabel[];
-  /** Doctor categories run after the cluster phase. */
-  checkCategories: Category[];
+  /** The stack whose module declares it. */
+  stack: StackId;
+  checkCategories: Categories<ProfileCategory>;
 }
 
-export const PROFILES: Record<ProfileId, Profile> = {
-  'gpu-operator': {
-    id: 'gpu-operator',
-    title: 'NVIDIA GPU Operator',
-    components: ['gpu-operator'],
-    main: 'gpu-operator',
-    nodeLabels: [],
-    checkCategories: ['nodes', 'operator'],
-  },
-  'device-plugin': {
-    id: 'device-plugin',
-    title: 'NVIDIA device plugin alone',
-    components: ['device-plugin'],
-    main: 'device-plugin',
-    nodeLabels: [],
-    checkCategories: ['nodes'],
-  },
-  hami: {
-    id: 'hami',
-    title: 'HAMi on the GPU Operator (its device plugin disabled)',
-    components: ['gpu-operator', 'hami'],
-    main: 'hami',
-    nodeLabels: [{ key: 'gpu', value: 'on', why: 'the HAMi device plugin runs only on nodes labelled gpu=on' }],
-    checkCategories: ['nodes', 'operator', 'hami-kantaloupe'],
-  },
-  'tensor-fusion': {
-    id: 'tensor-fusion',
-    title: 'TensorFusion',
-    components: ['tensor-fusion'],
-    main: 'tensor-fusion',
-    nodeLabels: [{ key: 'nvidia.com/gpu.present', value: 'true', why: 'TensorFusion discovers GPU nodes by nvidia.com/gpu.present=true' }],
-    checkCategories: ['nodes', 'tensor-fusion'],
-  },
-  kantaloupe: {
-    id: 'kantaloupe',
-    title: 'Kantaloupe prerequisites: Prometheus, GPU Operator, HAMi',
-    components: ['kube-prometheus-stack', 'gpu-operator', 'hami'],
-    main: 'hami',
-    nodeLabels: [{ key: 'gpu', value: 'on', why: 'the HAMi device plugin runs only on nodes labelled gpu=on' }],
-    checkCategories: ['nodes', 'operator', 'hami-kantaloupe'],
-  },
-};
+/** By `--profile` name, in the order of the stacks (the CLI's choices). */
+export const PROFILES = Object.fromEntries(installProfiles().map((p) => [p.id, p])) as Record<ProfileId, Profile>;

@@ -18,7 +18,7 @@ import { parseJson } from './cluster-facts.js';
 import { PROFILES } from './profiles.js';
 import type { InstallContext } from './types.js';
 
-export function checksOf(categories: Category[]): Check[] {
+export function checksOf(categories: readonly Category[]): Check[] {
   return ALL_CHECKS.filter((c) => categories.includes(c.category));
 }
 

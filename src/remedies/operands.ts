@@ -18,7 +18,7 @@ export function logsCommand(ctx: OperandContext): string {
   return `kubectl logs -n ${ctx.namespace} ${ctx.pod} -c ${ctx.container}${ctx.previous ? ' --previous' : ''} --tail=100`;
 }
 
-const restartPod = (ctx: OperandContext) => `kubectl delete pod -n ${ctx.namespace} ${ctx.pod}   # the DaemonSet recreates it`;
+export const restartPod = (ctx: OperandContext) => `kubectl delete pod -n ${ctx.namespace} ${ctx.pod}   # the DaemonSet recreates it`;
 
 function genericFix(what: string) {
   return (ctx: OperandContext): Fix => ({

@@ -2,6 +2,10 @@
 // the commands that fix its layer, and the checks of gpuctl that look at that layer.
 import type { CheckName } from '../catalogue.js';
 import type { Fix } from '../model.js';
+import { eitherOf } from '../model.js';
+
+/** What makes vectorAdd fail on a node whose driver loaded. */
+const CUDA_CAUSES: CheckName[] = ['driver-too-old-for-cuda', 'driver-library-mismatch', 'fabric-manager-not-running'];
 import type { OperandContext } from './operands.js';
 import { logsCommand } from './operands.js';
 
@@ -43,13 +47,13 @@ export const STEP_REMEDIES: Record<string, StepRemedy> = {
     }),
   },
   'cuda-validation': {
-    related: ['driver-too-old-for-cuda', 'driver-library-mismatch'],
+    related: CUDA_CAUSES,
     fix: (ctx) => ({
-      summary: 'Read the vectorAdd output of the CUDA validator: a driver too old for its CUDA, or a broken driver install',
+      summary: `Read the vectorAdd output of the CUDA validator: it names what fails (see ${eitherOf(CUDA_CAUSES)})`,
       commands: [
         logsCommand(ctx),
         `kubectl logs -n ${ctx.namespace} -l app=nvidia-cuda-validator -c cuda-validation --tail=50`,
-        'gpuctl doctor --checks driver-too-old-for-cuda,driver-library-mismatch',
+        `gpuctl doctor --checks ${eitherOf(CUDA_CAUSES, ',')}`,
         rerunValidator(ctx),
       ],
     }),

@@ -33,6 +33,45 @@ const NAMES_SHOWN = 3;
 const COMMANDS_SHOWN = 8;
 /** Symptom lines per root cause (each a group of one check's findings). */
 const SYMPTOMS_SHOWN = 12;
+/** Follow-up commands per root cause; the rest are in -o wide's playbook. */
+const FOLLOW_UPS_SHOWN = 4;
+/**
+ * A symptom's command to run once its cause is fixed: a pod that gave up waiting (a refused validator, an
+ * operand in CrashLoopBackOff) is deleted so that its owner creates it again. Every `kubectl delete pod` in a
+ * symptom's fix is such a recreation; the cause's own deletes (the finished pod) are printed with its fix.
+ */
+const FOLLOW_UP = /^kubectl delete pod\b/;
+
+interface FollowUp {
+  command: string;
+  /** For a group of symptoms whose follow-ups differ only by their pod: how many, and of which check. */
+  each?: { n: number; noun: string; placeholder: string; name: string };
+}
+
+/** The symptoms' follow-ups, once each, in the symptoms' order: one templated line for a group of one check. */
+function followUps(groups: Finding[][]): FollowUp[] {
+  const out: FollowUp[] = [];
+  for (const g of groups) {
+    const withFollowUps = g.filter((f) => f.fix?.commands.some((c) => FOLLOW_UP.test(c)));
+    if (withFollowUps.length === 0) continue;
+    const kind = withFollowUps[0]!.subject.kind;
+    const placeholder = PLACEHOLDER[kind] ?? 'NAME';
+    const sameKind = withFollowUps.every((f) => f.subject.kind === kind);
+    // A group's deletes of each member's own pod are one line with the pod as a placeholder (when several share it).
+    const templated = new Map<string, string[]>();
+    for (const f of withFollowUps) {
+      for (const c of f.fix!.commands.filter((c) => FOLLOW_UP.test(c))) {
+        const t = sameKind && c.includes(` ${f.subject.name}`) ? c.split(f.subject.name).join(placeholder) : c;
+        templated.set(t, [...(templated.get(t) ?? []), c]);
+      }
+    }
+    for (const [command, originals] of templated) {
+      const n = new Set(originals).size;
+      out.push(n > 1 ? { command, each: { n, noun: kindNoun(withFollowUps), placeholder, name: g[0]!.name } } : { command: originals[0]! });
+    }
+  }
+  return out;
+}
 
 export function subjectText(f: Finding): string {
   return `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
@@ -175,6 +214,18 @@ function renderRoot(root: RootCause, c: Chalk, lang: Lang, words: Ui, width: num
       lines.push(...wrapCommand(`${jsonCommand} | jq -r '.findings[] | select(.name == "${first.name}") | .subject.name'`, width, `      ${c.cyan('$')} `, '          '));
     }
     if (group.others) lines.push(...wrapText(c.dim(words.causes.others(group.others, noun)), width, '      '));
+  }
+  // What the symptoms themselves need once the cause is fixed (the refused validator pod deleted), once each.
+  const seen = new Set(printed);
+  const pending = followUps(byName(root.explains.filter((f) => !folded.has(f)))).filter((u) => !seen.has(commandKey(u.command)) && !!seen.add(commandKey(u.command)));
+  if (pending.length) {
+    lines.push(...wrapText(c.dim(words.causes.then), width, '    ', '      '));
+    for (const u of pending.slice(0, FOLLOW_UPS_SHOWN)) {
+      printed.add(commandKey(u.command));
+      lines.push(...wrapCommand(u.command, width, `      ${c.cyan('$')} `, '          '));
+      if (u.each) lines.push(...wrapText(c.dim(words.causes.thenEach(u.each.n, u.each.noun, u.each.placeholder, u.each.name)), width, '        ', '          '));
+    }
+    if (pending.length > FOLLOW_UPS_SHOWN) lines.push(...wrapText(c.dim(words.causes.thenMore(pending.length - FOLLOW_UPS_SHOWN)), width, '      '));
   }
   lines.push(...wrapText(c.dim(docsUrl(shown.docs)), width, `    ${c.dim(words.see)}`, '      '));
   const mine = root.explains.filter((f) => !folded.has(f));

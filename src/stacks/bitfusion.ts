@@ -43,4 +43,18 @@ export default defineStack({
     fix: 'Run the workload through `bitfusion run -n N -- CMD` with the Bitfusion client libraries in LD_LIBRARY_PATH; check the bwki webhook injected the pod',
   },
   category: { id: 'bitfusion', zh: 'Bitfusion' },
+  allocatesGpusItself: `workloads ask for ${BITFUSION_GPU_RESOURCE} and run on remote GPUs through \`bitfusion run\``,
+  // Troubleshooting by hand, after the seed document (`gpuctl playbook --stack bitfusion`).
+  playbook: {
+    title: 'Bitfusion on Kubernetes',
+    zh: '在 Kubernetes 上使用 Bitfusion',
+    source: 'bitfusion-kubernetes-integration (troubleshooting)',
+    steps: [
+      { id: 'components', layer: 'stack', title: 'Are the device plugin, webhook and webhook configurations deployed?', zh: '设备插件、Webhook 及其 Webhook 配置都已部署了吗？', verify: ['kubectl get ds -n kube-system | grep bitfusion', 'kubectl get pods -n bwki', 'kubectl get mutatingwebhookconfigurations'], findings: ['bitfusion-components-missing'] },
+      { id: 'secret', layer: 'stack', title: 'Does bitfusion-secret exist in kube-system and the workload namespace?', zh: 'kube-system 和工作负载的命名空间中都有 bitfusion-secret 吗？', verify: ['kubectl get secret bitfusion-secret -n kube-system', 'kubectl get secret bitfusion-secret -n NAMESPACE'], findings: ['bitfusion-secret-missing'] },
+      { id: 'annotations', layer: 'workload', title: 'Are the pod annotations and resources valid?', zh: 'Pod 的注解和资源有效吗？', verify: ['kubectl get pod POD -o jsonpath="{.metadata.annotations}"'], findings: ['bitfusion-annotation-invalid'] },
+      { id: 'injected', layer: 'injection', title: 'Was the pod injected (auto-management/status: injected, bitfusion run)?', zh: 'Pod 已被注入了吗（auto-management/status: injected、bitfusion run）？', verify: ['kubectl get pod POD -o yaml | grep -E "auto-management/status|bitfusion run"'], findings: ['bitfusion-not-injected', 'injection-env-missing'] },
+      { id: 'token', layer: 'stack', title: 'Can the workload reach the Bitfusion server with its token?', zh: '工作负载能用其令牌连接 Bitfusion 服务器吗？', verify: ['kubectl logs POD'], findings: ['bitfusion-token-invalid'] },
+    ],
+  },
 });

@@ -3,6 +3,8 @@
 // its rules in src/facts/stacks.ts; everything else gpuctl knows about stacks is derived from the list.
 import type { KubeObject } from '../collection/kube.js';
 import type { ResourceType } from '../collection/resources.js';
+import type { InstallProfile } from './install.js';
+import type { StackPlaybook } from './playbook.js';
 
 /** What the detection gives each rule besides the object. */
 export interface DetectionContext {
@@ -72,6 +74,15 @@ export interface StackDefinition {
   resources?: readonly ResourceType[];
   injection?: Injection;
   category?: StackCategory;
+  /** How to troubleshoot it by hand, step by step (`gpuctl playbook --stack ID`, the doctor's last section). */
+  playbook?: StackPlaybook;
+  /** `gpuctl install --profile` for this stack, where gpuctl installs it. */
+  install?: InstallProfile;
+  /**
+   * The stack hands out GPUs without the nvidia.com/gpu resource (why, in a few words): a GPU node that
+   * advertises none is then only a note (gpu-not-allocatable).
+   */
+  allocatesGpusItself?: string;
 }
 
 /** One stack's definition, literal types kept (ids, resource kinds) so unions can be derived from the list. */

@@ -1,7 +1,9 @@
 // What is derived from the list of stacks, for the layers above: names, injections, log namespaces,
 // categories, CLI choices. Pure; recomputed from STACKS on each call where a test may swap the list.
 import type { Injection, StackCategory, StackDefinition } from './define.js';
-import { STACKS, type StackId } from './index.js';
+import { STACKS, type ProfileId, type StackId } from './index.js';
+import type { InstallProfile } from './install.js';
+import type { Playbook } from './playbook.js';
 
 const all = (): readonly StackDefinition[] => STACKS;
 
@@ -44,6 +46,21 @@ export function isKubeSystemStackPodName(value: string): boolean {
 /** The categories the stacks bring, once each, in list order. */
 export function stackCategories(): StackCategory[] {
   return [...new Map(all().flatMap((s) => (s.category ? [[s.category.id, s.category] as const] : []))).values()];
+}
+
+/** `gpuctl install --profile`: the stacks' install profiles, in list order, each with the stack it installs. */
+export function installProfiles(): (InstallProfile & { id: ProfileId; stack: StackId })[] {
+  return all().flatMap((s) => (s.install ? [{ ...s.install, id: s.install.id as ProfileId, stack: s.id as StackId }] : []));
+}
+
+/** The stacks' playbooks, in list order, each with its stack's id (`gpuctl playbook --stack ID`). */
+export function stackPlaybooks(): Playbook[] {
+  return all().flatMap((s) => (s.playbook ? [{ id: s.id, ...s.playbook }] : []));
+}
+
+/** The stacks that hand out GPUs without nvidia.com/gpu (`allocatesGpusItself`), in list order. */
+export function stacksAllocatingGpusThemselves(): StackId[] {
+  return all().flatMap((s) => (s.allocatesGpusItself ? [s.id as StackId] : []));
 }
 
 /** "A, B or C", for the header's "no … objects". */

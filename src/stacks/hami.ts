@@ -18,6 +18,8 @@ export function isHamiServiceMonitor(sm: KubeObject): boolean {
 
 /** Kept with HAMi's: Kantaloupe's checks share the category. */
 export const HAMI_KANTALOUPE_CATEGORY = { id: 'hami-kantaloupe', zh: 'HAMi / Kantaloupe' } as const;
+/** What `gpuctl install` labels the GPU nodes with for HAMi (its chart's default device plugin node selector). */
+export const HAMI_GPU_NODE_LABEL = { key: 'gpu', value: 'on', why: 'the HAMi device plugin runs only on nodes labelled gpu=on' } as const;
 
 export default defineStack({
   id: 'hami',
@@ -56,4 +58,12 @@ export default defineStack({
     fix: 'Keep LD_PRELOAD (or /etc/ld.so.preload) pointing at /usr/local/vgpu/libvgpu.so in the GPU process; check the HAMi webhook mutated the pod',
   },
   category: HAMI_KANTALOUPE_CATEGORY,
+  install: {
+    id: 'hami',
+    title: 'HAMi on the GPU Operator (its device plugin disabled)',
+    components: ['gpu-operator', 'hami'],
+    main: 'hami',
+    nodeLabels: [HAMI_GPU_NODE_LABEL],
+    checkCategories: ['nodes', 'operator', HAMI_KANTALOUPE_CATEGORY.id],
+  },
 });

@@ -33,4 +33,13 @@ export default defineStack({
   namespaces: ['nvidia-device-plugin'],
   kubeSystemPods: /nvidia/i,
   injection: NVIDIA_TOOLKIT,
+  // `--profile device-plugin`: the name users type since before stacks had ids.
+  install: {
+    id: 'device-plugin',
+    title: 'NVIDIA device plugin alone',
+    components: ['device-plugin'],
+    main: 'device-plugin',
+    nodeLabels: [],
+    checkCategories: ['nodes'],
+  },
 });

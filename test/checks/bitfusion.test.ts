@@ -103,6 +103,29 @@ describe('bitfusion-components-missing', () => {
     expect(result[0]!.message).toBe('Bitfusion webhook Deployment bwki/bitfusion-webhook-deployment is not ready: 0 of 1 replicas ready');
   });
 
+  it('judges from the webhook\'s pods alone (a Deployment without status), quoting their state, events and log', () => {
+    const objects = deployed().map((o) => (o.kind === 'Deployment' ? { ...o, status: undefined } : o));
+    const crashing = pod('bwki', 'bitfusion-webhook-deployment-6f7c9d8b5-q2wxz', {
+      labels: { app: 'bwki' },
+      spec: { containers: [{ name: 'bitfusion-mutating-webhook', image: 'docker.io/bitfusiondeviceplugin/sidecar-injector:0.4' }] },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'bitfusion-mutating-webhook', ready: false, restartCount: 6, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=bitfusion-mutating-webhook' } } }] },
+    });
+    const ev = kubeObject('v1', 'Event', 'bitfusion-webhook.1', 'bwki', {}, { involvedObject: { kind: 'Pod', name: crashing.metadata.name, namespace: 'bwki' }, reason: 'BackOff', type: 'Warning', message: 'Back-off restarting failed container bitfusion-mutating-webhook' } as Partial<KubeObject>);
+    const logs = new Map([['bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz/bitfusion-mutating-webhook.previous', 'E0502 09:20:11.104211       1 main.go:61] Failed to load key pair: open /etc/webhook/certs/cert.pem: no such file or directory\n']]);
+    const [issue] = run(bitfusionComponentsMissing, [...objects, crashing, ev], { logs }) as Result;
+    expect(issue!.message).toBe('Bitfusion webhook Deployment bwki/bitfusion-webhook-deployment is not ready: 1 of 1 pods not ready (CrashLoopBackOff)');
+    expect(issue!.evidence).toEqual([
+      'its pods: 1 of 1 pods not ready (CrashLoopBackOff)',
+      'pod bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz: CrashLoopBackOff, 6 restarts',
+      'status of bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz container bitfusion-mutating-webhook: CrashLoopBackOff: back-off 5m0s restarting failed container=bitfusion-mutating-webhook',
+      'event BackOff: Back-off restarting failed container bitfusion-mutating-webhook (pod bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz)',
+      'log bitfusion-mutating-webhook (previous run): E0502 09:20:11.104211       1 main.go:61] Failed to load key pair: open /etc/webhook/certs/cert.pem: no such file or directory (pod bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz)',
+    ]);
+    // the same pods ready: quiet
+    const ready = { ...crashing, status: readyStatus() };
+    expect(run(bitfusionComponentsMissing, [...objects, ready])).toEqual([]);
+  });
+
   it('skips when the webhook configurations could not be listed and nothing else is wrong', () => {
     const unavailable = new Map([['MutatingWebhookConfiguration', 'forbidden: cannot list'], ['ValidatingWebhookConfiguration', 'forbidden: cannot list']]);
     const objects = deployed().filter((o) => !o.kind.endsWith('WebhookConfiguration'));
@@ -194,6 +217,48 @@ describe('bitfusion-not-injected', () => {
     expect(issue!.evidence).toContain('container bf-pkgs command: (image default)');
   });
 
+  const webhookPod = () => pod('bwki', 'bitfusion-webhook-deployment-6f7c9d8b5-q2wxz', { labels: { app: 'bwki' }, spec: { containers: [{ name: 'bitfusion-mutating-webhook', image: 'docker.io/bitfusiondeviceplugin/sidecar-injector:0.4' }] }, status: readyStatus() });
+  const WEBHOOK_LOG = 'bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz/bitfusion-mutating-webhook';
+
+  it('quotes the webhook\'s log about the pod it skipped, and says where it read it', () => {
+    const log = [
+      'I0502 09:20:11.104211       1 webhook.go:185] AdmissionReview for Kind=/v1, Kind=Pod, Namespace=tensorflow-benchmark Name=bf-pkgs (bf-pkgs) UID=1b2c patchOperation=CREATE UserInfo={admin}',
+      'I0502 09:20:11.104260       1 util.go:523] Mutation policy for tensorflow-benchmark/bf-pkgs: status: "" required:false ',
+      'I0502 09:20:11.104270       1 webhook.go:190] Skipping mutation for tensorflow-benchmark/bf-pkgs due to policy check',
+    ].join('\n');
+    const [issue] = run(bitfusionNotInjected, [...deployed(), webhookPod(), workload()], { logs: new Map([[WEBHOOK_LOG, log]]) }) as Result;
+    expect(issue!.evidence).toContain('log of bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz container bitfusion-mutating-webhook: I0502 09:20:11.104270       1 webhook.go:190] Skipping mutation for tensorflow-benchmark/bf-pkgs due to policy check');
+  });
+
+  it('fires from an owner\'s FailedCreate event alone: the webhook denied the pod, which never existed', () => {
+    const ev = kubeObject('v1', 'Event', 'bf-bench-7d9c.17a', 'tensorflow-benchmark', {}, {
+      involvedObject: { kind: 'ReplicaSet', name: 'bf-bench-7d9c', namespace: 'tensorflow-benchmark' },
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message: 'Error creating: admission webhook "bwkimua.bitfusion.io" denied the request: Could not find Bitfusion client info',
+    } as Partial<KubeObject>);
+    const [issue] = run(bitfusionNotInjected, [...deployed(), ev, injected()]) as Result;
+    expect(issue).toMatchObject({ severity: 'error', subject: { kind: 'ReplicaSet', name: 'bf-bench-7d9c', namespace: 'tensorflow-benchmark' } });
+    expect(issue!.message).toBe('ReplicaSet tensorflow-benchmark/bf-bench-7d9c cannot create its pods: the API server refused them because Bitfusion\'s webhook bwkimua.bitfusion.io denied the request');
+    expect(issue!.evidence[0]).toBe('event FailedCreate on ReplicaSet tensorflow-benchmark/bf-bench-7d9c: Error creating: admission webhook "bwkimua.bitfusion.io" denied the request: Could not find Bitfusion client info');
+  });
+
+  it('fires from the webhook\'s log alone when the events are gone', () => {
+    const log = [
+      'I0502 09:20:11.104211       1 webhook.go:185] AdmissionReview for Kind=/v1, Kind=Pod, Namespace=tensorflow-benchmark Name= () UID=1b2c patchOperation=CREATE UserInfo={system:serviceaccount:kube-system:replicaset-controller}',
+      'E0502 09:20:11.104280       1 webhook.go:204] Could not find Bitfusion client info, OS=ubuntu22 BFVersion=250',
+    ].join('\n');
+    const [issue] = run(bitfusionNotInjected, [...deployed(), webhookPod(), injected()], { logs: new Map([[WEBHOOK_LOG, log]]) }) as Result;
+    expect(issue).toMatchObject({ subject: { kind: 'Namespace', name: 'tensorflow-benchmark' } });
+    expect(issue!.evidence).toEqual(['log of bwki/bitfusion-webhook-deployment-6f7c9d8b5-q2wxz container bitfusion-mutating-webhook: E0502 09:20:11.104280       1 webhook.go:204] Could not find Bitfusion client info, OS=ubuntu22 BFVersion=250']);
+  });
+
+  it('is quiet for FailedCreate events of other webhooks and for a webhook log of injected pods', () => {
+    const ev = kubeObject('v1', 'Event', 'web-1.17a', 'shop', {}, { involvedObject: { kind: 'ReplicaSet', name: 'web-1', namespace: 'shop' }, reason: 'FailedCreate', message: 'Error creating: admission webhook "validate.kyverno.svc" denied the request: policy require-labels' } as Partial<KubeObject>);
+    const log = 'I0502 09:20:11.104260       1 util.go:523] Mutation policy for tensorflow-benchmark/bf-pkgs: status: "" required:true ';
+    expect(run(bitfusionNotInjected, [...deployed(), ev, webhookPod(), injected()], { logs: new Map([[WEBHOOK_LOG, log]]) })).toEqual([]);
+  });
+
   it('is quiet for injection mode (the command stays the user\'s) and for none', () => {
     const injection = workload('bf-inj', { ...ANNOTATIONS, 'auto-management/bitfusion': 'injection', 'auto-management/status': 'injected' });
     const none = workload('bf-none', { ...ANNOTATIONS, 'auto-management/bitfusion': 'none' });
@@ -213,8 +278,8 @@ describe('bitfusion-token-invalid', () => {
     const [issue] = run(bitfusionTokenInvalid, [...deployed(), injected(), secret('tensorflow-benchmark')], logs(text)) as Result;
     expect(issue!.subject).toEqual({ kind: 'Pod', name: 'bf-pkgs', namespace: 'tensorflow-benchmark' });
     expect(issue!.evidence).toEqual([
-      'log bf-pkgs (previous run): [ERROR] 2024-05-02T09:20:14Z Failed to connect to server 10.202.122.248:56001: x509: certificate signed by unknown authority',
-      'log bf-pkgs (previous run): Token expired at: 2024-04-30 08:00:00 +0000 UTC',
+      'log of tensorflow-benchmark/bf-pkgs container bf-pkgs (previous run): [ERROR] 2024-05-02T09:20:14Z Failed to connect to server 10.202.122.248:56001: x509: certificate signed by unknown authority',
+      'log of tensorflow-benchmark/bf-pkgs container bf-pkgs (previous run): Token expired at: 2024-04-30 08:00:00 +0000 UTC',
     ]);
     expect(issue!.fix.commands).toEqual(
       expect.arrayContaining([
@@ -225,11 +290,26 @@ describe('bitfusion-token-invalid', () => {
     );
   });
 
+  it('reads a container\'s terminated message alone (no log collected), and says so', () => {
+    const pod = injected();
+    pod.status = { phase: 'Running', containerStatuses: [{ name: 'bf-pkgs', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', message: 'Token expired at: 2024-04-30 08:00:00 +0000 UTC\n' } } }] };
+    const [issue] = run(bitfusionTokenInvalid, [...deployed(), pod]) as Result;
+    expect(issue!.message).toBe('Bitfusion workload tensorflow-benchmark/bf-pkgs cannot reach the Bitfusion server: its container status shows connection or token errors');
+    expect(issue!.evidence).toEqual(['status of tensorflow-benchmark/bf-pkgs container bf-pkgs: Token expired at: 2024-04-30 08:00:00 +0000 UTC']);
+  });
+
+  it('reads an init container\'s log (the client installer) alone', () => {
+    const pod = injected();
+    pod.spec!.initContainers = [{ name: 'populate', image: 'docker.io/bitfusion/bitfusion-client-ubuntu1804:2.5.1' }];
+    const [issue] = run(bitfusionTokenInvalid, [...deployed(), pod], { logs: new Map([['tensorflow-benchmark/bf-pkgs/populate', '[ERROR] 2024-05-02T09:20:14Z Failed to connect to server 10.202.122.248:56001: connection refused\n']]) }) as Result;
+    expect(issue!.evidence).toEqual(['log of tensorflow-benchmark/bf-pkgs container populate: [ERROR] 2024-05-02T09:20:14Z Failed to connect to server 10.202.122.248:56001: connection refused']);
+  });
+
   it('is quiet for other errors of the workload', () => {
     expect(run(bitfusionTokenInvalid, [...deployed(), injected()], logs('[ERROR] 2024-05-02T09:20:14Z model checkpoint /data/ckpt not found\nResourceExhaustedError: OOM'))).toEqual([]);
   });
 
   it('skips when no Bitfusion workload log was collected', () => {
-    expect(run(bitfusionTokenInvalid, [...deployed(), injected()])).toEqual({ skip: 'no log of the 1 Bitfusion workload(s) was collected' });
+    expect(run(bitfusionTokenInvalid, [...deployed(), injected()])).toEqual({ skip: 'no log, container message or event of the 1 Bitfusion workload(s) was collected' });
   });
 });

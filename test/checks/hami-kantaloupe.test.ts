@@ -7,11 +7,11 @@ import helmTooOld, { helmVersion } from '../../checks/helm-too-old.js';
 import prometheusTooOld from '../../checks/prometheus-too-old.js';
 import servicemonitorNotSelected from '../../checks/servicemonitor-not-selected.js';
 import { isSkip } from '../../src/check.js';
-import type { KubeObject } from '../../src/facts/kube.js';
+import type { KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Issue } from '../../src/model.js';
 import type { PrometheusQueries } from '../../src/collection/collection.js';
 import { factsOf, pod } from '../helpers/facts.js';
-import { daemonSet, gpuOperator, hami, kubeObject, namespace } from '../helpers/stacks.js';
+import { crashStatus, daemonSet, gpuOperator, hami, kubeObject, namespace, readyStatus } from '../helpers/stacks.js';
 
 function issuesOf(result: Issue[] | { skip: string }): Issue[] {
   if (isSkip(result)) throw new Error(`skipped: ${result.skip}`);
@@ -112,6 +112,17 @@ describe('servicemonitor-not-selected', () => {
     expect(issues[0]!.fix!.commands.join('\n')).toContain('dcgmExporter.serviceMonitor.additionalLabels.release=prometheus');
     expect(issues[0]!.fix!.commands.join('\n')).toContain('serviceMonitorSelectorNilUsesHelmValues=false');
   });
+  it('reads Prometheus\' answer too: no series confirms it; series present means the sources disagree (info, said)', () => {
+    const objects = [...base, prometheus(), dcgmMonitor(), hamiMonitor({ release: 'prometheus' })];
+    const queries = (series: number) => ({ prometheus: { endpoint: 'service monitoring/prometheus-operated:web (API server proxy)', results: [{ query: 'DCGM_FI_DEV_GPU_UTIL', series }] } });
+    const [absent] = issuesOf(servicemonitorNotSelected.run(factsOf(objects, queries(0))));
+    expect(absent).toMatchObject({ severity: 'warning' });
+    expect(absent!.evidence).toContain('query at service monitoring/prometheus-operated:web (API server proxy): DCGM_FI_DEV_GPU_UTIL: 0 series (confirms it: nothing is scraped)');
+    const [present] = issuesOf(servicemonitorNotSelected.run(factsOf(objects, queries(2))));
+    expect(present).toMatchObject({ severity: 'info' });
+    expect(present!.message).toBe('ServiceMonitor gpu-operator/nvidia-dcgm-exporter (DCGM exporter) is not selected by Prometheus monitoring/prometheus-kube-prometheus-prometheus, yet Prometheus has its series: another scrape job collects them, and this ServiceMonitor does nothing');
+    expect(present!.evidence).toContain('query at service monitoring/prometheus-operated:web (API server proxy): DCGM_FI_DEV_GPU_UTIL: 2 series — the series are there, so another scrape job collects them');
+  });
   it('follows the Operator: {} selects all, null selects none, matchExpressions count', () => {
     expect(servicemonitorNotSelected.run(factsOf([...base, prometheus({ serviceMonitorSelector: {} }), dcgmMonitor(), hamiMonitor()]))).toEqual([]);
     const none = issuesOf(servicemonitorNotSelected.run(factsOf([...base, prometheus({ serviceMonitorSelector: null }), dcgmMonitor()])));
@@ -178,7 +189,25 @@ describe('gateway-api-missing', () => {
       expect.stringMatching(/^No GatewayClass is accepted by its controller/),
       expect.stringMatching(/^No Gateway is programmed/),
     ]);
-    expect(issues[0]!.evidence).toEqual(['GatewayClass eg: controllerName gateway.envoyproxy.io/gatewayclass-controller, Accepted False (Waiting)']);
+    expect(issues[0]!.evidence).toEqual(['GatewayClass eg: controllerName gateway.envoyproxy.io/gatewayclass-controller, Accepted False (Waiting)', 'Envoy Gateway (the controller of GatewayClass eg): no pod of it in the cluster']);
+  });
+  const envoyGateway = (status: Pod['status']) => pod('envoy-gateway-system', 'envoy-gateway-5d7f9c8b6-k2x9q', { labels: { 'control-plane': 'envoy-gateway' }, spec: { containers: [{ name: 'envoy-gateway', image: 'docker.io/envoyproxy/gateway:v1.4.2' }] }, status });
+  it('names the class\'s controller and what its pods show when the class is not accepted', () => {
+    const [none] = issuesOf(gatewayApiMissing.run(factsOf([...kantaloupe, gatewayClass(false)])));
+    expect(none!.evidence).toContain('Envoy Gateway (the controller of GatewayClass eg): no pod of it in the cluster');
+    const [running] = issuesOf(gatewayApiMissing.run(factsOf([...kantaloupe, gatewayClass(false), envoyGateway(readyStatus())])));
+    expect(running!.evidence).toContain('Envoy Gateway: 1 pod(s) running (envoy-gateway-system/envoy-gateway-5d7f9c8b6-k2x9q)');
+  });
+  it('fires from the controller\'s pods alone when the statuses say it works but its pods fail, quoting their log', () => {
+    const status = crashStatus();
+    status!.containerStatuses![0]!.name = 'envoy-gateway';
+    const crashing = envoyGateway(status);
+    const log = new Map([['envoy-gateway-system/envoy-gateway-5d7f9c8b6-k2x9q/envoy-gateway.previous', 'failed to start server: failed to create certificate: open /certs/tls.crt: no such file or directory\n']]);
+    const [issue] = issuesOf(gatewayApiMissing.run(factsOf([...kantaloupe, gatewayClass(true), gateway(true), crashing], { logs: log })));
+    expect(issue).toMatchObject({ severity: 'warning', subject: { kind: 'Pod', name: 'envoy-gateway-5d7f9c8b6-k2x9q', namespace: 'envoy-gateway-system' } });
+    expect(issue!.message).toMatch(/^Envoy Gateway, the controller of GatewayClass eg, has no working pod \(envoy-gateway-system\/envoy-gateway-5d7f9c8b6-k2x9q CrashLoopBackOff\)/);
+    expect(issue!.evidence).toContain('log envoy-gateway (previous run): failed to start server: failed to create certificate: open /certs/tls.crt: no such file or directory (pod envoy-gateway-system/envoy-gateway-5d7f9c8b6-k2x9q)');
+    expect(gatewayApiMissing.run(factsOf([...kantaloupe, gatewayClass(true), gateway(true), envoyGateway(readyStatus())]))).toEqual([]);
   });
   it('asks for a Gateway when only the class exists, and is quiet with both', () => {
     expect(issuesOf(gatewayApiMissing.run(factsOf([...kantaloupe, gatewayClass(true)])))[0]!.message).toMatch(/^There is no Gateway/);

@@ -3,6 +3,7 @@ import deviceCountAssert from '../../checks/device-count-assert.js';
 import envDroppedByChild from '../../checks/env-dropped-by-child.js';
 import injectionEnvMissing from '../../checks/injection-env-missing.js';
 import shellDropsPreload from '../../checks/shell-drops-preload.js';
+import type { Issue } from '../../src/model.js';
 import { factsOf, pod } from '../helpers/facts.js';
 
 const tfEnv = { PATH: '/tensor-fusion:/usr/bin', LD_LIBRARY_PATH: '/tensor-fusion', LD_PRELOAD: '/tensor-fusion/libcuda.so' };
@@ -51,6 +52,23 @@ describe('device-count-assert', () => {
       logs: new Map([['ml/trainer/main.previous', "Traceback…\ntorch.cuda.DeferredCudaCallError: CUDA call failed lazily at initialization with error: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at \"../aten/src/ATen/cuda/CUDAContext.cpp\":50\n"]]),
     });
     expect(deviceCountAssert.run(facts)).toMatchObject([{ subject: { name: 'trainer' }, evidence: [expect.stringContaining('device >= 0 && device < num_gpus')] }]);
+  });
+  it('reads an init container\'s log alone, and says which', () => {
+    const withInit = pod('ml', 'trainer', { labels: tfPod.metadata.labels, spec: { initContainers: [{ name: 'warmup', image: 'pytorch' }], containers: [{ name: 'main', image: 'pytorch' }] } });
+    const facts = factsOf([withInit], { logs: new Map([['ml/trainer/warmup', 'RuntimeError: No CUDA GPUs are available\ntorch.cuda.DeferredCudaCallError: CUDA call failed lazily at initialization with error: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED\n']]) });
+    const [issue] = deviceCountAssert.run(facts) as Issue[];
+    expect(issue!.message).toBe('Pod ml/trainer container warmup hit the PyTorch device-count assertion: the GPU runtime was not injected into the process');
+    expect(issue!.evidence).toEqual([expect.stringMatching(/^log of ml\/trainer container warmup: torch\.cuda\.DeferredCudaCallError/)]);
+    expect(issue!.fix!.commands).toEqual(['gpuctl exec-check trainer -n ml -c warmup --strace']);
+  });
+  it('reads a container\'s terminated message alone (no log collected), and says so', () => {
+    const crashed = pod('ml', 'trainer', {
+      labels: tfPod.metadata.labels,
+      spec: { containers: [{ name: 'main', image: 'pytorch' }] },
+      status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', message: 'torch.cuda.DeferredCudaCallError: CUDA call failed lazily at initialization with error: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at "../aten/src/ATen/cuda/CUDAContext.cpp":50' } } }] },
+    });
+    const [issue] = deviceCountAssert.run(factsOf([crashed])) as Issue[];
+    expect(issue!.evidence).toEqual([expect.stringMatching(/^status of ml\/trainer container main: torch\.cuda\.DeferredCudaCallError/)]);
   });
   it('is quiet for other errors', () => {
     expect(deviceCountAssert.run(factsOf([tfPod], { logs: new Map([['ml/trainer/main', 'RuntimeError: CUDA out of memory']]) }))).toEqual([]);

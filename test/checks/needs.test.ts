@@ -248,7 +248,7 @@ describe('the live collection follows the declared needs', () => {
       const { collectLive } = await import('../../src/sources/live.js');
       const kubeconfig = await sim.writeKubeconfig(path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-needs-')), 'kubeconfig'));
       const plan = livePlan(ALL_CHECKS);
-      expect(plan.logScopes).toEqual(['stack', 'workloads']);
+      expect(plan.logScopes).toEqual(['stack', 'workloads', 'gateway']);
       const logPods = async (logScopes: LogScope[]) => {
         const before = sim.requests.length;
         await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500, maxExecPods: 0, resourceTypes: plan.resourceTypes, logScopes });

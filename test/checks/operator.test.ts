@@ -617,6 +617,19 @@ describe('clusterpolicy-not-ready', () => {
     expect(issue!.evidence).toContain('NVIDIA driver pod gpu-operator/nvidia-driver-daemonset-7x2kq on gpu-1: CrashLoopBackOff (see operand-unhealthy / validator-failed)');
   });
 
+  it('names the states not ready from the controller\'s log alone (no conditions), and says so', () => {
+    const controller = operand('gpu-operator', 'gpu-operator-6b8f9c7d5-x2x9q', 'cpu-1', ['gpu-operator'], {}, [], { app: 'gpu-operator' });
+    const log = [
+      '{"level":"info","ts":"2024-05-01T10:05:00Z","logger":"controllers.ClusterPolicy","msg":"ClusterPolicy step completed","state:":"state-driver","status":"notReady"}',
+      '{"level":"info","ts":"2024-05-01T10:05:00Z","logger":"controllers.ClusterPolicy","msg":"ClusterPolicy step completed","state:":"state-container-toolkit","status":"ready"}',
+      '{"level":"info","ts":"2024-05-01T10:05:01Z","logger":"controllers.ClusterPolicy","msg":"ClusterPolicy step completed","state:":"state-operator-validation","status":"notReady"}',
+    ].join('\n');
+    const [issue] = issues(clusterpolicyNotReady, factsOf([policy({ namespace: NS, state: 'notReady' }), controller], { logs: new Map([[`${NS}/gpu-operator-6b8f9c7d5-x2x9q/gpu-operator`, log]]) }));
+    expect(issue!.message).toBe('ClusterPolicy cluster-policy is notReady: state-driver, state-operator-validation not ready');
+    expect(issue!.evidence).toContain("states not ready (from the controller's log): state-driver, state-operator-validation");
+    expect(issue!.evidence).toContain(`log of ${NS}/gpu-operator-6b8f9c7d5-x2x9q container gpu-operator: ${log.split('\n')[0]}`);
+  });
+
   it('warns about an ignored second ClusterPolicy and a ClusterPolicy without status', () => {
     const ignored = { ...policy({ state: 'ignored' }), metadata: { name: 'extra-policy' } };
     const [a] = issues(clusterpolicyNotReady, factsOf([policy({ state: 'ready' }), ignored]));

@@ -151,10 +151,16 @@ describe('tf-invalid-memory-address', () => {
     const result = run(tfInvalidMemoryAddress, [...installed(), w], logs({ 'ml/qwen-tf-worker-8x2lq/main': `starting\n${LINE}\n` }));
     expect(result).toMatchObject([{ severity: 'error', subject: { name: 'qwen-tf-worker-8x2lq', namespace: 'ml' }, message: expect.stringContaining('TensorFusion GPU worker ml/qwen-tf-worker-8x2lq hit "Invalid Memory Address"') }]);
     const [issue] = result as { evidence: string[]; fix: { summary: string; commands: string[] } }[];
-    expect(issue!.evidence).toContain(`log main: ${LINE}`);
+    expect(issue!.evidence).toContain(`log of ml/qwen-tf-worker-8x2lq container main: ${LINE}`);
     expect(issue!.fix.summary).toContain('TF_DISABLE_MEMORY_MANAGER=1');
     expect(issue!.fix.summary).toContain('memory freeze and VRAM expansion/tiering stop working');
     expect(issue!.fix.commands.join('\n')).toContain('{name: TF_DISABLE_MEMORY_MANAGER, value: "1"}');
+  });
+
+  it('reads a container\'s terminated message alone (no log collected), and says so', () => {
+    const w = worker('ml', 'qwen', { phase: 'Running', containerStatuses: [{ name: 'main', ready: false, restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', message: `${LINE}\n` } } }] });
+    const [issue] = run(tfInvalidMemoryAddress, [...installed(), w]) as { evidence: string[] }[];
+    expect(issue!.evidence[0]).toBe(`status of ml/qwen-tf-worker-8x2lq container main: ${LINE}`);
   });
 
   it('leaves Go nil-pointer panics to the crash checks', () => {
@@ -163,7 +169,7 @@ describe('tf-invalid-memory-address', () => {
   });
 
   it('skips when no TensorFusion log was collected', () => {
-    expect(run(tfInvalidMemoryAddress, [...installed(), worker('ml', 'qwen', readyStatus())])).toEqual({ skip: 'no log of the 1 TensorFusion pod(s) was collected' });
+    expect(run(tfInvalidMemoryAddress, [...installed(), worker('ml', 'qwen', readyStatus())])).toEqual({ skip: 'no log, container message or event of the 1 TensorFusion pod(s) was collected' });
   });
 });
 
@@ -222,8 +228,32 @@ describe('tf-schedule-failed', () => {
     expect(stale!.severity).toBe('warning');
   });
 
-  it('is quiet without the event', () => {
+  const CONTROLLER_LOG = `${TFS}/tensor-fusion-sys-controller-7c9d8b6f4-x2k9p/main`;
+
+  it('fires from the controller\'s log alone (v1.0: the reconciler\'s error), and says where it read it', () => {
+    const line = '2025-03-12T09:30:02Z\tERROR\tReconciler error\t{"controller": "tensorfusionworkload", "controllerGroup": "tensor-fusion.ai", "controllerKind": "TensorFusionWorkload", "TensorFusionWorkload": {"name":"sd-webui","namespace":"ml"}, "namespace": "ml", "name": "sd-webui", "reconcileID": "3f1d2c4e", "error": "schedule GPU: no gpus available in pool shared after filtering"}';
+    const [issue] = run(tfScheduleFailed, [...installed(), controller(readyStatus()), tfWorkload({ tflops: '200', vram: '30Gi' }), gpu('gpu-a', 'gpu-1', { tflops: '165', vram: '24Gi' })], logs({ [CONTROLLER_LOG]: `${line}\n` })) as { subject: unknown; message: string; evidence: string[] }[];
+    expect(issue!.subject).toEqual({ kind: 'TensorFusionWorkload', name: 'sd-webui', namespace: 'ml' });
+    expect(issue!.message).toContain('no GPU in pool shared is that big');
+    expect(issue!.evidence[0]).toBe(`log of ${TFS}/tensor-fusion-sys-controller-7c9d8b6f4-x2k9p container main: ${line.slice(0, 300)}`);
+  });
+
+  it('fires from the scheduler plugin\'s log line or its pod event alone, for the pod\'s workload', () => {
+    const pending = client('ml', 'sd-webui-7f9c-abcde', 'sd-webui', { phase: 'Pending' });
+    const line = 'E0312 09:30:02.123456       1 gpuresources.go:211] "failed to check quota and filter" err="no gpus available or valid in pool shared after filtering" pod="sd-webui-7f9c-abcde"';
+    const base = [...installed(), controller(readyStatus()), tfWorkload({ tflops: '200', vram: '30Gi' }), gpu('gpu-a', 'gpu-1', { tflops: '165', vram: '24Gi' }), pending];
+    const [fromLog] = run(tfScheduleFailed, base, logs({ [CONTROLLER_LOG]: `${line}\n` })) as { subject: unknown; evidence: string[] }[];
+    expect(fromLog!.subject).toEqual({ kind: 'TensorFusionWorkload', name: 'sd-webui', namespace: 'ml' });
+    expect(fromLog!.evidence[0]).toBe(`log of ${TFS}/tensor-fusion-sys-controller-7c9d8b6f4-x2k9p container main: ${line}`);
+    const ev = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'sd-webui-7f9c-abcde.1', namespace: 'ml' }, involvedObject: { kind: 'Pod', name: 'sd-webui-7f9c-abcde', namespace: 'ml' }, reason: 'GPUQuotaOrCapacityNotEnough', type: 'Warning', message: 'TensorFusion schedule failed, no enough resource or quotas: no gpus available or valid in pool shared after filtering' } as KubeObject;
+    const [fromEvent] = run(tfScheduleFailed, [...base, ev]) as { evidence: string[] }[];
+    expect(fromEvent!.evidence[0]).toBe('event GPUQuotaOrCapacityNotEnough on pod ml/sd-webui-7f9c-abcde: TensorFusion schedule failed, no enough resource or quotas: no gpus available or valid in pool shared after filtering');
+  });
+
+  it('is quiet without the event, and for other controller errors', () => {
     expect(run(tfScheduleFailed, [...installed(), tfWorkload({ tflops: '200', vram: '30Gi' })])).toEqual([]);
+    const other = '2025-03-12T09:30:02Z\tERROR\tReconciler error\t{"controller": "tensorfusionworkload", "TensorFusionWorkload": {"name":"sd-webui","namespace":"ml"}, "error": "list pods: context deadline exceeded"}';
+    expect(run(tfScheduleFailed, [...installed(), controller(readyStatus()), tfWorkload({ tflops: '200', vram: '30Gi' })], logs({ [CONTROLLER_LOG]: other }))).toEqual([]);
   });
 });
 

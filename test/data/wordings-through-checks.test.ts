@@ -3,11 +3,17 @@
 // log of the pod that prints it, a node command's output with its exit code, a host service's journal), in
 // the smallest snapshot that holds that pod, and ALL checks run through the engine. The row's finding (or
 // the alsoMeans the context implies) must come out with a non-ok severity, quoting the text's line.
+// Texts printed only on the terminal of whoever runs a command (channel hand-run) reach no snapshot: for those
+// the test checks that no fix command gpuctl prints would make the command print them.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Wording, WordingChannel } from '../../src/data/wordings/index.js';
 import { NVIDIA_SMI_EXIT_CODES, WORDINGS, matchWordings } from '../../src/data/wordings/index.js';
 import { runChecks } from '../../src/engine.js';
+import { Facts } from '../../src/facts/facts.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
 import type { Finding } from '../../src/model.js';
 import type { KubeObject, Node, Pod } from '../../src/facts/kube.js';
 import type { NodeHost } from '../../src/collection/collection.js';
@@ -15,6 +21,7 @@ import { factsOf, gpuNode, host, pod } from '../helpers/facts.js';
 import { GPU_OPERATOR_OPERAND, clusterPolicy, daemonPod, daemonSet, hami, hamiDevicePluginPod, kubeObject, namespace, operatorDevicePluginPod } from '../helpers/stacks.js';
 
 const NODE = 'gpu-1';
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** A snapshot to run the checks on. */
 interface Scene {
@@ -345,16 +352,8 @@ function findingsFor(s: Scene): Finding[] {
   return runChecks(ALL_CHECKS, facts).findings;
 }
 
-const CASES = WORDINGS.flatMap((row) => row.channels.map((channel) => [`${row.id} via ${channel}` as string, row, channel] as const));
-
-/**
- * Rows (`id via channel`) that reach no check yet, with the reason. A ratchet: an excepted row that starts
- * passing fails the test until it is taken off this list.
- */
-const EXCEPTIONS: Record<string, string> = {
-  'nvidia-ctk/drop-in-not-absolute via node-command':
-    'printed by `nvidia-ctk runtime configure` run by hand; the node probe does not run nvidia-ctk, so no snapshot holds it',
-};
+/** Every row in every channel a snapshot holds ('hand-run' texts reach no snapshot: see HAND_RUN below). */
+const CASES = WORDINGS.flatMap((row) => row.channels.filter((channel) => channel !== 'hand-run').map((channel) => [`${row.id} via ${channel}` as string, row, channel] as const));
 
 /** Why a row's text does not reach its finding in its scene, or undefined when it does. */
 function miss(row: Wording, channel: WordingChannel): string | undefined {
@@ -379,17 +378,75 @@ function missIn(row: Wording, channel: WordingChannel): string | undefined {
 }
 
 describe('every wording row reaches its finding through the checks', () => {
-  it.each(CASES.filter(([name]) => !(name in EXCEPTIONS)))('%s', (name, row, channel) => {
+  it.each(CASES)('%s', (name, row, channel) => {
     expect(miss(row, channel) ?? 'reaches its finding', name).toBe('reaches its finding');
   });
+});
 
-  it.each(CASES.filter(([name]) => name in EXCEPTIONS))('%s is still an exception (take it off the list when it passes)', (name, row, channel) => {
-    expect(miss(row, channel), `${name} now reaches its finding: remove it from EXCEPTIONS`).toBeDefined();
+/**
+ * Rows printed only on the terminal of whoever runs the command (channel 'hand-run'): what that command prints
+ * for a command line, as its source decides it, and a command line that makes it print the row. No check can
+ * see these texts; what gpuctl can do is never tell anyone to run a command that prints them.
+ */
+const HAND_RUN: Record<string, { prints: (command: string) => string | undefined; wrong: string }> = {
+  // nvidia-ctk runtime configure's validateFlags (v1.18.0 cmd/nvidia-ctk/runtime/configure/configure.go:273):
+  // a --drop-in-config that is not absolute, for containerd or CRI-O
+  'nvidia-ctk/drop-in-not-absolute': {
+    prints: (command) => {
+      if (!/\bnvidia-ctk runtime configure\b/.test(command) || /--runtime[= ]docker\b/.test(command)) return undefined;
+      const path = /--drop-in-config[= ]("?)([^\s"]*)\1/.exec(command)?.[2];
+      return path && !path.startsWith('/') ? `the drop-in-config path "${path}" is not an absolute path` : undefined;
+    },
+    wrong: 'sudo nvidia-ctk runtime configure --runtime=containerd --drop-in-config=conf.d/99-nvidia.toml',
+  },
+};
+
+const HAND_RUN_ROWS = WORDINGS.filter((row) => row.channels.includes('hand-run'));
+
+const on = (n: Node, runtime: string): Node => ({ ...n, status: { ...n.status, nodeInfo: { containerRuntimeVersion: runtime, kubeletVersion: 'v1.31.2' } } });
+
+/** Nodes whose fixes write a drop-in: the toolkit's drop-in outside containerd's imports; CRI-O with nvidia not the default. */
+const DROP_IN_SCENES: Scene[] = [
+  {
+    objects: [on(gpuNode(NODE), 'containerd://2.0.4')],
+    nodes: { [NODE]: host({ '/etc/containerd/config.toml': 'version = 3\n', '/etc/containerd/conf.d/99-nvidia.toml': NVIDIA_NOT_DEFAULT }) },
+  },
+  {
+    objects: [on(gpuNode(NODE), 'cri-o://1.31.1'), gpuWorkload()],
+    nodes: { [NODE]: host({ '/etc/crio/crio.conf': '[crio.runtime]\ndefault_runtime = "crun"\n', '/etc/crio/crio.conf.d/99-nvidia.toml': '[crio.runtime.runtimes.nvidia]\nruntime_path = "/usr/bin/nvidia-container-runtime"\nruntime_type = "oci"\n' }, { 'runtime-binaries': '/usr/bin/nvidia-container-runtime\n/usr/bin/crun\n' }) },
+  },
+];
+
+/** Every fix command gpuctl prints on the examples, the real cases, every wording scene and the drop-in scenes. */
+async function fixCommands(): Promise<string[]> {
+  const commands = new Set<string>();
+  const add = (findings: Finding[]) => findings.forEach((f) => f.fix?.commands.forEach((c) => commands.add(c)));
+  for (const [, row, channel] of CASES) add(findingsFor(scene(row, channel, row.sample)));
+  for (const s of DROP_IN_SCENES) add(findingsFor(s));
+  const inputs = [...readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `examples/${d.name}`), ...readdirSync(path.join(ROOT, 'test/cases/real'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `test/cases/real/${d.name}`)];
+  for (const dir of inputs) add(runChecks(ALL_CHECKS, new Facts(await loadSnapshot(path.join(ROOT, dir)))).findings);
+  return [...commands];
+}
+
+describe('rows printed only to whoever runs the command', () => {
+  it('each has what its command prints (and only those rows do)', () => {
+    expect(Object.keys(HAND_RUN).sort()).toEqual(HAND_RUN_ROWS.map((row) => row.id).sort());
   });
 
-  it('excepts only rows that exist', () => {
-    const names = new Set(CASES.map(([name]) => name));
-    expect(Object.keys(EXCEPTIONS).filter((name) => !names.has(name))).toEqual([]);
+  it.each(HAND_RUN_ROWS.map((row) => [row.id, row] as const))('%s: the wrong command line prints the row, with its captures', (id, row) => {
+    const printed = HAND_RUN[id]!.prints(HAND_RUN[id]!.wrong);
+    expect(printed).toBeDefined();
+    expect(matchWordings(printed!, [row])[0]?.captures).toEqual(row.captures);
+  });
+
+  it('no fix command gpuctl prints makes its command print one of them', { timeout: 120_000 }, async () => {
+    const commands = await fixCommands();
+    // the fixes that write the nvidia runtime's drop-in are among them (the check is not vacuous)
+    const dropIns = commands.filter((c) => /nvidia-ctk runtime configure .*--drop-in-config=/.test(c));
+    expect(dropIns.filter((c) => /--runtime=containerd/.test(c)).length, dropIns.join('\n')).toBeGreaterThan(0);
+    expect(dropIns.filter((c) => /--runtime=crio --set-as-default/.test(c)).length, dropIns.join('\n')).toBeGreaterThan(0);
+    const printing = commands.flatMap((c) => HAND_RUN_ROWS.map((row) => HAND_RUN[row.id]!.prints(c)).filter(Boolean).map((p) => `${c} → ${p}`));
+    expect(printing).toEqual([]);
   });
 });
 

@@ -165,6 +165,13 @@ describe('logTargets: healthy pods of the declared scopes, bounded apart', () =>
     return pods;
   };
 
+  it("a Gateway API controller's log only while it is troubled (istiod runs on many clusters; Kantaloupe needs it working)", () => {
+    const failing = pod('istio-system', 'istiod-7d9f8c6b5-abcde', { status: { phase: 'Running', conditions: readyCondition(false), containerStatuses: [crashLooping('discovery', 2)] } });
+    const healthy = pod('envoy-gateway-system', 'envoy-gateway-5f7c9-xyz12', { status: { phase: 'Running', conditions: readyCondition(true), containerStatuses: [running('envoy-gateway')] } });
+    expect(allTargetsOf(failing, healthy)).toEqual(['istio-system/istiod-7d9f8c6b5-abcde/discovery', 'istio-system/istiod-7d9f8c6b5-abcde/discovery.previous']);
+    expect([failing, healthy].map(logScopeOf)).toEqual(['gateway', 'gateway']);
+  });
+
   it('on 2,000 GPU nodes: at most MAX_HEALTHY_LOG_TARGETS healthy logs, one pod of every operand and workload before a second of any, at most two of each', () => {
     const { targets, omitted, unsampled } = logTargets(factsOf(bigCluster()));
     expect(targets.length).toBe(MAX_HEALTHY_LOG_TARGETS);

@@ -1,7 +1,9 @@
 // Adding a stack is one file under src/stacks/ (plus its checks): this test writes such a file in a
 // temporary directory, appends it to the one list (src/stacks/index.ts, swapped for this file only), and
 // shows that detection, the report header, the CLI's --stack choices, the live resource list, log
-// collection, the categories and "not applicable" all follow from that one definition.
+// collection, the categories, "not applicable", its install profile (`install --profile`), the note
+// gpu-not-allocatable gives for a stack that hands out GPUs itself, and its playbook (`gpuctl playbook`, the
+// doctor's last section, both languages) all follow from that one definition.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineCheck } from '../../src/check.js';
 import type { StackId } from '../../src/stacks/index.js';
@@ -33,6 +35,21 @@ export default defineStack({
     fix: 'Keep LD_PRELOAD pointing at liblender.so',
   },
   category: { id: 'gpu-lender', zh: 'GPU 出借' },
+  install: {
+    id: 'lender',
+    title: 'GPU Lender on the GPU Operator',
+    components: ['gpu-operator'],
+    main: 'gpu-operator',
+    nodeLabels: [{ key: 'lender.example.com/pool', value: 'a', why: 'the lender lends only from labelled nodes' }],
+    checkCategories: ['nodes', 'gpu-lender'],
+  },
+  allocatesGpusItself: 'it lends remote GPUs from its LoanPools',
+  playbook: {
+    title: 'GPU Lender troubleshooting',
+    zh: 'GPU 出借排查',
+    source: 'the GPU Lender handbook',
+    steps: [{ id: 'pools', layer: 'stack', title: 'Does every LoanPool hold GPUs?', zh: '每个 LoanPool 都有 GPU 吗？', verify: ['kubectl get loanpools'], findings: ['lender-pool-empty'] }],
+  },
 });
 `;
 }
@@ -61,6 +78,23 @@ const lenderCheck = defineCheck({
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+/** What the CLI's own shell completion offers for the word after `args`, once it has printed `last`. */
+async function completions(args: string[], last: string): Promise<string[]> {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+  const argv = process.argv;
+  process.argv = [argv[0]!, 'gpuctl', '__complete', ...args, ''];
+  try {
+    // cli.js parses process.argv when it loads: loaded afresh for each command line.
+    vi.resetModules();
+    await import('../../src/cli.js');
+    await vi.waitFor(() => expect(written.join('')).toContain(last));
+  } finally {
+    process.argv = argv;
+  }
+  return written.join('').trim().split('\n');
+}
 
 describe('a stack added as one module', () => {
   it('is detected from its rules, after the stacks already listed, with its evidence and namespaces', async () => {
@@ -111,21 +145,55 @@ describe('a stack added as one module', () => {
   });
 
   it("adds its injection to exec-check's --stack choices (through the CLI's own option) and to pod matching", async () => {
-    const written: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
-    const argv = process.argv;
-    process.argv = [argv[0]!, 'gpuctl', '__complete', 'exec-check', '--stack', ''];
-    try {
-      await import('../../src/cli.js');
-      await vi.waitFor(() => expect(written.join('')).toContain('nvidia'));
-    } finally {
-      process.argv = argv;
-    }
-    expect(written.join('').trim().split('\n')).toEqual(['auto', 'hami', 'tensor-fusion', 'bitfusion', 'gpu-lender', 'nvidia']);
+    expect(await completions(['exec-check', '--stack'], 'nvidia')).toEqual(['auto', 'hami', 'tensor-fusion', 'bitfusion', 'gpu-lender', 'nvidia']);
 
     const { detectPodStack } = await import('../../src/facts/injection.js');
     const workload = pod('ml', 'trainer', { labels: { 'lender.example.com/loan': 'l-1' }, spec: { containers: [{ name: 'main', image: 'x', resources: { limits: { 'nvidia.com/gpu': '1' } } }] } });
     expect(detectPodStack(workload)).toMatchObject({ stack: { id: 'gpu-lender' }, evidence: 'label lender.example.com/loan=l-1' });
+  });
+
+  it("is an install profile: a --profile choice (through the CLI's own option), its charts, node labels and checks", async () => {
+    expect(await completions(['install', '--profile'], 'lender')).toEqual(['gpu-operator', 'device-plugin', 'hami', 'kantaloupe', 'tensor-fusion', 'lender']);
+
+    const { parseInstallOptions } = await import('../../src/install/options.js');
+    const { clusterSteps } = await import('../../src/install/cluster-steps.js');
+    const { PROFILES } = await import('../../src/install/profiles.js');
+    const options = parseInstallOptions({ profile: 'lender', cluster: true, chartVersion: ['v9.9.9'] }, {});
+    expect(PROFILES[options.profile]).toMatchObject({ stack: 'gpu-lender', title: 'GPU Lender on the GPU Operator', checkCategories: ['nodes', 'gpu-lender'] });
+    // `--chart-version` without COMPONENT= goes to the profile's main chart; its other charts are refused.
+    expect(options.chartVersions).toEqual({ 'gpu-operator': 'v9.9.9' });
+    expect(() => parseInstallOptions({ profile: 'lender', values: ['hami=x.yaml'] }, {})).toThrow('this profile does not install hami');
+    const steps = clusterSteps({ options } as Parameters<typeof clusterSteps>[0]);
+    expect(steps.map((s) => s.id)).toEqual(['helm-repo-nvidia', 'helm-repo-update', 'runtimeclass', 'release-gpu-operator', 'node-labels']);
+    expect(steps.at(-1)!.title).toBe('Label the GPU nodes lender.example.com/pool=a (the lender lends only from labelled nodes)');
+  });
+
+  it('hands out GPUs itself: a GPU node without nvidia.com/gpu is only a note where it runs', async () => {
+    const { default: gpuNotAllocatable } = await import('../../checks/gpu-not-allocatable.js');
+    const bare = { ...gpuNode('gpu-1'), status: { capacity: {}, allocatable: {} } };
+    const run = (objects: unknown[]) => {
+      const result = gpuNotAllocatable.run(factsOf(objects as never));
+      return Array.isArray(result) ? result : [];
+    };
+    const [lent] = run([...lenderObjects(), bare]);
+    expect(lent).toMatchObject({ severity: 'info', message: 'Node gpu-1 advertises no nvidia.com/gpu: native GPU scheduling is unavailable (GPU Lender does not need it)' });
+    expect(lent!.evidence).toContain('GPU Lender allocate GPUs without nvidia.com/gpu and no pod requests it');
+    expect(run([bare])[0]).toMatchObject({ severity: 'warning' });
+  });
+
+  it('has its playbook: printed by `gpuctl playbook --stack`, in Chinese too, and walked for its findings', async () => {
+    const { PLAYBOOKS } = await import('../../src/playbook/steps.js');
+    const { playbook } = await import('../../src/commands/playbook.js');
+    const { walkPlaybook } = await import('../../src/playbook/walk.js');
+    const { runChecks } = await import('../../src/engine.js');
+    expect(PLAYBOOKS.map((p) => p.id)).toEqual(['homelab-ladder', 'gpu-operator', 'kantaloupe', 'tensor-fusion', 'bitfusion', 'gpu-lender']);
+    expect(playbook({ stack: 'gpu-lender', output: 'text' })).toBe(
+      'GPU Lender troubleshooting\nsource: the GPU Lender handbook\n  1. Does every LoanPool hold GPUs? [stack]\n     findings: lender-pool-empty\n     $ kubectl get loanpools\n',
+    );
+    expect(playbook({ stack: 'gpu-lender', output: 'markdown', lang: 'zh-CN' })).toContain('## GPU 出借排查');
+    expect(playbook({ stack: 'gpu-lender', output: 'markdown', lang: 'zh-CN' })).toContain('1. **每个 LoanPool 都有 GPU 吗？** (stack)');
+    const report = runChecks([lenderCheck], factsOf([...lenderObjects(), gpuNode('gpu-1')]));
+    expect(walkPlaybook(report.findings).map((t) => [t.playbook.id, t.step.id, t.findings.map((f) => f.subject.name)])).toEqual([['gpu-lender', 'pools', ['pool-a']]]);
   });
 
   it("collects the logs of its namespace's troubled pods", async () => {

@@ -163,9 +163,10 @@ export const TOOLKIT_WORDINGS: Wording[] = [
     versions: '1.18–1.20',
     source: `${TK}@v1.18.0:cmd/nvidia-ctk/runtime/configure/configure.go:274`,
     finding: 'toolkit-config-unsupported',
-    channels: ['node-command'],
+    channels: ['hand-run'],
     pattern: /the drop-in-config path "(?<path>[^"]*)" is not an absolute path/,
     sample: 'the drop-in-config path "conf.d/99-nvidia.toml" is not an absolute path',
     captures: { path: 'conf.d/99-nvidia.toml' },
+    note: 'Only the `nvidia-ctk runtime configure` command checks this (validateFlags), and it exits before writing anything. The toolkit container (nvidia-ctk-installer, RUNTIME_DROP_IN_CONFIG) does not run that command and never prints it (v1.18.0–v1.20.0: cmd/nvidia-ctk-installer/container/runtime/runtime.go); containerd resolves a relative `imports` entry against its config file\'s directory and logs nothing. So it reaches only the terminal of whoever ran it; on the cluster the runtime just stays missing (nvidia-runtime-missing).',
   },
 ];

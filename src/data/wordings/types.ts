@@ -9,7 +9,12 @@ export type WordingChannel =
   | 'log' //           a container log or previous log (operands, workloads)
   | 'node-command' //  a probe command's stdout/stderr (nvidia-smi, containerd config dump…)
   | 'node-journal' //  a host service's journal or log file (containerd, kubelet, fabric manager)
-  | 'api-error'; //    the API server's answer to a create (admission), seen in controller events
+  | 'api-error' //     the API server's answer to a create (admission), seen in controller events
+  // printed only on the terminal of whoever runs the command (by hand, or a node bootstrap script: cloud-init,
+  // Ansible, an installer): no snapshot holds it, so no check can read it. Such a row documents what a command
+  // gpuctl tells people to run would print; test/data/wordings-through-checks.test.ts checks gpuctl's fix
+  // commands never make it print that.
+  | 'hand-run';
 
 export interface Wording {
   /** Stable row id, unique across all tables: `<component>/<short-name>`. */
