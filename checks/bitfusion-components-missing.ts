@@ -127,7 +127,7 @@ function issueFor(facts: Facts, c: Component, stackEvidence: string[]): Issue | 
 export default defineCheck({
   name: 'bitfusion-components-missing',
   title: 'Bitfusion device plugin, webhook and webhook configurations are deployed',
-  needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'Pod', 'Event', 'logs'],
+  needs: ['DaemonSet', 'Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'Pod', 'Event', 'logs:stack'],
   requires: [],
   ok: 'the Bitfusion components are deployed and ready',
   stacks: ['bitfusion'],

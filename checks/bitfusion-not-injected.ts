@@ -145,7 +145,7 @@ function refusals(facts: Facts, words: WebhookWord[]): Issue[] {
 export default defineCheck({
   name: 'bitfusion-not-injected',
   title: 'Bitfusion pods were injected by the webhook',
-  needs: ['Pod', 'Deployment', 'MutatingWebhookConfiguration', 'logs', 'Event'],
+  needs: ['Pod', 'Deployment', 'MutatingWebhookConfiguration', 'logs:stack', 'Event'],
   requires: ['Pod'],
   ok: 'every pod asking for Bitfusion was injected',
   stacks: ['bitfusion'],

@@ -37,7 +37,7 @@ function issueFor(facts: Facts, pod: Pod, namespacesWithSecret: string[]): Issue
 export default defineCheck({
   name: 'bitfusion-token-invalid',
   title: 'Bitfusion workloads reach the Bitfusion server',
-  needs: ['Pod', 'Secret', 'logs', 'Event'],
+  needs: ['Pod', 'Secret', 'logs:workloads', 'Event'],
   requires: ['Pod'],
   ok: 'no Bitfusion workload log shows errors reaching the Bitfusion server',
   stacks: ['bitfusion'],

@@ -50,7 +50,7 @@ function operatorNamespace(policy: KubeObject, fallback: string | undefined): st
 export default defineCheck({
   name: 'clusterpolicy-not-ready',
   title: 'The GPU Operator ClusterPolicy is ready',
-  needs: ['Pod', 'ClusterPolicy', 'logs'],
+  needs: ['Pod', 'ClusterPolicy', 'logs:stack'],
   requires: ['ClusterPolicy'],
   ok: 'the ClusterPolicy is ready',
   // A ClusterPolicy makes the GPU Operator detected (src/stacks/gpu-operator.ts): without one, not applicable.

@@ -121,7 +121,7 @@ const ROWS = rowsOf('containerd-config-invalid');
 export default defineCheck({
   name: 'containerd-config-invalid',
   title: 'Container runtime configs parse and mean what they say',
-  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump', 'node-command:journal-containerd'],
+  needs: ['Node', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:registry-mirrors', 'node-files:docker', 'node-files:crio-config', 'node-files:oci-hooks', 'node-files:os-release', 'node-files:unattended-upgrades', 'node-command:containerd-config-dump', 'node-command:journal-containerd'],
   requires: [],
   ok: 'every collected containerd config, drop-in and template parses, and containerd reads all of it',
   explain: {

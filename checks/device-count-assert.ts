@@ -17,7 +17,7 @@ function saysNoDevice(line: string): boolean {
 export default defineCheck({
   name: 'device-count-assert',
   title: 'No PyTorch device-count assertion in workload logs',
-  needs: ['Pod', 'logs', 'Event'],
+  needs: ['Pod', 'logs:stack', 'logs:workloads', 'Event'],
   ok: 'no workload log shows the PyTorch device-count assertion',
   explain: {
     detects: 'Container logs with `DeferredCudaCallError` or `device >= 0 && device < num_gpus INTERNAL ASSERT FAILED`.',

@@ -34,7 +34,7 @@ function detectedStacks(facts: Facts): { stack: StackDriverMinimum; sign: string
 export default defineCheck({
   name: 'driver-below-minimum',
   title: 'Drivers meet the minimum of the stacks installed',
-  needs: ['Node', 'Pod', 'Namespace', 'DaemonSet', 'Deployment', 'node-probe', 'node-files', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci'],
+  needs: ['Node', 'Pod', 'Namespace', 'DaemonSet', 'Deployment', 'node-probe', 'node-files:driver', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci'],
   requires: [],
   ok: 'every known GPU driver meets the minimum of the stacks found (HAMi, Kantaloupe: 440)',
   explain: {

@@ -44,7 +44,7 @@ const CONTROLLER_ROWS = LOG_ROWS.filter((w) => w.id.startsWith('gpu-operator/'))
 export default defineCheck({
   name: 'driver-image-unavailable',
   title: "The GPU Operator's driver image exists for the nodes' OS and kernel",
-  needs: ['Node', 'Pod', 'Event', 'logs'],
+  needs: ['Node', 'Pod', 'Event', 'logs:stack'],
   requires: ['Pod', 'Node'],
   stacks: ['gpu-operator'],
   ok: 'no GPU Operator driver pod fails for an image or kernel packages that do not exist',

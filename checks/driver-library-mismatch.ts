@@ -48,7 +48,7 @@ function driverPackages(facts: Facts, node: string): string[] {
 export default defineCheck({
   name: 'driver-library-mismatch',
   title: 'The loaded driver and its user-space libraries agree',
-  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci', 'node-command:dpkg-nvidia', 'node-command:kernel-nvidia'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files:driver', 'logs:stack', 'logs:workloads', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lspci', 'node-command:dpkg-nvidia', 'node-command:kernel-nvidia'],
   requires: [],
   ok: 'no driver/library version mismatch in nvidia-smi output or container logs',
   explain: {

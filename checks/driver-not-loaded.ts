@@ -76,7 +76,7 @@ function devSign(facts: Facts, node: string): Sign {
 export default defineCheck({
   name: 'driver-not-loaded',
   title: 'The NVIDIA driver is loaded on GPU nodes',
-  needs: ['Node', 'Pod', 'node-probe', 'node-files', 'node-command:nvidia-smi', 'node-command:lsmod', 'node-command:lspci', 'node-command:dev-nvidia', 'node-command:nvidia-smi-query', 'logs', 'Event'],
+  needs: ['Node', 'Pod', 'node-probe', 'node-files:driver', 'node-command:nvidia-smi', 'node-command:lsmod', 'node-command:lspci', 'node-command:dev-nvidia', 'node-command:nvidia-smi-query', 'logs:stack', 'logs:workloads', 'Event'],
   requires: [],
   ok: 'the NVIDIA driver is loaded on every probed GPU node',
   explain: {

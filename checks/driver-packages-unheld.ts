@@ -15,7 +15,7 @@ function unattendedEnabled(text: string | undefined): boolean | undefined {
 export default defineCheck({
   name: 'driver-packages-unheld',
   title: 'Driver packages are held where unattended-upgrades runs',
-  needs: ['Node', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:apt-holds', 'node-command:dpkg-nvidia'],
+  needs: ['Node', 'node-probe', 'node-files:unattended-upgrades', 'node-command:lspci', 'node-command:apt-holds', 'node-command:dpkg-nvidia'],
   requires: [],
   ok: 'no probed node lets unattended-upgrades replace its NVIDIA driver packages',
   explain: {

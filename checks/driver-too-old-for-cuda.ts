@@ -44,7 +44,7 @@ function fixFor(facts: Facts, pod: Pod, node: string, minDriver: string | undefi
 export default defineCheck({
   name: 'driver-too-old-for-cuda',
   title: "Workloads' CUDA versions run on their node's driver",
-  needs: ['Node', 'Pod', 'Event', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  needs: ['Node', 'Pod', 'Event', 'node-files:driver', 'logs:stack', 'logs:workloads', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
   requires: ['Pod'],
   ok: "no workload needs a newer CUDA than its node's driver supports",
   explain: {

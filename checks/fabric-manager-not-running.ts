@@ -67,7 +67,7 @@ function fixFor(facts: Facts, node: Node, driver: string | undefined, blackwell:
 export default defineCheck({
   name: 'fabric-manager-not-running',
   title: 'NVSwitch systems run a fabric manager of the driver\'s version',
-  needs: ['Node', 'Pod', 'Event', 'node-files', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lsmod', 'node-command:lspci', 'node-probe', 'node-command:journal-fabricmanager'],
+  needs: ['Node', 'Pod', 'Event', 'node-files:driver', 'logs:stack', 'logs:workloads', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-command:lsmod', 'node-command:lspci', 'node-probe', 'node-command:journal-fabricmanager'],
   requires: ['Node', 'Pod'],
   ok: 'no NVSwitch node shows a fabric manager failure or CUDA error 802 in the logs, events and node files gpuctl read',
   explain: {

@@ -3,6 +3,7 @@ import type { Facts } from '../src/facts/facts.js';
 import type { KubeObject, Pod } from '../src/facts/kube.js';
 import { failingPodLines, plainlyFailing } from '../src/facts/pod-evidence.js';
 import { displayStatus, podRef } from '../src/facts/pods.js';
+import { GATEWAY_IMPLEMENTATIONS } from '../src/facts/gateway-controllers.js';
 import { someNames } from '../src/facts/scheduling.js';
 import { findStack } from '../src/facts/stacks.js';
 import type { Fix, Issue, Severity } from '../src/model.js';
@@ -28,23 +29,10 @@ const INSTALL_ENVOY_GATEWAY: Fix = {
   ],
 };
 
-/**
- * The controllers that implement the Gateway API, by the controllerName their GatewayClass names, and how
- * their pods are named (their Helm charts' / manifests' Deployments).
- */
-const IMPLEMENTATIONS: { controller: RegExp; title: string; pods: RegExp }[] = [
-  { controller: /^gateway\.envoyproxy\.io\//, title: 'Envoy Gateway', pods: /^envoy-gateway-/ },
-  { controller: /^istio\.io\//, title: 'Istio', pods: /^istiod-/ },
-  { controller: /^gateway\.nginx\.org\//, title: 'NGINX Gateway Fabric', pods: /nginx-gateway/ },
-  { controller: /^io\.cilium\//, title: 'Cilium', pods: /^cilium-operator-/ },
-  { controller: /^konghq\.com\//, title: 'Kong', pods: /kong/ },
-  { controller: /^traefik\.io\//, title: 'Traefik', pods: /^traefik-/ },
-];
-
 /** The controller of a GatewayClass and its pods, where the implementation is known. */
 function controllerOf(facts: Facts, gc: KubeObject): { title: string; pods: Pod[] } | undefined {
   const name: string = gc.spec?.controllerName ?? '';
-  const impl = IMPLEMENTATIONS.find((i) => i.controller.test(name));
+  const impl = GATEWAY_IMPLEMENTATIONS.find((i) => i.controller.test(name));
   return impl && { title: impl.title, pods: facts.pods.filter((p) => impl.pods.test(p.metadata.name)) };
 }
 
@@ -74,7 +62,7 @@ function crdsInstalled(facts: Facts): boolean {
 export default defineCheck({
   name: 'gateway-api-missing',
   title: 'A Gateway API implementation and a Gateway exist (Kantaloupe)',
-  needs: ['GatewayClass', 'Gateway', 'Pod', 'Event', 'logs'],
+  needs: ['GatewayClass', 'Gateway', 'Pod', 'Event', 'logs:gateway'],
   stacks: ['hami', 'kantaloupe'],
   ok: 'the Gateway API is installed with an accepted GatewayClass and a programmed Gateway',
   explain: {

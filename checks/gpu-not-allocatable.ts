@@ -57,7 +57,7 @@ function keptOff(facts: Facts, node: Node): { why: string; command: string }[] {
 export default defineCheck({
   name: 'gpu-not-allocatable',
   title: `GPU nodes advertise allocatable ${GPU_RESOURCE}`,
-  needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'ClusterPolicy', 'logs', 'node-command:lspci'],
+  needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'ClusterPolicy', 'logs:stack', 'node-command:lspci'],
   requires: ['Node'],
   ok: `every GPU node advertises allocatable ${GPU_RESOURCE}`,
   explain: {

@@ -8,7 +8,7 @@ import { podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 export default defineCheck({
   name: 'hami-node-not-enabled',
   title: 'GPU nodes are enabled for HAMi (gpu=on)',
-  needs: ['Node', 'Pod', 'DaemonSet', 'node-command:lspci', 'logs', 'Event'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'node-command:lspci', 'logs:stack', 'logs:workloads', 'Event'],
   requires: ['Node'],
   stacks: ['hami'],
   ok: "every GPU node matches the nodeSelector of HAMi's device plugin",

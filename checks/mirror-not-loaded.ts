@@ -32,7 +32,7 @@ function failingOnNode(facts: Facts, nodeName: string, registry: string): string
 export default defineCheck({
   name: 'mirror-not-loaded',
   title: 'k3s/RKE2 loaded the mirrors of registries.yaml',
-  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:registry-mirrors', 'node-files:unattended-upgrades', 'node-dirs'],
   requires: [],
   ok: 'every mirror in registries.yaml has its certs.d host directory',
   explain: {

@@ -19,7 +19,7 @@ const NVDP_INSTALL = [
 export default defineCheck({
   name: 'no-device-plugin',
   title: `A device plugin runs for the pods that request ${GPU_RESOURCE}`,
-  needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci', 'logs', 'Event'],
+  needs: ['Node', 'Pod', 'DaemonSet', 'ClusterPolicy', 'node-command:lspci', 'logs:workloads', 'Event'],
   requires: ['Pod'],
   ok: `a device plugin runs, or no pod requests ${GPU_RESOURCE}`,
   explain: {

@@ -6,7 +6,7 @@ import { hasStack } from '../src/facts/stacks.js';
 export default defineCheck({
   name: 'no-gpu-nodes',
   title: 'At least one node shows an NVIDIA GPU',
-  needs: ['Node', 'node-command:lspci', 'Pod', 'logs', 'Event'],
+  needs: ['Node', 'node-command:lspci', 'Pod', 'logs:stack', 'logs:workloads', 'Event'],
   ok: 'NVIDIA GPUs found on nodes',
   explain: {
     detects:

@@ -132,7 +132,7 @@ function pullLines(pulls: FailingPull[]): string[] {
 export default defineCheck({
   name: 'no-mirror-for-host',
   title: 'Registries that time out have a mirror',
-  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-dirs', 'node-command:containerd-config-dump'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:registry-mirrors', 'node-files:docker', 'node-files:os-release', 'node-files:unattended-upgrades', 'node-dirs', 'node-command:containerd-config-dump'],
   requires: ['Pod'],
   ok: 'every registry a node fails to reach has a mirror configured there',
   explain: {

@@ -21,7 +21,7 @@ function hostDriverPods(facts: Facts, node: string): Pod[] {
 export default defineCheck({
   name: 'no-nvidia-pci-device',
   title: 'Probed GPU nodes show an NVIDIA device on the PCI bus',
-  needs: ['Node', 'node-probe', 'node-command:lspci', 'Pod', 'logs', 'Event', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  needs: ['Node', 'node-probe', 'node-command:lspci', 'Pod', 'logs:stack', 'Event', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
   requires: [],
   ok: 'every probed node lists its NVIDIA GPU in lspci',
   explain: {

@@ -31,7 +31,7 @@ function probeNotCalled(name: string, said: Said[], lsmod: string): Issue {
 export default defineCheck({
   name: 'nouveau-loaded',
   title: 'The nouveau driver does not hold the GPU',
-  needs: ['Node', 'node-probe', 'node-files', 'node-command:lsmod', 'node-command:lspci', 'node-command:kernel-nvidia'],
+  needs: ['Node', 'node-probe', 'node-files:driver', 'node-command:lsmod', 'node-command:lspci', 'node-command:kernel-nvidia'],
   requires: [],
   ok: 'nouveau is not loaded on any probed node',
   explain: {

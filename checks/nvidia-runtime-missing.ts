@@ -75,7 +75,7 @@ function waitForToolkit(toolkit: Pod, nodeName: string): Fix {
 export default defineCheck({
   name: 'nvidia-runtime-missing',
   title: 'GPU nodes have the nvidia runtime in their container runtime config',
-  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:containerd-config-dump', 'logs', 'node-command:journal-containerd', 'node-command:journal-crio'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:docker', 'node-files:crio-config', 'node-files:oci-hooks', 'node-files:os-release', 'node-files:unattended-upgrades', 'node-command:lspci', 'node-command:containerd-config-dump', 'logs:stack', 'logs:workloads', 'node-command:journal-containerd', 'node-command:journal-crio'],
   requires: ['Node'],
   ok: 'every GPU node whose runtime config was read has an nvidia runtime, and no pod failed for lack of one',
   explain: {

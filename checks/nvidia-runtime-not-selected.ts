@@ -103,7 +103,7 @@ function ownerPatch(pod: Pod, runtimeClass: string): string | undefined {
 export default defineCheck({
   name: 'nvidia-runtime-not-selected',
   title: 'GPU pods run under the nvidia runtime that their node configures',
-  needs: ['Node', 'Pod', 'Event', 'RuntimeClass', 'ClusterPolicy', 'node-probe', 'node-files', 'logs', 'node-command:containerd-config-dump'],
+  needs: ['Node', 'Pod', 'Event', 'RuntimeClass', 'ClusterPolicy', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:docker', 'node-files:crio-config', 'node-files:oci-hooks', 'node-files:os-release', 'node-files:unattended-upgrades', 'logs:stack', 'logs:workloads', 'node-command:containerd-config-dump'],
   requires: ['Node', 'Pod', 'RuntimeClass'],
   ok: 'every GPU pod on a node whose runtime config was read runs under an NVIDIA runtime (its RuntimeClass or the default)',
   explain: {

@@ -153,7 +153,7 @@ function fixFor(facts: Facts, pod: Pod, spec: OperandPod['spec'], trouble: Troub
 export default defineCheck({
   name: 'operand-unhealthy',
   title: 'GPU Operator and device plugin operands are healthy',
-  needs: ['Pod', 'Event', 'logs', 'node-probe', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  needs: ['Pod', 'Event', 'logs:stack', 'node-probe', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
   requires: ['Pod'],
   ok: 'every GPU Operator / device plugin operand pod is Ready and not restarting',
   explain: {

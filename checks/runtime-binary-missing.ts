@@ -87,7 +87,7 @@ function saidIssues(facts: Facts, reported: Set<string>): Issue[] {
 export default defineCheck({
   name: 'runtime-binary-missing',
   title: 'Configured runtime binaries exist on the node',
-  needs: ['Node', 'node-probe', 'node-files', 'node-command:containerd-config-dump', 'node-command:runtime-binaries', 'Pod', 'logs', 'Event', 'node-command:journal-containerd', 'node-command:journal-crio'],
+  needs: ['Node', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:docker', 'node-files:crio-config', 'node-files:oci-hooks', 'node-files:os-release', 'node-files:unattended-upgrades', 'node-command:containerd-config-dump', 'node-command:runtime-binaries', 'Pod', 'logs:stack', 'logs:workloads', 'Event', 'node-command:journal-containerd', 'node-command:journal-crio'],
   ok: 'every runtime binary configured on the probed nodes exists',
   explain: {
     detects:

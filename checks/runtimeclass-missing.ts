@@ -82,7 +82,7 @@ function noHandlerIssue(facts: Facts, name: string, handler: string, node: Node,
 export default defineCheck({
   name: 'runtimeclass-missing',
   title: 'RuntimeClasses that pods use exist, and their handler is a configured runtime',
-  needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'Deployment', 'RuntimeClass', 'node-probe', 'node-files', 'node-command:lspci', 'node-command:containerd-config-dump'],
+  needs: ['Node', 'Pod', 'Event', 'DaemonSet', 'Deployment', 'RuntimeClass', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:docker', 'node-files:crio-config', 'node-files:oci-hooks', 'node-files:os-release', 'node-files:unattended-upgrades', 'node-command:lspci', 'node-command:containerd-config-dump'],
   requires: ['Pod', 'RuntimeClass'],
   ok: 'every runtimeClassName in use names an existing RuntimeClass whose handler is configured where node configs were read',
   explain: {

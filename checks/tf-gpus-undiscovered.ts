@@ -141,7 +141,7 @@ function slug(model: string): string {
 export default defineCheck({
   name: 'tf-gpus-undiscovered',
   title: 'TensorFusion has discovered every GPU',
-  needs: ['Node', 'Pod', 'TensorFusionCluster', 'GPUNode', 'GPU', 'Job', 'ConfigMap', 'logs', 'node-command:nvidia-smi-query'],
+  needs: ['Node', 'Pod', 'TensorFusionCluster', 'GPUNode', 'GPU', 'Job', 'ConfigMap', 'logs:stack', 'node-command:nvidia-smi-query'],
   requires: ['Node'],
   ok: 'TensorFusion lists every GPU of its nodes with their TFlops',
   stacks: ['tensor-fusion'],

@@ -43,7 +43,7 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 export default defineCheck({
   name: 'tf-invalid-memory-address',
   title: 'No "Invalid Memory Address" from the TensorFusion memory manager',
-  needs: ['Pod', 'logs', 'Event'],
+  needs: ['Pod', 'logs:stack', 'logs:workloads', 'Event'],
   ok: 'no TensorFusion log shows "Invalid Memory Address"',
   stacks: ['tensor-fusion'],
   explain: {

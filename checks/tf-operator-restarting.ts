@@ -49,7 +49,7 @@ function issueFor(facts: Facts, pod: Pod): Issue | undefined {
 export default defineCheck({
   name: 'tf-operator-restarting',
   title: 'TensorFusion operator is not restarting',
-  needs: ['Pod', 'Event', 'logs'],
+  needs: ['Pod', 'Event', 'logs:stack'],
   requires: ['Pod'],
   ok: 'the TensorFusion operator pods are not restarting',
   stacks: ['tensor-fusion'],

@@ -119,7 +119,7 @@ function issueFor(facts: Facts, workload: KubeObject, said: Said): Issue {
 export default defineCheck({
   name: 'tf-schedule-failed',
   title: 'TensorFusion workloads get their GPUs',
-  needs: ['Event', 'GPU', 'TensorFusionWorkload', 'Pod', 'logs'],
+  needs: ['Event', 'GPU', 'TensorFusionWorkload', 'Pod', 'logs:stack'],
   requires: [],
   ok: 'no TensorFusionWorkload reports "Failed to schedule GPU"',
   stacks: ['tensor-fusion'],

@@ -76,7 +76,7 @@ function injectionFailed(facts: Facts, pod: Pod, workload: string, running: Pod[
 export default defineCheck({
   name: 'tf-worker-not-running',
   title: 'TensorFusion pods do not hang while starting',
-  needs: ['Pod', 'Event', 'TensorFusionWorkload', 'logs', 'process-tables'],
+  needs: ['Pod', 'Event', 'TensorFusionWorkload', 'logs:workloads', 'process-tables'],
   requires: ['Pod'],
   ok: 'no TensorFusion workload pod is stuck starting',
   stacks: ['tensor-fusion'],

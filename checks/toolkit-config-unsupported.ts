@@ -156,7 +156,7 @@ function reasonsOn(facts: Facts, node: Node, config: ContainerdConfig | undefine
 export default defineCheck({
   name: 'toolkit-config-unsupported',
   title: "The NVIDIA Container Toolkit understands the node's container runtime config",
-  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files', 'logs', 'node-command:containerd-config-dump', 'node-command:journal-containerd'],
+  needs: ['Node', 'Pod', 'Event', 'node-probe', 'node-files:driver', 'node-files:containerd-config', 'node-files:registry-mirrors', 'node-files:docker', 'node-files:crio-config', 'node-files:oci-hooks', 'node-files:os-release', 'node-files:unattended-upgrades', 'logs:stack', 'logs:workloads', 'node-command:containerd-config-dump', 'node-command:journal-containerd'],
   requires: ['Node', 'Pod'],
   ok: "no node's toolkit is too old for its containerd config or host, or writes a drop-in containerd does not read",
   explain: {

@@ -41,7 +41,7 @@ function pluginSaid(facts: Facts, node: string): string[] {
 export default defineCheck({
   name: 'unexpected-admission-error',
   title: 'No pod was refused by the kubelet for want of a GPU',
-  needs: ['Pod', 'logs', 'Event'],
+  needs: ['Pod', 'logs:stack', 'logs:workloads', 'Event'],
   ok: 'no pod failed with UnexpectedAdmissionError',
   explain: {
     detects:

@@ -193,7 +193,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
 export default defineCheck({
   name: 'validator-failed',
   title: 'GPU Operator validators pass',
-  needs: ['Node', 'Pod', 'Event', 'logs', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-files'],
+  needs: ['Node', 'Pod', 'Event', 'logs:stack', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query', 'node-files:driver'],
   requires: ['Pod'],
   ok: 'no GPU Operator validator pod failed or is stuck',
   explain: {

@@ -7,6 +7,11 @@ export interface ProbeCommand {
   /** Run with `sh -c` on the host (or chrooted into the host filesystem). */
   shell: string;
   why: string;
+  /**
+   * Run although no check reads it, and why: for a person reading a `gpuctl collect` bundle. The doctor runs
+   * only the commands its checks declare (`node-command:NAME`); collect runs these too.
+   */
+  forPeople?: string;
 }
 
 /** Runtime binaries whose existence `runtime-binaries` always reports (the configured ones come on top). */
@@ -74,7 +79,12 @@ export const PROBE_COMMANDS = probeCommands([
   },
   { name: 'lsmod', shell: 'lsmod', why: 'nvidia and nouveau modules' },
   { name: 'lspci', shell: 'lspci -nn', why: 'NVIDIA PCI devices (vendor 10de)' },
-  { name: 'uname', shell: 'uname -r', why: 'kernel release, for driver builds' },
+  {
+    name: 'uname',
+    shell: 'uname -r',
+    why: 'kernel release, for driver builds',
+    forPeople: 'the kernel release is for a person reading a bundle and for driver builds (gpuctl install); no check reads it',
+  },
   { name: 'containerd-config-dump', shell: 'containerd config dump', why: 'the effective containerd config' },
   { name: 'apt-holds', shell: 'apt-mark showhold', why: 'driver packages held back from upgrades' },
   { name: 'dev-nvidia', shell: 'ls -1 /dev | grep nvidia', why: 'device nodes created by the driver' },
@@ -97,6 +107,7 @@ export const PROBE_COMMANDS = probeCommands([
     name: 'journal-kubelet',
     shell: journalShell(['kubelet', 'k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'snap.microk8s.daemon-kubelite'], [], 'nvidia|gpu|runtime|device'),
     why: 'the kubelet on device plugins, runtimes and RuntimeClasses (lines naming them only)',
+    forPeople: "the kubelet's journal lines on device plugins, runtimes and RuntimeClasses are for a person reading a bundle; the same words reach the checks as the kubelet's events and pod states",
   },
   {
     name: 'journal-fabricmanager',
@@ -117,49 +128,84 @@ function probeCommands<const N extends string>(commands: (ProbeCommand & { name:
   return commands;
 }
 
-/** Host files a probe copies into nodes/NODE/files/ when they exist; `*` matches within one directory. */
-export const PROBE_FILES: string[] = [
-  '/proc/driver/nvidia/version',
-  '/etc/containerd/config.toml',
-  '/etc/docker/daemon.json',
-  '/etc/rancher/k3s/registries.yaml',
-  '/etc/rancher/rke2/registries.yaml',
-  '/var/lib/rancher/k3s/agent/etc/containerd/config.toml',
-  '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl',
-  '/var/lib/rancher/rke2/agent/etc/containerd/config.toml',
-  '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl',
-  '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl',
-  '/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.tmpl',
-  '/var/snap/microk8s/current/args/containerd-template.toml',
-  '/var/snap/microk8s/current/args/containerd.toml',
-  '/etc/containerd/conf.d/*.toml',
-  '/etc/containerd/config.d/*.toml',
+/**
+ * The sets of host files a check may declare (`node-files:SET`): the probe copies the files of the sets the
+ * checks declare.
+ */
+export const PROBE_FILE_SETS = {
+  driver: 'the loaded driver version, the kernel command line and the nouveau blacklists',
+  'containerd-config': "containerd's configs, templates and drop-ins (kubeadm, k3s, RKE2, MicroK8s)",
+  'registry-mirrors': "containerd's certs.d hosts.toml, k3s/RKE2 registries.yaml, CRI-O's registries.conf(.d)",
+  docker: "Docker's daemon.json (its runtimes)",
+  'crio-config': "CRI-O's crio.conf and drop-ins",
+  'oci-hooks': 'OCI hooks (how OpenShift injects the GPU through CRI-O)',
+  'os-release': 'the distribution',
+  'unattended-upgrades': "apt's automatic upgrades",
+} as const;
+
+export type ProbeFileSet = keyof typeof PROBE_FILE_SETS;
+
+/**
+ * Host files a probe copies into nodes/NODE/files/ when they exist, `*` matching within one directory, each
+ * with the set it belongs to.
+ */
+export const PROBE_FILE_ENTRIES: readonly (readonly [path: string, set: ProbeFileSet])[] = [
+  ['/proc/driver/nvidia/version', 'driver'],
+  ['/etc/containerd/config.toml', 'containerd-config'],
+  ['/etc/docker/daemon.json', 'docker'],
+  ['/etc/rancher/k3s/registries.yaml', 'registry-mirrors'],
+  ['/etc/rancher/rke2/registries.yaml', 'registry-mirrors'],
+  ['/var/lib/rancher/k3s/agent/etc/containerd/config.toml', 'containerd-config'],
+  ['/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl', 'containerd-config'],
+  ['/var/lib/rancher/rke2/agent/etc/containerd/config.toml', 'containerd-config'],
+  ['/var/lib/rancher/rke2/agent/etc/containerd/config.toml.tmpl', 'containerd-config'],
+  ['/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl', 'containerd-config'],
+  ['/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.tmpl', 'containerd-config'],
+  ['/var/snap/microk8s/current/args/containerd-template.toml', 'containerd-config'],
+  ['/var/snap/microk8s/current/args/containerd.toml', 'containerd-config'],
+  ['/etc/containerd/conf.d/*.toml', 'containerd-config'],
+  ['/etc/containerd/config.d/*.toml', 'containerd-config'],
   // k3s/RKE2 drop-in directories (their generated config imports them on recent releases).
-  '/var/lib/rancher/k3s/agent/etc/containerd/config.toml.d/*.toml',
-  '/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.d/*.toml',
-  '/var/lib/rancher/rke2/agent/etc/containerd/config.toml.d/*.toml',
-  '/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.d/*.toml',
-  '/etc/containerd/certs.d/*/hosts.toml',
-  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*/hosts.toml',
-  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*/hosts.toml',
-  '/etc/apt/apt.conf.d/20auto-upgrades',
-  '/etc/modprobe.d/blacklist-nouveau.conf',
-  '/etc/os-release',
+  ['/var/lib/rancher/k3s/agent/etc/containerd/config.toml.d/*.toml', 'containerd-config'],
+  ['/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.d/*.toml', 'containerd-config'],
+  ['/var/lib/rancher/rke2/agent/etc/containerd/config.toml.d/*.toml', 'containerd-config'],
+  ['/var/lib/rancher/rke2/agent/etc/containerd/config-v3.toml.d/*.toml', 'containerd-config'],
+  ['/etc/containerd/certs.d/*/hosts.toml', 'registry-mirrors'],
+  ['/var/lib/rancher/k3s/agent/etc/containerd/certs.d/*/hosts.toml', 'registry-mirrors'],
+  ['/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*/hosts.toml', 'registry-mirrors'],
+  ['/etc/apt/apt.conf.d/20auto-upgrades', 'unattended-upgrades'],
+  ['/etc/modprobe.d/blacklist-nouveau.conf', 'driver'],
+  ['/etc/os-release', 'os-release'],
   // driver checks
-  '/etc/modprobe.d/nvidia-installer-disable-nouveau.conf',
-  '/proc/cmdline',
+  ['/etc/modprobe.d/nvidia-installer-disable-nouveau.conf', 'driver'],
+  ['/proc/cmdline', 'driver'],
   // CRI-O: its config, the drop-ins it reads and the directory nvidia-ctk 1.18.0–1.19.0 wrote to by mistake,
   // and the OCI hooks through which OpenShift's GPU Operator injects the GPU.
   // CRI-O's registry mirrors (containers-registries.conf(5) and .d(5)).
-  '/etc/containers/registries.conf',
-  '/etc/containers/registries.conf.d/*.conf',
-  '/etc/crio/crio.conf',
-  '/etc/crio/crio.conf.d/*',
-  '/etc/crio/conf.d/*',
-  '/usr/share/containers/oci/hooks.d/*.json',
-  '/etc/containers/oci/hooks.d/*.json',
-  '/run/containers/oci/hooks.d/*.json',
+  ['/etc/containers/registries.conf', 'registry-mirrors'],
+  ['/etc/containers/registries.conf.d/*.conf', 'registry-mirrors'],
+  ['/etc/crio/crio.conf', 'crio-config'],
+  ['/etc/crio/crio.conf.d/*', 'crio-config'],
+  ['/etc/crio/conf.d/*', 'crio-config'],
+  ['/usr/share/containers/oci/hooks.d/*.json', 'oci-hooks'],
+  ['/etc/containers/oci/hooks.d/*.json', 'oci-hooks'],
+  ['/run/containers/oci/hooks.d/*.json', 'oci-hooks'],
 ];
+
+/** Every host file a probe may copy (PROBE_FILE_ENTRIES' paths). */
+export const PROBE_FILES: string[] = PROBE_FILE_ENTRIES.map(([path]) => path);
+
+const FILE_PATTERNS = PROBE_FILE_ENTRIES.map(([glob, set]) => [globPattern(glob), set] as const);
+
+/** The set a copied host file belongs to; undefined for a file the probe does not copy. */
+export function probeFileSetOf(path: string): ProbeFileSet | undefined {
+  return FILE_PATTERNS.find(([pattern]) => pattern.test(path))?.[1];
+}
+
+/** A probe glob as a pattern: `*` matches within one directory. */
+export function globPattern(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+}
 
 /** Directories whose existence is a fact (nodes/NODE/dirs.txt), e.g. the mirrors k3s generated. */
 export const PROBE_DIRS: string[] = [
@@ -174,3 +220,16 @@ export const PROBE_DIRS: string[] = [
   '/var/lib/rancher/rke2/agent/etc/containerd/certs.d/*',
   '/etc/crio/crio.conf.d',
 ];
+
+/** What one node probe runs and copies: the script (src/sources/node-probe/script.ts) is built from it. */
+export interface ProbeSelection {
+  /** Names of PROBE_COMMANDS to run, in any order (they run in PROBE_COMMANDS' order). */
+  commands: readonly string[];
+  /** Of PROBE_FILES, those to copy. */
+  files: readonly string[];
+  /** Of PROBE_DIRS, those whose existence is recorded. */
+  dirs: readonly string[];
+}
+
+/** Everything the probe knows: `gpuctl collect`'s bundle for a person, `gpuctl install`'s own checks, tests. */
+export const FULL_PROBE: ProbeSelection = { commands: PROBE_COMMANDS.map((c) => c.name), files: PROBE_FILES, dirs: PROBE_DIRS };

@@ -6,7 +6,7 @@ import { parseDuration, parsePositiveInt } from '../duration.js';
 import { causesOf, exitCodeOf, incompleteLine, runChecks, selectChecks } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { Facts } from '../facts/facts.js';
-import { liveResourceTypes } from '../facts/inputs.js';
+import { livePlan } from '../facts/inputs.js';
 import type { Lang } from '../i18n/lang.js';
 import { renderReportJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -170,7 +170,7 @@ async function gather(opts: DoctorOptions): Promise<Collection> {
   if (opts.snapshot) return loadSnapshot(opts.snapshot);
   const { gatherLive } = await import('./gather.js');
   try {
-    return await gatherLive({ ...opts, resourceTypes: liveResourceTypes(ALL_CHECKS) });
+    return await gatherLive({ ...opts, plan: livePlan(ALL_CHECKS) });
   } catch (err) {
     const { NO_KUBECONFIG, NO_KUBECONFIG_ERROR } = await import('../sources/live/kubeconfig.js');
     if (err instanceof Error && err.name === NO_KUBECONFIG_ERROR) {

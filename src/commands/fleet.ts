@@ -5,7 +5,7 @@ import { causesOf, exitCodeOf, runChecks, summarize } from '../engine.js';
 import { GpuctlError, UsageError } from '../errors.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { Facts } from '../facts/facts.js';
-import { liveResourceTypes } from '../facts/inputs.js';
+import { livePlan } from '../facts/inputs.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
 import { ui } from '../i18n/ui.js';
@@ -46,7 +46,7 @@ export async function fleet(contexts: string[], checks: Check[], opts: DoctorOpt
         try {
           // Probing the local node makes sense for one cluster at most; probe pods and DaemonSets work anywhere.
           const nodeProbe = opts.nodeProbe === 'pod' || opts.nodeProbe === 'daemonset' ? opts.nodeProbe : 'none';
-          const collection = await gatherLive({ ...opts, context, nodeProbe, spinner: false, resourceTypes: liveResourceTypes(ALL_CHECKS) });
+          const collection = await gatherLive({ ...opts, context, nodeProbe, spinner: false, plan: livePlan(ALL_CHECKS) });
           return { context, report: runChecks(checks, new Facts(collection)) };
         } catch (err) {
           return { context, error: err instanceof GpuctlError ? err.message : oneLine(err) };

@@ -2,7 +2,7 @@
 // (lists, logs, process tables, node probes) built from the command's flags.
 import { parseCount, parseDuration, parsePositiveInt } from '../duration.js';
 import type { Collection } from '../collection/collection.js';
-import type { LiveOptions } from '../sources/live.js';
+import type { CollectionPlan } from '../facts/inputs.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../sources/node-probe/pod-spec.js';
 
 export type NodeProbeMode = 'auto' | 'local' | 'pod' | 'daemonset' | 'none';
@@ -28,10 +28,11 @@ export interface LiveGatherOptions {
   /** --prometheus-url: the metric checks query it instead of going through the API server. */
   prometheusUrl?: string;
   /**
-   * The resource types the lists phase lists (LiveOptions.resourceTypes): the doctor and fleet pass what the
-   * checks declare (liveResourceTypes); absent — collect, whose bundle is for a person — all of RESOURCE_TYPES.
+   * What to collect, derived from what the checks declare (livePlan: the resource types listed, whose logs are
+   * fetched, what the node probe runs and copies): the doctor and fleet pass it; absent — collect, whose bundle
+   * is for a person — everything.
    */
-  resourceTypes?: LiveOptions['resourceTypes'];
+  plan?: CollectionPlan;
 }
 
 export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
@@ -57,11 +58,11 @@ export async function gatherLive(opts: LiveGatherOptions): Promise<Collection> {
     const live = { kubeconfig: opts.kubeconfig, context: opts.context, requestTimeoutMs, chunkSize, debug: opts.debug };
     // The lists, the logs and process tables of what they found, then the node probes (src/sources/pipeline.ts).
     const nodeProbes = remote
-      ? [remoteNodeProbePhase(opts.nodeProbe as 'pod' | 'daemonset', live, { ...remote, progress, notice })]
+      ? [remoteNodeProbePhase(opts.nodeProbe as 'pod' | 'daemonset', live, { ...remote, progress, notice, selection: opts.plan?.probe })]
       : opts.nodeProbe === 'none'
         ? []
-        : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress)];
-    const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes: opts.resourceTypes, onProgress: progress };
+        : [localNodeProbePhase(opts.nodeProbe as 'auto' | 'local', progress, opts.plan?.probe)];
+    const options = { ...live, keepUnread: opts.keepUnread, maxExecPods, prometheusUrl: opts.prometheusUrl, resourceTypes: opts.plan?.resourceTypes, logScopes: opts.plan?.logScopes, onProgress: progress };
     return await collectLive(options, '', nodeProbes);
   } finally {
     spinner?.stop();

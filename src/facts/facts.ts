@@ -5,14 +5,17 @@ import { logKey } from '../collection/collection.js';
 import { pluralOf, resourceTypeOfKind } from '../collection/resources.js';
 import type { Event, KubeObject, Node, Pod, RuntimeClass } from '../collection/kube.js';
 import type { Need, Recorded } from './inputs.js';
-import { emptyRecord, localCommandNeed, nodeCommandNeed } from './inputs.js';
+import type { LogScope } from './inputs.js';
+import { emptyRecord, localCommandNeed, logNeed } from './inputs.js';
+import { recordingHost } from './recording.js';
+import { logScopeOf } from './log-targets.js';
 
 export class Facts {
   private readonly byKind = new Map<string, KubeObject[]>();
   /** kind → namespace → name → events, oldest first: nested so that a lookup builds no key string. */
   private eventIndex?: Map<string, Map<string, Map<string, Event[]>>>;
-  /** namespace → pods that have any log; rebuilt when logs are added (they come after the objects, live). */
-  private podsWithLogs = new Map<string, Set<string>>();
+  /** namespace → pod → its log scope, of the pods in a scope that have any log (scopedPodsWithLogs). */
+  private podsWithLogs = new Map<string, Map<string, LogScope>>();
   private podsWithLogsSize = 0;
   private podsByNode?: Map<string, Pod[]>;
   private nodesByName?: Map<string, Node>;
@@ -119,9 +122,11 @@ export class Facts {
 
   /** Whether any container log was collected. */
   get hasLogs(): boolean {
-    this.read('logs');
     this.touchAll('log');
-    return this.source.logs.size > 0;
+    const scoped = this.scopedPodsWithLogs();
+    // Whether any log came depends on every log there is: the scopes of all are noted as read.
+    if (this.recorder) for (const byPod of scoped.values()) for (const scope of byPod.values()) this.recorder.needs.add(logNeed(scope));
+    return [...scoped.values()].some((byPod) => byPod.size > 0);
   }
 
   all<T extends KubeObject = KubeObject>(kind: string): T[] {
@@ -214,26 +219,45 @@ export class Facts {
     return this.eventIndex.get(kind)?.get(namespace ?? '')?.get(name) ?? NO_EVENTS;
   }
 
+  /**
+   * A container's log, of a pod in a log scope (logs:stack, logs:workloads; src/facts/inputs.ts) only: the live
+   * collection fetches no other pod's log, so a snapshot's log of one (a bundle, a cluster-info dump) is not
+   * offered either — no check can depend on a log it would never get live.
+   */
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
     // Checks ask for every container of every pod; most have no log: answer those without building keys.
     const logs = this.source.logs;
-    this.read('logs');
     if (this.touched && this.source.unreadLogs?.size) {
       const key = logKey(namespace, pod, container, previous);
       this.touch(`log ${key}`, this.source.unreadLogs.get(key));
     }
-    if (this.podsWithLogsSize !== logs.size) {
-      this.podsWithLogs.clear();
-      for (const key of logs.keys()) {
-        const [ns, podName] = key.split('/', 2) as [string, string];
-        child(this.podsWithLogs, ns, () => new Set<string>()).add(podName);
-      }
-      this.podsWithLogsSize = logs.size;
-    }
-    if (!this.podsWithLogs.get(namespace)?.has(pod)) return undefined;
+    const scope = this.scopedPodsWithLogs().get(namespace)?.get(pod);
+    if (!scope) return undefined;
     const text = logs.get(logKey(namespace, pod, container, previous));
-    if (text !== undefined) this.recorder?.logs.add(logKey(namespace, pod, container, previous));
+    if (text !== undefined && this.recorder) {
+      this.recorder.logs.add(logKey(namespace, pod, container, previous));
+      this.recorder.needs.add(logNeed(scope));
+    }
     return text;
+  }
+
+  /** namespace → pod → log scope, of the pods in a log scope that have any log; rebuilt when logs are added (live, after the lists). */
+  private scopedPodsWithLogs(): Map<string, Map<string, LogScope>> {
+    const logs = this.source.logs;
+    if (this.podsWithLogsSize === logs.size) return this.podsWithLogs;
+    this.podsWithLogs.clear();
+    const listed = new Map<string, Pod>();
+    for (const pod of (this.byKind.get('Pod') ?? []) as Pod[]) listed.set(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`, pod);
+    for (const key of logs.keys()) {
+      const [ns, podName] = key.split('/', 2) as [string, string];
+      const byPod = child(this.podsWithLogs, ns, () => new Map<string, LogScope>());
+      if (byPod.has(podName)) continue;
+      const pod = listed.get(`${ns}/${podName}`);
+      const scope = pod && logScopeOf(pod);
+      if (scope) byPod.set(podName, scope);
+    }
+    this.podsWithLogsSize = logs.size;
+    return this.podsWithLogs;
   }
 
   host(nodeName: string): NodeHost | undefined {
@@ -314,42 +338,6 @@ export class Facts {
     if (this.touched) this.touch(`process table ${key}`, this.source.unreadProcesses?.get(key));
     return this.source.preloadFiles.get(key);
   }
-}
-
-/** A node's host facts as a recording Facts hands them out: each file, directory and command read is noted. */
-function recordingHost(host: NodeHost, recorder: Recorded): NodeHost {
-  return {
-    files: recordingCollection(host.files, (path, how) => {
-      recorder.needs.add('node-files');
-      // Whether a file exists (a runtime binary a snapshot may carry) is no read of the probe's files.
-      if (how !== 'has') recorder.nodeFiles.add(path ?? '*');
-    }),
-    dirs: recordingCollection(host.dirs, () => recorder.needs.add('node-dirs')),
-    commands: recordingCollection(host.commands, (name) => {
-      for (const command of name === undefined ? host.commands.keys() : [name]) recorder.needs.add(nodeCommandNeed(command));
-    }),
-  };
-}
-
-/** The Map or Set itself, except that every read calls `onRead`: with the key (and which) for get/has, undefined for the rest. */
-function recordingCollection<C extends Map<string, unknown> | Set<string>>(target: C, onRead: (key: string | undefined, how?: 'get' | 'has') => void): C {
-  return new Proxy(target, {
-    get(obj, prop) {
-      const value: unknown = Reflect.get(obj, prop, obj);
-      if (prop === 'get' || prop === 'has') {
-        return (key: string) => {
-          onRead(key, prop);
-          return (value as (key: string) => unknown).call(obj, key);
-        };
-      }
-      if (prop === 'size') onRead(undefined);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        onRead(undefined);
-        return (value as (...a: unknown[]) => unknown).apply(obj, args);
-      };
-    },
-  });
 }
 
 /** One input the checks need that could not be read, for reasons other than "not installed". */

@@ -2,6 +2,7 @@
 // logs, collect). Loaded lazily by `doctor`, so @kubernetes/client-node stays off the start-up path.
 
 import type { ResourceType } from '../collection/resources.js';
+import type { LogScope } from '../facts/inputs.js';
 
 export interface LiveOptions {
   kubeconfig?: string;
@@ -20,6 +21,8 @@ export interface LiveOptions {
    * (RESOURCE_TYPES). The one place a narrower list — derived from the checks' needs — comes in.
    */
   resourceTypes?: readonly ResourceType[];
+  /** Whose container logs the logs phase fetches (src/facts/log-targets.ts); absent: every scope. */
+  logScopes?: readonly LogScope[];
   onProgress?: (text: string) => void;
 }
 

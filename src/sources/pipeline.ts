@@ -54,8 +54,19 @@ function marksOf(collection: Collection): Map<string, unknown> {
     if (value === undefined) continue;
     if (value instanceof Map || value instanceof Set) marks.set(field, `${value.size}`);
     else if (Array.isArray(value)) marks.set(field, `${value.length}`);
-    else if (value && typeof value === 'object') marks.set(field, JSON.stringify(Object.entries(value).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : v])));
+    else if (value && typeof value === 'object') marks.set(field, shallowMark(value, 3));
     else marks.set(field, value);
   }
   return marks;
+}
+
+/**
+ * A mark of an object's content down to `depth` levels: a snapshot's meta.json is untrusted and may nest deeper
+ * than JSON.stringify's stack allows; what a phase changes sits in the first levels.
+ */
+function shallowMark(value: unknown, depth: number): string {
+  if (!value || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  if (depth === 0) return Array.isArray(value) ? `[${value.length}]` : `{${Object.keys(value).length}}`;
+  const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${shallowMark(v, depth - 1)}`);
+  return Array.isArray(value) ? `[${entries.join(',')}]` : `{${entries.join(',')}}`;
 }

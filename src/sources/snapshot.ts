@@ -7,6 +7,8 @@ import { GpuctlError, oneLine } from '../errors.js';
 import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta, SourceProblem } from '../collection/collection.js';
 import { emptyCollection, logKey } from '../collection/collection.js';
 import { dedupeObjects, parseObjects } from './parse-objects.js';
+import type { Phase } from './pipeline.js';
+import { runPhases } from './pipeline.js';
 import { FILE_LIMITS, SnapshotFiles } from './snapshot-files.js';
 
 export async function loadSnapshot(snapshotPath: string): Promise<Collection> {
@@ -115,37 +117,56 @@ function isLayoutDir(name: string): boolean {
   return LAYOUT_DIRS.includes(name);
 }
 
+/**
+ * A snapshot directory's collection: the one declared phase of its source (src/sources/pipeline.ts), as the live
+ * run has its lists, logs and node probes — the layout of DESIGN.md, or a bundle another tool wrote.
+ */
 export async function loadSnapshotDir(root: string, label: string): Promise<Collection> {
-  const collection = emptyCollection(`snapshot ${label}`);
+  const { origin, phase } = await snapshotSource(root, label);
+  return runPhases(emptyCollection(origin), [phase]);
+}
+
+/** Which reader a snapshot directory takes, told by its layout: where its collection comes from, and its phase. */
+export async function snapshotSource(root: string, label: string): Promise<{ origin: string; phase: Phase }> {
   const top = await readdir(root).catch((err) => {
     throw new GpuctlError(`cannot read snapshot ${label}: ${oneLine(err)}`);
   });
-  const files = new SnapshotFiles(root, collection.problems);
-  if (!top.some((name) => isLayoutDir(name) || name === 'meta.json')) {
-    // Bundles other tools write, recognised by their layout.
-    const { isMustGather, loadMustGather } = await import('./imports/must-gather.js');
-    if (await isMustGather(files)) return loadMustGather(files, label);
-    const { isClusterInfoDump, loadClusterInfoDump } = await import('./imports/cluster-info-dump.js');
-    if (await isClusterInfoDump(files)) return loadClusterInfoDump(files, label);
-    throw new GpuctlError(
-      `snapshot ${label} has none of cluster/, nodes/, logs/, pods/, and is no GPU Operator must-gather or cluster-info dump`,
-      2,
-      'write one with `gpuctl collect -f DIR` or see the snapshot format in docs/snapshot.md',
-    );
-  }
-  await Promise.all([
-    readClusterObjects(files, collection),
-    readLogs(files, collection),
-    readNodes(files, collection),
-    readProcesses(files, collection),
-    readMeta(files, collection),
-    readLocalCommands(files, collection),
-    readPrometheusQueries(files, collection),
-  ]);
-  for (const [kind, reason] of Object.entries(collection.meta.unavailable ?? {})) {
-    collection.unavailable.set(kind, reason);
-  }
-  return collection;
+  const files = new SnapshotFiles(root, []);
+  if (top.some((name) => isLayoutDir(name) || name === 'meta.json')) return { origin: `snapshot ${label}`, phase: layoutPhase(files) };
+  // Bundles other tools write, recognised by their layout.
+  const { isMustGather, mustGatherPhase } = await import('./imports/must-gather.js');
+  if (await isMustGather(files)) return { origin: `GPU Operator must-gather ${label}`, phase: mustGatherPhase(files) };
+  const { isClusterInfoDump, clusterInfoDumpPhase } = await import('./imports/cluster-info-dump.js');
+  if (await isClusterInfoDump(files)) return { origin: `cluster-info dump ${label}`, phase: clusterInfoDumpPhase(files) };
+  throw new GpuctlError(
+    `snapshot ${label} has none of cluster/, nodes/, logs/, pods/, and is no GPU Operator must-gather or cluster-info dump`,
+    2,
+    'write one with `gpuctl collect -f DIR` or see the snapshot format in docs/snapshot.md',
+  );
+}
+
+/** The snapshot layout (DESIGN.md): its directories read at once, each into its own fields. */
+function layoutPhase(files: SnapshotFiles): Phase {
+  return {
+    name: 'snapshot',
+    reads: [],
+    adds: ['objects', 'logs', 'nodes', 'processes', 'preloadFiles', 'containerCommands', 'meta', 'localCommands', 'prometheus', 'problems', 'unavailable'],
+    async run(_before, collection) {
+      files.reportInto(collection.problems);
+      await Promise.all([
+        readClusterObjects(files, collection),
+        readLogs(files, collection),
+        readNodes(files, collection),
+        readProcesses(files, collection),
+        readMeta(files, collection),
+        readLocalCommands(files, collection),
+        readPrometheusQueries(files, collection),
+      ]);
+      for (const [kind, reason] of Object.entries(collection.meta.unavailable ?? {})) {
+        collection.unavailable.set(kind, reason);
+      }
+    },
+  };
 }
 
 async function readClusterObjects(files: SnapshotFiles, collection: Collection): Promise<void> {

@@ -66,7 +66,7 @@ export interface StackDefinition {
   short: { en: string; zh: string };
   /** How it is told from the cluster's objects; every rule that matches adds one evidence line. */
   detect: readonly DetectionRule[];
-  /** Namespaces its components run in by default: their troubled pods' logs are collected. */
+  /** Namespaces its components run in by default: their pods' logs are collected (log scope `stack`). */
   namespaces: readonly string[];
   /** kube-system pods of the stack installed by hand, told by name or label value: their logs are collected too. */
   kubeSystemPods?: RegExp;

@@ -33,7 +33,7 @@ export function execCheckStackChoices(): string[] {
   return ['auto', ...injections().map((i) => i.id)];
 }
 
-/** Namespaces of the stacks' components (their troubled pods' logs are collected). */
+/** Namespaces of the stacks' components (their pods' logs are collected: log scope `stack`). */
 export function stackNamespaces(): string[] {
   return [...new Set(all().flatMap((s) => s.namespaces))];
 }

@@ -49,7 +49,7 @@ export default defineStack({
       test: (o, ctx) => labelOf(o, GPU_OPERATOR_PART_OF.key) !== GPU_OPERATOR_PART_OF.value && isGpuOperatorObject(o, ctx.workloadName),
     },
   ],
-  namespaces: ['gpu-operator', 'nvidia-gpu-operator'],
+  namespaces: GPU_OPERATOR_NAMESPACES,
   kubeSystemPods: /nvidia|gpu/i,
   resources: [{ kind: 'ClusterPolicy', group: 'nvidia.com', version: 'v1', plural: 'clusterpolicies', namespaced: false, crd: true }],
   injection: NVIDIA_TOOLKIT,

@@ -18,7 +18,8 @@ function run(objects: KubeObject[], hosts: Record<string, NodeHost>, logs: Recor
   return r;
 }
 
-const worker = pod('ml', 'train-0', { spec: { nodeName: 'hgx-1', containers: [{ name: 'main', image: 'pytorch' }] }, status: { phase: 'Failed' } });
+// A GPU workload (its logs are among those the live doctor fetches: log scope `workloads`).
+const worker = pod('ml', 'train-0', { spec: { nodeName: 'hgx-1', containers: [{ name: 'main', image: 'pytorch', resources: { limits: { 'nvidia.com/gpu': '8' } } }] }, status: { phase: 'Failed' } });
 
 describe('fabric-manager-not-running', () => {
   it('names the version mismatch on an NVSwitch node and installs the matching host package', () => {

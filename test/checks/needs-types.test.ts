@@ -10,8 +10,8 @@ const base: Omit<Check, 'needs'> = { id: 'GPU998', name: 'typed-needs', category
 
 describe('needs are typed', () => {
   it('accept the kinds, node commands and tokens gpuctl collects', () => {
-    const good: Check = { ...base, needs: ['Pod', 'ClusterPolicy', 'node-files', 'node-command:lspci', 'local-command:helm-version', 'logs'], requires: ['Pod'] };
-    expect(good.needs).toHaveLength(6);
+    const good: Check = { ...base, needs: ['Pod', 'ClusterPolicy', 'node-command:lspci', 'local-command:helm-version', 'logs:stack', 'logs:workloads', 'node-files:registry-mirrors'], requires: ['Pod'] };
+    expect(good.needs).toHaveLength(7);
   });
 
   it('reject a wrong kind, a command the probe does not run and an unknown token', () => {
@@ -19,12 +19,18 @@ describe('needs are typed', () => {
     const wrongKind: Need = 'Pods';
     // @ts-expect-error the node probe runs no `nvidia-bug-report` command
     const wrongCommand: Need = 'node-command:nvidia-bug-report';
-    // @ts-expect-error 'log' is not a token ('logs' is)
+    // @ts-expect-error 'log' is not a token ('node-files' is)
     const wrongToken: Need = 'log';
-    // @ts-expect-error a check requires kinds only: 'logs' is not one
-    const wrongRequire: Kind = 'logs';
+    // @ts-expect-error logs are read by scope ('logs:stack', 'logs:workloads'): a bare 'logs' is no need
+    const bareLogs: Need = 'logs';
+    // @ts-expect-error host files are read by set ('node-files:containerd-config'…): a bare 'node-files' is no need
+    const bareFiles: Need = 'node-files';
+    // @ts-expect-error no log scope 'everything': no pod's logs outside the scopes is fetched live
+    const wrongScope: Need = 'logs:everything';
+    // @ts-expect-error a check requires kinds only: 'logs:stack' is not one
+    const wrongRequire: Kind = 'logs:stack';
     // @ts-expect-error a check's needs changed to a kind that does not exist
     const check: Check = { ...base, needs: ['Node', 'NodeFeature'] };
-    expect([wrongKind, wrongCommand, wrongToken, wrongRequire, check.needs]).toHaveLength(5);
+    expect([wrongKind, wrongCommand, wrongToken, bareLogs, bareFiles, wrongScope, wrongRequire, check.needs]).toHaveLength(8);
   });
 });

@@ -11,14 +11,18 @@ import type { Check } from '../../src/check.js';
 import { defineCheck } from '../../src/check.js';
 import { Facts } from '../../src/facts/facts.js';
 import type { Need } from '../../src/facts/inputs.js';
-import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds, liveResourceTypes } from '../../src/facts/inputs.js';
+import type { LogScope } from '../../src/facts/inputs.js';
+import { COLLECTION_NEEDS, INPUT_TOKENS, isKind, LISTED_UNREAD, liveKinds, liveLogScopes, livePlan, liveProbe, liveResourceTypes, LOG_SCOPE_NAMES, logNeed, nodeFilesNeed } from '../../src/facts/inputs.js';
 import { logTargets } from '../../src/facts/log-targets.js';
 import { prometheusToQuery } from '../../src/facts/prometheus.js';
 import { detectStacks } from '../../src/facts/stacks.js';
 import { injectingPods } from '../../src/facts/workload-injection.js';
 import { LOCAL_COMMANDS } from '../../src/collection/local-commands.js';
-import { PROBE_COMMANDS, PROBE_FILES } from '../../src/collection/probe-commands.js';
+import type { ProbeFileSet } from '../../src/collection/probe-commands.js';
+import { globPattern, PROBE_COMMANDS, PROBE_FILE_ENTRIES, PROBE_FILE_SETS, probeFileSetOf } from '../../src/collection/probe-commands.js';
+import { probeScript } from '../../src/sources/node-probe/script.js';
 import { RESOURCE_TYPES } from '../../src/collection/resources.js';
+import { emptyCollection, logKey } from '../../src/collection/collection.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { listPath } from '../../src/sources/live/list.js';
 import { ROOT } from '../helpers/cli.js';
@@ -28,7 +32,6 @@ interface Allow {
   undeclaredReads: { check: string; read: string; why: string }[];
   declaredUnread: { check: string; need: string; why: string }[];
   nodeFilesNotProbed: { path: string; check: string; why: string }[];
-  probeCommandsUnread: { command: string; why: string }[];
 }
 const ALLOW = JSON.parse(readFileSync(path.join(ROOT, 'test/checks/needs-allow.json'), 'utf8')) as Allow;
 
@@ -43,6 +46,8 @@ const VALID_NEEDS = new Set<string>([
   ...INPUT_TOKENS,
   ...PROBE_COMMANDS.map((c) => `node-command:${c.name}`),
   ...LOCAL_COMMANDS.map((c) => `local-command:${c.name}`),
+  ...LOG_SCOPE_NAMES.map(logNeed),
+  ...(Object.keys(PROBE_FILE_SETS) as ProbeFileSet[]).map(nodeFilesNeed),
 ]);
 
 /** What one run of a check read, the stack detection excluded (the engine runs it for every check; COLLECTION_NEEDS). */
@@ -51,6 +56,7 @@ function readsOf(check: Pick<Check, 'run'>, facts: Facts) {
   detectStacks(view);
   view.recorded.needs.clear();
   view.recorded.nodeFiles.clear();
+  view.recorded.logs.clear();
   check.run(view);
   return view.recorded;
 }
@@ -60,19 +66,37 @@ function undeclared(check: Pick<Check, 'name' | 'needs'>, read: Iterable<string>
   return [...read].filter((r) => !(check.needs as string[]).includes(r) && !ALLOW.undeclaredReads.some((a) => a.check === check.name && a.read === r));
 }
 
+/** A check that is no real check, for showing that the guards can fail. */
+function throwawayCheck(name: string, needs: Need[], read: (facts: Facts) => void): Check {
+  return defineCheck({ id: 'GPU999', name, category: 'nodes', title: 'throwaway', needs, ok: 'ok', explain: { detects: '', why: '', fix: '' }, run: (facts) => (read(facts), []) });
+}
+
 /** Per check: every input read on any input; per input: the node files read by name; the collection's own reads. */
 const reads = new Map<string, Set<string>>(ALL_CHECKS.map((c) => [c.name, new Set()]));
 const fileReads = new Map<string, Set<string>>();
 const collectionReads = new Set<string>();
+/** Logs a check read on an input that the live log targets of that input's objects would not fetch. */
+const logsNotFetched: string[] = [];
+/** Per input: logs read by some check, and the live log targets' count (the bound). */
+const logCounts: { dir: string; read: number; targets: number; omitted: number }[] = [];
 
 beforeAll(async () => {
   for (const dir of INPUTS) {
     const facts = new Facts(await loadSnapshot(path.join(ROOT, dir)));
+    // What the live doctor would fetch, given this input's objects: the log scopes the checks declare.
+    const live = logTargets(facts, { scopes: liveLogScopes(ALL_CHECKS) });
+    const fetched = new Set(live.targets.map((t) => logKey(t.namespace, t.pod, t.container, t.previous)));
+    const logsRead = new Set<string>();
     for (const check of ALL_CHECKS) {
       const recorded = readsOf(check, facts);
       for (const need of recorded.needs) reads.get(check.name)!.add(need);
       for (const file of recorded.nodeFiles) if (file !== '*') fileReads.set(file, (fileReads.get(file) ?? new Set()).add(check.name));
+      for (const key of recorded.logs) {
+        logsRead.add(key);
+        if (!fetched.has(key)) logsNotFetched.push(`${dir}: ${check.name} reads ${key}`);
+      }
     }
+    logCounts.push({ dir, read: logsRead.size, targets: live.targets.length, omitted: live.omitted });
     for (const step of [detectStacks, (f: Facts) => logTargets(f), injectingPods, prometheusToQuery]) {
       const view = facts.recording();
       step(view);
@@ -87,7 +111,7 @@ describe('declared, verified inputs (needs)', () => {
     expect(INPUTS.filter((d) => d.startsWith('test/cases/real/')).length).toBeGreaterThanOrEqual(30);
     // The recording sees reads of every sort: a check that reads nothing at all would mean a broken recorder.
     const all = new Set(ALL_CHECKS.flatMap((c) => [...reads.get(c.name)!]));
-    for (const sort of ['Pod', 'Node', 'Event', 'logs', 'node-files', 'node-dirs', 'node-probe', 'process-tables', 'prometheus', 'source-problems', 'node-command:lspci', 'local-command:helm-version']) {
+    for (const sort of ['Pod', 'Node', 'Event', 'logs:stack', 'logs:workloads', 'node-files:containerd-config', 'node-files:driver', 'node-dirs', 'node-probe', 'process-tables', 'prometheus', 'source-problems', 'node-command:lspci', 'local-command:helm-version']) {
       expect(all.has(sort), sort).toBe(true);
     }
   });
@@ -120,19 +144,9 @@ describe('declared, verified inputs (needs)', () => {
 
   it('a mis-declared check fails the comparison (the guard can fail)', async () => {
     // Declares nodes, reads pods, events and a node command as well.
-    const throwaway = defineCheck({
-      id: 'GPU999',
-      name: 'throwaway-misdeclared',
-      category: 'nodes',
-      title: 'throwaway',
-      needs: ['Node'],
-      ok: 'ok',
-      explain: { detects: '', why: '', fix: '' },
-      run(facts) {
-        for (const p of facts.pods) facts.eventsFor('Pod', p.metadata.name, p.metadata.namespace);
-        for (const n of facts.nodes) facts.hostCommand(n.metadata.name, 'lspci');
-        return [];
-      },
+    const throwaway = throwawayCheck('throwaway-misdeclared', ['Node'], (facts) => {
+      for (const p of facts.pods) facts.eventsFor('Pod', p.metadata.name, p.metadata.namespace);
+      for (const n of facts.nodes) facts.hostCommand(n.metadata.name, 'lspci');
     });
     const facts = new Facts(await loadSnapshot(path.join(ROOT, 'examples/passthrough-gpu-held')));
     expect(undeclared(throwaway, readsOf(throwaway, facts).needs)).toEqual(['Pod', 'Event', 'node-command:lspci']);
@@ -150,17 +164,59 @@ describe('the live collection follows the declared needs', () => {
     for (const kind of Object.keys(LISTED_UNREAD)) expect(needed.has(kind as never), `${kind} is read now: drop it from LISTED_UNREAD`).toBe(false);
   });
 
-  it('every node file a check reads by name is one the node probe copies (or allowed, with why)', () => {
-    const pattern = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
-    const probed = PROBE_FILES.map(pattern);
+  it('every log a check reads on every input is one the live log targets fetch for that input\'s objects', () => {
+    expect(logsNotFetched).toEqual([]);
+    // The inputs carry logs of both scopes, and the targets stay within their bound there.
+    expect(logCounts.reduce((n, c) => n + c.read, 0)).toBeGreaterThanOrEqual(50);
+    for (const c of logCounts) expect(c.omitted, c.dir).toBe(0);
+  });
+
+  it('a log of a pod in no log scope is offered to no check, as the live targets never fetch it', async () => {
+    const reader = throwawayCheck('throwaway-reads-any-log', ['Pod', 'logs:stack', 'logs:workloads'], (facts) => {
+      for (const p of facts.pods) for (const c of p.spec?.containers ?? []) facts.log(p.metadata.namespace ?? '', p.metadata.name, c.name);
+    });
+    const web = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'web-0', namespace: 'shop' }, spec: { containers: [{ name: 'nginx' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'nginx', ready: true, restartCount: 0, state: { running: {} } }] } };
+    const gpu = { ...web, metadata: { name: 'train-0', namespace: 'ml' }, spec: { containers: [{ name: 'nginx', resources: { limits: { 'nvidia.com/gpu': '1' } } }] } };
+    const logs = new Map([['shop/web-0/nginx', 'GET / 200\n'], ['ml/train-0/nginx', 'CUDA error\n']]);
+    const facts = new Facts({ ...emptyCollection('t'), objects: [web as never, gpu as never], logs });
+    const recorded = readsOf(reader, facts);
+    expect([...recorded.logs]).toEqual(['ml/train-0/nginx']);
+    expect([...recorded.needs].filter((n) => n.startsWith('logs:'))).toEqual(['logs:workloads']);
+    expect(facts.log('shop', 'web-0', 'nginx')).toBeUndefined();
+    expect(logTargets(facts).targets.map((t) => t.pod)).toEqual(['train-0']);
+  });
+
+  it("every node file a check reads by name is one the doctor's node probe copies (or allowed, with why)", () => {
+    const probed = liveProbe(ALL_CHECKS).files.map(globPattern);
     const unprobed = [...fileReads.keys()].filter((f) => !probed.some((p) => p.test(f)));
     expect(unprobed.sort()).toEqual(ALLOW.nodeFilesNotProbed.map((a) => a.path).sort());
   });
 
-  it('every node probe command is declared by a check that reads it (or allowed, with why)', () => {
+  it("the doctor's probe runs the commands the checks declare; one nobody declares runs only for people (collect), with why", () => {
     const declared = new Set(ALL_CHECKS.flatMap((c) => c.needs));
-    const unread = PROBE_COMMANDS.map((c) => c.name).filter((name) => !declared.has(`node-command:${name}` as Need));
-    expect(unread).toEqual(ALLOW.probeCommandsUnread.map((a) => a.command));
+    const unread = PROBE_COMMANDS.filter((c) => !declared.has(`node-command:${c.name}` as Need));
+    expect(unread.filter((c) => !c.forPeople).map((c) => c.name)).toEqual([]);
+    for (const c of PROBE_COMMANDS.filter((c) => c.forPeople)) {
+      expect(declared.has(`node-command:${c.name}` as Need), `${c.name} is read now: drop forPeople`).toBe(false);
+      expect(c.forPeople!.length, c.name).toBeGreaterThan(20);
+    }
+    const probe = liveProbe(ALL_CHECKS);
+    expect(probe.commands).toEqual(PROBE_COMMANDS.filter((c) => !c.forPeople).map((c) => c.name));
+    const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: 10, selection: probe });
+    for (const c of PROBE_COMMANDS) expect(script.includes(`@@cmd %s\\n' '${c.name}'`), c.name).toBe(!c.forPeople);
+  });
+
+  it("the doctor's probe copies the file sets the checks declare, and every set is declared by a check that reads it", () => {
+    const declared = new Set(ALL_CHECKS.flatMap((c) => c.needs));
+    for (const set of Object.keys(PROBE_FILE_SETS) as ProbeFileSet[]) expect(declared.has(nodeFilesNeed(set)), set).toBe(true);
+    // Each copied file belongs to exactly one set.
+    for (const [path, set] of PROBE_FILE_ENTRIES) expect(probeFileSetOf(path.replace(/\*/g, 'x')), path).toBe(set);
+    // A throwaway selection copies only its set's files.
+    const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: 10, selection: liveProbe([{ needs: ['node-files:docker'] }]) });
+    expect(script).toContain("'/etc/docker/daemon.json'");
+    expect(script).not.toContain('config.toml');
+    expect(script).not.toContain('@@cmd');
+    expect(script).not.toContain('for d in');
   });
 
   it('the live doctor sends a LIST for every kind its checks need, and only for the kinds declared', async () => {
@@ -180,6 +236,29 @@ describe('the live collection follows the declared needs', () => {
       const later = sim.requests.slice(before).map((r) => r.path);
       expect(later.some((p) => p.endsWith('/gatewayclasses'))).toBe(false);
       expect(later.some((p) => p.endsWith('/gateways'))).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('the live doctor fetches the logs of the scopes its checks declare, and none of a scope not declared', async () => {
+    const snapshot = await loadSnapshot(path.join(ROOT, 'test/fixtures/sim'));
+    const sim = await startSimulator({ collection: snapshot });
+    try {
+      const { collectLive } = await import('../../src/sources/live.js');
+      const kubeconfig = await sim.writeKubeconfig(path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-needs-')), 'kubeconfig'));
+      const plan = livePlan(ALL_CHECKS);
+      expect(plan.logScopes).toEqual(['stack', 'workloads', 'gateway']);
+      const logPods = async (logScopes: LogScope[]) => {
+        const before = sim.requests.length;
+        await collectLive({ kubeconfig, requestTimeoutMs: 5000, chunkSize: 500, maxExecPods: 0, resourceTypes: plan.resourceTypes, logScopes });
+        return sim.requests.slice(before).filter((r) => r.path.endsWith('/log')).map((r) => r.path.split('/')[4] + '/' + r.path.split('/')[6]);
+      };
+      const all = await logPods(plan.logScopes);
+      expect(all.length).toBe(logTargets(new Facts(snapshot), { scopes: plan.logScopes }).targets.length);
+      expect(new Set(all.map((p) => p.split('/')[0]))).toEqual(new Set(['gpu-operator', 'default']));
+      expect((await logPods(['stack'])).every((p) => p.startsWith('gpu-operator/'))).toBe(true);
+      expect(await logPods([])).toEqual([]);
     } finally {
       await sim.close();
     }

@@ -97,10 +97,11 @@ describe('gpuctl collect: logs of every container of a GPU pod, the GPU containe
     },
   });
 
-  it('the doctor reads only the failing sidecar; collect also the healthy GPU container, first', () => {
+  it('the doctor reads the failing sidecar first, the healthy GPU container after (bounded apart); collect the GPU container first', () => {
     const facts = new Facts({ ...emptyCollection('t'), objects: [gpuPod] });
-    const names = (everyContainer: boolean) => logTargets(facts, undefined, everyContainer).targets.map((t) => `${t.container}${t.previous ? '.previous' : ''}`);
-    expect(names(false)).toEqual(['log-shipper', 'log-shipper.previous']);
+    const names = (everyContainer: boolean, healthyLimit?: number) => logTargets(facts, { everyContainer, healthyLimit }).targets.map((t) => `${t.container}${t.previous ? '.previous' : ''}`);
+    expect(names(false, 0)).toEqual(['log-shipper', 'log-shipper.previous']);
+    expect(names(false)).toEqual(['log-shipper', 'log-shipper.previous', 'cuda']);
     expect(names(true)).toEqual(['cuda', 'log-shipper', 'log-shipper.previous']);
   });
 

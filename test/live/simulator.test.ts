@@ -69,12 +69,22 @@ describe('gpuctl doctor against the simulator', () => {
     expect(events.query.fieldSelector).toBe('type!=Normal');
     const logs = sim!.requests.filter((r) => r.path.endsWith('/log'));
     for (const r of logs) expect(r.query.tailLines).toBe('200');
-    // The restarting device plugin and the failing validator; not the healthy notebook, whose log the snapshot also has.
-    expect(logs.map((r) => `${r.path.split('/')[6]}/${r.query.container}${r.query.previous ? ' (previous)' : ''}`).sort()).toEqual([
+    // The restarting device plugin and the failing validator (first, test/live/log-targets.test.ts); then, bounded
+    // apart, the other containers of the GPU stack's pods and GPU workloads that have run; never the notebook,
+    // which asks for no GPU although the snapshot has its log (the log scopes the checks declare).
+    const fetched = logs.map((r) => `${r.path.split('/')[6]}/${r.query.container}${r.query.previous ? ' (previous)' : ''}`);
+    expect(fetched.sort()).toEqual([
+      'cuda-vectoradd/cuda-vectoradd',
+      'gpu-operator-6b8c9d7f5-x2x7q/gpu-operator',
+      'nvidia-container-toolkit-daemonset-m4wzs/nvidia-container-toolkit-ctr',
       'nvidia-device-plugin-daemonset-7xk2p/nvidia-device-plugin',
       'nvidia-device-plugin-daemonset-7xk2p/nvidia-device-plugin (previous)',
+      'nvidia-device-plugin-daemonset-7xk2p/toolkit-validation',
+      'nvidia-operator-validator-q8r4t/cuda-validation',
+      'nvidia-operator-validator-q8r4t/driver-validation',
       'nvidia-operator-validator-q8r4t/plugin-validation',
       'nvidia-operator-validator-q8r4t/plugin-validation (previous)',
+      'nvidia-operator-validator-q8r4t/toolkit-validation',
     ]);
     expect(sim!.requests).toHaveLength(1 + RESOURCE_TYPES.length + logs.length);
   });

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/facts/kube.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { ALL_CHECKS } from '../../checks/index.js';
+import { PROBE_COMMANDS } from '../../src/collection/probe-commands.js';
+import { liveProbe } from '../../src/facts/inputs.js';
 import { gpuctl } from '../helpers/cli.js';
 import { DRIVER, nodeFindings, problemsAbout, report, simulators, type Served, until } from './helpers.js';
 
@@ -184,6 +187,26 @@ describe('gpuctl doctor --node-probe pod', () => {
       'gpuctl: removed 2 probe object(s) left over from an earlier run: pod kube-system/gpuctl-probe-0badc0de-gpu-1, pod kube-system/gpuctl-probe-0badc0de-gpu-2',
     );
     expect(served.leftovers().map((p) => p.metadata.name)).toEqual(['gpuctl-probe-feedbeef-gpu-1']);
+  });
+});
+
+describe('the probe runs what the checks declare', () => {
+  it('doctor: only the commands and files its checks declare (liveProbe); collect: those for people too', async () => {
+    served = await serve(DRIVER);
+    const doctor = await served.run(['doctor', '-o', 'json', '--node-probe', 'pod']);
+    expect(doctor.stderr).toBe('');
+    const probe = liveProbe(ALL_CHECKS);
+    const ran = served.sim.probe!.execs.map((e) => e.commands);
+    expect(ran.length).toBeGreaterThan(0);
+    for (const commands of ran) expect(commands).toEqual(probe.commands);
+    const forPeople: string[] = PROBE_COMMANDS.filter((c) => c.forPeople).map((c) => c.name);
+    expect(forPeople).toEqual(['uname', 'journal-kubelet']);
+    expect(probe.commands.filter((c) => forPeople.includes(c))).toEqual([]);
+    const bundle = path.join(mkdtempSync(path.join(tmpdir(), 'gpuctl-bundle-')), 'bundle');
+    served.sim.probe!.execs.length = 0;
+    expect((await served.run(['collect', '-f', bundle, '--node-probe', 'pod'])).exitCode).toBe(0);
+    for (const e of served.sim.probe!.execs) expect(e.commands).toEqual(PROBE_COMMANDS.map((c) => c.name));
+    expect(served.sim.probe!.execs.length).toBeGreaterThan(0);
   });
 });
 

@@ -12,7 +12,7 @@ import { straceOf } from './exec.js';
 import { HOST_TRACE_SCRIPT } from '../../src/facts/container-probe.js';
 import type { KubeletOptions } from './kubelet.js';
 import { SimKubelet } from './kubelet.js';
-import { probeStreamOf } from './node-stream.js';
+import { probeStreamOf, selectionOfScript } from './node-stream.js';
 import { forbidden, notFound, status, type Status } from './status.js';
 
 export interface ProbeClusterOptions extends KubeletOptions {
@@ -49,7 +49,8 @@ export class ProbeCluster {
   readonly kubelet: SimKubelet;
   private resourceVersion: number;
   /** Every probe script answered: the pod and its node. */
-  readonly execs: { namespace: string; pod: string; node?: string }[] = [];
+  /** Execs of the node probe script (with the commands it ran) and of the host trace. */
+  readonly execs: { namespace: string; pod: string; node?: string; commands?: readonly string[] }[] = [];
 
   constructor(
     private readonly catalog: Catalog,
@@ -183,13 +184,16 @@ export class ProbeCluster {
   execScript(pod: Pod, _container: string, command: string[]): Outcome | undefined {
     if (command[0] === 'sh' && command[1] === '-c' && command[2] === HOST_TRACE_SCRIPT) return this.hostTrace(pod, command[4] ?? '');
     const timeout = /T="timeout (\d+)"/.exec(command[2] ?? '')?.[1];
-    const isProbe = command.length === 3 && command[0] === 'sh' && command[1] === '-c' && command[2] === probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: Number(timeout) });
-    if (!isProbe) return undefined;
+    const selection =
+      command.length === 3 && command[0] === 'sh' && command[1] === '-c'
+        ? selectionOfScript(command[2]!, (s) => probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: Number(timeout), selection: s }))
+        : undefined;
+    if (!selection) return undefined;
     const node = pod.spec?.nodeName;
-    this.execs.push({ namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name, ...(node ? { node } : {}) });
+    this.execs.push({ namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name, ...(node ? { node } : {}), commands: selection.commands });
     const host = node ? this.collection.nodes.get(node) : undefined;
     // A node without facts in the snapshot: the script still ends, having found nothing.
-    return { stdout: Buffer.from(host ? probeStreamOf(host) : '\n@@end\n'), exit: 0 };
+    return { stdout: Buffer.from(host ? probeStreamOf(host, selection) : '\n@@end\n'), exit: 0 };
   }
 
   /**

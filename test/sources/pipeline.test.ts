@@ -1,12 +1,16 @@
 // The collection's phases (src/sources/pipeline.ts): run in order, each over a frozen Facts of the phases
 // before it, each adding only what it declares; and the live run is declared as lists → logs → process
 // tables → node probes.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Collection } from '../../src/collection/collection.js';
 import { emptyCollection } from '../../src/collection/collection.js';
 import type { Phase } from '../../src/sources/pipeline.js';
 import { frozen, runPhases } from '../../src/sources/pipeline.js';
 import { livePhases } from '../../src/sources/live/collect.js';
+import { loadSnapshot, snapshotSource } from '../../src/sources/snapshot.js';
 import { localNodeProbePhase, remoteNodeProbePhase } from '../../src/sources/node-probe/cluster.js';
 import type { LiveSession } from '../../src/sources/live/connect.js';
 import { node, pod } from '../helpers/facts.js';
@@ -77,5 +81,40 @@ describe('the live phases', () => {
       expect(later.adds).not.toContain('notInstalled');
     }
     expect(localNodeProbePhase('auto', () => {}).adds).toEqual(['nodes', 'problems']);
+  });
+});
+
+describe('the snapshot phases', () => {
+  it('a snapshot is one declared phase too, its reader told by its files: the layout, a must-gather, a cluster-info dump', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gpuctl-phases-'));
+    try {
+      const make = async (name: string, files: Record<string, string>) => {
+        for (const [rel, text] of Object.entries(files)) {
+          await mkdir(path.dirname(path.join(dir, name, rel)), { recursive: true });
+          await writeFile(path.join(dir, name, rel), text);
+        }
+        return path.join(dir, name);
+      };
+      const sources = [
+        await snapshotSource('examples/healthy-gpu-operator', 'x'),
+        await snapshotSource(await make('mg', { 'cluster_policy.yaml': '', 'gpu_nodes.labels': '' }), 'x'),
+        await snapshotSource(await make('dump', { 'nodes.json': '{"items":[]}', 'default/pods.json': '{"items":[]}' }), 'x'),
+      ];
+      expect(sources.map((s) => [s.origin, s.phase.name])).toEqual([
+        ['snapshot x', 'snapshot'],
+        ['GPU Operator must-gather x', 'GPU Operator must-gather'],
+        ['cluster-info dump x', 'cluster-info dump'],
+      ]);
+      for (const { phase } of sources) {
+        expect(phase.reads).toEqual([]);
+        expect(phase.adds).toEqual(expect.arrayContaining(['objects', 'logs', 'problems']));
+      }
+      // The layout's phase adds what the loaded snapshot holds, and only what it declares (runPhases checks).
+      const loaded = await loadSnapshot('examples/healthy-gpu-operator');
+      expect(loaded.objects.length).toBeGreaterThan(0);
+      expect(sources[0]!.phase.adds).not.toContain('live');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

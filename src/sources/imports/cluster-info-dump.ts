@@ -2,7 +2,8 @@
 // NS/{pods,events,daemonsets,deployments,…}.json and NS/POD/logs.txt below.
 import { pushAll } from '../../bounded.js';
 import type { Collection } from '../../collection/collection.js';
-import { emptyCollection, logKey } from '../../collection/collection.js';
+import { logKey } from '../../collection/collection.js';
+import type { Phase } from '../pipeline.js';
 import { parseObjects } from '../parse-objects.js';
 import { FILE_LIMITS, type SnapshotFiles } from '../snapshot-files.js';
 
@@ -14,8 +15,12 @@ export async function isClusterInfoDump(files: SnapshotFiles): Promise<boolean> 
   return false;
 }
 
-export async function loadClusterInfoDump(files: SnapshotFiles, label: string): Promise<Collection> {
-  const collection = emptyCollection(`cluster-info dump ${label}`);
+/** A cluster-info dump's collection, as the one phase of its source (src/sources/pipeline.ts). */
+export function clusterInfoDumpPhase(files: SnapshotFiles): Phase {
+  return { name: 'cluster-info dump', reads: [], adds: ['objects', 'logs', 'problems'], run: (_before, collection) => readClusterInfoDump(files, collection) };
+}
+
+async function readClusterInfoDump(files: SnapshotFiles, collection: Collection): Promise<void> {
   files.reportInto(collection.problems);
   const addFile = async (rel: string) => {
     const buf = await files.read(rel, FILE_LIMITS.objectFileBytes, { what: 'object file' });
@@ -35,7 +40,6 @@ export async function loadClusterInfoDump(files: SnapshotFiles, label: string): 
       }
     }
   }
-  return collection;
 }
 
 /** kubectl writes "==== START logs for container C of pod NS/POD ====" … "==== END logs …" per container. */

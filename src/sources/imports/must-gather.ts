@@ -5,7 +5,8 @@ import { pushAll } from '../../bounded.js';
 import { gunzipSync } from 'node:zlib';
 import type { KubeObject, Node } from '../../collection/kube.js';
 import type { Collection, NodeHost } from '../../collection/collection.js';
-import { emptyCollection, logKey } from '../../collection/collection.js';
+import { logKey } from '../../collection/collection.js';
+import type { Phase } from '../pipeline.js';
 import { parseObjects } from '../parse-objects.js';
 import { FILE_LIMITS, type SnapshotFiles } from '../snapshot-files.js';
 
@@ -16,8 +17,17 @@ export async function isMustGather(files: SnapshotFiles): Promise<boolean> {
   return MARKERS.filter((m) => names.includes(m)).length >= 2 || (names.includes('must-gather.log') && names.some((n) => MARKERS.includes(n)));
 }
 
-export async function loadMustGather(files: SnapshotFiles, label: string): Promise<Collection> {
-  const collection = emptyCollection(`GPU Operator must-gather ${label}`);
+/** A must-gather's collection, as the one phase of its source (src/sources/pipeline.ts). */
+export function mustGatherPhase(files: SnapshotFiles): Phase {
+  return {
+    name: 'GPU Operator must-gather',
+    reads: [],
+    adds: ['objects', 'logs', 'nodes', 'problems', 'unavailable', 'notInstalled', 'notCollected'],
+    run: (_before, collection) => readMustGather(files, collection),
+  };
+}
+
+async function readMustGather(files: SnapshotFiles, collection: Collection): Promise<void> {
   files.reportInto(collection.problems);
   const problems = collection.problems;
   const names = await files.fileNames('');
@@ -74,7 +84,6 @@ export async function loadMustGather(files: SnapshotFiles, label: string): Promi
       }
     }
   }
-  return collection;
 }
 
 /** gpu_nodes.labels: a node name line, then "- key=value" lines, a blank line between nodes. */

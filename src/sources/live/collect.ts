@@ -99,7 +99,7 @@ export function logsPhase(session: LiveSession, options: LiveOptions): Phase {
     adds: ['logs', 'unreadLogs', 'problems', 'prometheus', 'localCommands', 'meta'],
     async run(facts, collection) {
       // collect (keepUnread) writes a bundle for a person: every container of the pods picked, GPU container first.
-      const { targets, omitted } = logTargets(facts, undefined, options.keepUnread);
+      const { targets, omitted } = logTargets(facts, { scopes: options.logScopes, everyContainer: options.keepUnread });
       if (targets.length > 0) progress(`fetching ${targets.length} container logs…`);
       const kantaloupe = hasStack(facts, 'hami') || hasStack(facts, 'kantaloupe');
       const [, prometheus, localCommands] = await Promise.all([

@@ -4,6 +4,7 @@ import { GpuctlError } from '../../errors.js';
 import type { Facts } from '../../facts/facts.js';
 import { gpuNodes } from '../../facts/gpu.js';
 import type { Collection } from '../../collection/collection.js';
+import type { ProbeSelection } from '../../collection/probe-commands.js';
 import type { LiveOptions } from '../live.js';
 import type { LiveSession } from '../live/connect.js';
 import { connectLive } from '../live/connect.js';
@@ -55,7 +56,7 @@ export async function probeClusterNodes(mode: RemoteProbeMode, live: LiveOptions
  * (3) --node-probe local|auto: this machine's files and commands, when it is a node the lists found; auto
  * probes nothing elsewhere, local says why it cannot.
  */
-export function localNodeProbePhase(mode: 'auto' | 'local', progress: (text: string) => void): Phase {
+export function localNodeProbePhase(mode: 'auto' | 'local', progress: (text: string) => void, selection?: ProbeSelection): Phase {
   return {
     name: `node probe (${mode})`,
     reads: ['nodes'],
@@ -73,7 +74,7 @@ export function localNodeProbePhase(mode: 'auto' | 'local', progress: (text: str
         );
       }
       progress(`probing node ${name} (local)…`);
-      const host = await probeLocalNode();
+      const host = await probeLocalNode({ selection });
       if (!host.complete) collection.problems.push({ path: `nodes/${name}`, message: 'the node probe stopped before it finished; node facts are partial' });
       collection.nodes.set(name, host);
     },

@@ -1,6 +1,7 @@
 // --node-probe local: gpuctl runs on the node itself and reads its facts directly.
 import { hostname } from 'node:os';
 import type { NodeHost } from '../../collection/collection.js';
+import type { ProbeSelection } from '../../collection/probe-commands.js';
 import { parseProbeOutput, probeScript } from './script.js';
 
 export interface LocalProbeOptions {
@@ -8,11 +9,13 @@ export interface LocalProbeOptions {
   hostRoot?: string;
   commandTimeoutS?: number;
   timeoutMs?: number;
+  /** What the script runs and copies; absent, everything (gpuctl install's own checks read the whole probe). */
+  selection?: ProbeSelection;
 }
 
 export async function probeLocalNode(options: LocalProbeOptions = {}): Promise<NodeHost & { complete: boolean }> {
   const { execa } = await import('execa');
-  const script = probeScript({ hostRoot: options.hostRoot ?? '', chroot: false, commandTimeoutS: options.commandTimeoutS ?? 10 });
+  const script = probeScript({ hostRoot: options.hostRoot ?? '', chroot: false, commandTimeoutS: options.commandTimeoutS ?? 10, selection: options.selection });
   const result = await execa('sh', ['-c', script], { reject: false, timeout: options.timeoutMs ?? 120_000, stdin: 'ignore', stripFinalNewline: false });
   return parseProbeOutput(String(result.stdout ?? ''));
 }

@@ -16,6 +16,7 @@ import type { ExecResult, ExecTarget } from '../live/exec.js';
 import { ExecFailure } from '../live/exec.js';
 import { ANY_PROBE_SELECTOR, newRunId, PROBE_CONTAINER, PROBE_LIFETIME_S } from './pod-spec.js';
 import { parseProbeOutput, probeScript } from './script.js';
+import type { ProbeSelection } from '../../collection/probe-commands.js';
 
 export interface ProbeApi {
   getJson<T>(path: string): Promise<ApiResponse<T>>;
@@ -36,6 +37,8 @@ export interface RemoteProbeOptions {
   execTimeoutMs?: number;
   /** Limit of each command of the script, in seconds. */
   commandTimeoutS?: number;
+  /** What the script runs and copies (the doctor: what its checks declare); absent, everything. */
+  selection?: ProbeSelection;
   /** Longest wait between two polls of a starting pod. */
   pollMs?: number;
   progress?: (text: string) => void;
@@ -280,7 +283,7 @@ export async function whyNotStarted(api: ProbeApi, pod: Pod, detail: string, tim
 
 /** Runs the probe script in a running probe pod and files the node's facts; failures become problems. */
 export async function runProbeScript(api: ProbeApi, collection: Collection, namespace: string, podName: string, node: string, options: RemoteProbeOptions): Promise<void> {
-  const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: options.commandTimeoutS ?? 10 });
+  const script = probeScript({ hostRoot: '/host', chroot: true, commandTimeoutS: options.commandTimeoutS ?? 10, selection: options.selection });
   let result: ExecResult;
   try {
     result = await api.exec({ namespace, pod: podName, container: PROBE_CONTAINER }, ['sh', '-c', script], options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);

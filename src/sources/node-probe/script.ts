@@ -1,7 +1,8 @@
 // One POSIX sh script gathers a node's facts (commands, files, directories) in a delimited stream.
 // The same script runs on the node itself (--node-probe local) and in a probe pod, chrooted into the host.
 import type { CommandOutput, NodeHost } from '../../collection/collection.js';
-import { PROBE_COMMANDS, PROBE_DIRS, PROBE_FILES } from '../../collection/probe-commands.js';
+import type { ProbeSelection } from '../../collection/probe-commands.js';
+import { FULL_PROBE, PROBE_COMMANDS } from '../../collection/probe-commands.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -16,9 +17,11 @@ export interface ProbeScriptOptions {
   chroot: boolean;
   /** Limit of each probe command, in seconds. */
   commandTimeoutS: number;
+  /** What to run and copy (the doctor: what its checks declare, CollectionPlan.probe); absent, everything. */
+  selection?: ProbeSelection;
 }
 
-export function probeScript({ hostRoot, chroot, commandTimeoutS }: ProbeScriptOptions): string {
+export function probeScript({ hostRoot, chroot, commandTimeoutS, selection = FULL_PROBE }: ProbeScriptOptions): string {
   const run = chroot && hostRoot ? `chroot ${shQuote(hostRoot)} ` : '';
   const lines = [
     `R=${shQuote(hostRoot)}`,
@@ -28,6 +31,7 @@ export function probeScript({ hostRoot, chroot, commandTimeoutS }: ProbeScriptOp
     `if command -v timeout >/dev/null 2>&1; then T="timeout ${commandTimeoutS}"; else T=""; fi`,
   ];
   for (const cmd of PROBE_COMMANDS) {
+    if (!selection.commands.includes(cmd.name)) continue;
     lines.push(
       `printf '\\n@@cmd %s\\n' ${shQuote(cmd.name)}`,
       `$T ${run}sh -c ${shQuote(cmd.shell)} 2>"$E"; rc=$?`,
@@ -36,10 +40,14 @@ export function probeScript({ hostRoot, chroot, commandTimeoutS }: ProbeScriptOp
     );
   }
   // Globs expand inside the host root; the prefix is cut again before printing.
-  lines.push(`for f in ${PROBE_FILES.map((f) => `"$R"${globQuote(f)}`).join(' ')}; do`);
-  lines.push(`  [ -f "$f" ] || continue; printf '\\n@@file %s\\n' "\${f#"$R"}"; head -c ${MAX_FILE_BYTES} "$f"`, 'done');
-  lines.push(`for d in ${PROBE_DIRS.map((d) => `"$R"${globQuote(d)}`).join(' ')}; do`);
-  lines.push(`  [ -d "$d" ] && printf '\\n@@dir %s\\n' "\${d#"$R"}"`, 'done');
+  if (selection.files.length > 0) {
+    lines.push(`for f in ${selection.files.map((f) => `"$R"${globQuote(f)}`).join(' ')}; do`);
+    lines.push(`  [ -f "$f" ] || continue; printf '\\n@@file %s\\n' "\${f#"$R"}"; head -c ${MAX_FILE_BYTES} "$f"`, 'done');
+  }
+  if (selection.dirs.length > 0) {
+    lines.push(`for d in ${selection.dirs.map((d) => `"$R"${globQuote(d)}`).join(' ')}; do`);
+    lines.push(`  [ -d "$d" ] && printf '\\n@@dir %s\\n' "\${d#"$R"}"`, 'done');
+  }
   lines.push(`printf '\\n@@end\\n'`, 'rm -f "$E"');
   return lines.join('\n');
 }
