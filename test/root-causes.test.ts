@@ -53,6 +53,19 @@ function expectExplained(report: Report): void {
   for (const r of graph.roots.filter((r) => r.severity !== 'info')) for (const f of r.explains) expect(text).toContain(`${f.name}  `);
 }
 
+/** What a markdown report shows unfolded: the text outside every <details> block (they nest). */
+function outsideDetails(md: string): string {
+  let depth = 0;
+  const out: string[] = [];
+  for (const line of md.split('\n')) {
+    if (line.startsWith('<details>')) depth++;
+    if (depth === 0) out.push(line);
+    if (line === '</details>') depth--;
+  }
+  expect(depth).toBe(0);
+  return out.join('\n');
+}
+
 describe('root causes of the examples', () => {
   it('pins every example', () => {
     expect(Object.keys(EXAMPLE_ROOTS).sort()).toEqual([...EXAMPLES].sort());
@@ -150,6 +163,19 @@ describe('at 2,000 nodes', () => {
     // The same fix on many nodes: once, with how to find them all.
     expect(text).toContain(`select(.name == "nvidia-runtime-missing") | .subject.name`);
     expect(text.match(/\$ sudo nvidia-ctk runtime configure --runtime=containerd/g)).toHaveLength(1);
+    // -o markdown: the same root causes with their counts before the table; every finding's detail folded.
+    const md = renderMarkdown(report, 'en', 'gpuctl doctor', 'gpuctl doctor -o json');
+    const top = md.slice(0, md.indexOf('| | check |'));
+    expect(top.split('\n').length).toBeLessThan(300);
+    roots.filter((r) => r.severity !== 'info').forEach((r, i) => {
+      const kinds = new Set(r.findings.map((f) => f.subject.kind));
+      if (r.findings.length === 1) expect(top).toMatch(new RegExp(`^${i + 1}\\. . \\*\\*.*\\*\\* — \`${r.name}\``, 'm'));
+      else expect(top, r.name).toMatch(new RegExp(`^${i + 1}\\. . \\*\\*\`${r.name}\` on ${r.findings.length} ${kinds.has('Node') ? 'nodes' : '\\w+'}\\*\\* `, 'm'));
+    });
+    for (const r of roots.filter((r) => r.severity === 'info')) expect(top).toContain(`\`${r.name}\``);
+    expect(top.match(/^ {3}sudo nvidia-ctk runtime configure --runtime=containerd$/gm)).toHaveLength(1);
+    expect(top).toContain(`select(.name == "nvidia-runtime-missing") | .subject.name`);
+    expect(outsideDetails(md).match(/nvidia-ctk runtime configure/g)).toHaveLength(1);
   }, 60_000);
 });
 
@@ -178,6 +204,41 @@ describe('the other formats lead with the cause too', () => {
     expect(header).toMatch(/ROOT CAUSE$/);
     expect(z).toMatch(/gpu-held-by-finished-pod: Finished pod default\/cuda-vectoradd/);
     expect(y).toMatch(/nvidia-runtime-missing: /);
+  });
+  it('-o markdown is the text report\'s structure: the fix once, the follow-ups, the symptoms a line each; the rest folded', async () => {
+    const report = await run('examples/passthrough-gpu-held');
+    const md = renderMarkdown(report);
+    const top = md.slice(0, md.indexOf('| | check |'));
+    // The cause, its evidence line, its fix once, the symptoms' follow-ups after it, then the symptoms.
+    const at = (s: string) => {
+      const i = top.indexOf(s);
+      expect(i, s).toBeGreaterThan(0);
+      return i;
+    };
+    const order = [
+      '1. ✗ **Finished pod default/cuda-vectoradd',
+      '   · pod default/cuda-vectoradd: phase Running, status NotReady',
+      '   **Fix:** Delete the finished pod to release its GPU',
+      '   kubectl delete pod -n default cuda-vectoradd\n',
+      '   then, once that is fixed, recreate what gave up waiting:',
+      '   kubectl delete pod -n gpu-operator nvidia-device-plugin-validator-m9f2p   # after the fix: the validation runs again',
+      '   kubectl delete pod -n gpu-operator nvidia-operator-validator-jx7kt',
+      '   explains 5 findings:',
+      '   - ✗ `validator-failed` Pod gpu-operator/nvidia-device-plugin-validator-m9f2p\n',
+      '   - ✗ `unexpected-admission-error` Pod gpu-operator/nvidia-device-plugin-validator-m9f2p\n',
+      '   - ✗ `clusterpolicy-not-ready` ClusterPolicy cluster-policy\n',
+      '   - ‼ `insufficient-gpu` Pod default/stable-diffusion-webui-l5qqnplkwk-99qlr\n',
+    ].map(at);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // Outside the folded blocks each command is printed once; every finding's own fix is in the details.
+    const visible = outsideDetails(md);
+    const commands = visible.split('\n').filter((l) => /^ {3}kubectl /.test(l)).map((l) => l.trim().replace(/\s+#.*/, ''));
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(commands).size).toBe(commands.length);
+    expect(visible).not.toContain('#### ');
+    expect(visible).not.toContain('Playbook');
+    expect(md).toMatch(/<details><summary>Details: the 6 findings with evidence and fix<\/summary>\n\n#### ✗ device plugin validator pod/);
+    expect(md.split('<summary>Details: ')[1]).toMatch(/^kubectl delete pod -n default cuda-vectoradd {3}# finished, still holds the GPU$/m);
   });
   it('-o markdown starts with the root cause and folds the passes; -o junit marks explained findings', async () => {
     const report = await run('examples/passthrough-gpu-held');

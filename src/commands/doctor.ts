@@ -144,7 +144,7 @@ function render(report: Report, opts: DoctorOptions): string {
   const taken = walkPlaybook(report.findings, undefined, causesOf(report));
   switch (opts.output) {
     case 'markdown':
-      return renderMarkdown(report, opts.lang) + renderTakenMarkdown(taken, opts.lang);
+      return renderMarkdown(report, opts.lang, undefined, sameRun(opts, 'json')) + renderTakenMarkdown(taken, opts.lang);
     case 'junit':
       return renderJunit(report, opts.failOn, opts.lang);
     case 'wide': {

@@ -1,17 +1,19 @@
 // A report that pastes well into a GitHub issue: a summary table, then one section per problem.
 import type { Report } from '../engine.js';
 import { causesOf, describeUnread, summarize } from '../engine.js';
-import { commandKey } from '../playbook/walk.js';
-import { groupCommands, kindNoun, someSubjects, subjectText } from './summary.js';
+import type { RootEntry } from './root-entry.js';
+import { noteLines, rootEntries } from './root-entry.js';
 import { showFinding } from '../i18n/checks.js';
 import type { Lang } from '../i18n/lang.js';
+import type { Ui } from '../i18n/ui.js';
 import { ui } from '../i18n/ui.js';
 import { docsUrl } from '../paths.js';
 import type { Finding } from '../model.js';
 import { safeReport } from './safe.js';
 import { SYMBOL } from './style.js';
 
-export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuctl doctor'): string {
+/** `jsonCommand`: the same run with -o json, to list every node a grouped root cause's fix is to be run on. */
+export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuctl doctor', jsonCommand?: string): string {
   const report = safeReport(unsafe);
   const sum = summarize(report);
   const words = ui(lang);
@@ -24,7 +26,7 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
     ...(report.incomplete ? [`${words.incomplete.notRead}${escape(describeUnread(report.incomplete))}`, ''] : []),
     ...(report.stacks ? [`${words.stacks.heading}: ${report.stacks.length ? report.stacks.map((s) => `**${escape(s.name)}**${s.namespaces.length ? ` (${s.namespaces.join(', ')})` : ''}`).join(', ') : words.stacks.none}`, ''] : []),
   ];
-  out.push(...markdownRootCauses(report, lang));
+  out.push(...markdownRootCauses(report, lang, jsonCommand));
   // The table holds what needs reading (problems, skipped checks); the passes fold into a <details> below it.
   const problems = report.findings.filter((f) => f.severity !== 'ok');
   const quiet = new Set(report.quietPasses ?? []);
@@ -39,7 +41,9 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
     for (const s of report.skipped) out.push(`| ${SYMBOL.skipped} | \`${s.name}\` | | ${words.skipped}${escape(s.reason)} |`);
   }
   if (passes.length) out.push('', `<details><summary>${SYMBOL.ok} ${words.counts({ ...sum, ok: passes.length }).passed}</summary>`, '', ...header, ...passes.map(row), '', '</details>');
-  if (problems.length) out.push('', `### ${words.markdown.details}`);
+  // Every finding with its evidence and fix, folded as -o wide is to the text report: the root causes above
+  // print each command once, the findings below each repeat their own.
+  if (problems.length) out.push('', `<details><summary>${words.markdown.details(problems.length)}</summary>`);
   for (const f of problems) {
     const shown = showFinding(f, lang);
     out.push('', `#### ${SYMBOL[f.severity]} ${escape(shown.headline)}`, '', `\`${f.id}\` \`${f.name}\` · ${f.category} · ${words.markdown.see} [${shown.docs.replace(/^docs\//, '')}](${docsUrl(shown.docs)})`);
@@ -53,31 +57,57 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
       out.push('', '```sh', ...f.fix.commands, '```');
     }
   }
+  if (problems.length) out.push('', '</details>');
   return out.join('\n') + '\n';
 }
 
-/** The root causes first, each with its fix once and the findings it explains as a nested list. */
-function markdownRootCauses(report: Report, lang: Lang): string[] {
+/**
+ * The root causes first, as the text report shows them (root-entry.ts): each with its evidence, its fix once,
+ * the symptoms' follow-ups and the symptoms it explains, one line per check; then the notes.
+ */
+function markdownRootCauses(report: Report, lang: Lang, jsonCommand: string | undefined): string[] {
   const words = ui(lang);
-  const roots = causesOf(report).roots.filter((r) => r.severity !== 'info');
-  if (roots.length === 0) return [];
-  const out = [`### ${words.causes.heading(roots.length)}`, ''];
-  const printed = new Set<string>();
-  roots.forEach((root, i) => {
-    const first = root.findings[0]!;
-    const shown = showFinding(first, lang);
-    const where = root.findings.length === 1 ? subjectText(first) : `${words.causes.onCount(root.findings.length, kindNoun(root.findings))} (${someSubjects(root.findings, words)})`;
-    out.push(`${i + 1}. ${SYMBOL[root.severity]} **${escape(shown.headline)}** — \`${first.name}\` ${escape(where)}`);
-    const commands = groupCommands(root.findings).commands.filter((c) => !printed.has(commandKey(c)));
-    for (const c of commands) printed.add(commandKey(c));
-    if (commands.length) out.push('', `   ${escape(shown.fixSummary ?? '')}`, '', '   ```sh', ...commands.map((c) => `   ${c}`), '   ```');
-    if (root.explains.length) {
-      out.push('', `   ${words.causes.explains(root.explains.length)}`, '');
-      for (const f of root.explains.slice(0, 20)) out.push(`   - ${SYMBOL[f.severity]} \`${f.name}\` ${escape(subjectText(f))}`);
-      if (root.explains.length > 20) out.push(`   - ${words.causes.more(root.explains.length - 20)}`);
-    }
+  const graph = causesOf(report);
+  const entries = rootEntries(graph, lang, words, jsonCommand);
+  const out: string[] = [];
+  if (entries.length) out.push(`### ${words.causes.heading(entries.length)}`, '');
+  else if (!report.incomplete) out.push(`${SYMBOL.ok} ${words.causes.none}`, '');
+  entries.forEach((entry, i) => out.push(...markdownRoot(entry, i + 1, words), ''));
+  const notes = noteLines(graph, lang, words);
+  if (notes.length) {
+    out.push(`### ${words.causes.notes}`, '');
+    for (const { text, first } of notes) out.push(`- ${SYMBOL.info} ${escape(text)} \`${first.id}\` \`${first.name}\``);
     out.push('');
-  });
+  }
+  return out;
+}
+
+/** One root cause as a numbered item; what the text report prints on lines of its own are paragraphs of the item. */
+function markdownRoot(entry: RootEntry, n: number, words: Ui): string[] {
+  const { first, shown } = entry;
+  const item = (...lines: string[]) => ['', ...lines.map((l) => (l ? `   ${l}` : ''))];
+  const sh = (lines: string[]) => ['```sh', ...lines, '```'];
+  const out = entry.group
+    ? [`${n}. ${SYMBOL[entry.severity]} **\`${first.name}\` ${escape(entry.group.count)}** (${escape(entry.group.some)}) \`${first.id}\``, ...item(escape(entry.group.example))]
+    : [`${n}. ${SYMBOL[entry.severity]} **${escape(shown.headline)}** — \`${first.name}\` \`${first.id}\`${entry.where ? ` ${escape(entry.where)}` : ''}`];
+  if (entry.evidence) out.push(...item(`· ${escape(entry.evidence)}`));
+  if (entry.message) out.push(...item(escape(entry.message)));
+  if (entry.fix) {
+    const { summary, note, commands, others } = entry.fix;
+    out.push(...item(`**${words.markdown.fix}** ${escape(summary)}${note ? ` _(${escape(note)})_` : ''}`));
+    if (commands.length) out.push(...item(...sh(commands)));
+    if (others) out.push(...item(`_${escape(others)}_`));
+  }
+  if (entry.followUps.length) {
+    const commands = entry.followUps.flatMap((u) => [u.command, ...(u.each ? [`# ${u.each}`] : [])]);
+    out.push(...item(escape(words.causes.then), '', ...sh(commands)));
+    if (entry.followUpsMore) out.push(...item(`_${escape(entry.followUpsMore)}_`));
+  }
+  out.push(...item(`${words.markdown.see} [${shown.docs.replace(/^docs\//, '')}](${entry.docs})`));
+  if (entry.explains) {
+    const { heading, symptoms, more, above } = entry.explains;
+    out.push(...item(escape(heading), '', ...symptoms.map((s) => `- ${SYMBOL[s.severity]} \`${s.name}\` ${escape(s.where)}`), ...(more ? [`- ${escape(more)}`] : []), ...(above ? [`- ${escape(above)}`] : [])));
+  }
   return out;
 }
 

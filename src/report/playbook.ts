@@ -29,11 +29,13 @@ export function renderTakenText(taken: TakenStep[], colour: boolean, lang: Lang 
 
 export function renderTakenMarkdown(taken: TakenStep[], lang: Lang = 'en'): string {
   if (taken.length === 0) return '';
-  const out = ['', `### ${ui(lang).playbook.heading}`, ''];
+  // Folded like the findings' details: the root causes at the top already print each command once.
+  const out = ['', `<details><summary>${ui(lang).playbook.heading}</summary>`, ''];
   taken.forEach(({ playbook, step, findings, commands }, i) => {
     out.push(`${i + 1}. **${stepTitle(playbook, step, lang)}** (${step.layer} · ${playbookTitle(playbook, lang)}) — ${findings.map((f) => `\`${f.name}\` ${subjectOf(f)}`).join(', ')}`);
     if (commands.length) out.push('', '   ```sh', ...commands.map((c) => `   ${terminalSafe(c)}`), '   ```');
   });
+  out.push('', '</details>');
   return out.join('\n') + '\n';
 }
 
