@@ -8,6 +8,7 @@ import { missingRuntimeEvents, missingRuntimeSaid, runtimeEventLine } from '../s
 import type { RuntimeConfig } from '../src/facts/runtime/active-config.js';
 import { activeRuntimeConfig, describeSource, hasFatalProblem, runtimeConfigEvidence } from '../src/facts/runtime/active-config.js';
 import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
+import { runtimeKind } from '../src/facts/runtime/services.js';
 import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import { someNames } from '../src/facts/scheduling.js';
 import type { Fix, Issue } from '../src/model.js';
@@ -31,7 +32,9 @@ function issueFor(node: Node | undefined, nodeName: string | undefined, config: 
   const pods = [...new Set(events.filter((e) => e.event.involvedObject?.kind === 'Pod').map((e) => `${e.event.involvedObject?.namespace}/${e.event.involvedObject?.name}`))];
   const subject = nodeName ? { kind: 'Node', name: nodeName } : { kind: 'Pod', name: events[0]!.event.involvedObject?.name ?? '?', namespace: events[0]!.event.involvedObject?.namespace };
   const where = nodeName ? `Node ${nodeName}` : `Pod ${pods[0]}`;
-  const engine = config?.engine === 'docker' ? 'docker' : config?.engine === 'cri-o' ? 'CRI-O' : 'containerd';
+  // No config read: the runtime the Node reports (cri-o://, docker://) names it.
+  const kind = runtimeKind(config, node);
+  const engine = kind === 'docker' ? 'docker' : kind === 'cri-o' ? 'CRI-O' : 'containerd';
 
   if (hasNvidia) {
     // The file says nvidia, the running runtime says no: it has not re-read its config.

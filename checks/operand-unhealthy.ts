@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
 import { PROVIDER_TITLES } from '../src/data/operands.js';
-import { VALIDATION_STEPS } from '../src/data/validation-steps.js';
+import { stepLayer, VALIDATION_STEPS } from '../src/data/validation-steps.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { ContainerStatus, Pod } from '../src/facts/kube.js';
 import type { OperandPod } from '../src/facts/operands.js';
@@ -13,6 +13,7 @@ import { eventCauses } from '../src/remedies/event-causes.js';
 import { hostSaid, ownWords, rowsOf, saidLine } from '../src/facts/said.js';
 import type { OperandContext } from '../src/remedies/operands.js';
 import { imagePullPointer, logsCommand, operandFix, restartPod } from '../src/remedies/operands.js';
+import { nodeRuntime } from '../src/remedies/runtime.js';
 
 /** nvidia-smi's words for a GPU that fell off the bus or an NVML that fails: the node's side of an operand failure. */
 const NODE_ROWS = rowsOf('operand-unhealthy').filter((w) => w.channels.includes('node-command'));
@@ -119,12 +120,13 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   if (trouble.waitsFor) {
     // the real fault is upstream: point at the operand this one waits for, on the same node
     const upstream = (node ? operandPodsOn(facts, node) : []).filter((o) => o.spec.component === trouble.waitsFor && o.spec.provider === spec.provider);
-    const upstreamTitle = VALIDATION_STEPS[trouble.container]?.layer ?? trouble.waitsFor;
+    const known = VALIDATION_STEPS[trouble.container];
+    const upstreamTitle = known ? stepLayer(known, nodeRuntime(facts, node)?.name) : trouble.waitsFor;
     message += `: it waits for ${upstreamTitle}`;
     for (const o of upstream) evidence.push(`${o.spec.title} pod on the same node: ${podRef(o.pod)} ${displayStatus(o.pod)}${isReady(o.pod) ? ', Ready' : ', not Ready'}`);
     if (upstream.length === 0) evidence.push(`no ${trouble.waitsFor} pod of the ${PROVIDER_TITLES[spec.provider]} on ${node}`);
   }
-  const ctx = { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous };
+  const ctx = { namespace: ns, pod: pod.metadata.name, container: trouble.container, node, previous: trouble.previous, runtime: nodeRuntime(facts, node) };
   return { severity: trouble.severity, subject, message, evidence, fix: fixFor(facts, pod, spec, trouble, ctx) };
 }
 
@@ -136,7 +138,7 @@ function fixFor(facts: Facts, pod: Pod, spec: OperandPod['spec'], trouble: Troub
   const step = trouble.waitsFor ? VALIDATION_STEPS[trouble.container] : undefined;
   if (step) {
     return {
-      summary: `Nothing to fix in this pod: it waits in ${trouble.container} for ${step.layer}; fix that on ${ctx.node ?? 'its node'} first, and the pod goes on by itself`,
+      summary: `Nothing to fix in this pod: it waits in ${trouble.container} for ${stepLayer(step, ctx.runtime?.name)}; fix that on ${ctx.node ?? 'its node'} first, and the pod goes on by itself`,
       commands: [logsCommand(ctx), `gpuctl doctor --checks ${step.stage === 'driver' ? 'driver' : 'runtime'}`],
     };
   }
@@ -153,7 +155,8 @@ function fixFor(facts: Facts, pod: Pod, spec: OperandPod['spec'], trouble: Troub
 export default defineCheck({
   name: 'operand-unhealthy',
   title: 'GPU Operator and device plugin operands are healthy',
-  needs: ['Pod', 'Event', 'logs:stack', 'node-probe', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  needs: ['Pod', 'Event', 'Node', 'logs:stack', 'node-probe', 'node-command:nvidia-smi', 'node-command:nvidia-smi-query'],
+  // The Node only names the runtime in a fix command (CRI-O's config, not containerd's): not needed to judge.
   requires: ['Pod'],
   ok: 'every GPU Operator / device plugin operand pod is Ready and not restarting',
   explain: {

@@ -7,7 +7,7 @@ import { runtimeHintsOf } from '../src/facts/runtime/containerd-paths.js';
 import type { RuntimeEntry } from '../src/facts/runtime/runtimes.js';
 import { isNvidiaRuntime } from '../src/facts/runtime/runtimes.js';
 import type { Fix, Issue } from '../src/model.js';
-import { restartCommand } from '../src/remedies/runtime.js';
+import { ctkRuntime, restartCommand } from '../src/remedies/runtime.js';
 import { pushAll } from '../src/bounded.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { Said } from '../src/facts/said.js';
@@ -24,7 +24,7 @@ function fixFor(runtime: RuntimeEntry, config: RuntimeConfig, node: Node | undef
       commands: [
         `kubectl get pods -A -l app=nvidia-container-toolkit-daemonset -o wide --field-selector spec.nodeName=${node?.metadata.name ?? 'NODE'}`,
         ...(alternatives.length ? [] : ['sudo apt-get install -y nvidia-container-toolkit']),
-        'sudo nvidia-ctk runtime configure --runtime=' + (config.engine === 'docker' ? 'docker' : 'containerd'),
+        `sudo nvidia-ctk runtime configure --runtime=${ctkRuntime(config, node)}`,
         restart,
       ],
     };

@@ -14,7 +14,7 @@ import { findStack, gpuOperatorNamespace } from '../src/facts/stacks.js';
 import { templateOwner } from '../src/facts/workload-owner.js';
 import { operandOf, operandOfDaemonSet } from '../src/facts/operands.js';
 import type { Issue } from '../src/model.js';
-import { restartCommand, runtimeClassYaml } from '../src/remedies/runtime.js';
+import { nvidiaRuntimeLookup, restartCommand, runtimeClassYaml } from '../src/remedies/runtime.js';
 
 const WORKLOAD_KINDS = ['Deployment', 'DaemonSet'];
 
@@ -129,7 +129,7 @@ export default defineCheck({
           ...rejected.filter((e) => e.name === name).slice(0, 3).map((e) => eventLine(e.event)),
         ],
         fix: {
-          summary: `Create RuntimeClass ${name} with handler ${handler} (the runtime name in the nodes' containerd config)`,
+          summary: `Create RuntimeClass ${name} with handler ${handler} (the runtime name in the nodes' runtime config)`,
           commands: [runtimeClassYaml(name, handler)],
         },
       });
@@ -209,7 +209,7 @@ export default defineCheck({
           evidence: [`RuntimeClass ${name}: handler: ${handler}`, ...unexplained.slice(0, 3).map((e) => eventLine(e.event))],
           fix: {
             summary: `Add a runtime called ${handler} to the container runtime on ${nodes.join(', ')} and restart it, or recreate the RuntimeClass with a handler the nodes have`,
-            commands: ['sudo containerd config dump | grep -A3 "runtimes\\."   # on the node: the configured runtime names'],
+            commands: [`${nvidiaRuntimeLookup(undefined, unexplained[0]?.node ? facts.node(unexplained[0].node) : undefined, '')}   # on the node: the configured runtime names`],
           },
         });
       }

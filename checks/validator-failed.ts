@@ -1,6 +1,6 @@
 import { defineCheck } from '../src/check.js';
 import type { OperandSpec } from '../src/data/operands.js';
-import { validationStep } from '../src/data/validation-steps.js';
+import { stepLayer, validationStep } from '../src/data/validation-steps.js';
 import type { Facts } from '../src/facts/facts.js';
 import type { GpuHolder } from '../src/facts/gpu-holders.js';
 import { describeHolder, gpuHolders, isUnexpectedAdmission } from '../src/facts/gpu-holders.js';
@@ -18,6 +18,7 @@ import { eventCauseEntries, eventCauses } from '../src/remedies/event-causes.js'
 import { devicePluginPodsOn } from '../src/facts/stacks.js';
 import { imagePullPointer } from '../src/remedies/operands.js';
 import { stepRemedy } from '../src/remedies/validation.js';
+import { nodeRuntime } from '../src/remedies/runtime.js';
 
 /** A finished pod holding the node's GPU is the first thing to remove (the seed's cuda-vectoradd). */
 function withFreedGpus(fix: Fix, finished: GpuHolder[]): Fix {
@@ -157,7 +158,8 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
   }
   // Never tell the user to fix a layer the facts show healthy: say what is healthy and what does fail.
   const healthy = !node ? undefined : step.stage === 'plugin' ? healthyPlugin(facts, node) : step.stage === 'driver' ? healthyDriver(facts, node) : undefined;
-  const fix = remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous });
+  const runtime = nodeRuntime(facts, node);
+  const fix = remedy.fix({ namespace: ns, pod: pod.metadata.name, container, node, previous, runtime });
   // What the validator (or the workload validator it waits for) said in its components' words names the cause.
   const workloads = spec.component === 'operator-validator' && node ? operandPodsOn(facts, node).filter((o) => o.pod !== pod && o.spec.step === verdict.step).map((o) => o.pod) : [];
   const said = finished.length || healthy ? undefined : ownWords(facts, [pod, ...workloads]).map((w) => ({ ...w, findings: w.findings.filter((n) => n !== 'validator-failed') })).find((w) => w.findings.length);
@@ -179,7 +181,7 @@ function issueFor({ pod, spec }: OperandPod, facts: Facts): Issue | undefined {
     : causes.length > 0
       ? `: ${causes[0]}`
       : '';
-  const verdictText = healthy ? `the ${step.stage} stage fails although ${healthy}` : `the ${step.stage} stage fails, fix ${step.layer}`;
+  const verdictText = healthy ? `the ${step.stage} stage fails although ${healthy}` : `the ${step.stage} stage fails, fix ${stepLayer(step, runtime?.name)}`;
   return {
     severity: verdict.severity,
     subject: { kind: 'Pod', name: pod.metadata.name, namespace: ns },

@@ -27,7 +27,7 @@ export const VALIDATION_STEPS: Record<string, ValidationStep> = {
   'toolkit-validation': {
     stage: 'toolkit',
     component: 'toolkit',
-    layer: 'the container runtime (NVIDIA Container Toolkit, containerd nvidia runtime)',
+    layer: 'the container runtime (NVIDIA Container Toolkit, the nvidia runtime in containerd or CRI-O)',
     does: 'runs nvidia-smi in a plain container, which works only when the NVIDIA runtime injects the driver into it',
   },
   'cuda-validation': {
@@ -43,6 +43,11 @@ export const VALIDATION_STEPS: Record<string, ValidationStep> = {
     does: 'waits until the node advertises nvidia.com/gpu, then starts the nvidia-device-plugin-validator pod, which asks for one GPU',
   },
 };
+
+/** The layer a step proves, naming the node's runtime where it is known ("CRI-O", "k3s' containerd"). */
+export function stepLayer(step: ValidationStep, runtime: string | undefined): string {
+  return step.stage === 'toolkit' && runtime ? `the container runtime (NVIDIA Container Toolkit, the nvidia runtime in ${runtime})` : step.layer;
+}
 
 /** A step the table does not know (newer operators add some): still named, with what its name says. */
 export function validationStep(name: string): ValidationStep {

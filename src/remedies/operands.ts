@@ -4,6 +4,8 @@
 import type { OperandSpec } from '../data/operands.js';
 import type { ContainerStatus, Pod } from '../collection/kube.js';
 import type { Fix, Issue } from '../model.js';
+import type { NodeRuntime } from './runtime.js';
+import { nvidiaRuntimeLookup } from './runtime.js';
 
 /** Where a fix command points: the pod, its namespace and node, the container to read. */
 export interface OperandContext {
@@ -12,6 +14,8 @@ export interface OperandContext {
   container: string;
   node?: string;
   previous: boolean;
+  /** The node's runtime (CRI-O, k3s' containerd, …): where a fix looks for the nvidia runtime. */
+  runtime?: NodeRuntime;
 }
 
 export function logsCommand(ctx: OperandContext): string {
@@ -29,11 +33,11 @@ function genericFix(what: string) {
 
 const devicePluginFix = (ctx: OperandContext): Fix => ({
   summary:
-    'The device plugin needs NVML from the NVIDIA runtime: "could not load NVML library" or "Incompatible strategy detected" in its log means the pod did not run with the nvidia runtime (RuntimeClass nvidia or containerd default_runtime_name); check the runtime on the node',
+    'The device plugin needs NVML from the NVIDIA runtime: "could not load NVML library" or "Incompatible strategy detected" in its log means the pod did not run with the nvidia runtime (RuntimeClass nvidia, or nvidia as the node\'s default runtime); check the runtime on the node',
   commands: [
     logsCommand(ctx),
     'kubectl get runtimeclass nvidia -o yaml',
-    ...(ctx.node ? [`# on ${ctx.node}: grep -n -A3 'runtimes.nvidia' /etc/containerd/config.toml`] : []),
+    ...(ctx.node ? [`# on ${ctx.node}: ${ctx.runtime?.lookup ?? nvidiaRuntimeLookup(undefined, undefined)}`] : []),
     restartPod(ctx),
   ],
 });

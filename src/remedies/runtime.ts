@@ -6,10 +6,13 @@ import type { RuntimeConfig } from '../facts/runtime/active-config.js';
 import type { ContainerdConfig } from '../facts/runtime/containerd-config.js';
 import { readContainerdConfig } from '../facts/runtime/containerd-config.js';
 import { CONTAINERD_PATHS } from '../facts/runtime/containerd-paths.js';
-import { CRIO_DROP_IN_DIR } from '../facts/runtime/crio-config.js';
+import { CRIO_CONFIG, CRIO_DROP_IN_DIR } from '../facts/runtime/crio-config.js';
+import { DOCKER_DAEMON_JSON } from '../facts/runtime/docker-config.js';
 import { CRI_RUNTIME_V3, CRI_V2 } from '../facts/runtime/containerd-plugins.js';
 import { isNvidiaRuntime } from '../facts/runtime/runtimes.js';
-import { runtimeService } from '../facts/runtime/services.js';
+import type { RuntimeKind } from '../facts/runtime/services.js';
+import { runtimeKind, runtimeService } from '../facts/runtime/services.js';
+import type { Facts } from '../facts/facts.js';
 import { hasGoTemplateActions } from '../facts/toml.js';
 import type { Fix } from '../model.js';
 import type { NodeHost } from '../collection/collection.js';
@@ -89,20 +92,22 @@ export function dropInImportFix(config: ContainerdConfig, dropIn: string, host: 
 export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node | undefined, host: NodeHost | undefined): Fix {
   const on = node ? ` on node ${node.metadata.name}` : '';
   const restart = restartCommand(config, node);
-  if (!config) {
+  // No config read: the runtime the Node object reports (CRI-O, docker, k3s/RKE2's containerd) decides the commands.
+  const kind = runtimeKind(config, node);
+  if (kind === undefined) {
     return {
-      summary: `Configure the NVIDIA runtime in the node's container runtime and restart it${on} (k3s/RKE2: restart k3s/rke2 after installing nvidia-container-toolkit; they add the runtime themselves)`,
+      summary: `Configure the NVIDIA runtime in the node's container runtime and restart it${on} (k3s/RKE2: restart k3s/rke2 after installing nvidia-container-toolkit; they add the runtime themselves; CRI-O: nvidia-ctk runtime configure --runtime=crio)`,
       commands: ['sudo nvidia-ctk runtime configure --runtime=containerd', 'sudo systemctl restart containerd'],
     };
   }
-  if (config.engine === 'docker') {
+  if (kind === 'docker') {
     return {
-      summary: `Add the nvidia runtime to ${config.file} and restart docker${on}`,
+      summary: `Add the nvidia runtime to ${config?.engine === 'docker' ? config.file : DOCKER_DAEMON_JSON} and restart docker${on}`,
       commands: ['sudo nvidia-ctk runtime configure --runtime=docker', restart],
     };
   }
-  if (config.engine === 'cri-o') {
-    const stray = config.unused.find((u) => u.runtimes.some(isNvidiaRuntime));
+  if (kind === 'cri-o') {
+    const stray = config?.engine === 'cri-o' ? config.unused.find((u) => u.runtimes.some(isNvidiaRuntime)) : undefined;
     return stray
       ? {
           summary: `Move ${stray.file} to ${CRIO_DROP_IN_DIR}, where CRI-O reads drop-ins (nvidia-ctk 1.18.0–1.19.0 wrote it to the wrong directory; fixed in 1.19.1), and restart CRI-O${on}`,
@@ -113,28 +118,29 @@ export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node |
           commands: [`sudo nvidia-ctk runtime configure --runtime=crio --drop-in-config=${CRIO_DROP_IN_DIR}/99-nvidia.toml`, restart],
         };
   }
-  const notImported = config.unused.find((u) => u.why.startsWith('not imported') && u.runtimes.some(isNvidiaRuntime));
-  if (notImported) return dropInImportFix(config, notImported.file, host, node);
-  if (config.flavor === 'k3s' || config.flavor === 'rke2') {
-    const template = activeTemplate(config);
+  const containerd = config?.engine === 'containerd' ? config : undefined;
+  const notImported = containerd?.unused.find((u) => u.why.startsWith('not imported') && u.runtimes.some(isNvidiaRuntime));
+  if (containerd && notImported) return dropInImportFix(containerd, notImported.file, host, node);
+  if (kind === 'k3s' || kind === 'rke2') {
+    const template = containerd && activeTemplate(containerd);
     if (!template) {
       return {
-        summary: `${config.flavor} adds the nvidia runtime to its containerd config by itself when it finds ${NVIDIA_BINARY} at start: install nvidia-container-toolkit and restart ${config.flavor}${on}; edits to ${config.mainFile} are overwritten on restart`,
+        summary: `${kind} adds the nvidia runtime to its containerd config by itself when it finds ${NVIDIA_BINARY} at start: install nvidia-container-toolkit and restart ${kind}${on}; edits to ${containerd?.mainFile ?? CONTAINERD_PATHS[kind].config} are overwritten on restart`,
         commands: [`ls -l ${NVIDIA_BINARY} || sudo apt-get install -y nvidia-container-toolkit`, restart],
       };
     }
     const text = host?.files.get(template.file) ?? '';
     return hasGoTemplateActions(text)
       ? {
-          summary: `Add the nvidia runtime to ${template.file} (${config.mainFile} is rendered from it) and restart ${config.flavor}${on}`,
+          summary: `Add the nvidia runtime to ${template.file} (${containerd!.mainFile} is rendered from it) and restart ${kind}${on}`,
           commands: [`sudo tee -a ${template.file} <<'EOF'\n${nvidiaRuntimeToml(template.version)}\nEOF`, restart],
         }
       : {
-          summary: `Configure the nvidia runtime in ${template.file} (${config.mainFile} is rendered from it) and restart ${config.flavor}${on}`,
+          summary: `Configure the nvidia runtime in ${template.file} (${containerd!.mainFile} is rendered from it) and restart ${kind}${on}`,
           commands: [`sudo nvidia-ctk runtime configure --runtime=containerd --config=${template.file}`, restart],
         };
   }
-  if (config.flavor === 'microk8s') {
+  if (kind === 'microk8s') {
     return {
       summary: `Enable MicroK8s' nvidia addon, or add the runtime to ${CONTAINERD_PATHS.microk8s.templates[0]} and restart MicroK8s${on}`,
       commands: ['microk8s enable nvidia', restart],
@@ -144,6 +150,59 @@ export function nvidiaRuntimeFix(config: RuntimeConfig | undefined, node: Node |
     summary: `Configure the nvidia runtime in containerd and restart it${on}`,
     commands: ['sudo nvidia-ctk runtime configure --runtime=containerd', restart],
   };
+}
+
+/** What a fix calls the node's runtime, and the command that shows its nvidia runtime there. */
+export interface NodeRuntime {
+  name: string;
+  lookup: string;
+}
+
+const RUNTIME_NAMES: Record<RuntimeKind, string> = {
+  containerd: 'containerd',
+  k3s: "k3s' containerd",
+  rke2: "RKE2's containerd",
+  microk8s: "MicroK8s' containerd",
+  'cri-o': 'CRI-O',
+  docker: 'docker',
+};
+
+/**
+ * The runtime of a node as its Node object reports it (containerRuntimeVersion, the kubelet's +k3s / +rke2),
+ * for checks that read no runtime config; undefined when the Node is not known.
+ */
+export function nodeRuntime(facts: Facts, nodeName: string | undefined): NodeRuntime | undefined {
+  const node = nodeName ? facts.node(nodeName) : undefined;
+  const kind = runtimeKind(undefined, node);
+  return kind && { name: RUNTIME_NAMES[kind], lookup: nvidiaRuntimeLookup(undefined, node) };
+}
+
+/**
+ * The command that shows, on the node, whether its runtime has the nvidia runtime (or, with no handler, which
+ * runtimes it has): the merged containerd config, the k3s/RKE2/MicroK8s rendered file, CRI-O's config and
+ * drop-ins, docker's daemon.json.
+ */
+export function nvidiaRuntimeLookup(config: RuntimeConfig | undefined, node: Node | undefined, handler: string | undefined = 'nvidia'): string {
+  const kind = runtimeKind(config, node);
+  const pattern = handler ? `'runtimes.${handler}'` : `'runtimes\\.'`;
+  switch (kind) {
+    case 'cri-o':
+      return `sudo grep -rn -A3 ${pattern} ${CRIO_CONFIG} ${CRIO_DROP_IN_DIR}/`;
+    case 'docker':
+      return `grep -n -A3 ${handler ? handler : 'runtimes'} ${DOCKER_DAEMON_JSON}`;
+    case 'k3s':
+    case 'rke2':
+    case 'microk8s':
+      return `sudo grep -n -A3 ${pattern} ${config?.engine === 'containerd' ? config.mainFile : CONTAINERD_PATHS[kind].config}`;
+    default:
+      return `sudo containerd config dump | grep -n -A3 ${pattern}`;
+  }
+}
+
+/** nvidia-ctk's --runtime for the node's runtime (k3s/RKE2 run containerd). */
+export function ctkRuntime(config: RuntimeConfig | undefined, node: Node | undefined): 'containerd' | 'crio' | 'docker' {
+  const kind = runtimeKind(config, node);
+  return kind === 'cri-o' ? 'crio' : kind === 'docker' ? 'docker' : 'containerd';
 }
 
 /**

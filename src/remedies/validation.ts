@@ -8,6 +8,7 @@ import { eitherOf } from '../model.js';
 const CUDA_CAUSES: CheckName[] = ['driver-too-old-for-cuda', 'driver-library-mismatch', 'fabric-manager-not-running'];
 import type { OperandContext } from './operands.js';
 import { logsCommand } from './operands.js';
+import { nvidiaRuntimeLookup } from './runtime.js';
 
 const rerunValidator = (ctx: OperandContext) =>
   `kubectl delete pod -n ${ctx.namespace} ${ctx.pod}   # after the fix: the validation runs again`;
@@ -36,11 +37,11 @@ export const STEP_REMEDIES: Record<string, StepRemedy> = {
   'toolkit-validation': {
     related: ['nvidia-runtime-missing', 'runtime-binary-missing', 'runtimeclass-missing'],
     fix: (ctx) => ({
-      summary: 'Fix the runtime: read the toolkit container log and check the nvidia runtime in the containerd config',
+      summary: `Fix the runtime: read the toolkit container log and check the nvidia runtime in ${ctx.runtime ? `the ${ctx.runtime.name} config` : "the node's runtime config"}`,
       commands: [
         logsCommand(ctx),
         `kubectl logs -n ${ctx.namespace} -l app=nvidia-container-toolkit-daemonset -c nvidia-container-toolkit-ctr --tail=50`,
-        `# on ${ctx.node ?? 'the node'}: containerd config dump | grep -n -A3 'runtimes.nvidia'`,
+        `# on ${ctx.node ?? 'the node'}: ${ctx.runtime?.lookup ?? nvidiaRuntimeLookup(undefined, undefined)}`,
         'gpuctl doctor --checks runtime',
         rerunValidator(ctx),
       ],

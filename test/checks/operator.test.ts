@@ -321,6 +321,28 @@ describe('validator-failed', () => {
     expect(issue!.fix!.commands).toContain('gpuctl doctor --checks runtime');
   });
 
+  it('a failed toolkit-validation points at the node\'s own runtime: CRI-O\'s drop-ins on a CRI-O node, k3s\' file on k3s, containerd\'s otherwise', () => {
+    const validator = operand('nvidia-operator-validator', 'nvidia-operator-validator-rbmwr', 'gpu-1', ['nvidia-operator-validator'], {
+      ready: false,
+      init: [initDone('driver-validation'), crashLoop('toolkit-validation', 3)],
+    }, VALIDATION);
+    const on = (containerRuntimeVersion: string, kubeletVersion = 'v1.30.2') => {
+      const n = gpuNode('gpu-1');
+      const [issue] = issues(validatorFailed, factsOf([{ ...n, status: { ...n.status, nodeInfo: { containerRuntimeVersion, kubeletVersion } } }, validator]));
+      return issue!;
+    };
+    const crio = on('cri-o://1.29.1');
+    expect(crio.message).toContain('fix the container runtime (NVIDIA Container Toolkit, the nvidia runtime in CRI-O)');
+    expect(crio.fix!.summary).toContain('the CRI-O config');
+    expect(crio.fix!.commands).toContain("# on gpu-1: sudo grep -rn -A3 'runtimes.nvidia' /etc/crio/crio.conf /etc/crio/crio.conf.d/");
+    expect(JSON.stringify([crio.message, crio.fix])).not.toContain('containerd');
+    const k3s = on('containerd://1.7.11-k3s2', 'v1.29.0+k3s1');
+    expect(k3s.fix!.commands).toContain("# on gpu-1: sudo grep -n -A3 'runtimes.nvidia' /var/lib/rancher/k3s/agent/etc/containerd/config.toml");
+    const containerd = on('containerd://1.7.12');
+    expect(containerd.fix!.commands).toContain("# on gpu-1: sudo containerd config dump | grep -n -A3 'runtimes.nvidia'");
+    expect(JSON.stringify(containerd.fix)).not.toContain('crio');
+  });
+
   it('explains the seed: the device plugin validator refused at admission while a finished pod holds the only GPU', () => {
     const operatorValidator = operand('nvidia-operator-validator', 'nvidia-operator-validator-rbmwr', 'z-k8s-n-1', ['nvidia-operator-validator'], {
       ready: false,

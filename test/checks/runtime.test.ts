@@ -72,6 +72,23 @@ describe('nvidia-runtime-missing', () => {
     expect(issue!.fix!.commands).toEqual(['sudo nvidia-ctk runtime configure --runtime=containerd', 'sudo systemctl restart containerd']);
   });
 
+  it('with no config read, the fix follows the runtime the Node reports: CRI-O\'s commands on a CRI-O node, k3s\' on k3s, containerd\'s on containerd', () => {
+    const fixOn = (runtime: string, kubelet?: string) => {
+      const [issue] = issues(nvidiaRuntimeMissing.run(factsOf([withRuntime(gpuNode('gpu-1'), runtime, kubelet), sandboxEvent('default', 'cuda-vectoradd', 'gpu-1')])));
+      return issue!;
+    };
+    const crio = fixOn('cri-o://1.29.1');
+    expect(crio.message).toBe('Node gpu-1: CRI-O has no "nvidia" runtime: 1 pod cannot start (default/cuda-vectoradd)');
+    expect(crio.fix!.commands).toEqual(['sudo nvidia-ctk runtime configure --runtime=crio --drop-in-config=/etc/crio/crio.conf.d/99-nvidia.toml', 'sudo systemctl restart crio']);
+    expect(JSON.stringify([crio.message, crio.fix])).not.toContain('containerd');
+    const k3s = fixOn('containerd://1.7.11-k3s2', 'v1.29.0+k3s1');
+    expect(k3s.fix!.commands).toEqual(['ls -l /usr/bin/nvidia-container-runtime || sudo apt-get install -y nvidia-container-toolkit', 'sudo systemctl restart k3s-agent']);
+    expect(k3s.fix!.summary).toContain('k3s adds the nvidia runtime to its containerd config by itself');
+    const containerd = fixOn('containerd://1.7.12');
+    expect(containerd.fix!.commands).toEqual(['sudo nvidia-ctk runtime configure --runtime=containerd', 'sudo systemctl restart containerd']);
+    expect(JSON.stringify(containerd.fix)).not.toContain('crio');
+  });
+
   it('names the pod when the event does not say which node', () => {
     const facts = factsOf([sandboxEvent('default', 'cuda-vectoradd')]);
     expect(issues(nvidiaRuntimeMissing.run(facts))).toMatchObject([{ subject: { kind: 'Pod', name: 'cuda-vectoradd', namespace: 'default' } }]);

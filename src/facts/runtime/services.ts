@@ -2,6 +2,8 @@
 // server or agent that embeds containerd (a control-plane label tells a server from an agent).
 import type { Node } from '../../collection/kube.js';
 import type { RuntimeConfig } from './active-config.js';
+import type { ContainerdFlavor } from './containerd-paths.js';
+import { kubeletRuntimeOf, runtimeHintsOf } from './containerd-paths.js';
 
 export type Distro = 'k3s' | 'rke2';
 
@@ -25,14 +27,33 @@ export function distroServices(distro: Distro, node: Node | undefined): string[]
   return [server ? units.server : units.agent];
 }
 
-/** The service that runs the node's container runtime (an agent's when the Node is unknown). */
+/** A node's container runtime: containerd (plain, or embedded by k3s, RKE2, MicroK8s), CRI-O or docker. */
+export type RuntimeKind = ContainerdFlavor | 'cri-o' | 'docker';
+
+/**
+ * The node's runtime: from its config when one was read, else from what the Node object reports
+ * (containerRuntimeVersion cri-o:// or docker://, a kubelet version +k3s / +rke2); undefined when neither says.
+ */
+export function runtimeKind(config: RuntimeConfig | undefined, node: Node | undefined): RuntimeKind | undefined {
+  if (config) return config.engine === 'containerd' ? config.flavor : config.engine;
+  const hints = runtimeHintsOf(node);
+  const engine = kubeletRuntimeOf(hints);
+  if (engine !== 'containerd') return engine;
+  const kubelet = hints.kubeletVersion ?? '';
+  return /rke2/.test(kubelet) ? 'rke2' : /k3s/.test(kubelet) ? 'k3s' : 'containerd';
+}
+
+/** The service that runs the node's container runtime (containerd's, or an agent's, when nothing says). */
 export function runtimeService(config: RuntimeConfig | undefined, node?: Node): string {
-  if (config?.engine === 'docker') return 'docker';
-  if (config?.engine === 'cri-o') return 'crio';
-  switch (config?.flavor) {
+  const kind = runtimeKind(config, node);
+  switch (kind) {
+    case 'docker':
+      return 'docker';
+    case 'cri-o':
+      return 'crio';
     case 'k3s':
     case 'rke2':
-      return isServer(node) ? DISTRO_SERVICES[config.flavor].server : DISTRO_SERVICES[config.flavor].agent;
+      return isServer(node) ? DISTRO_SERVICES[kind].server : DISTRO_SERVICES[kind].agent;
     default:
       return 'containerd';
   }
