@@ -130,6 +130,7 @@ export const CAUSE_RULES: readonly Rule[] = [
   // Images.
   ...each('image-pull-failing', ['no-mirror-for-host', 'mirror-not-loaded'], { on: 'node', because: 'the node has no working mirror for the registry' }),
   { symptom: 'image-pull-failing', cause: 'driver-image-unavailable', on: 'image', because: 'the driver image tag does not exist for the OS' },
+  { symptom: 'tf-operator-restarting', cause: 'image-pull-failing', on: 'pod', because: 'the restarted operator cannot pull its own image' },
   { symptom: 'tf-operator-restarting', cause: 'image-pull-failing', on: 'cluster', when: (_s, c) => c.images.some((i) => /greptime/.test(i)), because: 'its metrics store, GreptimeDB, cannot pull its image' },
 
   // Injection and the workloads that need it.

@@ -327,6 +327,7 @@ export const EVIDENCE_SOURCES: Record<CheckName, EvidenceRow[]> = {
     { fact: 'the controller restarts', where: 'pods in `tensor-fusion-sys` labelled `app.kubernetes.io/component=controller`: phase, restart counts, `CrashLoopBackOff`, Ready; `lastState.terminated` reason, exit code and time', zh: { fact: '控制器在重启', where: '`tensor-fusion-sys` 中标签为 `app.kubernetes.io/component=controller` 的 Pod：phase、重启次数、`CrashLoopBackOff`、Ready；`lastState.terminated` 的原因、退出码和时间' } },
     { fact: 'why', where: 'the error lines of the controller containers\' logs and previous logs', zh: { fact: '原因', where: '控制器容器日志和上一次运行日志中的错误行' } },
     { fact: 'what the events say', where: 'the pod\'s Warning events', zh: { fact: '事件说了什么', where: 'Pod 的 Warning 事件' } },
+    { fact: 'its image does not pull', where: 'the containers\' `state.waiting` reason `ErrImagePull` / `ImagePullBackOff`, else (nothing crash-looping) kubelet\'s `Failed to pull image` / `Back-off pulling image` Warning events', zh: { fact: '镜像拉不下来', where: '容器 `state.waiting` 的原因 `ErrImagePull` / `ImagePullBackOff`；没有容器在 CrashLoop 时，看 kubelet 的 `Failed to pull image` / `Back-off pulling image` Warning 事件' } },
   ],
   'tf-schedule-failed': [
     { fact: 'Tensor Fusion is in use', where: 'the stack detection', zh: { fact: '在用 Tensor Fusion', where: '栈检测' } },

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import tfGpusUndiscovered from '../../checks/tf-gpus-undiscovered.js';
 import tfInvalidMemoryAddress from '../../checks/tf-invalid-memory-address.js';
+import imagePullFailing from '../../checks/image-pull-failing.js';
 import tfOperatorRestarting from '../../checks/tf-operator-restarting.js';
 import tfScheduleFailed from '../../checks/tf-schedule-failed.js';
 import tfWorkerCrashing from '../../checks/tf-worker-crashing.js';
 import tfWorkerNotRunning from '../../checks/tf-worker-not-running.js';
 import type { Check } from '../../src/check.js';
-import { appliesTo } from '../../src/engine.js';
+import { appliesTo, causesOf, runChecks } from '../../src/engine.js';
 import type { Event, KubeObject, Pod } from '../../src/facts/kube.js';
 import type { Collection } from '../../src/collection/collection.js';
 import { factsOf, host, node, pod } from '../helpers/facts.js';
@@ -118,6 +119,53 @@ describe('tf-operator-restarting', () => {
 
   it('is quiet for a healthy controller', () => {
     expect(run(tfOperatorRestarting, [...installed(), controller(readyStatus())])).toEqual([]);
+  });
+
+  const IMAGE = 'tensorfusion/tensor-fusion-operator:1.48.6';
+  const pullBackOff = (): Pod['status'] => ({
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'False' }],
+    containerStatuses: [{ name: 'main', ready: false, restartCount: 3, image: IMAGE, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${IMAGE}"` } } }],
+  });
+  const pullEvent = (name: string, message: string): Event => ({
+    apiVersion: 'v1', kind: 'Event', type: 'Warning', reason: 'Failed', message, lastTimestamp: '2025-03-11T06:10:00Z',
+    metadata: { name: `${name}.1`, namespace: TFS }, involvedObject: { kind: 'Pod', name, namespace: TFS },
+  });
+  const graphOf = (objects: KubeObject[]) => {
+    const report = runChecks([tfOperatorRestarting, imagePullFailing], factsOf(objects));
+    const graph = causesOf(report);
+    const operator = report.findings.find((f) => f.name === 'tf-operator-restarting')!;
+    return { operator, causes: (graph.explainedBy.get(operator) ?? []).map((f) => f.name), roots: graph.roots.map((r) => r.name) };
+  };
+
+  it('a restarted operator that cannot pull its image is reported as the pull, explained by image-pull-failing, not as a crash', () => {
+    const { operator, causes, roots } = graphOf([...installed(), controller(pullBackOff())]);
+    expect(operator.severity).toBe('error');
+    expect(operator.message).toBe('TensorFusion operator pod tensor-fusion-sys/tensor-fusion-sys-controller-7c9d8b6f4-x2k9p restarted (3 restarts) and cannot pull its image (ImagePullBackOff): it stays down until the image pulls (see image-pull-failing)');
+    expect(operator.evidence).toContain(`container main image ${IMAGE}: ImagePullBackOff: Back-off pulling image "${IMAGE}"`);
+    expect(operator.fix!.commands[0]).toBe('gpuctl doctor --checks image-pull-failing');
+    expect(`${operator.fix!.summary} ${operator.fix!.commands.join(' ')}`).not.toMatch(/support team|--previous|tensorfusioncluster/);
+    expect(causes).toEqual(['image-pull-failing']);
+    expect(roots).toEqual(['image-pull-failing']);
+  });
+
+  it('kubelet\'s pull events say it too when the container status does not', () => {
+    const p = controller(notReadyRunning());
+    p.status!.containerStatuses = [{ name: 'main', ready: false, restartCount: 2, state: { waiting: { reason: 'ContainerCreating' } } }];
+    const [issue] = run(tfOperatorRestarting, [...installed(), p, pullEvent(p.metadata.name, `Failed to pull image "${IMAGE}": rpc error: code = NotFound`)]) as { message: string; evidence: string[] }[];
+    expect(issue!.message).toContain('cannot pull its image (ErrImagePull)');
+    expect(issue!.evidence).toContain(`event Failed: Failed to pull image "${IMAGE}": rpc error: code = NotFound`);
+  });
+
+  it('a crashing operator stays a crash, even beside an old pull event, and another pod\'s image pull does not explain it', () => {
+    const crashing = controller(crashStatus(6));
+    const other = pod('default', 'web-1', { spec: { nodeName: 'cpu-1', containers: [{ name: 'web', image: 'nginx:does-not-exist' }] }, status: { phase: 'Pending', containerStatuses: [{ name: 'web', ready: false, restartCount: 0, image: 'nginx:does-not-exist', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx:does-not-exist"' } } }] } });
+    const { operator, causes, roots } = graphOf([...installed(), crashing, other, pullEvent(crashing.metadata.name, `Failed to pull image "${IMAGE}": i/o timeout`)]);
+    expect(operator.message).toBe('TensorFusion operator pod tensor-fusion-sys/tensor-fusion-sys-controller-7c9d8b6f4-x2k9p is restarting (6 restarts, CrashLoopBackOff)');
+    expect(operator.fix!.summary).toContain('configuration error');
+    expect(causes).toEqual([]);
+    expect(roots).toContain('tf-operator-restarting');
+    expect(roots).toContain('image-pull-failing');
   });
 });
 
