@@ -163,6 +163,9 @@ describe('at 2,000 nodes', () => {
     // The same fix on many nodes: once, with how to find them all.
     expect(text).toContain(`select(.name == "nvidia-runtime-missing") | .subject.name`);
     expect(text.match(/\$ sudo nvidia-ctk runtime configure --runtime=containerd/g)).toHaveLength(1);
+    // Its summary is for all of them: the nodes' runtime (containerd, from their nodeInfo), no first node's name.
+    const runtime = roots.find((r) => r.name === 'nvidia-runtime-missing')!;
+    expect(text).toContain(`fix: Configure the nvidia runtime in containerd and restart it (on each of the ${runtime.findings.length} nodes)`);
     // -o markdown: the same root causes with their counts before the table; every finding's detail folded.
     const md = renderMarkdown(report, 'en', 'gpuctl doctor', 'gpuctl doctor -o json');
     const top = md.slice(0, md.indexOf('| | check |'));
@@ -204,6 +207,38 @@ describe('the other formats lead with the cause too', () => {
     expect(header).toMatch(/ROOT CAUSE$/);
     expect(z).toMatch(/gpu-held-by-finished-pod: Finished pod default\/cuda-vectoradd/);
     expect(y).toMatch(/nvidia-runtime-missing: /);
+  });
+  it('-o json: rootCauses in the report\'s order, each with the refs of its findings and of what it explains; explainedBy per finding', async () => {
+    const r = await gpuctl(['doctor', '--demo', '-o', 'json']);
+    expect(r.exitCode).toBe(1);
+    const json = JSON.parse(r.stdout) as { findings: { ref: string; severity: string; explainedBy?: string[] }[]; rootCauses: { name: string; severity: string; findings: string[]; explains: string[] }[] };
+    const HELD = 'gpu-held-by-finished-pod:Pod/default/cuda-vectoradd';
+    expect(json.rootCauses).toEqual([
+      {
+        name: 'gpu-held-by-finished-pod',
+        severity: 'error',
+        findings: [HELD],
+        explains: [
+          'validator-failed:Pod/gpu-operator/nvidia-device-plugin-validator-m9f2p',
+          'unexpected-admission-error:Pod/gpu-operator/nvidia-device-plugin-validator-m9f2p',
+          'clusterpolicy-not-ready:ClusterPolicy/cluster-policy',
+          'validator-failed:Pod/gpu-operator/nvidia-operator-validator-jx7kt',
+          'insufficient-gpu:Pod/default/stable-diffusion-webui-l5qqnplkwk-99qlr',
+        ],
+      },
+    ]);
+    const by = new Map(json.findings.map((f) => [f.ref, f]));
+    expect(by.get(HELD)!.explainedBy).toEqual([]);
+    expect(by.get('unexpected-admission-error:Pod/gpu-operator/nvidia-device-plugin-validator-m9f2p')!.explainedBy).toEqual([HELD]);
+    // Each finding a root cause explains is explained by something (directly; the root cause through others).
+    for (const ref of json.rootCauses[0]!.explains) expect(by.get(ref)!.explainedBy!.length, ref).toBeGreaterThan(0);
+    // A pass has no explainedBy.
+    expect(json.findings.filter((f) => f.severity === 'ok' && 'explainedBy' in f)).toEqual([]);
+    // On every example the JSON's order is the text report's.
+    for (const name of EXAMPLES) {
+      const rootCauses = JSON.parse(renderJson(await run(`examples/${name}`))).rootCauses as { name: string; severity: string }[];
+      expect(rootCauses.map((c) => `${c.severity} ${c.name}`), name).toEqual(EXAMPLE_ROOTS[name]);
+    }
   });
   it('-o markdown is the text report\'s structure: the fix once, the follow-ups, the symptoms a line each; the rest folded', async () => {
     const report = await run('examples/passthrough-gpu-held');

@@ -96,7 +96,8 @@ function rootEntry(root: RootCause, lang: Lang, words: Ui, printed: Set<string>,
     for (const c of commands) printed.add(commandKey(c));
     // Which names to run it for: more than a line holds are one query away.
     if (group.each > NAMES_SHOWN && jsonCommand) commands.push(`${jsonCommand} | jq -r '.findings[] | select(.name == "${first.name}") | .subject.name'`);
-    entry.fix = { summary: shown.fixSummary ?? '', note, commands, ...(group.others ? { others: words.causes.others(group.others, noun) } : {}) };
+    const summary = root.findings.length > 1 ? forAll(shown.fixSummary ?? '', first, group) : (shown.fixSummary ?? '');
+    entry.fix = { summary, note, commands, ...(group.others ? { others: words.causes.others(group.others, noun) } : {}) };
   }
   // What the symptoms themselves need once the cause is fixed (the refused validator pod deleted), once each.
   const mine = root.explains.filter((f) => !folded.has(f));
@@ -123,6 +124,17 @@ function rootEntry(root: RootCause, lang: Lang, words: Ui, printed: Set<string>,
     for (const f of mine) folded.add(f);
   }
   return entry;
+}
+
+/**
+ * A group's fix summary is its first member's: where the commands are run on each member, it does not name
+ * that one ("restart it on node gpu-001" for 212 nodes); with a placeholder in the commands, it names the same.
+ */
+function forAll(summary: string, first: Finding, group: ReturnType<typeof groupCommands>): string {
+  const name = first.subject.name;
+  if (group.placeholder) return summary.split(name).join(group.placeholder);
+  if (group.each) return summary.replace(new RegExp(` on (?:node )?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g'), '');
+  return summary;
 }
 
 interface FollowUp {
