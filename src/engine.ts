@@ -6,7 +6,7 @@ import type { Facts } from './facts/facts.js';
 import { kindLabel } from './facts/facts.js';
 import type { UnreadInput } from './facts/facts.js';
 import type { DetectedStack } from './facts/stacks.js';
-import { detectStacks } from './facts/stacks.js';
+import { detectionUnread, detectStacks } from './facts/stacks.js';
 import { stackName } from './stacks/derived.js';
 import type { Finding, Issue, Skipped } from './model.js';
 import { CATEGORIES, narrowFinding, SEVERITY_RANK } from './model.js';
@@ -98,12 +98,19 @@ export function runChecks(checks: Check[], facts: Facts): Report {
   const stacks = detectStacks(detection ?? facts);
   const detectionComplete = !detection?.touchedUnread.size;
   for (const [what, why] of detection?.touchedUnread ?? []) unread.set(what, why);
+  const unreadByStack = detectionComplete ? new Map<string, ReadonlyMap<string, string>>() : detectionUnread(facts);
   for (const check of checks) {
-    // None of the check's stacks found: not applicable, unless the detection could not read everything.
-    const stackless = !appliesTo(check, stacks);
-    if (stackless && detectionComplete) {
+    // None of the check's stacks found: not applicable where their detection read everything it looks at;
+    // else the stack may run unseen, and a check judging a cluster without it would report false findings.
+    if (!appliesTo(check, stacks)) {
       const names = check.stacks!.map(stackName).join(' or ');
-      notApplicable.push({ id: check.id, name: check.name, reason: `${names} not detected` });
+      const notRead = new Map(check.stacks!.flatMap((id) => [...(unreadByStack.get(id) ?? [])]));
+      if (notRead.size === 0) {
+        notApplicable.push({ id: check.id, name: check.name, reason: `${names} not detected` });
+        continue;
+      }
+      ran.push(check);
+      skipped.push({ id: check.id, name: check.name, reason: `${unreadReason(notRead)}, so whether ${names} runs is unknown`, incomplete: true });
       continue;
     }
     ran.push(check);
@@ -123,8 +130,7 @@ export function runChecks(checks: Check[], facts: Facts): Report {
       skipped.push({ id: check.id, name: check.name, reason: `check failed: ${oneLine(err)}` });
       continue;
     }
-    // A check whose stacks were not found by an incomplete detection did not judge a cluster running them.
-    const touched = new Map([...(view?.touchedUnread ?? []), ...(stackless && !isSkip(result) && result.length === 0 ? (detection?.touchedUnread ?? []) : [])]);
+    const touched = new Map(view?.touchedUnread ?? []);
     for (const [what, why] of touched) unread.set(what, why);
     // Issues found in what was read are true; "nothing found" (or a skip) over unread data is not a pass.
     if (touched.size && (isSkip(result) || result.length === 0)) {

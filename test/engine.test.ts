@@ -4,6 +4,12 @@ import { defineCheck } from '../src/check.js';
 import { exitCodeOf, runChecks, selectChecks, summarize } from '../src/engine.js';
 import { UsageError } from '../src/errors.js';
 import { CATEGORIES } from '../src/model.js';
+import { RESOURCE_TYPES } from '../src/collection/resources.js';
+import { Facts } from '../src/facts/facts.js';
+import { kindLabel } from '../src/facts/facts.js';
+import { detectStacks } from '../src/facts/stacks.js';
+import { loadSnapshot } from '../src/sources/snapshot.js';
+import { STACKS } from '../src/stacks/index.js';
 import { factsOf, gpuNode, node } from './helpers/facts.js';
 
 const explain = { detects: 'something long enough', why: 'something long enough', fix: 'something long enough' };
@@ -110,6 +116,69 @@ describe('runChecks', () => {
     const ranks = report.findings.map((f) => CATEGORIES.indexOf(f.category));
     expect(new Set(ranks).size).toBeGreaterThan(1);
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+  });
+});
+
+describe('runChecks: stack detection that could not read everything', () => {
+  const WHY = 'failed after 4 attempts: 500 Internal Server Error';
+  // The kinds the detection reads, measured: each unread alone, those the detection touched.
+  const DETECTION_KINDS = RESOURCE_TYPES.map((t) => t.kind).filter((kind) => {
+    const view = factsOf([], { unavailable: new Map([[kind, WHY]]) }).tracking()!;
+    detectStacks(view);
+    return view.touchedUnread.size > 0;
+  });
+  /** The stacks whose own detection rules look at objects of this kind. */
+  const readersOf = (kind: string) => STACKS.filter((s) => s.detect.some((r) => (r.kinds as readonly string[]).includes(kind))).map((s) => s.id as string);
+  const STACK_CHECKS = ALL_CHECKS.filter((c) => c.stacks);
+
+  it('reads the twelve kinds the review listed', () => {
+    expect(DETECTION_KINDS).toEqual(['Node', 'Pod', 'Namespace', 'DaemonSet', 'Deployment', 'ClusterPolicy', 'ServiceMonitor', 'TensorFusionCluster', 'GPUPool', 'GPUNode', 'GPU', 'TensorFusionWorkload']);
+  });
+
+  for (const kind of DETECTION_KINDS) {
+    it(`${kindLabel(kind)} unread: the checks of stacks not found are skipped incomplete, naming it, and report no finding`, () => {
+      const report = runChecks(ALL_CHECKS, factsOf([gpuNode('gpu-1')].filter((o) => o.kind !== kind), { unavailable: new Map([[kind, WHY]]) }));
+      expect(report.stacks, kind).toEqual([]);
+      expect(report.stacksIncomplete, kind).toBe(true);
+      const unsure = STACK_CHECKS.filter((c) => c.stacks!.some((id) => readersOf(kind).includes(id)));
+      expect(unsure.length, kind).toBeGreaterThan(0);
+      for (const check of unsure) {
+        expect(report.findings.filter((f) => f.id === check.id), `${kind}: ${check.name}`).toEqual([]);
+        expect(report.skipped.find((s) => s.id === check.id), `${kind}: ${check.name}`).toEqual({
+          id: check.id, name: check.name, incomplete: true, reason: expect.stringMatching(new RegExp(`^not read: ${kindLabel(kind)} \\(${WHY}\\), so whether .+ runs is unknown$`)),
+        });
+      }
+      // A stack whose detection reads only what was read is not there: its checks stay quiet as before.
+      for (const check of STACK_CHECKS.filter((c) => !unsure.includes(c))) {
+        expect(report.notApplicable!.map((s) => s.id), `${kind}: ${check.name}`).toContain(check.id);
+      }
+      expect(exitCodeOf(report)).toBe(2);
+    });
+  }
+
+  it('the checks of the stacks detected from what was read still run, whatever kind is unread', async () => {
+    const examples = await Promise.all(['examples/hami-kantaloupe', 'examples/bitfusion', 'examples/tensor-fusion-injection', 'examples/healthy-gpu-operator'].map((dir) => loadSnapshot(dir)));
+    let ranDetected = 0;
+    for (const example of examples) {
+      for (const kind of DETECTION_KINDS) {
+        const collection = { ...example, objects: example.objects.filter((o) => o.kind !== kind), unavailable: new Map([...example.unavailable, [kind, WHY]]) };
+        const report = runChecks(ALL_CHECKS, new Facts(collection));
+        const label = `${example.origin}, ${kind} unread`;
+        for (const check of STACK_CHECKS) {
+          const detected = check.stacks!.some((id) => report.stacks!.some((s) => s.id === id));
+          const skip = report.skipped.find((s) => s.id === check.id);
+          if (detected) {
+            ranDetected++;
+            expect(report.checks, `${label}: ${check.name}`).toContain(check);
+            expect(skip?.reason ?? '', `${label}: ${check.name}`).not.toMatch(/runs is unknown$/);
+          } else if (!report.notApplicable!.some((s) => s.id === check.id)) {
+            expect(skip, `${label}: ${check.name}`).toMatchObject({ incomplete: true, reason: expect.stringMatching(/runs is unknown$/) });
+            expect(report.findings.filter((f) => f.id === check.id), `${label}: ${check.name}`).toEqual([]);
+          }
+        }
+      }
+    }
+    expect(ranDetected).toBeGreaterThan(100);
   });
 });
 

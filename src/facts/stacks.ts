@@ -96,6 +96,34 @@ export function detectStacks(facts: Facts): DetectedStack[] {
   return stacks;
 }
 
+/**
+ * Where some input could not be read: for each stack, the unread inputs its detection touched (its own rules'
+ * kinds, and those of the stacks whose namespaces its rules asked for), what → why. A stack whose entry is
+ * empty was looked for in everything its rules read: not finding it is conclusive. Empty on a complete read.
+ */
+export function detectionUnread(facts: Facts): Map<StackId, ReadonlyMap<string, string>> {
+  const out = new Map<StackId, ReadonlyMap<string, string>>();
+  if (!facts.tracking()) return out;
+  const detected = detectStacks(facts);
+  workloadNames = new Map();
+  try {
+    for (const definition of STACKS) {
+      const view = facts.tracking()!;
+      const asked = new Set<StackId>();
+      const namespacesOf = (id: string) => {
+        asked.add(id as StackId);
+        return new Set(detected.find((s) => s.id === id)?.namespaces ?? []);
+      };
+      detect(view, definition, { workloadName: cachedWorkloadName, namespacesOf });
+      // Stacks are detected in the list's order: one asked about is already in `out`.
+      out.set(definition.id, new Map([...view.touchedUnread, ...[...asked].flatMap((id) => [...(out.get(id) ?? [])])]));
+    }
+  } finally {
+    workloadNames = undefined;
+  }
+  return out;
+}
+
 export function findStack(facts: Facts, id: StackId): DetectedStack | undefined {
   return detectStacks(facts).find((s) => s.id === id);
 }

@@ -5,7 +5,8 @@
 // which becomes a snapshot-file-unreadable finding; the rest of the snapshot is read as usual.
 import { pushAll } from '../bounded.js';
 import { constants } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceProblem } from '../collection/collection.js';
 
@@ -38,17 +39,27 @@ export interface Entry {
   kind: Kind;
 }
 
-function describeType(st: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean; isDirectory(): boolean }): string {
+type StatLike = { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean; isDirectory(): boolean };
+
+/** What a path is, when it is not a regular file: `a FIFO`, `a device`, `a directory`… */
+export function fileTypeOf(st: StatLike): string {
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isBlockDevice() || st.isCharacterDevice()) return 'a device';
+  if (st.isDirectory()) return 'a directory';
+  return 'a special file';
+}
+
+function describeType(st: StatLike): string {
   if (st.isSymbolicLink()) return 'a symbolic link, not followed (a snapshot is read without leaving it)';
-  if (st.isFIFO()) return 'a FIFO, not opened';
-  if (st.isSocket()) return 'a socket, not opened';
-  if (st.isBlockDevice() || st.isCharacterDevice()) return 'a device, not opened';
   if (st.isDirectory()) return 'a directory where a file was expected';
-  return 'not a regular file, not opened';
+  const type = fileTypeOf(st);
+  return type === 'a special file' ? 'not a regular file, not opened' : `${type}, not opened`;
 }
 
 /** Rounded up: a file one byte over a 1 MB limit is "2 MB", never "1 MB is over 1 MB". */
-function mb(bytes: number): string {
+export function mb(bytes: number): string {
   return bytes >= MiB ? `${Math.ceil(bytes / MiB)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
@@ -166,57 +177,9 @@ export class SnapshotFiles {
   async read(rel: string, limit: number, options: { tail?: boolean; what?: string } = {}): Promise<Buffer | undefined> {
     const parent = path.posix.dirname(rel);
     if (!(await this.dirOk(parent === '.' ? '' : parent))) return undefined;
-    const file = this.abs(rel);
-    const st = await lstat(file).catch(() => undefined);
-    if (!st) return undefined;
-    if (!st.isFile()) {
-      this.refuse(rel, describeType(st));
-      return undefined;
-    }
-    let handle;
-    try {
-      // O_NOFOLLOW and O_NONBLOCK: a file swapped for a link or a FIFO after the lstat is still not followed, nor waited on.
-      handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (err) {
-      this.refuse(rel, `cannot be opened: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return undefined;
-    }
-    try {
-      const opened = await handle.stat();
-      if (!opened.isFile() || opened.ino !== st.ino) {
-        this.refuse(rel, 'changed while it was read; not read');
-        return undefined;
-      }
-      if (opened.size > limit && !options.tail) {
-        this.refuse(rel, `${mb(opened.size)}${options.what ? ` ${options.what}` : ''} is over the ${mb(limit)} limit; not read`);
-        return undefined;
-      }
-      const start = Math.max(0, opened.size - limit);
-      // Read at most limit + 1 bytes whatever the size said: a file may grow, or report no size (/proc).
-      const buf = Buffer.alloc(Math.min(limit + 1, Math.max(opened.size - start, 0) + 65536));
-      let got = 0;
-      while (got < buf.length) {
-        const { bytesRead } = await handle.read(buf, got, buf.length - got, start + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      if (got > limit && !options.tail) {
-        this.refuse(rel, `over the ${mb(limit)} limit${options.what ? ` for ${options.what}` : ''}; not read`);
-        return undefined;
-      }
-      const bytes = buf.subarray(0, Math.min(got, limit));
-      if (start > 0 || got > limit) {
-        // From the first whole line on.
-        const nl = bytes.indexOf(10);
-        return nl >= 0 ? bytes.subarray(nl + 1) : bytes;
-      }
-      return bytes;
-    } catch (err) {
-      this.refuse(rel, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return undefined;
-    } finally {
-      await handle.close();
-    }
+    const read = await readBounded(this.abs(rel), limit, options);
+    if ('refused' in read) this.refuse(rel, read.refused);
+    return 'bytes' in read ? read.bytes : undefined;
   }
 
   /** `read` as UTF-8 text (a leading byte-order mark dropped). */
@@ -225,5 +188,64 @@ export class SnapshotFiles {
     if (buf === undefined) return undefined;
     const text = buf.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+}
+
+/** What `readBounded` gives: the bytes, nothing (the file is absent), or a refusal and why, in words and by cause. */
+export type BoundedRead =
+  | { bytes: Buffer }
+  | { absent: true }
+  | { refused: string; cause: 'type'; stat: Stats }
+  | { refused: string; cause: 'size'; size: number; limit: number }
+  | { refused: string; cause: 'open' | 'read'; code?: string }
+  | { refused: string; cause: 'changed' };
+
+/**
+ * The bytes of FILE, at most `limit` of them, never waiting on a FIFO or device nor reading past the limit
+ * (a file may grow, or report no size: /proc, /dev/zero). `tail`: a longer file is read from its end instead
+ * of refused. `follow`: a symbolic link is followed (a path the user gave); else it is refused (a snapshot's).
+ */
+export async function readBounded(file: string, limit: number, options: { tail?: boolean; what?: string; follow?: boolean } = {}): Promise<BoundedRead> {
+  const st = await (options.follow ? stat(file) : lstat(file)).catch(() => undefined);
+  if (!st) return { absent: true };
+  if (!st.isFile()) return { refused: describeType(st), cause: 'type', stat: st };
+  let handle;
+  try {
+    // O_NOFOLLOW and O_NONBLOCK: a file swapped for a link or a FIFO after the lstat is still not followed, nor waited on.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | (options.follow ? 0 : constants.O_NOFOLLOW));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { refused: `cannot be opened: ${code ?? (err as Error).message}`, cause: 'open', code };
+  }
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile() || opened.ino !== st.ino) return { refused: 'changed while it was read; not read', cause: 'changed' };
+    if (opened.size > limit && !options.tail) {
+      return { refused: `${mb(opened.size)}${options.what ? ` ${options.what}` : ''} is over the ${mb(limit)} limit; not read`, cause: 'size', size: opened.size, limit };
+    }
+    const start = Math.max(0, opened.size - limit);
+    // Read at most limit + 1 bytes whatever the size said: a file may grow, or report no size (/proc).
+    const buf = Buffer.alloc(Math.min(limit + 1, Math.max(opened.size - start, 0) + 65536));
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, start + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    if (got > limit && !options.tail) {
+      return { refused: `over the ${mb(limit)} limit${options.what ? ` for ${options.what}` : ''}; not read`, cause: 'size', size: got, limit };
+    }
+    const bytes = buf.subarray(0, Math.min(got, limit));
+    if (start > 0 || got > limit) {
+      // From the first whole line on.
+      const nl = bytes.indexOf(10);
+      return { bytes: nl >= 0 ? bytes.subarray(nl + 1) : bytes };
+    }
+    return { bytes };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { refused: `cannot be read: ${code ?? (err as Error).message}`, cause: 'read', code };
+  } finally {
+    await handle.close();
   }
 }

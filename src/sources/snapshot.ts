@@ -6,6 +6,7 @@ import path from 'node:path';
 import { GpuctlError, oneLine } from '../errors.js';
 import type { Collection, CommandOutput, NodeHost, ProcessInfo, PrometheusQueries, SnapshotMeta, SourceProblem } from '../collection/collection.js';
 import { emptyCollection, logKey } from '../collection/collection.js';
+import { RESOURCE_TYPES } from '../collection/resources.js';
 import { dedupeObjects, parseObjects } from './parse-objects.js';
 import type { Phase } from './pipeline.js';
 import { runPhases } from './pipeline.js';
@@ -171,12 +172,28 @@ function layoutPhase(files: SnapshotFiles): Phase {
 
 async function readClusterObjects(files: SnapshotFiles, collection: Collection): Promise<void> {
   for (const rel of (await files.walk('cluster')).filter((f) => /\.(json|ya?ml)$/i.test(f))) {
+    const problems = collection.problems.length;
     const buf = await files.read(rel, FILE_LIMITS.objectFileBytes, { what: 'object file' });
-    if (buf === undefined) continue;
-    const result = parseObjects(buf, rel);
-    if (result.error) collection.problems.push({ path: rel, message: result.error });
-    for (const obj of result.objects) collection.objects.push(obj);
+    const result = buf === undefined ? undefined : parseObjects(buf, rel);
+    if (result?.error) collection.problems.push({ path: rel, message: result.error });
+    for (const obj of result?.objects ?? []) collection.objects.push(obj);
+    // A file named after a kind (cluster/pods.json, cluster/pods/NS.yaml) that could not be read: that kind
+    // was not read, as a list the API server refused is not (docs/output.md, "Incomplete runs").
+    const kind = buf === undefined || result?.error ? kindNamedBy(rel) : undefined;
+    const why = collection.problems.slice(problems).find((p) => p.path === rel)?.message;
+    if (kind && !collection.unavailable.has(kind)) collection.unavailable.set(kind, `${rel}: ${why ?? 'not read'}`);
   }
+}
+
+/** The kind a cluster/ file is named after (its name or its folder's: the plural, or the kind in lower case). */
+function kindNamedBy(rel: string): string | undefined {
+  const parts = rel.split('/').slice(1);
+  const names = [parts.at(-1)!.replace(/\.(json|ya?ml)$/i, ''), ...parts.slice(0, -1)].map((n) => n.toLowerCase());
+  for (const name of names) {
+    const type = RESOURCE_TYPES.find((t) => t.plural === name || t.kind.toLowerCase() === name);
+    if (type) return type.kind;
+  }
+  return undefined;
 }
 
 async function readLogs(files: SnapshotFiles, collection: Collection): Promise<void> {

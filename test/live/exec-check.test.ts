@@ -229,7 +229,7 @@ describe('gpuctl exec-check POD --strace', () => {
     const r = await gpuctl(['exec-check', '--trace-file', file, '-o', 'json']);
     expect(r.exitCode).toBe(1);
     expect(problems(parse(r)).map((f) => [f.name, f.subject])).toEqual([['shell-drops-preload', { kind: 'Command', name: file }]]);
-    expectOneLineError(await gpuctl(['exec-check', '--trace-file', path.join(dir, 'nope')]), `trace file not found: ${path.join(dir, 'nope')}`);
+    expectOneLineError(await gpuctl(['exec-check', '--trace-file', path.join(dir, 'nope')]), `--trace-file ${path.join(dir, 'nope')}: no such file`);
   });
 });
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks/index.js';
 import type { Report } from '../../src/engine.js';
-import { exitCodeOf, runChecks } from '../../src/engine.js';
+import { appliesTo, exitCodeOf, runChecks } from '../../src/engine.js';
 import { Facts } from '../../src/facts/facts.js';
 import type { Collection } from '../../src/collection/collection.js';
 import { collectLive } from '../../src/sources/live.js';
@@ -93,6 +93,11 @@ function expectIncomplete(label: string, report: Report, what: RegExp, why: RegE
   for (const check of dependsOn) expect(passed(report, check), `${label}: ${check} passed on unread data`).toBe(false);
   // A pass turned into a skip says what was not read; a check's own skip keeps its words. Either way, marked.
   for (const s of report.skipped.filter((s) => s.incomplete)) expect(s.reason, label).not.toBe('');
+  // A check of a stack the detection did not find reports nothing: not applicable, or skipped incomplete.
+  for (const check of ALL_CHECKS.filter((c) => !appliesTo(c, report.stacks!))) {
+    expect(report.findings.filter((f) => f.id === check.id), `${label}: ${check.name}`).toEqual([]);
+    if (!report.notApplicable!.some((s) => s.id === check.id)) expect(report.skipped.find((s) => s.id === check.id), `${label}: ${check.name}`).toMatchObject({ incomplete: true });
+  }
 }
 
 describe('incomplete runs: each resource type the checks read', () => {
