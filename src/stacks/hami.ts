@@ -56,6 +56,8 @@ export default defineStack({
     },
   ],
   namespaces: ['hami-system'],
+  // Where HAMi runs, the hami-kantaloupe checks read its metrics from Prometheus and the local `helm version`.
+  collects: ['prometheus', 'local-commands'],
   kubeSystemPods: /hami/i,
   injection: {
     id: 'hami',
