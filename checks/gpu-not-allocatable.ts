@@ -6,15 +6,8 @@ import type { Node } from '../src/facts/kube.js';
 import { ownWords } from '../src/facts/said.js';
 import { displayStatus, isReady, podRef, restarts } from '../src/facts/pods.js';
 import { unmatchedLabels } from '../src/facts/scheduling.js';
-import {
-  detectStacks,
-  devicePluginPodsOn,
-  findStack,
-  gpuOperatorNamespace,
-  hamiNodeSelector,
-  nvidiaGpuExpectedBecause,
-  STACK_NAMES,
-} from '../src/facts/stacks.js';
+import { detectStacks, findStack, gpuOperatorNamespace, STACK_NAMES } from '../src/facts/stacks.js';
+import { devicePluginPodsOn, hamiNodeSelector, nvidiaGpuExpectedBecause } from '../src/facts/device-plugins.js';
 import type { Fix, Issue } from '../src/model.js';
 import { stacksAllocatingGpusThemselves } from '../src/stacks/derived.js';
 import { eitherOf } from '../src/model.js';

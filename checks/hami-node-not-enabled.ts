@@ -1,7 +1,8 @@
 import { defineCheck } from '../src/check.js';
 import { gpuEvidence, gpuNodes } from '../src/facts/gpu.js';
 import { unmatchedLabels } from '../src/facts/scheduling.js';
-import { devicePluginPodsOn, findStack, hamiNodeSelector } from '../src/facts/stacks.js';
+import { findStack } from '../src/facts/stacks.js';
+import { devicePluginPodsOn, hamiNodeSelector } from '../src/facts/device-plugins.js';
 import type { Issue } from '../src/model.js';
 import { podsSaid, rowsOf, saidLine } from '../src/facts/said.js';
 

@@ -15,7 +15,7 @@ import { eitherOf } from '../src/model.js';
 import { ownWords } from '../src/facts/said.js';
 import { nodeDriver } from '../src/facts/driver.js';
 import { eventCauseEntries, eventCauses } from '../src/remedies/event-causes.js';
-import { devicePluginPodsOn } from '../src/facts/stacks.js';
+import { devicePluginPodsOn } from '../src/facts/device-plugins.js';
 import { imagePullPointer } from '../src/remedies/operands.js';
 import { stepRemedy } from '../src/remedies/validation.js';
 import { nodeRuntime } from '../src/remedies/runtime.js';

@@ -10,7 +10,7 @@ import type { Report } from '../src/engine.js';
 import { causesOf, runChecks } from '../src/engine.js';
 import { Facts } from '../src/facts/facts.js';
 import { isReady } from '../src/facts/pods.js';
-import { devicePluginPodsOn } from '../src/facts/stacks.js';
+import { devicePluginPodsOn } from '../src/facts/device-plugins.js';
 import type { Finding } from '../src/model.js';
 import { eitherOf, narrowEither } from '../src/model.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';

@@ -1,16 +1,12 @@
 // Which GPU stacks a cluster runs, told from its objects alone (names, labels, annotations, CRD
-// objects), each with the lines of evidence that gave it away. Checks of absent stacks stay quiet.
-// The stacks and their rules are in src/stacks/<id>.ts; this runs them over Facts.
+// objects), each with the lines of evidence that gave it away, and where they run (namespaces, the GPU
+// Operator's pods on a node). Checks of absent stacks stay quiet. The stacks and their rules are in
+// src/stacks/<id>.ts; this runs them over Facts. Whose device plugin a pod is: src/facts/device-plugins.ts.
 import type { DetectionContext } from '../stacks/define.js';
-import { BITFUSION_WEBHOOK_NAMESPACE } from '../stacks/bitfusion.js';
-import { GPU_OPERATOR_DEVICE_PLUGIN_APP, GPU_OPERATOR_NAMESPACES, GPU_OPERATOR_PART_OF, isGpuOperatorObject } from '../stacks/gpu-operator.js';
-import { HAMI_DEVICE_PLUGIN_COMPONENT } from '../stacks/hami.js';
+import { GPU_OPERATOR_NAMESPACES, isGpuOperatorObject } from '../stacks/gpu-operator.js';
 import { STACKS, type StackId } from '../stacks/index.js';
-import { labelOf, groupOf, workloadName } from '../stacks/match.js';
-import { isStandaloneDevicePluginShape } from '../stacks/nvidia-device-plugin.js';
-import { TENSOR_FUSION_NAMESPACE } from '../stacks/tensor-fusion.js';
+import { workloadName } from '../stacks/match.js';
 import type { Facts } from './facts.js';
-import { GPU_RESOURCE, podGpuRequest } from './gpu.js';
 import type { KubeObject, Pod } from '../collection/kube.js';
 import { someNames } from './scheduling.js';
 
@@ -27,8 +23,6 @@ export interface DetectedStack {
 
 /** The header's names, by id (src/stacks/<id>.ts). */
 export const STACK_NAMES = Object.fromEntries(STACKS.map((s) => [s.id, s.name])) as Record<StackId, string>;
-
-export { GPU_OPERATOR_NAMESPACES, GPU_OPERATOR_PART_OF, HAMI_DEVICE_PLUGIN_COMPONENT, TENSOR_FUSION_NAMESPACE, BITFUSION_WEBHOOK_NAMESPACE };
 
 const ref = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 const PLURAL: Record<string, string> = { Pod: 'pods', DaemonSet: 'DaemonSets', Deployment: 'Deployments', Namespace: 'namespaces', Node: 'nodes', ServiceMonitor: 'ServiceMonitors' };
@@ -132,72 +126,13 @@ export function hasStack(facts: Facts, id: StackId): boolean {
   return !!findStack(facts, id);
 }
 
-// ---- device plugins: who advertises nvidia.com/gpu on a node -------------------------------------
-
-/** The stack whose NVIDIA device plugin this pod (or DaemonSet) is, or undefined when it is none. */
-export function nvidiaDevicePluginOf(o: KubeObject, facts: Facts): StackId | undefined {
-  if (labelOf(o, 'app.kubernetes.io/component') === HAMI_DEVICE_PLUGIN_COMPONENT) return 'hami';
-  if (/^hami-device-plugin$/.test(cachedWorkloadName(o))) return 'hami';
-  if (labelOf(o, 'app') === GPU_OPERATOR_DEVICE_PLUGIN_APP) return 'gpu-operator';
-  if (!isStandaloneDevicePluginShape(o, cachedWorkloadName)) return undefined;
-  const operatorNamespaces = [...GPU_OPERATOR_NAMESPACES, ...(findStack(facts, 'gpu-operator')?.namespaces ?? [])];
-  return isGpuOperatorObject(o, cachedWorkloadName) || operatorNamespaces.includes(o.metadata.namespace ?? '') ? 'gpu-operator' : 'nvidia-device-plugin';
-}
-
-/** NVIDIA device plugin pods (GPU Operator's, standalone, HAMi's) bound to a node. */
-export function devicePluginPodsOn(facts: Facts, nodeName: string): { pod: Pod; stack: StackId }[] {
-  return facts
-    .podsOn(nodeName)
-    .map((pod) => ({ pod, stack: nvidiaDevicePluginOf(pod, facts) }))
-    .filter((p): p is { pod: Pod; stack: StackId } => !!p.stack);
-}
-
 /** Pods of the GPU Operator's operands (driver, toolkit, device plugin, GFD, validators…) bound to a node. */
 export function gpuOperatorPodsOn(facts: Facts, nodeName: string): Pod[] {
   return facts.podsOn(nodeName).filter((pod) => isGpuOperatorObject(pod));
-}
-
-/** HAMi's NVIDIA device plugin DaemonSets (component hami-device-plugin). */
-export function hamiDevicePluginDaemonSets(facts: Facts): KubeObject[] {
-  return facts
-    .all('DaemonSet')
-    .filter((ds) => labelOf(ds, 'app.kubernetes.io/component') === HAMI_DEVICE_PLUGIN_COMPONENT || /^hami-device-plugin$/.test(ds.metadata.name));
 }
 
 /** The namespace to point commands at for the GPU Operator: where it was found, else its default. */
 export function gpuOperatorNamespace(facts: Facts): string {
   const found = findStack(facts, 'gpu-operator')?.namespaces ?? [];
   return found.find((ns) => GPU_OPERATOR_NAMESPACES.includes(ns)) ?? found[0] ?? GPU_OPERATOR_NAMESPACES[0]!;
-}
-
-/**
- * Why GPU nodes should advertise nvidia.com/gpu here (a device plugin is deployed or enabled, or
- * pods ask for it), or undefined when nothing in the cluster uses that resource — TensorFusion and
- * Bitfusion allocate GPUs their own way and need no device plugin.
- */
-export function nvidiaGpuExpectedBecause(facts: Facts): string | undefined {
-  const daemonSets = facts.all('DaemonSet').filter((ds) => nvidiaDevicePluginOf(ds, facts));
-  if (daemonSets.length > 0) return `device plugin DaemonSet ${someNames(daemonSets.map(ref))} is deployed`;
-  const policies = facts.all('ClusterPolicy').filter((o) => groupOf(o) === 'nvidia.com');
-  const enabling = policies.filter((p) => p.spec?.devicePlugin?.enabled !== false);
-  if (enabling.length > 0) return `ClusterPolicy ${enabling[0]!.metadata.name} enables the device plugin`;
-  for (const id of ['hami', 'nvidia-device-plugin'] as const) {
-    const stack = findStack(facts, id);
-    if (stack) return `${stack.name} is installed, seen as ${stack.evidence[0]}`;
-  }
-  const operator = findStack(facts, 'gpu-operator');
-  if (operator && policies.length === 0) return `${operator.name} is installed, seen as ${operator.evidence[0]}`;
-  const requesting = facts.pods.filter((p) => podGpuRequest(p) > 0);
-  if (requesting.length > 0) return `${requesting.length} pod(s) request ${GPU_RESOURCE}: ${someNames(requesting.map(ref))}`;
-  return undefined;
-}
-
-/** HAMi's chart default for devicePlugin.nvidiaNodeSelector: the device plugin runs only on nodes labelled gpu=on. */
-export const HAMI_DEFAULT_NODE_SELECTOR: Record<string, string> = { gpu: 'on' };
-
-/** The nodeSelector of HAMi's NVIDIA device plugin: from its DaemonSet when listed, else the chart default. */
-export function hamiNodeSelector(facts: Facts): { selector: Record<string, string>; source: string } {
-  const ds = hamiDevicePluginDaemonSets(facts)[0];
-  if (ds) return { selector: ds.spec?.template?.spec?.nodeSelector ?? {}, source: `DaemonSet ${ref(ds)}` };
-  return { selector: HAMI_DEFAULT_NODE_SELECTOR, source: 'the HAMi chart default devicePlugin.nvidiaNodeSelector' };
 }

@@ -1,6 +1,6 @@
 // Helm values derived from facts, as data: each rule says when it applies and why.
 import type { ComponentId } from './charts.js';
-import type { ProfileId } from './profiles.js';
+import { PROFILES, type ProfileId } from './profiles.js';
 
 export interface HostEvidence {
   driver: { present: boolean; why: string };
@@ -36,7 +36,8 @@ const K3S_CONTAINERD = {
 } as const;
 
 const operatorToolkitOnDistro = (f: ValueFacts) => !f.host.toolkit.present && !!f.host.distro;
-const sharing = (f: ValueFacts) => f.profile === 'hami' || f.profile === 'kantaloupe';
+/** The profile installs HAMi's chart (its own device plugin): the hami and kantaloupe profiles. */
+const sharing = (f: ValueFacts) => PROFILES[f.profile].components.includes('hami');
 
 export const VALUE_RULES: ValueRule[] = [
   {

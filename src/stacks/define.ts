@@ -57,6 +57,14 @@ export interface StackCategory {
   zh: string;
 }
 
+/**
+ * What the live collection reads, besides the lists and logs, only where a stack that asks for it is
+ * detected (other clusters see no extra request or process): `prometheus`, the metric queries of its
+ * verification (src/facts/prometheus.ts); `local-commands`, the commands run on this machine
+ * (src/collection/local-commands.ts: `helm version`).
+ */
+export type StackCollected = 'prometheus' | 'local-commands';
+
 export interface StackDefinition {
   /** Stable id: JSON `stacks[].id`, checks' `stacks:`, the report header. */
   id: string;
@@ -72,6 +80,8 @@ export interface StackDefinition {
   kubeSystemPods?: RegExp;
   /** The resource types only this stack needs listed (its CRDs, its secrets…), as the live source lists them. */
   resources?: readonly ResourceType[];
+  /** The further inputs the live collection reads where this stack is detected (StackCollected). */
+  collects?: readonly StackCollected[];
   injection?: Injection;
   category?: StackCategory;
   /** How to troubleshoot it by hand, step by step (`gpuctl playbook --stack ID`, the doctor's last section). */

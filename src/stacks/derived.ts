@@ -1,6 +1,6 @@
 // What is derived from the list of stacks, for the layers above: names, injections, log namespaces,
 // categories, CLI choices. Pure; recomputed from STACKS on each call where a test may swap the list.
-import type { Injection, StackCategory, StackDefinition } from './define.js';
+import type { Injection, StackCategory, StackCollected, StackDefinition } from './define.js';
 import { STACKS, type ProfileId, type StackId } from './index.js';
 import type { InstallProfile } from './install.js';
 import type { Playbook } from './playbook.js';
@@ -56,6 +56,11 @@ export function installProfiles(): (InstallProfile & { id: ProfileId; stack: Sta
 /** The stacks' playbooks, in list order, each with its stack's id (`gpuctl playbook --stack ID`). */
 export function stackPlaybooks(): Playbook[] {
   return all().flatMap((s) => (s.playbook ? [{ id: s.id, ...s.playbook }] : []));
+}
+
+/** The stacks whose detection makes the live collection read `input` (their `collects`), in list order. */
+export function stacksCollecting(input: StackCollected): StackId[] {
+  return all().flatMap((s) => (s.collects?.includes(input) ? [s.id as StackId] : []));
 }
 
 /** The stacks that hand out GPUs without nvidia.com/gpu (`allocatesGpusItself`), in list order. */

@@ -2,7 +2,7 @@
 // and what its webhook injects into a workload (libvgpu.so).
 import type { KubeObject } from '../collection/kube.js';
 import { defineStack } from './define.js';
-import { hasKeyWithPrefix, labelOf, WORKLOADS } from './match.js';
+import { hasKeyWithPrefix, labelOf, WORKLOADS, workloadName } from './match.js';
 
 /** HAMi chart: `app.kubernetes.io/name=hami`, components `hami-device-plugin` (NVIDIA) and `hami-scheduler`. */
 export const HAMI_DEVICE_PLUGIN_COMPONENT = 'hami-device-plugin';
@@ -20,6 +20,18 @@ export function isHamiServiceMonitor(sm: KubeObject): boolean {
 export const HAMI_KANTALOUPE_CATEGORY = { id: 'hami-kantaloupe', zh: 'HAMi / Kantaloupe' } as const;
 /** What `gpuctl install` labels the GPU nodes with for HAMi (its chart's default device plugin node selector). */
 export const HAMI_GPU_NODE_LABEL = { key: 'gpu', value: 'on', why: 'the HAMi device plugin runs only on nodes labelled gpu=on' } as const;
+/** HAMi's chart default for devicePlugin.nvidiaNodeSelector: the device plugin runs only on nodes labelled gpu=on. */
+export const HAMI_DEFAULT_NODE_SELECTOR: Record<string, string> = { [HAMI_GPU_NODE_LABEL.key]: HAMI_GPU_NODE_LABEL.value };
+/** Where HAMI_DEFAULT_NODE_SELECTOR comes from, as a finding names it. */
+export const HAMI_DEFAULT_NODE_SELECTOR_SOURCE = 'the HAMi chart default devicePlugin.nvidiaNodeSelector';
+
+/**
+ * HAMi's NVIDIA device plugin (a pod or its DaemonSet): component hami-device-plugin, or the chart's
+ * workload name. `name` gives a pod's workload name (detection passes its cached one).
+ */
+export function isHamiDevicePlugin(o: KubeObject, name: (o: KubeObject) => string = workloadName): boolean {
+  return labelOf(o, 'app.kubernetes.io/component') === HAMI_DEVICE_PLUGIN_COMPONENT || /^hami-device-plugin$/.test(name(o));
+}
 
 export default defineStack({
   id: 'hami',
@@ -44,6 +56,8 @@ export default defineStack({
     },
   ],
   namespaces: ['hami-system'],
+  // Where HAMi runs, the hami-kantaloupe checks read its metrics from Prometheus and the local `helm version`.
+  collects: ['prometheus', 'local-commands'],
   kubeSystemPods: /hami/i,
   injection: {
     id: 'hami',

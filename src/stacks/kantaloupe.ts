@@ -24,6 +24,8 @@ export default defineStack({
     },
   ],
   namespaces: [],
+  // Its verification reads GPU metrics from Prometheus and the local `helm version`.
+  collects: ['prometheus', 'local-commands'],
   // Prometheus (its version, its ServiceMonitor selectors), the GPU ServiceMonitors, the Gateway API (a 404
   // on its lists means its CRDs are not installed).
   resources: [

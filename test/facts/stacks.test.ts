@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/facts/kube.js';
-import { detectStacks, devicePluginPodsOn, hasStack, hamiNodeSelector, nvidiaGpuExpectedBecause } from '../../src/facts/stacks.js';
+import { detectStacks, hasStack } from '../../src/facts/stacks.js';
 import { factsOf, gpuNode, node, pod } from '../helpers/facts.js';
-import { daemonPod, daemonSet, gpuOperator, hami, hamiDevicePluginPod, kubeObject, namespace, operatorDevicePluginPod, tensorFusion } from '../helpers/stacks.js';
+import { daemonPod, daemonSet, gpuOperator, hami, kubeObject, namespace, tensorFusion } from '../helpers/stacks.js';
 
 const ids = (objects: Parameters<typeof factsOf>[0]) => detectStacks(factsOf(objects)).map((s) => s.id);
 
@@ -71,40 +70,5 @@ describe('detectStacks', () => {
     expect(stacks[2]!.evidence).toContain('4 pods ml/a, ml/b, ml/c and 1 more (labels tensor-fusion.ai/…)');
     expect(hasStack(factsOf(hami()), 'hami')).toBe(true);
     expect(hasStack(factsOf(hami()), 'bitfusion')).toBe(false);
-  });
-});
-
-describe('device plugins', () => {
-  it('lists the NVIDIA device plugin pods bound to a node, by stack', () => {
-    const facts = factsOf([...gpuOperator(), operatorDevicePluginPod('gpu-1'), hamiDevicePluginPod('gpu-1'), operatorDevicePluginPod('gpu-2')]);
-    expect(devicePluginPodsOn(facts, 'gpu-1').map((p) => p.stack)).toEqual(['gpu-operator', 'hami']);
-  });
-
-  it('does not count the device-plugin validator as a device plugin', () => {
-    const validator: Pod = pod('gpu-operator', 'nvidia-device-plugin-validator-x2k8p', {
-      labels: { app: 'nvidia-device-plugin-validator', 'app.kubernetes.io/part-of': 'gpu-operator' },
-      spec: { nodeName: 'gpu-1', containers: [] },
-    });
-    expect(devicePluginPodsOn(factsOf([validator]), 'gpu-1')).toEqual([]);
-  });
-
-  it('expects nvidia.com/gpu when a plugin is deployed or pods ask for it, not for TensorFusion alone', () => {
-    expect(nvidiaGpuExpectedBecause(factsOf(gpuOperator()))).toContain('gpu-operator/nvidia-device-plugin-daemonset');
-    expect(nvidiaGpuExpectedBecause(factsOf(tensorFusion()))).toBeUndefined();
-    const asking = pod('ml', 'train', { spec: { containers: [{ name: 'c', resources: { limits: { 'nvidia.com/gpu': '1' } } }] } });
-    expect(nvidiaGpuExpectedBecause(factsOf([...tensorFusion(), asking]))).toBe('1 pod(s) request nvidia.com/gpu: ml/train');
-  });
-
-  it("does not expect it when the ClusterPolicy disables the GPU Operator's device plugin", () => {
-    const operatorWithoutPlugin = gpuOperator({ devicePlugin: { enabled: false } }).filter((o) => o.kind !== 'DaemonSet');
-    expect(nvidiaGpuExpectedBecause(factsOf(operatorWithoutPlugin))).toBeUndefined();
-  });
-
-  it("reads HAMi's nodeSelector from its DaemonSet, else assumes the chart default gpu=on", () => {
-    expect(hamiNodeSelector(factsOf(hami({ 'nvidia.com/gpu.present': 'true' })))).toEqual({
-      selector: { 'nvidia.com/gpu.present': 'true' },
-      source: 'DaemonSet hami-system/hami-device-plugin',
-    });
-    expect(hamiNodeSelector(factsOf([])).selector).toEqual({ gpu: 'on' });
   });
 });

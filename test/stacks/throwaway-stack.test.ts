@@ -2,13 +2,14 @@
 // temporary directory, appends it to the one list (src/stacks/index.ts, swapped for this file only), and
 // shows that detection, the report header, the CLI's --stack choices, the live resource list, log
 // collection, the categories, "not applicable", its install profile (`install --profile`), the note
-// gpu-not-allocatable gives for a stack that hands out GPUs itself, and its playbook (`gpuctl playbook`, the
-// doctor's last section, both languages) all follow from that one definition.
+// gpu-not-allocatable gives for a stack that hands out GPUs itself, its playbook (`gpuctl playbook`, the
+// doctor's last section, both languages) and the further inputs the live collection reads where it runs
+// (`collects`: Prometheus queries, local commands) all follow from that one definition.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineCheck } from '../../src/check.js';
 import type { StackId } from '../../src/stacks/index.js';
 import { factsOf, gpuNode, pod } from '../helpers/facts.js';
-import { gpuOperator } from '../helpers/stacks.js';
+import { gpuOperator, hami } from '../helpers/stacks.js';
 
 // What a contributor writes for a new stack: one module, one definition (a function declaration: the
 // hoisted vi.mock below calls it before the imports of this file are bound).
@@ -27,6 +28,7 @@ export default defineStack({
   namespaces: ['lender-system'],
   kubeSystemPods: /gpu-lender/i,
   resources: [{ kind: 'LoanPool', group: 'lender.example.com', version: 'v1alpha1', plural: 'loanpools', namespaced: false, crd: true }],
+  collects: ['prometheus'],
   injection: {
     id: 'gpu-lender',
     name: 'GPU Lender',
@@ -53,6 +55,17 @@ export default defineStack({
 });
 `;
 }
+
+// The live collection's further reads, counted instead of done (no Prometheus, no `helm` here).
+const reads = vi.hoisted(() => ({ prometheus: 0, localCommands: 0 }));
+vi.mock('../../src/sources/live/prometheus.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/sources/live/prometheus.js')>()),
+  queryKantaloupeMetrics: async () => (reads.prometheus++, []),
+}));
+vi.mock('../../src/sources/local-commands.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/sources/local-commands.js')>()),
+  runLocalCommands: async () => (reads.localCommands++, new Map()),
+}));
 
 vi.mock('../../src/stacks/index.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/stacks/index.js')>();
@@ -205,5 +218,22 @@ describe('a stack added as one module', () => {
       'lender-controller-abcde/main',
       'lender-controller-abcde/main (previous)',
     ]);
+  });
+
+  it('makes the live collection query Prometheus where it runs (its `collects`), and nothing more than it asks for', async () => {
+    const { logsPhase } = await import('../../src/sources/live/collect.js');
+    const { emptyCollection } = await import('../../src/collection/collection.js');
+    const { stacksCollecting } = await import('../../src/stacks/derived.js');
+    expect(stacksCollecting('prometheus')).toEqual(['hami', 'kantaloupe', 'gpu-lender']);
+    expect(stacksCollecting('local-commands')).toEqual(['hami', 'kantaloupe']);
+    const collect = async (objects: unknown[]) => {
+      reads.prometheus = 0;
+      reads.localCommands = 0;
+      await logsPhase({ client: {} } as never, {} as never).run(factsOf(objects as never), emptyCollection('test'));
+      return { ...reads };
+    };
+    expect(await collect([...lenderObjects(), gpuNode('gpu-1')])).toEqual({ prometheus: 1, localCommands: 0 });
+    expect(await collect([...gpuOperator(), gpuNode('gpu-1')])).toEqual({ prometheus: 0, localCommands: 0 });
+    expect(await collect([...gpuOperator(), ...hami(), gpuNode('gpu-1')])).toEqual({ prometheus: 1, localCommands: 1 });
   });
 });

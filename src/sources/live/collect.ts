@@ -5,6 +5,8 @@ import pLimit from 'p-limit';
 import { GpuctlError } from '../../errors.js';
 import { logTargets } from '../../facts/log-targets.js';
 import { hasStack } from '../../facts/stacks.js';
+import type { StackCollected } from '../../stacks/define.js';
+import { stacksCollecting } from '../../stacks/derived.js';
 import { runLocalCommands } from '../local-commands.js';
 import type { Collection } from '../../collection/collection.js';
 import { emptyCollection } from '../../collection/collection.js';
@@ -87,9 +89,9 @@ export function listPhase(session: LiveSession, options: LiveOptions): Phase {
 }
 
 /**
- * (2) What the lists found, read further: the container logs the checks read, and, where HAMi or Kantaloupe
- * runs (or --prometheus-url asks), the Prometheus queries and the local `helm version`, so other clusters
- * see no extra request or process.
+ * (2) What the lists found, read further: the container logs the checks read, and, where a stack that
+ * `collects` them runs (HAMi, Kantaloupe; or --prometheus-url asks), the Prometheus queries and the local
+ * `helm version`, so other clusters see no extra request or process.
  */
 export function logsPhase(session: LiveSession, options: LiveOptions): Phase {
   const progress = options.onProgress ?? (() => {});
@@ -101,13 +103,14 @@ export function logsPhase(session: LiveSession, options: LiveOptions): Phase {
       // collect (keepUnread) writes a bundle for a person: every container of the pods picked, GPU container first.
       const { targets, omitted } = logTargets(facts, { scopes: options.logScopes, everyContainer: options.keepUnread });
       if (targets.length > 0) progress(`fetching ${targets.length} container logs…`);
-      const kantaloupe = hasStack(facts, 'hami') || hasStack(facts, 'kantaloupe');
+      // The stacks that ask for them (`collects:` in src/stacks/<id>.ts) decide whether Prometheus and the local commands are read.
+      const wanted = (input: StackCollected) => stacksCollecting(input).some((id) => hasStack(facts, id));
       const [, prometheus, localCommands] = await Promise.all([
         fetchLogs(session.client, targets, collection, LOG_CONCURRENCY),
-        kantaloupe || options.prometheusUrl
+        wanted('prometheus') || options.prometheusUrl
           ? queryKantaloupeMetrics(session.client, facts, { url: options.prometheusUrl, timeoutMs: options.requestTimeoutMs || PROMETHEUS_TIMEOUT_MS })
           : undefined,
-        kantaloupe ? runLocalCommands() : undefined,
+        wanted('local-commands') ? runLocalCommands() : undefined,
       ]);
       if (prometheus) collection.prometheus = prometheus;
       if (localCommands) collection.localCommands = localCommands;
