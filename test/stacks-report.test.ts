@@ -30,10 +30,12 @@ describe('checks of absent stacks', () => {
     expect(report.findings.map((f) => f.name).sort()).toEqual(['everywhere', 'hami-only']);
     expect(report.notApplicable).toEqual([]);
   });
-  it('still run when the stack could not be told (pods not listed): their own needs decide', () => {
+  it('are skipped as incomplete when the stack could not be told (pods not listed): never judged without it', () => {
     const report = runChecks([hamiOnly], factsOf([gpuNode('gpu-1')], { unavailable: new Map([['Pod', 'forbidden']]) }));
     expect(report.notApplicable).toEqual([]);
-    expect(report.findings.map((f) => f.name)).toEqual(['hami-only']);
+    expect(report.findings).toEqual([]);
+    expect(report.skipped.map((s) => [s.name, s.incomplete])).toEqual([['hami-only', true]]);
+    expect(report.skipped[0]!.reason).toMatch(/^not read: pods \(forbidden\), so whether HAMi runs is unknown$/);
   });
   it('on a GPU Operator cluster, the HAMi and Kantaloupe checks of the catalogue stay quiet', () => {
     const report = runChecks(ALL_CHECKS, factsOf([...gpuOperator(), gpuNode('gpu-1')]));
