@@ -6,9 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { allowMissingTools, missingTools, missingToolsLine } from './helpers/tools.js';
 
 export default function setup(): (() => void) | void {
   if (process.env.GPUCTL_TEST_BUNDLE_BUILT === String(process.pid)) return;
+  // Up front, in one line: a tool the suite runs for real is missing (not a silent skip of its tests).
+  const missing = missingToolsLine(missingTools());
+  if (missing && !allowMissingTools()) {
+    process.stderr.write(`${missing}\n`);
+    process.exit(1);
+  }
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   process.env.GPUCTL_TEST_BUNDLE_BUILT = String(process.pid);
   const root = mkdtempSync(path.join(tmpdir(), 'gpuctl-test-run-'));

@@ -19,6 +19,7 @@ import { stackById } from '../../src/facts/injection.js';
 import { parsePreloadFile, PROC_DUMP_SCRIPT } from '../../src/facts/proc-dump.js';
 import { parseStrace } from '../../src/facts/strace.js';
 import { pod } from '../helpers/facts.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/entrypoints');
@@ -66,7 +67,7 @@ describe('PROC_DUMP_SCRIPT', () => {
   });
 });
 
-describe.skipIf(!hasStrace)('STRACE_RUN_SCRIPT with the real strace', () => {
+describe.skipIf(!hasStrace && skipWithout('strace'))('STRACE_RUN_SCRIPT with the real strace', () => {
   const env = { PATH: '/tensor-fusion:/usr/bin:/bin', LD_LIBRARY_PATH: '/tensor-fusion', LD_PRELOAD: '' };
 
   it('puts the trace on stdout and the program\'s own output on stderr; the analysis finds the drop', () => {

@@ -9,6 +9,7 @@ import { shellDropsPreload } from '../../checks/shell-drops-preload.js';
 import { analyzeExecTree, programName } from '../../src/facts/exec-tree.js';
 import { stackById } from '../../src/facts/injection.js';
 import { traceLocal } from '../../src/sources/strace-local.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const hasStrace = (() => {
   try {
@@ -42,7 +43,7 @@ async function trace(script: string) {
 
 const argvOf = (r: { argv: string[] } | undefined) => r?.argv.join(' ');
 
-describe.skipIf(!hasStrace)('exec-check on real strace traces', () => {
+describe.skipIf(!hasStrace && skipWithout('strace'))('exec-check on real strace traces', () => {
   it('keeps: sh → python → exec, nothing dropped', async () => {
     const { analysis, result } = await trace('keeps.sh');
     expect(result.records.map(programName)).toEqual(['sh', 'python3', 'true']);

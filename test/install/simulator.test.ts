@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { ROOT } from '../helpers/cli.js';
 import { clusterWithOperatorRelease, makeSandbox, REAL_KUBECTL, type Sandbox } from '../helpers/sandbox.js';
+import { skipWithout } from '../helpers/tools.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 
 let sb: Sandbox;
@@ -19,7 +20,7 @@ afterEach(async () => {
   await sb.cleanup();
 });
 
-describe.skipIf(!REAL_KUBECTL)('gpuctl install --cluster against the API simulator (real kubectl)', { timeout: 90_000 }, () => {
+describe.skipIf(!REAL_KUBECTL && skipWithout('kubectl'))('gpuctl install --cluster against the API simulator (real kubectl)', { timeout: 90_000 }, () => {
   it('finds everything installed, waits for the operands, and reports what the doctor finds', async () => {
     // helm's side: the release gpuctl installed earlier, with the values this run derives.
     const kubeconfig = await clusterWithOperatorRelease(sb, (file) => sim.writeKubeconfig(file, { context: 'simulator' }));

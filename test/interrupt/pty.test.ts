@@ -13,6 +13,7 @@ import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { ROOT } from '../helpers/cli.js';
 import { gpuctlInPty, gpuctlLines, type PtyResult, type PtyRun, SCRIPT, SCRIPT_MISSING, sttyHas } from '../helpers/pty.js';
 import { clusterWithOperatorRelease, makeSandbox, REAL_KUBECTL } from '../helpers/sandbox.js';
+import { skipWithout } from '../helpers/tools.js';
 import { DRIVER, serve, type Served, until } from '../node-probe/helpers.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 
@@ -151,7 +152,7 @@ describe('Ctrl-C in a terminal', { timeout: 60_000 }, () => {
     expect(r.exitCode, r.screen).toBe(1);
   });
 
-  it.skipIf(!REAL_KUBECTL)('stops install while it waits for the operator pods (real kubectl against the simulator)', async () => {
+  it.skipIf(!REAL_KUBECTL && skipWithout('kubectl'))('stops install while it waits for the operator pods (real kubectl against the simulator)', async () => {
     const sb = await makeSandbox();
     try {
       const sim = await startSimulator({ collection: await loadSnapshot(path.join(ROOT, 'examples/passthrough-gpu-held')) });

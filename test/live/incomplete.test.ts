@@ -195,6 +195,19 @@ describe('incomplete runs: logs and process tables', () => {
     });
   }, 60_000);
 
+  it('a log the API server answers 500: reported as a failed log request of the container, not as a snapshot file', async () => {
+    const report = await doctorLive(snapshots.get('test/fixtures/sim')!, [{ path: '/log$', status: 500 }]);
+    expect(report.incomplete!.filter((u) => /^log /.test(u.what)).length).toBeGreaterThan(0);
+    const warnings = report.findings.filter((f) => f.name === 'snapshot-file-unreadable' && f.severity !== 'ok');
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const f of warnings) {
+      expect(f.subject.kind, JSON.stringify(f)).toBe('Pod');
+      expect(f.message).toMatch(/^The API server failed the request for the (previous )?log of container \S+ of pod \S+\/\S+ \((failed after \d+ attempts: )?500 Internal Server Error: .+\): the log checks did not judge it$/);
+      expect(f.message).not.toMatch(/snapshot|could not be read: its objects/);
+      expect(f.fix!.commands[0]).toMatch(/^kubectl logs -n \S+ \S+ -c \S+/);
+    }
+  }, 60_000);
+
   it('process tables through exec: 403, 500, timeout, cut, refused → incomplete, no injection check passes', async () => {
     const example = snapshots.get('test/fixtures/exec')!;
     const healthy = await doctorLive(example);
