@@ -1,5 +1,5 @@
 // Entry point: commander wiring, and the one place where errors become one line and an exit code.
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../package.json';
 import { GpuctlError } from './errors.js';
 import { FLAG_HELP, dryRunMode, normalizeArgv, parseVerbosity } from './flags.js';
@@ -8,7 +8,7 @@ import { installInterruptHandlers, interrupt, interruptedBy, watchTerminal } fro
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 import { execCheckStackChoices } from './stacks/derived.js';
-import { PROFILES } from './install/profiles.js';
+import { PROFILES, PROFILE_ALIASES, profileNamed } from './install/profiles.js';
 import { PLAYBOOKS } from './playbook/steps.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -91,7 +91,7 @@ program
 program
   .command('install')
   .description('set up the GPU stack: driver, container toolkit and runtime on this node, then the charts on the cluster')
-  .addOption(new Option('--profile <profile>', 'what to install on the cluster').choices(Object.keys(PROFILES)).default('gpu-operator'))
+  .addOption(profileOption())
   .option('--host', 'run only the host phase (driver, toolkit, runtime on this node)')
   .option('--cluster', 'run only the cluster phase (helm charts, RuntimeClass, node labels)')
   .addOption(dryRunOption('print every command in order and change nothing'))
@@ -200,6 +200,20 @@ program
 function debug(): boolean {
   const { debug, v } = program.opts<{ debug?: boolean; v?: number }>();
   return !!debug || (v ?? 0) >= 6;
+}
+
+/** --profile: a profile's name, or its stack's id where that differs (shown in the help as an alias). */
+function profileOption(): Option {
+  const aliases = Object.entries(PROFILE_ALIASES).map(([alias, id]) => `${alias} = ${id}`);
+  const option = new Option('--profile <profile>', `what to install on the cluster${aliases.length ? ` (aliases: ${aliases.join(', ')})` : ''}`)
+    .choices(Object.keys(PROFILES))
+    .default('gpu-operator');
+  // choices() validates against the names only; the parser after it takes the aliases too.
+  return option.argParser((word: string) => {
+    const id = profileNamed(word);
+    if (!id) throw new InvalidArgumentError(`Allowed choices are ${Object.keys(PROFILES).join(', ')}.`);
+    return id;
+  });
 }
 
 /** --dry-run, --dry-run=client (the same) or --dry-run=none (a real run), as kubectl takes it. */

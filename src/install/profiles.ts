@@ -20,3 +20,15 @@ export interface Profile extends Omit<InstallProfile, 'id' | 'checkCategories'> 
 
 /** By `--profile` name, in the order of the stacks (the CLI's choices). */
 export const PROFILES = Object.fromEntries(installProfiles().map((p) => [p.id, p])) as Record<ProfileId, Profile>;
+
+/** A profile also answers to its stack's id where the two differ (`--profile nvidia-device-plugin`): users type the stack. */
+export const PROFILE_ALIASES: Readonly<Record<string, ProfileId>> = Object.fromEntries(
+  Object.values(PROFILES)
+    .filter((p) => p.stack !== p.id && !(p.stack in PROFILES))
+    .map((p) => [p.stack, p.id]),
+);
+
+/** The profile a `--profile` word names, alias or not; undefined for none. */
+export function profileNamed(word: string): ProfileId | undefined {
+  return word in PROFILES ? (word as ProfileId) : PROFILE_ALIASES[word];
+}

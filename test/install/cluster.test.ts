@@ -145,6 +145,14 @@ describe('profiles', { timeout: 90_000 }, () => {
     expect(dp.stdout.indexOf('→ runtimeclass ')).toBeGreaterThan(0);
     expect(dp.stdout.indexOf('→ runtimeclass ')).toBeLessThan(dp.stdout.indexOf('→ release-device-plugin '));
 
+    // The stack's id is an alias of its profile: the same plan, named by the profile.
+    const alias = await sb.run(['install', '--cluster', '--dry-run', '--profile', 'nvidia-device-plugin']);
+    expect(alias.exitCode).toBe(0);
+    expect(alias.stdout).toBe(dp.stdout);
+    const unknown = await sb.run(['install', '--cluster', '--dry-run', '--profile', 'nvidia-plugin']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("argument 'nvidia-plugin' is invalid. Allowed choices are gpu-operator, device-plugin, hami, kantaloupe, tensor-fusion.");
+
     const tf = await sb.run(['install', '--cluster', '--dry-run', '--profile', 'tensor-fusion', '--gpu-nodes', 'gpu-1']);
     expect(tf.stdout).toContain('$ helm upgrade --install tensor-fusion-sys tensor-fusion/tensor-fusion --namespace tensor-fusion-sys --create-namespace --version 1.3.1 --labels installed-by=gpuctl --set agent.agentId=');
     expect(tf.stdout).toContain('$ kubectl label nodes gpu-1 nvidia.com/gpu.present=true --overwrite');
