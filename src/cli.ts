@@ -8,7 +8,7 @@ import { installInterruptHandlers, interrupt, interruptedBy, watchTerminal } fro
 import { invokedAs, writeAsInvoked } from './invocation.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from './sources/node-probe/pod-spec.js';
 import { execCheckStackChoices } from './stacks/derived.js';
-import { PROFILES, PROFILE_ALIASES, profileNamed } from './install/profiles.js';
+import { DEFAULT_PROFILE, PROFILES, PROFILE_ALIASES, profileNamed } from './install/profiles.js';
 import { PLAYBOOKS } from './playbook/steps.js';
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -207,7 +207,7 @@ function profileOption(): Option {
   const aliases = Object.entries(PROFILE_ALIASES).map(([alias, id]) => `${alias} = ${id}`);
   const option = new Option('--profile <profile>', `what to install on the cluster${aliases.length ? ` (aliases: ${aliases.join(', ')})` : ''}`)
     .choices(Object.keys(PROFILES))
-    .default('gpu-operator');
+    .default(DEFAULT_PROFILE);
   // choices() validates against the names only; the parser after it takes the aliases too.
   return option.argParser((word: string) => {
     const id = profileNamed(word);

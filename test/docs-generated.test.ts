@@ -15,6 +15,8 @@ import type { Issue } from '../src/model.js';
 import type { Playbook } from '../src/playbook/steps.js';
 import { PLAYBOOKS } from '../src/playbook/steps.js';
 import { PLAYBOOK_DOC, renderPlaybookDoc } from '../src/report/playbook.js';
+import { EXEC_CHECK_DOC, INSTALL_DOC, profileTable, renderExecCheckDoc, renderInstallDoc } from '../src/install/profiles-doc.js';
+import { CHARTS } from '../src/install/charts.js';
 import { ROOT } from './helpers/cli.js';
 
 const read = (file: string) => (existsSync(path.join(ROOT, file)) ? readFileSync(path.join(ROOT, file), 'utf8') : undefined);
@@ -49,6 +51,26 @@ describe('one catalogue', () => {
     // Rendering again what it rendered changes nothing: the hand-written body is kept as it is.
     const page = files.get('docs/checks/gpu-node-unlabeled.md')!;
     expect(renderCatalogueDocs(renamed, (f) => (f.endsWith('gpu-node-unlabeled.md') ? page : read(f))).get('docs/checks/gpu-node-unlabeled.md')).toBe(page);
+  });
+
+  it('docs/install.md\'s profile table and docs/exec-check.md\'s --stack choices follow the stack modules: run `npm run docs`', () => {
+    expect(read(INSTALL_DOC), `${INSTALL_DOC} is stale: run npm run docs`).toBe(renderInstallDoc(read(INSTALL_DOC)!));
+    expect(read(EXEC_CHECK_DOC), `${EXEC_CHECK_DOC} is stale: run npm run docs`).toBe(renderExecCheckDoc(read(EXEC_CHECK_DOC)!));
+    // Every profile is a row, its charts and their pinned versions in it; an alias beside its profile.
+    const table = profileTable().join('\n');
+    for (const id of ['gpu-operator', 'device-plugin', 'hami', 'kantaloupe', 'tensor-fusion']) expect(table).toContain(`| \`${id}\``);
+    expect(table).toContain('`device-plugin` (alias `nvidia-device-plugin`)');
+    expect(table).toContain(`\`hami-charts/hami\` ${CHARTS.hami.version}`);
+    // A chart pinned to another version makes the page stale.
+    const pinned = CHARTS.hami.version;
+    try {
+      (CHARTS.hami as { version: string }).version = '9.9.9';
+      expect(renderInstallDoc(read(INSTALL_DOC)!)).not.toBe(read(INSTALL_DOC));
+    } finally {
+      (CHARTS.hami as { version: string }).version = pinned;
+    }
+    expect(read(EXEC_CHECK_DOC)).toContain('[--stack auto|');
+    expect(renderExecCheckDoc('gpuctl exec-check POD [--stack auto|nvidia]')).toMatch(/^gpuctl exec-check POD \[--stack auto\|[a-z-]+\|[a-z|-]+\]$/);
   });
 
   it('docs/playbook/README.md is generated from the playbooks (the stacks\' and the GPU node\'s): run `npm run docs`', () => {

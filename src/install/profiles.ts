@@ -18,6 +18,9 @@ export interface Profile extends Omit<InstallProfile, 'id' | 'checkCategories'> 
   checkCategories: Categories<ProfileCategory>;
 }
 
+/** What `gpuctl install` installs without `--profile`. */
+export const DEFAULT_PROFILE: ProfileId = 'gpu-operator';
+
 /** By `--profile` name, in the order of the stacks (the CLI's choices). */
 export const PROFILES = Object.fromEntries(installProfiles().map((p) => [p.id, p])) as Record<ProfileId, Profile>;
 

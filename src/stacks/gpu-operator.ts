@@ -60,6 +60,7 @@ export default defineStack({
     main: 'gpu-operator',
     nodeLabels: [],
     checkCategories: ['nodes', 'operator'],
+    valuesDoc: '`driver.enabled=false` when the hosts have a driver, `toolkit.enabled=false` when they have the toolkit; on k3s/RKE2 with the operator\'s toolkit, `toolkit.env` `CONTAINERD_CONFIG` and `CONTAINERD_SOCKET`',
   },
   // Troubleshooting by hand, after the seed document (`gpuctl playbook --stack gpu-operator`).
   playbook: {

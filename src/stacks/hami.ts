@@ -79,5 +79,6 @@ export default defineStack({
     main: 'hami',
     nodeLabels: [HAMI_GPU_NODE_LABEL],
     checkCategories: ['nodes', 'operator', HAMI_KANTALOUPE_CATEGORY.id],
+    valuesDoc: '`devicePlugin.enabled=false`; `scheduler.kubeScheduler.imageTag` = the cluster\'s version',
   },
 });

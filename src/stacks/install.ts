@@ -26,4 +26,6 @@ export interface InstallProfile {
    * stacks, so naming their type would be circular); src/install/profiles.ts makes an unknown one a type error.
    */
   checkCategories: readonly string[];
+  /** The values the installer derives from the facts, as docs/install.md's profile table says them (Markdown). */
+  valuesDoc: string;
 }

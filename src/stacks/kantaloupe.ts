@@ -43,6 +43,7 @@ export default defineStack({
     main: 'hami',
     nodeLabels: [HAMI_GPU_NODE_LABEL],
     checkCategories: ['nodes', 'operator', HAMI_KANTALOUPE_CATEGORY.id],
+    valuesDoc: '`grafana.enabled=false`, `dcgmExporter.serviceMonitor.enabled=true`, HAMi `serviceMonitor`s',
   },
   // Troubleshooting by hand, after the seed document (`gpuctl playbook --stack kantaloupe`).
   playbook: {

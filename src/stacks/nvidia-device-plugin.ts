@@ -41,5 +41,6 @@ export default defineStack({
     main: 'device-plugin',
     nodeLabels: [],
     checkCategories: ['nodes'],
+    valuesDoc: '`runtimeClassName=nvidia`',
   },
 });

@@ -68,6 +68,7 @@ export default defineStack({
     main: 'tensor-fusion',
     nodeLabels: [{ key: 'nvidia.com/gpu.present', value: 'true', why: 'TensorFusion discovers GPU nodes by nvidia.com/gpu.present=true' }],
     checkCategories: ['nodes', 'tensor-fusion'],
+    valuesDoc: '`agent.agentId=` (local mode)',
   },
   allocatesGpusItself: 'it hands out GPU shares from its own GPU and GPUPool resources (tensor-fusion.ai), not through nvidia.com/gpu requests',
   // Troubleshooting by hand, after the seed document (`gpuctl playbook --stack tensor-fusion`).

@@ -44,6 +44,7 @@ export default defineStack({
     main: 'gpu-operator',
     nodeLabels: [{ key: 'lender.example.com/pool', value: 'a', why: 'the lender lends only from labelled nodes' }],
     checkCategories: ['nodes', 'gpu-lender'],
+    valuesDoc: 'none',
   },
   allocatesGpusItself: 'it lends remote GPUs from its LoanPools',
   playbook: {
