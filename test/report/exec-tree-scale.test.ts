@@ -1,6 +1,7 @@
 // exec-check's layout is linear in the number of processes: the column widths are measured once, the tree is
 // walked without recursion, and a deep chain is not drawn wider and wider. Complexity is asserted by ratio
-// (ten times the processes may take at most ~twenty times as long), not by wall time, so a busy CI passes.
+// (ten times the processes may take at most thirty times as long: linear gives ~10-13, quadratic ~100), not by
+// wall time, and each size by its best run, so a busy CI passes (one run of the big size once measured 21x).
 import { describe, expect, it } from 'vitest';
 import { analyzeExecTree, recordsFromProcesses } from '../../src/facts/exec-tree.js';
 import { stackById } from '../../src/facts/injection.js';
@@ -29,12 +30,13 @@ describe('exec-check layout at scale', () => {
   it('draws 100,000 processes, a 50,000-deep chain among them, in time linear in their number', () => {
     render(2_000); // warm up the JIT
     const small = Math.min(...[0, 1, 2].map(() => render(10_000).ms));
-    const big = render(100_000);
+    const runs = [render(100_000), render(100_000)];
+    const big = runs[0]!.ms <= runs[1]!.ms ? runs[0]! : runs[1]!;
     const lines = big.text.split('\n');
     expect(lines).toHaveLength(100_002);
     // Deep lines are not indented without end: each stays short.
     expect(Math.max(...lines.slice(-1000).map((l) => l.length))).toBeLessThan(200);
     expect(big.text).toContain('└(depth 50000) bash -c');
-    expect(big.ms / Math.max(small, 1)).toBeLessThan(20);
+    expect(big.ms / Math.max(small, 1)).toBeLessThan(30);
   }, 120_000);
 });
