@@ -11,7 +11,7 @@ import { renderSummary } from '../src/report/summary.js';
 import { commandKey, walkPlaybook } from '../src/playbook/walk.js';
 import { fleetTable } from '../src/commands/fleet.js';
 import { renderJunit } from '../src/report/junit.js';
-import { renderMarkdown } from '../src/report/markdown.js';
+import { MARKDOWN_BUDGET, ROWS_PER_CHECK, renderMarkdown } from '../src/report/markdown.js';
 import { loadSnapshot } from '../src/sources/snapshot.js';
 import { gpuctl } from './helpers/cli.js';
 import { syntheticCluster } from './simulator/synthetic.js';
@@ -179,6 +179,17 @@ describe('at 2,000 nodes', () => {
     expect(top.match(/^ {3}sudo nvidia-ctk runtime configure --runtime=containerd$/gm)).toHaveLength(1);
     expect(top).toContain(`select(.name == "nvidia-runtime-missing") | .subject.name`);
     expect(outsideDetails(md).match(/nvidia-ctk runtime configure/g)).toHaveLength(1);
+    // It pastes into an issue: under GitHub's 65,536 characters, saying what it left out and where it all is.
+    expect(md.length).toBeLessThan(MARKDOWN_BUDGET);
+    expect(md).toMatch(/… and \d+ more not shown here, to keep this under GitHub's 65,536 characters: `gpuctl doctor -o json` has them all/);
+    const problems = report.findings.filter((f) => f.severity !== 'ok');
+    const perCheck = new Map<string, number>();
+    for (const f of problems) perCheck.set(f.name, (perCheck.get(f.name) ?? 0) + 1);
+    const tableRows = md.split('\n').filter((l) => /^\| [✗‼i] \| `/.test(l));
+    for (const [name, count] of perCheck) {
+      expect(tableRows.filter((l) => l.includes(`| \`${name}\` |`)).length, name).toBeLessThanOrEqual(ROWS_PER_CHECK);
+      if (count > ROWS_PER_CHECK) expect(md, name).toContain(`| | \`${name}\` | | … and ${count - ROWS_PER_CHECK} more not shown here`);
+    }
   }, 60_000);
 });
 

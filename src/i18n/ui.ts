@@ -25,7 +25,7 @@ export interface Ui {
   status: string;
   /** The parts of "1 error, 2 warnings, 30 passed, 1 skipped (34 checks)": the four counts, their separator, the total. */
   counts(counts: Counts): { errors: string; warnings: string; passed: string; skipped: string; separator: string; total: string };
-  markdown: { check: string; subject: string; message: string; details(n: number): string; evidence: string; fix: string; see: string };
+  markdown: { check: string; subject: string; message: string; details(n: number): string; evidence: string; fix: string; see: string; more(n: number, command: string): string };
   playbook: { heading: string; intro: string; source: string; sourceHeading: string; findings: string; step(n: number): string };
   explain: { detects: string; why: string; fix: string; reads: string; readsInput: string; playbook: string; docs: string; english: string };
   checks: { id: string; name: string; category: string; title: string };
@@ -103,7 +103,7 @@ const EN: Ui = {
     separator: ', ',
     total: ` (${n.checks} checks)`,
   }),
-  markdown: { check: 'check', subject: 'subject', message: 'message', details: (n) => `Details: ${n === 1 ? 'the finding' : `the ${n} findings`} with evidence and fix`, evidence: 'evidence', fix: 'Fix:', see: 'see' },
+  markdown: { check: 'check', subject: 'subject', message: 'message', details: (n) => `Details: ${n === 1 ? 'the finding' : `the ${n} findings`} with evidence and fix`, evidence: 'evidence', fix: 'Fix:', see: 'see', more: (n, command) => `… and ${n} more not shown here, to keep this under GitHub's 65,536 characters: \`${command}\` has them all` },
   playbook: {
     heading: 'Playbook',
     intro: 'What to do, in order: each step builds on the ones before.',
@@ -195,7 +195,7 @@ const ZH_CN: Ui = {
     separator: '，',
     total: `（共 ${n.checks} 项检查）`,
   }),
-  markdown: { check: '检查', subject: '对象', message: '问题', details: (n) => `详情：${n} 项发现的证据与修复`, evidence: '证据', fix: '修复：', see: '参见' },
+  markdown: { check: '检查', subject: '对象', message: '问题', details: (n) => `详情：${n} 项发现的证据与修复`, evidence: '证据', fix: '修复：', see: '参见', more: (n, command) => `…… 另有 ${n} 项未在此列出（GitHub 正文上限 65,536 个字符）：\`${command}\` 包含全部` },
   playbook: {
     heading: '排查手册',
     intro: '按顺序处理：每一步都建立在前面各步的基础上。',

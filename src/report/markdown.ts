@@ -11,6 +11,7 @@ import { docsUrl } from '../paths.js';
 import type { Finding } from '../model.js';
 import { safeReport } from './safe.js';
 import { SYMBOL } from './style.js';
+import { pushAll } from '../bounded.js';
 
 /** `jsonCommand`: the same run with -o json, to list every node a grouped root cause's fix is to be run on. */
 export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuctl doctor', jsonCommand?: string): string {
@@ -35,30 +36,87 @@ export function renderMarkdown(unsafe: Report, lang: Lang = 'en', title = 'gpuct
     const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
     return `| ${SYMBOL[f.severity]} | \`${f.name}\` | ${escape(subject)} | ${escape(showFinding(f, lang).headline)} |`;
   };
+  const everything = jsonCommand ?? 'gpuctl doctor -o json';
+  const moreRow = (name: string, count: number) => `| | \`${name}\` | | ${escape(words.markdown.more(count, everything))} |`;
   const header = [`| | ${words.markdown.check} | ${words.markdown.subject} | ${words.markdown.message} |`, '|---|---|---|---|'];
+  // What is pasted must fit GitHub's body limit: each section takes what the room left allows, and says how
+  // many it left out and where they all are (-o json, -o wide); small reports are whole.
+  const room = { left: MARKDOWN_BUDGET - RESERVED - length(out) };
   if (problems.length || report.skipped.length) {
-    out.push(...header, ...problems.map(row));
-    for (const s of report.skipped) out.push(`| ${SYMBOL.skipped} | \`${s.name}\` | | ${words.skipped}${escape(s.reason)} |`);
+    out.push(...header);
+    pushAll(out, within(rowsPerCheck(problems, row, moreRow).map((r) => [r]), room, (n) => [`| | | | ${escape(words.markdown.more(n, everything))} |`]));
+    pushAll(out, within(report.skipped.map((s) => [`| ${SYMBOL.skipped} | \`${s.name}\` | | ${words.skipped}${escape(s.reason)} |`]), room, (n) => [`| | | | ${escape(words.markdown.more(n, everything))} |`]));
   }
-  if (passes.length) out.push('', `<details><summary>${SYMBOL.ok} ${words.counts({ ...sum, ok: passes.length }).passed}</summary>`, '', ...header, ...passes.map(row), '', '</details>');
+  if (passes.length) {
+    out.push('', `<details><summary>${SYMBOL.ok} ${words.counts({ ...sum, ok: passes.length }).passed}</summary>`, '', ...header);
+    pushAll(out, within(rowsPerCheck(passes, row, moreRow).map((r) => [r]), room, (n) => [`| | | | ${escape(words.markdown.more(n, everything))} |`]));
+    out.push('', '</details>');
+  }
   // Every finding with its evidence and fix, folded as -o wide is to the text report: the root causes above
   // print each command once, the findings below each repeat their own.
-  if (problems.length) out.push('', `<details><summary>${words.markdown.details(problems.length)}</summary>`);
-  for (const f of problems) {
-    const shown = showFinding(f, lang);
-    out.push('', `#### ${SYMBOL[f.severity]} ${escape(shown.headline)}`, '', `\`${f.id}\` \`${f.name}\` · ${f.category} · ${words.markdown.see} [${shown.docs.replace(/^docs\//, '')}](${docsUrl(shown.docs)})`);
-    if (shown.message) out.push('', escape(shown.message));
-    if (f.evidence.length) {
-      out.push('', `<details><summary>${words.markdown.evidence}</summary>`, '', '```', ...f.evidence, '```', '', '</details>');
-    }
-    if (f.fix) {
-      out.push('', `**${words.markdown.fix}** ${escape(shown.fixSummary ?? '')}`);
-      if (shown.fixDetail) out.push('', `_${escape(shown.fixDetail)}_`);
-      out.push('', '```sh', ...f.fix.commands, '```');
-    }
+  if (problems.length) {
+    out.push('', `<details><summary>${words.markdown.details(problems.length)}</summary>`);
+    pushAll(out, within(problems.map((f) => detail(f, lang, words)), room, (n) => ['', `_${escape(words.markdown.more(n, everything))}_`]));
+    out.push('', '</details>');
   }
-  if (problems.length) out.push('', '</details>');
   return out.join('\n') + '\n';
+}
+
+/** GitHub refuses an issue or comment body over 65,536 characters. */
+export const MARKDOWN_BUDGET = 65_536;
+/** Room kept for the closing lines, the omission lines and what doctor appends (the fixes it took). */
+const RESERVED = 4_096;
+/** Table rows per check: the rest of that check's findings are one "… and N more" row. */
+export const ROWS_PER_CHECK = 20;
+
+const length = (lines: readonly string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
+
+/** The blocks that fit in the room left, then (when some did not) the lines saying how many were left out. */
+function within(blocks: readonly string[][], room: { left: number }, omitted: (count: number) => string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (; i < blocks.length; i++) {
+    const size = length(blocks[i]!);
+    if (size > room.left) break;
+    room.left -= size;
+    pushAll(out, blocks[i]!);
+  }
+  if (i < blocks.length) {
+    const line = omitted(blocks.length - i);
+    room.left -= length(line);
+    pushAll(out, line);
+  }
+  return out;
+}
+
+/** One row per finding, at most ROWS_PER_CHECK of one check, the others of that check counted in one row. */
+function rowsPerCheck(findings: readonly Finding[], row: (f: Finding) => string, more: (name: string, count: number) => string): string[] {
+  const shown = new Map<string, number>();
+  const rows: string[] = [];
+  const extra = new Map<string, number>();
+  for (const f of findings) {
+    const n = shown.get(f.name) ?? 0;
+    if (n < ROWS_PER_CHECK) {
+      shown.set(f.name, n + 1);
+      rows.push(row(f));
+    } else extra.set(f.name, (extra.get(f.name) ?? 0) + 1);
+  }
+  for (const [name, count] of extra) rows.push(more(name, count));
+  return rows;
+}
+
+/** One finding with its evidence and fix, as -o wide shows it. */
+function detail(f: Finding, lang: Lang, words: Ui): string[] {
+  const shown = showFinding(f, lang);
+  const out = ['', `#### ${SYMBOL[f.severity]} ${escape(shown.headline)}`, '', `\`${f.id}\` \`${f.name}\` · ${f.category} · ${words.markdown.see} [${shown.docs.replace(/^docs\//, '')}](${docsUrl(shown.docs)})`];
+  if (shown.message) out.push('', escape(shown.message));
+  if (f.evidence.length) out.push('', `<details><summary>${words.markdown.evidence}</summary>`, '', '```', ...f.evidence, '```', '', '</details>');
+  if (f.fix) {
+    out.push('', `**${words.markdown.fix}** ${escape(shown.fixSummary ?? '')}`);
+    if (shown.fixDetail) out.push('', `_${escape(shown.fixDetail)}_`);
+    out.push('', '```sh', ...f.fix.commands, '```');
+  }
+  return out;
 }
 
 /**
