@@ -17,6 +17,7 @@ import { PLAYBOOKS } from '../src/playbook/steps.js';
 import { PLAYBOOK_DOC, renderPlaybookDoc } from '../src/report/playbook.js';
 import { EXEC_CHECK_DOC, INSTALL_DOC, profileTable, renderExecCheckDoc, renderInstallDoc } from '../src/install/profiles-doc.js';
 import { CHARTS } from '../src/install/charts.js';
+import { PROFILES } from '../src/install/profiles.js';
 import { ROOT } from './helpers/cli.js';
 
 const read = (file: string) => (existsSync(path.join(ROOT, file)) ? readFileSync(path.join(ROOT, file), 'utf8') : undefined);
@@ -70,6 +71,8 @@ describe('one catalogue', () => {
       (CHARTS.hami as { version: string }).version = pinned;
     }
     expect(read(EXEC_CHECK_DOC)).toContain('[--stack auto|');
+    // README's usage line writes the profiles by hand: it must name them all, in the stacks' order.
+    expect(read('README.md')).toContain(`# charts only: ${Object.keys(PROFILES).join('|')}\n`);
     expect(renderExecCheckDoc('gpuctl exec-check POD [--stack auto|nvidia]')).toMatch(/^gpuctl exec-check POD \[--stack auto\|[a-z-]+\|[a-z|-]+\]$/);
   });
 
