@@ -94,11 +94,10 @@ export function runChecks(checks: Check[], facts: Facts): Report {
   // Where some input could not be read, each check (and the detection) runs on a view that records the
   // unread inputs it touched: one that touched any never passes (docs/output.md, "Incomplete runs").
   const unread = new Map<string, string>();
-  const detection = facts.tracking();
-  const stacks = detectStacks(detection ?? facts);
-  const detectionComplete = !detection?.touchedUnread.size;
-  for (const [what, why] of detection?.touchedUnread ?? []) unread.set(what, why);
-  const unreadByStack = detectionComplete ? new Map<string, ReadonlyMap<string, string>>() : detectionUnread(facts);
+  const stacks = detectStacks(facts);
+  const unreadByStack = detectionUnread(facts);
+  for (const [what, why] of [...unreadByStack.values()].flatMap((m) => [...m])) unread.set(what, why);
+  const detectionComplete = ![...unreadByStack.values()].some((m) => m.size > 0);
   for (const check of checks) {
     // None of the check's stacks found: not applicable where their detection read everything it looks at;
     // else the stack may run unseen, and a check judging a cluster without it would report false findings.

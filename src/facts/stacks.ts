@@ -68,17 +68,24 @@ function detect(facts: Facts, stack: (typeof STACKS)[number], ctx: DetectionCont
 const cache = new WeakMap<Facts, DetectedStack[]>();
 const NONE: ReadonlySet<string> = new Set();
 
-/** Every GPU stack the objects show, in the order of src/stacks/index.ts (GPU Operator, device plugin, HAMi, Kantaloupe, TensorFusion, Bitfusion). */
-export function detectStacks(facts: Facts): DetectedStack[] {
-  const cached = cache.get(facts);
-  if (cached) return cached;
+/**
+ * The stacks' rules in the order of src/stacks/index.ts: `viewOf` gives the Facts a stack's rules read, and
+ * `asked` hears a rule ask for another (earlier) stack's namespaces.
+ */
+function runDetection(viewOf: (id: StackId) => Facts, asked?: (by: StackId, of: StackId) => void): DetectedStack[] {
   const stacks: DetectedStack[] = [];
   const found = new Map<string, ReadonlySet<string>>();
-  const ctx: DetectionContext = { workloadName: cachedWorkloadName, namespacesOf: (id) => found.get(id) ?? NONE };
   workloadNames = new Map();
   try {
     for (const definition of STACKS) {
-      const stack = detect(facts, definition, ctx);
+      const ctx: DetectionContext = {
+        workloadName: cachedWorkloadName,
+        namespacesOf: (id) => {
+          asked?.(definition.id, id as StackId);
+          return found.get(id) ?? NONE;
+        },
+      };
+      const stack = detect(viewOf(definition.id), definition, ctx);
       if (!stack) continue;
       found.set(stack.id, new Set(stack.namespaces));
       stacks.push(stack);
@@ -86,6 +93,14 @@ export function detectStacks(facts: Facts): DetectedStack[] {
   } finally {
     workloadNames = undefined;
   }
+  return stacks;
+}
+
+/** Every GPU stack the objects show, in the order of src/stacks/index.ts (GPU Operator, device plugin, HAMi, Kantaloupe, TensorFusion, Bitfusion). */
+export function detectStacks(facts: Facts): DetectedStack[] {
+  const cached = cache.get(facts);
+  if (cached) return cached;
+  const stacks = runDetection(() => facts);
   cache.set(facts, stacks);
   return stacks;
 }
@@ -98,22 +113,16 @@ export function detectStacks(facts: Facts): DetectedStack[] {
 export function detectionUnread(facts: Facts): Map<StackId, ReadonlyMap<string, string>> {
   const out = new Map<StackId, ReadonlyMap<string, string>>();
   if (!facts.tracking()) return out;
-  const detected = detectStacks(facts);
-  workloadNames = new Map();
-  try {
-    for (const definition of STACKS) {
-      const view = facts.tracking()!;
-      const asked = new Set<StackId>();
-      const namespacesOf = (id: string) => {
-        asked.add(id as StackId);
-        return new Set(detected.find((s) => s.id === id)?.namespaces ?? []);
-      };
-      detect(view, definition, { workloadName: cachedWorkloadName, namespacesOf });
-      // Stacks are detected in the list's order: one asked about is already in `out`.
-      out.set(definition.id, new Map([...view.touchedUnread, ...[...asked].flatMap((id) => [...(out.get(id) ?? [])])]));
-    }
-  } finally {
-    workloadNames = undefined;
+  const views = new Map<StackId, Facts>();
+  const asks = new Map<StackId, Set<StackId>>();
+  runDetection(
+    (id) => views.set(id, facts.tracking()!).get(id)!,
+    (by, of) => asks.set(by, (asks.get(by) ?? new Set()).add(of)),
+  );
+  // A stack asks only about stacks before it in the list: theirs are in `out` already.
+  for (const { id } of STACKS) {
+    const inherited = [...(asks.get(id) ?? [])].flatMap((of) => [...(out.get(of) ?? [])]);
+    out.set(id, new Map([...views.get(id)!.touchedUnread, ...inherited]));
   }
   return out;
 }

@@ -68,12 +68,18 @@ export function kubeletRuntimeOf(hints: RuntimeHints): 'containerd' | 'docker' |
   return undefined;
 }
 
-export function flavorOf(host: NodeHost, hints: RuntimeHints = {}): ContainerdFlavor {
-  // The kubelet's version names the distribution (v1.26.0+rke2r1, v1.28.5+k3s1); the containerd version
-  // does not tell them apart: RKE2 ships k3s' containerd build (containerd://1.6.12-k3s1).
+/**
+ * k3s or RKE2 as the kubelet's version names them (v1.26.0+rke2r1, v1.28.5+k3s1); the containerd version
+ * does not tell them apart: RKE2 ships k3s' containerd build (containerd://1.6.12-k3s1).
+ */
+export function distroOfKubelet(hints: RuntimeHints): 'k3s' | 'rke2' | undefined {
   const kubelet = hints.kubeletVersion ?? '';
-  if (/rke2/.test(kubelet)) return 'rke2';
-  if (/k3s/.test(kubelet)) return 'k3s';
+  return /rke2/.test(kubelet) ? 'rke2' : /k3s/.test(kubelet) ? 'k3s' : undefined;
+}
+
+export function flavorOf(host: NodeHost, hints: RuntimeHints = {}): ContainerdFlavor {
+  const distro = distroOfKubelet(hints);
+  if (distro) return distro;
   for (const flavor of ['k3s', 'rke2', 'microk8s'] as const) {
     const paths = CONTAINERD_PATHS[flavor];
     if ([paths.config, ...paths.templates].some((f) => host.files.has(f))) return flavor;

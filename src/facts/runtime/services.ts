@@ -3,7 +3,7 @@
 import type { Node } from '../../collection/kube.js';
 import type { RuntimeConfig } from './active-config.js';
 import type { ContainerdFlavor } from './containerd-paths.js';
-import { kubeletRuntimeOf, runtimeHintsOf } from './containerd-paths.js';
+import { distroOfKubelet, kubeletRuntimeOf, runtimeHintsOf } from './containerd-paths.js';
 
 export type Distro = 'k3s' | 'rke2';
 
@@ -39,8 +39,7 @@ export function runtimeKind(config: RuntimeConfig | undefined, node: Node | unde
   const hints = runtimeHintsOf(node);
   const engine = kubeletRuntimeOf(hints);
   if (engine !== 'containerd') return engine;
-  const kubelet = hints.kubeletVersion ?? '';
-  return /rke2/.test(kubelet) ? 'rke2' : /k3s/.test(kubelet) ? 'k3s' : 'containerd';
+  return distroOfKubelet(hints) ?? 'containerd';
 }
 
 /** The service that runs the node's container runtime (containerd's, or an agent's, when nothing says). */
